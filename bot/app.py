@@ -1,0 +1,55 @@
+"""The Bolt app factory: one Web API client, signature checks on, listeners registered by kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from bot.listeners import commands, events, views
+from bot.notifier import SlackNotifier
+from bot.services import Services
+from bot.users import UserDirectory
+from bot.worker import Worker
+from journeybot.settings import Settings
+from storage.db import Database
+from workflows.engines import EngineChoice
+from workflows.flows import Flows
+from workflows.llm.config import LLMConfig
+
+
+def web_client(settings: Settings) -> WebClient:
+    client = WebClient(
+        token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
+        base_url=settings.slack_api_url,
+    )
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+    return client
+
+
+def llm_config(settings: Settings) -> LLMConfig | None:
+    """The LLM engine's settings, or None: without an API key every workshop runs on the embedded engine."""
+    if settings.openai_api_key is None:
+        return None
+    return LLMConfig(
+        api_key=settings.openai_api_key, base_url=settings.openai_base_url, model=settings.journeybot_llm_model
+    )
+
+
+def create_app(settings: Settings, db: Database, today: Callable[[], date] = date.today) -> tuple[App, Services]:
+    client = web_client(settings)
+    users = UserDirectory(client)
+    notifier = SlackNotifier(client, users)
+    flows = Flows(db, notifier, EngineChoice(db, llm_config(settings)), today=today)
+    services = Services(db=db, users=users, notifier=notifier, flows=flows, worker=Worker(flows.run_due))
+    app = App(
+        client=client,
+        signing_secret=settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None,
+        request_verification_enabled=settings.slack_signing_secret is not None,
+    )
+    for module in (commands, events, views):
+        module.register(app, services)
+    return app, services

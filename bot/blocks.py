@@ -1,0 +1,234 @@
+"""Block Kit builders. Every piece of user text goes through `fit` (escaped, within Slack's limits)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.text import escape, fit, mention
+from workflows.journey_map import ActionItem, JourneyMap, Theme
+from workflows.map_files import emotion_label, evidence_mix
+from workflows.ports import WorkshopStatus, WorkshopView
+from workflows.stages import describe_presets
+from workflows.steps import STEPS, StepInfo
+
+Block = dict
+MAX_BLOCKS = 50
+MAX_MESSAGE_CHARS = 11_000  # Slack answers msg_blocks_too_long at about 12,000 characters of block text
+SECTION_LIMIT = 3_000
+EVIDENCE_TAGS = "`[interview]` `[ticket]` `[survey]` `[analytics]` `[observation]` `[assumption]`"
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": text[:150] or " ", "emoji": True}}
+
+
+def section(mrkdwn: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn[:SECTION_LIMIT] or " "}}
+
+
+def context(mrkdwn: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn[:SECTION_LIMIT] or " "}]}
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def _block_chars(block: Block) -> int:
+    text = block.get("text", {}).get("text", "")
+    return len(text) + sum(len(e.get("text", "")) for e in block.get("elements", []))
+
+
+def chunk_blocks(blocks: Iterable[Block]) -> list[list[Block]]:
+    """Splits a long block list into messages that each stay within Slack's block and size limits."""
+    chunks: list[list[Block]] = [[]]
+    size = 0
+    for block in blocks:
+        if chunks[-1] and (len(chunks[-1]) >= MAX_BLOCKS or size + _block_chars(block) > MAX_MESSAGE_CHARS):
+            chunks.append([])
+            size = 0
+        chunks[-1].append(block)
+        size += _block_chars(block)
+    return [c for c in chunks if c]
+
+
+def _step_number(step: StepInfo) -> int:
+    return list(STEPS).index(step.key) + 1
+
+
+def kickoff(workshop: WorkshopView) -> list[Block]:
+    steps = " → ".join(s.title for s in STEPS.values())
+    return [
+        header(f"Journey mapping workshop #{workshop.id}"),
+        section(f"*Objective:* {fit(workshop.objective, 1_500)}\n*Facilitator:* {mention(workshop.facilitator_id)}"),
+        section(
+            f"We'll map this together, no meeting needed, in five steps: {steps}.\n"
+            "Each step is a message in this channel: *reply in its thread*, one idea per line "
+            "(a reply with bullet lines counts as several notes). Edit or delete your reply any time."
+        ),
+        context(
+            f"*Stages:* {escape(' → '.join(workshop.stage_names))}\n"
+            f"Say where a note comes from by starting it with {EVIDENCE_TAGS}; untagged notes count as assumptions."
+        ),
+    ]
+
+
+def step_message(workshop: WorkshopView, step: StepInfo) -> list[Block]:
+    hints = "\n".join(f"• {escape(h)}" for h in step.hints)
+    return [
+        header(f"Step {_step_number(step)} of {len(STEPS)}: {step.title}"),
+        section(f"*{escape(step.question)}*\n{hints}"),
+        context(f"Reply in this thread. Example: _{escape(step.example)}_"),
+    ]
+
+
+def step_metadata(workshop: WorkshopView, step: StepInfo) -> dict:
+    return {
+        "event_type": "journeybot_step",
+        "event_payload": {"workshop_id": workshop.id, "step": step.key.value},
+    }
+
+
+def _quote(text: str, limit: int = 280) -> str:
+    return "> " + fit(text, limit).replace("\n", "\n> ")
+
+
+def theme_block(theme: Theme) -> Block:
+    count = len(theme.contributions)
+    flag = " · :warning: assumptions only" if theme.assumption_only else ""
+    quote = theme.contributions[0].text if theme.contributions else ""
+    return section(
+        f"*{fit(theme.title, 150)}* · {count} note{'s' * (count != 1)} · {evidence_mix(theme)}{flag}\n{_quote(quote)}"
+    )
+
+
+def themes_thread(step: StepInfo, themes: list[Theme], engine_note: str | None) -> list[Block]:
+    notes = sum(len(t.contributions) for t in themes)
+    blocks = [section(f"*{step.title}: {len(themes)} themes from {notes} notes*")]
+    blocks += [theme_block(t) for t in themes]
+    if engine_note:
+        blocks.append(context(f":information_source: {escape(engine_note)}"))
+    if not themes:
+        blocks = [section(f"*{step.title}* closed with no notes.")]
+    return blocks
+
+
+def step_summary(step: StepInfo, themes: list[Theme], next_step: StepInfo | None) -> list[Block]:
+    people = len({c.user for t in themes for c in t.contributions})
+    notes = sum(len(t.contributions) for t in themes)
+    top = ", ".join(f"_{fit(t.title, 80)}_" for t in themes[:3]) or "nothing yet"
+    after = f"Next up: *{next_step.title}*." if next_step else "Publishing the journey map…"
+    return [
+        section(
+            f":white_check_mark: *{step.title}* closed: {len(themes)} themes from {notes} notes by {people} "
+            f"{'person' if people == 1 else 'people'}. Top themes: {top}. {after}"
+        )
+    ]
+
+
+def action_line(action: ActionItem, pain_titles: dict[str, str]) -> str:
+    owner = mention(action.owner) if action.owner else ":warning: *no owner*"
+    due = f"due {action.due:%a %d %b %Y}" if action.due else "no due date"
+    pain = f" · for _{fit(pain_titles[action.pain_point], 80)}_" if action.pain_point in pain_titles else ""
+    return f"`{action.id}` {fit(action.title, 200)} · {owner} · {due} · {action.status.value}{pain}"
+
+
+def map_summary(journey_map: JourneyMap) -> list[Block]:
+    titles = {t.id: t.title for themes in journey_map.steps.values() for t in themes}
+    blocks = [
+        header(f"Journey map: {journey_map.objective}"[:150]),
+        context(
+            f"Workshop #{journey_map.workshop_id} · version {journey_map.version} · "
+            f"stages {escape(' → '.join(journey_map.stage_model))} · themes by the {journey_map.engine} engine"
+        ),
+    ]
+    if persona := journey_map.persona:
+        lines = [
+            f"*Persona: {fit(persona.name, 100)}*" + (f" · {fit(persona.segment, 200)}" if persona.segment else "")
+        ]
+        for label, items in (
+            ("Goals", persona.goals),
+            ("Needs", persona.needs),
+            ("Frustrations", persona.frustrations),
+        ):
+            if items:
+                lines.append(f"*{label}:* " + "; ".join(fit(i, 150) for i in items[:4]))
+        lines += [_quote(v.text, 200) for v in persona.verbatims[:2]]
+        blocks.append(section("\n".join(lines)))
+    blocks.append(divider())
+    for stage in journey_map.stages:
+        lines = [f"*{fit(stage.name, 100)}* · emotion {emotion_label(stage.emotion)}"]
+        lines += [
+            f"• {fit(tp.title, 120)}" + (f" _({escape(tp.channel)})_" if tp.channel else "")
+            for tp in stage.touchpoints[:6]
+        ]
+        lines += [f"• :warning: {fit(pp.title, 120)} ({pp.votes} votes)" for pp in stage.pain_points[:6]]
+        hidden = max(0, len(stage.touchpoints) - 6) + max(0, len(stage.pain_points) - 6)
+        if hidden:
+            lines.append(f"_…and {hidden} more in the attached map_")
+        if len(lines) == 1:
+            lines.append("_Nothing mapped here yet._")
+        blocks.append(section("\n".join(lines)))
+    blocks += [divider(), section(f"*Action plan* ({len(journey_map.action_items)} actions)")]
+    blocks += [section(action_line(a, titles)) for a in journey_map.action_items]
+    unowned = sum(1 for a in journey_map.action_items if a.owner is None)
+    if unowned:
+        blocks.append(
+            section(
+                f":warning: *{unowned} action{'s' * (unowned != 1)} without an owner.* "
+                "Assign with `/journey assign ID @someone`: the map is not final until each has one."
+            )
+        )
+    blocks.append(context("The full map is attached: `journey-map.md` to read, `journey-map.json` for tools."))
+    return blocks
+
+
+def status_blocks(status: WorkshopStatus) -> list[Block]:
+    w = status.workshop
+    marks = {
+        "pending": ":white_circle:",
+        "open": ":large_blue_circle:",
+        "closing": ":hourglass:",
+        "closed": ":white_check_mark:",
+    }
+    lines = [
+        f"{marks.get(s.status, '')} *{s.title}*: {s.status}, {s.contributions} notes from {s.contributors} people"
+        + (f", {s.themes} themes" if s.themes else "")
+        for s in status.steps
+    ]
+    actions = f"{status.action_items} actions"
+    if status.unowned_action_items:
+        actions += f", :warning: {status.unowned_action_items} without an owner"
+    if status.llm_tokens:
+        cost = f", about ${status.llm_cost_usd:.4f}" if status.llm_cost_usd is not None else ""
+        actions += f" · LLM: {status.llm_tokens:,} tokens{cost}"
+    return [
+        section(f"*Workshop #{w.id}* ({w.status}): {fit(w.objective, 500)}\nFacilitator: {mention(w.facilitator_id)}"),
+        section("\n".join(lines)),
+        context(actions),
+    ]
+
+
+HELP = (
+    "*journeybot* runs a customer-journey-mapping workshop in this channel, asynchronously.\n"
+    "• `/journey start <objective> [--stages PRESET | A, B, C]`: start a workshop (no text opens a form)\n"
+    "• `/journey next`: close the current step and open the next; after the last step, publish the map\n"
+    "• `/journey status`: where the workshop stands\n"
+    "• `/journey map`: post the latest published map again\n"
+    "• `/journey actions [mine|all]`: action items\n"
+    "• `/journey done ID` · `/journey assign ID @user`: update an action\n"
+    "• `/journey cancel`: stop the workshop\n"
+    "• `/journey settings llm on|off`: let this workspace use the LLM engine, or keep it on the embedded one\n"
+    "• `/journey help`: this help\n"
+)
+
+
+def help_blocks(prefix: str | None = None) -> list[Block]:
+    blocks = [section(prefix)] if prefix else []
+    return blocks + [section(HELP), context(f"*Stage presets:* {escape(describe_presets())}")]
+
+
+def actions_blocks(title: str, actions: list[ActionItem]) -> list[Block]:
+    if not actions:
+        return [section(f"*{title}*: none.")]
+    return [section(f"*{title}*"), *[section(action_line(a, {})) for a in actions[:40]]]

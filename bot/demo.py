@@ -1,0 +1,170 @@
+"""`journeybot demo`: a whole workshop, offline, through the bot's real HTTP endpoint.
+
+The local Slack stand-in plays Slack: it answers the bot's Web API calls and records them, and scripted
+participants send signed commands and events the way Slack would. Nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from bot.demo_script import DEMO_SCRIPT, DemoScript, ScriptedReply, ScriptedStep
+from bot.server import RunningServer, start_http_in_background
+from bot.standin import Response, SlackSender, SlackStandIn
+from journeybot.settings import Settings
+from storage.models import ProcessedEvent
+from workflows.journey_map import StepKey
+
+log = logging.getLogger(__name__)
+
+SUBSCRIPTIONS = ["message.channels", "message.groups", "app_mention", "reaction_added", "reaction_removed"]
+
+
+class DemoError(RuntimeError):
+    """The demo could not finish; the message says where it stopped."""
+
+
+def _wait(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise DemoError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+class SlackDriver:
+    """Plays Slack's side towards a running bot: signed commands and replies, then waits for the bot to settle."""
+
+    def __init__(self, standin: SlackStandIn, server: RunningServer, sender: SlackSender, channel_id: str) -> None:
+        self.standin = standin
+        self.server = server
+        self.sender = sender
+        self.channel_id = channel_id
+        self.deliveries = 0  # people's events the bot must have stored before anyone moves on
+
+    def settle(self) -> None:
+        """Waits until the bot has stored every event, run every job and made every call it was asked to."""
+        _wait(lambda: self._processed() >= self.deliveries, "the bot to store the replies")
+        _wait(lambda: self.server.services.worker.wait_idle(0.1), "the bot's worker")
+        self.standin.wait_idle(timeout=30, quiet=0.3)
+
+    def _processed(self) -> int:
+        with self.server.services.db.session() as session:
+            return session.scalar(select(func.count(ProcessedEvent.event_id))) or 0
+
+    def command(self, text: str, user_id: str) -> Response:
+        response = self.sender.command(text, user_id, self.channel_id)
+        if response.status != 200:
+            raise DemoError(f"/journey {text} answered HTTP {response.status}")
+        self.settle()
+        return response
+
+    def step_ts(self, key: StepKey) -> str:
+        """The step's message, recognised by its message metadata as any integration would."""
+        for message in reversed(self.standin.messages(self.channel_id)):
+            payload = (message.get("metadata") or {}).get("event_payload", {})
+            if payload.get("step") == key.value:
+                return message["ts"]
+        raise DemoError(f"the bot never posted the {key.value} step")
+
+    def reply(self, thread_ts: str, user_id: str, text: str, redeliver: bool = False) -> str:
+        """A person replies in a thread; with `redeliver`, Slack delivers the same event twice (a retry)."""
+        event = self.standin.post_user_message(self.channel_id, user_id, text, thread_ts)
+        event_id = f"Ev{secrets.token_hex(6).upper()}"
+        self.sender.event(event, event_id=event_id)
+        if redeliver:
+            self.sender.event(event, event_id=event_id, retry_num=1)
+        self.deliveries += 1
+        return event["ts"]
+
+    def edit(self, ts: str, user_id: str, text: str, thread_ts: str) -> None:
+        self.sender.message_changed(self.channel_id, ts, text, user=user_id, thread_ts=thread_ts)
+        self.deliveries += 1
+
+    def delete(self, ts: str, user_id: str, thread_ts: str) -> None:
+        self.sender.message_deleted(self.channel_id, ts, user=user_id, thread_ts=thread_ts)
+        self.deliveries += 1
+
+    def not_a_person(self, thread_ts: str, text: str, subtype: str | None, bot_id: str | None, user: str) -> None:
+        """A bot message or a channel join in the thread: Slack delivers it, the bot must ignore it."""
+        event = {"type": "message", "channel": self.channel_id, "text": text, "ts": f"{time.time():.6f}"}
+        event |= {"thread_ts": thread_ts} | ({"subtype": subtype} if subtype else {})
+        event |= {"bot_id": bot_id} if bot_id else {"user": user}
+        self.sender.event(event)
+
+
+def play_step(driver: SlackDriver, step: ScriptedStep) -> None:
+    """Posts the step's replies, then the edits, deletions and reactions, as people would over a few days."""
+    thread_ts = driver.step_ts(step.step)
+    posted: list[tuple[ScriptedReply, str]] = []
+    for reply in step.replies:
+        if reply.is_contribution:
+            posted.append((reply, driver.reply(thread_ts, reply.user, reply.text, reply.redeliver)))
+        else:
+            driver.not_a_person(thread_ts, reply.text, reply.subtype, reply.bot_id, reply.user)
+    driver.settle()
+    for reply, ts in posted:
+        if reply.edit_to is not None:
+            driver.edit(ts, reply.user, reply.edit_to, thread_ts)
+        if reply.delete:
+            driver.delete(ts, reply.user, thread_ts)
+        for reaction in reply.reactions:
+            driver.sender.reaction_added(driver.channel_id, ts, reaction.user, reaction.name)
+            if reaction.remove:
+                driver.sender.reaction_removed(driver.channel_id, ts, reaction.user, reaction.name)
+    driver.settle()
+
+
+def _seed(standin: SlackStandIn, script: DemoScript) -> None:
+    for user in script.users:
+        standin.add_user(user.id, user.name, user.real_name, tz=user.tz, is_bot=user.is_bot, title=user.title)
+    members = [u.id for u in (script.facilitator, *script.participants)]
+    standin.add_channel(script.channel_id, script.channel_name, members=members, is_private=script.is_private)
+
+
+def run_demo(out: Path, script: DemoScript = DEMO_SCRIPT) -> Path:
+    """Plays the script; writes map.json, map.md and transcript.jsonl to `out`, returns the map.md path."""
+    started = time.monotonic()
+    out.mkdir(parents=True, exist_ok=True)
+    database = out / "journeybot.db"
+    for stale in out.glob("journeybot.db*"):
+        stale.unlink()
+    secret = secrets.token_hex(16)
+    action_day = script.started_at.date() + timedelta(days=script.step(StepKey.action_plan).day)
+    with SlackStandIn() as standin:
+        _seed(standin, script)
+        settings = Settings(
+            slack_bot_token=standin.bot_token,
+            slack_signing_secret=secret,
+            slack_api_url=standin.api_url,
+            database_url=f"sqlite:///{database}",
+            _env_file=None,
+        )
+        server = start_http_in_background(settings, today=lambda: action_day)
+        try:
+            sender = SlackSender(server.url, secret, standin=standin)
+            standin.deliver_events_to(sender, subscriptions=SUBSCRIPTIONS)
+            driver = SlackDriver(standin, server, sender, script.channel_id)
+            driver.command(f"start {script.objective}", script.facilitator.id)
+            for step in script.steps:
+                play_step(driver, step)
+                driver.command("next", script.facilitator.id)
+        finally:
+            server.stop()
+        standin.write_transcript(out / "transcript.jsonl")
+        uploads = {f.name: f.content for f in standin.files}
+    if "journey-map.json" not in uploads:
+        raise DemoError("the bot did not upload the map")
+    (out / "map.json").write_bytes(uploads["journey-map.json"])
+    (out / "map.md").write_bytes(uploads["journey-map.md"])
+    print(uploads["journey-map.md"].decode())
+    calls = sum(1 for _ in (out / "transcript.jsonl").open())
+    print(f"Demo finished in {time.monotonic() - started:.1f} s: {calls} Web API calls, files in {out}/")
+    return out / "map.md"

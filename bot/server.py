@@ -1,0 +1,111 @@
+"""Server entry points: HTTP mode (waitress, `POST /slack/events`, `GET /healthz`) and Socket Mode."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import parse_qs
+
+import waitress
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from waitress.server import create_server
+
+from bot.app import create_app
+from bot.services import Services
+from journeybot.settings import Settings
+from storage.db import Database
+from storage.migrate import upgrade
+from workflows.clustering.embeddings import get_embedder
+
+log = logging.getLogger(__name__)
+
+Wsgi = Callable[[dict, Callable], Iterable[bytes]]
+
+
+def well_formed(body: bytes, content_type: str) -> bool:
+    """Whether Bolt can parse the body; it would raise on broken JSON (an HTTP 500) before checking anything."""
+    try:
+        if content_type.startswith("application/json"):
+            json.loads(body)
+        elif payload := parse_qs(body.decode()).get("payload"):
+            json.loads(payload[0])
+    except ValueError:  # UnicodeDecodeError and JSONDecodeError included
+        return False
+    return True
+
+
+def wsgi_app(app: App) -> Wsgi:
+    slack = SlackRequestHandler(app, path="/slack/events")
+
+    def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [b'{"ok": true}']
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        if not well_formed(body, environ.get("CONTENT_TYPE", "")):
+            log.warning("skipped a malformed request of %d bytes", len(body))
+            start_response("400 Bad Request", [("Content-Type", "text/plain")])
+            return [b"malformed request"]
+        environ["wsgi.input"] = io.BytesIO(body)
+        return slack(environ, start_response)
+
+    return application
+
+
+def boot(settings: Settings, today: Callable[[], date] = date.today) -> tuple[App, Services]:
+    """Migrates the database, builds the app and starts the worker, which first picks up unfinished jobs."""
+    get_embedder()  # fails now, naming the missing file and how to get it, rather than at the first `next`
+    upgrade(settings.database_url)
+    app, services = create_app(settings, Database(settings.database_url), today)
+    services.worker.start()
+    services.worker.kick()
+    return app, services
+
+
+@dataclass
+class RunningServer:
+    """An HTTP server in a background thread: what `demo` and the tests talk to."""
+
+    app: App
+    services: Services
+    port: int
+    _server: object
+    _thread: threading.Thread
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/slack/events"
+
+    def stop(self) -> None:
+        self._server.close()
+        self._thread.join(timeout=10)
+        self.services.worker.stop()
+        self.services.db.dispose()
+
+
+def start_http_in_background(
+    settings: Settings, port: int = 0, today: Callable[[], date] = date.today
+) -> RunningServer:
+    app, services = boot(settings, today)
+    server = create_server(wsgi_app(app), host="127.0.0.1", port=port, threads=8)
+    thread = threading.Thread(target=server.run, name="journeybot-http", daemon=True)
+    thread.start()
+    return RunningServer(app, services, server.effective_port, server, thread)
+
+
+def serve_http(settings: Settings, port: int) -> None:
+    app, _services = boot(settings)
+    log.info("journeybot listening on port %d: POST /slack/events, GET /healthz", port)
+    waitress.serve(wsgi_app(app), host="0.0.0.0", port=port, threads=8)
+
+
+def serve_socket(settings: Settings) -> None:
+    app, _services = boot(settings)
+    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()

@@ -1,0 +1,20 @@
+"""What the listeners need, built once per app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.notifier import SlackNotifier
+from bot.users import UserDirectory
+from bot.worker import Worker
+from storage.db import Database
+from workflows.flows import Flows
+
+
+@dataclass
+class Services:
+    db: Database
+    users: UserDirectory
+    notifier: SlackNotifier
+    flows: Flows
+    worker: Worker

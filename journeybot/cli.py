@@ -1,0 +1,130 @@
+"""The `journeybot` command line (DESIGN.md, "Command line")."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from journeybot.settings import Settings
+
+log = logging.getLogger("journeybot")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bot.server import serve_http, serve_socket
+
+    settings = Settings()
+    mode = "socket" if args.socket else "http"
+    if missing := settings.missing_for(mode):
+        log.error("cannot serve in %s mode: set %s (see README, 'Run the bot')", mode, ", ".join(missing))
+        return 2
+    if args.socket:
+        serve_socket(settings)
+    else:
+        serve_http(settings, args.port or settings.port)
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    run_demo(Path(args.out))
+    return 0
+
+
+def _cluster(args: argparse.Namespace) -> int:
+    from workflows.clustering.files import cluster_jsonl
+
+    cluster_jsonl(Path(args.inp), Path(args.out))
+    return 0
+
+
+def _tick(args: argparse.Namespace) -> int:
+    from bot.app import create_app
+    from storage.db import Database
+    from workflows.jobs import run_due_jobs
+
+    now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    settings = Settings()
+    _app, services = create_app(settings, Database(settings.database_url))
+    ran = run_due_jobs(services.db, services.flows.handlers(), now)
+    print(f"ran {ran} due job(s) as of {now.isoformat()}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from storage.db import Database
+    from workflows.export import export_map
+
+    settings = Settings()
+    data = export_map(Database(settings.database_url), args.workshop_id, args.format, args.version)
+    if args.out:
+        Path(args.out).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from storage.migrate import upgrade
+
+    upgrade(Settings().database_url)
+    print("database schema is at head")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="journeybot", description="Journey-mapping workshops in Slack.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the bot (HTTP mode by default)")
+    mode = serve.add_mutually_exclusive_group()
+    mode.add_argument("--http", action="store_true", help="serve POST /slack/events and GET /healthz (default)")
+    mode.add_argument("--socket", action="store_true", help="connect to Slack over Socket Mode")
+    serve.add_argument("--port", type=int, help="HTTP port (default: $PORT or 3000)")
+    serve.set_defaults(run=_serve)
+
+    demo = commands.add_parser("demo", help="run a whole workshop offline against a local stand-in for Slack")
+    demo.add_argument("--out", default="demo-out", help="where to write map.json, map.md, transcript.jsonl")
+    demo.set_defaults(run=_demo)
+
+    cluster = commands.add_parser("cluster", help="cluster notes (JSON lines {id, text}) into themes")
+    cluster.add_argument("--in", dest="inp", required=True, help='JSON lines file of {"id", "text"}')
+    cluster.add_argument("--out", required=True, help='where to write {"themes": [{"title", "ids"}]}')
+    cluster.set_defaults(run=_cluster)
+
+    tick = commands.add_parser("tick", help="run all work that is due")
+    tick.add_argument("--now", help="ISO-8601 time to run as of (default: now)")
+    tick.set_defaults(run=_tick)
+
+    export = commands.add_parser("export", help="export a workshop's published map")
+    export.add_argument("workshop_id", type=int)
+    export.add_argument("--format", choices=["md", "json"], default="md")
+    export.add_argument("--version", type=int, help="map version (default: the latest)")
+    export.add_argument("--out", help="file to write (default: standard output)")
+    export.set_defaults(run=_export)
+
+    migrate = commands.add_parser("migrate", help="bring the database schema to head")
+    migrate.set_defaults(run=_migrate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    from workflows.clustering.embeddings import ModelMissingError
+
+    try:
+        return args.run(args)
+    except (ValueError, LookupError, OSError, ModelMissingError) as error:
+        log.error("%s", error)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,265 @@
+"""The database is the source of truth: every workshop, step, contribution and due job is a row here.
+
+Plain SQLAlchemy 2.x declarative models; portable across SQLite (embedded default) and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on both databases (SQLite would otherwise hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use an aware UTC datetime")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Workspace(Base):
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    installed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Workshop(Base):
+    __tablename__ = "workshops"
+    __table_args__ = (
+        # One open workshop per channel, enforced by the database so two racing `start`s cannot both win.
+        Index(
+            "uq_workshops_open_channel",
+            "team_id",
+            "channel_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id"), index=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    facilitator_id: Mapped[str] = mapped_column(String(32))
+    objective: Mapped[str] = mapped_column(Text)
+    stage_model: Mapped[list[Any]] = mapped_column()  # [{"name", "description"}]
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | published | cancelled
+    current_step: Mapped[str | None] = mapped_column(String(16))
+    kickoff_ts: Mapped[str | None] = mapped_column(String(32))
+    engine: Mapped[str | None] = mapped_column(String(64))
+    map_owner_id: Mapped[str | None] = mapped_column(String(32))
+    cadence_days: Mapped[int] = mapped_column(default=90)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column()
+
+    steps: Mapped[list[Step]] = relationship(
+        back_populates="workshop", order_by="Step.position", cascade="all, delete-orphan"
+    )
+    action_items: Mapped[list[ActionItemRow]] = relationship(
+        back_populates="workshop", order_by="ActionItemRow.id", cascade="all, delete-orphan"
+    )
+
+
+class Step(Base):
+    __tablename__ = "steps"
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "key"),
+        UniqueConstraint("channel_id", "message_ts", name="uq_steps_message"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column()
+    channel_id: Mapped[str] = mapped_column(String(32))
+    # pending -> open -> closing (themes being built after the ack) -> closed
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    engine: Mapped[str | None] = mapped_column(String(64))
+    engine_note: Mapped[str | None] = mapped_column(Text)
+    opened_at: Mapped[datetime | None] = mapped_column()
+    closed_at: Mapped[datetime | None] = mapped_column()
+
+    workshop: Mapped[Workshop] = relationship(back_populates="steps")
+    contributions: Mapped[list[ContributionRow]] = relationship(
+        back_populates="step", order_by="ContributionRow.id", cascade="all, delete-orphan"
+    )
+    themes: Mapped[list[ThemeRow]] = relationship(
+        back_populates="step", order_by="ThemeRow.position", cascade="all, delete-orphan"
+    )
+
+
+class ContributionRow(Base):
+    __tablename__ = "contributions"
+    __table_args__ = (UniqueConstraint("step_id", "message_ts", "part"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("steps.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(String(32))
+    message_ts: Mapped[str] = mapped_column(String(32))
+    part: Mapped[int] = mapped_column(default=0)  # index of the bullet within its reply
+    text: Mapped[str] = mapped_column(Text)  # plain text, Slack markup decoded
+    mentions: Mapped[list[Any]] = mapped_column(default=list)  # [[user_id, label], ...] in order
+    evidence: Mapped[str] = mapped_column(String(16), default="assumption")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    step: Mapped[Step] = relationship(back_populates="contributions")
+
+
+class ThemeRow(Base):
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("steps.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column()
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)
+    # The contribution closest to the theme's centre, shown as its representative quote.
+    quote_contribution_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contributions.id", ondelete="SET NULL", use_alter=True)
+    )
+
+    step: Mapped[Step] = relationship(back_populates="themes")
+    members: Mapped[list[ThemeMember]] = relationship(
+        back_populates="theme", order_by="ThemeMember.contribution_id", cascade="all, delete-orphan"
+    )
+
+
+class ThemeMember(Base):
+    __tablename__ = "theme_members"
+
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"), primary_key=True)
+
+    theme: Mapped[ThemeRow] = relationship(back_populates="members")
+    contribution: Mapped[ContributionRow] = relationship()
+
+
+class ActionItemRow(Base):
+    """Shown as A<id>: unique in the installation, so `/journey done A12` works from any channel."""
+
+    __tablename__ = "action_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    due: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    pain_point_theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
+    stage: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="action_items")
+    pain_point: Mapped[ThemeRow | None] = relationship()
+
+
+class MapVersion(Base):
+    __tablename__ = "map_versions"
+    __table_args__ = (UniqueConstraint("workshop_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column()
+    map_json: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProcessedEvent(Base):
+    """Slack delivers events at least once; an event id stored here is not processed again."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Job(Base):
+    """Work that must survive a crash: done after Slack's ack or at a due time, claimed by one process."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_due", "status", "run_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(128), unique=True)  # one job per reason: never doubled
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    run_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | running | done | failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class LLMCall(Base):
+    """One answer from the LLM, or one reuse of a cached answer: the tokens and cost `/journey status` shows.
+
+    Kept when its workshop is deleted (the workshop id becomes null), so spend stays countable per installation.
+    """
+
+    __tablename__ = "llm_calls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int | None] = mapped_column(ForeignKey("workshops.id", ondelete="SET NULL"), index=True)
+    task: Mapped[str] = mapped_column(String(32))
+    model: Mapped[str] = mapped_column(String(128))
+    prompt_version: Mapped[str] = mapped_column(String(16))
+    prompt_tokens: Mapped[int] = mapped_column(default=0)
+    completion_tokens: Mapped[int] = mapped_column(default=0)
+    cached: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LLMCacheEntry(Base):
+    """A validated LLM answer, keyed by the sha256 of its inputs, task, prompt version and model.
+
+    The answer is stored as the model gave it (placeholders and pseudonyms, never the redacted values).
+    """
+
+    __tablename__ = "llm_cache"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    task: Mapped[str] = mapped_column(String(32))
+    model: Mapped[str] = mapped_column(String(128))
+    prompt_version: Mapped[str] = mapped_column(String(16))
+    result: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,85 @@
+"""Shared fixtures: a migrated database per test, on SQLite and, when TEST_DATABASE_URL is set, PostgreSQL.
+
+On PostgreSQL every test gets a schema of its own (dropped afterwards), so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.demo import SUBSCRIPTIONS, SlackDriver
+from bot.server import start_http_in_background
+from bot.standin import SlackSender, SlackStandIn
+from journeybot.settings import Settings
+from storage.db import Database
+from storage.migrate import upgrade
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'journeybot.db'}"
+        return
+    schema = f"jb_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    upgrade(database_url)
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+FACILITATOR, ANA, BEN, CHO = "U0FACIL01", "U0ANA0001", "U0BEN0001", "U0CHO0001"
+CHANNEL = "C0WORKSHP1"
+SIGNING_SECRET = "test-signing-secret"
+
+
+@pytest.fixture
+def extra_settings() -> dict:
+    """Settings a test module adds to the bot's (an LLM server, say); none by default."""
+    return {}
+
+
+@pytest.fixture
+def slack(database_url: str, extra_settings: dict) -> Iterator[SlackDriver]:
+    """A running bot (HTTP mode, signatures checked) against the Slack stand-in, and a driver playing Slack."""
+    with SlackStandIn() as standin:
+        for user_id, name in ((FACILITATOR, "fay"), (ANA, "ana"), (BEN, "ben"), (CHO, "cho")):
+            standin.add_user(user_id, name, name.title(), tz="Europe/Berlin", display_name=name.title())
+        standin.add_channel(CHANNEL, "journey-lab", members=[FACILITATOR, ANA, BEN, CHO])
+        settings = Settings(
+            slack_bot_token=standin.bot_token,
+            slack_signing_secret=SIGNING_SECRET,
+            slack_api_url=standin.api_url,
+            database_url=database_url,
+            _env_file=None,
+            **extra_settings,
+        )
+        server = start_http_in_background(settings, today=lambda: date(2026, 11, 23))
+        sender = SlackSender(server.url, SIGNING_SECRET, standin=standin)
+        standin.deliver_events_to(sender, subscriptions=SUBSCRIPTIONS)
+        try:
+            yield SlackDriver(standin, server, sender, CHANNEL)
+        finally:
+            server.stop()

@@ -1,0 +1,105 @@
+"""An action-plan reply becomes a title, an owner and a due date, the way the team wrote it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from workflows.action_parse import ActionDraft, parse_action
+
+TODAY = date(2026, 5, 13)  # a Wednesday
+ANA = ("U0ANA", "Ana Lima")
+BEN = ("U0BEN", "Ben")
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        (
+            "@Ben to fix the invoice PDF on mobile by Friday",
+            [BEN],
+            ActionDraft(title="Fix the invoice PDF on mobile", owner="U0BEN", due=date(2026, 5, 15)),
+        ),
+        (
+            "Fix the invoice PDF on mobile by Friday @Ben",
+            [BEN],
+            ActionDraft(title="Fix the invoice PDF on mobile", owner="U0BEN", due=date(2026, 5, 15)),
+        ),
+        (
+            "Rewrite the pricing page copy (owner: @Ana Lima) due 2026-06-01.",
+            [ANA],
+            ActionDraft(title="Rewrite the pricing page copy", owner="U0ANA", due=date(2026, 6, 1)),
+        ),
+        (
+            "owner: @Ben - add Apple Pay to checkout, EOW",
+            [BEN],
+            ActionDraft(title="Add Apple Pay to checkout", owner="U0BEN", due=date(2026, 5, 15)),
+        ),
+        (
+            "Action: assigned to @Ben, call 5 churned customers in Q3",
+            [BEN],
+            ActionDraft(title="Call 5 churned customers", owner="U0BEN", due=date(2026, 9, 30)),
+        ),
+        (
+            "Add a live chat widget — @Ana Lima, in 2 weeks",
+            [ANA],
+            ActionDraft(title="Add a live chat widget", owner="U0ANA", due=date(2026, 5, 27)),
+        ),
+        (
+            "@Ben will send a survey to churned users by 15 Jan",
+            [BEN],
+            ActionDraft(title="Send a survey to churned users", owner="U0BEN", due=date(2027, 1, 15)),
+        ),
+        (
+            "we should show VAT on the pricing page!!",
+            [],
+            ActionDraft(title="Show VAT on the pricing page"),
+        ),
+    ],
+)
+def test_owner_date_and_a_clean_title(text: str, mentions: list[tuple[str, str]], expected: ActionDraft) -> None:
+    assert parse_action(text, mentions, TODAY) == expected
+
+
+def test_a_mention_inside_the_sentence_stays_readable() -> None:
+    draft = parse_action("Ask @Ben to rewrite the checkout copy by next Monday", [BEN], TODAY)
+    assert draft == ActionDraft(title="Ask @Ben to rewrite the checkout copy", owner="U0BEN", due=date(2026, 5, 18))
+
+
+def test_the_first_mention_owns_the_action_and_the_others_stay_in_the_title() -> None:
+    draft = parse_action("@Ana Lima pairs with @Ben on the dunning emails", [ANA, BEN], TODAY)
+    assert draft.owner == "U0ANA"
+    assert draft.title == "Pairs with @Ben on the dunning emails"
+
+
+def test_by_that_is_not_a_date_stays() -> None:
+    draft = parse_action("Cut failed payouts by 20% by end of quarter", [], TODAY)
+    assert draft == ActionDraft(title="Cut failed payouts by 20%", due=date(2026, 6, 30))
+
+
+@pytest.mark.parametrize("title", ["Fix log in", "Let teams opt in", "Follow up on every sales lead"])
+def test_the_last_word_of_a_title_is_kept(title: str) -> None:
+    assert parse_action(f"{title} by Friday", [], TODAY).title == title
+
+
+def test_no_mention_no_owner_and_no_date_no_due() -> None:
+    assert parse_action("Add PayPal as a payment option", [], TODAY) == ActionDraft(
+        title="Add PayPal as a payment option"
+    )
+
+
+@pytest.mark.parametrize(("text", "mentions"), [("@Ben", [BEN]), ("by Friday", []), ("  owner: @Ben, EOW. ", [BEN])])
+def test_the_title_is_never_empty(text: str, mentions: list[tuple[str, str]]) -> None:
+    assert parse_action(text, mentions, TODAY).title == " ".join(text.split())
+
+
+def test_brand_spelling_and_emoji_survive() -> None:
+    assert parse_action("iOS app: fix the 🐛 in checkout 🚀 tomorrow", [], TODAY) == ActionDraft(
+        title="iOS app: fix the 🐛 in checkout 🚀", due=date(2026, 5, 14)
+    )
+
+
+def test_other_languages_keep_their_words() -> None:
+    draft = parse_action("Mettre à jour la FAQ d’ici vendredi @Ben", [BEN], TODAY)
+    assert draft == ActionDraft(title="Mettre à jour la FAQ d’ici vendredi", owner="U0BEN")

@@ -1,0 +1,141 @@
+"""Slack text in and out, and messages that stay within Slack's limits however big the map gets."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from slack_sdk.models.blocks import Block
+
+from bot import blocks
+from bot.text import decode, escape, fit
+from workflows.journey_map import (
+    ActionItem,
+    Contribution,
+    Evidence,
+    JourneyMap,
+    PainPoint,
+    Persona,
+    Stage,
+    StepKey,
+    Theme,
+    Touchpoint,
+)
+from workflows.steps import STEPS
+
+NAMES = {"U1": "Dana Lee", "U2": "Sam"}
+
+
+def test_decode_turns_slack_markup_into_plain_text_and_collects_mentions():
+    raw = "Ask <@U1> &amp; <@U2|sam> about <!channel> <!here> <#C9|support> <https://x.example|the doc> &lt;b&gt;"
+    text, mentions = decode(raw, NAMES.__getitem__)
+    assert text == "Ask @Dana Lee & @sam about @channel @here #support the doc <b>"
+    assert mentions == [("U1", "Dana Lee"), ("U2", "sam")]
+
+
+def test_escape_neutralises_every_control_character():
+    assert escape("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
+
+
+def test_fit_shortens_without_breaking_an_entity():
+    for limit in range(5, 40):
+        shown = fit("a & b < c > d " * 10, limit)
+        assert len(shown) <= limit
+        assert "<" not in shown and ">" not in shown
+        assert shown.count("&") == shown.count("&amp;") + shown.count("&lt;") + shown.count("&gt;")
+
+
+def note(i: int, text: str = "") -> Contribution:
+    return Contribution(user="U1", ts=f"{i}.0", text=text or f"note {i}", evidence=Evidence.ticket)
+
+
+def huge_map() -> JourneyMap:
+    long = "x" * 5_000
+    themes = [Theme(id=f"pain_points-{i}", title=f"Pain {i} {long}", contributions=[note(i, long)]) for i in range(120)]
+    stages = [
+        Stage(
+            name=f"Stage {s} {long}",
+            touchpoints=[Touchpoint(theme_id=f"t{i}", title=long, channel="email") for i in range(12)],
+            pain_points=[PainPoint(theme_id=f"pain_points-{i}", title=long, votes=i) for i in range(12)],
+            emotion=-1.2,
+        )
+        for s in range(8)
+    ]
+    actions = [
+        ActionItem(id=f"A{i}", title=long, owner=None if i % 3 else "U1", due=date(2027, 1, 1)) for i in range(90)
+    ]
+    return JourneyMap(
+        workshop_id="1",
+        objective=long,
+        stage_model=[s.name for s in stages],
+        persona=Persona(name=long, segment=long, goals=[long] * 9),
+        stages=stages,
+        steps={key: themes for key in StepKey},
+        action_items=actions,
+        engine="embedded",
+        generated_at=datetime.now(UTC),
+    )
+
+
+def assert_within_limits(block_list: list[dict]) -> None:
+    chunks = blocks.chunk_blocks(block_list)
+    assert sum(len(c) for c in chunks) == len(block_list), "splitting lost blocks"
+    for chunk in chunks:
+        assert len(chunk) <= 50
+        assert sum(blocks._block_chars(b) for b in chunk) <= 12_000
+        for block in Block.parse_all(chunk):
+            block.validate_json()
+
+
+def test_a_huge_map_summary_is_split_into_valid_messages():
+    summary = blocks.map_summary(huge_map())
+    assert len(blocks.chunk_blocks(summary)) > 1
+    assert_within_limits(summary)
+
+
+def test_a_step_with_hundreds_of_themes_is_split_into_valid_messages():
+    themes = huge_map().steps[StepKey.pain_points]
+    thread = blocks.themes_thread(STEPS[StepKey.pain_points], themes, engine_note="fell back")
+    assert len(blocks.chunk_blocks(thread)) > 2
+    assert_within_limits(thread)
+
+
+def test_kickoff_and_step_messages_are_valid():
+    from workflows.ports import WorkshopView
+
+    view = WorkshopView(
+        id=3,
+        team_id="T1",
+        channel_id="C1",
+        facilitator_id="U1",
+        objective="<!channel> " + "y" * 40_000,
+        stage_names=["A", "B"],
+        status="open",
+    )
+    assert_within_limits(blocks.kickoff(view))
+    assert "<!channel>" not in str(blocks.kickoff(view))
+    for step in STEPS.values():
+        assert_within_limits(blocks.step_message(view, step))
+
+
+def test_status_shows_llm_tokens_and_estimated_cost():
+    from workflows.ports import StepStatus, WorkshopStatus, WorkshopView
+
+    view = WorkshopView(
+        id=1, team_id="T", channel_id="C", facilitator_id="U1", objective="o", stage_names=["A"], status="open"
+    )
+    step = StepStatus(
+        key=StepKey.objective,
+        title="Objective",
+        status="open",
+        message_ts="1.0",
+        contributions=3,
+        contributors=2,
+        themes=0,
+    )
+    used = WorkshopStatus(
+        workshop=view, steps=[step], action_items=2, unowned_action_items=1, llm_tokens=12_345, llm_cost_usd=0.0042
+    )
+    shown = str(blocks.status_blocks(used))
+    assert "LLM: 12,345 tokens, about $0.0042" in shown and "1 without an owner" in shown
+    unused = used.model_copy(update={"llm_tokens": 0, "llm_cost_usd": None})
+    assert "LLM" not in str(blocks.status_blocks(unused))

@@ -1,0 +1,232 @@
+"""The embedded clustering engine as a facilitator meets it: a board of notes in, named themes out."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workflows.clustering.base import Note, ThemeDraft
+from workflows.clustering.embedded import EmbeddedEngine
+from workflows.clustering.embeddings import get_embedder
+from workflows.clustering.files import NotesFileError, cluster_jsonl
+
+BOARD = {
+    "checkout": [
+        "The checkout page is slow to load on mobile",
+        "Checkout takes forever when you apply a coupon code",
+        "@Dana Lee the checkout page froze after I entered my card details",
+        "Payment failed at checkout with no error message",
+        "Checkout asks for my address twice",
+        "Too many steps in the checkout flow &amp; the page is slow",
+        "[ticket] customers abandon the checkout page because it is slow",
+    ],
+    "delivery": [
+        "Delivery tracking never updates after the parcel leaves the warehouse",
+        "The delivery arrived three days late",
+        "No delivery tracking link in the shipping email https://shop.example.com/orders/123",
+        "Courier left the parcel at the wrong door, delivery was a mess",
+        "Delivery tracking shows 'in transit' for a week",
+        "Customers ask where their delivery is because tracking is unclear",
+    ],
+    "support": [
+        "Support chat takes 40 minutes to answer",
+        "Nobody from support replied to my email for five days",
+        "The support agent closed my ticket without solving the problem",
+        "Support phone line is always busy",
+        "Support answers are copy-pasted and do not help :disappointed:",
+        "I had to explain my problem to support three times",
+    ],
+    "onboarding": [
+        "Onboarding emails arrive before the account is even activated",
+        "The onboarding tour skips the most important feature",
+        "New users get lost in onboarding and never finish the setup",
+        "Onboarding checklist is too long",
+        "Onboarding video does not play on Safari",
+        "Setup wizard during onboarding asks for data we already have",
+    ],
+    "pricing": [
+        "The subscription price doubled without any warning",
+        "Pricing page does not say whether VAT is included",
+        "Customers think the premium plan is too expensive",
+        "Hidden fees appear only on the last step, the price feels dishonest",
+        "Competitors offer the same plan at half the price",
+    ],
+}
+OUTLIER = Note(id="coffee", text="Our office coffee machine has been broken since Tuesday")
+NOTES = [Note(id=f"{topic}-{i}", text=text) for topic, texts in BOARD.items() for i, text in enumerate(texts)]
+NOTES.append(OUTLIER)
+
+
+@pytest.fixture(scope="module")
+def engine() -> EmbeddedEngine:
+    return EmbeddedEngine(get_embedder())
+
+
+@pytest.fixture(scope="module")
+def themes(engine: EmbeddedEngine) -> list[ThemeDraft]:
+    return engine.cluster(NOTES)
+
+
+def topic(note_id: str) -> str:
+    return note_id.rsplit("-", 1)[0]
+
+
+def as_sets(drafts: list[ThemeDraft]) -> set[tuple[str, frozenset[str]]]:
+    return {(d.title, frozenset(d.ids)) for d in drafts}
+
+
+def test_each_topic_of_a_workshop_board_becomes_one_theme(themes: list[ThemeDraft]) -> None:
+    grouped = {frozenset(topic(i) for i in d.ids) for d in themes}
+    assert grouped == {frozenset([name]) for name in BOARD} | {frozenset(["coffee"])}
+
+
+def test_every_note_is_in_exactly_one_theme(themes: list[ThemeDraft]) -> None:
+    ids = [i for d in themes for i in d.ids]
+    assert sorted(ids) == sorted(n.id for n in NOTES)
+
+
+def test_a_note_unlike_any_other_stays_on_its_own(themes: list[ThemeDraft]) -> None:
+    (alone,) = [d for d in themes if OUTLIER.id in d.ids]
+    assert alone.ids == [OUTLIER.id]
+    assert alone.title == "Our office coffee machine has been broken since Tuesday"
+
+
+def test_titles_are_distinct_and_made_of_the_notes_words(themes: list[ThemeDraft]) -> None:
+    texts = {n.id: n.text.lower() for n in NOTES}
+    assert len({d.title.casefold() for d in themes}) == len(themes)
+    for d in themes:
+        words = set(re.findall(r"\w+", " ".join(texts[i] for i in d.ids)))
+        assert set(re.findall(r"\w+", d.title.lower())) <= words, d.title
+
+
+def test_titles_name_what_the_theme_is_about(themes: list[ThemeDraft]) -> None:
+    title_of = {topic(d.ids[0]): d.title.lower() for d in themes}
+    assert "checkout" in title_of["checkout"]
+    assert "delivery" in title_of["delivery"] or "tracking" in title_of["delivery"]
+    assert "support" in title_of["support"]
+    assert "onboarding" in title_of["onboarding"]
+    assert "pric" in title_of["pricing"]
+
+
+def test_slack_leftovers_never_reach_titles_and_ids_are_kept(themes: list[ThemeDraft]) -> None:
+    for d in themes:
+        assert not re.search(r"@|https?:|&amp;|:\w+:|\[ticket\]", d.title), d.title
+    assert "checkout-2" in next(d.ids for d in themes if "checkout-0" in d.ids)
+
+
+def test_same_notes_give_the_same_themes_in_any_order(engine: EmbeddedEngine, themes: list[ThemeDraft]) -> None:
+    shuffled = NOTES[:]
+    random.Random(7).shuffle(shuffled)
+    assert engine.cluster(NOTES) == themes
+    assert as_sets(engine.cluster(shuffled)) == as_sets(themes)
+
+
+def test_ids_keep_the_order_notes_were_posted_in(themes: list[ThemeDraft]) -> None:
+    order = {n.id: k for k, n in enumerate(NOTES)}
+    for d in themes:
+        assert d.ids == sorted(d.ids, key=order.__getitem__)
+
+
+def test_no_notes_give_no_themes(engine: EmbeddedEngine) -> None:
+    assert engine.cluster([]) == []
+
+
+def test_one_note_is_one_theme_titled_by_its_text(engine: EmbeddedEngine) -> None:
+    (only,) = engine.cluster([Note(id="a", text="<@U024BE7LH> the invoice PDF is missing the VAT number")])
+    assert only.ids == ["a"]
+    assert only.title == "The invoice PDF is missing the VAT number"
+
+
+def test_two_notes_share_a_theme_only_when_they_say_the_same(engine: EmbeddedEngine) -> None:
+    similar = engine.cluster([Note(id="a", text="Checkout is slow"), Note(id="b", text="The checkout takes ages")])
+    assert [d.ids for d in similar] == [["a", "b"]]
+    unrelated = engine.cluster([Note(id="a", text="Checkout is slow"), OUTLIER])
+    assert sorted(d.ids for d in unrelated) == [["a"], [OUTLIER.id]]
+
+
+def test_awkward_notes_are_all_kept(engine: EmbeddedEngine) -> None:
+    notes = [
+        Note(id="dup-1", text="Refunds take three weeks"),
+        Note(id="dup-2", text="refunds take  three weeks"),
+        Note(id="blank", text="   \n "),
+        Note(id="empty", text=""),
+        Note(id="fire", text="🔥🔥🔥"),
+        Note(id="truck", text="🚚📦"),
+        Note(id="long", text="The delivery was late again. " * 1_400),
+        Note(id="fr", text="La livraison est arrivée avec une semaine de retard"),
+        Note(id="ja", text="配送が遅れた"),
+        Note(id="dup-1", text="a repeated id keeps its first text"),
+    ]
+    themes = engine.cluster(notes)
+    ids = [i for d in themes for i in d.ids]
+    assert sorted(ids) == sorted({n.id for n in notes})
+    theme_of = {i: d for d in themes for i in d.ids}
+    assert theme_of["dup-1"] is theme_of["dup-2"]
+    assert theme_of["blank"] is theme_of["empty"]
+    assert theme_of["blank"].title == "Empty notes"
+    assert theme_of["fire"].ids == ["fire"] and theme_of["truck"].ids == ["truck"]
+    assert len(theme_of["long"].title) <= 60
+    assert len({d.title for d in themes}) == len(themes)
+
+
+def write_notes(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_cluster_command_writes_themes_for_a_notes_file(tmp_path: Path) -> None:
+    lines = [json.dumps({"id": n.id, "text": n.text}, ensure_ascii=False) for n in NOTES]
+    src = write_notes(tmp_path / "notes.jsonl", lines[:10] + [""] + lines[10:])
+    dst = tmp_path / "themes.json"
+    run = subprocess.run(
+        [sys.executable, "-m", "journeybot.cli", "cluster", "--in", str(src), "--out", str(dst)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    themes = json.loads(dst.read_text(encoding="utf-8"))["themes"]
+    assert sorted(i for t in themes for i in t["ids"]) == sorted(n.id for n in NOTES)
+    assert all(set(t) == {"title", "ids"} and t["title"] for t in themes)
+
+
+def test_cluster_command_names_the_line_of_a_malformed_notes_file(tmp_path: Path) -> None:
+    src = write_notes(tmp_path / "notes.jsonl", ['{"id": "a", "text": "fine"}', "", '{"id": "b", "text": oops}'])
+    run = subprocess.run(
+        [sys.executable, "-m", "journeybot.cli", "cluster", "--in", str(src), "--out", str(tmp_path / "out.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode != 0
+    assert "line 3" in run.stderr and "not valid JSON" in run.stderr
+    assert not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ('["a", "b"]', "expected an object"),
+        ('{"text": "no id"}', '"id" must be a non-empty string'),
+        ('{"id": 7, "text": "numeric id"}', '"id" must be a non-empty string'),
+        ('{"id": "b"}', '"text" must be a string'),
+        ('{"id": "a", "text": "the same id again"}', "already used on line 1"),
+    ],
+)
+def test_a_bad_line_is_refused_with_its_number(tmp_path: Path, line: str, problem: str) -> None:
+    src = write_notes(tmp_path / "notes.jsonl", ['{"id": "a", "text": "fine"}', line])
+    with pytest.raises(NotesFileError, match=rf"line 2: .*{re.escape(problem)}"):
+        cluster_jsonl(src, tmp_path / "out.json")
+
+
+def test_a_line_that_is_not_utf8_is_refused_with_its_number(tmp_path: Path) -> None:
+    src = tmp_path / "notes.jsonl"
+    src.write_bytes(b'{"id": "a", "text": "fine"}\n{"id": "b", "text": "caf\xe9"}\n')
+    with pytest.raises(NotesFileError, match="line 2: not UTF-8 text"):
+        cluster_jsonl(src, tmp_path / "out.json")

@@ -1,0 +1,142 @@
+"""How a participant's thread reply becomes contributions (fictional product: Tally, invoicing app)."""
+
+from __future__ import annotations
+
+import pytest
+
+from workflows.contributions import ParsedNote, parse_reply, take_evidence_tag
+from workflows.journey_map import Evidence
+
+
+def texts(reply: str, **options: bool) -> list[str]:
+    return [note.text for note in parse_reply(reply, **options)]
+
+
+def test_a_plain_reply_is_one_assumption() -> None:
+    assert parse_reply("Checkout times out on mobile Safari") == [
+        ParsedNote(text="Checkout times out on mobile Safari", evidence=Evidence.assumption)
+    ]
+
+
+def test_a_multi_line_paragraph_stays_one_contribution() -> None:
+    reply = "Priya invoices from her phone between client meetings,\nso the mobile app is where she lives."
+    assert texts(reply) == [reply]
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "- Slow checkout\n- No invoice PDF on mobile\n- Pricing page hides VAT",
+        "* Slow checkout\n* No invoice PDF on mobile\n* Pricing page hides VAT",
+        "• Slow checkout\n• No invoice PDF on mobile\n• Pricing page hides VAT",
+        "1. Slow checkout\n2. No invoice PDF on mobile\n3. Pricing page hides VAT",
+        "1) Slow checkout\n2) No invoice PDF on mobile\n3) Pricing page hides VAT",
+        "\n  - Slow checkout  \n\n  - No invoice PDF on mobile\n    ◦ Pricing page hides VAT\n",
+    ],
+)
+def test_each_bullet_is_its_own_contribution(reply: str) -> None:
+    assert texts(reply) == ["Slow checkout", "No invoice PDF on mobile", "Pricing page hides VAT"]
+
+
+def test_a_short_intro_line_introduces_the_bullets_rather_than_being_one() -> None:
+    assert texts("From this week's tickets:\n- Bank sync drops\n- Payout failed twice") == [
+        "Bank sync drops",
+        "Payout failed twice",
+    ]
+
+
+def test_lines_under_a_short_intro_are_separate_even_without_bullets() -> None:
+    reply = "Where it hurts:\nCheckout times out\nVAT field is confusing\nNo dark mode"
+    assert texts(reply) == ["Checkout times out", "VAT field is confusing", "No dark mode"]
+
+
+def test_one_line_under_a_label_stays_with_its_label() -> None:
+    assert texts("Segment:\nfreelance illustrators in the EU") == ["Segment:\nfreelance illustrators in the EU"]
+
+
+def test_a_wrapped_bullet_continues_and_a_paragraph_after_a_blank_line_is_new() -> None:
+    reply = "- Checkout times out\n  on mobile Safari only\n- VAT field is confusing\n\nAlso: no one reads FAQs."
+    assert texts(reply) == [
+        "Checkout times out on mobile Safari only",
+        "VAT field is confusing",
+        "Also: no one reads FAQs.",
+    ]
+
+
+def test_numbers_and_minus_signs_in_a_sentence_are_not_bullets() -> None:
+    assert texts("-5% conversion on mobile since the redesign") == ["-5% conversion on mobile since the redesign"]
+    assert texts("1.5 million invoices sent last year") == ["1.5 million invoices sent last year"]
+
+
+def test_a_tag_opening_the_reply_applies_to_all_its_bullets_and_a_bullet_tag_wins() -> None:
+    notes = parse_reply("[ticket]\n- Bank sync drops every Monday\n- [survey] Reminders feel pushy\n- Payout failed")
+    assert [(note.text, note.evidence) for note in notes] == [
+        ("Bank sync drops every Monday", Evidence.ticket),
+        ("Reminders feel pushy", Evidence.survey),
+        ("Payout failed", Evidence.ticket),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("reply", "evidence"),
+    [
+        ("[interview] She prints every invoice", Evidence.interview),
+        ("[Interviews] She prints every invoice", Evidence.interview),
+        ("[ TICKETS ] She prints every invoice", Evidence.ticket),
+        ("[support ticket] She prints every invoice", Evidence.ticket),
+        ("[Survey] She prints every invoice", Evidence.survey),
+        ("[analytics] She prints every invoice", Evidence.analytics),
+        ("[observed] She prints every invoice", Evidence.observation),
+        ("[Observation] She prints every invoice", Evidence.observation),
+        ("[assumption] She prints every invoice", Evidence.assumption),
+        ("She prints every invoice [interview]", Evidence.interview),
+        ("She prints every invoice", Evidence.assumption),
+    ],
+)
+def test_evidence_tags_are_read_leniently_and_removed(reply: str, evidence: Evidence) -> None:
+    assert parse_reply(reply) == [ParsedNote(text="She prints every invoice", evidence=evidence)]
+
+
+def test_an_unknown_bracket_is_part_of_the_text() -> None:
+    assert parse_reply("[WIP] Dunning emails") == [ParsedNote(text="[WIP] Dunning emails")]
+
+
+def test_a_tagged_heading_applies_to_the_items_below_it() -> None:
+    notes = parse_reply("Heard in calls: [interview]\n- Wants PayPal\n\n[tickets] Support says:\n- VAT confusion")
+    assert [(note.text, note.evidence) for note in notes] == [
+        ("Wants PayPal", Evidence.interview),
+        ("VAT confusion", Evidence.ticket),
+    ]
+
+
+def test_headings_label_the_items_only_when_asked_for_the_persona_step() -> None:
+    reply = "Goals:\n- get paid within a week\nFrustrations:\n- chasing late payments"
+    assert texts(reply) == ["get paid within a week", "chasing late payments"]
+    assert texts(reply, keep_headings=True) == [
+        "Goals: get paid within a week",
+        "Frustrations: chasing late payments",
+    ]
+
+
+@pytest.mark.parametrize("reply", ["", "   \n\t ", "[interview]", "- \n-\n*   ", "- [ticket]\n- "])
+def test_nothing_to_say_gives_no_contributions(reply: str) -> None:
+    assert parse_reply(reply) == []
+
+
+def test_a_very_long_reply_is_kept_whole() -> None:
+    reply = ("Priya explained her month-end routine in detail. " * 900)[:40_000].strip()
+    assert len(reply) > 39_900
+    assert texts(reply) == [reply]
+
+
+def test_emoji_and_other_languages_come_through_untouched() -> None:
+    assert texts("• Le paiement échoue sur mobile 😡\n• 請求書が届かない\n• Zahlung klappt nicht 🙁") == [
+        "Le paiement échoue sur mobile 😡",
+        "請求書が届かない",
+        "Zahlung klappt nicht 🙁",
+    ]
+
+
+def test_take_evidence_tag_reports_no_tag_as_none() -> None:
+    assert take_evidence_tag("  plain note ") == (None, "plain note")
+    assert take_evidence_tag("[CSAT] 3/5 on onboarding") == (Evidence.survey, "3/5 on onboarding")

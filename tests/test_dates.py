@@ -1,0 +1,122 @@
+"""Due dates as an action plan writes them; every case is pinned to a known "today"."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from workflows.dates import parse_due
+
+WEDNESDAY = date(2026, 5, 13)
+FRIDAY = date(2026, 5, 15)
+SATURDAY = date(2026, 5, 16)
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "phrase"),
+    [
+        ("Fix the invoice PDF by Friday", date(2026, 5, 15), "by Friday"),
+        ("Call churned users on Monday", date(2026, 5, 18), "on Monday"),
+        ("by 2027-01-15", date(2027, 1, 15), "by 2027-01-15"),
+        ("Ship it 15 Jan", date(2027, 1, 15), "15 Jan"),
+        ("Ship it 15th of January", date(2027, 1, 15), "15th of January"),
+        ("Launch Jan 15th 2027", date(2027, 1, 15), "Jan 15th 2027"),
+        ("Launch January 15, 2027", date(2027, 1, 15), "January 15, 2027"),
+        ("Launch Fri, Jan 15", date(2027, 1, 15), "Fri, Jan 15"),
+        ("Go live 20 May", date(2026, 5, 20), "20 May"),
+        ("Go live 13 May", date(2026, 5, 13), "13 May"),
+        ("Go live 12 May", date(2027, 5, 12), "12 May"),
+        ("Audit by 15/01/2027", date(2027, 1, 15), "by 15/01/2027"),
+        ("Audit by 15.01.27", date(2027, 1, 15), "by 15.01.27"),
+        ("Audit by 01/15/2027", date(2027, 1, 15), "by 01/15/2027"),
+        ("Rewrite FAQ in 2 weeks", date(2026, 5, 27), "in 2 weeks"),
+        ("Rewrite FAQ in two weeks", date(2026, 5, 27), "in two weeks"),
+        ("Rewrite FAQ in a couple of weeks", date(2026, 5, 27), "in a couple of weeks"),
+        ("Rewrite FAQ in 3 days", date(2026, 5, 16), "in 3 days"),
+        ("Rewrite FAQ within 5 business days", date(2026, 5, 20), "within 5 business days"),
+        ("Rewrite FAQ within a month", date(2026, 6, 13), "within a month"),
+        ("Migrate billing end of March", date(2027, 3, 31), "end of March"),
+        ("Migrate billing by the end of May", date(2026, 5, 31), "by the end of May"),
+        ("Migrate billing end of February 2028", date(2028, 2, 29), "end of February 2028"),
+        ("Report end of month", date(2026, 5, 31), "end of month"),
+        ("Report by the end of the month", date(2026, 5, 31), "by the end of the month"),
+        ("Report end of next month", date(2026, 6, 30), "end of next month"),
+        ("Report end of quarter", date(2026, 6, 30), "end of quarter"),
+        ("Report by end of next week", date(2026, 5, 22), "by end of next week"),
+        ("Report next week", date(2026, 5, 22), "next week"),
+        ("Report EOW", date(2026, 5, 15), "EOW"),
+        ("Report eom", date(2026, 5, 31), "eom"),
+        ("Report EOY", date(2026, 12, 31), "EOY"),
+        ("Kick off next Monday", date(2026, 5, 18), "next Monday"),
+        ("Kick off next Friday", date(2026, 5, 22), "next Friday"),
+        ("Kick off this Friday", date(2026, 5, 15), "this Friday"),
+        ("Kick off by Thurs", date(2026, 5, 14), "by Thurs"),
+        ("Send the survey tomorrow", date(2026, 5, 14), "tomorrow"),
+        ("Send the survey today", date(2026, 5, 13), "today"),
+        ("SEO audit in Q3", date(2026, 9, 30), "in Q3"),
+        ("SEO audit by Q1", date(2027, 3, 31), "by Q1"),
+        ("SEO audit Q2 2027", date(2027, 6, 30), "Q2 2027"),
+        ("Deadline: 2026-06-01, owner Ana", date(2026, 6, 1), "Deadline: 2026-06-01"),
+        ("Price test due 29 Feb", date(2028, 2, 29), "due 29 Feb"),
+    ],
+)
+def test_due_phrases(text: str, due: date, phrase: str) -> None:
+    match = parse_due(text, WEDNESDAY)
+    assert match is not None
+    assert (match.due, match.text) == (due, phrase)
+    assert text[match.start : match.end] == phrase
+
+
+def test_by_friday_on_a_friday_means_next_week() -> None:
+    assert parse_due("by Friday", FRIDAY).due == date(2026, 5, 22)
+    assert parse_due("this Friday", FRIDAY).due == FRIDAY
+
+
+def test_end_of_week_said_at_the_weekend_means_the_coming_friday() -> None:
+    assert parse_due("EOW", SATURDAY).due == date(2026, 5, 22)
+    assert parse_due("end of next week", SATURDAY).due == date(2026, 5, 29)
+
+
+def test_end_of_the_current_month_or_quarter_is_this_one() -> None:
+    march = date(2027, 3, 10)
+    assert parse_due("end of March", march).due == date(2027, 3, 31)
+    assert parse_due("Q1", march).due == date(2027, 3, 31)
+    assert parse_due("end of quarter", date(2026, 12, 31)).due == date(2026, 12, 31)
+
+
+def test_end_of_february_knows_leap_years() -> None:
+    assert parse_due("end of February", date(2027, 5, 1)).due == date(2028, 2, 29)
+    assert parse_due("end of Feb", date(2026, 2, 10)).due == date(2026, 2, 28)
+
+
+def test_business_days_skip_the_weekend() -> None:
+    assert parse_due("in 1 business day", FRIDAY).due == date(2026, 5, 18)
+
+
+def test_the_first_date_in_the_text_wins() -> None:
+    match = parse_due("Draft by Friday, final version 2026-06-30", WEDNESDAY)
+    assert (match.due, match.text) == (FRIDAY, "by Friday")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fix the invoice PDF",
+        "Reduce churn by 3.5% in the app",
+        "Upgrade to version 1.2.3",
+        "Sat with three customers last week",
+        "Due 31 Feb",
+        "Roll out in March 2027",
+        "Q5 planning",
+        "Zahlung bis Freitag prüfen",
+        "",
+    ],
+)
+def test_no_date_is_invented(text: str) -> None:
+    assert parse_due(text, WEDNESDAY) is None
+
+
+def test_same_text_same_day_same_answer() -> None:
+    assert parse_due("in 2 weeks", WEDNESDAY) == parse_due("in 2 weeks", WEDNESDAY)
+    assert parse_due("in 2 weeks", FRIDAY).due == date(2026, 5, 29)

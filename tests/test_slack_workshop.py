@@ -1,0 +1,212 @@
+"""A whole workshop over the real Slack protocol: signed requests in, Web API calls out to the stand-in."""
+
+from __future__ import annotations
+
+import json
+
+from slack_sdk.models.blocks import Block
+from sqlalchemy import select
+
+from storage.models import ContributionRow
+from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR
+from workflows.contributions import parse_reply
+from workflows.journey_map import JourneyMap, StepKey
+
+STEP_REPLIES: dict[StepKey, list[tuple[str, str]]] = {
+    StepKey.objective: [
+        (ANA, "[analytics] Trial-to-paid conversion dropped from 18% to 12% this quarter"),
+        (BEN, "Understand why new customers stall before sending their first invoice"),
+        (CHO, "- Decide what to fix in onboarding first\n- Success: 20% more paid conversions"),
+    ],
+    StepKey.persona: [
+        (ANA, '[interview] Freelance designers with 3-10 clients: "I just want to get paid without chasing"'),
+        (BEN, "[survey] They work alone and hate admin work"),
+        (CHO, "Goal: look professional to clients"),
+    ],
+    StepKey.touchpoints: [
+        (ANA, "[observation] Finds us through a Google search for invoice templates, feels hopeful"),
+        (BEN, "- Signs up on the website and gets a welcome email\n- Creates a first invoice in the mobile app"),
+        (CHO, "[ticket] Calls support by phone when the payment link fails, frustrated"),
+    ],
+    StepKey.pain_points: [
+        (ANA, "[ticket] The payment link fails on mobile banking apps <!channel>"),
+        (BEN, "[interview] Setting up tax rates is confusing and slow"),
+        (CHO, "[analytics] 40% never finish the invoice editor"),
+    ],
+    StepKey.action_plan: [
+        (ANA, f"Fix the mobile payment link <@{BEN}> by 2027-01-15"),
+        (CHO, f"Simplify tax setup with defaults per country <@{CHO}> in 2 weeks"),
+        (BEN, "Rewrite the welcome email"),
+    ],
+}
+
+
+def posted_messages(slack) -> list[dict]:
+    return [call.params for call in slack.standin.calls_to("chat.postMessage")]
+
+
+def run_workshop(slack) -> None:
+    response = slack.command("start Why do trials stall before the first paid invoice?", FACILITATOR)
+    assert "Starting workshop" in response.body
+    for step, replies in STEP_REPLIES.items():
+        thread = slack.step_ts(step)
+        for user, text in replies:
+            slack.reply(thread, user, text)
+        slack.settle()
+        slack.command("next", FACILITATOR)
+
+
+def published_map(slack) -> JourneyMap:
+    files = {f.name: f.content for f in slack.standin.files}
+    assert set(files) == {"journey-map.md", "journey-map.json"}
+    return JourneyMap.model_validate_json(files["journey-map.json"])
+
+
+def test_a_whole_workshop_publishes_the_map_with_owners(slack):
+    run_workshop(slack)
+    messages = posted_messages(slack)
+
+    steps = [m["metadata"]["event_payload"]["step"] for m in messages if m.get("metadata")]
+    assert steps == [k.value for k in StepKey]
+    assert all(m["metadata"]["event_type"] == "journeybot_step" for m in messages if m.get("metadata"))
+
+    journey_map = published_map(slack)
+    assert journey_map.stage_model == ["Awareness", "Consideration", "Purchase", "Retention", "Advocacy"]
+    assert sum(len(t.contributions) for t in journey_map.steps[StepKey.touchpoints]) == 4  # a bulleted reply is two
+    assert journey_map.persona is not None
+    owners = {a.title: a.owner for a in journey_map.action_items}
+    assert owners["Fix the mobile payment link"] == BEN
+    assert owners["Rewrite the welcome email"] is None
+    assert any(a.due and a.due.isoformat() == "2027-01-15" for a in journey_map.action_items)
+    placed = [tp.title for stage in journey_map.stages for tp in stage.touchpoints]
+    assert len(placed) == len(journey_map.steps[StepKey.touchpoints])
+
+    summary = json.dumps([m for m in messages if "Journey map:" in m.get("text", "")])
+    assert f"<@{BEN}>" in summary and f"<@{CHO}>" in summary
+    assert "without an owner" in summary
+    markdown = next(f.content for f in slack.standin.files if f.name == "journey-map.md").decode()
+    assert "@Ben" in markdown and "no owner yet" in markdown
+
+
+def test_themes_are_posted_in_each_step_thread_and_summarised_in_the_channel(slack):
+    run_workshop(slack)
+    messages = posted_messages(slack)
+    for step in StepKey:
+        thread = slack.step_ts(step)
+        themes = [m for m in messages if m.get("thread_ts") == thread and " themes" in m["text"]]
+        assert len(themes) == 1, f"the {step.value} thread should get its themes, once"
+        notes = json.dumps(themes[0]["blocks"])
+        expected = sum(len(parse_reply(text)) for _, text in STEP_REPLIES[step])
+        assert f"from {expected} notes" in notes, "every note of the step is in one of its themes"
+    closed = [m["text"] for m in messages if not m.get("thread_ts") and m.get("text", "").endswith("closed")]
+    assert len(closed) == 5
+
+
+def test_every_message_the_bot_sends_is_valid_block_kit(slack):
+    run_workshop(slack)
+    for params in posted_messages(slack):
+        blocks = params.get("blocks")
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        for block in Block.parse_all(blocks or []):
+            block.validate_json()
+
+
+def test_contributions_never_ping_anyone_when_reposted(slack):
+    run_workshop(slack)
+    reposted = json.dumps([m for m in posted_messages(slack) if m.get("thread_ts")])
+    assert "payment link fails" in reposted
+    assert "<!channel>" not in reposted and "<!here>" not in reposted
+
+
+def test_only_the_facilitator_moves_the_workshop_on(slack):
+    slack.command("start Onboarding journey", FACILITATOR)
+    refusal = slack.command("next", ANA).json()
+    assert "only the facilitator" in refusal["text"]
+    assert refusal["response_type"] == "ephemeral"
+    assert slack.command("cancel", BEN).json()["text"].startswith("Sorry")
+
+
+def test_a_second_start_in_the_channel_is_refused(slack):
+    slack.command("start Onboarding journey", FACILITATOR)
+    answer = slack.command("start Another one", ANA).json()
+    assert "already running" in answer["text"]
+
+
+def test_commands_without_a_workshop_say_how_to_start_and_unknown_ones_get_help(slack):
+    assert "/journey start" in slack.command("next", ANA).json()["text"]
+    help_text = json.dumps(slack.command("frobnicate", ANA).json())
+    assert "I don't know" in help_text and "/journey next" in help_text
+    assert "/journey status" in json.dumps(slack.command("", ANA).json())
+
+
+def test_retries_bot_messages_edits_and_deletions(slack):
+    slack.command("start Onboarding journey", FACILITATOR)
+    thread = slack.step_ts(StepKey.objective)
+    slack.reply(thread, ANA, "Find out why onboarding takes a week", redeliver=True)
+    edited = slack.reply(thread, BEN, "Typo in my note")
+    gone = slack.reply(thread, CHO, "Wrong thread, sorry")
+    slack.not_a_person(thread, "Ticket #123 opened", subtype="bot_message", bot_id="B0OTHER", user="")
+    slack.not_a_person(thread, f"<@{CHO}> has joined the channel", subtype="channel_join", bot_id=None, user=CHO)
+    slack.settle()
+    slack.edit(edited, BEN, "Measure time to first invoice", thread)
+    slack.delete(gone, CHO, thread)
+    slack.settle()
+    with slack.server.services.db.session() as session:
+        texts = sorted(session.scalars(select(ContributionRow.text)))
+    assert texts == ["Find out why onboarding takes a week", "Measure time to first invoice"]
+
+
+def test_a_huge_reply_is_stored_whole_and_shown_shortened(slack):
+    slack.command("start Onboarding journey", FACILITATOR)
+    thread = slack.step_ts(StepKey.objective)
+    huge = "The signup form asks for too much " * 1_200  # about 40,000 characters
+    slack.reply(thread, ANA, huge)
+    slack.settle()
+    slack.command("next", FACILITATOR)
+    with slack.server.services.db.session() as session:
+        assert session.scalar(select(ContributionRow.text)) == huge.strip()
+    posted = json.dumps(posted_messages(slack))
+    assert "The signup form asks for too much" in posted
+    assert len(posted) < 30_000
+
+
+def test_status_reports_progress(slack):
+    slack.command("start Onboarding journey", FACILITATOR)
+    slack.reply(slack.step_ts(StepKey.objective), ANA, "- one\n- two")
+    slack.settle()
+    status = json.dumps(slack.command("status", BEN).json())
+    assert "2 notes from 1 people" in status
+
+
+def test_unsigned_or_malformed_requests_are_rejected_and_change_nothing(slack):
+    slack.command("start Onboarding journey", FACILITATOR)
+    thread = slack.step_ts(StepKey.objective)
+    event = {
+        "type": "event_callback",
+        "event": {
+            "type": "message",
+            "channel": CHANNEL,
+            "user": ANA,
+            "text": "sneaky",
+            "ts": "1.000001",
+            "thread_ts": thread,
+        },
+    }
+    body = json.dumps(event).encode()
+    unsigned = slack.sender.post_raw(body, {"Content-Type": "application/json"})
+    forged = slack.sender.post_raw(body, slack.sender.signed_headers(b"something else"))
+    stale = slack.sender.post_raw(body, slack.sender.signed_headers(body, timestamp=1_000_000_000))
+    malformed = slack.sender.post_raw(b"{not json", slack.sender.signed_headers(b"{not json"))
+    assert [r.status for r in (unsigned, forged, stale)] == [401, 401, 401]
+    assert malformed.status in (400, 401)
+    slack.settle()
+    with slack.server.services.db.session() as session:
+        assert session.scalars(select(ContributionRow)).all() == []
+
+
+def test_healthz(slack):
+    from urllib.request import urlopen
+
+    with urlopen(slack.server.url.replace("/slack/events", "/healthz")) as response:
+        assert response.status == 200 and json.loads(response.read()) == {"ok": True}

@@ -1,0 +1,70 @@
+"""One action-plan contribution ("@Ana to fix the invoice PDF by Friday") into a title, an owner and a date.
+
+The research notes say a map is not final until each top pain point has an owner and a date, so both are read
+from the way people naturally write them; the title keeps only what is to be done.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from pydantic import BaseModel
+
+from workflows.dates import parse_due
+from workflows.sentences import capitalised
+
+
+class ActionDraft(BaseModel):
+    title: str
+    owner: str | None = None  # Slack user id
+    due: date | None = None
+
+
+_OWNER_CUE = r"(?:owner|owned\s+by|assigned\s+to|assignee|responsible|dri|lead)"
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:action(?:\s+item)?|todo|to-do|task)\s*[:\-–]\s*"
+    r"|(?:we|i|you|they)\s+(?:should|must|will|can|could|need\s+to|have\s+to|are\s+going\s+to)\s+"
+    r"|(?:we|i|they)(?:'|’)ll\s+|let(?:'|’)?s\s+|please\s+|need\s+to\s+|should\s+|must\s+|will\s+|to\s+)",
+    re.IGNORECASE,
+)
+# Only words that never end a sensible title: "log in" and "turn it on" keep their last word.
+_TRAILING_FILLER = re.compile(
+    r"(?:\s+(?:by|due|before|until|and|cc|owner|assignee)\s*:?|[\s.,;:!\-–—])+$", re.IGNORECASE
+)
+_EMPTY_BRACKETS = re.compile(r"\(\s*[,;:\-–—]?\s*\)|\[\s*\]")
+
+
+def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date) -> ActionDraft:
+    """The first mentioned user owns the action; a mention inside the sentence ("ask @Ben to…") stays."""
+    owner, label = mentions[0] if mentions else (None, None)
+    due = parse_due(text, today)
+    title = f"{text[: due.start]} {text[due.end :]}" if due else text
+    if label:
+        title = _without_owner(title, label)
+    title = _tidy(title)
+    return ActionDraft(title=title or " ".join(text.split()), owner=owner, due=due.due if due else None)
+
+
+def _without_owner(text: str, label: str) -> str:
+    """Drops the owner's mention where it only names the owner: after "owner:", at the start or the end."""
+    mention = rf"@{re.escape(label)}(?!\w)"
+    for pattern in (
+        rf"[(\[]?\s*{_OWNER_CUE}\s*[:=\-–]?\s*{mention}\s*[)\]]?",
+        rf"^\s*{mention}\s*[:,\-–—]?\s*",
+        rf"[\s,;\-–—(]*{mention}\s*\)?[\s.,;:!]*$",
+    ):
+        text, removed = re.subn(pattern, " ", text, count=1, flags=re.IGNORECASE)
+        if removed:
+            break
+    return text
+
+
+def _tidy(text: str) -> str:
+    text = _EMPTY_BRACKETS.sub(" ", " ".join(text.split()))
+    text = re.sub(r"\s+([,;:.!?)])", r"\1", text)
+    while (stripped := _LEADING_FILLER.sub("", text.strip(" ,;:-–—"), count=1)) != text:
+        text = stripped
+    text = _TRAILING_FILLER.sub("", text)
+    return capitalised(text)

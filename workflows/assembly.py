@@ -1,0 +1,169 @@
+"""The published map, put together from a workshop's themes: persona, stages, pain points, actions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import ActionItemRow, MapVersion, ThemeRow, Workshop, utcnow
+from workflows.action_parse import parse_action
+from workflows.actions import action_of, theme_key
+from workflows.journey_map import JourneyMap, PainPoint, Stage, StepKey, Theme, Touchpoint
+from workflows.llm.client import LLMUnavailable
+from workflows.llm.engine import LLMSynthesis
+from workflows.llm.tasks import ActionNote
+from workflows.persona import build_persona
+from workflows.stages import StageDef
+from workflows.synthesis import link_actions, link_pain_points, place_touchpoints, stage_emotion
+from workflows.theming import themes_of
+from workflows.workshop import stage_defs
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _with_fallback(
+    llm: LLMSynthesis | None, task: str, ask: Callable[[LLMSynthesis], T], embedded: Callable[[], T], provenance: dict
+) -> T:
+    """The LLM's answer when it gives one; the embedded engine's otherwise, and the map says which."""
+    if llm is not None:
+        try:
+            result = ask(llm)
+        except LLMUnavailable as failure:
+            log.warning("LLM %s unavailable (%s): using the embedded engine", task, failure.reason)
+        else:
+            provenance[task] = llm.provenance(task)
+            return result
+    provenance[task] = "embedded"
+    return embedded()
+
+
+def _steps(workshop: Workshop) -> dict[StepKey, list[Theme]]:
+    return {StepKey(step.key): themes_of(step) for step in workshop.steps}
+
+
+def _placements(
+    steps: dict[StepKey, list[Theme]], stages: list[StageDef], llm: LLMSynthesis | None, provenance: dict
+) -> tuple[list[tuple[str, Touchpoint]], list[tuple[str, PainPoint]]]:
+    touchpoints, pains = steps[StepKey.touchpoints], steps[StepKey.pain_points]
+    placed = (
+        _with_fallback(
+            llm,
+            "touchpoints",
+            lambda m: m.touchpoints(touchpoints, stages),
+            lambda: place_touchpoints(touchpoints, stages),
+            provenance,
+        )
+        if touchpoints
+        else []
+    )
+    linked = (
+        _with_fallback(
+            llm,
+            "pain_points",
+            lambda m: m.pain_points(pains, touchpoints, placed, stages),
+            lambda: link_pain_points(pains, touchpoints, placed, stages),
+            provenance,
+        )
+        if pains
+        else []
+    )
+    return placed, linked
+
+
+def create_action_items(session: Session, workshop: Workshop, today: date, llm: LLMSynthesis | None = None) -> None:
+    """One action per action-plan note (near-duplicates merged), each linked to the pain point it addresses."""
+    if workshop.action_items:
+        return  # a re-run publish keeps the actions it made, and any changes made to them since
+    steps = _steps(workshop)
+    _placed, pains = _placements(steps, stage_defs(workshop), llm, {})
+    pain_stage = {p.theme_id: stage for stage, p in pains}
+    notes = next(s for s in workshop.steps if s.key == StepKey.action_plan.value).contributions
+
+    def embedded() -> list:
+        drafts = [parse_action(c.text, [tuple(m) for m in c.mentions], today) for c in notes]
+        return link_actions(drafts, steps[StepKey.pain_points], pain_stage)
+
+    action_notes = [ActionNote(id=str(c.id), text=c.text, mentions=[tuple(m) for m in c.mentions]) for c in notes]
+    items = _with_fallback(
+        llm, "actions", lambda m: m.actions(action_notes, steps[StepKey.pain_points], today, pain_stage), embedded, {}
+    )
+    themes = {
+        theme_key(row): row.id
+        for row in session.scalars(select(ThemeRow).where(ThemeRow.step_id.in_([s.id for s in workshop.steps])))
+    }
+    for item in items:
+        session.add(
+            ActionItemRow(
+                workshop_id=workshop.id,
+                title=item.title,
+                owner_id=item.owner,
+                due=item.due,
+                pain_point_theme_id=themes.get(item.pain_point or ""),
+                stage=item.stage,
+            )
+        )
+    session.flush()
+    session.refresh(workshop)
+
+
+def assemble_map(workshop: Workshop, version: int = 1, llm: LLMSynthesis | None = None) -> JourneyMap:
+    steps = _steps(workshop)
+    stages = stage_defs(workshop)
+    provenance = {f"themes.{s.key}": s.engine for s in workshop.steps if s.engine}
+    placed, pains = _placements(steps, stages, llm, provenance)
+    stage_models = []
+    for stage in stages:
+        touchpoints = [tp for name, tp in placed if name == stage.name]
+        stage_models.append(
+            Stage(
+                name=stage.name,
+                description=stage.description,
+                touchpoints=touchpoints,
+                pain_points=sorted((p for name, p in pains if name == stage.name), key=lambda p: -p.votes),
+                emotion=stage_emotion(touchpoints),
+            )
+        )
+    persona_themes = steps[StepKey.persona]
+    persona = (
+        _with_fallback(
+            llm, "persona", lambda m: m.persona(persona_themes), lambda: build_persona(persona_themes), provenance
+        )
+        if persona_themes
+        else None
+    )
+    engines = sorted({s.engine for s in workshop.steps if s.engine})
+    journey_map = JourneyMap(
+        workshop_id=str(workshop.id),
+        version=version,
+        objective=workshop.objective,
+        stage_model=[s.name for s in stages],
+        persona=persona,
+        stages=stage_models,
+        steps=steps,
+        action_items=[action_of(row) for row in workshop.action_items],
+        engine="+".join(engines) or "embedded",
+        generated_at=utcnow(),
+        provenance=provenance,
+    )
+    journey_map.summary = _with_fallback(llm, "summary", lambda m: m.summary(journey_map), lambda: None, provenance)
+    return journey_map
+
+
+def published_map(
+    session: Session, workshop: Workshop, version: int = 1, llm: LLMSynthesis | None = None
+) -> JourneyMap:
+    """The map of this version: assembled and stored the first time, read back when a publish is re-run."""
+    stored = session.scalar(
+        select(MapVersion).where(MapVersion.workshop_id == workshop.id, MapVersion.version == version)
+    )
+    if stored is not None:
+        return JourneyMap.model_validate(stored.map_json)
+    journey_map = assemble_map(workshop, version, llm)
+    session.add(MapVersion(workshop_id=workshop.id, version=version, map_json=journey_map.model_dump(mode="json")))
+    return journey_map

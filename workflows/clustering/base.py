@@ -1,0 +1,29 @@
+"""The one interface every clustering engine (embedded model, LLM) sits behind."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from pydantic import BaseModel, Field
+
+
+class Note(BaseModel):
+    """One contribution as the clusterer sees it: an id and its text, nothing about who wrote it."""
+
+    id: str
+    text: str
+
+
+class ThemeDraft(BaseModel):
+    """A group of notes with a title; every input id ends up in exactly one draft."""
+
+    title: str
+    ids: list[str]
+    summary: str | None = Field(default=None)
+
+
+class ClusterEngine(Protocol):
+    name: str
+
+    def cluster(self, notes: Sequence[Note]) -> list[ThemeDraft]: ...

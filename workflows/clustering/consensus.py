@@ -1,0 +1,146 @@
+"""Which notes share a theme, from their sentence vectors: a consensus of three clusterers over many theme counts.
+
+Alone, each clusterer miscounts themes on short notes (silhouette over-splits, eigengaps under-split). So the count
+is chosen by silhouette with the one-standard-error rule (the fewest themes scoring within noise of the best), and
+the grouping is the majority vote of average-linkage, spectral and k-means partitions for every count from 2 to
+twice that choice (evidence accumulation, Fred and Jain 2005): two notes share a theme when most partitions say
+so. Absolute similarity floors then merge themes that are plainly one and re-home notes unlike their theme.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.linalg import eigh, qr, svd
+from scipy.spatial.distance import squareform
+from sklearn.cluster import KMeans
+from threadpoolctl import threadpool_limits
+
+from workflows.clustering.refine import merge_close, rehome_outliers
+
+SEED = 0
+MIN_NOTES = 5  # below this a count cannot be chosen from the data; the similarity floors alone decide
+NEIGHBOURS = 10  # of the graph behind spectral clustering: local enough to follow a theme's shape
+SCORED_COUNTS = 40  # theme counts scored at most; larger boards step through the range
+VOTING_COUNTS = 20  # theme counts that vote at most (each costs a k-means)
+KMEANS_DIMENSIONS = 64  # principal components k-means runs on: exact for boards up to 65 notes, fast above
+CHEAP_KMEANS = 20_000  # notes x themes below which k-means restarts (a bad start moves a whole theme)
+MAJORITY = 0.5
+
+
+def group(vectors: np.ndarray) -> np.ndarray:
+    """A theme label (0..k-1) per row of L2-normalised `vectors`; the same rows give the same labels."""
+    n = len(vectors)
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    # One BLAS thread: numpy's and scipy's OpenBLAS pools otherwise spin against each other (twice as slow on
+    # two cores), and a fixed thread count keeps floating-point sums, hence ties, the same on every machine.
+    with threadpool_limits(1):
+        labels = _consensus(vectors) if n >= MIN_NOTES else np.arange(n)
+        labels = rehome_outliers(vectors, merge_close(vectors, labels))
+    return np.unique(labels, return_inverse=True)[1]
+
+
+def _centred(vectors: np.ndarray) -> np.ndarray:
+    """Removes the direction every note shares (the board's subject), so what tells themes apart dominates."""
+    shifted = vectors - vectors.mean(axis=0)
+    return shifted / np.clip(np.linalg.norm(shifted, axis=1, keepdims=True), 1e-12, None)
+
+
+def _theme_counts(n: int) -> list[int]:
+    """Counts worth scoring: up to half the notes, and sub-linear in n (people keep a board readable)."""
+    return _spread(2, max(2, min(n // 2, math.ceil(4 * math.sqrt(n)))), SCORED_COUNTS)
+
+
+def _spread(low: int, high: int, most: int) -> list[int]:
+    return list(range(low, high + 1, math.ceil((high - low + 1) / most)))
+
+
+def _consensus(vectors: np.ndarray) -> np.ndarray:
+    z = _centred(vectors)
+    n = len(z)
+    scored = _theme_counts(n)
+    tree = _average_tree(z)
+    maps = _spectral_maps(z, min(n - 1, 2 * scored[-1]))
+
+    def partitions(k: int) -> list[np.ndarray]:
+        return [fcluster(tree, k, "maxclust"), _cluster_qr(maps[:, :k])]
+
+    chosen = _fewest_within_noise(z, {k: partitions(k) for k in scored})
+    projected = _principal(z, KMEANS_DIMENSIONS)
+    votes = []
+    for k in _spread(2, min(n - 1, 2 * chosen), VOTING_COUNTS):
+        restarts = 3 if n * k <= CHEAP_KMEANS else 1
+        votes += [*partitions(k), KMeans(k, n_init=restarts, random_state=SEED).fit_predict(projected)]
+    return _majority(votes)
+
+
+def _average_tree(z: np.ndarray) -> np.ndarray:
+    distances = np.clip(1.0 - z @ z.T, 0.0, 2.0)
+    np.fill_diagonal(distances, 0.0)
+    return linkage(squareform((distances + distances.T) / 2, checks=False), "average")
+
+
+def _spectral_maps(z: np.ndarray, k: int) -> np.ndarray:
+    """The leading eigenvectors of the normalised kNN-graph affinity, scaled as scikit-learn's spectral embedding."""
+    similarity = z @ z.T
+    n = len(z)
+    near = np.argsort(-similarity, axis=1, kind="stable")[:, 1 : min(NEIGHBOURS, n - 1) + 1]
+    mask = np.zeros((n, n), dtype=bool)
+    mask[np.arange(n)[:, None], near] = True
+    affinity = np.where(mask | mask.T, np.clip(similarity, 0.0, None), 0.0)
+    np.fill_diagonal(affinity, 0.0)
+    scale = 1.0 / np.sqrt(np.clip(affinity.sum(axis=1), 1e-12, None))
+    _, vectors = eigh(scale[:, None] * affinity * scale[None, :], subset_by_index=[n - k, n - 1])
+    maps = vectors[:, ::-1] * scale[:, None]
+    # Eigenvectors have no sign; fixing it keeps runs identical.
+    return maps * np.sign(maps[np.abs(maps).argmax(axis=0), np.arange(k)])
+
+
+def _cluster_qr(maps: np.ndarray) -> np.ndarray:
+    """Labels from a spectral embedding without k-means (Damle, Minden and Ying 2019): no seed, no restarts."""
+    k = maps.shape[1]
+    pivots = qr(maps.T, pivoting=True)[2]
+    left, _, right = svd(maps[pivots[:k], :].T)
+    return np.abs(maps @ (left @ right)).argmax(axis=1)
+
+
+def _principal(z: np.ndarray, dimensions: int) -> np.ndarray:
+    u, s, _ = np.linalg.svd(z - z.mean(axis=0), full_matrices=False)
+    return u[:, :dimensions] * s[:dimensions]
+
+
+def _silhouettes(z: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Per-note cosine silhouette (0 for a note alone), via theme sums: O(n*d*k), not O(n^2*k)."""
+    _, labels = np.unique(labels, return_inverse=True)
+    onehot = np.eye(labels.max() + 1)[labels]
+    sizes = onehot.sum(axis=0)
+    total = sizes[None, :] - z @ (z.T @ onehot)
+    rows = np.arange(len(z))
+    own = sizes[labels] - 1
+    inside = total[rows, labels] / np.clip(own, 1, None)
+    others = total / sizes
+    others[rows, labels] = np.inf
+    nearest = others.min(axis=1)
+    return np.where(own > 0, (nearest - inside) / np.clip(np.maximum(inside, nearest), 1e-12, None), 0.0)
+
+
+def _fewest_within_noise(z: np.ndarray, candidates: dict[int, list[np.ndarray]]) -> int:
+    """The one-standard-error rule on the mean silhouette of the candidates at each count."""
+    scores = {}
+    for k, partitions in candidates.items():
+        per_note = np.mean([_silhouettes(z, labels) for labels in partitions], axis=0)
+        scores[k] = (per_note.mean(), per_note.std() / math.sqrt(len(per_note)))
+    best = max(scores, key=lambda k: (scores[k][0], -k))
+    return min(k for k, (mean, _) in scores.items() if mean >= scores[best][0] - scores[best][1])
+
+
+def _majority(votes: list[np.ndarray]) -> np.ndarray:
+    together = np.zeros((len(votes[0]), len(votes[0])), dtype=np.float32)
+    for labels in votes:
+        together += labels[:, None] == labels[None, :]
+    apart = 1.0 - together / len(votes)
+    np.fill_diagonal(apart, 0.0)
+    return fcluster(linkage(squareform(np.clip(apart, 0.0, 1.0), checks=False), "average"), MAJORITY, "distance")

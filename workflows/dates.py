@@ -1,0 +1,233 @@
+"""Due dates as people write them in an action plan ("by Friday", "end of March", "in 2 weeks", "Q3").
+
+Deterministic given `today`, so a replayed event or a test gets the same date. Conventions, chosen to
+be generous to the owner: a bare weekday is the next one after today (never today); "next Friday" is the
+Friday of next week (weeks start on Monday); "next week", "EOW" and the like mean the end (Friday) of that
+week; a month, quarter or year means its last day; a day without a year is the next such day from today;
+numeric dates need a year and are read day first (15/01/2027) unless only month first makes sense
+(01/15/2027).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from pydantic import BaseModel, ConfigDict
+
+
+class DueMatch(BaseModel):
+    """A due date and where its phrase ("by Friday") sits in the text, so a caller can cut it out."""
+
+    model_config = ConfigDict(frozen=True)
+
+    due: date
+    start: int
+    end: int
+    text: str
+
+
+# English names, spelled out: `calendar.month_name` follows the process locale, and notes are read in English.
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = {name: number for number, full in enumerate(_MONTH_NAMES, start=1) for name in (full, full[:3])}
+_MONTHS["sept"] = 9
+_WEEKDAYS = {name: number for number, full in enumerate(_WEEKDAY_NAMES) for name in (full, full[:3])}
+_WEEKDAYS |= {"tues": 1, "weds": 2, "thur": 3, "thurs": 3}
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a couple of": 2,
+    "couple of": 2,
+    "a few": 3,
+    "few": 3,
+}
+_FRIDAY = 4
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """A regex alternation that tries longer words first ("september" before "sep")."""
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+_MONTH = rf"(?P<month>{_alternatives(_MONTHS)})\.?"
+_WEEKDAY = rf"(?P<weekday>{_alternatives(_WEEKDAYS)})\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>\d{4})"
+_LEAD = (
+    r"(?P<lead>(?:due\s+(?:by|on|date:?)|due:?|deadline:?|no\s+later\s+than|latest\s+by"
+    r"|by|before|on|until|till|in|during|for)\s+)?"
+)
+_THE = r"(?:the\s+)?"
+_OPTIONAL_WEEKDAY = rf"(?:(?:{_alternatives(_WEEKDAYS)})\.?,?\s+)?"
+
+
+def _next_weekday(today: date, weekday: int) -> date:
+    """The first such weekday after today: "by Friday" said on a Friday means next week's."""
+    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+
+
+def _monday_of_next_week(today: date) -> date:
+    return today + timedelta(days=7 - today.weekday())
+
+
+def _end_of(unit: str, today: date, offset: int) -> date:
+    """The last day of this (offset 0) or the next (offset 1) week, month, quarter or year (w, m, q, y)."""
+    if unit in ("w", "week"):
+        this_friday = today + timedelta(days=_FRIDAY - today.weekday())
+        return this_friday + timedelta(weeks=offset + (today.weekday() > _FRIDAY))
+    if unit in ("m", "month"):
+        first = today.replace(day=1) + relativedelta(months=offset)
+        return first + relativedelta(day=31)
+    if unit in ("q", "quarter"):
+        first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1) + relativedelta(months=3 * offset)
+        return first + relativedelta(months=2, day=31)
+    return date(today.year + offset, 12, 31)
+
+
+def _upcoming(today: date, month: int, day: int, year: str | None) -> date:
+    """An explicit year is kept; without one, the next such day from today (today included)."""
+    if year:
+        return date(int(year), month, day)
+    for candidate_year in range(today.year, today.year + 5):
+        try:
+            candidate = date(candidate_year, month, day)
+        except ValueError:  # 29 February outside a leap year
+            continue
+        if candidate >= today:
+            return candidate
+    raise ValueError(f"no date {day}/{month}")
+
+
+def _numeric(match: re.Match[str], today: date) -> date:
+    first, second, year = int(match["first"]), int(match["second"]), int(match["year"])
+    year += 2000 if year < 100 else 0
+    day, month = (second, first) if second > 12 >= first else (first, second)
+    return date(year, month, day)
+
+
+def _weekday(match: re.Match[str], today: date) -> date | None:
+    weekday = _WEEKDAYS[match["weekday"].lower()]
+    relation = (match["relation"] or "").lower()
+    if relation == "next":
+        return _monday_of_next_week(today) + timedelta(days=weekday)
+    if relation == "this":
+        return today + timedelta(days=(weekday - today.weekday()) % 7)
+    is_full_name = match["weekday"].lower() == _WEEKDAY_NAMES[weekday]
+    if not (is_full_name or relation or match["lead"]):
+        return None  # "sat with a customer" is not a due date
+    return _next_weekday(today, weekday)
+
+
+def _duration(match: re.Match[str], today: date) -> date:
+    count_text = " ".join(match["count"].lower().split())
+    count = int(count_text) if count_text.isdigit() else _NUMBER_WORDS[count_text]
+    unit = match["unit"].lower().rstrip("s")
+    if match["business"]:
+        return _add_business_days(today, count)
+    return today + relativedelta(**{f"{unit}s": count})
+
+
+def _add_business_days(today: date, count: int) -> date:
+    day = today
+    while count > 0:
+        day += timedelta(days=1)
+        count -= day.weekday() < 5
+    return day
+
+
+def _period_end(match: re.Match[str], today: date) -> date:
+    which = match.groupdict().get("which") or ""
+    return _end_of(match["unit"].lower(), today, offset=int(which.lower() == "next"))
+
+
+def _end_of_month_name(match: re.Match[str], today: date) -> date:
+    """The month's last day; without a year, this year's unless it has passed (February knows leap years)."""
+    month = _MONTHS[match["month"].lower()]
+    if match["year"]:
+        return date(int(match["year"]), month, 1) + relativedelta(day=31)
+    this_year = date(today.year, month, 1) + relativedelta(day=31)
+    return this_year if this_year >= today else date(today.year + 1, month, 1) + relativedelta(day=31)
+
+
+def _quarter(match: re.Match[str], today: date) -> date:
+    quarter_end = date(today.year, 3 * int(match["quarter"]), 1) + relativedelta(day=31)
+    return _upcoming(today, quarter_end.month, quarter_end.day, match["year"])
+
+
+def _relative_day(match: re.Match[str], today: date) -> date:
+    return today + timedelta(days=match["word"].lower() == "tomorrow")
+
+
+_Resolver = Callable[[re.Match[str], date], "date | None"]
+_COUNT = rf"(?P<count>\d{{1,3}}|{_alternatives(_NUMBER_WORDS)})"
+_PERIOD = r"(?P<unit>week|month|quarter|year)"
+
+
+def _day_month(match: re.Match[str], today: date) -> date:
+    return _upcoming(today, _MONTHS[match["month"].lower()], int(match["day"]), match["year"])
+
+
+def _iso(match: re.Match[str], today: date) -> date:
+    return date(int(match["year"]), int(match["month"]), int(match["day"]))
+
+
+_RULES: list[tuple[str, _Resolver]] = [
+    (rf"{_YEAR}-(?P<month>\d{{1,2}})-{_DAY}", _iso),
+    (r"(?<![\d.])(?P<first>\d{1,2})[/.](?P<second>\d{1,2})[/.](?P<year>\d{4}|\d{2})(?![.\d])", _numeric),
+    (rf"{_OPTIONAL_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?", _day_month),
+    (rf"{_OPTIONAL_WEEKDAY}{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?", _day_month),
+    (rf"{_THE}end\s+of\s+{_THE}{_MONTH}(?:\s+{_YEAR})?", _end_of_month_name),
+    (rf"(?:{_THE}end\s+of\s+{_THE})?q(?P<quarter>[1-4])(?:\s+{_YEAR})?", _quarter),
+    (rf"{_THE}end\s+of\s+(?:the\s+|this\s+|(?P<which>next)\s+)?{_PERIOD}", _period_end),
+    (r"eo(?P<unit>[wmqy])", _period_end),
+    (rf"(?P<which>this|next)\s+{_PERIOD}", _period_end),
+    (rf"(?:(?P<relation>next|this|coming|this\s+coming)\s+)?{_WEEKDAY}", _weekday),
+    (
+        rf"(?:in|within)\s+{_COUNT}\s+(?P<business>business\s+|working\s+)?(?P<unit>days?|weeks?|months?|years?)",
+        _duration,
+    ),
+    (r"(?P<word>tomorrow|today|tonight|eod|end\s+of\s+(?:the\s+)?day)", _relative_day),
+]
+_COMPILED = [(re.compile(rf"(?<!\w){_LEAD}(?:{core})(?!\w)", re.IGNORECASE), resolve) for core, resolve in _RULES]
+
+
+def parse_due(text: str, today: date) -> DueMatch | None:
+    """The first due date in the text (the longest phrase where two start together), or None."""
+    found: list[DueMatch] = []
+    for pattern, resolve in _COMPILED:
+        for match in pattern.finditer(text):
+            try:
+                due = resolve(match, today)
+            except ValueError:  # 31 February and other impossible dates
+                continue
+            if due:
+                found.append(DueMatch(due=due, start=match.start(), end=match.end(), text=match.group()))
+    return min(found, key=lambda m: (m.start, -m.end), default=None)

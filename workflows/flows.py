@@ -1,0 +1,127 @@
+"""The slow half of the workshop, run as durable jobs after Slack has been answered.
+
+open_step posts a step's question; close_step clusters its contributions, posts the themes and moves on;
+publish assembles the map, stores the version and hands the files to the notifier. Each is safe to re-run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from storage.db import Database
+from storage.models import Step, Workshop, utcnow
+from workflows import jobs
+from workflows.assembly import create_action_items, published_map
+from workflows.clustering.base import ClusterEngine
+from workflows.clustering.embedded import EmbeddedEngine
+from workflows.engines import EngineChoice
+from workflows.journey_map import STEP_ORDER, StepKey
+from workflows.ports import Notifier
+from workflows.steps import STEPS
+from workflows.theming import cluster_step, store_themes, themes_of
+from workflows.workshop import mark_step_opened, view_of
+
+log = logging.getLogger(__name__)
+
+
+class Flows:
+    def __init__(
+        self,
+        db: Database,
+        notifier: Notifier,
+        engines: EngineChoice | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.db = db
+        self.notifier = notifier
+        self.engines = engines or EngineChoice(db, None)
+        self.today = today
+
+    def handlers(self) -> dict[str, jobs.JobHandler]:
+        return {"open_step": self.open_step, "close_step": self.close_step, "publish": self.publish}
+
+    def run_due(self) -> int:
+        return jobs.run_due_jobs(self.db, self.handlers())
+
+    def open_step(self, payload: dict[str, Any]) -> None:
+        with self.db.session() as session:
+            workshop = session.get_one(Workshop, payload["workshop_id"])
+            step = next(s for s in workshop.steps if s.key == payload.get("step", StepKey.objective.value))
+            if workshop.status != "open" or step.status != "pending":
+                return
+            view = view_of(workshop)
+        if step.key == StepKey.objective.value:
+            self.notifier.post_kickoff(view)
+        ts = self.notifier.post_step(view, STEPS[StepKey(step.key)])
+        with self.db.session() as session:
+            mark_step_opened(session, session.get_one(Step, step.id), ts)
+
+    def close_step(self, payload: dict[str, Any]) -> None:
+        with self.db.session() as session:
+            step = session.get_one(Step, payload["step_id"])
+            workshop = step.workshop
+            if workshop.status != "open" or step.status != "closing":
+                return
+            contributions = list(step.contributions)
+            engine = self.engines.cluster_engine(workshop)
+        drafts, engine_name, note = self._cluster(engine, contributions)
+        with self.db.session() as session:
+            step = session.get_one(Step, payload["step_id"])
+            store_themes(session, step, drafts, engine_name)
+            step.engine_note = note
+        with self.db.session() as session:
+            step = session.get_one(Step, payload["step_id"])
+            view, themes, step_ts = view_of(step.workshop), themes_of(step), step.message_ts
+        self.notifier.post_themes(view, STEPS[StepKey(step.key)], step_ts or "", themes, note)
+        with self.db.session() as session:
+            step = session.get_one(Step, payload["step_id"])
+            step.status, step.closed_at = "closed", utcnow()
+            self._move_on(session, step)
+
+    def _cluster(self, engine: ClusterEngine, contributions: list) -> tuple[list, str, str | None]:
+        """Clusters with the chosen engine; any failure falls back to the embedded one, and says so."""
+        try:
+            drafts = cluster_step(engine, contributions)
+            # The LLM engine names its model and prompt version, so the map shows what produced these themes.
+            describe = getattr(engine, "provenance", lambda _count: engine.name)
+            return drafts, describe(len(contributions)), None
+        except Exception as exc:
+            if isinstance(engine, EmbeddedEngine):
+                raise
+            reason = getattr(exc, "reason", type(exc).__name__)
+            log.warning("engine %s failed (%s); falling back to the embedded engine", engine.name, reason)
+            note = f"The {engine.name} engine failed ({reason}), so the embedded engine made these themes."
+            return cluster_step(EmbeddedEngine(), contributions), EmbeddedEngine.name, note
+
+    def _move_on(self, session, step: Step) -> None:
+        workshop = step.workshop
+        position = STEP_ORDER.index(StepKey(step.key))
+        if position + 1 < len(STEP_ORDER):
+            following = STEP_ORDER[position + 1]
+            workshop.current_step = following.value
+            jobs.enqueue(
+                session,
+                "open_step",
+                f"open_step:{workshop.id}:{following.value}",
+                {"workshop_id": workshop.id, "step": following.value},
+            )
+        else:
+            jobs.enqueue(session, "publish", f"publish:{workshop.id}:1", {"workshop_id": workshop.id})
+
+    def publish(self, payload: dict[str, Any]) -> None:
+        with self.db.session() as session:
+            workshop = session.get_one(Workshop, payload["workshop_id"])
+            if workshop.status != "open":
+                return
+            create_action_items(session, workshop, self.today(), self.engines.synthesis(workshop))
+        with self.db.session() as session:
+            workshop = session.get_one(Workshop, payload["workshop_id"])
+            journey_map = published_map(session, workshop, llm=self.engines.synthesis(workshop))
+            view = view_of(workshop)
+        self.notifier.publish(view, journey_map)
+        with self.db.session() as session:
+            workshop = session.get_one(Workshop, payload["workshop_id"])
+            workshop.status, workshop.current_step, workshop.published_at = "published", None, utcnow()

@@ -1,0 +1,77 @@
+"""Durable jobs: slow or timed work is a row first, so a crash or restart loses nothing and doubles nothing.
+
+A job is claimed by one process at a time (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite serialises writers).
+A process killed mid-job leaves it `running`; after `STALE_AFTER` another process takes it over.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from storage.db import Database, insert_new
+from storage.models import Job, utcnow
+
+log = logging.getLogger(__name__)
+
+STALE_AFTER = timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+
+JobHandler = Callable[[dict[str, Any]], None]
+
+
+def enqueue(session: Session, kind: str, key: str, payload: dict[str, Any], run_at: datetime | None = None) -> bool:
+    """Adds a job unless one with the same key exists; returns whether it was added."""
+    return insert_new(session, Job, kind=kind, key=key, payload=payload, run_at=run_at or utcnow())
+
+
+def claim_next(db: Database, now: datetime) -> Job | None:
+    with db.session() as session:
+        due = or_(
+            (Job.status == "pending") & (Job.run_at <= now),
+            (Job.status == "running") & (Job.claimed_at < now - STALE_AFTER),
+        )
+        job = session.scalar(
+            select(Job).where(due).order_by(Job.run_at, Job.id).limit(1).with_for_update(skip_locked=True)
+        )
+        if job is None:
+            return None
+        job.status = "running"
+        job.attempts += 1
+        job.claimed_at = now
+        return job
+
+
+def run_due_jobs(db: Database, handlers: Mapping[str, JobHandler], now: datetime | None = None) -> int:
+    """Runs every job due as of `now`, one at a time; returns how many ran."""
+    ran = 0
+    while (job := claim_next(db, now or utcnow())) is not None:
+        ran += 1
+        handler = handlers.get(job.kind)
+        try:
+            if handler is None:
+                raise LookupError(f"no handler for job kind {job.kind!r}")
+            handler(job.payload)
+        except Exception as exc:  # a failing job must not stop the others
+            log.exception("job %s (%s) failed on attempt %d", job.id, job.kind, job.attempts)
+            _finish(db, job.id, error=f"{type(exc).__name__}: {exc}", retry=job.attempts < MAX_ATTEMPTS)
+        else:
+            _finish(db, job.id)
+    return ran
+
+
+def _finish(db: Database, job_id: int, error: str | None = None, retry: bool = False) -> None:
+    with db.session() as session:
+        job = session.get_one(Job, job_id)
+        job.last_error = error
+        if error is None:
+            job.status, job.finished_at = "done", utcnow()
+        elif retry:
+            job.status, job.run_at = "pending", utcnow() + timedelta(seconds=15 * 2**job.attempts)
+        else:
+            job.status, job.finished_at = "failed", utcnow()

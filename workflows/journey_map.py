@@ -1,0 +1,128 @@
+"""The journey map as published: the pydantic model behind `journey-map.json`.
+
+This is a public interface (DESIGN.md, "The map file"): operators and scripts read it, so fields are only added,
+never renamed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class StepKey(StrEnum):
+    objective = "objective"
+    persona = "persona"
+    touchpoints = "touchpoints"
+    pain_points = "pain_points"
+    action_plan = "action_plan"
+
+
+STEP_ORDER: tuple[StepKey, ...] = tuple(StepKey)
+
+
+class Evidence(StrEnum):
+    interview = "interview"
+    ticket = "ticket"
+    survey = "survey"
+    analytics = "analytics"
+    observation = "observation"
+    assumption = "assumption"
+
+
+class ActionStatus(StrEnum):
+    open = "open"
+    in_progress = "in_progress"
+    done = "done"
+    dropped = "dropped"
+
+
+class Contribution(BaseModel):
+    user: str
+    ts: str
+    text: str
+    evidence: Evidence = Evidence.assumption
+
+
+class Theme(BaseModel):
+    id: str
+    title: str
+    summary: str | None = None
+    contributions: list[Contribution] = Field(default_factory=list)
+
+    @property
+    def assumption_only(self) -> bool:
+        """A theme that rests only on assumptions is flagged on the map (assumption bias)."""
+        return all(c.evidence == Evidence.assumption for c in self.contributions)
+
+
+class Verbatim(BaseModel):
+    text: str
+    user: str | None = None
+
+
+class Persona(BaseModel):
+    name: str
+    segment: str | None = None
+    goals: list[str] = Field(default_factory=list)
+    needs: list[str] = Field(default_factory=list)
+    frustrations: list[str] = Field(default_factory=list)
+    verbatims: list[Verbatim] = Field(default_factory=list)
+
+
+class Touchpoint(BaseModel):
+    theme_id: str
+    title: str
+    channel: str | None = None
+    emotion: float | None = None  # -2 (very negative) .. +2 (very positive)
+
+
+class PainPoint(BaseModel):
+    theme_id: str
+    title: str
+    touchpoint: str | None = None  # theme id of the touchpoint it hurts at
+    votes: int = 0
+    severity: int | None = None  # 1 (minor) .. 3 (severe)
+
+
+class Stage(BaseModel):
+    name: str
+    description: str | None = None
+    touchpoints: list[Touchpoint] = Field(default_factory=list)
+    pain_points: list[PainPoint] = Field(default_factory=list)
+    emotion: float | None = None
+
+
+class ActionItem(BaseModel):
+    id: str
+    title: str
+    owner: str | None = None  # Slack user id
+    due: date | None = None
+    status: ActionStatus = ActionStatus.open
+    pain_point: str | None = None  # theme id
+    stage: str | None = None
+
+
+class ExecutiveSummary(BaseModel):
+    """Three to five sentences for the channel, and the top opportunities the map shows."""
+
+    text: str
+    opportunities: list[str] = Field(default_factory=list)
+
+
+class JourneyMap(BaseModel):
+    workshop_id: str
+    version: int = 1
+    objective: str
+    stage_model: list[str]
+    persona: Persona | None = None
+    stages: list[Stage]
+    steps: dict[StepKey, list[Theme]]
+    action_items: list[ActionItem] = Field(default_factory=list)
+    engine: str
+    generated_at: datetime
+    summary: ExecutiveSummary | None = None
+    # Which engine, model and prompt version made each part, e.g. {"persona": "llm gpt-4o-mini persona@1"}.
+    provenance: dict[str, str] = Field(default_factory=dict)

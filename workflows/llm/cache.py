@@ -1,0 +1,34 @@
+"""Identical inputs reuse the stored answer (Parabol's cache): no second call, no second bill."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from storage.models import LLMCacheEntry
+
+
+def cache_key(task: str, model: str, prompt_version: str, inputs: Any, sent: list[str]) -> str:
+    """sha256 of the task, model, prompt version, the caller's inputs (note ids and texts) and what would be sent.
+
+    `sent` (the redacted messages) makes a changed prompt text or a changed pseudonym assignment a new key, so a
+    cached answer is never restored with the wrong placeholders.
+    """
+    material = {"task": task, "model": model, "prompt_version": prompt_version, "inputs": inputs, "sent": sent}
+    canonical = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def cached_answer(session: Session, key: str) -> dict[str, Any] | None:
+    entry = session.get(LLMCacheEntry, key)
+    return entry.result if entry else None
+
+
+def store_answer(
+    session: Session, key: str, *, task: str, model: str, prompt_version: str, result: dict[str, Any]
+) -> None:
+    """Insert or replace (a stored answer that no longer validates is replaced by the fresh one)."""
+    session.merge(LLMCacheEntry(key=key, task=task, model=model, prompt_version=prompt_version, result=result))

@@ -1,0 +1,45 @@
+"""The persona card from the persona step's themes; quotes are the notes' own words, by their own authors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from workflows.journey_map import Contribution, Persona, Theme, Verbatim
+from workflows.llm.answers import PersonaAnswer, Quote
+from workflows.llm.client import LLMClient
+from workflows.llm.redaction import Shield
+from workflows.llm.render import short_ids, theme_inputs, theme_listing
+from workflows.persona import DEFAULT_PERSONA_NAME, MAX_PERSONA_ITEMS, MAX_VERBATIM_CHARS, MAX_VERBATIMS
+from workflows.textutil import shorten
+
+
+def persona(client: LLMClient, themes: Sequence[Theme]) -> Persona:
+    shield = client.shield()
+    listing, notes = theme_listing(short_ids("t", themes), shield, note_prefix="c")
+    answer = client.ask("persona", PersonaAnswer, {"themes": listing}, inputs=theme_inputs(themes))
+    return Persona(
+        name=shield.restore(answer.name).strip() or DEFAULT_PERSONA_NAME,
+        segment=shield.restore_optional(answer.segment),
+        goals=[shield.restore(item) for item in answer.goals][:MAX_PERSONA_ITEMS],
+        needs=[shield.restore(item) for item in answer.needs][:MAX_PERSONA_ITEMS],
+        frustrations=[shield.restore(item) for item in answer.frustrations][:MAX_PERSONA_ITEMS],
+        verbatims=_verbatims(answer.quotes, notes, shield),
+    )
+
+
+def _verbatims(quotes: Sequence[Quote], notes: dict[str, Contribution], shield: Shield) -> list[Verbatim]:
+    """A quote from an unknown note is dropped (no author can be named); words not found in their note are
+    replaced by the whole note, so nothing the customer did not say is put in their mouth."""
+    verbatims: dict[str, Verbatim] = {}
+    for quote in quotes:
+        note = notes.get(quote.note)
+        if note is None or quote.note in verbatims:
+            continue
+        words = shield.restore(quote.text).strip(" \"'“”")
+        said = words if words and _plain(words) in _plain(note.text) else shorten(note.text, MAX_VERBATIM_CHARS)
+        verbatims[quote.note] = Verbatim(text=said, user=note.user)
+    return list(verbatims.values())[:MAX_VERBATIMS]
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.casefold().split())
