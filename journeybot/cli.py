@@ -45,14 +45,13 @@ def _cluster(args: argparse.Namespace) -> int:
 def _tick(args: argparse.Namespace) -> int:
     from bot.app import create_app
     from storage.db import Database
-    from workflows.jobs import run_due_jobs
 
     now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     settings = Settings()
     _app, services = create_app(settings, Database(settings.database_url))
-    ran = run_due_jobs(services.db, services.flows.handlers(), now)
+    ran = services.flows.run_due(now)
     print(f"ran {ran} due job(s) as of {now.isoformat()}")
     return 0
 

@@ -87,6 +87,14 @@ class Workshop(Base):
     cadence_days: Mapped[int] = mapped_column(default=90)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column()
+    # A revision workshop continues an earlier map: it points at the version it revises and is one higher.
+    version: Mapped[int] = mapped_column(default=1)
+    revision_of_id: Mapped[int | None] = mapped_column(ForeignKey("workshops.id", ondelete="SET NULL"))
+    # Each step closes by itself `step_days` working days after it opens, unless the facilitator advances by hand.
+    step_days: Mapped[int] = mapped_column(default=2)
+    manual_advance: Mapped[bool] = mapped_column(default=False)
+    next_revision_at: Mapped[datetime | None] = mapped_column()
+    last_validated_at: Mapped[datetime | None] = mapped_column()
 
     steps: Mapped[list[Step]] = relationship(
         back_populates="workshop", order_by="Step.position", cascade="all, delete-orphan"
@@ -114,6 +122,7 @@ class Step(Base):
     engine: Mapped[str | None] = mapped_column(String(64))
     engine_note: Mapped[str | None] = mapped_column(Text)
     opened_at: Mapped[datetime | None] = mapped_column()
+    deadline: Mapped[datetime | None] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
 
     workshop: Mapped[Workshop] = relationship(back_populates="steps")
@@ -137,6 +146,8 @@ class ContributionRow(Base):
     text: Mapped[str] = mapped_column(Text)  # plain text, Slack markup decoded
     mentions: Mapped[list[Any]] = mapped_column(default=list)  # [[user_id, label], ...] in order
     evidence: Mapped[str] = mapped_column(String(16), default="assumption")
+    # In a revision workshop, the previous version's notes are carried into each step so they cluster again.
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("contributions.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -185,11 +196,59 @@ class ActionItemRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     pain_point_theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
     stage: Mapped[str | None] = mapped_column(Text)
+    map_version: Mapped[int] = mapped_column(default=1)  # the map version it came from
+    source: Mapped[str] = mapped_column(String(16), default="workshop")  # workshop | command | shortcut
+    created_by: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     workshop: Mapped[Workshop] = relationship(back_populates="action_items")
     pain_point: Mapped[ThemeRow | None] = relationship()
+    history: Mapped[list[ActionEvent]] = relationship(
+        back_populates="action", order_by="ActionEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class ActionEvent(Base):
+    """One change to an action item: who changed what, from what to what. Nothing is edited in place silently."""
+
+    __tablename__ = "action_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[str | None] = mapped_column(String(32))  # None: the bot itself
+    kind: Mapped[str] = mapped_column(String(16))  # created | status | owner | due | title
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+
+    action: Mapped[ActionItemRow] = relationship(back_populates="history")
+
+
+class ThemeReview(Base):
+    """In a revision step, a participant's decision about one of the previous version's themes."""
+
+    __tablename__ = "theme_reviews"
+    __table_args__ = (UniqueConstraint("step_id", "previous_theme_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("steps.id", ondelete="CASCADE"), index=True)
+    previous_theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"))
+    decision: Mapped[str] = mapped_column(String(16))  # keep | retire | rename
+    new_title: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[str] = mapped_column(String(32))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MapValidation(Base):
+    """ "Still accurate": someone confirmed the published map at a revision prompt."""
+
+    __tablename__ = "map_validations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(String(32))
+    validated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class MapVersion(Base):

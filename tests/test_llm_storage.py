@@ -1,4 +1,4 @@
-"""The LLM tables: migration 0002 matches the models, and spend outlives a deleted workshop."""
+"""The migrations match the models, and spend outlives a deleted workshop."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from tests.llm_fixtures import *  # noqa: F403  (fixtures: llm_db, workshop_id)
 from workflows.llm.usage import record_call
 
 
-def test_migration_0002_matches_the_models_and_downgrades(tmp_path: Path) -> None:
+def test_migrations_match_the_models_and_downgrade(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'migrate.db'}"
     upgrade(url)
     command.check(alembic_config(url))  # raises when the models and the migrations differ
+    command.downgrade(alembic_config(url), "0002")
+    assert "action_events" not in set(inspect(Database(url).engine).get_table_names())
     command.downgrade(alembic_config(url), "0001")
     database = Database(url)
     assert not {"llm_calls", "llm_cache"} & set(inspect(database.engine).get_table_names())

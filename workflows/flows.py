@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from storage.db import Database
@@ -43,10 +43,11 @@ class Flows:
     def handlers(self) -> dict[str, jobs.JobHandler]:
         return {"open_step": self.open_step, "close_step": self.close_step, "publish": self.publish}
 
-    def run_due(self) -> int:
-        return jobs.run_due_jobs(self.db, self.handlers())
+    def run_due(self, now: datetime | None = None) -> int:
+        """One tick: runs every job due as of `now` (the worker's minute, or `journeybot tick --now`)."""
+        return jobs.run_due_jobs(self.db, self.handlers(), now)
 
-    def open_step(self, payload: dict[str, Any]) -> None:
+    def open_step(self, payload: dict[str, Any], now: datetime) -> None:
         with self.db.session() as session:
             workshop = session.get_one(Workshop, payload["workshop_id"])
             step = next(s for s in workshop.steps if s.key == payload.get("step", StepKey.objective.value))
@@ -59,7 +60,7 @@ class Flows:
         with self.db.session() as session:
             mark_step_opened(session, session.get_one(Step, step.id), ts)
 
-    def close_step(self, payload: dict[str, Any]) -> None:
+    def close_step(self, payload: dict[str, Any], now: datetime) -> None:
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
             workshop = step.workshop
@@ -111,7 +112,7 @@ class Flows:
         else:
             jobs.enqueue(session, "publish", f"publish:{workshop.id}:1", {"workshop_id": workshop.id})
 
-    def publish(self, payload: dict[str, Any]) -> None:
+    def publish(self, payload: dict[str, Any], now: datetime) -> None:
         with self.db.session() as session:
             workshop = session.get_one(Workshop, payload["workshop_id"])
             if workshop.status != "open":

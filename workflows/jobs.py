@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.db import Database, insert_new
@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 
-JobHandler = Callable[[dict[str, Any]], None]
+JobHandler = Callable[[dict[str, Any], datetime], None]  # (payload, the tick's now)
 
 
 def enqueue(session: Session, kind: str, key: str, payload: dict[str, Any], run_at: datetime | None = None) -> bool:
@@ -31,47 +31,61 @@ def enqueue(session: Session, kind: str, key: str, payload: dict[str, Any], run_
 
 
 def claim_next(db: Database, now: datetime) -> Job | None:
-    with db.session() as session:
-        due = or_(
-            (Job.status == "pending") & (Job.run_at <= now),
-            (Job.status == "running") & (Job.claimed_at < now - STALE_AFTER),
-        )
-        job = session.scalar(
-            select(Job).where(due).order_by(Job.run_at, Job.id).limit(1).with_for_update(skip_locked=True)
-        )
-        if job is None:
-            return None
-        job.status = "running"
-        job.attempts += 1
-        job.claimed_at = now
-        return job
+    """Marks the next due job `running` and returns it; None when nothing is due.
+
+    The claim is a compare-and-set on `attempts`, so two processes that both saw the same job cannot both win,
+    even on SQLite where `SKIP LOCKED` does not exist.
+    """
+    due = or_(
+        (Job.status == "pending") & (Job.run_at <= now),
+        (Job.status == "running") & (Job.claimed_at < now - STALE_AFTER),
+    )
+    while True:
+        with db.session() as session:
+            job = session.scalar(
+                select(Job).where(due).order_by(Job.run_at, Job.id).limit(1).with_for_update(skip_locked=True)
+            )
+            if job is None:
+                return None
+            claimed = session.execute(
+                update(Job)
+                .where(Job.id == job.id, Job.attempts == job.attempts)
+                .values(status="running", attempts=job.attempts + 1, claimed_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if claimed:
+                session.refresh(job)
+                return job
 
 
 def run_due_jobs(db: Database, handlers: Mapping[str, JobHandler], now: datetime | None = None) -> int:
-    """Runs every job due as of `now`, one at a time; returns how many ran."""
+    """Runs every job due as of `now` (default: the clock, read again for each job), one at a time.
+
+    Returns how many ran. A job enqueued by another (the next step after a close, say) runs in the same call.
+    """
     ran = 0
-    while (job := claim_next(db, now or utcnow())) is not None:
+    while (job := claim_next(db, current := now or utcnow())) is not None:
         ran += 1
         handler = handlers.get(job.kind)
         try:
             if handler is None:
                 raise LookupError(f"no handler for job kind {job.kind!r}")
-            handler(job.payload)
+            handler(job.payload, current)
         except Exception as exc:  # a failing job must not stop the others
             log.exception("job %s (%s) failed on attempt %d", job.id, job.kind, job.attempts)
-            _finish(db, job.id, error=f"{type(exc).__name__}: {exc}", retry=job.attempts < MAX_ATTEMPTS)
+            _finish(db, job.id, current, error=f"{type(exc).__name__}: {exc}", retry=job.attempts < MAX_ATTEMPTS)
         else:
-            _finish(db, job.id)
+            _finish(db, job.id, current)
     return ran
 
 
-def _finish(db: Database, job_id: int, error: str | None = None, retry: bool = False) -> None:
+def _finish(db: Database, job_id: int, now: datetime, error: str | None = None, retry: bool = False) -> None:
     with db.session() as session:
         job = session.get_one(Job, job_id)
         job.last_error = error
         if error is None:
-            job.status, job.finished_at = "done", utcnow()
+            job.status, job.finished_at = "done", now
         elif retry:
-            job.status, job.run_at = "pending", utcnow() + timedelta(seconds=15 * 2**job.attempts)
+            job.status, job.run_at = "pending", now + timedelta(seconds=15 * 2**job.attempts)
         else:
-            job.status, job.finished_at = "failed", utcnow()
+            job.status, job.finished_at = "failed", now
