@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from workflows.stages import PRESETS
+from workflows.workdays import DEFAULT_STEP_DAYS, MAX_STEP_DAYS
 
 START_CALLBACK = "start_workshop"
+MANUAL = "manual"
 
 
 def _option(key: str, label: str) -> dict:
@@ -58,5 +60,37 @@ def start_modal(channel_id: str) -> dict:
                 },
                 "element": {"type": "plain_text_input", "action_id": "value"},
             },
+            *_pace_inputs(),
         ],
     }
+
+
+def _pace_inputs() -> list[dict]:
+    """How long each step stays open before it closes by itself, or whether the facilitator advances by hand."""
+    return [
+        {
+            "type": "input",
+            "block_id": "days",
+            "label": {"type": "plain_text", "text": "Working days per step"},
+            "hint": {"type": "plain_text", "text": "Each step closes by itself after this many working days."},
+            "element": {
+                "type": "number_input",
+                "action_id": "value",
+                "is_decimal_allowed": False,
+                "initial_value": str(DEFAULT_STEP_DAYS),
+                "min_value": "1",
+                "max_value": str(MAX_STEP_DAYS),
+            },
+        },
+        {
+            "type": "input",
+            "block_id": "manual",
+            "optional": True,
+            "label": {"type": "plain_text", "text": "Advancing"},
+            "element": {
+                "type": "checkboxes",
+                "action_id": "value",
+                "options": [_option(MANUAL, "I'll advance each step myself")],
+            },
+        },
+    ]
