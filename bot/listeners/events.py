@@ -58,9 +58,14 @@ def register(app: App, services: Services) -> None:
 
     @app.event("reaction_added")
     @app.event("reaction_removed")
-    @app.event("app_home_opened")
     def not_used_yet() -> None:
         """Subscribed in the manifest for features that read them; acknowledged so Slack stops retrying."""
+
+    @app.event("app_home_opened")
+    def on_home_opened(event: dict) -> None:
+        """The Home tab is built fresh each time its user opens it (the Messages tab needs nothing)."""
+        if event.get("tab", "home") == "home":
+            services.notifier.refresh_home([event["user"]])
 
 
 def _tell_author(client: WebClient, reply: Reply, outcome: Outcome) -> None:
