@@ -5,17 +5,24 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from storage.db import Database
-from storage.models import MapVersion
+from storage.models import MapVersion, Workshop
 from workflows.journey_map import JourneyMap
 from workflows.map_files import map_json, map_markdown
+from workflows.revisions import map_family
 
 RENDERERS = {"md": map_markdown, "json": map_json}
 
 
 def export_map(db: Database, workshop_id: int, fmt: str, version: int | None = None) -> bytes:
+    """The workshop's map; with `version`, that version of the same map, whichever workshop produced it."""
     with db.session() as session:
-        query = select(MapVersion).where(MapVersion.workshop_id == workshop_id)
-        query = query.where(MapVersion.version == version) if version else query.order_by(MapVersion.version.desc())
+        workshop = session.get(Workshop, workshop_id)
+        family = [w.id for w in map_family(session, workshop)] if workshop else [workshop_id]
+        query = select(MapVersion)
+        if version:
+            query = query.where(MapVersion.workshop_id.in_(family), MapVersion.version == version)
+        else:
+            query = query.where(MapVersion.workshop_id == workshop_id).order_by(MapVersion.version.desc())
         row = session.scalars(query.limit(1)).first()
         if row is None:
             raise LookupError(

@@ -1,0 +1,110 @@
+"""Revision buttons: "Still accurate" and "Revise" on a review prompt; keep, rename or retire a previous theme."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot import revision_blocks
+from bot.services import Services
+from bot.text import mention
+from storage.models import Step, utcnow
+from workflows import revisions
+from workflows.errors import WorkshopError
+from workflows.journey_map import StepKey
+from workflows.steps import STEPS
+
+log = logging.getLogger(__name__)
+
+
+def _refuse(client: WebClient, body: dict, error: Exception) -> None:
+    client.chat_postEphemeral(channel=body["channel"]["id"], user=body["user"]["id"], text=str(error))
+
+
+def _close_prompt(client: WebClient, body: dict, outcome: str) -> None:
+    message = body["message"]
+    client.chat_update(
+        channel=body["channel"]["id"],
+        ts=message["ts"],
+        text=f"{message.get('text', '')}: {outcome}",
+        blocks=revision_blocks.review_outcome(message.get("blocks", []), outcome),
+    )
+
+
+def _show_decision(services: Services, client: WebClient, channel: str, ts: str, theme: revisions.PreviousTheme):
+    with services.db.session() as session:
+        step = session.get_one(Step, theme.step_id)
+        themes, info = revisions.previous_themes(session, step), STEPS[StepKey(step.key)]
+    chunk = revision_blocks.previous_themes_chunk(info, themes, theme.theme_id)
+    client.chat_update(channel=channel, ts=ts, text=f"{info.title}: the previous version's themes", blocks=chunk)
+
+
+def register(app: App, services: Services) -> None:
+    @app.action(revision_blocks.VALIDATE)
+    def still_accurate(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+        ack()
+        user = body["user"]["id"]
+        try:
+            with services.db.session() as session:
+                next_review = revisions.validate(session, body["team"]["id"], int(action["value"]), user, utcnow())
+        except WorkshopError as refusal:
+            _refuse(client, body, refusal)
+            return
+        _close_prompt(
+            client,
+            body,
+            f":white_check_mark: {mention(user)} confirmed the map is still accurate. "
+            f"Next review: {next_review:%d %b %Y}.",
+        )
+
+    @app.action(revision_blocks.REVISE)
+    def revise(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+        ack()
+        user = body["user"]["id"]
+        try:
+            with services.db.session() as session:
+                view = revisions.start_revision(
+                    session, body["team"]["id"], body["channel"]["id"], user, int(action["value"])
+                )
+        except WorkshopError as refusal:
+            _refuse(client, body, refusal)
+            return
+        services.worker.kick()
+        _close_prompt(client, body, f":arrows_counterclockwise: {mention(user)} started revision workshop #{view.id}.")
+
+    @app.action(revision_blocks.THEME_MENU)
+    def theme_menu(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+        ack()
+        decision, step_id, theme_id = action["selected_option"]["value"].split(":")
+        channel, ts = body["channel"]["id"], body["container"]["message_ts"]
+        try:
+            with services.db.session() as session:
+                if decision == "rename":
+                    theme = revisions.previous_theme(session, int(step_id), int(theme_id))
+                else:
+                    theme = revisions.review_theme(session, int(step_id), int(theme_id), decision, body["user"]["id"])
+        except WorkshopError as refusal:
+            _refuse(client, body, refusal)
+            return
+        if decision == "rename":
+            metadata = f"{step_id}:{theme_id}:{channel}:{ts}"
+            client.views_open(trigger_id=body["trigger_id"], view=revision_blocks.rename_modal(theme, metadata))
+            return
+        _show_decision(services, client, channel, ts, theme)
+
+    @app.view(revision_blocks.RENAME_VIEW)
+    def renamed(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+        step_id, theme_id, channel, ts = view["private_metadata"].split(":")
+        title = view["state"]["values"]["title"]["value"]["value"] or ""
+        try:
+            with services.db.session() as session:
+                theme = revisions.review_theme(
+                    session, int(step_id), int(theme_id), "rename", body["user"]["id"], title
+                )
+        except WorkshopError as refusal:
+            ack(response_action="errors", errors={"title": str(refusal)})
+            return
+        ack()
+        _show_decision(services, client, channel, ts, theme)

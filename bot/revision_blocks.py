@@ -1,0 +1,164 @@
+"""Block Kit for revisions: the review prompt, a revision step's previous themes, and what changed."""
+
+from __future__ import annotations
+
+from bot.blocks import Block, action_line, chunk_blocks, context, header, section
+from bot.text import fit, mention
+from workflows.map_files import emotion_label
+from workflows.revisions import MapChanges, PreviousTheme, ReviewPrompt, VersionInfo
+from workflows.steps import StepInfo
+
+VALIDATE, REVISE, THEME_MENU, RENAME_VIEW = "revision_validate", "revision_start", "revision_theme", "revision_rename"
+LISTED = 5  # actions listed by name in a prompt; the rest are counted
+LINES = 15  # theme changes listed per step: within a section's 3,000 characters
+
+
+def _button(action_id: str, label: str, value: str, style: str | None = None) -> dict:
+    button = {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": label}, "value": value}
+    return button | ({"style": style} if style else {})
+
+
+def _action_list(title: str, actions: list) -> str:
+    lines = [f"*{title}: {len(actions)}*", *(action_line(a, {}) for a in actions[:LISTED])]
+    if len(actions) > LISTED:
+        lines.append(f"…and {len(actions) - LISTED} more (`/journey actions all`)")
+    return "\n".join(lines)
+
+
+def review_prompt(prompt: ReviewPrompt) -> list[Block]:
+    owner = mention(prompt.map_owner_id) if prompt.map_owner_id else "nobody"
+    stages = [
+        f"• *{fit(s.name, 80)}*: {emotion_label(s.emotion)}"
+        + (f" · pain: {', '.join(fit(p, 80) for p in s.pain_points)}" if s.pain_points else "")
+        for s in prompt.stages
+    ]
+    return [
+        header("Time to review this journey map"),
+        context(
+            f"*{fit(prompt.workshop.objective, 200)}* · version {prompt.version} · published "
+            f"{prompt.published_at:%d %b %Y} · map owner {owner}"
+        ),
+        section("*What the map says today*\n" + ("\n".join(stages) or "No stages with touchpoints yet.")),
+        section(_action_list("Done since then", prompt.done)),
+        section(_action_list("Overdue", prompt.overdue)),
+        section(_action_list("Still open", prompt.still_open)),
+        {
+            "type": "actions",
+            "block_id": f"review:{prompt.workshop.id}",
+            "elements": [
+                _button(VALIDATE, "Still accurate", str(prompt.workshop.id), "primary"),
+                _button(REVISE, "Revise", str(prompt.workshop.id)),
+            ],
+        },
+    ]
+
+
+def review_outcome(prompt_blocks: list[Block], outcome: str) -> list[Block]:
+    """The prompt as it was, its buttons replaced by what was decided (so nobody clicks twice)."""
+    return [b for b in prompt_blocks if b.get("type") != "actions"] + [context(outcome)]
+
+
+def _theme_line(theme: PreviousTheme) -> str:
+    quote = f"\n> _{fit(theme.quote, 200)}_" if theme.quote else ""
+    title = fit(theme.title, 150)
+    if theme.decision == "retire":
+        return f"~{title}~ · *retired*: its notes are left out of this version{quote}"
+    if theme.decision == "rename":
+        return f"*{fit(theme.new_title or '', 150)}* (was _{title}_) · {theme.notes} notes{quote}"
+    return f"*{title}* · {theme.notes} notes{quote}"
+
+
+def _menu(theme: PreviousTheme) -> dict:
+    choices = [("Keep", "keep"), ("Rename…", "rename"), ("Retire", "retire")]
+    return {
+        "type": "overflow",
+        "action_id": THEME_MENU,
+        "options": [
+            {"text": {"type": "plain_text", "text": label}, "value": f"{decision}:{theme.step_id}:{theme.theme_id}"}
+            for label, decision in choices
+        ],
+    }
+
+
+def previous_themes(step: StepInfo, themes: list[PreviousTheme]) -> list[Block]:
+    version = themes[0].version if themes else "?"
+    intro = section(
+        f"*Last time ({fit(step.title, 80)}, version {version})*: these themes and their notes are carried into "
+        "this version. Reply in this thread to add or change something; use a theme's menu to rename or retire it."
+    )
+    rows = [section(_theme_line(t)) | {"block_id": f"previous:{t.theme_id}", "accessory": _menu(t)} for t in themes]
+    return [intro, *rows]
+
+
+def previous_themes_chunk(step: StepInfo, themes: list[PreviousTheme], theme_id: int) -> list[Block]:
+    """The message (of several, when long) that shows `theme_id`: what to update after a decision."""
+    chunks = chunk_blocks(previous_themes(step, themes))
+    return next(c for c in chunks if any(b.get("block_id") == f"previous:{theme_id}" for b in c))
+
+
+def rename_modal(theme: PreviousTheme, metadata: str) -> dict:
+    return {
+        "type": "modal",
+        "callback_id": RENAME_VIEW,
+        "private_metadata": metadata,
+        "title": {"type": "plain_text", "text": "Rename a theme"},
+        "submit": {"type": "plain_text", "text": "Rename"},
+        "blocks": [
+            section(f"Currently: *{fit(theme.new_title or theme.title, 200)}*"),
+            {
+                "type": "input",
+                "block_id": "title",
+                "label": {"type": "plain_text", "text": "New title"},
+                "element": {"type": "plain_text_input", "action_id": "value", "max_length": 150},
+            },
+        ],
+    }
+
+
+def _pairs(pairs: list[tuple[str, str]]) -> list[str]:
+    return [f"_{fit(old, 100)}_ → *{fit(new, 100)}*" for old, new in pairs]
+
+
+def map_changes(changes: MapChanges, step_titles: dict[str, str]) -> list[Block]:
+    blocks = [
+        header(f"What changed since version {changes.previous_version}"),
+        context(f"*{fit(changes.workshop.objective, 200)}* · now version {changes.version}"),
+    ]
+    for step in changes.steps:
+        lines = [f"➕ {fit(t, 150)}" for t in step.added]
+        lines += [f"➖ ~{fit(t, 150)}~" for t in step.removed]
+        lines += [f"✏️ renamed {p}" for p in _pairs(step.renamed)]
+        lines += [
+            f"🔀 merged {', '.join(f'_{fit(o, 80)}_' for o in old)} → *{fit(new, 100)}*" for old, new in step.merged
+        ]
+        lines += [f"✂️ split _{fit(old, 80)}_ → {', '.join(f'*{fit(n, 80)}*' for n in new)}" for old, new in step.split]
+        more = [f"…and {len(lines) - LINES} more"] if len(lines) > LINES else []
+        blocks.append(section(f"*{step_titles[step.step.value]}*\n" + "\n".join(lines[:LINES] + more)))
+    if not changes.steps:
+        blocks.append(section("No theme was added, removed, merged or renamed."))
+    if changes.emotions:
+        moves = [
+            f"• *{fit(m.stage, 80)}*: {emotion_label(m.before)} → {emotion_label(m.after)}" for m in changes.emotions
+        ]
+        blocks.append(section("*Stages whose emotion moved*\n" + "\n".join(moves)))
+    blocks.append(section(_action_list("Actions done since last time", changes.done)))
+    blocks.append(section(_action_list("Actions still open", changes.still_open)))
+    return blocks
+
+
+def history(versions: list[VersionInfo]) -> list[Block]:
+    rows = []
+    for v in versions[-45:]:
+        published = f"{v.published_at:%d %b %Y}" if v.published_at else "not published"
+        confirmed = [f"confirmed by {mention(user)} on {at:%d %b %Y}" for user, at in v.validations[-3:]]
+        rows.append(
+            section(
+                f"*Version {v.version}* · workshop #{v.workshop_id} · published {published} · {v.themes} themes · "
+                f"{v.actions_done} of {v.actions_total} actions done" + "".join(f" · {c}" for c in confirmed)
+            )
+        )
+    return [
+        header("Versions of this channel's journey map"),
+        *rows,
+        context("`journeybot export WORKSHOP_ID --version N` exports any version."),
+    ]
