@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot.listeners import commands, events, views
+from bot.listeners import actions, commands, events, revisions, shortcuts, views
 from bot.notifier import SlackNotifier
 from bot.services import Services
 from bot.users import UserDirectory
 from bot.worker import Worker
 from journeybot.settings import Settings
 from storage.db import Database
+from workflows.actions import home_data
 from workflows.engines import EngineChoice
 from workflows.flows import Flows
 from workflows.llm.config import LLMConfig
@@ -42,14 +44,15 @@ def llm_config(settings: Settings) -> LLMConfig | None:
 def create_app(settings: Settings, db: Database, today: Callable[[], date] = date.today) -> tuple[App, Services]:
     client = web_client(settings)
     users = UserDirectory(client)
-    notifier = SlackNotifier(client, users)
+    notifier = SlackNotifier(client, users, homes=partial(home_data, db), today=today)
     flows = Flows(db, notifier, EngineChoice(db, llm_config(settings)), today=today)
     services = Services(db=db, users=users, notifier=notifier, flows=flows, worker=Worker(flows.run_due))
     app = App(
         client=client,
+        listener_executor=services.listeners,
         signing_secret=settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None,
         request_verification_enabled=settings.slack_signing_secret is not None,
     )
-    for module in (commands, events, views):
+    for module in (commands, events, revisions, views, actions, shortcuts):
         module.register(app, services)
     return app, services

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from bot.text import escape, fit, mention
 from workflows.journey_map import ActionItem, JourneyMap, Theme
@@ -194,6 +195,7 @@ def status_blocks(status: WorkshopStatus) -> list[Block]:
     lines = [
         f"{marks.get(s.status, '')} *{s.title}*: {s.status}, {s.contributions} notes from {s.contributors} people"
         + (f", {s.themes} themes" if s.themes else "")
+        + (f", {'deadline' if status.manual_advance else 'closes'} {slack_time(s.deadline)}" if s.deadline else "")
         for s in status.steps
     ]
     actions = f"{status.action_items} actions"
@@ -211,13 +213,17 @@ def status_blocks(status: WorkshopStatus) -> list[Block]:
 
 HELP = (
     "*journeybot* runs a customer-journey-mapping workshop in this channel, asynchronously.\n"
-    "• `/journey start <objective> [--stages PRESET | A, B, C]`: start a workshop (no text opens a form)\n"
+    "• `/journey start <objective> [--days N] [--manual] [--stages PRESET | A, B, C]`: start a workshop; each "
+    "step closes by itself after N working days (default 2) unless `--manual` (no text opens a form)\n"
     "• `/journey next`: close the current step and open the next; after the last step, publish the map\n"
     "• `/journey status`: where the workshop stands\n"
     "• `/journey map`: post the latest published map again\n"
-    "• `/journey actions [mine|all]`: action items\n"
-    "• `/journey done ID` · `/journey assign ID @user`: update an action\n"
+    "• `/journey actions [mine|all]`: your open actions anywhere, or all of this channel's map\n"
+    '• `/journey action add "title" @owner by DATE`: add an action to this channel\'s map (owner, date optional)\n'
+    "• `/journey done ID` · `/journey assign ID @user`: update an action, from any channel\n"
     "• `/journey cancel`: stop the workshop\n"
+    "• `/journey revise`: run a revision workshop of the channel's map (the next version)\n"
+    "• `/journey history`: every version of the channel's map · `/journey cadence 60d`: how often it is reviewed\n"
     "• `/journey settings llm on|off`: let this workspace use the LLM engine, or keep it on the embedded one\n"
     "• `/journey help`: this help\n"
 )
@@ -228,7 +234,7 @@ def help_blocks(prefix: str | None = None) -> list[Block]:
     return blocks + [section(HELP), context(f"*Stage presets:* {escape(describe_presets())}")]
 
 
-def actions_blocks(title: str, actions: list[ActionItem]) -> list[Block]:
-    if not actions:
-        return [section(f"*{title}*: none.")]
-    return [section(f"*{title}*"), *[section(action_line(a, {})) for a in actions[:40]]]
+def slack_time(moment: datetime) -> str:
+    """A time Slack shows in each reader's own time zone (UTC where it cannot)."""
+    fallback = f"{moment:%a %d %b %Y %H:%M} UTC"
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} at {{time}}|{fallback}>"

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from bot.demo_months import play_months
 from bot.demo_script import DEMO_SCRIPT, DemoScript, ScriptedReply, ScriptedStep
 from bot.server import RunningServer, start_http_in_background
 from bot.standin import Response, SlackSender, SlackStandIn
@@ -52,8 +53,13 @@ class SlackDriver:
     def settle(self) -> None:
         """Waits until the bot has stored every event, run every job and made every call it was asked to."""
         _wait(lambda: self._processed() >= self.deliveries, "the bot to store the replies")
-        _wait(lambda: self.server.services.worker.wait_idle(0.1), "the bot's worker")
-        self.standin.wait_idle(timeout=30, quiet=0.3)
+        services = self.server.services
+        for _ in range(10):  # a listener may kick the worker, and a job's post may echo back to a listener
+            _wait(lambda: services.listeners.wait_idle(0.1), "the bot's listeners")
+            _wait(lambda: services.worker.wait_idle(0.1), "the bot's worker")
+            self.standin.wait_idle(timeout=30, quiet=0.3)
+            if services.listeners.wait_idle(0) and services.worker.wait_idle(0):
+                break
 
     def _processed(self) -> int:
         with self.server.services.db.session() as session:
@@ -129,8 +135,11 @@ def _seed(standin: SlackStandIn, script: DemoScript) -> None:
     standin.add_channel(script.channel_id, script.channel_name, members=members, is_private=script.is_private)
 
 
-def run_demo(out: Path, script: DemoScript = DEMO_SCRIPT) -> Path:
-    """Plays the script; writes map.json, map.md and transcript.jsonl to `out`, returns the map.md path."""
+def run_demo(out: Path, script: DemoScript = DEMO_SCRIPT, months: int = 0) -> Path:
+    """Plays the script; writes map.json, map.md and transcript.jsonl to `out`, returns the map.md path.
+
+    With `months`, the clock then jumps through that many months of reminders, digests and a revision.
+    """
     started = time.monotonic()
     out.mkdir(parents=True, exist_ok=True)
     database = out / "journeybot.db"
@@ -156,6 +165,8 @@ def run_demo(out: Path, script: DemoScript = DEMO_SCRIPT) -> Path:
             for step in script.steps:
                 play_step(driver, step)
                 driver.command("next", script.facilitator.id)
+            if months:
+                print(play_months(driver, months, script.facilitator.id))
         finally:
             server.stop()
         standin.write_transcript(out / "transcript.jsonl")

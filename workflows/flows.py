@@ -13,13 +13,16 @@ from typing import Any
 
 from storage.db import Database
 from storage.models import Step, Workshop, utcnow
-from workflows import jobs
+from workflows import actions, jobs, revisions
 from workflows.assembly import create_action_items, published_map
 from workflows.clustering.base import ClusterEngine
 from workflows.clustering.embedded import EmbeddedEngine
+from workflows.deadlines import StepDeadlines
 from workflows.engines import EngineChoice
 from workflows.journey_map import STEP_ORDER, StepKey
 from workflows.ports import Notifier
+from workflows.reminders import Reminders
+from workflows.scheduled import plan_due_work
 from workflows.steps import STEPS
 from workflows.theming import cluster_step, store_themes, themes_of
 from workflows.workshop import mark_step_opened, view_of
@@ -41,10 +44,23 @@ class Flows:
         self.today = today
 
     def handlers(self) -> dict[str, jobs.JobHandler]:
-        return {"open_step": self.open_step, "close_step": self.close_step, "publish": self.publish}
+        deadlines, reminders = StepDeadlines(self.db, self.notifier), Reminders(self.db, self.notifier)
+        return {
+            "open_step": self.open_step,
+            "close_step": self.close_step,
+            "publish": self.publish,
+            "revision_prompt": self.revision_prompt,
+            "step_nudge": deadlines.nudge,
+            "step_deadline": deadlines.close,
+            "remind_action": reminders.remind,
+            "weekly_digest": reminders.digest,
+            actions.NOTIFY_JOB: self.notify_actions,
+        }
 
     def run_due(self, now: datetime | None = None) -> int:
-        """One tick: runs every job due as of `now` (the worker's minute, or `journeybot tick --now`)."""
+        """One tick: plans the reminders and digests due as of `now` (the worker's minute, or `journeybot tick
+        --now`), then runs every job due."""
+        plan_due_work(self.db, self.notifier, now or utcnow())
         return jobs.run_due_jobs(self.db, self.handlers(), now)
 
     def open_step(self, payload: dict[str, Any], now: datetime) -> None:
@@ -57,8 +73,13 @@ class Flows:
         if step.key == StepKey.objective.value:
             self.notifier.post_kickoff(view)
         ts = self.notifier.post_step(view, STEPS[StepKey(step.key)])
+        tz = self.notifier.timezone_of(view.facilitator_id)  # the deadline counts the facilitator's working days
         with self.db.session() as session:
-            mark_step_opened(session, session.get_one(Step, step.id), ts)
+            opened = session.get_one(Step, step.id)
+            mark_step_opened(session, opened, ts, now, tz)
+            previous = revisions.carry_over(session, opened)
+        if previous:
+            self.notifier.post_previous_themes(view, STEPS[StepKey(step.key)], ts, previous)
 
     def close_step(self, payload: dict[str, Any], now: datetime) -> None:
         with self.db.session() as session:
@@ -66,12 +87,13 @@ class Flows:
             workshop = step.workshop
             if workshop.status != "open" or step.status != "closing":
                 return
+            revisions.drop_retired(session, step)
             contributions = list(step.contributions)
             engine = self.engines.cluster_engine(workshop)
         drafts, engine_name, note = self._cluster(engine, contributions)
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
-            store_themes(session, step, drafts, engine_name)
+            store_themes(session, step, revisions.settle_titles(session, step, drafts), engine_name)
             step.engine_note = note
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
@@ -79,8 +101,8 @@ class Flows:
         self.notifier.post_themes(view, STEPS[StepKey(step.key)], step_ts or "", themes, note)
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
-            step.status, step.closed_at = "closed", utcnow()
-            self._move_on(session, step)
+            step.status, step.closed_at = "closed", now
+            self._move_on(session, step, now)
 
     def _cluster(self, engine: ClusterEngine, contributions: list) -> tuple[list, str, str | None]:
         """Clusters with the chosen engine; any failure falls back to the embedded one, and says so."""
@@ -97,7 +119,7 @@ class Flows:
             note = f"The {engine.name} engine failed ({reason}), so the embedded engine made these themes."
             return cluster_step(EmbeddedEngine(), contributions), EmbeddedEngine.name, note
 
-    def _move_on(self, session, step: Step) -> None:
+    def _move_on(self, session, step: Step, now: datetime) -> None:
         workshop = step.workshop
         position = STEP_ORDER.index(StepKey(step.key))
         if position + 1 < len(STEP_ORDER):
@@ -108,9 +130,10 @@ class Flows:
                 "open_step",
                 f"open_step:{workshop.id}:{following.value}",
                 {"workshop_id": workshop.id, "step": following.value},
+                run_at=now,
             )
         else:
-            jobs.enqueue(session, "publish", f"publish:{workshop.id}:1", {"workshop_id": workshop.id})
+            jobs.enqueue(session, "publish", f"publish:{workshop.id}:1", {"workshop_id": workshop.id}, run_at=now)
 
     def publish(self, payload: dict[str, Any], now: datetime) -> None:
         with self.db.session() as session:
@@ -120,9 +143,25 @@ class Flows:
             create_action_items(session, workshop, self.today(), self.engines.synthesis(workshop))
         with self.db.session() as session:
             workshop = session.get_one(Workshop, payload["workshop_id"])
-            journey_map = published_map(session, workshop, llm=self.engines.synthesis(workshop))
+            journey_map = published_map(session, workshop, workshop.version, llm=self.engines.synthesis(workshop))
             view = view_of(workshop)
         self.notifier.publish(view, journey_map)
         with self.db.session() as session:
             workshop = session.get_one(Workshop, payload["workshop_id"])
-            workshop.status, workshop.current_step, workshop.published_at = "published", None, utcnow()
+            workshop.status, workshop.current_step, workshop.published_at = "published", None, now
+            revisions.schedule_review(session, workshop, now)
+            actions.announce_published(session, workshop)
+            changes = revisions.what_changed(session, workshop)
+        if changes is not None:
+            self.notifier.post_changes(changes)
+
+    def revision_prompt(self, payload: dict[str, Any], now: datetime) -> None:
+        """The map's review has come due: unless it was revised, cancelled or re-scheduled meanwhile, ask."""
+        with self.db.session() as session:
+            prompt = revisions.review_prompt(session, payload["workshop_id"], now)
+        if prompt is not None:
+            self.notifier.post_review_prompt(prompt)
+
+    def notify_actions(self, payload: dict[str, Any], now: datetime) -> None:
+        """An action was assigned or changed: its new owner hears of it, and the Home tabs showing it follow."""
+        actions.deliver(self.db, self.notifier, payload)

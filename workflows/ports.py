@@ -6,12 +6,18 @@ command, a worker thread, `journeybot tick` or a test.
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Iterable
+from datetime import date, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel
 
-from workflows.journey_map import JourneyMap, StepKey, Theme
+from workflows.journey_map import ActionItem, JourneyMap, StepKey, Theme
 from workflows.steps import StepInfo
+
+if TYPE_CHECKING:  # revisions builds on these ports; the names are only needed for type checkers
+    from workflows.revisions import MapChanges, PreviousTheme, ReviewPrompt
 
 
 class WorkshopView(BaseModel):
@@ -34,6 +40,7 @@ class StepStatus(BaseModel):
     contributors: int
     themes: int
     engine: str | None = None
+    deadline: datetime | None = None  # while the step is open
 
 
 class WorkshopStatus(BaseModel):
@@ -41,6 +48,7 @@ class WorkshopStatus(BaseModel):
     steps: list[StepStatus]
     action_items: int
     unowned_action_items: int
+    manual_advance: bool = False
     llm_tokens: int = 0
     llm_cost_usd: float | None = None
 
@@ -64,3 +72,99 @@ class Notifier(Protocol):
     def publish(self, workshop: WorkshopView, journey_map: JourneyMap) -> None: ...
 
     def workshop_cancelled(self, workshop: WorkshopView, by_user: str) -> None: ...
+
+    # --- revisions ---
+    def post_review_prompt(self, prompt: ReviewPrompt) -> None:
+        """The map is due for review: its brief, its actions, and buttons "Still accurate" and "Revise"."""
+        ...
+
+    def post_previous_themes(
+        self, workshop: WorkshopView, step: StepInfo, step_ts: str, themes: list[PreviousTheme]
+    ) -> None:
+        """In a revision step's thread: the previous version's themes, each to keep, rename or retire."""
+        ...
+
+    def post_changes(self, changes: MapChanges) -> None:
+        """After a revision publishes: what changed since the previous version."""
+        ...
+
+    def action_assigned(self, entry: ActionEntry) -> None:
+        """Tells the action's owner, directly, that it is theirs, with the buttons to act on it."""
+        ...
+
+    def refresh_home(self, user_ids: Iterable[str]) -> None:
+        """Republishes each user's Home tab: call it after anything it shows (their actions, their maps) changed."""
+        ...
+
+    # --- deadlines, reminders, digests ---
+    def timezone_of(self, user_id: str) -> str:
+        """The person's IANA time zone (their profile's), "UTC" when unknown: reminders keep their hours."""
+        ...
+
+    def channel_members(self, channel_id: str) -> list[str]:
+        """The channel's human members: no bots, not the app itself."""
+        ...
+
+    def nudge_step(
+        self, workshop: WorkshopView, step: StepInfo, step_ts: str, deadline: datetime, waiting_on: list[str]
+    ) -> None:
+        """A day before the step's deadline: a reminder in its thread, and a DM to each of `waiting_on`."""
+        ...
+
+    def step_closed_at_deadline(self, workshop: WorkshopView, step: StepInfo) -> None:
+        """A short channel note that the step closed by itself; its themes follow as after `/journey next`."""
+        ...
+
+    def remind_action(self, action: ActionItem, reason: ReminderReason, today: date) -> None:
+        """A DM to the action's owner: due on the next working day, or overdue."""
+        ...
+
+    def post_digest(self, digest: WeeklyDigest) -> None: ...
+
+
+class ActionEntry(BaseModel):
+    """An action item with where it lives: what DMs, lists and the Home tab show."""
+
+    action: ActionItem
+    workshop_id: int
+    channel_id: str
+    map_version: int
+
+
+class MapEntry(BaseModel):
+    """A published map as someone who took part in it sees it on their Home tab."""
+
+    workshop_id: int
+    channel_id: str
+    objective: str
+    version: int
+    published_at: datetime | None
+    next_revision: date | None
+    role: str  # map owner | facilitator | contributor
+
+
+class HomeData(BaseModel):
+    user_id: str
+    actions: list[ActionEntry]  # open and in progress: overdue first, then by due date
+    maps: list[MapEntry]
+
+
+class ReminderReason(StrEnum):
+    due_soon = "due_soon"  # the working day before the due date
+    overdue = "overdue"
+
+
+class StageProgress(BaseModel):
+    stage: str
+    done: int
+    total: int
+
+
+class WeeklyDigest(BaseModel):
+    """Monday morning in a published map's channel: what got done, what is late and by whom, each stage's progress."""
+
+    workshop: WorkshopView
+    week_of: date  # the Monday the digest is for
+    done_this_week: list[ActionItem]
+    overdue: list[ActionItem]
+    progress: list[StageProgress]

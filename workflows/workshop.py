@@ -6,6 +6,8 @@ message, clustering, publishing) runs afterwards as a job (see `workflows.flows`
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,6 +20,9 @@ from workflows.llm.usage import workshop_usage
 from workflows.ports import StepStatus, WorkshopStatus, WorkshopView
 from workflows.stages import StageDef, resolve_stage_model
 from workflows.steps import STEPS
+from workflows.workdays import DEFAULT_STEP_DAYS, check_step_days, step_deadline, zone
+
+NUDGE_BEFORE = timedelta(hours=24)  # how long before a step's deadline its thread and the quiet ones are nudged
 
 
 def view_of(workshop: Workshop) -> WorkshopView:
@@ -68,9 +73,15 @@ def start(
     user_id: str,
     objective: str,
     stage_model: str | None = None,
+    step_days: int = DEFAULT_STEP_DAYS,
+    manual_advance: bool = False,
 ) -> WorkshopView:
-    """Creates the workshop with its five steps and schedules the kick-off; one open workshop per channel."""
+    """Creates the workshop with its five steps and schedules the kick-off; one open workshop per channel.
+
+    Each step closes by itself `step_days` working days after it opens, unless the facilitator advances manually.
+    """
     stages = resolve_stage_model(stage_model)  # raises ValueError with a readable message
+    check_step_days(step_days)
     ensure_workspace(session, team_id)
     existing = open_workshop(session, team_id, channel_id)
     if existing is not None:
@@ -83,6 +94,8 @@ def start(
         objective=objective.strip() or "Map our customers' journey",
         stage_model=[s.model_dump() for s in stages],
         current_step=StepKey.objective.value,
+        step_days=step_days,
+        manual_advance=manual_advance,
         steps=[
             Step(key=key.value, position=i, channel_id=channel_id, status="pending") for i, key in enumerate(STEP_ORDER)
         ],
@@ -110,12 +123,17 @@ def advance(session: Session, team_id: str, channel_id: str, user_id: str) -> tu
     """Closes the current step (its themes are built after the ack); the last step's close publishes."""
     workshop = require_open_workshop(session, team_id, channel_id)
     _require_facilitator(workshop, user_id, "move the workshop on")
+    return view_of(workshop), close_current_step(session, workshop)
+
+
+def close_current_step(session: Session, workshop: Workshop, now: datetime | None = None) -> StepKey:
+    """Closes the current step: `/journey next` (after its facilitator check) and the step's deadline both come here."""
     step = current_step(workshop)
     if step.status != "open":
         raise StepBusy(STEPS[StepKey(step.key)].title)
     step.status = "closing"
-    jobs.enqueue(session, "close_step", f"close_step:{step.id}", {"step_id": step.id})
-    return view_of(workshop), StepKey(step.key)
+    jobs.enqueue(session, "close_step", f"close_step:{step.id}", {"step_id": step.id}, run_at=now)
+    return StepKey(step.key)
 
 
 def cancel(session: Session, team_id: str, channel_id: str, user_id: str) -> WorkshopView:
@@ -148,7 +166,7 @@ def status(session: Session, team_id: str, channel_id: str) -> WorkshopStatus:
                 func.count(func.distinct(ContributionRow.user_id)),
             )
             .join(Step)
-            .where(Step.workshop_id == workshop.id)
+            .where(Step.workshop_id == workshop.id, ContributionRow.carried_from_id.is_(None))  # new notes only
             .group_by(ContributionRow.step_id)
         )
     }
@@ -170,6 +188,7 @@ def status(session: Session, team_id: str, channel_id: str) -> WorkshopStatus:
             contributors=counts.get(s.id, (0, 0))[1],
             themes=theme_counts.get(s.id, 0),
             engine=s.engine,
+            deadline=s.deadline if s.status == "open" else None,
         )
         for s in workshop.steps
     ]
@@ -180,15 +199,24 @@ def status(session: Session, team_id: str, channel_id: str) -> WorkshopStatus:
         llm_tokens=usage.prompt_tokens + usage.completion_tokens,
         llm_cost_usd=usage.estimated_cost_usd,
         steps=steps,
+        manual_advance=workshop.manual_advance,
         action_items=len(actions),
         unowned_action_items=sum(1 for a in actions if a.owner_id is None),
     )
 
 
-def mark_step_opened(session: Session, step: Step, message_ts: str) -> None:
+def mark_step_opened(
+    session: Session, step: Step, message_ts: str, now: datetime | None = None, tz: str | None = None
+) -> None:
+    """Opens the step with its deadline (counted in the facilitator's time zone `tz`) and that deadline's jobs:
+    a nudge a day before and the close itself (see `workflows.deadlines`)."""
     step.status = "open"
     step.message_ts = message_ts
-    step.opened_at = utcnow()
+    step.opened_at = now or utcnow()
+    step.deadline = step_deadline(step.opened_at, step.workshop.step_days, zone(tz))
+    payload = {"step_id": step.id, "deadline": step.deadline.isoformat()}
+    jobs.enqueue(session, "step_nudge", f"step_nudge:{step.id}", payload, step.deadline - NUDGE_BEFORE)
+    jobs.enqueue(session, "step_deadline", f"step_deadline:{step.id}", payload, step.deadline)
 
 
 def set_llm(session: Session, team_id: str, channel_id: str, user_id: str, enabled: bool, is_admin: bool) -> None:

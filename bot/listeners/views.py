@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App
+import json
+from datetime import date
 
-from bot.modals import START_CALLBACK
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.action_blocks import ADD_CALLBACK, REASSIGN_CALLBACK
+from bot.listeners.actions import show
+from bot.modals import MANUAL, START_CALLBACK
 from bot.services import Services
+from bot.text import fit, mention
+from workflows import actions as action_service
 from workflows import workshop as workshop_service
+from workflows.action_parse import ActionDraft
 from workflows.errors import WorkshopError
 from workflows.stages import StageModelError
+from workflows.workdays import DEFAULT_STEP_DAYS, InvalidStepDays
 
 
 def register(app: App, services: Services) -> None:
@@ -18,6 +28,11 @@ def register(app: App, services: Services) -> None:
         objective = values["objective"]["value"]["value"] or ""
         custom = (values.get("custom", {}).get("value", {}).get("value") or "").strip()
         preset = values["preset"]["value"]["selected_option"]["value"]
+        days = (values.get("days", {}).get("value", {}).get("value") or str(DEFAULT_STEP_DAYS)).strip()
+        checked = values.get("manual", {}).get("value", {}).get("selected_options") or []
+        if not days.isdigit():
+            ack(response_action="errors", errors={"days": str(InvalidStepDays())})
+            return
         try:
             with services.db.session() as session:
                 workshop_service.start(
@@ -27,7 +42,12 @@ def register(app: App, services: Services) -> None:
                     body["user"]["id"],
                     objective,
                     custom or preset,
+                    step_days=int(days),
+                    manual_advance=any(o.get("value") == MANUAL for o in checked),
                 )
+        except InvalidStepDays as error:
+            ack(response_action="errors", errors={"days": str(error)})
+            return
         except StageModelError as error:
             ack(response_action="errors", errors={"custom": str(error)})
             return
@@ -36,3 +56,43 @@ def register(app: App, services: Services) -> None:
             return
         services.worker.kick()
         ack()
+
+    @app.view(ADD_CALLBACK)
+    def add_action_submitted(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+        """From the message shortcut's form; without a map the form stays open with the reason, nothing lost."""
+        values = view["state"]["values"]
+        due = values["due"]["value"].get("selected_date")
+        draft = ActionDraft(
+            title=values["title"]["value"].get("value") or "",
+            owner=values["owner"]["value"].get("selected_user"),
+            due=date.fromisoformat(due) if due else None,
+        )
+        channel, user = view["private_metadata"], body["user"]["id"]
+        try:
+            with services.db.session() as session:
+                entry = action_service.add(session, body["team"]["id"], channel, user, draft, "shortcut")
+        except WorkshopError as error:
+            ack(response_action="errors", errors={"title": str(error)})
+            return
+        services.worker.kick()
+        ack()
+        client.chat_postEphemeral(
+            channel=channel,
+            user=user,
+            text=f"Added `{entry.action.id}` to this channel's journey map: {fit(entry.action.title, 200)}",
+        )
+
+    @app.view(REASSIGN_CALLBACK)
+    def reassign_submitted(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+        origin = json.loads(view["private_metadata"])
+        owner, user = view["state"]["values"]["owner"]["value"]["selected_user"], body["user"]["id"]
+        try:
+            with services.db.session() as session:
+                entry = action_service.assign(session, body["team"]["id"], origin.pop("action"), owner, user)
+        except WorkshopError as error:
+            ack(response_action="errors", errors={"owner": str(error)})
+            return
+        services.worker.kick()
+        ack()
+        lead = f":busts_in_silhouette: {mention(user)} reassigned it to {mention(owner)}."
+        show(client, origin, entry, services.flows.today(), lead, buttons=False)
