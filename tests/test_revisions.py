@@ -98,6 +98,8 @@ def test_revise_produces_version_2_with_what_changed(slack):
     (prompt,) = _messages(slack, PROMPT)
     _click(slack, BEN, "revision_start", prompt, value=str(first.id))
     assert "started revision workshop" in json.dumps(slack.standin.message(slack.channel_id, prompt["ts"])["blocks"])
+    during = json.dumps(slack.command("map", ANA).json())  # version 1 stays readable while version 2 is made
+    assert "version 1" in during and "Journey map" in during
 
     # Each step's thread shows the previous themes; retire one pain point and add a new one.
     for step in StepKey:

@@ -17,10 +17,9 @@ from storage.db import Database
 from storage.models import ActionEvent, ActionItemRow, ContributionRow, MapVersion, Step, ThemeRow, Workshop
 from workflows import jobs
 from workflows.action_parse import ActionDraft, parse_action
-from workflows.errors import NoWorkshop, WorkshopError
+from workflows.errors import WorkshopError
 from workflows.journey_map import ActionItem, ActionStatus, JourneyMap
 from workflows.ports import ActionEntry, HomeData, MapEntry, Notifier
-from workflows.workshop import latest_workshop
 
 NOTIFY_JOB = "notify_actions"
 LIVE = (ActionStatus.open.value, ActionStatus.in_progress.value)
@@ -278,18 +277,30 @@ def home_data(db: Database, user_id: str) -> HomeData:
         return home_of(session, user_id)
 
 
+def require_published(session: Session, team_id: str, channel_id: str) -> Workshop:
+    """The channel's latest published map, even while a revision of it runs; a clear refusal when there is none."""
+    workshop = published_workshop(session, team_id, channel_id)
+    if workshop is None:
+        raise WorkshopError("This channel has no published journey map yet. Start a workshop with `/journey start`.")
+    return workshop
+
+
 def latest_map(session: Session, team_id: str, channel_id: str) -> JourneyMap:
-    """The channel's latest published map, with its action items as they stand now."""
-    workshop = latest_workshop(session, team_id, channel_id)
-    version = None
-    if workshop is not None:
-        version = session.scalar(
-            select(MapVersion).where(MapVersion.workshop_id == workshop.id).order_by(MapVersion.version.desc()).limit(1)
-        )
-    if workshop is None or version is None:
-        raise (
-            NoWorkshop() if workshop is None else WorkshopError("This channel's workshop has not published a map yet.")
-        )
-    journey_map = JourneyMap.model_validate(version.map_json)
-    journey_map.action_items = [action_of(r) for r in workshop.action_items]
+    """The channel's latest published map, with its action items (and any added since) as they stand now."""
+    workshop = require_published(session, team_id, channel_id)
+    stored = session.scalar(
+        select(MapVersion).where(MapVersion.workshop_id == workshop.id, MapVersion.version == workshop.version)
+    )
+    if stored is None:
+        raise WorkshopError("This channel's map is still being published: try again in a moment.")
+    journey_map = JourneyMap.model_validate(stored.map_json)
+    ids = {int(a.id.removeprefix("A")) for a in journey_map.action_items} | {r.id for r in workshop.action_items}
+    rows = session.scalars(select(ActionItemRow).where(ActionItemRow.id.in_(ids)).order_by(ActionItemRow.id))
+    journey_map.action_items = [action_of(r) for r in rows]
     return journey_map
+
+
+def done_at(row: ActionItemRow) -> datetime:
+    """When the action was marked done: its history says so; an action without history, its last update."""
+    marked = [e.at for e in row.history if e.kind == "status" and e.new == "done"]
+    return max(marked) if marked else row.updated_at

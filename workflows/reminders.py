@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from storage.db import Database
 from storage.models import ActionItemRow, Job, Workshop
 from workflows import jobs
-from workflows.actions import action_of
+from workflows.actions import action_of, done_at
 from workflows.ports import Notifier, ReminderReason, StageProgress, WeeklyDigest
 from workflows.workdays import (
     is_working_day,
@@ -125,12 +125,6 @@ def plan_digests(db: Database, timezone_of: TimezoneOf, now: datetime) -> int:
         return _new_jobs(session, wanted)
 
 
-def _done_at(row: ActionItemRow) -> datetime:
-    """When the action was marked done: its history says so; an action without history, its last update."""
-    marked = [e.at for e in row.history if e.kind == "status" and e.new == "done"]
-    return max(marked) if marked else row.updated_at
-
-
 def weekly_digest(workshop: Workshop, week_start: datetime, today: date) -> WeeklyDigest:
     """The week is the seven days before `week_start` (Monday 09:00 where the map owner lives)."""
     rows = workshop.action_items
@@ -144,7 +138,7 @@ def weekly_digest(workshop: Workshop, week_start: datetime, today: date) -> Week
         )
         for stage in stages
     ]
-    done = [r for r in rows if r.status == "done" and week_start - timedelta(days=7) <= _done_at(r)]
+    done = [r for r in rows if r.status == "done" and week_start - timedelta(days=7) <= done_at(r)]
     overdue = [r for r in rows if r.status in ACTIVE and r.due is not None and r.due < today]
     return WeeklyDigest(
         workshop=view_of(workshop),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import ActionItemRow, ContributionRow, MapValidation, MapVersion, Step, ThemeReview, Workshop
 from workflows import jobs
-from workflows.actions import action_of
+from workflows.actions import action_of, done_at, require_published
 from workflows.clustering.base import ThemeDraft
 from workflows.errors import NoWorkshop, WorkshopError
 from workflows.journey_map import STEP_ORDER, ActionItem, ActionStatus, JourneyMap, StepKey
@@ -196,13 +196,7 @@ def review_prompt(session: Session, workshop_id: int, now: datetime) -> ReviewPr
 
 def _done_since(session: Session, workshop: Workshop, since: datetime) -> list[ActionItemRow]:
     rows = [row for w in _lineage(session, workshop) for row in w.action_items if row.status == "done"]
-    return sorted((row for row in rows if _finished_at(row) >= since), key=lambda row: row.id)
-
-
-def _finished_at(row: ActionItemRow) -> datetime:
-    """When it was marked done: from its history, else its last change."""
-    done = [event.at for event in row.history if event.kind == "status" and event.new == "done"]
-    return max(done) if done else row.updated_at
+    return sorted((row for row in rows if done_at(row) >= since), key=lambda row: row.id)
 
 
 def _require_map_owner(workshop: Workshop, user_id: str, what: str) -> None:
@@ -221,23 +215,11 @@ def validate(session: Session, team_id: str, workshop_id: int, user_id: str, now
     return schedule_review(session, workshop, now)
 
 
-def latest_published(session: Session, team_id: str, channel_id: str) -> Workshop:
-    workshop = session.scalar(
-        select(Workshop)
-        .where(Workshop.team_id == team_id, Workshop.channel_id == channel_id, Workshop.status == "published")
-        .order_by(Workshop.version.desc(), Workshop.published_at.desc(), Workshop.id.desc())
-        .limit(1)
-    )
-    if workshop is None:
-        raise WorkshopError("This channel has no published map yet. Start a workshop with `/journey start`.")
-    return workshop
-
-
 def set_cadence(session: Session, team_id: str, channel_id: str, user_id: str, days: int) -> Workshop:
     """Changes how often the channel's map comes up for review; the next review moves accordingly."""
     if not 7 <= days <= 730:
         raise WorkshopError("The review cadence must be between 7 and 730 days, for example `/journey cadence 60d`.")
-    workshop = latest_published(session, team_id, channel_id)
+    workshop = require_published(session, team_id, channel_id)
     _require_map_owner(workshop, user_id, "change its review cadence")
     workshop.cadence_days = days
     schedule_review(session, workshop, workshop.last_validated_at or workshop.published_at or workshop.created_at)
@@ -252,20 +234,26 @@ def start_revision(
 ) -> WorkshopView:
     """A revision workshop of the channel's latest map (or of `workshop_id`): same objective and stages,
     next version number, same map owner and cadence; whoever starts it facilitates it."""
-    previous = session.get(Workshop, workshop_id) if workshop_id else latest_published(session, team_id, channel_id)
+    previous = session.get(Workshop, workshop_id) if workshop_id else require_published(session, team_id, channel_id)
     if previous is None or previous.team_id != team_id or previous.status != "published":
         raise WorkshopError("That map is no longer published, so it cannot be revised.")
     if (successor := _successor(session, previous)) is not None:
         raise WorkshopError(f"Version {successor.version} of this map already exists (workshop #{successor.id}).")
-    view = start(session, team_id, previous.channel_id, user_id, previous.objective)
+    view = start(
+        session,
+        team_id,
+        previous.channel_id,
+        user_id,
+        previous.objective,
+        step_days=previous.step_days,
+        manual_advance=previous.manual_advance,
+    )
     revision = session.get_one(Workshop, view.id)
     revision.revision_of_id = previous.id
     revision.version = previous.version + 1
     revision.map_owner_id = previous.map_owner_id
     revision.cadence_days = previous.cadence_days
-    revision.step_days = previous.step_days
-    revision.manual_advance = previous.manual_advance
-    revision.stage_model = previous.stage_model
+    revision.stage_model = previous.stage_model  # the same stages, descriptions included
     return view
 
 
