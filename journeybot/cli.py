@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from journeybot.settings import Settings
+from workflows.render import FORMATS
 
 log = logging.getLogger("journeybot")
 
@@ -104,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="export a workshop's published map")
     export.add_argument("workshop_id", type=int)
-    export.add_argument("--format", choices=["md", "json"], default="md")
+    export.add_argument("--format", choices=FORMATS, default="md")
     export.add_argument("--version", type=int, help="map version (default: the latest)")
     export.add_argument("--out", help="file to write (default: standard output)")
     export.set_defaults(run=_export)

@@ -7,10 +7,8 @@ from sqlalchemy import select
 from storage.db import Database
 from storage.models import MapVersion, Workshop
 from workflows.journey_map import JourneyMap
-from workflows.map_files import map_json, map_markdown
+from workflows.render import render
 from workflows.revisions import map_family
-
-RENDERERS = {"md": map_markdown, "json": map_json}
 
 
 def export_map(db: Database, workshop_id: int, fmt: str, version: int | None = None) -> bytes:
@@ -29,5 +27,4 @@ def export_map(db: Database, workshop_id: int, fmt: str, version: int | None = N
                 f"workshop {workshop_id} has no published map" + (f" version {version}" if version else "")
             )
         journey_map = JourneyMap.model_validate(row.map_json)
-    rendered = RENDERERS[fmt](journey_map)
-    return rendered if isinstance(rendered, bytes) else rendered.encode()
+    return render(journey_map, fmt)

@@ -77,13 +77,15 @@ class Touchpoint(BaseModel):
     title: str
     channel: str | None = None
     emotion: float | None = None  # -2 (very negative) .. +2 (very positive)
+    # How many people rated it with a reaction; 0 means `emotion` is the engine's estimate from the notes.
+    ratings: int = 0
 
 
 class PainPoint(BaseModel):
     theme_id: str
     title: str
     touchpoint: str | None = None  # theme id of the touchpoint it hurts at
-    votes: int = 0
+    votes: int = 0  # people who voted for it with :+1:
     severity: int | None = None  # 1 (minor) .. 3 (severe)
 
 
@@ -126,3 +128,6 @@ class JourneyMap(BaseModel):
     summary: ExecutiveSummary | None = None
     # Which engine, model and prompt version made each part, e.g. {"persona": "llm gpt-4o-mini persona@1"}.
     provenance: dict[str, str] = Field(default_factory=dict)
+    # Display names of the people the map names (contributors, owners), as of publishing: files are read
+    # outside Slack, where a user id means nothing.
+    people: dict[str, str] = Field(default_factory=dict)

@@ -30,9 +30,9 @@ def _action_line(action: ActionItem, titles: dict[str, str], names: dict[str, st
     return f"- **{action.id}** {action.title}: {owner}, due {due}, {action.status.value.replace('_', ' ')}{pain}"
 
 
-def map_markdown(journey_map: JourneyMap, names: dict[str, str] | None = None) -> str:
-    """A readable document; `names` maps Slack user ids to display names where known."""
-    names = names or {}
+def map_markdown(journey_map: JourneyMap) -> str:
+    """A readable document, with people's display names (as of publishing) rather than Slack ids."""
+    names = journey_map.people
     titles = {t.id: t.title for themes in journey_map.steps.values() for t in themes}
     lines = [
         f"# Customer journey map: {journey_map.objective}",
@@ -64,10 +64,11 @@ def map_markdown(journey_map: JourneyMap, names: dict[str, str] | None = None) -
         lines += [f"Emotion: {emotion_label(stage.emotion)}", ""]
         for tp in stage.touchpoints:
             channel = f" [{tp.channel}]" if tp.channel else ""
-            lines.append(f"- Touchpoint: {tp.title}{channel}, {emotion_label(tp.emotion)}")
+            rated = f", rated by {tp.ratings}" if tp.ratings else ""
+            lines.append(f"- Touchpoint: {tp.title}{channel}, {emotion_label(tp.emotion)}{rated}")
         for pp in stage.pain_points:
             at = f" at {titles[pp.touchpoint]}" if pp.touchpoint in titles else ""
-            lines.append(f"- Pain point: {pp.title}{at} ({pp.votes} votes)")
+            lines.append(f"- Pain point: {pp.title}{at} ({pp.votes} vote{'s' * (pp.votes != 1)})")
         if not stage.touchpoints and not stage.pain_points:
             lines.append("- Nothing mapped here yet.")
         lines.append("")
@@ -91,10 +92,3 @@ def people_in(journey_map: JourneyMap) -> set[str]:
     """Everyone the map names: contributors and action owners."""
     people = {c.user for themes in journey_map.steps.values() for t in themes for c in t.contributions}
     return people | {a.owner for a in journey_map.action_items if a.owner}
-
-
-def map_files(journey_map: JourneyMap, names: dict[str, str] | None = None) -> dict[str, bytes]:
-    return {
-        "journey-map.md": map_markdown(journey_map, names).encode(),
-        "journey-map.json": map_json(journey_map),
-    }

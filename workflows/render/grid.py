@@ -1,0 +1,175 @@
+"""The map as a grid: one column per stage, one lane per kind of content. The image, the printable page and the
+canvas all draw this, so they always show the same things in the same order.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from workflows.journey_map import ActionItem, ActionStatus, JourneyMap, Theme, Touchpoint
+from workflows.map_files import EMOTION_WORDS
+
+# The lanes, top to bottom, as the method draws them (research-notes.md, "A finished map has").
+LANES: tuple[tuple[str, str], ...] = (
+    ("touchpoints", "Touchpoints"),
+    ("thoughts", "Thoughts & quotes"),
+    ("emotion", "Emotion"),
+    ("pain_points", "Pain points"),
+    ("actions", "Actions & owners"),
+)
+QUOTES_PER_STAGE = 3
+
+
+class Item(BaseModel):
+    """One entry in a cell: its text, a short detail line (channel, votes, owner and due date), and whether the
+    theme behind it rests only on assumptions."""
+
+    text: str
+    detail: str | None = None
+    assumption: bool = False
+    done: bool = False
+
+
+class StageColumn(BaseModel):
+    name: str
+    emotion: float | None = None  # -2..+2; None when nothing on the stage was rated or estimated
+    rated_by: int = 0  # people's reactions behind the emotion; 0 means it is the engine's estimate
+    touchpoints: list[Item] = Field(default_factory=list)
+    thoughts: list[Item] = Field(default_factory=list)
+    pain_points: list[Item] = Field(default_factory=list)
+    actions: list[Item] = Field(default_factory=list)
+
+    def lane(self, key: str) -> list[Item]:
+        return getattr(self, key)
+
+
+class Coverage(BaseModel):
+    """How much of the map rests on evidence rather than on assumptions."""
+
+    themes: int
+    evidenced: int  # themes with at least one note tagged other than [assumption]
+    sources: dict[str, int]  # notes per evidence kind
+
+    @property
+    def share(self) -> float:
+        return self.evidenced / self.themes if self.themes else 0.0
+
+
+class MapGrid(BaseModel):
+    title: str
+    version: int
+    generated: date
+    engine: str
+    persona: str | None = None  # "Name · segment"
+    persona_lines: list[str] = Field(default_factory=list)  # goals and frustrations, briefly
+    stages: list[StageColumn]
+    other_actions: list[Item] = Field(default_factory=list)  # actions tied to no stage
+    coverage: Coverage
+
+
+def owner_name(action: ActionItem, people: dict[str, str]) -> str:
+    return f"@{people.get(action.owner, action.owner)}" if action.owner else "no owner yet"
+
+
+def action_item(action: ActionItem, people: dict[str, str]) -> Item:
+    due = f"due {action.due:%d %b %Y}" if action.due else "no due date"
+    status = "" if action.status is ActionStatus.open else f" · {action.status.value.replace('_', ' ')}"
+    return Item(
+        text=f"{action.id} {action.title}",
+        detail=f"{owner_name(action, people)} · {due}{status}",
+        done=action.status is ActionStatus.done,
+    )
+
+
+def emotion_word(score: float) -> str:
+    return EMOTION_WORDS[round(max(-2.0, min(2.0, score)))]
+
+
+def feeling(touchpoint: Touchpoint) -> str | None:
+    """ "frustrated (-1.3, 4 rated)", or "positive (+0.8, estimated)" where nobody rated it."""
+    if touchpoint.emotion is None:
+        return None
+    basis = f"{touchpoint.ratings} rated" if touchpoint.ratings else "estimated"
+    return f"{emotion_word(touchpoint.emotion)} ({touchpoint.emotion:+.1f}, {basis})"
+
+
+def coverage_of(journey_map: JourneyMap) -> Coverage:
+    themes = [t for themes in journey_map.steps.values() for t in themes]
+    sources = Counter(c.evidence.value for t in themes for c in t.contributions)
+    return Coverage(
+        themes=len(themes), evidenced=sum(not t.assumption_only for t in themes), sources=dict(sorted(sources.items()))
+    )
+
+
+def _stage_of_action(action: ActionItem, pain_stage: dict[str, str], stage_names: set[str]) -> str | None:
+    if action.stage in stage_names:
+        return action.stage
+    return pain_stage.get(action.pain_point or "")
+
+
+def map_grid(journey_map: JourneyMap) -> MapGrid:
+    people = journey_map.people
+    themes: dict[str, Theme] = {t.id: t for step in journey_map.steps.values() for t in step}
+    pain_stage = {p.theme_id: s.name for s in journey_map.stages for p in s.pain_points}
+    names = {s.name for s in journey_map.stages}
+    columns: list[StageColumn] = []
+    for stage in journey_map.stages:
+        column = StageColumn(
+            name=stage.name,
+            emotion=stage.emotion,
+            rated_by=sum(tp.ratings for tp in stage.touchpoints),
+        )
+        for tp in stage.touchpoints:
+            theme = themes.get(tp.theme_id)
+            column.touchpoints.append(
+                Item(
+                    text=tp.title,
+                    detail=" · ".join(part for part in (tp.channel, feeling(tp)) if part) or None,
+                    assumption=bool(theme and theme.assumption_only),
+                )
+            )
+        quoted = [themes[tp.theme_id] for tp in stage.touchpoints if tp.theme_id in themes]
+        quoted += [themes[p.theme_id] for p in stage.pain_points if p.theme_id in themes]
+        column.thoughts = [
+            Item(text=f"“{t.contributions[0].text}”", detail=t.contributions[0].evidence.value)
+            for t in quoted
+            if t.contributions
+        ][:QUOTES_PER_STAGE]
+        for pain in stage.pain_points:
+            theme = themes.get(pain.theme_id)
+            parts = [f"{pain.votes} vote{'s' * (pain.votes != 1)}"]
+            if pain.severity:
+                parts.append(f"severity {pain.severity}/3")
+            if theme:
+                parts.append(f"{len(theme.contributions)} note{'s' * (len(theme.contributions) != 1)}")
+            column.pain_points.append(
+                Item(text=pain.title, detail=" · ".join(parts), assumption=bool(theme and theme.assumption_only))
+            )
+        columns.append(column)
+    by_name = {c.name: c for c in columns}
+    other: list[Item] = []
+    for action in journey_map.action_items:
+        if action.status is ActionStatus.dropped:
+            continue
+        stage = _stage_of_action(action, pain_stage, names)
+        (by_name[stage].actions if stage else other).append(action_item(action, people))
+    persona = journey_map.persona
+    return MapGrid(
+        title=journey_map.objective,
+        version=journey_map.version,
+        generated=journey_map.generated_at.date(),
+        engine=journey_map.engine,
+        persona=(f"{persona.name} · {persona.segment}" if persona.segment else persona.name) if persona else None,
+        persona_lines=(
+            [f"Goals: {'; '.join(persona.goals[:2])}"] * bool(persona.goals)
+            + [f"Frustrations: {'; '.join(persona.frustrations[:2])}"] * bool(persona.frustrations)
+            if persona
+            else []
+        ),
+        stages=columns,
+        other_actions=other,
+        coverage=coverage_of(journey_map),
+    )
