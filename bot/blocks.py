@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from bot.text import escape, fit, mention
-from workflows.journey_map import ActionItem, JourneyMap, Theme
-from workflows.map_files import emotion_label, evidence_mix
+from workflows.journey_map import ActionItem, JourneyMap, StepKey, Theme
+from workflows.map_files import EMOTION_WORDS, emotion_label, evidence_mix
 from workflows.ports import WorkshopStatus, WorkshopView
+from workflows.reactions import EMOTIONS, RATING_PROMPTS
 from workflows.stages import describe_presets
 from workflows.steps import STEPS, StepInfo
 
@@ -90,6 +91,14 @@ def step_metadata(workshop: WorkshopView, step: StepInfo) -> dict:
     }
 
 
+def theme_metadata(workshop: WorkshopView, step: StepInfo, theme: Theme) -> dict:
+    """Like a step's: integrations (and the demo) can tell which theme a message stands for."""
+    return {
+        "event_type": "journeybot_theme",
+        "event_payload": {"workshop_id": workshop.id, "step": step.key.value, "theme": theme.id},
+    }
+
+
 def _quote(text: str, limit: int = 280) -> str:
     return "> " + fit(text, limit).replace("\n", "\n> ")
 
@@ -103,15 +112,29 @@ def theme_block(theme: Theme) -> Block:
     )
 
 
-def themes_thread(step: StepInfo, themes: list[Theme], engine_note: str | None) -> list[Block]:
+RATE_HINTS = {
+    StepKey.touchpoints: "How does the customer feel at each touchpoint below? React to rate it: "
+    + ", ".join(f":{name}: {EMOTION_WORDS[EMOTIONS[name]]}" for name in RATING_PROMPTS)
+    + ". Your ratings draw the map's emotion curve.",
+    StepKey.pain_points: "Vote with :+1: on the pain points below that hurt most: votes rank them on the map.",
+}
+
+
+def themes_intro(step: StepInfo, themes: list[Theme], engine_note: str | None) -> list[Block]:
+    """The head of a step's themes: counts, how to rate or vote on them, and which engine made them."""
+    if not themes:
+        return [section(f"*{step.title}* closed with no notes.")]
     notes = sum(len(t.contributions) for t in themes)
     blocks = [section(f"*{step.title}: {len(themes)} themes from {notes} notes*")]
-    blocks += [theme_block(t) for t in themes]
+    if hint := RATE_HINTS.get(step.key):
+        blocks.append(context(hint))
     if engine_note:
         blocks.append(context(f":information_source: {escape(engine_note)}"))
-    if not themes:
-        blocks = [section(f"*{step.title}* closed with no notes.")]
     return blocks
+
+
+def themes_thread(step: StepInfo, themes: list[Theme], engine_note: str | None) -> list[Block]:
+    return themes_intro(step, themes, engine_note) + [theme_block(t) for t in themes]
 
 
 def step_summary(step: StepInfo, themes: list[Theme], next_step: StepInfo | None) -> list[Block]:
@@ -163,7 +186,9 @@ def map_summary(journey_map: JourneyMap) -> list[Block]:
             f"• {fit(tp.title, 120)}" + (f" _({escape(tp.channel)})_" if tp.channel else "")
             for tp in stage.touchpoints[:6]
         ]
-        lines += [f"• :warning: {fit(pp.title, 120)} ({pp.votes} votes)" for pp in stage.pain_points[:6]]
+        lines += [
+            f"• :warning: {fit(pp.title, 120)} ({pp.votes} vote{'s' * (pp.votes != 1)})" for pp in stage.pain_points[:6]
+        ]
         hidden = max(0, len(stage.touchpoints) - 6) + max(0, len(stage.pain_points) - 6)
         if hidden:
             lines.append(f"_…and {hidden} more in the attached map_")
@@ -180,7 +205,12 @@ def map_summary(journey_map: JourneyMap) -> list[Block]:
                 "Assign with `/journey assign ID @someone`: the map is not final until each has one."
             )
         )
-    blocks.append(context("The full map is attached: `journey-map.md` to read, `journey-map.json` for tools."))
+    blocks.append(
+        context(
+            "The map as a picture follows; in the thread: a printable page (`journey-map.html`), the actions as a "
+            "spreadsheet (`journey-map-actions.csv`), `journey-map.md` to read and `journey-map.json` for tools."
+        )
+    )
     return blocks
 
 

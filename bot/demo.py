@@ -20,8 +20,10 @@ from bot.demo_script import DEMO_SCRIPT, DemoScript, ScriptedReply, ScriptedStep
 from bot.server import RunningServer, start_http_in_background
 from bot.standin import Response, SlackSender, SlackStandIn
 from journeybot.settings import Settings
-from storage.models import ProcessedEvent
-from workflows.journey_map import StepKey
+from storage.models import ContributionRow, ProcessedEvent, ThemeMember, ThemeRow
+from workflows.actions import theme_key
+from workflows.journey_map import JourneyMap, StepKey
+from workflows.render import render
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,34 @@ class SlackDriver:
         self.settle()
         return response
 
+    def theme_messages(self, key: StepKey) -> dict[str, str]:
+        """The step's themes that have a message of their own (to rate or vote on): theme id -> message ts."""
+        found: dict[str, str] = {}
+        for message in self.standin.thread(self.channel_id, self.step_ts(key)):
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") == "journeybot_theme":
+                found[metadata["event_payload"]["theme"]] = message["ts"]
+        return found
+
+    def theme_of(self, reply_ts: str) -> str | None:
+        """The id of the theme a reply's note ended up in, as the people reading the thread would find it."""
+        with self.server.services.db.session() as session:
+            row = session.scalar(
+                select(ThemeRow)
+                .join(ThemeMember, ThemeMember.theme_id == ThemeRow.id)
+                .join(ContributionRow, ContributionRow.id == ThemeMember.contribution_id)
+                .where(ContributionRow.message_ts == reply_ts)
+            )
+            return theme_key(row) if row else None
+
+    def react(self, ts: str, user_id: str, name: str, removed: bool = False) -> None:
+        """A person adds (or removes) a reaction on a message; Slack tells the bot with a reaction event."""
+        if removed:
+            self.sender.reaction_removed(self.channel_id, ts, user_id, name)
+        else:
+            self.sender.reaction_added(self.channel_id, ts, user_id, name)
+        self.deliveries += 1
+
     def step_ts(self, key: StepKey) -> str:
         """The step's message, recognised by its message metadata as any integration would."""
         for message in reversed(self.standin.messages(self.channel_id)):
@@ -106,8 +136,9 @@ class SlackDriver:
         self.sender.event(event)
 
 
-def play_step(driver: SlackDriver, step: ScriptedStep) -> None:
-    """Posts the step's replies, then the edits, deletions and reactions, as people would over a few days."""
+def play_step(driver: SlackDriver, step: ScriptedStep) -> list[tuple[ScriptedReply, str]]:
+    """Posts the step's replies, then the edits and deletions, as people would over a few days; returns the
+    replies posted, with their ts."""
     thread_ts = driver.step_ts(step.step)
     posted: list[tuple[ScriptedReply, str]] = []
     for reply in step.replies:
@@ -121,10 +152,24 @@ def play_step(driver: SlackDriver, step: ScriptedStep) -> None:
             driver.edit(ts, reply.user, reply.edit_to, thread_ts)
         if reply.delete:
             driver.delete(ts, reply.user, thread_ts)
+    driver.settle()
+    return posted
+
+
+def rate_themes(driver: SlackDriver, step: ScriptedStep, posted: list[tuple[ScriptedReply, str]]) -> None:
+    """Once the step's themes are posted, people rate (touchpoints) or vote on (pain points) the theme that holds
+    their note, each reaction once, some taken back."""
+    messages = driver.theme_messages(step.step)
+    given: set[tuple[str, str, str]] = set()
+    for reply, ts in posted:
+        theme = driver.theme_of(ts)
         for reaction in reply.reactions:
-            driver.sender.reaction_added(driver.channel_id, ts, reaction.user, reaction.name)
+            if theme not in messages or (theme, reaction.user, reaction.name) in given:
+                continue
+            given.add((theme, reaction.user, reaction.name))
+            driver.react(messages[theme], reaction.user, reaction.name)
             if reaction.remove:
-                driver.sender.reaction_removed(driver.channel_id, ts, reaction.user, reaction.name)
+                driver.react(messages[theme], reaction.user, reaction.name, removed=True)
     driver.settle()
 
 
@@ -133,6 +178,14 @@ def _seed(standin: SlackStandIn, script: DemoScript) -> None:
         standin.add_user(user.id, user.name, user.real_name, tz=user.tz, is_bot=user.is_bot, title=user.title)
     members = [u.id for u in (script.facilitator, *script.participants)]
     standin.add_channel(script.channel_id, script.channel_name, members=members, is_private=script.is_private)
+
+
+def _render_time(map_json: bytes) -> float:
+    """Milliseconds to draw the published map's picture again (the bot drew it once while publishing)."""
+    journey_map = JourneyMap.model_validate_json(map_json)
+    started = time.perf_counter()
+    render(journey_map, "png")
+    return (time.perf_counter() - started) * 1000
 
 
 def run_demo(out: Path, script: DemoScript = DEMO_SCRIPT, months: int = 0) -> Path:
@@ -163,19 +216,25 @@ def run_demo(out: Path, script: DemoScript = DEMO_SCRIPT, months: int = 0) -> Pa
             driver = SlackDriver(standin, server, sender, script.channel_id)
             driver.command(f"start {script.objective}", script.facilitator.id)
             for step in script.steps:
-                play_step(driver, step)
+                posted = play_step(driver, step)
                 driver.command("next", script.facilitator.id)
+                rate_themes(driver, step, posted)
             if months:
                 print(play_months(driver, months, script.facilitator.id))
         finally:
             server.stop()
         standin.write_transcript(out / "transcript.jsonl")
-        uploads = {f.name: f.content for f in standin.files}
-    if "journey-map.json" not in uploads:
-        raise DemoError("the bot did not upload the map")
+        uploads = {f.name: f.content for f in standin.files}  # a revision's files replace the first version's
+        canvases = [c.markdown for c in standin.canvases.values()]
+    if "journey-map.json" not in uploads or not canvases:
+        raise DemoError("the bot did not upload the map and create its canvas")
+    for name, content in uploads.items():
+        (out / name).write_bytes(content)
     (out / "map.json").write_bytes(uploads["journey-map.json"])
     (out / "map.md").write_bytes(uploads["journey-map.md"])
+    (out / "canvas.md").write_text(canvases[-1], encoding="utf-8")
     print(uploads["journey-map.md"].decode())
     calls = sum(1 for _ in (out / "transcript.jsonl").open())
     print(f"Demo finished in {time.monotonic() - started:.1f} s: {calls} Web API calls, files in {out}/")
+    print(f"The map image is {out / 'journey-map.png'}: {_render_time(uploads['journey-map.json']):.0f} ms to render")
     return out / "map.md"

@@ -73,7 +73,8 @@ def play_months(driver: SlackDriver, months: int, facilitator: str) -> str:
     start = _published(driver).published_at
     answered: dict[str, str] = {}  # reminder message ts → action id
     revised = False
-    for day in range(1, months * 30 + 1):
+    # 31 days a month: a 90-day review comes due whatever time of day the demo started.
+    for day in range(1, months * 31 + 1):
         for hour in TICK_HOURS:
             now = (start + timedelta(days=day)).replace(hour=hour, minute=0, second=0, microsecond=0)
             driver.server.services.flows.run_due(now)

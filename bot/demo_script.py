@@ -40,7 +40,8 @@ class Participant(_Model):
 
 
 class ScriptedReaction(_Model):
-    """A reaction someone adds to a reply (an emotion rating or a vote); `remove` takes it back afterwards."""
+    """An emotion rating or a vote on the theme that holds this reply, given once the step's themes are posted;
+    `remove` takes it back afterwards."""
 
     user: str
     name: str  # emoji name without colons, e.g. "+1", "rage"
@@ -55,8 +56,8 @@ class ScriptedReply(_Model):
     `message_deleted` event); the runner plays edits and deletions after all of the step's replies are posted
     and before the step closes. `redeliver` sends the same event (same `event_id`) a second time, as Slack
     does on a retry (`X-Slack-Retry-Num: 1`). `subtype` / `bot_id` make it a message that is not a
-    contribution (another app's bot message, a channel join). `reactions` are added to this reply after it
-    is posted. `note` says why an odd reply is in the script, for whoever reads the transcript.
+    contribution (another app's bot message, a channel join). `reactions` go on the theme that holds this reply
+    once the step closes. `note` says why an odd reply is in the script, for whoever reads the transcript.
     """
 
     user: str

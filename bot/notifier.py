@@ -11,16 +11,19 @@ from slack_sdk.errors import SlackApiError
 
 from bot import blocks, reminder_blocks, revision_blocks
 from bot.action_blocks import action_card
+from bot.canvas import canvas_markdown, canvas_title
 from bot.home import home_view
-from bot.text import mention
+from bot.text import escape, fit, mention
 from bot.users import UserDirectory
+from workflows import reactions
 from workflows.journey_map import STEP_ORDER, ActionItem, JourneyMap, Theme
-from workflows.map_files import map_files, people_in
-from workflows.ports import ActionEntry, HomeData, ReminderReason, WeeklyDigest, WorkshopView
+from workflows.ports import ActionEntry, CanvasResult, HomeData, ReminderReason, WeeklyDigest, WorkshopView
+from workflows.render import file_name, map_files
 from workflows.revisions import MapChanges, PreviousTheme, ReviewPrompt
 from workflows.steps import STEPS, StepInfo
 
 log = logging.getLogger(__name__)
+CANVAS_GONE = {"canvas_not_found", "canvas_deleted"}  # someone deleted the map's canvas: make a new one
 
 
 class SlackNotifier:
@@ -67,13 +70,24 @@ class SlackNotifier:
         step_ts: str,
         themes: list[Theme],
         engine_note: str | None,
-    ) -> None:
-        self.post(
-            workshop.channel_id,
-            f"{step.title}: {len(themes)} themes",
-            blocks.themes_thread(step, themes, engine_note),
-            thread_ts=step_ts or None,
-        )
+    ) -> list[str | None]:
+        text, thread = f"{step.title}: {len(themes)} themes", step_ts or None
+        if step.key in reactions.PROMPTS and themes:
+            # One message per theme: a reaction on it rates or votes for that theme and no other.
+            self.post(workshop.channel_id, text, blocks.themes_intro(step, themes, engine_note), thread_ts=thread)
+            message_ts: list[str | None] = [
+                self.client.chat_postMessage(
+                    channel=workshop.channel_id,
+                    text=fit(t.title, 200),
+                    blocks=[blocks.theme_block(t)],
+                    thread_ts=thread,
+                    metadata=blocks.theme_metadata(workshop, step, t),
+                )["ts"]
+                for t in themes
+            ]
+        else:
+            self.post(workshop.channel_id, text, blocks.themes_thread(step, themes, engine_note), thread_ts=thread)
+            message_ts = [None] * len(themes)
         if engine_note:  # the facilitator should know which engine made these themes, and why
             self.client.chat_postEphemeral(
                 channel=workshop.channel_id, user=workshop.facilitator_id, text=f"{step.title}: {engine_note}"
@@ -81,16 +95,74 @@ class SlackNotifier:
         position = STEP_ORDER.index(step.key)
         following = STEPS[STEP_ORDER[position + 1]] if position + 1 < len(STEP_ORDER) else None
         self.post(workshop.channel_id, f"{step.title} closed", blocks.step_summary(step, themes, following))
+        return message_ts
+
+    def prompt_reactions(self, workshop: WorkshopView, step: StepInfo, message_ts: list[str | None]) -> None:
+        """One-click prompts: the bot's own reactions on each theme's message (its own are never counted)."""
+        for ts in [ts for ts in message_ts if ts][: reactions.MAX_PROMPTED_THEMES]:
+            for name in reactions.PROMPTS.get(step.key, ()):
+                try:
+                    self.client.reactions_add(channel=workshop.channel_id, timestamp=ts, name=name)
+                except SlackApiError as failure:  # a missing prompt costs one click; the theme is still rateable
+                    log.warning("reactions.add %s failed: %s", name, failure.response.get("error"))
 
     def publish(self, workshop: WorkshopView, journey_map: JourneyMap) -> None:
-        ts = self.post(workshop.channel_id, f"Journey map: {journey_map.objective}", blocks.map_summary(journey_map))
-        # Display names, not user ids, in the files: they are read outside Slack.
-        files = map_files(journey_map, self.users.names(people_in(journey_map)))
+        ts = self.post(
+            workshop.channel_id, f"Journey map: {fit(journey_map.objective, 200)}", blocks.map_summary(journey_map)
+        )
+        files = map_files(journey_map)
+        image = file_name("png")
+        self.client.files_upload_v2(
+            channel=workshop.channel_id,
+            initial_comment=f"The journey map, version {journey_map.version}, as a picture for slides and walls.",
+            file_uploads=[{"content": files.pop(image), "filename": image, "title": image}],
+        )
         self.client.files_upload_v2(
             channel=workshop.channel_id,
             thread_ts=ts,
-            initial_comment="The full journey map, to read (`journey-map.md`) and for tools (`journey-map.json`).",
+            initial_comment="The full map: a printable page, the actions as a spreadsheet, Markdown and JSON.",
             file_uploads=[{"content": content, "filename": name, "title": name} for name, content in files.items()],
+        )
+
+    def display_names(self, user_ids: set[str]) -> dict[str, str]:
+        return self.users.names(user_ids)
+
+    def put_canvas(self, workshop: WorkshopView, journey_map: JourneyMap, canvas_id: str | None) -> CanvasResult:
+        content = {"type": "markdown", "markdown": canvas_markdown(journey_map)}
+        if canvas_id:
+            try:
+                self.client.canvases_edit(
+                    canvas_id=canvas_id, changes=[{"operation": "replace", "document_content": content}]
+                )
+                return CanvasResult(canvas_id=canvas_id)
+            except SlackApiError as failure:
+                error = failure.response.get("error") or "unknown_error"
+                if error not in CANVAS_GONE:
+                    log.warning("canvases.edit refused: %s", error)
+                    return CanvasResult(canvas_id=canvas_id, refused=error)
+                log.info("the map's canvas is gone (%s): creating a new one", error)
+        try:
+            response = self.client.canvases_create(
+                title=canvas_title(journey_map), document_content=content, channel_id=workshop.channel_id
+            )
+        except SlackApiError as failure:
+            error = failure.response.get("error") or "unknown_error"
+            log.warning("canvases.create refused: %s", error)
+            return CanvasResult(refused=error)
+        return CanvasResult(canvas_id=response["canvas_id"])
+
+    def canvas_refused(self, workshop: WorkshopView, reason: str) -> None:
+        self.post(
+            workshop.channel_id,
+            "No canvas for the journey map in this workspace",
+            [
+                blocks.section(
+                    f":information_source: Slack refused to let journeybot create or update a canvas here "
+                    f"(`{escape(reason)}`), so the journey map lives in the picture and files above. A workspace "
+                    "admin can allow canvases for apps; journeybot tries again with the next version and will not "
+                    "repeat this note."
+                )
+            ],
         )
 
     def workshop_cancelled(self, workshop: WorkshopView, by_user: str) -> None:

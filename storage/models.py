@@ -95,6 +95,8 @@ class Workshop(Base):
     manual_advance: Mapped[bool] = mapped_column(default=False)
     next_revision_at: Mapped[datetime | None] = mapped_column()
     last_validated_at: Mapped[datetime | None] = mapped_column()
+    # The channel canvas showing this map; a revision edits its predecessor's canvas rather than adding one.
+    canvas_id: Mapped[str | None] = mapped_column(String(32))
 
     steps: Mapped[list[Step]] = relationship(
         back_populates="workshop", order_by="Step.position", cascade="all, delete-orphan"
@@ -166,11 +168,14 @@ class ThemeRow(Base):
     quote_contribution_id: Mapped[int | None] = mapped_column(
         ForeignKey("contributions.id", ondelete="SET NULL", use_alter=True)
     )
+    # The theme's own message in the step's thread, where people rate it or vote on it with reactions.
+    message_ts: Mapped[str | None] = mapped_column(String(32), index=True)
 
     step: Mapped[Step] = relationship(back_populates="themes")
     members: Mapped[list[ThemeMember]] = relationship(
         back_populates="theme", order_by="ThemeMember.contribution_id", cascade="all, delete-orphan"
     )
+    reactions: Mapped[list[ThemeReaction]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
 
 class ThemeMember(Base):
@@ -181,6 +186,22 @@ class ThemeMember(Base):
 
     theme: Mapped[ThemeRow] = relationship(back_populates="members")
     contribution: Mapped[ContributionRow] = relationship()
+
+
+class ThemeReaction(Base):
+    """One person's reaction on a theme's message: an emotion rating or a vote.
+
+    Slack may deliver an add and its removal in either order, so the row keeps the latest event's `event_ts`
+    and whether the reaction is on (`active`); an older event never overwrites a newer one.
+    """
+
+    __tablename__ = "theme_reactions"
+
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    reaction: Mapped[str] = mapped_column(String(64), primary_key=True)  # the emoji's name, skin tone removed
+    active: Mapped[bool] = mapped_column()
+    event_ts: Mapped[str] = mapped_column(String(32))  # "1700000000.000100": fixed width, so it sorts as text
 
 
 class ActionItemRow(Base):

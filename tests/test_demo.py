@@ -9,11 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from slack_sdk.models.blocks import Block
 
 from bot.demo import run_demo
 from bot.demo_script import DEMO_SCRIPT
 from workflows.journey_map import JourneyMap, StepKey
+from workflows.render import FORMATS, file_name
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +23,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo-out")
     run_demo(out)
     return out
+
+
+FILE_NAMES = [file_name(fmt) for fmt in FORMATS]
 
 
 def transcript(out: Path) -> list[dict]:
@@ -43,10 +48,16 @@ def test_demo_writes_the_map_and_the_transcript(demo: Path):
 
 def test_transcript_shows_five_steps_their_themes_and_the_published_map(demo: Path):
     messages = posts(demo)
-    steps = [m["metadata"]["event_payload"]["step"] for m in messages if m.get("metadata")]
+    kinds = [(m.get("metadata") or {}).get("event_type") for m in messages]
+    steps = [
+        m["metadata"]["event_payload"]["step"]
+        for m in messages
+        if m.get("metadata", {}).get("event_type") == "journeybot_step"
+    ]
     assert steps == [k.value for k in StepKey]
-    theme_posts = [m for m in messages if m.get("thread_ts") and "themes" in m["text"]]
+    theme_posts = [m for m in messages if m.get("thread_ts") and not m.get("metadata") and " themes" in m["text"]]
     assert len(theme_posts) == 5
+    assert kinds.count("journeybot_theme") >= 6, "touchpoint and pain-point themes each have a message to react to"
     summary = json.dumps([m for m in messages if m["text"].startswith("Journey map:")])
     owners = {a.owner for a in JourneyMap.model_validate_json((demo / "map.json").read_text()).action_items}
     assert None in owners, "the demo has an unowned action, and the map must flag it"
@@ -54,7 +65,22 @@ def test_transcript_shows_five_steps_their_themes_and_the_published_map(demo: Pa
     assert "without an owner" in summary
     uploads = [c for c in transcript(demo) if c["method"] == "files.completeUploadExternal"]
     titles = {f["title"] for call in uploads for f in json.loads(call["params"]["files"])}
-    assert titles == {"journey-map.md", "journey-map.json"}
+    assert titles == set(FILE_NAMES)
+
+
+def test_the_demo_posts_the_picture_the_canvas_and_the_files_with_people_s_ratings(demo: Path):
+    calls = transcript(demo)
+    (picture,) = [
+        c for c in calls if c["method"] == "files.completeUploadExternal" and "journey-map.png" in c["params"]["files"]
+    ]
+    assert "thread_ts" not in picture["params"], "the picture is shared in the channel itself"
+    assert [c["method"] for c in calls].count("canvases.create") == 1
+    assert {p.name for p in demo.iterdir()} >= {*FILE_NAMES, "canvas.md"}
+    assert Image.open(demo / "journey-map.png").format == "PNG"
+    journey_map = JourneyMap.model_validate_json((demo / "map.json").read_text())
+    assert any(tp.ratings for s in journey_map.stages for tp in s.touchpoints), "participants rated touchpoints"
+    assert any(p.votes for s in journey_map.stages for p in s.pain_points), "participants voted on pain points"
+    assert journey_map.people, "owners' display names travel with the map"
 
 
 def test_every_demo_message_is_valid_block_kit_and_pings_nobody(demo: Path):
@@ -82,6 +108,10 @@ def test_export_reads_the_published_map_back(demo: Path):
     )
     markdown = subprocess.run([*cli, "export", "1", "--format", "md"], env=env, capture_output=True, check=True)
     assert markdown.stdout.startswith(b"# Customer journey map")
+    for fmt in ("png", "html", "csv"):
+        out = demo / f"exported.{fmt}"
+        subprocess.run([*cli, "export", "1", "--format", fmt, "--out", str(out)], env=env, check=True)
+        assert out.read_bytes() == (demo / file_name(fmt)).read_bytes(), f"{fmt}: the export is what was posted"
     missing = subprocess.run([*cli, "export", "99"], env=env, capture_output=True, text=True)
     assert missing.returncode == 1 and "has no published map" in missing.stderr
 

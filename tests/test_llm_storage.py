@@ -18,6 +18,8 @@ def test_migrations_match_the_models_and_downgrade(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'migrate.db'}"
     upgrade(url)
     command.check(alembic_config(url))  # raises when the models and the migrations differ
+    command.downgrade(alembic_config(url), "0003")
+    assert "theme_reactions" not in set(inspect(Database(url).engine).get_table_names())
     command.downgrade(alembic_config(url), "0002")
     assert "action_events" not in set(inspect(Database(url).engine).get_table_names())
     command.downgrade(alembic_config(url), "0001")

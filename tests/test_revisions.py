@@ -137,6 +137,13 @@ def test_revise_produces_version_2_with_what_changed(slack):
     history = json.dumps(slack.command("history", ANA).json())
     assert "Version 1" in history and "Version 2" in history
 
+    # The revision updates the map's canvas (no second one) and posts its own picture.
+    (canvas,) = slack.standin.canvases.values()
+    (edit,) = slack.standin.calls_to("canvases.edit")
+    assert edit.params["canvas_id"] == canvas.id and "Version 2" in canvas.markdown
+    assert "export" in canvas.markdown.lower() and retired_title not in canvas.markdown
+    assert [f.name for f in slack.standin.files].count("journey-map.png") == 2
+
 
 def test_two_processes_ticking_at_once_post_the_prompt_exactly_once(slack, database_url):
     run_workshop(slack)

@@ -344,10 +344,6 @@ def test_pain_points_are_linked_to_the_touchpoint_where_they_hurt(
     assert linked[3][0] in {stage.name for stage in STAGES}
 
 
-def test_votes_count_the_contributions_for_now(linked: list[tuple[str, PainPoint]]) -> None:
-    assert [pain.votes for _, pain in linked] == [2, 2, 2, 1]
-
-
 def test_without_touchpoints_pain_points_go_to_their_nearest_stage(embedder: Embedder) -> None:
     linked = link_pain_points(PAINS[:2], [], [], STAGES, embedder)
     assert [(stage, pain.touchpoint) for stage, pain in linked] == [("Purchase", None), ("Retention", None)]

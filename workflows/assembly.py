@@ -11,12 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import ActionItemRow, MapVersion, ThemeRow, Workshop, utcnow
+from workflows import reactions
 from workflows.action_parse import parse_action
 from workflows.actions import action_of, record_created, theme_key
 from workflows.journey_map import JourneyMap, PainPoint, Stage, StepKey, Theme, Touchpoint
 from workflows.llm.client import LLMUnavailable
 from workflows.llm.engine import LLMSynthesis
 from workflows.llm.tasks import ActionNote
+from workflows.map_files import people_in
 from workflows.persona import build_persona
 from workflows.revisions import lineage_actions
 from workflows.stages import StageDef
@@ -114,11 +116,21 @@ def create_action_items(session: Session, workshop: Workshop, today: date, llm: 
     session.refresh(workshop)
 
 
-def assemble_map(workshop: Workshop, version: int = 1, llm: LLMSynthesis | None = None) -> JourneyMap:
+def _pain_rank(pain: PainPoint, steps: dict[StepKey, list[Theme]]) -> tuple[int, int, int]:
+    """Most votes first; then the most severe; then the one most people wrote about."""
+    notes = {t.id: len(t.contributions) for t in steps[StepKey.pain_points]}
+    return (-pain.votes, -(pain.severity or 0), -notes.get(pain.theme_id, 0))
+
+
+def assemble_map(session: Session, workshop: Workshop, version: int = 1, llm: LLMSynthesis | None = None) -> JourneyMap:
     steps = _steps(workshop)
     stages = stage_defs(workshop)
     provenance = {f"themes.{s.key}": s.engine for s in workshop.steps if s.engine}
     placed, pains = _placements(steps, stages, llm, provenance)
+    # People's reactions: their ratings replace the engine's emotion estimates, their votes rank the pain points.
+    found = reactions.feedback(session, workshop)
+    placed = [(name, reactions.rated(tp, found)) for name, tp in placed]
+    pains = [(name, reactions.voted(p, found)) for name, p in pains]
     stage_models = []
     for stage in stages:
         touchpoints = [tp for name, tp in placed if name == stage.name]
@@ -127,7 +139,7 @@ def assemble_map(workshop: Workshop, version: int = 1, llm: LLMSynthesis | None 
                 name=stage.name,
                 description=stage.description,
                 touchpoints=touchpoints,
-                pain_points=sorted((p for name, p in pains if name == stage.name), key=lambda p: -p.votes),
+                pain_points=sorted((p for name, p in pains if name == stage.name), key=lambda p: _pain_rank(p, steps)),
                 emotion=stage_emotion(touchpoints),
             )
         )
@@ -158,16 +170,23 @@ def assemble_map(workshop: Workshop, version: int = 1, llm: LLMSynthesis | None 
 
 
 def published_map(
-    session: Session, workshop: Workshop, version: int = 1, llm: LLMSynthesis | None = None
+    session: Session,
+    workshop: Workshop,
+    version: int = 1,
+    llm: LLMSynthesis | None = None,
+    names: Callable[[set[str]], dict[str, str]] | None = None,
 ) -> JourneyMap:
-    """The map of this version: assembled and stored the first time, read back when a publish is re-run."""
+    """The map of this version: assembled and stored the first time, read back when a publish is re-run.
+    `names` gives the display names of the people it names, kept in the map for files read outside Slack."""
     stored = session.scalar(
         select(MapVersion).where(MapVersion.workshop_id == workshop.id, MapVersion.version == version)
     )
     if stored is not None:
         return JourneyMap.model_validate(stored.map_json)
-    journey_map = assemble_map(workshop, version, llm)
+    journey_map = assemble_map(session, workshop, version, llm)
     # A revision's map also lists the actions still open from earlier versions: they are still being worked on.
     journey_map.action_items = [action_of(row) for row in lineage_actions(session, workshop)]
+    if names is not None:
+        journey_map.people = names(people_in(journey_map))
     session.add(MapVersion(workshop_id=workshop.id, version=version, map_json=journey_map.model_dump(mode="json")))
     return journey_map

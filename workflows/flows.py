@@ -13,7 +13,7 @@ from typing import Any
 
 from storage.db import Database
 from storage.models import Step, Workshop, utcnow
-from workflows import actions, jobs, revisions
+from workflows import actions, canvas, jobs, reactions, revisions
 from workflows.assembly import create_action_items, published_map
 from workflows.clustering.base import ClusterEngine
 from workflows.clustering.embedded import EmbeddedEngine
@@ -98,7 +98,13 @@ class Flows:
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
             view, themes, step_ts = view_of(step.workshop), themes_of(step), step.message_ts
-        self.notifier.post_themes(view, STEPS[StepKey(step.key)], step_ts or "", themes, note)
+        info = STEPS[StepKey(step.key)]
+        message_ts = self.notifier.post_themes(view, info, step_ts or "", themes, note)
+        with self.db.session() as session:
+            step = session.get_one(Step, payload["step_id"])
+            reactions.store_theme_messages(session, step, message_ts)
+        # Prompts only once the messages are known: a reaction from then on finds its theme.
+        self.notifier.prompt_reactions(view, info, message_ts)
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
             step.status, step.closed_at = "closed", now
@@ -143,15 +149,20 @@ class Flows:
             create_action_items(session, workshop, self.today(), self.engines.synthesis(workshop))
         with self.db.session() as session:
             workshop = session.get_one(Workshop, payload["workshop_id"])
-            journey_map = published_map(session, workshop, workshop.version, llm=self.engines.synthesis(workshop))
-            view = view_of(workshop)
+            llm = self.engines.synthesis(workshop)
+            journey_map = published_map(session, workshop, workshop.version, llm, self.notifier.display_names)
+            view, canvas_id = view_of(workshop), canvas.canvas_of(session, workshop)
         self.notifier.publish(view, journey_map)
+        outcome = self.notifier.put_canvas(view, journey_map, canvas_id)
         with self.db.session() as session:
             workshop = session.get_one(Workshop, payload["workshop_id"])
+            tell = canvas.note_outcome(session, workshop, outcome.canvas_id, outcome.refused)
             workshop.status, workshop.current_step, workshop.published_at = "published", None, now
             revisions.schedule_review(session, workshop, now)
             actions.announce_published(session, workshop)
             changes = revisions.what_changed(session, workshop)
+        if tell and outcome.refused:
+            self.notifier.canvas_refused(view, outcome.refused)
         if changes is not None:
             self.notifier.post_changes(changes)
 

@@ -67,9 +67,28 @@ class Notifier(Protocol):
         step_ts: str,
         themes: list[Theme],
         engine_note: str | None,
-    ) -> None: ...
+    ) -> list[str | None]:
+        """Posts the step's themes in its thread. Touchpoint and pain-point themes each get a message of their own,
+        seeded with the reactions to rate or vote with; returns each theme's message ts (None where it has none)."""
+        ...
 
-    def publish(self, workshop: WorkshopView, journey_map: JourneyMap) -> None: ...
+    def prompt_reactions(self, workshop: WorkshopView, step: StepInfo, message_ts: list[str | None]) -> None:
+        """Adds the bot's one-click rating or voting reactions to the themes' messages."""
+        ...
+
+    def publish(self, workshop: WorkshopView, journey_map: JourneyMap) -> None:
+        """The summary in the channel, the map image below it, and the map's files in the summary's thread."""
+        ...
+
+    def display_names(self, user_ids: set[str]) -> dict[str, str]: ...
+
+    def put_canvas(self, workshop: WorkshopView, journey_map: JourneyMap, canvas_id: str | None) -> CanvasResult:
+        """Writes the map into the channel's canvas: edits `canvas_id`, or creates one when there is none yet."""
+        ...
+
+    def canvas_refused(self, workshop: WorkshopView, reason: str) -> None:
+        """Says, once per workspace, that canvases are refused here and the map lives in the files."""
+        ...
 
     def workshop_cancelled(self, workshop: WorkshopView, by_user: str) -> None: ...
 
@@ -120,6 +139,11 @@ class Notifier(Protocol):
         ...
 
     def post_digest(self, digest: WeeklyDigest) -> None: ...
+
+
+class CanvasResult(BaseModel):
+    canvas_id: str | None = None  # the canvas now showing the map
+    refused: str | None = None  # why Slack refused: the workspace's plan or settings, or a missing scope
 
 
 class ActionEntry(BaseModel):

@@ -159,7 +159,7 @@ def link_pain_points(
             stage, touchpoint = stage_of[targets[best].id], targets[best].id
         else:
             stage, touchpoint = stages[_pick_stage(theme, stages, stage_row)].name, None
-        pain = PainPoint(theme_id=theme.id, title=theme.title, touchpoint=touchpoint, votes=len(theme.contributions))
+        pain = PainPoint(theme_id=theme.id, title=theme.title, touchpoint=touchpoint)
         linked.append((stage, pain))
     return linked
 

@@ -57,7 +57,6 @@ def pain_points(
                 theme_id=theme.id,
                 title=theme.title,
                 touchpoint=touchpoint.id if touchpoint else None,
-                votes=len(theme.contributions),
                 severity=item.severity,
             )
             linked[theme.id] = (stage, pain)

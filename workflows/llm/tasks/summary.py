@@ -38,7 +38,7 @@ def _outline(journey_map: JourneyMap, shield: Shield) -> str:
         lines += [f"  touchpoint: {shield.send(tp.title)}" for tp in stage.touchpoints]
         for pain in stage.pain_points:
             severity = f"severity {pain.severity}" if pain.severity else "severity unrated"
-            lines.append(f"  pain point: {shield.send(pain.title)} ({count(pain.votes, 'note')}, {severity})")
+            lines.append(f"  pain point: {shield.send(pain.title)} ({count(pain.votes, 'vote')}, {severity})")
     for item in journey_map.action_items:
         owner = "owned" if item.owner else "no owner"
         due = f"due {item.due.isoformat()}" if item.due else "no date"
