@@ -10,8 +10,12 @@ from workflows.steps import STEPS
 EMOTION_WORDS = {2: "delighted", 1: "positive", 0: "neutral", -1: "frustrated", -2: "angry"}
 
 
+def emotion_word(score: float) -> str:
+    return EMOTION_WORDS[round(max(-2.0, min(2.0, score)))]
+
+
 def emotion_label(score: float | None) -> str:
-    return "not rated" if score is None else f"{EMOTION_WORDS[round(max(-2, min(2, score)))]} ({score:+.1f})"
+    return "not rated" if score is None else f"{emotion_word(score)} ({score:+.1f})"
 
 
 def map_json(journey_map: JourneyMap) -> bytes:

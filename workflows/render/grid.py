@@ -10,7 +10,7 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from workflows.journey_map import ActionItem, ActionStatus, JourneyMap, Theme, Touchpoint
-from workflows.map_files import EMOTION_WORDS
+from workflows.map_files import emotion_word
 
 # The lanes, top to bottom, as the method draws them (research-notes.md, "A finished map has").
 LANES: tuple[tuple[str, str], ...] = (
@@ -82,10 +82,6 @@ def action_item(action: ActionItem, people: dict[str, str]) -> Item:
         detail=f"{owner_name(action, people)} · {due}{status}",
         done=action.status is ActionStatus.done,
     )
-
-
-def emotion_word(score: float) -> str:
-    return EMOTION_WORDS[round(max(-2.0, min(2.0, score)))]
 
 
 def feeling(touchpoint: Touchpoint) -> str | None:

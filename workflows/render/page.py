@@ -10,7 +10,8 @@ from __future__ import annotations
 from html import escape
 
 from workflows.journey_map import ActionItem, ActionStatus, JourneyMap
-from workflows.render.grid import LANES, Item, MapGrid, StageColumn, emotion_word, map_grid
+from workflows.map_files import emotion_word
+from workflows.render.grid import LANES, Item, MapGrid, StageColumn, map_grid
 from workflows.render.palette import (
     ASSUMPTION,
     BLACK,
