@@ -9,7 +9,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from workflows.journey_map import ActionItem, ActionStatus, JourneyMap, Theme, Touchpoint
+from workflows.journey_map import ActionItem, ActionStatus, JourneyMap, Persona, Theme, Touchpoint
 from workflows.map_files import emotion_word
 
 # The lanes, top to bottom, as the method draws them (research-notes.md, "A finished map has").
@@ -70,8 +70,13 @@ class MapGrid(BaseModel):
     coverage: Coverage
 
 
+def display_name(user_id: str, people: dict[str, str]) -> str:
+    """The name as of publishing; the Slack id where the map has none (maps published before names were kept)."""
+    return people.get(user_id, user_id)
+
+
 def owner_name(action: ActionItem, people: dict[str, str]) -> str:
-    return f"@{people.get(action.owner, action.owner)}" if action.owner else "no owner yet"
+    return f"@{display_name(action.owner, people)}" if action.owner else "no owner yet"
 
 
 def action_item(action: ActionItem, people: dict[str, str]) -> Item:
@@ -104,6 +109,13 @@ def _stage_of_action(action: ActionItem, pain_stage: dict[str, str], stage_names
     if action.stage in stage_names:
         return action.stage
     return pain_stage.get(action.pain_point or "")
+
+
+def _persona_lines(persona: Persona | None) -> list[str]:
+    if persona is None:
+        return []
+    entries = (("Goals", persona.goals), ("Frustrations", persona.frustrations))
+    return [f"{label}: {'; '.join(items[:2])}" for label, items in entries if items]
 
 
 def map_grid(journey_map: JourneyMap) -> MapGrid:
@@ -159,12 +171,7 @@ def map_grid(journey_map: JourneyMap) -> MapGrid:
         generated=journey_map.generated_at.date(),
         engine=journey_map.engine,
         persona=(f"{persona.name} · {persona.segment}" if persona.segment else persona.name) if persona else None,
-        persona_lines=(
-            [f"Goals: {'; '.join(persona.goals[:2])}"] * bool(persona.goals)
-            + [f"Frustrations: {'; '.join(persona.frustrations[:2])}"] * bool(persona.frustrations)
-            if persona
-            else []
-        ),
+        persona_lines=_persona_lines(persona),
         stages=columns,
         other_actions=other,
         coverage=coverage_of(journey_map),

@@ -11,7 +11,7 @@ from html import escape
 
 from workflows.journey_map import ActionItem, ActionStatus, JourneyMap
 from workflows.map_files import emotion_word
-from workflows.render.grid import LANES, Item, MapGrid, StageColumn, map_grid
+from workflows.render.grid import LANES, Item, MapGrid, StageColumn, display_name, map_grid
 from workflows.render.palette import (
     ASSUMPTION,
     BLACK,
@@ -231,9 +231,7 @@ def _pain(item: Item, severity: int | None) -> str:
 
 def _action(action: ActionItem, people: dict[str, str]) -> str:
     if action.owner:
-        owner = (
-            f'<span class="owner" data-owner="{_e(action.owner)}">@{_e(people.get(action.owner, action.owner))}</span>'
-        )
+        owner = f'<span class="owner" data-owner="{_e(action.owner)}">@{_e(display_name(action.owner, people))}</span>'
     else:
         owner = '<span class="unowned">no owner yet</span>'
     due = (

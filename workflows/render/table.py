@@ -10,6 +10,7 @@ import csv
 import io
 
 from workflows.journey_map import ActionItem, JourneyMap
+from workflows.render.grid import display_name
 
 HEADER = ("id", "title", "owner", "due", "status", "stage", "pain_point", "owner_id")
 BOM = "\ufeff"
@@ -26,7 +27,7 @@ def _row(
     action: ActionItem, journey_map: JourneyMap, pain_titles: dict[str, str], pain_stages: dict[str, str]
 ) -> list[str]:
     pain = action.pain_point or ""
-    owner = journey_map.people.get(action.owner, action.owner) if action.owner else ""
+    owner = display_name(action.owner, journey_map.people) if action.owner else ""
     return [
         action.id,
         action.title,
