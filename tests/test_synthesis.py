@@ -16,7 +16,7 @@ from workflows.action_parse import ActionDraft
 from workflows.clustering.embeddings import Embedder, get_embedder
 from workflows.contributions import parse_reply
 from workflows.journey_map import Contribution, Evidence, PainPoint, Theme, Touchpoint, Verbatim
-from workflows.persona import DEFAULT_PERSONA_NAME, MAX_PERSONA_ITEMS, build_persona
+from workflows.persona import DEFAULT_PERSONA_NAME, MAX_PERSONA_ITEMS, MAX_VERBATIMS, build_persona
 from workflows.stages import PRESETS, resolve_stage_model
 from workflows.synthesis import (
     channel_of,
@@ -88,9 +88,9 @@ def test_persona_card_from_a_persona_step() -> None:
         "Frustrated that the app logs her out on her phone",
         "Struggles with VAT rules for EU clients",
     ]
-    assert persona.verbatims == [
-        Verbatim(text="I feel like a debt collector.", user="U1"),
+    assert persona.verbatims == [  # the interview note first: customers' words heard in an interview lead
         Verbatim(text="I just want the money to show up without me thinking about it", user="U1"),
+        Verbatim(text="I feel like a debt collector.", user="U1"),
     ]
 
 
@@ -164,8 +164,8 @@ def test_lists_are_capped_and_repeats_dropped() -> None:
         [theme("s", *[f"Hates step {n} of the VAT form" for n in range(9)], "hates step 0 of the VAT form")]
     )
     assert len(persona.frustrations) == MAX_PERSONA_ITEMS
-    many_quotes = [f'"Quote number {n} from a call"' for n in range(9)]
-    assert len(build_persona([theme("q", *many_quotes)]).verbatims) == 5
+    many_quotes = [f'"I had to ring support {n} times before it worked"' for n in range(9)]
+    assert len(build_persona([theme("q", *many_quotes)]).verbatims) == MAX_VERBATIMS
 
 
 def test_an_empty_persona_step_still_gives_a_card() -> None:

@@ -19,6 +19,7 @@ from workflows.llm.client import LLMUnavailable
 from workflows.llm.engine import LLMSynthesis
 from workflows.llm.tasks import ActionNote
 from workflows.map_files import people_in
+from workflows.objective import build_objective_card
 from workflows.persona import build_persona
 from workflows.revisions import lineage_actions
 from workflows.stages import StageDef
@@ -164,6 +165,7 @@ def assemble_map(session: Session, workshop: Workshop, version: int = 1, llm: LL
         engine="+".join(engines) or "embedded",
         generated_at=utcnow(),
         provenance=provenance,
+        objective_card=build_objective_card(workshop.objective, steps.get(StepKey.objective, [])),
     )
     journey_map.summary = _with_fallback(llm, "summary", lambda m: m.summary(journey_map), lambda: None, provenance)
     return journey_map

@@ -114,6 +114,17 @@ class ExecutiveSummary(BaseModel):
     opportunities: list[str] = Field(default_factory=list)
 
 
+class ObjectiveCard(BaseModel):
+    """Why the map was made, what it covers and how the team will know it helped: read from the objective step,
+    so the map answers the question it was made for."""
+
+    question: str  # why this map, what the team wants to find out
+    scope: list[str] = Field(default_factory=list)  # what is in, where the journey begins and ends
+    out_of_scope: list[str] = Field(default_factory=list)
+    success_measures: list[str] = Field(default_factory=list)  # as written, numbers and all
+    decision: str | None = None  # the decision the map informs
+
+
 class JourneyMap(BaseModel):
     workshop_id: str
     version: int = 1
@@ -131,3 +142,7 @@ class JourneyMap(BaseModel):
     # Display names of the people the map names (contributors, owners), as of publishing: files are read
     # outside Slack, where a user id means nothing.
     people: dict[str, str] = Field(default_factory=dict)
+    # The objective step read as a card (question, scope, success measures, decision); None on older maps.
+    objective_card: ObjectiveCard | None = None
+    # Replies with nothing to cluster (emoji only, "+1", a greeting), per step: kept, never a theme.
+    set_aside: dict[StepKey, list[Contribution]] = Field(default_factory=dict)

@@ -1,7 +1,8 @@
 """The persona card from the persona step's themes, without an LLM: cue words, quotes and who said them.
 
 The research notes want one actor per map, with expectations and, ideally, the customer's own words; this
-reads them from how facilitators write ("Meet Priya", "Segment: …", "She hates …", "\"…\"" or [interview]).
+reads them from how facilitators write ("Meet Priya", "Segment: …", "She hates …"); the customer's own words come
+from `workflows.quotes`, so the card and the map agree on what is a quote.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from workflows.journey_map import Contribution, Evidence, Persona, Theme, Verbatim
+from workflows.journey_map import Contribution, Persona, Theme, Verbatim
 from workflows.lexicon import (
     FRUSTRATION_CUES,
     GOAL_CUES,
@@ -18,14 +19,14 @@ from workflows.lexicon import (
     SEGMENT_STOPWORDS,
     words_pattern,
 )
-from workflows.sentences import capitalised, split_sentences
+from workflows.quotes import customer_quotes, is_quotation, split_outside_quotes, without_quotes
+from workflows.sentences import capitalised
 from workflows.textutil import shorten
 
 DEFAULT_PERSONA_NAME = "Primary customer"
 MAX_PERSONA_ITEMS = 5
-MAX_VERBATIMS = 5
+MAX_VERBATIMS = 6
 MAX_ITEM_CHARS = 160
-MAX_VERBATIM_CHARS = 280
 
 
 _CUES = {
@@ -34,10 +35,15 @@ _CUES = {
     "frustrations": words_pattern(FRUSTRATION_CUES),
 }
 _NAME_WORD = r"[^\W\d_][\w'’-]*"
+# "Meet Priya", "let's call her Maya", "we'll call him …", "Her name is Ana", "Persona name suggestion: "Fiona"".
 _PERSONA_NAME = re.compile(
-    r"(?i:\b(?:(?:persona\s+)?name(?:d)?|called|call\s+(?:her|him|them|the\s+persona|it)|meet)"
-    r"\s*(?:is|:|=|-|–)?\s*)"
-    rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD})?)"
+    r"(?i:\b(?:(?:persona\s+)?name(?:d)?(?:\s+(?:suggestion|idea|proposal))?|called|call\s+(?:her|him|them"
+    r"|the\s+persona|it)|meet)\s*(?:is|:|=|-|–)?\s*)"
+    rf"(?:[\"“](?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})[\"”]|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD})?))"
+)
+# "Persona: Commuter Carl, 41, …": a label, so only a name that stands alone ("Persona: Solo designers" is none).
+_PERSONA_LABEL = re.compile(
+    rf"(?i:\bpersona\s*[:=–-]\s*)[\"“]?(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD})?)[\"”]?\s*(?:[,.;:(–-]|$)"
 )
 _NOT_NAMES = frozenset({"the", "a", "an", "our", "this", "that", "she", "he", "they", "it", "i", "we", "persona"})
 _SEGMENT_LABEL = re.compile(
@@ -48,7 +54,6 @@ _SEGMENT_LABEL = re.compile(
 _A_WHO = re.compile(r"\ban?\s+(?P<segment>[^.,;!?\n]{3,60}?\s+who\s+[^.;!?\n]{3,100})", re.IGNORECASE)
 _SEGMENT_HEAD = words_pattern(SEGMENT_HEADS)
 _SEGMENT_STOP = re.compile(SEGMENT_STOPWORDS, re.IGNORECASE)
-_QUOTES = re.compile(r"\"([^\"\n]{4,})\"|“([^”]{4,})”|„([^“”]{4,})[“”]|«\s*([^»]{4,}?)\s*»|「([^」]{2,})」")
 _LABEL = re.compile(r"^\s*(?P<label>[^:\n]{1,30}):\s+(?P<rest>.+)$", re.DOTALL)
 
 
@@ -80,7 +85,7 @@ def _persona_items(themes: Sequence[Theme]) -> dict[str, list[str]]:
     """Each sentence that carries a cue word; a theme with none contributes its title if that has one."""
     found: dict[str, list[str]] = {kind: [] for kind in _CUES}
     for theme in themes:
-        sentences = [sentence for note in theme.contributions for sentence in split_sentences(note.text)]
+        sentences = [sentence for note in theme.contributions for sentence in split_outside_quotes(note.text)]
         classified = [item for item in map(_classify, sentences) if item] or [
             item for item in [_classify(theme.title)] if item
         ]
@@ -90,22 +95,31 @@ def _persona_items(themes: Sequence[Theme]) -> dict[str, list[str]]:
 
 
 def _classify(sentence: str) -> tuple[str, str] | None:
-    """The kind whose cue comes first in the sentence, and the sentence without a "Frustrations:" label."""
-    hits = [(match.start(), kind) for kind, cue in _CUES.items() if (match := cue.search(sentence))]
+    """The kind whose cue comes first in the sentence, and the sentence without a "Frustrations:" label.
+
+    Cue words inside a quotation are the customer's, not the team's description ("Why do you need my passport"
+    is no need), unless the sentence is the quotation itself."""
+    quotation = is_quotation(sentence)
+    probe = sentence if quotation else without_quotes(sentence)
+    hits = [(match.start(), kind) for kind, cue in _CUES.items() if (match := cue.search(probe))]
     if not hits:
         return None
     kind = min(hits)[1]
     labelled = _LABEL.match(sentence)
     if labelled and _CUES[kind].search(labelled["label"]):
         sentence = labelled["rest"]
-    return kind, capitalised(shorten(sentence.strip(" \"“”'-•*").rstrip("."), MAX_ITEM_CHARS))
+    sentence = sentence.strip().lstrip("-•* ").rstrip(".")
+    if quotation:
+        sentence = sentence.strip(' "“”„«»「」').rstrip(".")
+    return kind, capitalised(shorten(sentence, MAX_ITEM_CHARS))
 
 
 def _persona_name(texts: Sequence[str]) -> str | None:
+    """The name the team gives the persona: quoted, or the capitalised words after the cue."""
     for text in texts:
-        for match in _PERSONA_NAME.finditer(text):
+        for match in [*_PERSONA_NAME.finditer(text), *_PERSONA_LABEL.finditer(text)]:
             words = []
-            for word in match["name"].split():
+            for word in (match.groupdict().get("quoted") or match["name"]).split():
                 if word[0].islower() or word.casefold() in _NOT_NAMES:
                     break
                 words.append(word)
@@ -140,20 +154,8 @@ def _segment_phrases(text: str) -> list[str]:
 
 
 def _verbatims(notes: Sequence[Contribution]) -> list[Verbatim]:
-    """Quoted words first, then whole interview notes: the customer's own voice, with who heard it."""
-    quoted = [(quote, note.user) for note in notes for quote in _quotes(note.text)]
-    interviews = [
-        (note.text, note.user) for note in notes if note.evidence == Evidence.interview and not _quotes(note.text)
-    ]
-    first: dict[str, Verbatim] = {}
-    for text, user in quoted + interviews:
-        verbatim = Verbatim(text=shorten(text, MAX_VERBATIM_CHARS), user=user)
-        first.setdefault(verbatim.text.casefold(), verbatim)
-    return list(first.values())[:MAX_VERBATIMS]
-
-
-def _quotes(text: str) -> list[str]:
-    return [next(group for group in match.groups() if group) for match in _QUOTES.finditer(text)]
+    """The customer's own words, best first, with who heard them."""
+    return [Verbatim(text=quote.text, user=quote.user) for quote in customer_quotes(notes)][:MAX_VERBATIMS]
 
 
 def _unique(texts: Iterable[str]) -> list[str]:

@@ -1,0 +1,127 @@
+"""The objective card: why the map was made, what it covers, how success is measured, which decision it informs."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.demo_script import DEMO_SCRIPT
+from bot.text import decode
+from workflows.contributions import parse_reply
+from workflows.journey_map import Contribution, Evidence, StepKey, Theme
+from workflows.objective import build_objective_card
+
+
+def themes(*notes: str) -> list[Theme]:
+    """One theme per note, in the order written; the clustering order must not matter, so it is reversed."""
+    made = [
+        Theme(
+            id=f"objective-{n}",
+            title=text[:40],
+            contributions=[Contribution(user="U0TEAM", ts=f"17000000{n:02d}.000100", text=text)],
+        )
+        for n, text in enumerate(notes)
+    ]
+    return made[::-1]
+
+
+RAIL = themes(
+    "Why this map: complaints about delay refunds doubled since the timetable change, and nobody owns the process.",
+    "Scope: from the moment a train is delayed to the refund landing in the passenger's account. "
+    "Season tickets bought at the station are out of scope",
+    "KPI: refund claims paid within 5 working days, from 38% today to 90% by September",
+    "We'll know it worked when complaints about refunds fall by half.",
+    "The decision this informs: whether we build automatic Delay Repay or keep the claim form",
+)
+HOSPITAL = themes(
+    "We want to learn why outpatients miss follow-up appointments after a first visit to the clinic",
+    "• In scope: the first referral letter up to the second appointment\n• Inpatient stays are out",
+    "Success measure: missed follow-ups down from 14% to 8% within two quarters",
+    "This map should help us decide which reminder channel (SMS, letter or phone call) the clinic funds next year",
+)
+SAAS = themes(
+    "Success should include activation: 60% of new workspaces invite a teammate in week 1",
+    "Success measure: 60% of new workspaces invite a teammate in week 1",  # the same measure again
+    "Out of scope: the enterprise SSO setup. I'd keep billing out of this map as well",
+    "The experience starts when an admin creates a workspace from the signup page",
+)
+
+
+@pytest.mark.parametrize(
+    ("found", "field", "expected"),
+    [
+        (
+            RAIL,
+            "question",
+            "Complaints about delay refunds doubled since the timetable change, and nobody owns the process.",
+        ),
+        (RAIL, "scope", ["From the moment a train is delayed to the refund landing in the passenger's account"]),
+        (RAIL, "out_of_scope", ["Season tickets bought at the station are out of scope"]),
+        (
+            RAIL,
+            "success_measures",
+            [
+                "Refund claims paid within 5 working days, from 38% today to 90% by September",
+                "Complaints about refunds fall by half",
+            ],
+        ),
+        (RAIL, "decision", "Whether we build automatic Delay Repay or keep the claim form"),
+        (
+            HOSPITAL,
+            "question",
+            "We want to learn why outpatients miss follow-up appointments after a first visit to the clinic",
+        ),
+        (HOSPITAL, "scope", ["The first referral letter up to the second appointment"]),
+        (HOSPITAL, "out_of_scope", ["Inpatient stays are out"]),
+        (HOSPITAL, "success_measures", ["Missed follow-ups down from 14% to 8% within two quarters"]),
+        (
+            HOSPITAL,
+            "decision",
+            "This map should help us decide which reminder channel (SMS, letter or phone call) the clinic funds "
+            "next year",
+        ),
+        (
+            SAAS,
+            "success_measures",
+            ["Activation: 60% of new workspaces invite a teammate in week 1"],
+        ),
+        (SAAS, "out_of_scope", ["The enterprise SSO setup", "I'd keep billing out of this map as well"]),
+        (SAAS, "scope", ["The experience starts when an admin creates a workspace from the signup page"]),
+    ],
+)
+def test_the_card_reads_the_teams_cues_as_whole_sentences(found: list[Theme], field: str, expected: object) -> None:
+    card = build_objective_card("Map the journey", found)
+    assert getattr(card, field) == expected
+
+
+def test_without_cues_the_objective_is_the_question_and_its_decide_the_decision() -> None:
+    card = build_objective_card(
+        "Find out why riders abandon the ticket app, and decide which fix ships in March",
+        themes("Most riders buy at the machine anyway", "Ticket app ratings dropped to 3.1 stars"),
+    )
+    assert card.question == "Find out why riders abandon the ticket app, and decide which fix ships in March"
+    assert card.decision == "Decide which fix ships in March"
+    assert (card.scope, card.out_of_scope, card.success_measures) == ([], [], [])
+
+
+def test_the_demo_objective_step_gives_its_measures_with_their_numbers() -> None:
+    notes = []
+    for number, reply in enumerate(DEMO_SCRIPT.step(StepKey.objective).replies):
+        if reply.is_contribution and reply.final_text is not None:
+            text, _ = decode(reply.final_text, lambda user: DEMO_SCRIPT.user(user).real_name)
+            notes += [
+                Contribution(
+                    user=reply.user, ts=f"{number}.{i}", text=note.text, evidence=note.evidence or Evidence.assumption
+                )
+                for i, note in enumerate(parse_reply(text))
+            ]
+    card = build_objective_card(
+        DEMO_SCRIPT.objective, [Theme(id="objective-1", title="Objective", contributions=notes)]
+    )
+    assert "Trial-to-paid for solo accounts back to 18% by the end of Q2" in card.success_measures
+    assert "Median time from signup to first invoice sent under 2 days" in card.success_measures
+    assert "New-account tickets per 100 signups down by a third" in card.success_measures
+    assert card.decision == "Which three bets go into the Q1 onboarding roadmap"
+    assert card.question.startswith("Trial-to-paid for solo accounts fell from 18% to 13% since July")
+    assert card.scope[0] == "From the first visit to the moment the customer's first invoice is paid"
+    assert any("native mobile apps" in item for item in card.out_of_scope)
+    assert not any(item.startswith(("Success", "Scope")) for item in card.success_measures + card.scope)

@@ -1,0 +1,118 @@
+"""The persona card without an LLM: the name the team gives it, whole sentences, and only customers' words quoted."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.demo_script import DEMO_SCRIPT
+from bot.text import decode
+from workflows.contributions import parse_reply
+from workflows.journey_map import Contribution, Evidence, StepKey, Theme
+from workflows.persona import DEFAULT_PERSONA_NAME, build_persona
+
+
+def theme(*notes: str | tuple[str, Evidence], user: str = "U0TEAM") -> Theme:
+    contributions = [
+        Contribution(user=user, ts=f"1700000000.00{n}", text=text, evidence=evidence)
+        for n, (text, evidence) in enumerate(
+            (note if isinstance(note, tuple) else (note, Evidence.assumption) for note in notes), start=1
+        )
+    ]
+    return Theme(id="persona-1", title=contributions[0].text[:60], contributions=contributions)
+
+
+def demo_persona_themes() -> list[Theme]:
+    """The demo's persona replies as the bot stores them: decoded, split into notes, one theme each."""
+    themes = []
+    for number, reply in enumerate(DEMO_SCRIPT.step(StepKey.persona).replies):
+        if not reply.is_contribution or reply.final_text is None:
+            continue
+        text, _ = decode(reply.final_text, lambda user: DEMO_SCRIPT.user(user).real_name)
+        for item, note in enumerate(parse_reply(text, keep_headings=True)):
+            contribution = Contribution(user=reply.user, ts=f"{number}.{item}", text=note.text, evidence=note.evidence)
+            themes.append(Theme(id=f"persona-{number}-{item}", title=note.text[:60], contributions=[contribution]))
+    return themes
+
+
+@pytest.mark.parametrize(
+    ("note", "name"),
+    [
+        ("Let's call her Maya, she commutes from Reading every weekday", "Maya"),
+        ("Persona: Commuter Carl, 41, season ticket holder", "Commuter Carl"),
+        ('Persona name suggestion: "Outpatient Olu", 67, visits the clinic monthly', "Outpatient Olu"),
+        ("Meet Priya, an admin who sets up the tool for her whole team", "Priya"),
+        ("We'll call him Dev Admin Dan", "Dev Admin"),
+        ("Name idea: “Night-shift Nia”", "Night-shift Nia"),
+        ("Persona: solo designers in the EU", DEFAULT_PERSONA_NAME),
+        ("Persona: Solo designers in the EU", DEFAULT_PERSONA_NAME),  # a segment, not a name
+        ("We need to meet deadlines", DEFAULT_PERSONA_NAME),
+    ],
+)
+def test_the_persona_is_called_what_the_team_calls_it(note: str, name: str) -> None:
+    assert build_persona([theme(note)]).name == name
+
+
+@pytest.mark.parametrize(
+    ("note", "kind", "item"),
+    [
+        (
+            'Ticket verbatim: "Why do I need to log in twice to see my results?? I just want the letter." Weekly.',
+            None,
+            None,
+        ),
+        (
+            '"Delay Repay" is the most requested feature, and commuters need the refund without filling a form',
+            "needs",
+            '"Delay Repay" is the most requested feature, and commuters need the refund without filling a form',
+        ),
+        (
+            'Survey: top goals were "arrive on time" and "a seat". They want fewer cancellations.',
+            "goals",
+            'Survey: top goals were "arrive on time" and "a seat"',
+        ),
+    ],
+)
+def test_items_are_whole_sentences_and_quotations_stay_whole(note: str, kind: str | None, item: str | None) -> None:
+    persona = build_persona([theme(note), theme("She wants to see her results on her phone")])
+    items = persona.goals + persona.needs + persona.frustrations
+    assert all(entry.count('"') % 2 == 0 for entry in items), items  # no stray quotation mark
+    if kind and item:
+        assert item in getattr(persona, kind)
+
+
+def test_verbatims_are_customer_quotes_attributed_to_who_heard_them() -> None:
+    persona = build_persona(
+        [
+            theme(
+                (
+                    '[interview] "I stood on the platform for forty minutes and the board said on time."',
+                    Evidence.interview,
+                ),
+                ('Frustration: "Delays" is the word we hear most', Evidence.ticket),
+                ("We think the app should push platform changes", Evidence.assumption),
+                user="U0RESEARCH",
+            ),
+            theme(
+                ('A ticket: "my card was charged twice and nobody has called me back"', Evidence.ticket),
+                user="U0SUPPORT",
+            ),
+        ]
+    )
+    assert [(v.text, v.user) for v in persona.verbatims] == [
+        ("I stood on the platform for forty minutes and the board said on time.", "U0RESEARCH"),
+        ("my card was charged twice and nobody has called me back", "U0SUPPORT"),
+    ]
+
+
+def test_the_demo_persona_keeps_its_name_its_sentences_and_its_best_quote() -> None:
+    persona = build_persona(demo_persona_themes())
+    assert persona.name == "Freelance Fiona"
+    items = persona.goals + persona.needs + persona.frustrations
+    assert all(entry.count('"') % 2 == 0 for entry in items), items
+    assert not any(entry.startswith(("I just want to bill my client", "Reminders")) for entry in items)
+    verbatims = [v.text for v in persona.verbatims]
+    assert "Honestly I'd pay double if it just chased my late payers for me." in verbatims
+    assert "Reminders" not in verbatims and all(len(text.split()) >= 4 for text in verbatims)
+    assert not any("feature request" in text or "survey" in text.casefold() for text in verbatims)
+    heard_by = {v.text: v.user for v in persona.verbatims}
+    assert heard_by["Honestly I'd pay double if it just chased my late payers for me."] == DEMO_SCRIPT.facilitator.id

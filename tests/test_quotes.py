@@ -1,0 +1,111 @@
+"""Customer quotes: the customer's own words in a team's notes, never the team's commentary or a quoted term."""
+
+from __future__ import annotations
+
+import pytest
+
+from workflows.journey_map import Contribution, Evidence
+from workflows.quotes import customer_quotes, quotes_in, split_outside_quotes
+
+
+def note(text: str, evidence: Evidence = Evidence.assumption, user: str = "U0HEARD") -> Contribution:
+    return Contribution(user=user, ts="1700000000.000100", text=text, evidence=evidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence", "quote"),
+    [
+        # rail: quoted in an interview note
+        (
+            '"The app told me the train was on time while I stood on an empty platform."',
+            Evidence.interview,
+            "The app told me the train was on time while I stood on an empty platform.",
+        ),
+        # hospital: a survey comment in curly quotes, after the team's lead-in
+        (
+            "Patient survey comment: “Nobody told me how long I would wait for the scan.”",
+            Evidence.survey,
+            "Nobody told me how long I would wait for the scan.",
+        ),
+        # SaaS: a ticket quoted inside the team's sentence
+        (
+            'Typical ticket: "why does the export stop at 10,000 rows?" Comes up every week',
+            Evidence.ticket,
+            "why does the export stop at 10,000 rows?",
+        ),
+        # an interview note that is itself the customer speaking
+        (
+            "I never know which platform my train leaves from",
+            Evidence.interview,
+            "I never know which platform my train leaves from",
+        ),
+        # a note tagged [quote]
+        (
+            "[quote] Booking a repair slot took me three phone calls",
+            Evidence.assumption,
+            "Booking a repair slot took me three phone calls",
+        ),
+        # German quotation marks
+        (
+            "Aus dem Interview: „Ich will einfach nur meine Rechnung bezahlen.“",
+            Evidence.interview,
+            "Ich will einfach nur meine Rechnung bezahlen.",
+        ),
+    ],
+)
+def test_the_customers_words_are_a_quote_heard_by_the_notes_author(text: str, evidence: Evidence, quote: str) -> None:
+    found = quotes_in(note(text, evidence))
+    assert [q.text for q in found] == [quote]
+    assert found[0].user == "U0HEARD"
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence"),
+    [
+        ('"Reminders" is our #2 feature request', Evidence.ticket),  # a quoted word is a term
+        ('Top goals were "get paid faster" and "look professional"', Evidence.survey),  # short phrases
+        ('Most patients click the "Book a follow-up appointment" button twice', Evidence.observation),  # a label
+        ('After paying they get an email "We are processing your refund" and then nothing', Evidence.observation),
+        ('"How to change my seat reservation" is the most read help article', Evidence.analytics),  # a title
+        ("I think we should fix the onboarding checklist first", Evidence.assumption),  # the team speaking
+        ("4 of 10 patients said the waiting room felt chaotic", Evidence.interview),  # the team reporting
+        ("In every interview I heard that delays are announced too late", Evidence.interview),
+        ("Consideration: the pricing page on the website, then a live chat with sales", Evidence.assumption),
+    ],
+)
+def test_terms_labels_and_team_commentary_are_not_quotes(text: str, evidence: Evidence) -> None:
+    assert quotes_in(note(text, evidence)) == []
+
+
+def test_interview_quotes_come_first_then_the_fuller_ones_and_none_twice() -> None:
+    notes = [
+        note('Ticket: "I was charged twice for one journey and nobody answers"', Evidence.ticket, user="U0SUP"),
+        note('"Short wait, but nobody said why."', Evidence.interview, user="U0UXR"),
+        note('"I was charged twice for one journey and nobody answers"', Evidence.ticket, user="U0OPS"),
+        note('"The nurse explained every step before she did it, which calmed me down."', Evidence.interview),
+    ]
+    quotes = customer_quotes(notes)
+    assert [q.text for q in quotes] == [
+        "The nurse explained every step before she did it, which calmed me down.",
+        "Short wait, but nobody said why.",
+        "I was charged twice for one journey and nobody answers",
+    ]
+    assert quotes[2].user == "U0SUP"  # the first note that heard it
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            'Ticket: "Why is it so slow?? I just want to pay." Happens weekly.',
+            ['Ticket: "Why is it so slow?? I just want to pay."', "Happens weekly."],
+        ),
+        (
+            "She said “Never again. The queue took an hour.” We lost her.",
+            ["She said “Never again. The queue took an hour.”", "We lost her."],
+        ),
+        ("No quotes here. Two sentences.", ["No quotes here.", "Two sentences."]),
+    ],
+)
+def test_sentences_are_never_split_inside_a_quotation(text: str, sentences: list[str]) -> None:
+    assert split_outside_quotes(text) == sentences
