@@ -19,13 +19,14 @@ from workflows.lexicon import (
     SEGMENT_STOPWORDS,
     words_pattern,
 )
-from workflows.quotes import customer_quotes, is_quotation, split_outside_quotes, without_quotes
+from workflows.quotes import MAX_QUOTE_CHARS, customer_quotes, is_quotation, split_outside_quotes, without_quotes
 from workflows.sentences import capitalised
 from workflows.textutil import shorten
 
 DEFAULT_PERSONA_NAME = "Primary customer"
 MAX_PERSONA_ITEMS = 5
 MAX_VERBATIMS = 6
+MAX_VERBATIM_CHARS = MAX_QUOTE_CHARS  # the LLM engine cuts its quotes to the same length
 MAX_ITEM_CHARS = 160
 
 
