@@ -12,24 +12,36 @@ from workflows.ports import WorkshopStatus, WorkshopView
 from workflows.reactions import EMOTIONS, RATING_PROMPTS
 from workflows.stages import describe_presets
 from workflows.steps import STEPS, StepInfo
+from workflows.textutil import shorten
 
 Block = dict
 MAX_BLOCKS = 50
 MAX_MESSAGE_CHARS = 11_000  # Slack answers msg_blocks_too_long at about 12,000 characters of block text
 SECTION_LIMIT = 3_000
+HEADER_LIMIT = 150
 EVIDENCE_TAGS = "`[interview]` `[ticket]` `[survey]` `[analytics]` `[observation]` `[assumption]`"
 
 
 def header(text: str) -> Block:
-    return {"type": "header", "text": {"type": "plain_text", "text": text[:150] or " ", "emoji": True}}
+    return {"type": "header", "text": {"type": "plain_text", "text": shorten(text, HEADER_LIMIT) or " ", "emoji": True}}
+
+
+def clip(mrkdwn: str, limit: int = SECTION_LIMIT) -> str:
+    """Within Slack's limit, cut between words (never inside a word, an entity or a mention) and marked "…";
+    line breaks stay."""
+    if len(mrkdwn) <= limit:
+        return mrkdwn
+    cut = mrkdwn[: limit - 1]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    return (cut[:space] if space > 0 else cut).rstrip() + "…"
 
 
 def section(mrkdwn: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn[:SECTION_LIMIT] or " "}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(mrkdwn) or " "}}
 
 
 def context(mrkdwn: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn[:SECTION_LIMIT] or " "}]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(mrkdwn) or " "}]}
 
 
 def divider() -> Block:
@@ -151,7 +163,7 @@ def step_summary(step: StepInfo, themes: list[Theme], next_step: StepInfo | None
 
 
 def action_line(action: ActionItem, pain_titles: dict[str, str]) -> str:
-    owner = mention(action.owner) if action.owner else ":warning: *no owner*"
+    owner = mention(action.owner) if action.owner else "*no owner yet*"
     due = f"due {action.due:%a %d %b %Y}" if action.due else "no due date"
     pain = f" · for _{fit(pain_titles[action.pain_point], 80)}_" if action.pain_point in pain_titles else ""
     return f"`{action.id}` {fit(action.title, 200)} · {owner} · {due} · {action.status.value}{pain}"
@@ -160,12 +172,13 @@ def action_line(action: ActionItem, pain_titles: dict[str, str]) -> str:
 def map_summary(journey_map: JourneyMap) -> list[Block]:
     titles = {t.id: t.title for themes in journey_map.steps.values() for t in themes}
     blocks = [
-        header(f"Journey map: {journey_map.objective}"[:150]),
+        header(f"Journey map: {journey_map.objective}"),
         context(
             f"Workshop #{journey_map.workshop_id} · version {journey_map.version} · "
             f"stages {escape(' → '.join(journey_map.stage_model))} · themes by the {journey_map.engine} engine"
         ),
     ]
+    blocks += _objective_blocks(journey_map)
     if persona := journey_map.persona:
         lines = [
             f"*Persona: {fit(persona.name, 100)}*" + (f" · {fit(persona.segment, 200)}" if persona.segment else "")
@@ -180,14 +193,21 @@ def map_summary(journey_map: JourneyMap) -> list[Block]:
         lines += [_quote(v.text, 200) for v in persona.verbatims[:2]]
         blocks.append(section("\n".join(lines)))
     blocks.append(divider())
+    assumed = {t.id for themes in journey_map.steps.values() for t in themes if t.assumption_only}
     for stage in journey_map.stages:
         lines = [f"*{fit(stage.name, 100)}* · emotion {emotion_label(stage.emotion)}"]
         lines += [
-            f"• {fit(tp.title, 120)}" + (f" _({escape(tp.channel)})_" if tp.channel else "")
+            f"• {fit(tp.title, 120)}"
+            + (f" _({escape(tp.channel)})_" if tp.channel else "")
+            + _flag(tp.theme_id, assumed)
             for tp in stage.touchpoints[:6]
         ]
         lines += [
-            f"• :warning: {fit(pp.title, 120)} ({pp.votes} vote{'s' * (pp.votes != 1)})" for pp in stage.pain_points[:6]
+            f"• Pain point: {fit(pp.title, 120)} ({pp.votes} vote{'s' * (pp.votes != 1)}"
+            + (f", severity {pp.severity}/3" if pp.severity else "")
+            + ")"
+            + _flag(pp.theme_id, assumed)
+            for pp in stage.pain_points[:6]
         ]
         hidden = max(0, len(stage.touchpoints) - 6) + max(0, len(stage.pain_points) - 6)
         if hidden:
@@ -201,7 +221,7 @@ def map_summary(journey_map: JourneyMap) -> list[Block]:
     if unowned:
         blocks.append(
             section(
-                f":warning: *{unowned} action{'s' * (unowned != 1)} without an owner.* "
+                f"*No owner yet for {unowned} action{'s' * (unowned != 1)}.* "
                 "Assign with `/journey assign ID @someone`: the map is not final until each has one."
             )
         )
@@ -212,6 +232,28 @@ def map_summary(journey_map: JourneyMap) -> list[Block]:
         )
     )
     return blocks
+
+
+def _flag(theme_id: str, assumed: set[str]) -> str:
+    """:warning: means one thing everywhere: the theme rests only on assumptions."""
+    return " · :warning: assumptions only" if theme_id in assumed else ""
+
+
+def _objective_blocks(journey_map: JourneyMap) -> list[Block]:
+    """What the map is for: the question, the scope, the success measures with their numbers, the decision."""
+    card = journey_map.objective_card
+    if card is None:
+        return []
+    lines = [f"*Why this map:* {fit(card.question, 500)}"]
+    if card.scope:
+        lines.append("*Scope:* " + "; ".join(fit(item, 200) for item in card.scope[:3]))
+    if card.out_of_scope:
+        lines.append("*Out of scope:* " + "; ".join(fit(item, 200) for item in card.out_of_scope[:3]))
+    if card.success_measures:
+        lines += ["*Success measures:*", *(f"• {fit(item, 200)}" for item in card.success_measures[:6])]
+    if card.decision:
+        lines.append(f"*Decision it informs:* {fit(card.decision, 300)}")
+    return [section("\n".join(lines))]
 
 
 def status_blocks(status: WorkshopStatus) -> list[Block]:
@@ -230,7 +272,7 @@ def status_blocks(status: WorkshopStatus) -> list[Block]:
     ]
     actions = f"{status.action_items} actions"
     if status.unowned_action_items:
-        actions += f", :warning: {status.unowned_action_items} without an owner"
+        actions += f", {status.unowned_action_items} without an owner yet"
     if status.llm_tokens:
         cost = f", about ${status.llm_cost_usd:.4f}" if status.llm_cost_usd is not None else ""
         actions += f" · LLM: {status.llm_tokens:,} tokens{cost}"

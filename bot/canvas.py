@@ -9,10 +9,12 @@ from __future__ import annotations
 from bot.text import fit
 from workflows.journey_map import JourneyMap, StepKey
 from workflows.map_files import emotion_label
-from workflows.render.grid import Item, MapGrid, map_grid, owner_name
+from workflows.render.grid import Item, MapGrid, display_name, map_grid, owner_name
+from workflows.textutil import shorten
 
 CELL = 400  # characters of user text per table cell; the canvas stays readable and far under its 1 MiB
 ASSUMPTION = " ⚠"
+TITLE_CHARS = 120
 
 
 def cell(text: str, limit: int = CELL) -> str:
@@ -37,6 +39,17 @@ def _header(journey_map: JourneyMap, grid: MapGrid) -> list[str]:
         "engine · updated by journeybot with each revision_",
         "",
     ]
+    if card := journey_map.objective_card:
+        lines += ["## Objective", f"**Question:** {cell(card.question, 600)}"]
+        for label, entries in (
+            ("In scope", card.scope),
+            ("Out of scope", card.out_of_scope),
+            ("Success measures", card.success_measures),
+        ):
+            lines += [f"**{label}:**", *[f"- {cell(e, 300)}" for e in entries]] if entries else []
+        if card.decision:
+            lines += [f"**Decision it informs:** {cell(card.decision, 300)}"]
+        lines += [""]
     if persona := journey_map.persona:
         lines += [f"## Persona: {cell(persona.name, 120)}"]
         if persona.segment:
@@ -48,7 +61,11 @@ def _header(journey_map: JourneyMap, grid: MapGrid) -> list[str]:
         ):
             if entries:
                 lines += [f"**{label}:** " + "; ".join(cell(e, 200) for e in entries[:5])]
-        lines += [f"> {cell(v.text, 300)}" for v in persona.verbatims[:3]]
+        people = journey_map.people
+        lines += [
+            f"> {cell(v.text, 300)}" + (f" (heard by {cell(display_name(v.user, people), 80)})" if v.user else "")
+            for v in persona.verbatims
+        ]
         lines += [""]
     return lines
 
@@ -93,7 +110,7 @@ def _actions(journey_map: JourneyMap) -> list[str]:
         )
     unowned = sum(1 for a in journey_map.action_items if a.owner is None)
     if unowned:
-        lines += ["", f"⚠ **{unowned} action{'s' * (unowned != 1)} without an owner**: assign with `/journey assign`."]
+        lines += ["", f"**No owner yet for {unowned} action{'s' * (unowned != 1)}**: assign with `/journey assign`."]
     return [*lines, ""]
 
 
@@ -119,4 +136,4 @@ def canvas_markdown(journey_map: JourneyMap) -> str:
 
 
 def canvas_title(journey_map: JourneyMap) -> str:
-    return f"Journey map: {' '.join(journey_map.objective.split())}"[:120]
+    return shorten(f"Journey map: {journey_map.objective}", TITLE_CHARS)

@@ -63,7 +63,7 @@ def _action_lines(actions: list[ActionItem], with_owner: bool) -> str:
 def digest(d: WeeklyDigest) -> list[Block]:
     progress = "\n".join(f"• {fit(p.stage, 80)}: {p.done}/{p.total} done" for p in d.progress)
     blocks = [
-        header(f"Weekly digest: {d.workshop.objective}"[:150]),
+        header(f"Weekly digest: {d.workshop.objective}"),
         context(f"Journey map of workshop #{d.workshop.id} · week of {d.week_of:%d %b %Y}"),
         section(
             f"*Done this week ({len(d.done_this_week)})*\n{_action_lines(d.done_this_week, with_owner=False)}"

@@ -47,6 +47,7 @@ def map_markdown(journey_map: JourneyMap) -> str:
         f"Stages: {' → '.join(journey_map.stage_model)}",
         "",
     ]
+    lines += _objective_section(journey_map)
     if persona := journey_map.persona:
         lines += [f"## Persona: {persona.name}", ""]
         if persona.segment:
@@ -59,7 +60,10 @@ def map_markdown(journey_map: JourneyMap) -> str:
             if items:
                 lines += [f"**{label}**", "", *[f"- {item}" for item in items], ""]
         if persona.verbatims:
-            lines += ["**In their words**", "", *[f"> {v.text}" for v in persona.verbatims], ""]
+            lines += ["**In their words**", ""]
+            for v in persona.verbatims:
+                heard = f" (heard by @{names.get(v.user, v.user)})" if v.user else ""
+                lines += [f"> {v.text}{heard}", ""]
     lines += ["## Stages", ""]
     for stage in journey_map.stages:
         lines += [f"### {stage.name}", ""]
@@ -72,7 +76,8 @@ def map_markdown(journey_map: JourneyMap) -> str:
             lines.append(f"- Touchpoint: {tp.title}{channel}, {emotion_label(tp.emotion)}{rated}")
         for pp in stage.pain_points:
             at = f" at {titles[pp.touchpoint]}" if pp.touchpoint in titles else ""
-            lines.append(f"- Pain point: {pp.title}{at} ({pp.votes} vote{'s' * (pp.votes != 1)})")
+            severity = f", severity {pp.severity}/3" if pp.severity else ""
+            lines.append(f"- Pain point: {pp.title}{at} ({pp.votes} vote{'s' * (pp.votes != 1)}{severity})")
         if not stage.touchpoints and not stage.pain_points:
             lines.append("- Nothing mapped here yet.")
         lines.append("")
@@ -80,7 +85,7 @@ def map_markdown(journey_map: JourneyMap) -> str:
     lines += [_action_line(a, titles, names) for a in journey_map.action_items] or ["No actions yet."]
     unowned = sum(1 for a in journey_map.action_items if a.owner is None)
     if unowned:
-        lines += ["", f"⚠ {unowned} action(s) have no owner: the map is not final until each has one."]
+        lines += ["", f"No owner yet for {unowned} action(s): the map is not final until each has one."]
     lines += ["", "## Themes and evidence", ""]
     for key in StepKey:
         lines += [f"### {STEPS[key].title}", ""]
@@ -90,6 +95,24 @@ def map_markdown(journey_map: JourneyMap) -> str:
             lines += [f"  - {c.text} (@{names.get(c.user, c.user)})" for c in theme.contributions]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _objective_section(journey_map: JourneyMap) -> list[str]:
+    """What the map is for, as the objective step put it; nothing on maps published before it was read."""
+    card = journey_map.objective_card
+    if card is None:
+        return []
+    lines = ["## Objective", "", f"**Question:** {card.question}", ""]
+    for label, items in (
+        ("In scope", card.scope),
+        ("Out of scope", card.out_of_scope),
+        ("Success measures", card.success_measures),
+    ):
+        if items:
+            lines += [f"**{label}**", "", *[f"- {item}" for item in items], ""]
+    if card.decision:
+        lines += [f"**Decision it informs:** {card.decision}", ""]
+    return lines
 
 
 def people_in(journey_map: JourneyMap) -> set[str]:

@@ -58,8 +58,9 @@ class Quote(BaseModel):
     """A customer's words, who heard them, and whether the note was tagged as an interview or a quote."""
 
     text: str
-    user: str | None = None
+    user: str  # the note's author: who heard it
     tagged: bool = False
+    evidence: Evidence = Evidence.assumption  # the note's source: interview, ticket, survey…
 
 
 def quoted_spans(text: str) -> list[str]:
@@ -88,7 +89,10 @@ def quotes_in(note: Contribution) -> list[Quote]:
     spans = quoted_spans(note.text)
     if not spans and tagged and (whole := _whole_quotation(note.text)):
         spans = [whole]
-    return [Quote(text=shorten(span, MAX_QUOTE_CHARS), user=note.user, tagged=tagged) for span in spans]
+    return [
+        Quote(text=shorten(span, MAX_QUOTE_CHARS), user=note.user, tagged=tagged, evidence=note.evidence)
+        for span in spans
+    ]
 
 
 def _whole_quotation(text: str) -> str | None:

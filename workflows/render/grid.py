@@ -9,8 +9,18 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from workflows.journey_map import ActionItem, ActionStatus, JourneyMap, Persona, Theme, Touchpoint
+from workflows.journey_map import (
+    ActionItem,
+    ActionStatus,
+    JourneyMap,
+    ObjectiveCard,
+    Persona,
+    Stage,
+    Theme,
+    Touchpoint,
+)
 from workflows.map_files import emotion_word
+from workflows.quotes import customer_quotes
 
 # The lanes, top to bottom, as the method draws them (research-notes.md, "A finished map has").
 LANES: tuple[tuple[str, str], ...] = (
@@ -64,10 +74,18 @@ class MapGrid(BaseModel):
     generated: date
     engine: str
     persona: str | None = None  # "Name · segment"
-    persona_lines: list[str] = Field(default_factory=list)  # goals and frustrations, briefly
+    persona_lines: list[str] = Field(default_factory=list)  # goals and frustrations, briefly, and a quote
+    # What the map is for: (label, text) pairs such as ("Success measures", "… 18% by Q2; …").
+    objective: list[tuple[str, str]] = Field(default_factory=list)
     stages: list[StageColumn]
     other_actions: list[Item] = Field(default_factory=list)  # actions tied to no stage
     coverage: Coverage
+
+    @property
+    def pain_lane_note(self) -> str:
+        """What the pain-point details show: severity only where the map has it."""
+        rated = any("severity" in (item.detail or "") for stage in self.stages for item in stage.pain_points)
+        return "votes, severity (1-3) and notes" if rated else "votes and notes"
 
 
 def display_name(user_id: str, people: dict[str, str]) -> str:
@@ -111,11 +129,41 @@ def _stage_of_action(action: ActionItem, pain_stage: dict[str, str], stage_names
     return pain_stage.get(action.pain_point or "")
 
 
-def _persona_lines(persona: Persona | None) -> list[str]:
+def _persona_lines(persona: Persona | None, people: dict[str, str]) -> list[str]:
     if persona is None:
         return []
     entries = (("Goals", persona.goals), ("Frustrations", persona.frustrations))
-    return [f"{label}: {'; '.join(items[:2])}" for label, items in entries if items]
+    lines = [f"{label}: {'; '.join(items[:2])}" for label, items in entries if items]
+    if persona.verbatims:
+        quote = persona.verbatims[0]
+        heard = f" (heard by {display_name(quote.user, people)})" if quote.user else ""
+        lines.append(f"In their words: “{quote.text}”{heard}")
+    return lines
+
+
+def objective_entries(card: ObjectiveCard | None, objective: str) -> list[tuple[str, str]]:
+    """The objective card as labelled lines; the question only where it adds to the map's title."""
+    if card is None:
+        return []
+    entries = [
+        ("Why", card.question if " ".join(card.question.split()) != " ".join(objective.split()) else ""),
+        ("Scope", "; ".join(card.scope[:2])),
+        ("Out of scope", "; ".join(card.out_of_scope[:2])),
+        ("Success measures", "; ".join(card.success_measures)),
+        ("Decision", card.decision or ""),
+    ]
+    return [(label, text) for label, text in entries if text]
+
+
+def stage_quotes(stage: Stage, themes: dict[str, Theme], people: dict[str, str]) -> list[Item]:
+    """Customers' own words from the notes of the touchpoints and pain points placed at this stage; never the
+    team's notes, so a stage without a quote shows none."""
+    ids = [tp.theme_id for tp in stage.touchpoints] + [p.theme_id for p in stage.pain_points]
+    notes = [note for theme_id in dict.fromkeys(ids) if theme_id in themes for note in themes[theme_id].contributions]
+    return [
+        Item(text=f"“{quote.text}”", detail=f"heard by {display_name(quote.user, people)} · {quote.evidence}")
+        for quote in customer_quotes(notes)
+    ][:QUOTES_PER_STAGE]
 
 
 def map_grid(journey_map: JourneyMap) -> MapGrid:
@@ -139,13 +187,7 @@ def map_grid(journey_map: JourneyMap) -> MapGrid:
                     assumption=bool(theme and theme.assumption_only),
                 )
             )
-        quoted = [themes[tp.theme_id] for tp in stage.touchpoints if tp.theme_id in themes]
-        quoted += [themes[p.theme_id] for p in stage.pain_points if p.theme_id in themes]
-        column.thoughts = [
-            Item(text=f"“{t.contributions[0].text}”", detail=t.contributions[0].evidence.value)
-            for t in quoted
-            if t.contributions
-        ][:QUOTES_PER_STAGE]
+        column.thoughts = stage_quotes(stage, themes, people)
         for pain in stage.pain_points:
             theme = themes.get(pain.theme_id)
             parts = [f"{pain.votes} vote{'s' * (pain.votes != 1)}"]
@@ -171,7 +213,8 @@ def map_grid(journey_map: JourneyMap) -> MapGrid:
         generated=journey_map.generated_at.date(),
         engine=journey_map.engine,
         persona=(f"{persona.name} · {persona.segment}" if persona.segment else persona.name) if persona else None,
-        persona_lines=_persona_lines(persona),
+        persona_lines=_persona_lines(persona, people),
+        objective=objective_entries(journey_map.objective_card, journey_map.objective),
         stages=columns,
         other_actions=other,
         coverage=coverage_of(journey_map),

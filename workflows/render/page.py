@@ -64,6 +64,10 @@ body {{ margin: 0; padding: 24px 28px 32px; color: #1A1A1A; background: #FFFFFF;
 .eyebrow {{ margin: 0 0 4px; font-size: 11px; font-weight: 700; letter-spacing: .12em; text-transform: uppercase;
   color: {GREY_TEXT}; }}
 h1 {{ margin: 0 0 8px; font-size: 24px; line-height: 1.2; overflow-wrap: anywhere; }}
+dl.objective {{ display: grid; grid-template-columns: max-content 1fr; gap: 2px 10px; margin: 0 0 8px;
+  font-size: 12.5px; }}
+dl.objective dt {{ font-weight: 700; }}
+dl.objective dd {{ margin: 0; overflow-wrap: anywhere; }}
 .meta {{ margin: 0; padding: 0; list-style: none; display: flex; flex-wrap: wrap; gap: 4px 18px;
   color: {GREY_TEXT}; font-size: 12px; }}
 .meta b {{ color: #1A1A1A; font-weight: 600; }}
@@ -138,6 +142,7 @@ tr.lane-row {{ break-inside: avoid; page-break-inside: avoid; }}
   .map-header {{ gap: 12px; padding-bottom: 5px; margin-bottom: 5px; border-bottom-width: 2px; break-after: avoid; }}
   .eyebrow {{ font-size: 6.5pt; margin-bottom: 1px; }}
   h1 {{ font-size: 13pt; margin-bottom: 3px; }}
+  dl.objective {{ font-size: 7.5pt; margin-bottom: 3px; gap: 0 6px; }}
   .meta {{ font-size: 7.5pt; }}
   .persona {{ padding: 3px 8px; flex-basis: 90mm; }}
   .persona h2 {{ font-size: 6.5pt; }}
@@ -188,11 +193,13 @@ def _header(grid: MapGrid) -> str:
         persona = (
             f'<aside class="persona"><h2>Persona</h2><p class="who">{_e(grid.persona)}</p>{"".join(lines)}</aside>'
         )
+    objective = "".join(f"<dt>{_e(label)}</dt><dd>{_e(text)}</dd>" for label, text in grid.objective)
     return (
         '<header class="map-header"><div class="heading">'
         '<p class="eyebrow">Customer journey map</p>'
         f"<h1>{_e(grid.title)}</h1>"
-        f'<ul class="meta">{"".join(f"<li>{m}</li>" for m in meta)}</ul>'
+        + (f'<dl class="objective">{objective}</dl>' if objective else "")
+        + f'<ul class="meta">{"".join(f"<li>{m}</li>" for m in meta)}</ul>'
         f"</div>{persona}</header>"
     )
 
@@ -360,7 +367,6 @@ LANE_NOTES = {
     "touchpoints": "where they meet us",
     "thoughts": "in their words",
     "emotion": "−2 angry … +2 delighted",
-    "pain_points": "votes and severity",
     "actions": "owner and due date",
 }
 LANE_CLASSES = {"thoughts": "thoughts", "pain_points": "pain"}
@@ -407,7 +413,8 @@ def render_html(journey_map: JourneyMap) -> str:
             body = f'<td class="emotion" colspan="{n}">{_emotion_chart(grid.stages)}</td>' if n else ""
         else:
             body = _lane_cells(key, grid, journey_map, actions)
-        rows.append(_lane_row(key, label, LANE_NOTES.get(key, ""), body))
+        note = grid.pain_lane_note if key == "pain_points" else LANE_NOTES.get(key, "")
+        rows.append(_lane_row(key, label, note, body))
     if other:
         items = "".join(_action(a, journey_map.people) for a in other)
         body = f'<td class="cell" colspan="{n}"><ul class="items inline">{items}</ul></td>'

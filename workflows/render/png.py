@@ -81,6 +81,8 @@ class Style:
 KICKER = Style("bold", 9, BLUE)
 TITLE = Style("bold", 18, INK)
 PERSONA = Style("bold", 11, INK)
+OBJECTIVE = Style("regular", 10, INK)
+OBJECTIVE_LINES = {"Success measures": 4, "Why": 3}  # lines each part of the objective may take; others 2
 META = Style("regular", 9.5, MUTED)
 COVERAGE = Style("regular", 9.5, INK)
 LEGEND_HEAD = Style("bold", 9.5, INK)
@@ -406,8 +408,12 @@ def header_blocks(grid: MapGrid, width: float) -> list[Block]:
     blocks = [
         Block(("CUSTOMER JOURNEY MAP",), KICKER),
         block(grid.title, TITLE, width, 3, space_before=6),
-        block(f"Persona: {grid.persona or 'not described yet'}", PERSONA, width, 2, space_before=10),
     ]
+    blocks += [
+        block(f"{label}: {text}", OBJECTIVE, width, OBJECTIVE_LINES.get(label, 2), space_before=4 if n else 8)
+        for n, (label, text) in enumerate(grid.objective)
+    ]
+    blocks.append(block(f"Persona: {grid.persona or 'not described yet'}", PERSONA, width, 2, space_before=10))
     blocks += [block(line, META, width, 2, space_before=2) for line in grid.persona_lines]
     meta = f"Version {grid.version} · published {grid.generated:%d %b %Y} · engine: {grid.engine}"
     blocks.append(block(meta, META, width, 1, space_before=10))
@@ -617,7 +623,7 @@ def draw_lane_label(p: Painter, key: str, label: str, rows: Rect, note: str | No
 
 
 def draw_lane(p: Painter, grid: MapGrid, plan: Layout, key: str, label: str, rows: Rect) -> None:
-    draw_lane_label(p, key, label, rows)
+    draw_lane_label(p, key, label, rows, note=grid.pain_lane_note if key == "pain_points" else None)
     for index, (stage, cards) in enumerate(zip(grid.stages, plan.lanes[key], strict=True)):
         x0 = plan.column(index)
         cell = p.cell(f"{key}:{stage.name}", Rect(x0, rows.y0, x0 + plan.col_w, rows.y1))
