@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
 from slack_sdk.models.blocks import Block
 
-from bot import blocks
+from bot import blocks, reminder_blocks
+from bot.canvas import canvas_title
 from bot.text import decode, escape, fit
+from tests.map_samples import sample_map
 from workflows.journey_map import (
     ActionItem,
     Contribution,
     Evidence,
     JourneyMap,
+    ObjectiveCard,
     PainPoint,
     Persona,
     Stage,
@@ -20,6 +24,7 @@ from workflows.journey_map import (
     Theme,
     Touchpoint,
 )
+from workflows.ports import WeeklyDigest, WorkshopView
 from workflows.steps import STEPS
 
 NAMES = {"U1": "Dana Lee", "U2": "Sam"}
@@ -139,3 +144,71 @@ def test_status_shows_llm_tokens_and_estimated_cost():
     assert "LLM: 12,345 tokens, about $0.0042" in shown and "1 without an owner" in shown
     unused = used.model_copy(update={"llm_tokens": 0, "llm_cost_usd": None})
     assert "LLM" not in str(blocks.status_blocks(unused))
+
+
+LONG_OBJECTIVES = [
+    "Find out why commuters on the northern line stop renewing their season tickets after the timetable change "
+    "and decide which three fixes the customer board funds",
+    "Understand why outpatients miss their follow-up appointments at the eye clinic, from the referral letter to "
+    "the second visit, and which reminder channel to fund next year",
+    "Learn where new workspace admins get stuck between signing up for the analytics tool and inviting their "
+    "first teammate, so onboarding can be rebuilt for the Q3 release",
+]
+
+
+def assert_cut_at_a_word(shown: str, full: str, limit: int) -> None:
+    assert len(shown) <= limit and shown.endswith("…")
+    kept = shown[:-1]
+    assert full.startswith(kept) and full[len(kept)] == " ", f"cut mid-word: {shown!r}"
+
+
+@pytest.mark.parametrize("objective", LONG_OBJECTIVES)
+def test_long_titles_are_cut_between_words_with_an_ellipsis(objective: str) -> None:
+    journey_map = sample_map(3, 1).model_copy(update={"objective": objective})
+    title = blocks.map_summary(journey_map)[0]["text"]["text"]
+    assert_cut_at_a_word(title, f"Journey map: {objective}", 150)
+    assert_cut_at_a_word(canvas_title(journey_map), f"Journey map: {objective}", 120)
+    view = WorkshopView(
+        id=1, team_id="T", channel_id="C", facilitator_id="U1", objective=objective, stage_names=["A"], status="done"
+    )
+    digest = reminder_blocks.digest(
+        WeeklyDigest(workshop=view, week_of=date(2027, 3, 1), done_this_week=[], overdue=[], progress=[])
+    )
+    assert_cut_at_a_word(digest[0]["text"]["text"], f"Weekly digest: {objective}", 150)
+
+
+def test_a_long_section_is_cut_between_words():
+    text = "word " * 1_000
+    shown = blocks.section(text)["text"]["text"]
+    assert len(shown) <= blocks.SECTION_LIMIT and shown.endswith("word…")
+
+
+def test_the_summary_says_what_the_map_is_for_and_marks_only_assumptions_with_a_warning():
+    card = ObjectiveCard(
+        question="Why do patients miss follow-up appointments?",
+        scope=["From the referral letter to the second visit"],
+        success_measures=["Missed follow-ups down from 14% to 8% within two quarters"],
+        decision="Which reminder channel the clinic funds next year",
+    )
+    journey_map = sample_map(3, 3).model_copy(update={"objective_card": card})
+    shown = str(blocks.map_summary(journey_map))
+    assert "Why do patients miss follow-up appointments?" in shown
+    assert "From the referral letter to the second visit" in shown
+    assert "Missed follow-ups down from 14% to 8% within two quarters" in shown
+    assert "Which reminder channel the clinic funds next year" in shown
+    assumed = sum(t.assumption_only for step in journey_map.steps.values() for t in step)
+    placed = {tp.theme_id for s in journey_map.stages for tp in s.touchpoints}
+    placed |= {p.theme_id for s in journey_map.stages for p in s.pain_points}
+    flagged = sum(t.assumption_only and t.id in placed for step in journey_map.steps.values() for t in step)
+    assert assumed and shown.count(":warning:") == flagged  # one per assumption-only theme, nothing else
+    assert "no owner yet" in shown.casefold()
+    assert "<!channel>" not in shown  # user text stays escaped
+
+
+def test_severity_is_shown_only_where_it_is_set():
+    journey_map = sample_map(3, 2)
+    journey_map.stages[0].pain_points[0].severity = None
+    lines = [b["text"]["text"] for b in blocks.map_summary(journey_map) if b.get("type") == "section"]
+    first = next(line for line in lines if line.startswith("*Discover*"))
+    pains = [line for line in first.splitlines() if line.startswith("• Pain point")]
+    assert "severity" not in pains[0] and "severity" in pains[1]

@@ -247,3 +247,26 @@ def test_gaps_and_estimates(browser: Browser, tmp_path: Path) -> None:
         assert opened.console == [] and opened.errors == []
     finally:
         opened.page.close()
+
+
+def test_the_page_says_what_the_map_is_for_and_labels_the_pain_lane_by_what_it_shows() -> None:
+    from workflows.journey_map import ObjectiveCard
+
+    card = ObjectiveCard(
+        question="Where do new admins of the analytics tool get stuck before inviting a teammate?",
+        success_measures=["60% of new workspaces invite a teammate in week 1 (41% today)"],
+        decision="What the Q3 onboarding rebuild starts with",
+    )
+    journey_map = sample_map(3, 2).model_copy(update={"objective_card": card})
+    page = render_html(journey_map)
+    assert '<dl class="objective">' in page
+    assert "60% of new workspaces invite a teammate in week 1 (41% today)" in page
+    assert "What the Q3 onboarding rebuild starts with" in page
+    assert "votes, severity (1-3) and notes" in page
+    for stage in journey_map.stages:
+        for pain in stage.pain_points:
+            pain.severity = None
+    unrated = render_html(journey_map)
+    assert (
+        "votes and notes" in unrated and 'class="sev"' not in unrated and "severity" not in unrated.split("</style>")[1]
+    )

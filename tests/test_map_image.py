@@ -18,7 +18,7 @@ from matplotlib.text import Text
 from PIL import Image
 
 from tests.map_samples import sample_map
-from workflows.journey_map import JourneyMap
+from workflows.journey_map import Contribution, Evidence, JourneyMap, ObjectiveCard, StepKey
 from workflows.render.grid import map_grid
 from workflows.render.palette import ASSUMPTION, BLUISH_GREEN, OKABE_ITO
 from workflows.render.png import MapDrawing, Rect, draw_map, render_png
@@ -203,3 +203,73 @@ def test_body_text_is_never_smaller_than_9_points():
     drawing = drawn(8, 10, True)
     assert min(t.get_fontsize() for t in drawing.figure.findobj(Text)) >= 9
     assert {t.get_fontname() for t in drawing.figure.findobj(Text)} == {"DejaVu Sans"}
+
+
+RAIL_CARD = ObjectiveCard(
+    question="Why do passengers give up on their Delay Repay claims halfway?",
+    scope=["From the delay announcement on the platform to the refund in the passenger's account"],
+    success_measures=["Claims paid within 5 working days: from 38% today to 90% by September"],
+    decision="Whether we build automatic refunds or keep the claim form",
+)
+
+
+def quoted_map() -> JourneyMap:
+    """The three-stage sample with a rail operator's objective card, customers' words in two notes and the
+    team's commentary in another; the sample's own notes ("…: as a customer said") are team notes."""
+    journey_map = sample_map(3, 2)
+    touchpoints, pains = journey_map.steps[StepKey.touchpoints], journey_map.steps[StepKey.pain_points]
+    touchpoints[0].contributions.append(
+        Contribution(
+            user="U0ANA",
+            ts="1700000001.000100",
+            text='Passenger email: "I waited forty minutes on the platform and nobody told us why."',
+            evidence=Evidence.ticket,
+        )
+    )
+    touchpoints[1].contributions.append(
+        Contribution(
+            user="U0BEN",
+            ts="1700000002.000100",
+            text="Consideration: the journey planner on the website, then a chat with the help team",
+        )
+    )
+    pains[2].contributions.append(  # placed on the second stage
+        Contribution(
+            user="U0BEN",
+            ts="1700000003.000100",
+            text="I never know which platform the replacement bus leaves from",
+            evidence=Evidence.interview,
+        )
+    )
+    return journey_map.model_copy(update={"objective_card": RAIL_CARD})
+
+
+def test_the_quotes_lane_holds_customers_words_at_their_stage_and_never_team_notes():
+    drawing = draw_map(quoted_map())
+    discover, research = joined(drawing, "thoughts:Discover"), joined(drawing, "thoughts:Research")
+    assert "I waited forty minutes on the platform" in discover and "heard by Ana Alvarez" in discover
+    assert "I never know which platform the replacement bus" in research and "Ben Okafor" in research
+    assert joined(drawing, "thoughts:Sign up") == "–"  # no customer quote there: nothing, not a team note
+    thoughts = " ".join(texts(drawing, "thoughts:"))
+    assert "journey planner" not in thoughts and "as a customer said" not in thoughts
+
+
+def test_the_header_says_what_the_map_is_for_with_its_numbers():
+    header = joined(draw_map(quoted_map()), "header")
+    assert "Why: Why do passengers give up on their Delay Repay claims halfway?" in header
+    assert "Scope: From the delay announcement on the platform" in header
+    assert "Claims paid within 5 working days: from 38% today to 90% by September" in header
+    assert "Decision: Whether we build automatic refunds or keep the claim form" in header
+
+
+def test_the_pain_lane_shows_severity_only_where_it_is_set_and_says_so():
+    rated = draw_map(quoted_map())
+    assert "severity" in joined(rated, "label:pain_points")
+    unrated_map = quoted_map()
+    for stage in unrated_map.stages:
+        for pain in stage.pain_points:
+            pain.severity = None
+    unrated = draw_map(unrated_map)
+    assert "severity" not in joined(unrated, "label:pain_points")
+    assert "votes" in joined(unrated, "label:pain_points")
+    assert not any("severity" in text for text in texts(unrated, "pain_points:"))
