@@ -94,7 +94,7 @@ def test_every_note_is_in_exactly_one_theme(themes: list[ThemeDraft]) -> None:
 def test_a_note_unlike_any_other_stays_on_its_own(themes: list[ThemeDraft]) -> None:
     (alone,) = [d for d in themes if OUTLIER.id in d.ids]
     assert alone.ids == [OUTLIER.id]
-    assert alone.title == "Our office coffee machine has been broken since Tuesday"
+    assert alone.title == "Office coffee machine"
 
 
 def test_titles_are_distinct_and_made_of_the_notes_words(themes: list[ThemeDraft]) -> None:
@@ -137,10 +137,10 @@ def test_no_notes_give_no_themes(engine: EmbeddedEngine) -> None:
     assert engine.cluster([]) == []
 
 
-def test_one_note_is_one_theme_titled_by_its_text(engine: EmbeddedEngine) -> None:
+def test_one_note_is_one_theme_titled_by_its_key_phrase(engine: EmbeddedEngine) -> None:
     (only,) = engine.cluster([Note(id="a", text="<@U024BE7LH> the invoice PDF is missing the VAT number")])
     assert only.ids == ["a"]
-    assert only.title == "The invoice PDF is missing the VAT number"
+    assert only.title in ("Invoice PDF", "VAT number")
 
 
 def test_two_notes_share_a_theme_only_when_they_say_the_same(engine: EmbeddedEngine) -> None:

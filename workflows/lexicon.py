@@ -119,3 +119,127 @@ EVERYDAY_STAGE_WORDS = frozenset(
         "purchase",
     }
 )
+
+
+def word_set(words: str) -> frozenset[str]:
+    """A list of words written as one string, the way they are read and edited."""
+    return frozenset(words.split())
+
+
+# Theme titles are noun phrases, so a title neither starts nor ends with a verb ("Editor hides"). Base forms of
+# verbs that are rarely nouns; their regular forms (-s, -ed, -ing) are derived, irregular past forms are listed.
+# Words as often nouns ("email", "check", "support", "upload") are left out: "Identity check" is a title. A past
+# participle before a word describes it ("missed payments"), which titles.py allows.
+_VERB_BASES = (
+    "abandon accept add agree allow appear arrive ask assume avoid become begin believe borrow bring build buy "
+    "chase choose come compare complain confirm consider continue convert create decide deliver describe do "
+    "enable ensure enter expect explain fail fall feel fill find finish follow forget get give go happen hate "
+    "hear hesitate hide hope ignore improve include inform keep know land leak learn leave let like live look "
+    "lose love make mention miss move notice pay pick prefer pretend provide put reach read realise realize "
+    "receive recommend reject remember remove require rewrite run say see seem sell send set show sit stall stay "
+    "stick stop struggle suggest take tell think try turn understand use validate verify want wish write"
+)
+_IRREGULAR_VERB_FORMS = (
+    "ate became began begun bought brought built came chose chosen did does done fell felt forgot forgotten found "
+    "gave given gone got gotten had has heard hid kept knew led left lost made put read said saw seen sent shown "
+    "sold stood stuck thought told took taken went wrote written"
+)
+
+
+def _verb_forms(base: str) -> set[str]:
+    """A verb's regular forms; a doubled final consonant ("stopped") and its absence are both listed."""
+    stem = base[:-1] if base.endswith("e") and not base.endswith("ee") else base
+    forms = {base, base + ("es" if base.endswith(("s", "x", "z", "ch", "sh", "o")) else "s"), stem + "ing"}
+    forms.add(base + "d" if base.endswith("e") else base + "ed")
+    if base.endswith("y") and base[-2] not in "aeiou":
+        forms |= {base[:-1] + "ies", base[:-1] + "ied"}
+    if len(base) <= 4 and base[-1] not in "aeiouwxy" and base[-2] in "aeiou":
+        forms |= {base + base[-1] + "ed", base + base[-1] + "ing"}
+    return forms
+
+
+VERB_FORMS: frozenset[str] = frozenset(
+    {form for base in _VERB_BASES.split() for form in _verb_forms(base)} | set(_IRREGULAR_VERB_FORMS.split())
+)
+
+# Adverbs and hedges that carry no topic; words ending in "-ly" are taken for adverbs unless listed in
+# LY_NOUNS_AND_ADJECTIVES ("monthly price", "reply").
+ADVERBS = word_set(
+    "abroad actually again ahead already also always anyway asap basically certainly clearly currently definitely "
+    "especially even exactly far finally generally here honestly instead just later literally maybe mostly "
+    "nearly never now often only perhaps pretty probably quite rarely really simply sometimes soon still super "
+    "too totally typically usually very yet"
+)
+LY_NOUNS_AND_ADJECTIVES = word_set(
+    "anomaly apply assembly daily early family fly friendly holy italy july monthly only quarterly rally reply "
+    "supply weekly yearly"
+)
+
+# A title's last word is its head noun, so it is not one of these (nor a word ending in ADJECTIVE_ENDINGS): no
+# "Invoice editor usable", no "Instant on calls". Before a noun they are welcome ("Late payers").
+ADJECTIVES = word_set(
+    "automatic available awkward bad best big blurry broken cheap clear common complex complicated confusing "
+    "correct different difficult due early easy entire exact expensive fast fine free frustrating good great "
+    "happy hard high important impossible instant late long low manual missing new old open possible proud proudest "
+    "quick ready real right scared simple slow small steady sure tedious typical unclear unhappy whole worst "
+    "worth wrong"
+)
+ADJECTIVE_ENDINGS = ("able", "ible", "ous", "ful", "less")
+
+# sklearn's stop-word list holds words that can name a theme ("first invoice", "phone bill", "back office").
+TITLE_WORDS_AMONG_STOP_WORDS = word_set(
+    "amount bill bottom call detail empty fire first front full interest last name part side system third top"
+)
+
+# Words a title may contain but that cannot name a theme on their own: the labels people put before a note
+# ("Success measure:", "Expectation:"), a workshop's own vocabulary, deadlines and vague quantities.
+WEAK_TITLE_WORDS = word_set(
+    "action advocacy aim april assumption august average awareness bit case consideration context day december "
+    "decision deadline due end eod eow example expectation february feeling first form frustration friday goal "
+    "hour idea issue january june kind lot march may measure median metric minute monday month moment mood need "
+    "note november objective october owner pain people percent persona point problem proposal purchase "
+    "q1 q2 q3 q4 question quote retention saturday scope segment september share sprint stage step stuff success "
+    "suggestion sunday thing thursday time today tomorrow touchpoint tuesday type verbatim way wednesday week "
+    "year"
+)
+
+# Conversational filler that is not a note's substance: what people write before (or after) what they mean.
+# Each entry is a regular-expression fragment matched case-insensitively at the start of a note or of one of its
+# sentences. FILLER_OPENERS stand before a comma, colon, dash or full stop ("Hi all,", "Quick one:");
+# FILLER_LEADS may be followed by the substance directly ("Honestly I'd pay double", "FYI the PDF is blank").
+_GREETING = r"(?:hi|hey|hello|hiya|howdy|yo|greetings|morning|good\s+(?:morning|afternoon|evening))"
+FILLER_OPENERS = (
+    rf"{_GREETING}(?:\s+[a-z][\w'-]*)?",  # "Hi all,", "Hey team —", "Morning Dana!"
+    r"(?:sorry,?\s+)?(?:i'?m\s+)?late\s+to\s+the\s+(?:party|thread|game|discussion)",
+    r"sorry\s+(?:i'?m\s+|for\s+being\s+|for\s+the\s+)?(?:late|delay)",
+    r"(?:just\s+)?(?:catching\s+up|jumping\s+in|chiming\s+in)(?:\s+(?:here|late|on\s+(?:this|the)\s+thread))?",
+    r"(?:ok(?:ay)?|so|well|right|oh|also|anyway|and)",
+    r"(?:\+1|agreed?|same|seconded|ditto|this|yes|yep|yeah)",
+    r"quick\s+(?:one|note|thought|point|question|update|addition)|(?:one\s+)?more\s+from\s+me|one\s+more"
+    r"|another\s+one|adding\s+(?:one|another)(?:\s+more)?|to\s+add(?:\s+to\s+(?:this|that))?",
+    r"(?:just\s+)?my\s+(?:two|2)\s+cents|my\s+take|from\s+my\s+side|from\s+me",
+    r"this\s+(?:is|one'?s|one\s+is)\s+(?:the|a|an)\s+(?:big|main|important|key|biggest|major)(?:\s+one)?"
+    r"|(?:the\s+)?big\s+one",
+    r"(?:best|favou?rite)\s+quote(?:\s+of\s+the\s+(?:round|day|week|thread))?",
+    r"building\s+on\s+(?:this|that|the\s+above)|following\s+up(?:\s+on\s+(?:this|that))?",
+)
+FILLER_LEADS = (
+    r"for\s+the\s+record|heads[\s-]up|fyi|fwiw|btw|imo|imho|tbh|iirc|afaik|psa|nb",
+    r"for\s+what\s+it'?s\s+worth|by\s+the\s+way|to\s+be\s+(?:honest|fair)|in\s+my\s+(?:opinion|view|experience)",
+    r"honestly|frankly|personally|basically|obviously|i\s+(?:think|guess|reckon|believe|feel\s+like)|i'?d\s+say",
+    r"as\s+(?:discussed|mentioned|i\s+said)(?:\s+(?:above|before|earlier))?",
+    # "+1 to @dana's point on payout verification:" keeps what the point was about.
+    r"\+1\s+(?:to\s+)?(?:[\w.-]+\s*)?['’]s\s+(?:point|comment|idea|note|take)s?(?:\s+(?:on|about|re))?",
+)
+FILLER_CLOSERS = (
+    r"(?:many\s+)?thanks(?:\s+(?:all|everyone|team|folks))?|thank\s+you(?:\s+all)?|thx|ty|cheers"
+    r"|hope\s+(?:this|that)\s+helps|thoughts\?|wdyt\??|just\s+my\s+(?:two|2)\s+cents"
+)
+
+# A reply made only of these words (and emoji, punctuation, stop words) has no substance of its own.
+NON_NOTE_WORDS = word_set(
+    "absolutely ack agree agreed all awesome bump cheers cool definitely ditto done everybody everyone exactly "
+    "fair folks following good got great guys ha haha hahaha hehe hello hey hi hiya hmm idea indeed interesting "
+    "lmao lol love makes me morning much nice noted nope omg perfect point same seconded sense sounds sure team "
+    "thank thanks thx too totally true ty wow yay yeah yep yes yup"
+)

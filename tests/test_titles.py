@@ -1,0 +1,232 @@
+"""Theme titles and the cleaning before them, as a facilitator reads them: short noun phrases from the notes' own
+words, never a greeting, a cut-off sentence or a single word."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from bot.demo_script import DEMO_SCRIPT
+from workflows.clustering.base import Note
+from workflows.clustering.cleaning import clean, is_note
+from workflows.clustering.embedded import EmbeddedEngine
+from workflows.clustering.embeddings import get_embedder
+from workflows.clustering.titles import note_title, titles
+from workflows.contributions import parse_reply
+from workflows.journey_map import StepKey
+from workflows.lexicon import TITLE_WORDS_AMONG_STOP_WORDS, VERB_FORMS
+from workflows.textutil import shorten
+
+WORD = re.compile(r"[^\W_][\w'’-]*")
+STOP_WORDS = ENGLISH_STOP_WORDS - TITLE_WORDS_AMONG_STOP_WORDS
+
+
+def demo_notes(step: StepKey) -> list[str]:
+    """A demo step's notes as the bot stores them: bullets split, edits played, deleted and bot messages left out."""
+    return [
+        note.text
+        for reply in DEMO_SCRIPT.step(step).replies
+        if reply.is_contribution and reply.final_text is not None
+        for note in parse_reply(reply.final_text, keep_headings=step == StepKey.persona)
+    ]
+
+
+def assert_reads_as_a_title(title: str, source: str, fewest_words: int = 2) -> None:
+    """Two to six of the source's words, not starting with a number, not ending in a stop word or a verb."""
+    words = title.split()
+    assert fewest_words <= len(words) <= 6, title
+    assert not title[:1].isdigit(), title
+    assert "…" not in title, title
+    last = words[-1].lower()
+    assert last not in STOP_WORDS and last not in VERB_FORMS, title
+    said = {w.lower() for w in WORD.findall(source)} | {"and"}
+    assert {w.lower() for w in WORD.findall(title)} <= said, title
+
+
+@pytest.mark.parametrize(
+    ("raw", "cleaned"),
+    [
+        (
+            "Hi all, late to the party. The invoice-paid push has a 61% open rate",
+            "The invoice-paid push has a 61% open rate",
+        ),
+        ("Hey team — the VAT step is confusing", "the VAT step is confusing"),
+        ("hello everyone! Export is slow", "Export is slow"),
+        ("Good morning folks, the export is slow", "the export is slow"),
+        ("Hi Priya, the export is slow", "the export is slow"),
+        ("For the record, solo accounts are 72% of trials", "solo accounts are 72% of trials"),
+        ("heads up, this is the big one: payouts stuck in review", "payouts stuck in review"),
+        ("<!channel> Heads-up: payouts stuck in review", "payouts stuck in review"),
+        ("+1 to <@U0DEMO02>'s point on payout verification: it takes days", "payout verification: it takes days"),
+        ("+1 to @dana's point about pricing: nobody reads it", "pricing: nobody reads it"),
+        ("Quick one: the PDF is blank", "the PDF is blank"),
+        ("FYI the PDF is blank", "the PDF is blank"),
+        ("fyi: the PDF is blank", "the PDF is blank"),
+        ("Honestly the onboarding is too long", "the onboarding is too long"),
+        ("IMO the onboarding is too long", "the onboarding is too long"),
+        ("TBH, I think the onboarding is too long", "the onboarding is too long"),
+        ("Sorry I'm late! Checkout is slow", "Checkout is slow"),
+        ("Just catching up on this thread. Checkout is slow", "Checkout is slow"),
+        ("Also, the export is slow", "the export is slow"),
+        ("One more from me: refunds take weeks", "refunds take weeks"),
+        ("Refunds take weeks. Thanks!", "Refunds take weeks."),
+        ("Refunds take weeks, hope this helps", "Refunds take weeks"),
+        ("Best quote of the round, <!here>: “Honestly I'd pay double”", "“I'd pay double”"),
+        ("[interview] Hi all: people want reminders", "people want reminders"),
+    ],
+)
+def test_filler_is_dropped_wherever_people_write_it(raw: str, cleaned: str) -> None:
+    assert clean(raw) == cleaned
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This is the same day every month",
+        "So that people can pay by card",
+        "Right sidebar is broken",
+        "Same problem with invoices on mobile",
+        "Evening and weekend chat coverage",
+        "Thanks page never loads",
+        "Hidden fees appear at the last step",
+        "The checkout page is slow to load on mobile",
+    ],
+)
+def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
+    assert clean(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ":+1: :100:",
+        "👍👍",
+        "🔥",
+        "+1",
+        "+1 <@U0DEMO02>",
+        "same",
+        "Same here!",
+        "agreed",
+        "Agreed 💯",
+        "this!",
+        "^ this",
+        "lol",
+        "haha yes",
+        "Thanks all!",
+        "thank you so much :pray:",
+        "Hi everyone",
+        "Hey <@U0DEMO02> :wave:",
+        "Good point",
+        "Great idea, love it",
+        "...",
+        "?!",
+        "",
+        "   ",
+        "me too",
+        "Yes, exactly",
+        "ok",
+        "<!channel>",
+    ],
+)
+def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
+    assert not is_note(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "VAT confusion",
+        "Slow checkout",
+        "No phone",
+        "+1, and the export is slow too",
+        "Same problem with invoices",
+        "Hi all, refunds take three weeks",
+        "Thanks page never loads",
+        "Refunds :rage:",
+        "<https://example.com/report|Q3 churn report>",
+        "配送が遅れた",
+    ],
+)
+def test_a_short_real_note_is_a_note(text: str) -> None:
+    assert is_note(text)
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("Take the old phone number off Google Business and the website footer", {"Old phone number"}),
+        ("Our office coffee machine has been broken since Tuesday", {"Office coffee machine"}),
+        ("The invoice PDF is missing the VAT number", {"Invoice PDF"}),
+        ("Success measure: median time from signup to first invoice sent under 2 days", {"Signup to first invoice"}),
+        ("The invoice editor hides the Add line item button behind the keyboard", {"Invoice editor"}),
+        ("Payouts stuck in Verifying for 3-5 business days", {"Business days", "Payouts"}),
+        (
+            "Stop saying payouts are instant on calls; update the sales deck & the FAQ",
+            {"Sales deck", "Sales deck and FAQ"},
+        ),
+        ("We should send invoice emails from the customer's own domain", {"Invoice emails"}),
+        ("Missed payments pile up at the end of the month", {"Missed payments"}),
+    ],
+)
+def test_a_note_is_titled_by_its_key_noun_phrase(note: str, expected: set[str]) -> None:
+    assert note_title(clean(note)) in expected
+
+
+def test_every_demo_note_gets_a_short_title_of_its_own_words() -> None:
+    """One word only where a note has no noun phrase of two ("If my client gets an invoice that looks homemade")."""
+    named = {note_title(clean(text)): clean(text) for step in StepKey for text in demo_notes(step) if is_note(text)}
+    for title, text in named.items():
+        assert_reads_as_a_title(title, text, fewest_words=1)
+    assert len([title for title in named if " " not in title]) <= 2
+
+
+@pytest.fixture(scope="module")
+def engine() -> EmbeddedEngine:
+    return EmbeddedEngine(get_embedder())
+
+
+@pytest.mark.parametrize("step", list(StepKey))
+def test_demo_themes_are_named_by_distinct_short_noun_phrases(engine: EmbeddedEngine, step: StepKey) -> None:
+    notes = [Note(id=str(n), text=text) for n, text in enumerate(demo_notes(step)) if is_note(text)]
+    themes = engine.cluster(notes)
+    texts = {n.id: clean(n.text) for n in notes}
+    assert len({t.title.casefold() for t in themes}) == len(themes)
+    for theme in themes:
+        assert not re.match(r"(?i)(hi|hey|hello|thanks)\b", theme.title), theme.title
+        assert_reads_as_a_title(theme.title, " ".join(texts[i] for i in theme.ids))
+
+
+def test_a_shared_phrase_names_a_theme_of_several_notes() -> None:
+    groups = [
+        [
+            "Payouts stuck in verification for five days",
+            "Payout verification takes 52 hours",
+            "Payout verification never says what is missing",
+        ],
+        ["Invoice emails land in spam", "Clients never get the invoice emails", "Invoice emails bounce"],
+    ]
+    embedder = get_embedder()
+    centres = np.stack([embedder.encode(g).mean(axis=0) for g in groups])
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    assert titles(groups, centres, embedder.encode) == ["Payout verification", "Invoice emails"]
+
+
+def test_notes_without_words_are_titled_plainly() -> None:
+    assert titles([[""], ["🔥🔥🔥"]], np.zeros((2, 384)), get_embedder().encode) == ["Empty notes", "🔥🔥🔥"]
+    assert note_title("") == "Empty notes"
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("Refunds take three weeks", 60, "Refunds take three weeks"),
+        ("Refunds take three weeks", 16, "Refunds take…"),
+        ("Supercalifragilistic", 10, "Supercali…"),
+        ("a Supercalifragilistic word", 10, "a…"),
+    ],
+)
+def test_shorten_cuts_at_a_word_and_always_says_so(text: str, limit: int, expected: str) -> None:
+    assert shorten(text, limit) == expected
