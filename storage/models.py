@@ -164,6 +164,8 @@ class ThemeRow(Base):
     position: Mapped[int] = mapped_column()
     title: Mapped[str] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)
+    # The journey stage of a touchpoint or pain-point theme, when the step's notes were placed on stages.
+    stage: Mapped[str | None] = mapped_column(Text)
     # The contribution closest to the theme's centre, shown as its representative quote.
     quote_contribution_id: Mapped[int | None] = mapped_column(
         ForeignKey("contributions.id", ondelete="SET NULL", use_alter=True)

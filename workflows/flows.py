@@ -24,7 +24,7 @@ from workflows.ports import Notifier
 from workflows.reminders import Reminders
 from workflows.scheduled import plan_due_work
 from workflows.steps import STEPS
-from workflows.theming import cluster_step, store_themes, themes_of
+from workflows.theming import StagePlan, cluster_step, stage_plan, store_themes, themes_of
 from workflows.workshop import mark_step_opened, view_of
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,8 @@ class Flows:
             revisions.drop_retired(session, step)
             contributions = list(step.contributions)
             engine = self.engines.cluster_engine(workshop)
-        drafts, engine_name, note = self._cluster(engine, contributions)
+            plan = stage_plan(step)
+        drafts, engine_name, note = self._cluster(engine, contributions, plan)
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
             store_themes(session, step, revisions.settle_titles(session, step, drafts), engine_name)
@@ -110,10 +111,15 @@ class Flows:
             step.status, step.closed_at = "closed", now
             self._move_on(session, step, now)
 
-    def _cluster(self, engine: ClusterEngine, contributions: list) -> tuple[list, str, str | None]:
-        """Clusters with the chosen engine; any failure falls back to the embedded one, and says so."""
+    def _cluster(
+        self, engine: ClusterEngine, contributions: list, plan: StagePlan | None
+    ) -> tuple[list, str, str | None]:
+        """Clusters with the chosen engine; any failure falls back to the embedded one, and says so.
+
+        Only the embedded engine's themes are placed on stages here: the LLM places its own when the map is made.
+        """
         try:
-            drafts = cluster_step(engine, contributions)
+            drafts = cluster_step(engine, contributions, plan if isinstance(engine, EmbeddedEngine) else None)
             # The LLM engine names its model and prompt version, so the map shows what produced these themes.
             describe = getattr(engine, "provenance", lambda _count: engine.name)
             return drafts, describe(len(contributions)), None
@@ -123,7 +129,7 @@ class Flows:
             reason = getattr(exc, "reason", type(exc).__name__)
             log.warning("engine %s failed (%s); falling back to the embedded engine", engine.name, reason)
             note = f"The {engine.name} engine failed ({reason}), so the embedded engine made these themes."
-            return cluster_step(EmbeddedEngine(), contributions), EmbeddedEngine.name, note
+            return cluster_step(EmbeddedEngine(), contributions, plan), EmbeddedEngine.name, note
 
     def _move_on(self, session, step: Step, now: datetime) -> None:
         workshop = step.workshop

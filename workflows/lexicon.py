@@ -48,7 +48,8 @@ CHANNELS: dict[str, str] = {
 # listed without the variation selector, so "❤" also matches "❤️".
 SENTIMENT: dict[str, float] = {
     r"lov(?:e|es|ed|ing)|delight\w*|amaz\w*|awesome|fantastic|excellent|brilliant|seamless\w*": 2.0,
-    r"great|happy|happily|excit\w*|enjoy\w*|impress\w*|wow|thrilled|can(?:'|’)?t\s+wait": 1.5,
+    r"great|happy|happily|excit\w*|enjoy\w*|impress\w*|wow|thrilled|can(?:'|’)?t\s+wait|best|high\s+point"
+    r"|highlight|proud\w*": 1.5,
     r"easy|easily|effortless\w*|simple|quick\w*|fast|smooth\w*|clear|helpful|useful|convenient|intuitive"
     r"|relie(?:f|ved)|glad|pleased|satisf\w*|confident|trust\w*|good|nice|thank\w*|recommend\w*": 1.0,
     r"fine|ok|okay": 0.5,
@@ -56,7 +57,7 @@ SENTIMENT: dict[str, float] = {
     r"confus\w*|slow\w*|hard|difficult\w*|struggl\w*|errors?|bugs?|bugg\w*|worr\w*|anxi\w*|stress\w*|stuck"
     r"|lost|expensive|unclear|overwhelm\w*|tedious|complain\w*|cancel\w*|churn\w*|delay\w*|time[sd]?\s+out"
     r"|timeouts?|ugh|missing|can(?:'|’)?t(?!\s+wait)|cannot|no\s+way\s+to|dislik\w*|afraid|fear\w*"
-    r"|pain\w*": -1.0,
+    r"|pain\w*|black\s+holes?|in\s+the\s+dark|no\s+idea|embarrass\w*|hesitat\w*|awkward\w*": -1.0,
     r"frustrat\w*|annoy\w*|disappoint\w*|broken|breaks|broke|crash\w*|fail\w*|upset|unhappy"
     r"|doesn(?:'|’)?t\s+work|does\s+not\s+work|not\s+working|gave\s+up|give\s+up": -1.5,
     r"hat(?:e|es|ed|ing)|furious|angry|anger|terribl\w*|awful|horrible|useless|nightmare|disaster"

@@ -8,6 +8,7 @@ notes. The embedded engine places a touchpoint by comparing its notes with those
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -284,6 +285,11 @@ def _custom_stage(name: str) -> StageDef:
     """A known stage name keeps its description and examples; a new one is described by its own name."""
     known = _KNOWN_STAGES.get(name.casefold())
     return known.model_copy(update={"name": name}) if known else StageDef(name=name, description=name)
+
+
+def stored_stages(stage_model: Sequence[Mapping[str, object]]) -> list[StageDef]:
+    """A workshop's stage model as stored with it (each stage's fields as a mapping)."""
+    return [StageDef.model_validate(stage) for stage in stage_model]
 
 
 def describe_presets() -> str:

@@ -9,27 +9,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
 
 import numpy as np
 
 from workflows.action_parse import ActionDraft
 from workflows.clustering.embeddings import get_embedder
-from workflows.journey_map import ActionItem, PainPoint, Theme, Touchpoint
-from workflows.lexicon import (
-    CHANNELS,
-    EMOJI_SENTIMENT,
-    EVERYDAY_STAGE_WORDS,
-    NEGATION,
-    SENTIMENT,
-    words_pattern,
-)
+from workflows.journey_map import ActionItem, Evidence, PainPoint, Theme, Touchpoint
+from workflows.lexicon import CHANNELS, EMOJI_SENTIMENT, NEGATION, SENTIMENT, words_pattern
+from workflows.stage_placement import TextEmbedder, named_stage
 from workflows.stages import StageDef
-
-
-class TextEmbedder(Protocol):
-    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
-
 
 # Below this similarity a pain point is not "at" any touchpoint: it goes on its nearest stage instead.
 MIN_TOUCHPOINT_SIMILARITY = 0.3
@@ -38,6 +26,9 @@ STAGE_FIT_WEIGHT = 0.5
 # Below this similarity an action addresses no pain point: unlinked is honest, a wrong link is misleading.
 MIN_ACTION_SIMILARITY = 0.2
 DUPLICATE_ACTION_SIMILARITY = 0.9
+# Severity: a pain raised or voted for by half the team (with evidence) is severe, by a quarter notable.
+SEVERE_SHARE = 0.5
+NOTABLE_SHARE = 0.25
 
 
 # stages and touchpoints
@@ -46,18 +37,22 @@ _CHANNEL_PATTERNS = {label: words_pattern(pattern) for label, pattern in CHANNEL
 _SENTIMENT_PATTERNS = [(words_pattern(pattern), weight) for pattern, weight in SENTIMENT.items()] + [
     (re.compile("|".join(map(re.escape, tokens.split()))), weight) for tokens, weight in EMOJI_SENTIMENT.items()
 ]
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;•\n-])\s*$")
 
 
 def place_touchpoints(
     themes: Sequence[Theme], stages: Sequence[StageDef], embedder: TextEmbedder | None = None
 ) -> list[tuple[str, Touchpoint]]:
-    """Every touchpoint theme on a stage: the stage its notes name most, else the most similar stage."""
+    """Every touchpoint theme on a stage: where it was placed when its step closed, else the stage its notes name
+    most, else the most similar stage."""
     similarity = _affinity([_texts(theme) for theme in themes], _stage_texts(stages), embedder)
     return [
-        (stages[_pick_stage(theme, stages, row)].name, touchpoint_of(theme))
+        (_known_stage(theme, stages) or stages[_pick_stage(theme, stages, row)].name, touchpoint_of(theme))
         for theme, row in zip(themes, similarity, strict=True)
     ]
+
+
+def _known_stage(theme: Theme, stages: Sequence[StageDef]) -> str | None:
+    return theme.stage if theme.stage in {stage.name for stage in stages} else None
 
 
 def touchpoint_of(theme: Theme) -> Touchpoint:
@@ -78,7 +73,7 @@ def channel_of(texts: Sequence[str]) -> str | None:
 
 def emotion_of(texts: Sequence[str]) -> float | None:
     """Mean sentiment of the notes that carry any (-2..+2, one decimal); None when no note does."""
-    scores = [score for score in map(_note_sentiment, texts) if score is not None]
+    scores = [score for score in map(note_sentiment, texts) if score is not None]
     return round(float(np.mean(scores)), 1) if scores else None
 
 
@@ -88,7 +83,7 @@ def stage_emotion(touchpoints: Iterable[Touchpoint]) -> float | None:
     return round(float(np.mean(emotions)), 2) if emotions else None
 
 
-def _note_sentiment(text: str) -> float | None:
+def note_sentiment(text: str) -> float | None:
     """Sum of the lexicon weights, capped to the scale; a negated positive ("not easy") counts as negative."""
     weights = [
         -abs(weight) if weight > 0 and _negated(text, match.start()) else weight
@@ -109,21 +104,11 @@ def _pick_stage(theme: Theme, stages: Sequence[StageDef], similarity: np.ndarray
 
 def _named_stages(theme: Theme, stages: Sequence[StageDef]) -> list[int]:
     """The stages the theme's notes name most often (several on a tie); [] when none is named."""
-    counts = [sum(_names_stage(text, stage.name) for text in _texts(theme)) for stage in stages]
+    known = _known_stage(theme, stages)
+    named = [named_stage(text, stages) for text in _texts(theme)]
+    counts = [stage.name == known if known else named.count(stage.name) for stage in stages]
     top = max(counts, default=0)
     return [index for index, count in enumerate(counts) if count == top] if top else []
-
-
-def _names_stage(text: str, name: str) -> bool:
-    """Whether a note names the stage; "buy" or "use" only count when written as a stage ("the Use stage")."""
-    words = r"[-\s]?".join(map(re.escape, re.split(r"[-\s]+", name.strip())))
-    if name.casefold() not in EVERYDAY_STAGE_WORDS:
-        return bool(words_pattern(words).search(text))
-    as_stage = rf"{words}\s+(?:stage|phase)|(?:stage|phase)\s*:?\s*{words}"
-    if words_pattern(as_stage).search(text):
-        return True
-    exact = re.finditer(rf"(?<!\w){words}(?!\w)", text)  # case-sensitive: "Buy", not "buy"
-    return any(not _SENTENCE_START.search(text[: match.start()]) for match in exact)
 
 
 # pain points and actions
@@ -162,6 +147,17 @@ def link_pain_points(
         pain = PainPoint(theme_id=theme.id, title=theme.title, touchpoint=touchpoint)
         linked.append((stage, pain))
     return linked
+
+
+def severity_of(theme: Theme, votes: int, team_size: int) -> int:
+    """1 (minor) to 3 (severe): the share of the team that raised it or voted for it, and whether evidence other
+    than assumptions backs it (a pain nobody measured is not called severe, however popular)."""
+    reach = len({c.user for c in theme.contributions}) + votes
+    share = reach / max(team_size, 1)
+    evidenced = any(c.evidence != Evidence.assumption for c in theme.contributions)
+    if share >= SEVERE_SHARE and evidenced:
+        return 3
+    return 2 if share >= NOTABLE_SHARE or (evidenced and reach > 1) else 1
 
 
 def link_actions(

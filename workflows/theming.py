@@ -1,9 +1,16 @@
-"""A step's contributions become themes: cluster, repair (nothing dropped, nothing doubled), store."""
+"""A step's contributions become themes: cluster, repair (nothing dropped, nothing doubled), place, store.
+
+Touchpoints and pain points are themes on a journey stage, so after clustering a theme whose notes sit on two
+stages becomes two themes, and a touchpoint that some find delightful and others infuriating becomes two as well:
+averaged, they would put a false middle on the emotion curve. Replies with nothing to cluster (emoji, "+1", a
+greeting) are kept with the step but never become a theme.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import delete
@@ -11,9 +18,17 @@ from sqlalchemy.orm import Session
 
 from storage.models import ContributionRow, Step, ThemeMember, ThemeRow
 from workflows.clustering.base import ClusterEngine, Note, ThemeDraft
+from workflows.clustering.cleaning import is_note
 from workflows.clustering.embeddings import get_embedder
-from workflows.journey_map import Contribution, Evidence, Theme
-from workflows.textutil import shorten
+from workflows.clustering.naming import name_groups
+from workflows.clustering.titles import note_title
+from workflows.journey_map import Contribution, Evidence, StepKey, Theme
+from workflows.stage_placement import Placed, place_notes
+from workflows.stages import StageDef, stored_stages
+from workflows.synthesis import note_sentiment
+
+# A note at or beyond this sentiment (-2..+2) is delighted or upset, not neutral.
+STRONG_FEELING = 1.0
 
 log = logging.getLogger(__name__)
 
@@ -32,15 +47,76 @@ def repair(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list[ThemeDra
         seen.update(ids)
         if ids:
             repaired.append(draft.model_copy(update={"ids": ids}))
-    repaired += [ThemeDraft(title=shorten(n.text), ids=[n.id]) for n in notes if n.id not in seen]
+    repaired += [ThemeDraft(title=note_title(n.text), ids=[n.id]) for n in notes if n.id not in seen]
     return repaired
 
 
-def cluster_step(engine: ClusterEngine, contributions: Sequence[ContributionRow]) -> list[ThemeDraft]:
-    notes = notes_of(contributions)
+@dataclass(frozen=True)
+class StagePlan:
+    """How a step's themes go on the journey: its stages, the notes already on them, and whether feelings split."""
+
+    stages: Sequence[StageDef]
+    placed: Sequence[Placed] = ()
+    split_feelings: bool = False
+
+
+def stage_plan(step: Step) -> StagePlan | None:
+    """Touchpoints go on stages and split by feeling; pain points go on stages beside the touchpoints they hurt at."""
+    stages = stored_stages(step.workshop.stage_model)
+    if step.key == StepKey.touchpoints:
+        return StagePlan(stages, split_feelings=True)
+    if step.key == StepKey.pain_points:
+        touchpoints = next(s for s in step.workshop.steps if s.key == StepKey.touchpoints)
+        placed = [Placed(m.contribution.text, t.stage) for t in touchpoints.themes if t.stage for m in t.members]
+        return StagePlan(stages, placed)
+    return None
+
+
+def cluster_step(
+    engine: ClusterEngine, contributions: Sequence[ContributionRow], plan: StagePlan | None = None
+) -> list[ThemeDraft]:
+    notes = [note for note in notes_of(contributions) if is_note(note.text)]
     if not notes:
         return []
-    return repair(engine.cluster(notes), notes)
+    drafts = repair(engine.cluster(notes), notes)
+    return on_stages(drafts, notes, plan) if plan and plan.stages else drafts
+
+
+def on_stages(drafts: Sequence[ThemeDraft], notes: Sequence[Note], plan: StagePlan) -> list[ThemeDraft]:
+    """Each theme on one stage (split where its notes belong to several), and split by feeling if asked; the
+    parts are titled afresh, all together, so titles stay distinct within the step."""
+    texts = {note.id: note.text for note in notes}
+    stages = place_notes(list(texts.values()), plan.stages, get_embedder(), plan.placed)
+    stage_of = dict(zip(texts, stages, strict=True))
+    parts: list[tuple[ThemeDraft, str, list[str]]] = []
+    for draft in drafts:
+        by_stage: dict[str, list[str]] = {}
+        for note_id in draft.ids:
+            by_stage.setdefault(stage_of[note_id], []).append(note_id)
+        for stage, members in by_stage.items():
+            groups = by_feeling(members, texts) if plan.split_feelings else [members]
+            parts += [(draft, stage, group) for group in groups]
+    if len(parts) == len(drafts):
+        return [draft.model_copy(update={"stage": stage}) for draft, stage, _ in parts]
+    titles = name_groups([[texts[i] for i in group] for _, _, group in parts])
+    return [
+        ThemeDraft(title=title, ids=group, stage=stage) for (_, stage, group), title in zip(parts, titles, strict=True)
+    ]
+
+
+def by_feeling(ids: Sequence[str], texts: dict[str, str]) -> list[list[str]]:
+    """The delighted and the upset notes apart; neutral notes stay with the larger side."""
+    feeling = {i: note_sentiment(texts[i]) or 0.0 for i in ids}
+    glad = [i for i in ids if feeling[i] >= STRONG_FEELING]
+    upset = [i for i in ids if feeling[i] <= -STRONG_FEELING]
+    if not glad or not upset:
+        return [list(ids)]
+    neutral = [i for i in ids if i not in glad and i not in upset]
+    if len(glad) > len(upset):
+        glad += neutral
+    else:
+        upset += neutral
+    return [[i for i in ids if i in side] for side in (upset, glad)]
 
 
 def representative(ids: Sequence[str], texts: dict[str, str]) -> str:
@@ -63,6 +139,7 @@ def store_themes(session: Session, step: Step, drafts: Sequence[ThemeDraft], eng
             position=position,
             title=draft.title,
             summary=draft.summary,
+            stage=draft.stage,
             quote_contribution_id=int(representative(draft.ids, texts)),
             members=[ThemeMember(contribution_id=int(i)) for i in draft.ids],
         )
@@ -85,14 +162,20 @@ def themes_of(step: Step) -> list[Theme]:
                 id=f"{step.key}-{row.position + 1}",
                 title=row.title,
                 summary=row.summary,
+                stage=row.stage,
                 contributions=[contribution_of(c) for c in members],
             )
         )
-    late = [c for c in step.contributions if c.id not in themed]
+    late = [c for c in step.contributions if c.id not in themed and is_note(c.text)]
     themes += [
-        Theme(id=f"{step.key}-late-{c.id}", title=shorten(c.text), contributions=[contribution_of(c)]) for c in late
+        Theme(id=f"{step.key}-late-{c.id}", title=note_title(c.text), contributions=[contribution_of(c)]) for c in late
     ]
     return themes
+
+
+def set_aside(step: Step) -> list[Contribution]:
+    """The step's replies with nothing to cluster (emoji, "+1", a greeting): kept on the map, never a theme."""
+    return [contribution_of(c) for c in step.contributions if not is_note(c.text)]
 
 
 def contribution_of(row: ContributionRow) -> Contribution:

@@ -18,7 +18,7 @@ from workflows.errors import NotAllowed, NoWorkshop, StepBusy, WorkshopAlreadyOp
 from workflows.journey_map import STEP_ORDER, StepKey
 from workflows.llm.usage import workshop_usage
 from workflows.ports import StepStatus, WorkshopStatus, WorkshopView
-from workflows.stages import StageDef, resolve_stage_model
+from workflows.stages import StageDef, resolve_stage_model, stored_stages
 from workflows.steps import STEPS
 from workflows.workdays import DEFAULT_STEP_DAYS, check_step_days, step_deadline, zone
 
@@ -39,7 +39,7 @@ def view_of(workshop: Workshop) -> WorkshopView:
 
 
 def stage_defs(workshop: Workshop) -> list[StageDef]:
-    return [StageDef(**s) for s in workshop.stage_model]
+    return stored_stages(workshop.stage_model)
 
 
 def open_workshop(session: Session, team_id: str, channel_id: str) -> Workshop | None:

@@ -21,6 +21,7 @@ class ThemeDraft(BaseModel):
     title: str
     ids: list[str]
     summary: str | None = Field(default=None)
+    stage: str | None = Field(default=None)  # the journey stage its notes are on, for touchpoints and pain points
 
 
 class ClusterEngine(Protocol):

@@ -1,0 +1,87 @@
+"""Notes land on the stage they name, however the team writes it, and otherwise on the stage they mean."""
+
+from __future__ import annotations
+
+import pytest
+
+from workflows.clustering.embeddings import get_embedder
+from workflows.stage_placement import Placed, named_stage, place_notes
+from workflows.stages import resolve_stage_model
+
+DEFAULT = resolve_stage_model(None)
+RAIL = resolve_stage_model("Plan, Book, Travel, Arrive")
+CLINIC = resolve_stage_model("Referral, Check-in, Consultation, Follow-up")
+
+
+@pytest.mark.parametrize(
+    ("note", "stages", "stage"),
+    [
+        ("Awareness: Google search for a free template", DEFAULT, "Awareness"),
+        ("• awareness - a podcast ad", DEFAULT, "Awareness"),
+        ("[Consideration] compares three tools on a review site", DEFAULT, "Consideration"),
+        ("[survey] Retention: renews every year", DEFAULT, "Retention"),
+        ("• [ticket] ADVOCACY: posts about us on LinkedIn", DEFAULT, "Advocacy"),
+        ("Trial end (Purchase): the upgrade email", DEFAULT, "Purchase"),
+        ("In Awareness, most people hear of us from a friend", DEFAULT, "Awareness"),
+        ("at the awareness stage they only know the brand", DEFAULT, "Awareness"),
+        ("Stage: Retention. Monthly usage report", DEFAULT, "Retention"),
+        ("New users mostly use chat during Purchase", DEFAULT, "Purchase"),
+        ("Book: the app times out at the payment step", RAIL, "Book"),
+        ("[Travel] QR codes fail at the gates", RAIL, "Travel"),
+        ("During the travel phase the wifi drops", RAIL, "Travel"),
+        ("Check-in - the kiosk asks for the insurance card twice", CLINIC, "Check-in"),
+        ("follow up: nobody calls after the surgery", CLINIC, "Follow-up"),
+    ],
+)
+def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str) -> None:
+    assert named_stage(note, stages) == stage
+    assert place_notes([note], stages, get_embedder()) == [stage]
+
+
+@pytest.mark.parametrize(
+    ("note", "stages"),
+    [
+        ("Brand awareness is low among students", DEFAULT),
+        ("The feature request is under consideration", DEFAULT),
+        ("They purchase add-ons later", DEFAULT),
+        ("We book a meeting with the client", RAIL),
+        ("People travel with large luggage", RAIL),
+    ],
+)
+def test_a_stage_word_in_passing_does_not_name_the_stage(note: str, stages: list) -> None:
+    assert named_stage(note, stages) is None
+
+
+def test_other_notes_go_to_the_stage_they_mean() -> None:
+    notes = [
+        "Sees an advert on the tube and searches for the brand",
+        "Reads reviews and compares prices with two competitors",
+        "Writes a glowing review and recommends us to colleagues",
+    ]
+    assert place_notes(notes, DEFAULT, get_embedder()) == ["Awareness", "Consideration", "Advocacy"]
+
+
+def test_custom_stages_learn_from_the_notes_that_name_them() -> None:
+    """Custom stages carry no description: the team's labelled notes tell the others where they belong."""
+    notes = [
+        "Book: seat reservation fails on the app",
+        "Travel: the train is late and nobody announces why",
+        "Arrive: no taxis at the station at night",
+        "The app crashes while reserving a seat",
+        "The delay announcement never comes on the train",
+    ]
+    placed = place_notes(notes, RAIL, get_embedder())
+    assert placed == ["Book", "Travel", "Arrive", "Book", "Travel"]
+
+
+def test_a_pain_point_goes_where_its_touchpoint_is() -> None:
+    touchpoints = [
+        Placed("Check-in: the kiosk scans the insurance card", "Check-in"),
+        Placed("Consultation: the doctor explains the results", "Consultation"),
+    ]
+    pains = ["The kiosk rejects insurance cards from other regions", "Results are explained in jargon"]
+    assert place_notes(pains, CLINIC, get_embedder(), touchpoints) == ["Check-in", "Consultation"]
+
+
+def test_no_stages_no_placement() -> None:
+    assert place_notes(["anything"], [], get_embedder()) == []

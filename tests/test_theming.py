@@ -1,0 +1,73 @@
+"""A step's notes become themes a team can read: one stage per theme, feelings not averaged, no empty replies."""
+
+from __future__ import annotations
+
+from storage.models import ContributionRow
+from workflows.clustering.base import Note, ThemeDraft
+from workflows.clustering.embedded import EmbeddedEngine
+from workflows.stage_placement import Placed
+from workflows.stages import resolve_stage_model
+from workflows.theming import StagePlan, by_feeling, cluster_step, on_stages
+
+RAIL = resolve_stage_model("Plan, Book, Travel, Arrive")
+
+
+def rows(*texts: str) -> list[ContributionRow]:
+    return [ContributionRow(id=n, text=text) for n, text in enumerate(texts, start=1)]
+
+
+def test_replies_without_substance_never_become_themes() -> None:
+    contributions = rows(
+        ":+1: :100:",
+        "+1",
+        "Thanks all!",
+        "The seat map does not load on the app",
+        "Seat reservation fails on Android",
+    )
+    drafts = cluster_step(EmbeddedEngine(), contributions)
+    themed = sorted(i for draft in drafts for i in draft.ids)
+    assert themed == ["4", "5"]
+
+
+def test_a_theme_whose_notes_sit_on_two_stages_becomes_two_with_distinct_titles() -> None:
+    notes = [
+        Note(id="1", text="Book: the app times out when paying for the ticket"),
+        Note(id="2", text="Book: the ticket payment page crashes"),
+        Note(id="3", text="Travel: the ticket QR code fails at the gates"),
+        Note(id="4", text="Travel: gates reject the QR code on my phone"),
+    ]
+    one_theme = [ThemeDraft(title="Ticket", ids=["1", "2", "3", "4"])]
+    drafts = on_stages(one_theme, notes, StagePlan(RAIL))
+    assert sorted((d.stage, tuple(d.ids)) for d in drafts) == [("Book", ("1", "2")), ("Travel", ("3", "4"))]
+    assert len({d.title.casefold() for d in drafts}) == 2
+
+
+def test_a_theme_already_on_one_stage_keeps_its_title() -> None:
+    notes = [Note(id="1", text="Arrive: no taxis at night"), Note(id="2", text="Arrive: the taxi rank is empty")]
+    drafts = on_stages([ThemeDraft(title="Taxi rank", ids=["1", "2"])], notes, StagePlan(RAIL))
+    assert drafts == [ThemeDraft(title="Taxi rank", ids=["1", "2"], stage="Arrive")]
+
+
+def test_delighted_and_angry_notes_on_one_touchpoint_are_two_themes() -> None:
+    texts = {
+        "1": "The refund arrived in two days, what a relief, I love it",
+        "2": "The refund form is a nightmare, I hate it",
+        "3": "Refunds go to the original card",
+        "4": "Waiting for the refund is frustrating and the status is broken",
+    }
+    assert by_feeling(list(texts), texts) == [["2", "3", "4"], ["1"]]
+
+
+def test_a_touchpoint_with_one_feeling_stays_whole() -> None:
+    texts = {"1": "Boarding was quick and easy", "2": "Staff were helpful at the gate", "3": "Gate 4 is upstairs"}
+    assert by_feeling(list(texts), texts) == [["1", "2", "3"]]
+
+
+def test_pain_points_follow_the_touchpoints_already_placed() -> None:
+    plan = StagePlan(
+        RAIL,
+        placed=[Placed("The journey planner shows three routes", "Plan"), Placed("Seat reservation", "Book")],
+    )
+    notes = [Note(id="1", text="The journey planner hides cheaper routes")]
+    drafts = on_stages([ThemeDraft(title="Planner", ids=["1"])], notes, plan)
+    assert drafts[0].stage == "Plan"
