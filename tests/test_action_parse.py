@@ -62,6 +62,44 @@ def test_owner_date_and_a_clean_title(text: str, mentions: list[tuple[str, str]]
     assert parse_action(text, mentions, TODAY) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "mentions", "expected"),
+    [
+        (
+            "Reroute the replacement bus via the station forecourt. @Ben to coordinate with the council next sprint",
+            [BEN],
+            ActionDraft(title="Reroute the replacement bus via the station forecourt", owner="U0BEN"),
+        ),
+        (
+            "Translate the discharge leaflet into Polish and Arabic: @Ana Lima (me), end of June",
+            [ANA],
+            ActionDraft(
+                title="Translate the discharge leaflet into Polish and Arabic", owner="U0ANA", due=date(2026, 6, 30)
+            ),
+        ),
+        (
+            "Add a status page for outages. Nobody owns this yet, the platform team is full. Ideally by Q3",
+            [],
+            ActionDraft(title="Add a status page for outages", due=date(2026, 9, 30)),
+        ),
+        (
+            "Refund delayed tickets automatically, owner @Ben ASAP",
+            [BEN],
+            ActionDraft(title="Refund delayed tickets automatically", owner="U0BEN"),
+        ),
+        (
+            "Show the wait time in the app header. Owner @Ana Lima, by 2026-07-01",
+            [ANA],
+            ActionDraft(title="Show the wait time in the app header", owner="U0ANA", due=date(2026, 7, 1)),
+        ),
+    ],
+)
+def test_what_is_said_about_owner_and_timing_leaves_the_title(
+    text: str, mentions: list[tuple[str, str]], expected: ActionDraft
+) -> None:
+    assert parse_action(text, mentions, TODAY) == expected
+
+
 def test_a_mention_inside_the_sentence_stays_readable() -> None:
     draft = parse_action("Ask @Ben to rewrite the checkout copy by next Monday", [BEN], TODAY)
     assert draft == ActionDraft(title="Ask @Ben to rewrite the checkout copy", owner="U0BEN", due=date(2026, 5, 18))

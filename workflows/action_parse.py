@@ -34,6 +34,21 @@ _TRAILING_FILLER = re.compile(
     r"(?:\s+(?:by|due|before|until|and|cc|owner|assignee)\s*:?|[\s.,;:!\-–—])+$", re.IGNORECASE
 )
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:\-–—]?\s*\)|\[\s*\]")
+# What is said about an action's owner or timing rather than the action: dropped from its title.
+_OWNERSHIP_SENTENCE = re.compile(
+    r"(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:nobody|no\s+one|no-one)\s+(?:owns?|has|is\s+on)\b[^.!?;]*[.!?;]?"
+    r"|(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:no|without\s+an?|needs?\s+an?)\s+owner\b[^.!?;]*[.!?;]?"
+    r"|(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:owner|who)\s*(?:tbd|tbc|\?)[^.!?;]*[.!?;]?",
+    re.IGNORECASE,
+)
+_VAGUE_WHEN = re.compile(
+    r"\b(?:(?:in\s+)?(?:this|next|the\s+next|the\s+following|following)\s+(?:sprint|iteration|cycle|release)"
+    r"|asap|as\s+soon\s+as\s+possible|(?:some\s*time\s+)?soon(?:ish)?|ideally|hopefully|tbd|tbc)\b",
+    re.IGNORECASE,
+)
+# Before an owner's mention, the end of the action: a sentence or clause break, or "owner".
+_OWNER_CLAUSE_START = re.compile(rf"(?:[.;:,!?\-–—(]|\b{_OWNER_CUE})\s*$", re.IGNORECASE)
+MIN_TITLE_WORDS = 3
 
 
 def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date) -> ActionDraft:
@@ -42,9 +57,23 @@ def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date) ->
     due = parse_due(text, today)
     title = f"{text[: due.start]} {text[due.end :]}" if due else text
     if label:
-        title = _without_owner(title, label)
-    title = _tidy(title)
+        title = _before_owner_clause(title, label) or _without_owner(title, label)
+    title = _tidy(_VAGUE_WHEN.sub(" ", _OWNERSHIP_SENTENCE.sub(" ", title)))
     return ActionDraft(title=title or " ".join(text.split()), owner=owner, due=due.due if due else None)
+
+
+def _before_owner_clause(text: str, label: str) -> str | None:
+    """The action alone when the owner's mention opens a clause after it ("Fix X. @Ana to get it in this sprint",
+    "Fix X, owner @Ana (me), end of March"): what follows is about who and when. None when the mention is part of
+    the action ("Ask @Ben to review the copy") or opens the text."""
+    mention = re.search(rf"@{re.escape(label)}(?!\w)", text)
+    if mention is None:
+        return None
+    before = text[: mention.start()]
+    if not _OWNER_CLAUSE_START.search(before):
+        return None
+    action = re.sub(rf"\b{_OWNER_CUE}\s*[:=\-–]?\s*$", "", before.rstrip(), flags=re.IGNORECASE).rstrip(" ([{")
+    return action if len(re.findall(r"\w+", action)) >= MIN_TITLE_WORDS else None
 
 
 def _without_owner(text: str, label: str) -> str:
