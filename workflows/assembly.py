@@ -23,8 +23,8 @@ from workflows.objective import build_objective_card
 from workflows.persona import build_persona
 from workflows.revisions import lineage_actions
 from workflows.stages import StageDef
-from workflows.synthesis import link_actions, link_pain_points, place_touchpoints, stage_emotion
-from workflows.theming import themes_of
+from workflows.synthesis import link_actions, link_pain_points, place_touchpoints, severity_of, stage_emotion
+from workflows.theming import set_aside, themes_of
 from workflows.workshop import stage_defs
 
 log = logging.getLogger(__name__)
@@ -117,6 +117,15 @@ def create_action_items(session: Session, workshop: Workshop, today: date, llm: 
     session.refresh(workshop)
 
 
+def _with_severity(pain: PainPoint, steps: dict[StepKey, list[Theme]], workshop: Workshop) -> PainPoint:
+    """The LLM's severity when it gave one, else the embedded estimate from how many raised it and the evidence."""
+    if pain.severity is not None:
+        return pain
+    theme = next(t for t in steps[StepKey.pain_points] if t.id == pain.theme_id)
+    team = {c.user_id for step in workshop.steps for c in step.contributions}
+    return pain.model_copy(update={"severity": severity_of(theme, pain.votes, len(team))})
+
+
 def _pain_rank(pain: PainPoint, steps: dict[StepKey, list[Theme]]) -> tuple[int, int, int]:
     """Most votes first; then the most severe; then the one most people wrote about."""
     notes = {t.id: len(t.contributions) for t in steps[StepKey.pain_points]}
@@ -132,6 +141,7 @@ def assemble_map(session: Session, workshop: Workshop, version: int = 1, llm: LL
     found = reactions.feedback(session, workshop)
     placed = [(name, reactions.rated(tp, found)) for name, tp in placed]
     pains = [(name, reactions.voted(p, found)) for name, p in pains]
+    pains = [(name, _with_severity(p, steps, workshop)) for name, p in pains]
     stage_models = []
     for stage in stages:
         touchpoints = [tp for name, tp in placed if name == stage.name]
@@ -166,6 +176,7 @@ def assemble_map(session: Session, workshop: Workshop, version: int = 1, llm: LL
         generated_at=utcnow(),
         provenance=provenance,
         objective_card=build_objective_card(workshop.objective, steps.get(StepKey.objective, [])),
+        set_aside={StepKey(step.key): aside for step in workshop.steps if (aside := set_aside(step))},
     )
     journey_map.summary = _with_fallback(llm, "summary", lambda m: m.summary(journey_map), lambda: None, provenance)
     return journey_map

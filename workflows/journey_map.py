@@ -50,6 +50,7 @@ class Theme(BaseModel):
     id: str
     title: str
     summary: str | None = None
+    stage: str | None = None  # where the embedded engine placed a touchpoint or pain-point theme
     contributions: list[Contribution] = Field(default_factory=list)
 
     @property
