@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 from bot.blocks import Block, action_line, context, section
-from bot.text import fit
+from bot.text import fit, truncate
 from workflows.journey_map import ActionItem
 from workflows.ports import ActionEntry
 
@@ -116,7 +116,7 @@ def add_action_modal(channel_id: str, title: str, owner: str | None, due: date |
                 "type": "input",
                 "block_id": "title",
                 "label": {"type": "plain_text", "text": "Action"},
-                "element": title_input | ({"initial_value": title[:TITLE_LIMIT]} if title.strip() else {}),
+                "element": title_input | ({"initial_value": truncate(title, TITLE_LIMIT)} if title.strip() else {}),
             },
             _owner_input("Owner", owner, optional=True),
             {

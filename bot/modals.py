@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.text import truncate
 from workflows.stages import PRESETS
 from workflows.workdays import DEFAULT_STEP_DAYS, MAX_STEP_DAYS
 
@@ -10,7 +11,7 @@ MANUAL = "manual"
 
 
 def _option(key: str, label: str) -> dict:
-    return {"text": {"type": "plain_text", "text": label[:75]}, "value": key}
+    return {"text": {"type": "plain_text", "text": truncate(label, 75)}, "value": key}
 
 
 def start_modal(channel_id: str) -> dict:

@@ -48,7 +48,14 @@ def mention(user_id: str) -> str:
 
 
 def truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """At most `limit` characters, cut between words with "…" (mid-word only when one word fills half)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" \n,;:-") + "…"
 
 
 def fit(text: str, limit: int) -> str:

@@ -49,6 +49,11 @@ def test_fit_shortens_without_breaking_an_entity():
         assert shown.count("&") == shown.count("&amp;") + shown.count("&lt;") + shown.count("&gt;")
 
 
+def test_fit_cuts_between_words_and_says_so():
+    shown = fit("Payout verification takes five days and nobody says why", 30)
+    assert shown == "Payout verification takes…"
+
+
 def note(i: int, text: str = "") -> Contribution:
     return Contribution(user="U1", ts=f"{i}.0", text=text or f"note {i}", evidence=Evidence.ticket)
 
