@@ -217,6 +217,7 @@ def test_a_shared_phrase_names_a_theme_of_several_notes() -> None:
 def test_notes_without_words_are_titled_plainly() -> None:
     assert titles([[""], ["🔥🔥🔥"]], np.zeros((2, 384)), get_embedder().encode) == ["Empty notes", "🔥🔥🔥"]
     assert note_title("") == "Empty notes"
+    assert note_title("x" * 500) == "X" + "x" * 58 + "…"
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,7 @@ from workflows.lexicon import (
     word_set,
 )
 from workflows.sentences import capitalised
+from workflows.textutil import shorten
 
 MAX_WORDS = 6
 RUN_WORDS = 4  # the most words of one run taken together; longer runs are read in parts
@@ -44,6 +45,8 @@ SIDE_WORDS = 3  # the most words on each side of a joining preposition
 SHORTLIST = 8  # phrases per theme whose meaning is compared with the theme's
 WEAK = 0.3  # what a weak word ("time", "owner", "Friday") counts for, against 1 for any other word
 LENGTH = {1: 0.3, 2: 1.0, 3: 1.0, 4: 0.9, 5: 0.75, 6: 0.6}  # by a phrase's words, joining words included
+MAX_WORD_CHARS = 30  # longer "words" are codes, hashes or keyboard mashing, never a title
+MAX_CHARS = 60  # for notes without a phrase, whose first words are their title
 EMPTY = "Empty notes"
 
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”/|\n–—→=<>#*+]+")
@@ -71,7 +74,7 @@ class _Phrase:
     tokens: tuple[_Token, ...]
     position: int  # the index of its first word among the note's words: a note's topic tends to come first
     whole: bool  # it starts where its run of words starts ("old phone number", not "phone number")
-    headed: bool  # it ends where its run ends, on the head noun ("old phone number", not "old phone")
+    headed: bool  # it ends on its run's head noun ("old phone number", "invoice editor" of "invoice editor usable")
 
     @property
     def spelling(self) -> str:
@@ -184,7 +187,13 @@ def _kind(key: str) -> str:
         return "join"
     if key in _DETERMINERS:
         return "det"
-    if key[0].isdigit() or len(key) == 1 or key in _STOP or _is_adverb(key) or _is_contraction(key):
+    if (
+        key[0].isdigit()
+        or not 1 < len(key) <= MAX_WORD_CHARS
+        or key in _STOP
+        or _is_adverb(key)
+        or _is_contraction(key)
+    ):
         return "stop"
     if key.endswith("ed") and not key.endswith("eed") and len(key) > 4:
         return "participle"
@@ -296,7 +305,7 @@ def _ctfidf(groups: list[list[set[str]]]) -> list[dict[str, float]]:
 def _fallback(texts: Sequence[str]) -> str:
     """A title for notes without a phrase (emoji, "not now"): their first words, or `EMPTY` when there are none."""
     words = next((text.split() for text in texts if text.strip()), [])
-    return capitalised(" ".join(words[:MAX_WORDS])) or EMPTY
+    return capitalised(shorten(" ".join(words[:MAX_WORDS]), MAX_CHARS)) or EMPTY
 
 
 def _numbered(title: str, taken: set[str]) -> str:
