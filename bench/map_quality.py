@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""How well the demo's map says what the team said: the map of `journeybot demo` against hand-made truth.
+"""How well a map says what the team said: maps scored against hand-made truth.
 
-The truth (`bench/data/demo_truth.yaml`) gives every note of the demo workshop its theme and, for touchpoints and
-pain points, its journey stage; the persona's name and the customer quotes. This script plays the demo through the
-bot (the real endpoint, signed requests, the Slack stand-in), reads the published `journey-map.json` and prints:
+Two kinds of input, scored the same way:
+  * the demo workshop (`bot/demo_script.py`), played through the bot (the real endpoint, signed requests, the
+    Slack stand-in); its truth is `bench/data/demo_truth.yaml`, and the published `journey-map.json` is read;
+  * labelled workshops in other domains (`bench/data/workshops/*.yaml`: a rail operator, a clinic, a B2B SaaS),
+    run offline through the same domain functions the bot uses when a step closes and a map is assembled.
 
+For each it prints:
   * stage placement: notes that name their stage and land there; all notes on their true stage;
   * theme agreement with the truth per step (adjusted Rand index);
   * titles: the share that name their theme (the title is closer in meaning to its own theme's notes than to any
@@ -12,9 +15,9 @@ bot (the real endpoint, signed requests, the Slack stand-in), reads the publishe
     filler word, repeated in the step);
   * the persona's name, and the precision and recall of its verbatims against the real customer quotes;
   * action titles still carrying an owner or a date; the objective's success measures;
-  * the time to cluster every step, assemble and draw a map of the demo's size, and this process's peak memory.
+and, for the demo, the time to cluster every step, assemble and draw its map, and this process's peak memory.
 
-Usage: .venv/bin/python bench/map_quality.py [--out DIR]
+Usage: .venv/bin/python bench/map_quality.py [--out DIR] [--skip-demo]
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -38,62 +43,96 @@ from sklearn.metrics import adjusted_rand_score
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.text import decode  # noqa: E402
+from workflows.action_parse import parse_action  # noqa: E402
+from workflows.clustering.base import Note  # noqa: E402
+from workflows.clustering.cleaning import is_note  # noqa: E402
+from workflows.clustering.embedded import EmbeddedEngine  # noqa: E402
 from workflows.clustering.embeddings import get_embedder  # noqa: E402
+from workflows.contributions import parse_reply  # noqa: E402
 from workflows.dates import parse_due  # noqa: E402
-from workflows.journey_map import JourneyMap, StepKey, Theme  # noqa: E402
+from workflows.journey_map import Contribution, JourneyMap, Persona, StepKey, Theme  # noqa: E402
+from workflows.objective import build_objective_card  # noqa: E402
+from workflows.persona import build_persona  # noqa: E402
+from workflows.stage_placement import Placed  # noqa: E402
+from workflows.stages import resolve_stage_model  # noqa: E402
+from workflows.theming import StepPlan, action_text, cluster_notes  # noqa: E402
 
-TRUTH = ROOT / "bench" / "data" / "demo_truth.yaml"
+DEMO_TRUTH = ROOT / "bench" / "data" / "demo_truth.yaml"
+WORKSHOPS = ROOT / "bench" / "data" / "workshops"
 MAX_TITLE_WORDS = 6
+PLACED_STEPS = (StepKey.touchpoints, StepKey.pain_points)
 _GREETING = re.compile(r"^(?:hi|hey|hello|thanks|thank you|late to|for the record|fyi|\+1)\b", re.IGNORECASE)
 _FILLER_END = re.compile(r"\b(?:a|an|the|of|to|for|and|or|in|on|at|with|by|from|is|are|was|were|it|this)$", re.I)
+_VAGUE = re.compile(r"\b(?:next|this)\s+sprint\b|\bideally\b|\bowner\b", re.IGNORECASE)
+
+
+@dataclass
+class Scored:
+    """One map's themes with each note's truth, ready to score: the same shape for the demo and the others."""
+
+    name: str
+    themes: dict[StepKey, list[tuple[Theme, list[dict | None]]]]  # each theme with its notes' truth entries
+    stage_of: dict[str, str]  # theme id -> stage
+    persona: Persona | None
+    quotes: list[str]
+    persona_name: str
+    action_titles: list[str]
+    success_measures: list[str]
+    not_notes_themed: list[str] = field(default_factory=list)
 
 
 def _plain(text: str) -> str:
     return " ".join(html.unescape(html.unescape(text)).split()).casefold()
 
 
-def _truth_of(notes: Sequence[dict], text: str) -> dict | None:
-    found = [entry for entry in notes if _plain(entry["note"]) in _plain(text)]
-    return found[0] if len(found) == 1 else None
-
-
-def _stage_of_theme(journey_map: JourneyMap) -> dict[str, str]:
-    stage_of = {}
-    for stage in journey_map.stages:
-        for item in [*stage.touchpoints, *stage.pain_points]:
-            stage_of[item.theme_id] = stage.name
-    return stage_of
-
-
-def _placement(journey_map: JourneyMap, truth: dict) -> dict[str, tuple[int, int]]:
-    """(right, all) for notes that name their stage, and for all notes of the two placed steps."""
-    stage_of = _stage_of_theme(journey_map)
+def report(scored: Scored) -> dict[str, float]:
+    print(f"\n## {scored.name}")
     named, every = [0, 0], [0, 0]
-    for key in (StepKey.touchpoints, StepKey.pain_points):
-        for theme in journey_map.steps.get(key, []):
-            for note in theme.contributions:
-                entry = _truth_of(truth["steps"][key.value]["notes"], note.text)
-                if entry is None:
+    for key in PLACED_STEPS:
+        for theme, truths in scored.themes.get(key, []):
+            for truth in truths:
+                if truth is None:
                     continue
-                right = stage_of.get(theme.id) == entry["stage"]
-                every[0] += right
-                every[1] += 1
-                if entry.get("named"):
-                    named[0] += right
-                    named[1] += 1
-    return {"named": (named[0], named[1]), "all": (every[0], every[1])}
-
-
-def _agreement(themes: Sequence[Theme], notes: Sequence[dict]) -> tuple[float, int, int]:
-    """ARI over the notes the truth knows, with how many themes the map and the truth have."""
-    predicted, true = [], []
-    for theme in themes:
-        for note in theme.contributions:
-            entry = _truth_of(notes, note.text)
-            if entry is not None:
-                predicted.append(theme.id)
-                true.append(entry["theme"])
-    return float(adjusted_rand_score(true, predicted)), len(set(predicted)), len(set(true))
+                right = scored.stage_of.get(theme.id) == truth["stage"]
+                every = [every[0] + right, every[1] + 1]
+                if truth.get("named"):
+                    named = [named[0] + right, named[1] + 1]
+    figures = {"named": named[0] / max(named[1], 1), "placed": every[0] / max(every[1], 1)}
+    print(
+        f"stage placement: naming their stage {named[0]}/{named[1]}, all {every[0]}/{every[1]} "
+        f"= {figures['placed']:.2f}"
+    )
+    naming_total = themes_total = 0
+    for key in StepKey:
+        themed = scored.themes.get(key, [])
+        predicted = [theme.id for theme, truths in themed for truth in truths if truth is not None]
+        true = [truth["theme"] for _, truths in themed for truth in truths if truth is not None]
+        ari = float(adjusted_rand_score(true, predicted)) if true else 1.0
+        figures[f"ari.{key.value}"] = ari
+        naming, bad = _titles([theme for theme, _ in themed])
+        naming_total += naming
+        themes_total += len(themed)
+        print(
+            f"{key.value}: ARI {ari:.2f} ({len(set(predicted))} themes, truth {len(set(true))}); "
+            f"titles naming it {naming}/{len(themed)}"
+        )
+        for title in bad:
+            print(f"  bad title: {title}")
+    figures["titles"] = naming_total / max(themes_total, 1)
+    print(f"titles naming their theme: {naming_total}/{themes_total} = {figures['titles']:.2f}")
+    if scored.not_notes_themed:
+        print(f"replies without a note that became themes: {scored.not_notes_themed}")
+    name = scored.persona.name if scored.persona else None
+    print(f"persona name: {name!r} (truth {scored.persona_name!r})")
+    quotes = [_plain(q) for q in scored.quotes]
+    verbatims = [_plain(v.text) for v in (scored.persona.verbatims if scored.persona else [])]
+    real = sum(any(q in v or v in q for q in quotes) for v in verbatims)
+    print(f"verbatims: {real} of {len(verbatims)} are customer quotes")
+    leftovers = [t for t in scored.action_titles if _VAGUE.search(t) or re.search(r"(?<!\w)@\w", t) or parse_due(t, date(2026, 12, 1))]
+    print(f"action titles with an owner or a date: {len(leftovers)} of {len(scored.action_titles)} {leftovers}")
+    print(f"success measures on the map: {len(scored.success_measures)} {scored.success_measures}")
+    return figures
 
 
 def _bad_title(title: str, others: Sequence[str]) -> str | None:
@@ -117,47 +156,60 @@ def _titles(themes: Sequence[Theme]) -> tuple[int, list[str]]:
         return 0, []
     embedder = get_embedder()
     titles = [theme.title for theme in themes]
-    title_vectors = embedder.encode(titles)
     centres = []
     for theme in themes:
         vectors = embedder.encode([html.unescape(c.text) for c in theme.contributions] or [theme.title])
         centre = vectors.sum(axis=0)
         centres.append(centre / max(float(np.linalg.norm(centre)), 1e-12))
-    closest = (title_vectors @ np.stack(centres).T).argmax(axis=1)
+    closest = (embedder.encode(titles) @ np.stack(centres).T).argmax(axis=1)
     naming = int(sum(closest[i] == i for i in range(len(themes))))
-    bad = [f"{title!r} ({why})" for title in titles if (why := _bad_title(title, titles))]
-    return naming, bad
+    return naming, [f"{title!r} ({why})" for title in titles if (why := _bad_title(title, titles))]
 
 
-def _verbatims(journey_map: JourneyMap, truth: dict) -> tuple[int, int, int]:
-    """(real quotes among the verbatims, verbatims, real quotes found)."""
-    quotes = [_plain(q) for q in truth["customer_quotes"]]
-    verbatims = [_plain(v.text) for v in (journey_map.persona.verbatims if journey_map.persona else [])]
-    real = sum(any(q in v or v in q for q in quotes) for v in verbatims)
-    found = sum(any(q in v or v in q for v in verbatims) for q in quotes)
-    return real, len(verbatims), found
+# the demo, through the bot
 
 
-def _action_leftovers(journey_map: JourneyMap) -> list[str]:
-    names = [re.escape(name) for name in journey_map.people.values()]
-    owner = re.compile(rf"<@\w+>|@(?:{'|'.join(names)})" if names else r"<@\w+>")
-    vague = re.compile(r"\b(?:next|this)\s+sprint\b|\bideally\b|\bowner\b", re.IGNORECASE)
-    today = journey_map.generated_at.date()
-    return [
-        item.title
-        for item in journey_map.action_items
-        if owner.search(item.title) or vague.search(item.title) or parse_due(item.title, today)
-    ]
+def demo(out: Path) -> Scored:
+    journeybot = Path(sys.executable).parent / "journeybot"
+    subprocess.run([str(journeybot), "demo", "--out", str(out)], check=True, capture_output=True)
+    journey_map = JourneyMap.model_validate_json((out / "journey-map.json").read_bytes())
+    truth = yaml.safe_load(DEMO_TRUTH.read_text(encoding="utf-8"))
+    themes = {}
+    for key, step_themes in journey_map.steps.items():
+        entries = truth["steps"][key.value]["notes"]
+        themes[key] = [(theme, [_truth_of(entries, c.text) for c in theme.contributions]) for theme in step_themes]
+    not_notes = {_plain(t) for step in truth["steps"].values() for t in step.get("not_notes", [])}
+    return Scored(
+        name="demo (through the bot)",
+        themes=themes,
+        stage_of={item.theme_id: s.name for s in journey_map.stages for item in [*s.touchpoints, *s.pain_points]},
+        persona=journey_map.persona,
+        quotes=truth["customer_quotes"],
+        persona_name=truth["persona_name"],
+        action_titles=[item.title for item in journey_map.action_items],
+        success_measures=journey_map.objective_card.success_measures if journey_map.objective_card else [],
+        not_notes_themed=[
+            t.title
+            for ts in journey_map.steps.values()
+            for t in ts
+            for c in t.contributions
+            if _plain(c.text) in not_notes
+        ],
+    )
 
 
-def _publish_work(database: Path) -> tuple[float, int]:
+def _truth_of(entries: Sequence[dict], text: str) -> dict | None:
+    found = [entry for entry in entries if _plain(entry["note"]) in _plain(text)]
+    return found[0] if len(found) == 1 else None
+
+
+def publish_work(database: Path) -> tuple[float, int]:
     """Seconds to re-cluster every step of the demo workshop, assemble its map and draw the picture; notes."""
     from storage.db import Database
     from storage.models import Workshop
     from workflows.assembly import assemble_map
-    from workflows.clustering.embedded import EmbeddedEngine
     from workflows.render.png import render_png
-    from workflows.theming import cluster_step, stage_plan, store_themes
+    from workflows.theming import cluster_step, step_plan, store_themes
 
     copy = database.with_name("bench.db")  # the demo's own database stays as the demo left it
     shutil.copyfile(database, copy)
@@ -167,55 +219,94 @@ def _publish_work(database: Path) -> tuple[float, int]:
         workshop = session.get_one(Workshop, 1)
         notes = sum(len(step.contributions) for step in workshop.steps)
         for step in workshop.steps:
-            store_themes(session, step, cluster_step(EmbeddedEngine(), list(step.contributions), stage_plan(step)), "x")
+            drafts = cluster_step(EmbeddedEngine(), list(step.contributions), step_plan(step))
+            store_themes(session, step, drafts, EmbeddedEngine.name)
             session.flush()
             session.refresh(step)
         render_png(assemble_map(session, workshop))
     return time.perf_counter() - started, notes
 
 
+# labelled workshops, offline
+
+
+def workshop(path: Path) -> Scored:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    stages = resolve_stage_model(data.get("preset") or ", ".join(data["stages"]))
+    themes: dict[StepKey, list[tuple[Theme, list[dict | None]]]] = {}
+    stage_of: dict[str, str] = {}
+    placed: list[Placed] = []
+    not_notes_themed: list[str] = []
+    actions: list[str] = []
+    for key in StepKey:
+        notes, truth, users = [], {}, {}
+        for number, reply in enumerate(data["steps"][key.value]):
+            text, mentions = decode(reply["text"], lambda user_id: user_id)
+            parsed = parse_reply(text, keep_headings=key == StepKey.persona)
+            labels = reply["notes"] or [None] * len(parsed)
+            for item, (parsed_note, label) in enumerate(zip(parsed, labels, strict=False)):
+                note_id = f"{number}.{item}"
+                text_of = action_text(parsed_note.text, mentions) if key == StepKey.action_plan else parsed_note.text
+                notes.append(Note(id=note_id, text=text_of))
+                truth[note_id], users[note_id] = label, reply["user"]
+                if key == StepKey.action_plan and is_note(parsed_note.text):
+                    actions.append(parse_action(parsed_note.text, mentions, date(2026, 12, 1)).title)
+        plan = {
+            StepKey.objective: StepPlan(objective=True),
+            StepKey.touchpoints: StepPlan(stages, split_feelings=True),
+            StepKey.pain_points: StepPlan(stages, placed),
+            StepKey.action_plan: StepPlan(actions=True),
+        }.get(key)
+        drafts = cluster_notes(EmbeddedEngine(), notes, plan)
+        texts = {note.id: note.text for note in notes}
+        not_notes_themed += [texts[i] for draft in drafts for i in draft.ids if truth[i] is None]
+        step_themes = []
+        for number, draft in enumerate(drafts):
+            theme = Theme(
+                id=f"{key.value}-{number}",
+                title=draft.title,
+                stage=draft.stage,
+                contributions=[Contribution(user=users[i], ts=i, text=texts[i]) for i in draft.ids],
+            )
+            step_themes.append((theme, [truth[i] for i in draft.ids]))
+            if draft.stage:
+                stage_of[theme.id] = draft.stage
+                if key == StepKey.touchpoints:
+                    placed += [Placed(texts[i], draft.stage) for i in draft.ids]
+        themes[key] = step_themes
+    card = build_objective_card(data["objective"], [theme for theme, _ in themes[StepKey.objective]])
+    return Scored(
+        name=f"{data['name']} (offline)",
+        themes=themes,
+        stage_of=stage_of,
+        persona=build_persona([theme for theme, _ in themes[StepKey.persona]]),
+        quotes=data["customer_quotes"],
+        persona_name=data["persona_name"],
+        action_titles=actions,
+        success_measures=card.success_measures,
+        not_notes_themed=not_notes_themed,
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="where the demo writes its files (default: a temporary folder)")
+    parser.add_argument("--skip-demo", action="store_true", help="score only the labelled workshops")
     args = parser.parse_args()
-    out = args.out or Path(tempfile.mkdtemp(prefix="map-quality-"))
-    journeybot = Path(sys.executable).parent / "journeybot"
-    subprocess.run([str(journeybot), "demo", "--out", str(out)], check=True, capture_output=True)
-    journey_map = JourneyMap.model_validate_json((out / "journey-map.json").read_bytes())
-    truth = yaml.safe_load(TRUTH.read_text(encoding="utf-8"))
-
-    placement = _placement(journey_map, truth)
-    for label, (right, total) in (("naming their stage", placement["named"]), ("all", placement["all"])):
-        print(f"stage placement, {label}: {right}/{total} = {right / max(total, 1):.2f}")
-    naming_total = themes_total = 0
-    for key in StepKey:
-        themes = journey_map.steps.get(key, [])
-        ari, found, true = _agreement(themes, truth["steps"][key.value]["notes"])
-        naming, bad = _titles(themes)
-        naming_total += naming
-        themes_total += len(themes)
-        print(f"{key.value}: ARI {ari:.2f} ({found} themes, truth {true}); titles naming it {naming}/{len(themes)}")
-        for title in bad:
-            print(f"  bad title: {title}")
-        aside = [c.text for c in journey_map.set_aside.get(key, [])]
-        themed_aside = [
-            t.title for t in themes for c in t.contributions if c.text in truth["steps"][key.value].get("not_notes", [])
-        ]
-        if aside or themed_aside:
-            print(f"  set aside: {aside}; not-notes made themes: {themed_aside}")
-    print(f"titles naming their theme: {naming_total}/{themes_total} = {naming_total / max(themes_total, 1):.2f}")
-    name = journey_map.persona.name if journey_map.persona else None
-    print(f"persona name: {name!r} (truth {truth['persona_name']!r})")
-    real, shown, found = _verbatims(journey_map, truth)
-    print(f"verbatims: precision {real}/{shown}, recall {found}/{len(truth['customer_quotes'])}")
-    leftovers = _action_leftovers(journey_map)
-    print(f"action titles with an owner or a date: {len(leftovers)} of {len(journey_map.action_items)} {leftovers}")
-    card = journey_map.objective_card
-    measures = card.success_measures if card else []
-    print(f"success measures on the map: {len(measures)} {measures}")
-    seconds, notes = _publish_work(out / "journeybot.db")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"cluster 5 steps + assemble + draw: {seconds:.1f} s for {notes} notes; peak memory {peak:.0f} MB")
+    results = {}
+    for path in sorted(WORKSHOPS.glob("*.yaml")):
+        results[path.stem] = report(workshop(path))
+    if not args.skip_demo:
+        out = args.out or Path(tempfile.mkdtemp(prefix="map-quality-"))
+        results["demo"] = report(demo(out))
+        seconds, notes = publish_work(out / "journeybot.db")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"cluster 5 steps + assemble + draw: {seconds:.1f} s for {notes} notes; peak memory {peak:.0f} MB")
+    print("\n## summary")
+    keys = sorted({key for figures in results.values() for key in figures})
+    print("map".ljust(12) + "".join(key.removeprefix("ari.")[:11].rjust(12) for key in keys))
+    for name, figures in results.items():
+        print(name.ljust(12) + "".join(f"{figures.get(key, float('nan')):12.2f}" for key in keys))
     return 0
 
 

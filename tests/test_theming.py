@@ -7,7 +7,7 @@ from workflows.clustering.base import Note, ThemeDraft
 from workflows.clustering.embedded import EmbeddedEngine
 from workflows.stage_placement import Placed
 from workflows.stages import resolve_stage_model
-from workflows.theming import StagePlan, by_feeling, cluster_step, on_stages
+from workflows.theming import StepPlan, action_text, by_feeling, cluster_notes, cluster_step, on_stages
 
 RAIL = resolve_stage_model("Plan, Book, Travel, Arrive")
 
@@ -37,14 +37,14 @@ def test_a_theme_whose_notes_sit_on_two_stages_becomes_two_with_distinct_titles(
         Note(id="4", text="Travel: gates reject the QR code on my phone"),
     ]
     one_theme = [ThemeDraft(title="Ticket", ids=["1", "2", "3", "4"])]
-    drafts = on_stages(one_theme, notes, StagePlan(RAIL))
+    drafts = on_stages(one_theme, notes, StepPlan(RAIL))
     assert sorted((d.stage, tuple(d.ids)) for d in drafts) == [("Book", ("1", "2")), ("Travel", ("3", "4"))]
     assert len({d.title.casefold() for d in drafts}) == 2
 
 
 def test_a_theme_already_on_one_stage_keeps_its_title() -> None:
     notes = [Note(id="1", text="Arrive: no taxis at night"), Note(id="2", text="Arrive: the taxi rank is empty")]
-    drafts = on_stages([ThemeDraft(title="Taxi rank", ids=["1", "2"])], notes, StagePlan(RAIL))
+    drafts = on_stages([ThemeDraft(title="Taxi rank", ids=["1", "2"])], notes, StepPlan(RAIL))
     assert drafts == [ThemeDraft(title="Taxi rank", ids=["1", "2"], stage="Arrive")]
 
 
@@ -64,10 +64,35 @@ def test_a_touchpoint_with_one_feeling_stays_whole() -> None:
 
 
 def test_pain_points_follow_the_touchpoints_already_placed() -> None:
-    plan = StagePlan(
+    plan = StepPlan(
         RAIL,
         placed=[Placed("The journey planner shows three routes", "Plan"), Placed("Seat reservation", "Book")],
     )
     notes = [Note(id="1", text="The journey planner hides cheaper routes")]
     drafts = on_stages([ThemeDraft(title="Planner", ids=["1"])], notes, plan)
     assert drafts[0].stage == "Plan"
+
+
+def test_the_objective_step_is_grouped_into_the_parts_of_the_objective() -> None:
+    texts = [
+        "Why this map: refund claims doubled since spring and nobody knows where people give up",
+        "Success measure: refund claims settled within 5 days for 90% of passengers",
+        "KPI: complaints per 1,000 journeys down by a quarter",
+        "Scope: from the delayed train to the money back in the account",
+        "Season tickets are out of scope",
+        "The decision this informs: which two fixes go into the spring release",
+        "The station staff have strong opinions about the forms",
+    ]
+    notes = [Note(id=str(n), text=text) for n, text in enumerate(texts)]
+    drafts = cluster_notes(EmbeddedEngine(), notes, StepPlan(objective=True))
+    by_title = {draft.title: draft.ids for draft in drafts}
+    assert by_title["Why this map"] == ["0"]
+    assert by_title["Success measures"] == ["1", "2"]
+    assert by_title["Scope of the journey"] == ["3", "4"]
+    assert by_title["Decision it informs"] == ["5"]
+    assert sorted(i for ids in by_title.values() for i in ids) == [str(n) for n in range(7)]
+
+
+def test_actions_are_grouped_by_what_is_to_be_done_not_by_owner_or_date() -> None:
+    assert action_text("Fix the gate firmware. Owner @Ana, by Friday", [("U1", "Ana")]) == "Fix the gate firmware"
+    assert action_text(":+1:", []) == ":+1:"

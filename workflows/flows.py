@@ -24,7 +24,7 @@ from workflows.ports import Notifier
 from workflows.reminders import Reminders
 from workflows.scheduled import plan_due_work
 from workflows.steps import STEPS
-from workflows.theming import StagePlan, cluster_step, stage_plan, store_themes, themes_of
+from workflows.theming import StepPlan, cluster_step, step_plan, store_themes, themes_of
 from workflows.workshop import mark_step_opened, view_of
 
 log = logging.getLogger(__name__)
@@ -90,7 +90,7 @@ class Flows:
             revisions.drop_retired(session, step)
             contributions = list(step.contributions)
             engine = self.engines.cluster_engine(workshop)
-            plan = stage_plan(step)
+            plan = step_plan(step)
         drafts, engine_name, note = self._cluster(engine, contributions, plan)
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
@@ -112,7 +112,7 @@ class Flows:
             self._move_on(session, step, now)
 
     def _cluster(
-        self, engine: ClusterEngine, contributions: list, plan: StagePlan | None
+        self, engine: ClusterEngine, contributions: list, plan: StepPlan | None
     ) -> tuple[list, str, str | None]:
         """Clusters with the chosen engine; any failure falls back to the embedded one, and says so.
 

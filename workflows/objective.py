@@ -84,6 +84,11 @@ def build_objective_card(objective: str, themes: Sequence[Theme]) -> ObjectiveCa
     )
 
 
+def note_kind(text: str) -> str | None:
+    """Which part of the card a note speaks to: the kind of its first sentence that carries a cue, if any."""
+    return next((kind for sentence in split_outside_quotes(text) if (kind := _kind(sentence))), None)
+
+
 def _in_order(themes: Sequence[Theme]) -> list[Contribution]:
     """Every note once, as written in time (Slack timestamps sort as numbers)."""
     notes = {(c.ts, c.user, c.text): c for theme in themes for c in theme.contributions}

@@ -11,18 +11,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from storage.models import ContributionRow, Step, ThemeMember, ThemeRow
+from workflows.action_parse import parse_action
 from workflows.clustering.base import ClusterEngine, Note, ThemeDraft
-from workflows.clustering.cleaning import is_note
+from workflows.clustering.cleaning import clean, is_note
 from workflows.clustering.embeddings import get_embedder
 from workflows.clustering.naming import name_groups
 from workflows.clustering.titles import note_title
 from workflows.journey_map import Contribution, Evidence, StepKey, Theme
+from workflows.objective import note_kind
 from workflows.stage_placement import Placed, place_notes
 from workflows.stages import StageDef, stored_stages
 from workflows.synthesis import note_sentiment
@@ -47,42 +50,93 @@ def repair(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list[ThemeDra
         seen.update(ids)
         if ids:
             repaired.append(draft.model_copy(update={"ids": ids}))
-    repaired += [ThemeDraft(title=note_title(n.text), ids=[n.id]) for n in notes if n.id not in seen]
+    repaired += [ThemeDraft(title=note_title(clean(n.text)), ids=[n.id]) for n in notes if n.id not in seen]
     return repaired
 
 
 @dataclass(frozen=True)
-class StagePlan:
-    """How a step's themes go on the journey: its stages, the notes already on them, and whether feelings split."""
+class StepPlan:
+    """How a step's clustered themes are shaped: on stages (with the notes already on them, split by feeling or
+    not), or as the parts of the objective."""
 
-    stages: Sequence[StageDef]
+    stages: Sequence[StageDef] = ()
     placed: Sequence[Placed] = ()
     split_feelings: bool = False
+    objective: bool = False  # the objective step: themes are the parts of the objective
+    actions: bool = False  # the action plan: notes are grouped by what is to be done
 
 
-def stage_plan(step: Step) -> StagePlan | None:
-    """Touchpoints go on stages and split by feeling; pain points go on stages beside the touchpoints they hurt at."""
+# The objective step's themes are the parts of the map's objective, named as the card names them; scope and what
+# is out of it are one theme, as the team discusses them together.
+OBJECTIVE_PARTS = {
+    "question": "Why this map",
+    "scope": "Scope of the journey",
+    "out_of_scope": "Scope of the journey",
+    "success_measures": "Success measures",
+    "decision": "Decision it informs",
+}
+
+
+def objective_parts(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list[ThemeDraft]:
+    """A theme per part of the objective its notes speak to; notes that speak to none keep their clustered
+    themes (retitled when the parts took some of their notes)."""
+    part_of = {note.id: OBJECTIVE_PARTS.get(note_kind(note.text) or "") for note in notes}
+    parts: dict[str, list[str]] = {}
+    for note in notes:
+        if part_of[note.id]:
+            parts.setdefault(part_of[note.id], []).append(note.id)
+    rest = [draft.model_copy(update={"ids": [i for i in draft.ids if not part_of[i]]}) for draft in drafts]
+    rest = [draft for draft in rest if draft.ids]
+    if sum(len(draft.ids) for draft in rest) != sum(len(draft.ids) for draft in drafts):
+        texts = {note.id: note.text for note in notes}
+        titles = name_groups([[texts[i] for i in draft.ids] for draft in rest])
+        rest = [draft.model_copy(update={"title": title}) for draft, title in zip(rest, titles, strict=True)]
+    return [ThemeDraft(title=title, ids=ids) for title, ids in parts.items()] + rest
+
+
+def step_plan(step: Step) -> StepPlan | None:
+    """The objective step's themes are its parts; touchpoints go on stages and split by feeling; pain points go on
+    stages beside the touchpoints they hurt at."""
     stages = stored_stages(step.workshop.stage_model)
+    if step.key == StepKey.objective:
+        return StepPlan(objective=True)
+    if step.key == StepKey.action_plan:
+        return StepPlan(actions=True)
     if step.key == StepKey.touchpoints:
-        return StagePlan(stages, split_feelings=True)
+        return StepPlan(stages, split_feelings=True)
     if step.key == StepKey.pain_points:
         touchpoints = next(s for s in step.workshop.steps if s.key == StepKey.touchpoints)
         placed = [Placed(m.contribution.text, t.stage) for t in touchpoints.themes if t.stage for m in t.members]
-        return StagePlan(stages, placed)
+        return StepPlan(stages, placed)
     return None
 
 
 def cluster_step(
-    engine: ClusterEngine, contributions: Sequence[ContributionRow], plan: StagePlan | None = None
+    engine: ClusterEngine, contributions: Sequence[ContributionRow], plan: StepPlan | None = None
 ) -> list[ThemeDraft]:
-    notes = [note for note in notes_of(contributions) if is_note(note.text)]
+    if plan and plan.actions:  # grouped by what is to be done, not by who does it or when
+        notes = [Note(id=str(c.id), text=action_text(c.text, [tuple(m) for m in c.mentions])) for c in contributions]
+        return cluster_notes(engine, notes, plan)
+    return cluster_notes(engine, notes_of(contributions), plan)
+
+
+def action_text(text: str, mentions: Sequence[tuple[str, str]]) -> str:
+    """An action-plan note without its owner and due date; the note itself when nothing else is left."""
+    return parse_action(text, mentions, date.today()).title if is_note(text) else text
+
+
+def cluster_notes(engine: ClusterEngine, notes: Sequence[Note], plan: StepPlan | None = None) -> list[ThemeDraft]:
+    """Themes of the notes with substance, shaped by the step's plan: every such note in exactly one theme."""
+    notes = [note for note in notes if is_note(note.text)]
     if not notes:
         return []
     drafts = repair(engine.cluster(notes), notes)
+    if plan and plan.objective:
+        return objective_parts(drafts, notes)
     return on_stages(drafts, notes, plan) if plan and plan.stages else drafts
 
 
-def on_stages(drafts: Sequence[ThemeDraft], notes: Sequence[Note], plan: StagePlan) -> list[ThemeDraft]:
+def on_stages(drafts: Sequence[ThemeDraft], notes: Sequence[Note], plan: StepPlan) -> list[ThemeDraft]:
     """Each theme on one stage (split where its notes belong to several), and split by feeling if asked; the
     parts are titled afresh, all together, so titles stay distinct within the step."""
     texts = {note.id: note.text for note in notes}
@@ -168,7 +222,8 @@ def themes_of(step: Step) -> list[Theme]:
         )
     late = [c for c in step.contributions if c.id not in themed and is_note(c.text)]
     themes += [
-        Theme(id=f"{step.key}-late-{c.id}", title=note_title(c.text), contributions=[contribution_of(c)]) for c in late
+        Theme(id=f"{step.key}-late-{c.id}", title=note_title(clean(c.text)), contributions=[contribution_of(c)])
+        for c in late
     ]
     return themes
 
