@@ -1,8 +1,9 @@
 """Which notes share a theme, from their sentence vectors: a consensus of three clusterers over many theme counts.
 
-Alone, each clusterer miscounts themes on short notes (silhouette over-splits, eigengaps under-split). So the count
-is chosen by silhouette with the one-standard-error rule (the fewest themes scoring within noise of the best), and
-the grouping is the majority vote of average-linkage, spectral and k-means partitions for every count from 2 to
+Alone, each count rule miscounts themes on short notes, in opposite directions: silhouette (even with the
+one-standard-error rule, the fewest themes scoring within noise of the best) over-splits, the largest eigengap of
+the note graph under-splits when themes are close (eight intents of one domain). So the count is the mean of the
+two, and the grouping is the majority vote of average-linkage, spectral and k-means partitions for every count from 2 to
 twice that choice (evidence accumulation, Fred and Jain 2005): two notes share a theme when most partitions say
 so. Absolute similarity floors then merge themes that are plainly one and re-home notes unlike their theme.
 """
@@ -28,6 +29,10 @@ VOTING_COUNTS = 20  # theme counts that vote at most (each costs a k-means)
 KMEANS_DIMENSIONS = 64  # principal components k-means runs on: exact for boards up to 65 notes, fast above
 CHEAP_KMEANS = 20_000  # notes x themes below which k-means restarts (a bad start moves a whole theme)
 MAJORITY = 0.5
+# Eigengaps before the third eigenvalue only say "the board has two halves". Averaging the eigengap and silhouette
+# counts (from 3) lifted mean ARI on 60 within-domain CLINC150 boards per split from 0.748 to 0.769 (test) and 0.779
+# to 0.800 (val), kept random boards at 0.91-0.92, and boards of 3, 5, 12 and 20 themes within 0.01 of before.
+FEWEST_BY_EIGENGAP = 3
 
 
 def group(vectors: np.ndarray) -> np.ndarray:
@@ -63,12 +68,15 @@ def _consensus(vectors: np.ndarray) -> np.ndarray:
     n = len(z)
     scored = _theme_counts(n)
     tree = _average_tree(z)
-    maps = _spectral_maps(z, min(n - 1, 2 * scored[-1]))
+    eigenvalues, maps = _spectral_maps(z, min(n - 1, 2 * scored[-1]))
 
     def partitions(k: int) -> list[np.ndarray]:
         return [fcluster(tree, k, "maxclust"), _cluster_qr(maps[:, :k])]
 
-    chosen = _fewest_within_noise(z, {k: partitions(k) for k in scored})
+    by_silhouette = _fewest_within_noise(z, {k: partitions(k) for k in scored})
+    by_eigengap = _largest_eigengap(eigenvalues, FEWEST_BY_EIGENGAP, scored[-1])
+    # round() halves to even: deterministic, and neither rule is favoured on average.
+    chosen = by_silhouette if by_eigengap is None else round((by_silhouette + by_eigengap) / 2)
     projected = _principal(z, KMEANS_DIMENSIONS)
     votes = []
     for k in _spread(2, min(n - 1, 2 * chosen), VOTING_COUNTS):
@@ -83,8 +91,9 @@ def _average_tree(z: np.ndarray) -> np.ndarray:
     return linkage(squareform((distances + distances.T) / 2, checks=False), "average")
 
 
-def _spectral_maps(z: np.ndarray, k: int) -> np.ndarray:
-    """The leading eigenvectors of the normalised kNN-graph affinity, scaled as scikit-learn's spectral embedding."""
+def _spectral_maps(z: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k largest eigenvalues (descending) of the normalised kNN-graph affinity and their eigenvectors, scaled
+    as scikit-learn's spectral embedding."""
     similarity = z @ z.T
     n = len(z)
     near = np.argsort(-similarity, axis=1, kind="stable")[:, 1 : min(NEIGHBOURS, n - 1) + 1]
@@ -93,10 +102,19 @@ def _spectral_maps(z: np.ndarray, k: int) -> np.ndarray:
     affinity = np.where(mask | mask.T, np.clip(similarity, 0.0, None), 0.0)
     np.fill_diagonal(affinity, 0.0)
     scale = 1.0 / np.sqrt(np.clip(affinity.sum(axis=1), 1e-12, None))
-    _, vectors = eigh(scale[:, None] * affinity * scale[None, :], subset_by_index=[n - k, n - 1])
+    values, vectors = eigh(scale[:, None] * affinity * scale[None, :], subset_by_index=[n - k, n - 1])
     maps = vectors[:, ::-1] * scale[:, None]
     # Eigenvectors have no sign; fixing it keeps runs identical.
-    return maps * np.sign(maps[np.abs(maps).argmax(axis=0), np.arange(k)])
+    return values[::-1], maps * np.sign(maps[np.abs(maps).argmax(axis=0), np.arange(k)])
+
+
+def _largest_eigengap(eigenvalues: np.ndarray, fewest: int, most: int) -> int | None:
+    """The count k in fewest..most after whose k-th eigenvalue the spectrum drops most (None if none fits)."""
+    most = min(most, len(eigenvalues) - 1)
+    if most < fewest:
+        return None
+    gaps = eigenvalues[fewest - 1 : most] - eigenvalues[fewest : most + 1]
+    return fewest + int(np.argmax(gaps))
 
 
 def _cluster_qr(maps: np.ndarray) -> np.ndarray:
