@@ -32,7 +32,10 @@ format: $(VENV)/.test
 	$(BIN)/ruff check --fix .
 
 bench-cluster: $(VENV)/.runtime
-	$(BIN)/python ../shared/bench/cluster_quality.py --cmd "$(BIN)/journeybot cluster"
+	$(BIN)/python bench/cluster_quality.py --cmd "$(BIN)/journeybot cluster" --split test
+	$(BIN)/python bench/cluster_quality.py --cmd "$(BIN)/journeybot cluster" --split val
+	$(BIN)/python bench/cluster_quality.py --cmd "$(BIN)/journeybot cluster" --split test --domain
+	$(BIN)/python bench/cluster_quality.py --cmd "$(BIN)/journeybot cluster" --split val --domain
 
 serve: $(VENV)/.runtime
 	$(BIN)/journeybot serve --http
