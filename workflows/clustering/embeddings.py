@@ -65,6 +65,10 @@ class Embedder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = min(4, os.cpu_count() or 1)
         options.log_severity_level = 3
+        # No memory arena or pre-planned buffers: they kept ~35 MB past the peak when encoding 2,000 notes (the
+        # process peak must stay under 500 MB), for about 0.3 s more; the vectors are bit-for-bit the same.
+        options.enable_cpu_mem_arena = False
+        options.enable_mem_pattern = False
         self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self._lock = threading.Lock()
         self.dimensions = 384
