@@ -86,6 +86,60 @@ def test_each_topic_of_a_workshop_board_becomes_one_theme(themes: list[ThemeDraf
     assert grouped == {frozenset([name]) for name in BOARD} | {frozenset(["coffee"])}
 
 
+# Six intents of one banking app: closer to each other than BOARD's topics, like notes of one workshop. A guard
+# against quality regressing badly, not a benchmark (bench/cluster_quality.py --domain measures that).
+CLOSE_THEMES = {
+    "card": [
+        "I lost my bank card yesterday",
+        "My debit card was stolen, please block it",
+        "Someone stole my card and I need it cancelled",
+        "How do I report a lost credit card",
+        "My card is missing, can you freeze it",
+    ],
+    "pin": [
+        "I want to change my PIN",
+        "How can I reset the PIN on my card",
+        "I forgot my PIN number",
+        "Can I set a new PIN code online",
+        "My PIN does not work at the ATM",
+    ],
+    "transfer": [
+        "Send 200 dollars to my sister's account",
+        "How do I transfer money to another bank",
+        "Transfer 50 dollars from checking to savings",
+        "I want to wire money abroad",
+        "Make a transfer to my landlord",
+    ],
+    "balance": [
+        "What is my account balance",
+        "Can you tell me my balance please",
+        "Tell me the balance of my savings account",
+        "Check how much is left in my account",
+        "Show my current balance",
+    ],
+    "rate": [
+        "What interest rate do I get on savings",
+        "Is the mortgage interest rate going up",
+        "Tell me the current interest rate",
+        "How much interest does my savings account earn",
+        "What APR is on my loan",
+    ],
+    "bill": [
+        "When is my electricity bill due",
+        "Pay my phone bill",
+        "I need to pay the water bill today",
+        "What is the due date of my internet bill",
+        "Set up a payment for my gas bill",
+    ],
+}
+
+
+def test_close_intents_of_one_product_are_told_apart(engine: EmbeddedEngine) -> None:
+    notes = [Note(id=f"{name}-{i}", text=text) for name, texts in CLOSE_THEMES.items() for i, text in enumerate(texts)]
+    grouped = {frozenset(d.ids) for d in engine.cluster(notes)}
+    assert grouped == {frozenset(f"{name}-{i}" for i in range(5)) for name in CLOSE_THEMES}
+
+
 def test_every_note_is_in_exactly_one_theme(themes: list[ThemeDraft]) -> None:
     ids = [i for d in themes for i in d.ids]
     assert sorted(ids) == sorted(n.id for n in NOTES)
