@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,8 @@ from bot.demo import run_demo
 from bot.demo_script import DEMO_SCRIPT
 from workflows.journey_map import JourneyMap, StepKey
 from workflows.render import FORMATS, file_name
+from workflows.stage_placement import named_stage
+from workflows.stages import resolve_stage_model
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +65,7 @@ def test_transcript_shows_five_steps_their_themes_and_the_published_map(demo: Pa
     owners = {a.owner for a in JourneyMap.model_validate_json((demo / "map.json").read_text()).action_items}
     assert None in owners, "the demo has an unowned action, and the map must flag it"
     assert all(f"<@{owner}>" in summary for owner in owners if owner)
-    assert "without an owner" in summary
+    assert "No owner yet for 1 action" in summary
     uploads = [c for c in transcript(demo) if c["method"] == "files.completeUploadExternal"]
     titles = {f["title"] for call in uploads for f in json.loads(call["params"]["files"])}
     assert titles == set(FILE_NAMES)
@@ -97,6 +100,64 @@ def test_retried_and_ignored_events_do_not_become_contributions(demo: Path):
     assert len(texts) == len(set(texts)), "a redelivered event was stored twice"
     deleted = [r.text for s in DEMO_SCRIPT.steps for r in s.replies if r.delete]
     assert deleted and not any(d[:30] in t for d in deleted for t in texts)
+
+
+def demo_map(out: Path) -> JourneyMap:
+    return JourneyMap.model_validate_json((out / "map.json").read_text())
+
+
+def stage_of_themes(journey_map: JourneyMap) -> dict[str, str]:
+    return {i.theme_id: s.name for s in journey_map.stages for i in [*s.touchpoints, *s.pain_points]}
+
+
+def test_notes_that_name_their_stage_are_on_it_and_no_theme_spans_two(demo: Path):
+    journey_map = demo_map(demo)
+    stages = resolve_stage_model(", ".join(journey_map.stage_model))
+    placed = stage_of_themes(journey_map)
+    named = 0
+    for key in (StepKey.touchpoints, StepKey.pain_points):
+        for theme in journey_map.steps[key]:
+            for note in theme.contributions:
+                if stage := named_stage(note.text, stages):
+                    named += 1
+                    assert placed[theme.id] == stage, note.text
+    assert named >= 8, "the demo's touchpoints name Awareness, Consideration, Purchase, Retention and Advocacy"
+    assert all(s.touchpoints for s in journey_map.stages), "every stage the team wrote about has its touchpoints"
+
+
+def test_titles_are_short_distinct_and_never_greetings(demo: Path):
+    for key, themes in demo_map(demo).steps.items():
+        titles = [t.title for t in themes]
+        assert len({t.casefold() for t in titles}) == len(titles), key
+        for title in titles:
+            assert 2 <= len(title.split()) <= 6, title
+            assert not title.endswith("…") and not title.casefold().startswith(("hi ", "hey", "thanks")), title
+
+
+def test_emoji_only_replies_are_kept_aside_and_feelings_are_not_averaged(demo: Path):
+    journey_map = demo_map(demo)
+    themed = [c.text for themes in journey_map.steps.values() for t in themes for c in t.contributions]
+    assert ":+1: :100:" not in themed
+    assert [c.text for c in journey_map.set_aside[StepKey.objective]] == [":+1: :100:"]
+    for theme in journey_map.steps[StepKey.touchpoints]:
+        texts = " ".join(c.text for c in theme.contributions)
+        assert not ("black hole" in texts and "Relief" in texts), theme.title
+
+
+def test_persona_objective_and_actions_say_what_the_team_said(demo: Path):
+    journey_map = demo_map(demo)
+    persona = journey_map.persona
+    assert persona is not None and persona.name == "Freelance Fiona"
+    quoted = " ".join(c.text for t in journey_map.steps[StepKey.persona] for c in t.contributions)
+    assert persona.verbatims and all(v.text.rstrip(".”\"") in quoted for v in persona.verbatims)
+    assert any("pay double" in v.text for v in persona.verbatims)
+    assert all(len(v.text.split()) >= 4 for v in persona.verbatims), "a quoted word is not a customer quote"
+    card = journey_map.objective_card
+    assert card is not None and card.decision and card.scope
+    assert any("18%" in measure for measure in card.success_measures)
+    for action in journey_map.action_items:
+        assert not re.search(r"(?<!\w)@\w|sprint|Ideally", action.title), action.title
+    assert all(p.severity for s in journey_map.stages for p in s.pain_points), "the embedded engine rates severity"
 
 
 def test_export_reads_the_published_map_back(demo: Path):
