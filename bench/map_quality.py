@@ -129,7 +129,11 @@ def report(scored: Scored) -> dict[str, float]:
     verbatims = [_plain(v.text) for v in (scored.persona.verbatims if scored.persona else [])]
     real = sum(any(q in v or v in q for q in quotes) for v in verbatims)
     print(f"verbatims: {real} of {len(verbatims)} are customer quotes")
-    leftovers = [t for t in scored.action_titles if _VAGUE.search(t) or re.search(r"(?<!\w)@\w", t) or parse_due(t, date(2026, 12, 1))]
+    leftovers = [
+        t
+        for t in scored.action_titles
+        if _VAGUE.search(t) or re.search(r"(?<!\w)@\w", t) or parse_due(t, date(2026, 12, 1))
+    ]
     print(f"action titles with an owner or a date: {len(leftovers)} of {len(scored.action_titles)} {leftovers}")
     print(f"success measures on the map: {len(scored.success_measures)} {scored.success_measures}")
     return figures
@@ -246,11 +250,12 @@ def workshop(path: Path) -> Scored:
             labels = reply["notes"] or [None] * len(parsed)
             for item, (parsed_note, label) in enumerate(zip(parsed, labels, strict=False)):
                 note_id = f"{number}.{item}"
-                text_of = action_text(parsed_note.text, mentions) if key == StepKey.action_plan else parsed_note.text
+                own = [m for m in mentions if f"@{m[1]}" in parsed_note.text]  # as the bot records them
+                text_of = action_text(parsed_note.text, own) if key == StepKey.action_plan else parsed_note.text
                 notes.append(Note(id=note_id, text=text_of))
                 truth[note_id], users[note_id] = label, reply["user"]
                 if key == StepKey.action_plan and is_note(parsed_note.text):
-                    actions.append(parse_action(parsed_note.text, mentions, date(2026, 12, 1)).title)
+                    actions.append(parse_action(parsed_note.text, own, date(2026, 12, 1)).title)
         plan = {
             StepKey.objective: StepPlan(objective=True),
             StepKey.touchpoints: StepPlan(stages, split_feelings=True),

@@ -100,6 +100,13 @@ def test_what_is_said_about_owner_and_timing_leaves_the_title(
     assert parse_action(text, mentions, TODAY) == expected
 
 
+def test_a_mention_that_credits_an_idea_does_not_own_the_action() -> None:
+    draft = parse_action(
+        "+1 to @Ana Lima's prefill idea, and drop the photo step. @Ben can you fold that in?", [ANA, BEN], TODAY
+    )
+    assert draft == ActionDraft(title="Drop the photo step", owner="U0BEN")
+
+
 def test_a_mention_inside_the_sentence_stays_readable() -> None:
     draft = parse_action("Ask @Ben to rewrite the checkout copy by next Monday", [BEN], TODAY)
     assert draft == ActionDraft(title="Ask @Ben to rewrite the checkout copy", owner="U0BEN", due=date(2026, 5, 18))

@@ -26,7 +26,8 @@ _OWNER_CUE = r"(?:owner|owned\s+by|assigned\s+to|assignee|responsible|dri|lead)"
 _LEADING_FILLER = re.compile(
     r"^(?:(?:action(?:\s+item)?|todo|to-do|task)\s*[:\-–]\s*"
     r"|(?:we|i|you|they)\s+(?:should|must|will|can|could|need\s+to|have\s+to|are\s+going\s+to)\s+"
-    r"|(?:we|i|they)(?:'|’)ll\s+|let(?:'|’)?s\s+|please\s+|need\s+to\s+|should\s+|must\s+|will\s+|to\s+)",
+    r"|(?:we|i|they)(?:'|’)ll\s+|let(?:'|’)?s\s+|please\s+|need\s+to\s+|should\s+|must\s+|will\s+|to\s+"
+    r"|\+1\s+to\s+[^,;:.]{1,80}[,;:.]\s*(?:and\s+)?)",
     re.IGNORECASE,
 )
 # Only words that never end a sensible title: "log in" and "turn it on" keep their last word.
@@ -52,14 +53,21 @@ MIN_TITLE_WORDS = 3
 
 
 def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date) -> ActionDraft:
-    """The first mentioned user owns the action; a mention inside the sentence ("ask @Ben to…") stays."""
-    owner, label = mentions[0] if mentions else (None, None)
+    """The first mentioned user owns the action, unless only credited ("+1 to @Ana's idea"); a mention inside the
+    sentence ("ask @Ben to…") stays."""
+    owner, label = next(((i, name) for i, name in mentions if not _credited(text, name)), (None, None))
     due = parse_due(text, today)
     title = f"{text[: due.start]} {text[due.end :]}" if due else text
     if label:
         title = _before_owner_clause(title, label) or _without_owner(title, label)
     title = _tidy(_VAGUE_WHEN.sub(" ", _OWNERSHIP_SENTENCE.sub(" ", title)))
     return ActionDraft(title=title or " ".join(text.split()), owner=owner, due=due.due if due else None)
+
+
+def _credited(text: str, label: str) -> bool:
+    """Whether a mention only credits someone for the idea: "+1 to @Ana's point", "as @Ana said"."""
+    mention = rf"@{re.escape(label)}(?!\w)"
+    return bool(re.search(rf"(?:\+1\s+to|agree\w*\s+with|thanks?\s+to|as)\s+{mention}|{mention}(?:'|’)s\b", text, re.I))
 
 
 def _before_owner_clause(text: str, label: str) -> str | None:
