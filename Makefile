@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format bench-cluster serve clean
+.PHONY: demo test lint format bench-cluster bench-map serve clean
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ bench-cluster: $(VENV)/.runtime
 	$(BIN)/python bench/cluster_quality.py --cmd "$(BIN)/journeybot cluster" --split val
 	$(BIN)/python bench/cluster_quality.py --cmd "$(BIN)/journeybot cluster" --split test --domain
 	$(BIN)/python bench/cluster_quality.py --cmd "$(BIN)/journeybot cluster" --split val --domain
+
+bench-map: $(VENV)/.runtime
+	$(BIN)/python bench/map_quality.py
 
 serve: $(VENV)/.runtime
 	$(BIN)/journeybot serve --http

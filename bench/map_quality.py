@@ -63,7 +63,7 @@ WORKSHOPS = ROOT / "bench" / "data" / "workshops"
 MAX_TITLE_WORDS = 6
 PLACED_STEPS = (StepKey.touchpoints, StepKey.pain_points)
 _GREETING = re.compile(r"^(?:hi|hey|hello|thanks|thank you|late to|for the record|fyi|\+1)\b", re.IGNORECASE)
-_FILLER_END = re.compile(r"\b(?:a|an|the|of|to|for|and|or|in|on|at|with|by|from|is|are|was|were|it|this)$", re.I)
+_FILLER_END = re.compile(r"(?:^|\s)(?:a|an|the|of|to|for|and|or|in|on|at|with|by|from|is|are|was|were|it|this)$", re.I)
 _VAGUE = re.compile(r"\b(?:next|this)\s+sprint\b|\bideally\b|\bowner\b", re.IGNORECASE)
 
 

@@ -45,7 +45,8 @@ def test_a_canvas_with_the_whole_map_is_created_in_the_channel(slack):
         assert f"| {action.id} |" in markdown
     assert "| Ben |" in markdown.replace("@Ben", "Ben") and "no owner yet" in markdown
     assert "## Evidence" in markdown and "themes rest on evidence" in markdown
-    assert "payment link fails" in markdown and "<!channel>" not in markdown, "user text never pings from a canvas"
+    (pinging,) = [t for t in journey_map.steps[StepKey.pain_points] if "link fails" in t.contributions[0].text]
+    assert pinging.title in markdown and "<!channel>" not in markdown, "user text never pings from a canvas"
     with slack.server.services.db.session() as session:
         assert session.scalar(select(Workshop.canvas_id)) == canvas.id
 

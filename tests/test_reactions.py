@@ -63,7 +63,7 @@ def test_ratings_draw_the_emotion_curve_and_votes_rank_the_pain_points(slack):
     voted_stage = next(s for s in journey_map.stages if any(p.theme_id == last_pain for p in s.pain_points))
     assert voted_stage.pain_points[0].theme_id == last_pain, "the most-voted pain point leads its stage"
     markdown = next(f.content for f in slack.standin.files if f.name == "journey-map.md").decode()
-    assert "rated by 2" in markdown and "(2 votes)" in markdown
+    assert "rated by 2" in markdown and "(2 votes, severity" in markdown
 
 
 def _vote_event(slack, ts: str, user: str, added: bool, event_ts: str) -> dict:

@@ -89,7 +89,7 @@ def test_a_whole_workshop_publishes_the_map_with_owners(slack):
 
     summary = json.dumps([m for m in messages if "Journey map:" in m.get("text", "")])
     assert f"<@{BEN}>" in summary and f"<@{CHO}>" in summary
-    assert "without an owner" in summary
+    assert "No owner yet for 1 action" in summary
     markdown = next(f.content for f in slack.standin.files if f.name == "journey-map.md").decode()
     assert "@Ben" in markdown and "no owner yet" in markdown
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,7 @@ MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6
 TOKENIZER_PATH = Path(__file__).parent / "assets" / "tokenizer.json"
 MAX_TOKENS = 128
 BATCH = 64
+CACHE_TEXTS = 8_192  # about 12 MB of vectors: a few workshops' notes, stage texts and title candidates
 
 
 class ModelMissingError(RuntimeError):
@@ -71,11 +73,30 @@ class Embedder:
         options.enable_mem_pattern = False
         self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self._lock = threading.Lock()
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
         self.dimensions = 384
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dimensions), dtype=np.float32)
+        """One vector per text. Texts seen lately come from a cache: closing a step and publishing a map compare
+        the same notes, stage texts and title candidates many times over."""
+        with self._cache_lock:
+            known = {text: self._cache[text] for text in set(texts) if text in self._cache}
+        missing = sorted(set(texts) - set(known))
+        if missing:
+            vectors = self._encode_all(missing)
+            known |= dict(zip(missing, vectors, strict=True))
+            with self._cache_lock:
+                for text, vector in zip(missing, vectors, strict=True):
+                    self._cache[text] = vector
+                while len(self._cache) > CACHE_TEXTS:
+                    self._cache.popitem(last=False)
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for row, text in enumerate(texts):
+            out[row] = known[text]
+        return out
+
+    def _encode_all(self, texts: Sequence[str]) -> np.ndarray:
         # Sorting by length keeps padding small inside each batch; the order is restored at the end.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
