@@ -125,3 +125,25 @@ def test_the_demo_objective_step_gives_its_measures_with_their_numbers() -> None
     assert card.scope[0] == "From the first visit to the moment the customer's first invoice is paid"
     assert any("native mobile apps" in item for item in card.out_of_scope)
     assert not any(item.startswith(("Success", "Scope")) for item in card.success_measures + card.scope)
+
+
+@pytest.mark.parametrize(
+    ("note", "field"),
+    [
+        ("Success = claims completed in-app go from 38% to 60% by March", "success_measures"),
+        ("Success: weekly active seats from 41% to 65% at day 90", "success_measures"),
+        ("fewer 'where is my refund' calls, target -30% on that contact reason", "success_measures"),
+        ("in: delays and cancellations on our own services", "scope"),
+        ("out: journeys mostly on partner operators", "out_of_scope"),
+    ],
+)
+def test_terse_cues_are_read_too(note: str, field: str) -> None:
+    card = build_objective_card("Why do refunds stall?", themes(note))
+    assert getattr(card, field), note
+
+
+def test_a_decision_the_map_should_inform_is_the_decision() -> None:
+    card = build_objective_card(
+        "Map the refund journey", themes("Decision this should inform: do we fund the pilot or the app?")
+    )
+    assert card.decision == "Do we fund the pilot or the app?"

@@ -23,20 +23,24 @@ MAX_LABEL_WORDS = 5
 _APOS = r"(?:'|’)"
 # Each kind's cue; a sentence takes the first kind, in this order, whose cue it carries.
 _CUES: dict[str, str] = {
-    "out_of_scope": r"out\s+of\s+(?:the\s+)?scope|not\s+in\s+scope|outside\s+(?:the\s+|our\s+)?scope|non-goals?"
+    "out_of_scope": r"^\W*out\s*:|out\s+of\s+(?:the\s+)?scope|not\s+in\s+scope"
+    r"|outside\s+(?:the\s+|our\s+)?scope|non-goals?"
     r"|(?:is|are)\s+out(?=\s*(?:[.;,!)]|$))|exclud\w*"
     rf"|we\s+(?:won{_APOS}t|will\s+not|don{_APOS}t)\s+(?:cover|look\s+at|map|include)"
     r"|(?:leave|leaving|keep|keeping)\s+(?:\S+\s+){1,6}?out\b",
     "success_measures": r"success\s+(?:measures?|metrics?|criteri(?:a|on)|looks\s+like|means|is|should\s+(?:include|be)"
-    r"|will\s+be)|measures?\s+of\s+success|kpis?|okrs?|key\s+results?|north\s+star(?:\s+metric)?|metrics?(?=\s*:)"
+    r"|will\s+be)|success\s*(?:[:=]|[-–]\s)|targets?\s*[:=]?\s*[-–+<>~]?\s*\d|measures?\s+of\s+success"
+    r"|kpis?|okrs?|key\s+results?|north\s+star(?:\s+metric)?|metrics?(?=\s*:)"
     rf"|targets?(?=\s*:)|(?:we{_APOS}ll|we\s+will)\s+know\s+(?:it|this|we)\s+\w+\s+(?:when|if)",
-    "decision": r"decisions?\s+(?:this|it|the\s+map)\s+(?:informs|feeds|supports)|decisions?(?=\s*:)"
+    "decision": r"decisions?\s+(?:this|it|the\s+map)\s+(?:(?:should|will|would|must)\s+)?(?:informs?|feeds?|supports?)"
+    r"|decisions?(?=\s*:)"
     r"|informs?\s+(?:the|our|a)\s+decision|(?:help\w*\s+(?:us\s+)?|so\s+(?:that\s+)?we\s+can\s+|to\s+)decide"
     r"|we\s+(?:need|want|have)\s+to\s+decide|decide\s+(?:whether|which|what|if|how)",
     "question": r"why\s+this\s+map|(?:key\s+|main\s+|research\s+|open\s+)?questions?(?=\s*:)|purpose(?=\s*:)"
     rf"|(?:we|i)(?:\s+(?:want|would\s+like)|{_APOS}d\s+like)\s+(?:us\s+)?to\s+(?:learn|know|understand|find\s+out)"
     r"|what\s+we\s+want\s+to\s+(?:learn|know|find\s+out|understand)|we\s+want\s+to\s+learn",
-    "scope": r"(?<!out\sof\s)\bscope\b|in\s+scope|(?:journey|map|experience)\s+(?:starts|begins|ends|covers|runs)"
+    "scope": r"^\W*in\s*:|(?<!out\sof\s)\bscope\b|in\s+scope"
+    r"|(?:journey|map|experience)\s+(?:starts|begins|ends|covers|runs)"
     r"|(?:starts|begins|ends)\s+(?:at|with|when)",
 }
 _PATTERNS = {kind: re.compile(rf"(?i:\b(?:{cue}))") for kind, cue in _CUES.items()}
