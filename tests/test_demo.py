@@ -149,7 +149,7 @@ def test_persona_objective_and_actions_say_what_the_team_said(demo: Path):
     persona = journey_map.persona
     assert persona is not None and persona.name == "Freelance Fiona"
     quoted = " ".join(c.text for t in journey_map.steps[StepKey.persona] for c in t.contributions)
-    assert persona.verbatims and all(v.text.rstrip(".”\"") in quoted for v in persona.verbatims)
+    assert persona.verbatims and all(v.text.rstrip('.”"') in quoted for v in persona.verbatims)
     assert any("pay double" in v.text for v in persona.verbatims)
     assert all(len(v.text.split()) >= 4 for v in persona.verbatims), "a quoted word is not a customer quote"
     card = journey_map.objective_card
