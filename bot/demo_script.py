@@ -72,7 +72,7 @@ class ScriptedReply(_Model):
 
     @property
     def is_contribution(self) -> bool:
-        """Bot messages and joins are never contributions (DESIGN.md, contribution rules)."""
+        """Bot messages and joins are never contributions (docs/architecture.md, contribution rules)."""
         return self.subtype is None and self.bot_id is None
 
     @property

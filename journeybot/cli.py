@@ -1,4 +1,4 @@
-"""The `journeybot` command line (DESIGN.md, "Command line")."""
+"""The `journeybot` command line (docs/architecture.md, "Command line")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Configuration from the environment (and `.env`): the stable names of DESIGN.md."""
+"""Configuration from the environment (and `.env`): the stable names of docs/architecture.md."""
 
 from __future__ import annotations
 

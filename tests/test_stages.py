@@ -1,4 +1,4 @@
-"""Stage models: the presets DESIGN.md lists, and custom stage names a facilitator types."""
+"""Stage models: the presets docs/architecture.md lists, and custom stage names a facilitator types."""
 
 from __future__ import annotations
 

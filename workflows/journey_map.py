@@ -1,7 +1,7 @@
 """The journey map as published: the pydantic model behind `journey-map.json`.
 
-This is a public interface (DESIGN.md, "The map file"): operators and scripts read it, so fields are only added,
-never renamed.
+This is a public interface (docs/architecture.md, "The map file"): operators and scripts read it, so fields are only
+added, never renamed.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`journeybot cluster`: notes as JSON lines in, themes as JSON out (DESIGN.md, "Command line")."""
+"""`journeybot cluster`: notes as JSON lines in, themes as JSON out (docs/architecture.md, "Command line")."""
 
 from __future__ import annotations
 
