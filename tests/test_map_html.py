@@ -1,8 +1,9 @@
 """The printable page, opened in a real headless Chromium: it loads with nothing but itself, shows every stage and
 action, keeps hostile text as text, draws the emotion curve and prints on A4 landscape.
 
-Needs Debian's Chromium (`apt-get install chromium`) or a Chromium binary named by $CHROMIUM. Screenshots and the
-printed PDF are kept under `test-artifacts/` for a human to look at.
+Needs Debian's Chromium (`apt-get install chromium`, which `make test` does where it can) or a Chromium binary named
+by $CHROMIUM; without one the browser checks are skipped with a message saying so, except in CI (`CI` set), where
+they must run. Screenshots and the printed PDF are kept under `test-artifacts/` for a human to look at.
 """
 
 from __future__ import annotations
@@ -71,15 +72,23 @@ def open_map(browser: Browser, journey_map: JourneyMap, path: Path, name: str) -
     return opened
 
 
+def no_browser() -> None:
+    """CI always runs the browser checks; elsewhere, with no Chromium to be had, they are skipped and say why."""
+    if os.environ.get("CI"):
+        pytest.fail(MISSING_CHROMIUM, pytrace=False)
+    pytest.skip(f"NO BROWSER, browser checks skipped. {MISSING_CHROMIUM}")
+
+
 def test_chromium_is_installed() -> None:
-    assert chromium_path(), MISSING_CHROMIUM
+    if not chromium_path():
+        no_browser()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     path = chromium_path()
     if not path:
-        pytest.fail(MISSING_CHROMIUM)
+        no_browser()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield chromium
