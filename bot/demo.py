@@ -59,7 +59,7 @@ class SlackDriver:
         for _ in range(10):  # a listener may kick the worker, and a job's post may echo back to a listener
             _wait(lambda: services.listeners.wait_idle(0.1), "the bot's listeners")
             _wait(lambda: services.worker.wait_idle(0.1), "the bot's worker")
-            self.standin.wait_idle(timeout=30, quiet=0.3)
+            self.standin.wait_idle(timeout=30)
             if services.listeners.wait_idle(0) and services.worker.wait_idle(0):
                 break
 

@@ -602,9 +602,12 @@ class FakeOpenAI:
         error_body = body if body is not None else default_error_body(status, headers)
         self._queue(_Fault("status", _check_times(times), status=status, body=error_body, headers=headers))
 
-    def always_fail(self, status: int = 500) -> None:
-        """A server that never answers a completion successfully."""
-        self.fail_with(status, times=None)
+    def always_fail(self, status: int = 500, retry_after_ms: int | None = None) -> None:
+        """A server that never answers a completion successfully; with `retry_after_ms` it tells the client when to
+        retry (`retry-after-ms`, which the openai client honours), so a test of the fallback need not sit through
+        the client's exponential backoff."""
+        headers = {"retry-after-ms": str(retry_after_ms)} if retry_after_ms is not None else None
+        self.fail_with(status, headers=headers, times=None)
 
     def hang(self, seconds: float, times: int | None = 1) -> None:
         """Say nothing for `seconds` before answering normally, to push a client past its timeout."""

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.demo import run_demo
 from bot.demo_script import DEMO_SCRIPT
+from journeybot.cli import main as cli_main
 from workflows.journey_map import JourneyMap, StepKey
 from workflows.render import FORMATS, file_name
 from workflows.stage_placement import named_stage
@@ -160,21 +161,21 @@ def test_persona_objective_and_actions_say_what_the_team_said(demo: Path):
     assert all(p.severity for s in journey_map.stages for p in s.pain_points), "the embedded engine rates severity"
 
 
-def test_export_reads_the_published_map_back(demo: Path):
-    env = os.environ | {"DATABASE_URL": f"sqlite:///{demo / 'journeybot.db'}"}
-    cli = [sys.executable, "-m", "journeybot.cli"]
-    exported = subprocess.run([*cli, "export", "1", "--format", "json"], env=env, capture_output=True, check=True)
-    assert JourneyMap.model_validate_json(exported.stdout) == JourneyMap.model_validate_json(
-        (demo / "map.json").read_text()
-    )
-    markdown = subprocess.run([*cli, "export", "1", "--format", "md"], env=env, capture_output=True, check=True)
-    assert markdown.stdout.startswith(b"# Customer journey map")
-    for fmt in ("png", "html", "csv"):
+def test_export_reads_the_published_map_back(demo: Path, monkeypatch: pytest.MonkeyPatch, caplog, capsysbinary):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{demo / 'journeybot.db'}")
+    exported = {}
+    for fmt in ("json", "md", "png", "html", "csv"):
         out = demo / f"exported.{fmt}"
-        subprocess.run([*cli, "export", "1", "--format", fmt, "--out", str(out)], env=env, check=True)
-        assert out.read_bytes() == (demo / file_name(fmt)).read_bytes(), f"{fmt}: the export is what was posted"
-    missing = subprocess.run([*cli, "export", "99"], env=env, capture_output=True, text=True)
-    assert missing.returncode == 1 and "has no published map" in missing.stderr
+        assert cli_main(["export", "1", "--format", fmt, "--out", str(out)]) == 0
+        exported[fmt] = out.read_bytes()
+    assert JourneyMap.model_validate_json(exported["json"]) == demo_map(demo)
+    assert exported["md"].startswith(b"# Customer journey map")
+    for fmt in ("png", "html", "csv"):
+        assert exported[fmt] == (demo / file_name(fmt)).read_bytes(), f"{fmt}: the export is what was posted"
+    assert cli_main(["export", "1", "--format", "json"]) == 0, "without --out the map goes to standard output"
+    assert JourneyMap.model_validate_json(capsysbinary.readouterr().out) == demo_map(demo)
+    assert cli_main(["export", "99"]) == 1
+    assert "has no published map" in caplog.text
 
 
 def test_migrate_creates_the_schema(tmp_path: Path):

@@ -25,7 +25,7 @@ def extra_settings(llm_server: FakeOpenAI) -> dict:
 
 
 def test_a_workshop_publishes_on_the_embedded_engine_when_the_llm_always_fails(slack, llm_server):
-    llm_server.always_fail(500)
+    llm_server.always_fail(500, retry_after_ms=10)
     run_workshop(slack)
 
     journey_map = published_map(slack)
@@ -40,7 +40,7 @@ def test_a_workshop_publishes_on_the_embedded_engine_when_the_llm_always_fails(s
 
 
 def test_no_personal_data_reaches_the_llm(slack, llm_server):
-    llm_server.always_fail(500)
+    llm_server.always_fail(500, retry_after_ms=10)
     slack.command("start Why do payouts fail?", FACILITATOR)
     thread = slack.step_ts(StepKey.objective)
     slack.reply(thread, ANA, "[ticket] jess.moreno@example.com called from +1 415 555 0134, card 4111 1111 1111 1111")
