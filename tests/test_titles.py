@@ -231,3 +231,11 @@ def test_notes_without_words_are_titled_plainly() -> None:
 )
 def test_shorten_cuts_at_a_word_and_always_says_so(text: str, limit: int, expected: str) -> None:
     assert shorten(text, limit) == expected
+
+
+def test_a_theme_without_a_two_word_phrase_is_titled_by_its_two_key_words() -> None:
+    groups = [["Sees the registrar, not the consultant"], ["The kiosk rejects the insurance card"]]
+    embedder = get_embedder()
+    centres = np.stack([embedder.encode(g).mean(axis=0) for g in groups])
+    first, _ = titles(groups, centres, embedder.encode)
+    assert len(first.split()) >= 2 and {"registrar", "consultant"} <= set(first.casefold().split())

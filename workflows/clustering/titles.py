@@ -113,11 +113,30 @@ def titles(groups: Sequence[Sequence[str]], centres: np.ndarray, encode: Encode)
         fits = {p: _fit(ranked[g][p], meaning[p.spelling], centres, g) for p in shortlists[g]}
         options = sorted(fits, key=lambda p: fits[p], reverse=True)
         options += [p for p in _by_score(ranked[g]) if p not in fits]
-        spelled = [capitalised(p.spelling) for p in options] or [_fallback(groups[g])]
+        spelled = [capitalised(p.spelling) for p in _two_words_first(options)] or [_fallback(groups[g])]
         title = next((s for s in spelled if s.casefold() not in taken), None) or _numbered(spelled[0], taken)
         taken.add(title.casefold())
         result[g] = title
     return result
+
+
+def _two_words_first(options: list[_Phrase]) -> list[_Phrase | _Pair]:
+    """One word names a theme poorly ("Patients"): a longer option goes first when there is one, else the two best
+    single words joined ("Registrar and consultant")."""
+    if not options or len(options[0].stems) > 1:
+        return options
+    longer = next((p for p in options if len(p.stems) > 1), None)
+    if longer is not None:
+        return [longer, *(p for p in options if p is not longer)]
+    second = next((p for p in options[1:] if p.stems != options[0].stems), None)
+    return [_Pair(f"{options[0].spelling} and {second.spelling}"), *options] if second else options
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """Two single-word candidates joined, for a theme without a phrase of two words."""
+
+    spelling: str
 
 
 def _phrases(text: str) -> list[_Phrase]:
