@@ -285,6 +285,19 @@ class MapVersion(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class ReplyState(Base):
+    """The newest version of a thread reply applied so far, by Slack's own timestamps (the message's `ts`, an edit's
+    `edited.ts`), and whether it was deleted. Slack delivers events in any order: an older edit must not overwrite a
+    newer one, and nothing brings a deleted reply back (the tombstone)."""
+
+    __tablename__ = "reply_states"
+
+    step_id: Mapped[int] = mapped_column(ForeignKey("steps.id", ondelete="CASCADE"), primary_key=True)
+    message_ts: Mapped[str] = mapped_column(String(32), primary_key=True)
+    version_ts: Mapped[str] = mapped_column(String(32), default="")
+    deleted: Mapped[bool] = mapped_column(default=False)
+
+
 class ProcessedEvent(Base):
     """Slack delivers events at least once; an event id stored here is not processed again."""
 

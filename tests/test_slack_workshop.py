@@ -163,6 +163,33 @@ def test_retries_bot_messages_edits_and_deletions(slack):
     assert texts == ["Find out why onboarding takes a week", "Measure time to first invoice"]
 
 
+def test_events_out_of_order_end_as_slack_shows_the_thread(slack):
+    """Slack does not keep order: a deletion or a newer edit may arrive before the reply itself."""
+    slack.command("start Onboarding journey", FACILITATOR)
+    thread = slack.step_ts(StepKey.objective)
+    deleted, edited = "1800000000.000100", "1800000000.000200"
+
+    def message(ts: str, user: str, text: str, edited_at: str | None = None) -> dict:
+        found = {"type": "message", "user": user, "text": text, "ts": ts, "thread_ts": thread}
+        return found | ({"edited": {"user": user, "ts": edited_at}} if edited_at else {})
+
+    def changed(ts: str, user: str, text: str, edited_at: str) -> dict:
+        event = {"type": "message", "subtype": "message_changed", "channel": CHANNEL, "ts": edited_at}
+        return event | {"message": message(ts, user, text, edited_at)}
+
+    removal = {"type": "message", "subtype": "message_deleted", "channel": CHANNEL, "ts": "1800000000.000900"}
+    removal |= {"deleted_ts": deleted, "previous_message": message(deleted, CHO, "my email is jo@example.com")}
+    slack.sender.event(removal)
+    slack.sender.event({**message(deleted, CHO, "my email is jo@example.com"), "channel": CHANNEL})
+    slack.sender.event(changed(edited, BEN, "Measure time to first invoice", "1800000000.000500"))
+    slack.sender.event(changed(edited, BEN, "Measure time to first invoce", "1800000000.000400"))
+    slack.sender.event({**message(edited, BEN, "Typo in my note"), "channel": CHANNEL})
+    slack.deliveries += 5
+    slack.settle()
+    with slack.server.services.db.session() as session:
+        assert list(session.scalars(select(ContributionRow.text))) == ["Measure time to first invoice"]
+
+
 def test_a_huge_reply_is_stored_whole_and_shown_shortened(slack):
     slack.command("start Onboarding journey", FACILITATOR)
     thread = slack.step_ts(StepKey.objective)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from sqlalchemy import func, select
 
@@ -26,8 +28,10 @@ def open_first_step(db, ts: str = "100.000001") -> None:
         service.mark_step_opened(session, step, ts)
 
 
-def reply(text: str, ts: str = "200.000001", user: str = OTHER, thread_ts: str = "100.000001") -> Reply:
-    return Reply(channel_id=CHANNEL, thread_ts=thread_ts, ts=ts, user_id=user, text=text)
+def reply(
+    text: str, ts: str = "200.000001", user: str = OTHER, thread_ts: str = "100.000001", edited_ts: str | None = None
+) -> Reply:
+    return Reply(channel_id=CHANNEL, thread_ts=thread_ts, ts=ts, user_id=user, text=text, edited_ts=edited_ts)
 
 
 def contributions(db) -> list[tuple[str, str]]:
@@ -92,12 +96,46 @@ def test_bullets_tags_edits_and_deletions(db):
     assert contributions(db) == [("slow checkout", "interview"), ("no Apple Pay", "interview")]
 
     with db.session() as session:  # the author edits the reply down to one line
-        recording.record_reply(session, reply("checkout is slow on mobile"))
+        recording.record_reply(session, reply("checkout is slow on mobile", edited_ts="250.000001"))
     assert contributions(db) == [("checkout is slow on mobile", "assumption")]
 
     with db.session() as session:
         recording.remove_reply(session, CHANNEL, "100.000001", "200.000001")
     assert contributions(db) == []
+
+
+# One reply's life as Slack delivers it: posted, edited twice, deleted; (kind, text, edited_ts).
+LIFE = [
+    ("post", "checkout is slow", None),
+    ("edit", "checkout is slow on mobile", "201.000001"),
+    ("edit", "checkout times out on mobile Safari", "202.000001"),
+    ("delete", "", None),
+]
+
+
+def play(db, events) -> None:
+    for n, (kind, text, edited_ts) in enumerate(events):
+        with db.session() as session:
+            if kind == "delete":
+                recording.remove_reply(session, CHANNEL, "100.000001", "200.000001", event_id=f"Ev{kind}{n}")
+            else:
+                recording.record_reply(session, reply(text, edited_ts=edited_ts), event_id=f"Ev{kind}{edited_ts}")
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(LIFE)), ids=lambda o: "-".join(e[0][0] for e in o))
+def test_a_deleted_reply_stays_deleted_whatever_the_order(db, order):
+    started(db)
+    open_first_step(db)
+    play(db, order)
+    assert contributions(db) == []
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(LIFE[:3])), ids=lambda o: "-".join(e[0][0] for e in o))
+def test_the_newest_edit_wins_whatever_the_order(db, order):
+    started(db)
+    open_first_step(db)
+    play(db, order)
+    assert contributions(db) == [("checkout times out on mobile Safari", "assumption")]
 
 
 def test_a_retried_event_is_stored_once(db):

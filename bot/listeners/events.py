@@ -27,7 +27,10 @@ def _reply(services: Services, message: dict, channel: str) -> Reply | None:
     if not (thread_ts and ts and user) or thread_ts == ts:
         return None
     text, mentions = decode(message.get("text") or "", services.users.name)
-    return Reply(channel_id=channel, thread_ts=thread_ts, ts=ts, user_id=user, text=text, mentions=mentions)
+    edited = (message.get("edited") or {}).get("ts")
+    return Reply(
+        channel_id=channel, thread_ts=thread_ts, ts=ts, user_id=user, text=text, mentions=mentions, edited_ts=edited
+    )
 
 
 def register(app: App, services: Services) -> None:
@@ -38,10 +41,9 @@ def register(app: App, services: Services) -> None:
         with services.db.session() as session:
             if subtype == "message_deleted":
                 previous = event.get("previous_message") or {}
-                if previous.get("thread_ts"):
-                    recording.remove_reply(
-                        session, channel, previous["thread_ts"], previous.get("ts", ""), body.get("event_id")
-                    )
+                deleted_ts = event.get("deleted_ts") or previous.get("ts")
+                if previous.get("thread_ts") and deleted_ts:
+                    recording.remove_reply(session, channel, previous["thread_ts"], deleted_ts, body.get("event_id"))
                 return
             message = event.get("message", {}) if subtype == "message_changed" else event
             reply = _reply(services, message, channel)
