@@ -160,6 +160,15 @@ def test_replies_elsewhere_and_empty_replies_are_not_contributions(db):
     assert contributions(db) == []
 
 
+def test_unreadable_characters_are_cleaned_and_the_note_is_kept(db):
+    started(db)
+    open_first_step(db)
+    with db.session() as session:
+        result = recording.record_reply(session, reply("Refund\x00 form \ud800breaks\r\non \u202eAndroid\u202c"))
+    assert result.outcome == Outcome.recorded
+    assert contributions(db) == [("Refund form \ufffdbreaks\non Android", "assumption")]
+
+
 def test_a_long_reply_is_stored_whole(db):
     started(db)
     open_first_step(db)

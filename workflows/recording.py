@@ -18,6 +18,7 @@ from storage.db import insert_new
 from storage.models import ContributionRow, ProcessedEvent, ReplyState, Step, Workshop
 from workflows.contributions import parse_reply
 from workflows.journey_map import StepKey
+from workflows.textutil import readable
 
 
 class Reply(BaseModel):
@@ -78,7 +79,7 @@ def record_reply(session: Session, reply: Reply, event_id: str | None = None) ->
         return found.model_copy(update={"outcome": Outcome.duplicate})
     if not newest(session, step.id, reply.ts, reply.version):
         return found.model_copy(update={"outcome": Outcome.stale})
-    notes = parse_reply(reply.text, keep_headings=step.key == StepKey.persona.value)
+    notes = parse_reply(readable(reply.text), keep_headings=step.key == StepKey.persona.value)
     existing = {
         c.part: c
         for c in session.scalars(

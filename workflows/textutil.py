@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+# NUL and other control characters (tab and newline stay), lone UTF-16 surrogates and the bidirectional overrides
+# that can make a note read backwards: PostgreSQL refuses NUL, JSON encoders refuse lone surrogates.
+_UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
 
 def shorten(text: str, limit: int = 60) -> str:
     """One line of at most `limit` characters, cut at a word boundary with an ellipsis."""
@@ -10,3 +17,10 @@ def shorten(text: str, limit: int = 60) -> str:
         return line
     cut = line[: limit - 1].rsplit(" ", 1)[0] if " " in line[: limit - 1] else line[: limit - 1]
     return cut.rstrip(" ,;:.-") + "…"
+
+
+def readable(text: str) -> str:
+    """The text people can read and every store can keep: control characters and bidi overrides dropped, a lone
+    surrogate replaced by U+FFFD, carriage returns made newlines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _SURROGATE.sub("\ufffd", _UNREADABLE.sub("", text))
