@@ -8,6 +8,7 @@ from functools import partial
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryHandler, RetryState
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.listeners import actions, commands, events, revisions, shortcuts, views
@@ -23,12 +24,26 @@ from workflows.flows import Flows
 from workflows.llm.config import LLMConfig
 
 
+class ServerErrorRetryHandler(RetryHandler):
+    """Retries a call Slack answered with a 5xx: a passing failure, unlike an `ok: false` refusal, which is final."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return response is not None and response.status_code >= 500
+
+
 def web_client(settings: Settings) -> WebClient:
     client = WebClient(
         token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
         base_url=settings.slack_api_url,
     )
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+    client.retry_handlers += [RateLimitErrorRetryHandler(max_retry_count=3), ServerErrorRetryHandler(max_retry_count=2)]
     return client
 
 

@@ -51,6 +51,13 @@ def test_a_canvas_with_the_whole_map_is_created_in_the_channel(slack):
         assert session.scalar(select(Workshop.canvas_id)) == canvas.id
 
 
+def test_a_passing_server_error_from_slack_is_retried_not_taken_for_a_refusal(slack):
+    slack.standin.fail_next("canvases.create", error="internal_error", status=500)
+    run_workshop(slack)
+    assert len(slack.standin.canvases) == 1
+    assert not [m for m in slack.standin.messages(slack.channel_id) if m["text"].startswith("No canvas")]
+
+
 def test_a_workspace_that_refuses_canvases_is_told_once_and_still_gets_the_files(slack):
     slack.standin.fail_next("canvases.create", error="canvas_disabled_user_team", status=200, times=2)
     run_workshop(slack)
