@@ -15,6 +15,7 @@ import waitress
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
 from waitress.server import create_server
 
 from bot.app import create_app
@@ -27,6 +28,9 @@ from workflows.clustering.embeddings import get_embedder
 log = logging.getLogger(__name__)
 
 Wsgi = Callable[[dict, Callable], Iterable[bytes]]
+# Slack's requests are a few hundred KB at most; anything larger is refused before it is read (waitress stops
+# reading at this size too).
+MAX_BODY_BYTES = 1 << 20
 
 
 def well_formed(body: bytes, content_type: str) -> bool:
@@ -41,14 +45,27 @@ def well_formed(body: bytes, content_type: str) -> bool:
     return True
 
 
-def wsgi_app(app: App) -> Wsgi:
+def wsgi_app(app: App, signing_secret: str | None = None) -> Wsgi:
+    """Slack's requests to Bolt, with the cheap checks first: size before reading, signature before parsing."""
     slack = SlackRequestHandler(app, path="/slack/events")
+    verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             start_response("200 OK", [("Content-Type", "application/json")])
             return [b'{"ok": true}']
-        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        if length > MAX_BODY_BYTES:
+            log.warning("refused a request of %d bytes", length)
+            start_response("413 Payload Too Large", [("Content-Type", "text/plain")])
+            return [b"request too large"]
+        body = environ["wsgi.input"].read(length)
+        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+        signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+        signed = verifier is None or (timestamp.isdigit() and verifier.is_valid(body, timestamp, signature))
+        if not signed:
+            start_response("401 Unauthorized", [("Content-Type", "text/plain")])
+            return [b"invalid request"]
         if not well_formed(body, environ.get("CONTENT_TYPE", "")):
             log.warning("skipped a malformed request of %d bytes", len(body))
             start_response("400 Bad Request", [("Content-Type", "text/plain")])
@@ -94,7 +111,13 @@ def start_http_in_background(
     settings: Settings, port: int = 0, today: Callable[[], date] = date.today
 ) -> RunningServer:
     app, services = boot(settings, today)
-    server = create_server(wsgi_app(app), host="127.0.0.1", port=port, threads=8)
+    server = create_server(
+        wsgi_app(app, _secret(settings)),
+        host="127.0.0.1",
+        port=port,
+        threads=8,
+        max_request_body_size=MAX_BODY_BYTES,
+    )
     thread = threading.Thread(target=server.run, name="journeybot-http", daemon=True)
     thread.start()
     return RunningServer(app, services, server.effective_port, server, thread)
@@ -103,7 +126,17 @@ def start_http_in_background(
 def serve_http(settings: Settings, port: int) -> None:
     app, _services = boot(settings)
     log.info("journeybot listening on port %d: POST /slack/events, GET /healthz", port)
-    waitress.serve(wsgi_app(app), host="0.0.0.0", port=port, threads=8)
+    waitress.serve(
+        wsgi_app(app, _secret(settings)),
+        host="0.0.0.0",
+        port=port,
+        threads=8,
+        max_request_body_size=MAX_BODY_BYTES,
+    )
+
+
+def _secret(settings: Settings) -> str | None:
+    return settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
 
 
 def serve_socket(settings: Settings) -> None:

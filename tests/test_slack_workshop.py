@@ -231,8 +231,11 @@ def test_unsigned_or_malformed_requests_are_rejected_and_change_nothing(slack):
     forged = slack.sender.post_raw(body, slack.sender.signed_headers(b"something else"))
     stale = slack.sender.post_raw(body, slack.sender.signed_headers(body, timestamp=1_000_000_000))
     malformed = slack.sender.post_raw(b"{not json", slack.sender.signed_headers(b"{not json"))
-    assert [r.status for r in (unsigned, forged, stale)] == [401, 401, 401]
-    assert malformed.status in (400, 401)
+    garbage = slack.sender.post_raw(b"{not json", {"Content-Type": "application/json"})
+    huge = slack.sender.post_raw(b"x" * (2 << 20), {"Content-Type": "application/json"})
+    assert [r.status for r in (unsigned, forged, stale, garbage)] == [401, 401, 401, 401], "signature first"
+    assert malformed.status == 400
+    assert huge.status == 413, "refused before it is read"
     slack.settle()
     with slack.server.services.db.session() as session:
         assert session.scalars(select(ContributionRow)).all() == []
