@@ -1,0 +1,26 @@
+"""Replicas that boot together on one empty PostgreSQL database all come up: one migrates, the others wait."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from sqlalchemy import create_engine, text
+
+
+def test_replicas_booting_together_migrate_once(database_url: str):
+    if database_url.startswith("sqlite"):
+        pytest.skip("replicas share PostgreSQL; a SQLite file belongs to one process")
+    env = os.environ | {"DATABASE_URL": database_url}
+    replicas = [
+        subprocess.Popen([sys.executable, "-m", "journeybot.cli", "migrate"], env=env, stderr=subprocess.PIPE)
+        for _ in range(3)
+    ]
+    failures = [p.stderr.read().decode() for p in replicas if p.wait(timeout=120) != 0]
+    assert failures == []
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+    engine.dispose()
