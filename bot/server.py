@@ -101,8 +101,14 @@ class RunningServer:
         return f"http://127.0.0.1:{self.port}/slack/events"
 
     def stop(self) -> None:
-        self._server.close()
+        """Closes every socket from the server's own loop thread: closed from another thread, a socket the loop is
+        waiting on in select() makes it fail (EBADF). With nothing left to watch, the loop ends."""
+        self._server.trigger.pull_trigger(self._close_all)
         self._thread.join(timeout=10)
+
+    def _close_all(self) -> None:
+        for dispatcher in list(self._server._map.values()):
+            dispatcher.close()
         self.services.worker.stop()
         self.services.db.dispose()
 
