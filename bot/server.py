@@ -24,6 +24,7 @@ from journeybot.settings import Settings
 from storage.db import Database
 from storage.migrate import upgrade
 from workflows.clustering.embeddings import get_embedder
+from workflows.recording import first_delivery
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +46,13 @@ def well_formed(body: bytes, content_type: str) -> bool:
     return True
 
 
-def wsgi_app(app: App, signing_secret: str | None = None) -> Wsgi:
-    """Slack's requests to Bolt, with the cheap checks first: size before reading, signature before parsing."""
+def wsgi_app(app: App, signing_secret: str | None = None, first_time: Callable[[str], bool] | None = None) -> Wsgi:
+    """Slack's requests to Bolt, with the cheap checks first: size before reading, signature before parsing.
+
+    `first_time(key)` records a signed command or interaction and says whether it is new: a replay of the same
+    signed request (same body, same timestamp) is answered and does nothing a second time. Events carry their own
+    `event_id`, checked where they are recorded.
+    """
     slack = SlackRequestHandler(app, path="/slack/events")
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
@@ -66,6 +72,11 @@ def wsgi_app(app: App, signing_secret: str | None = None) -> Wsgi:
         if not signed:
             start_response("401 Unauthorized", [("Content-Type", "text/plain")])
             return [b"invalid request"]
+        form = environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded")
+        if first_time is not None and form and signature and not first_time(f"req:{signature[3:63]}"):
+            log.info("skipped a replayed request")
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [b""]
         if not well_formed(body, environ.get("CONTENT_TYPE", "")):
             log.warning("skipped a malformed request of %d bytes", len(body))
             start_response("400 Bad Request", [("Content-Type", "text/plain")])
@@ -118,7 +129,7 @@ def start_http_in_background(
 ) -> RunningServer:
     app, services = boot(settings, today)
     server = create_server(
-        wsgi_app(app, _secret(settings)),
+        wsgi_app(app, _secret(settings), _first_request(services)),
         host="127.0.0.1",
         port=port,
         threads=8,
@@ -130,15 +141,23 @@ def start_http_in_background(
 
 
 def serve_http(settings: Settings, port: int) -> None:
-    app, _services = boot(settings)
+    app, services = boot(settings)
     log.info("journeybot listening on port %d: POST /slack/events, GET /healthz", port)
     waitress.serve(
-        wsgi_app(app, _secret(settings)),
+        wsgi_app(app, _secret(settings), _first_request(services)),
         host="0.0.0.0",
         port=port,
         threads=8,
         max_request_body_size=MAX_BODY_BYTES,
     )
+
+
+def _first_request(services: Services) -> Callable[[str], bool]:
+    def first_time(key: str) -> bool:
+        with services.db.session() as session:
+            return first_delivery(session, key)
+
+    return first_time
 
 
 def _secret(settings: Settings) -> str | None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from slack_sdk.models.blocks import Block
 from sqlalchemy import select
 
-from storage.models import ContributionRow
+from bot.standin.interactions import slash_command
+from storage.models import ActionItemRow, ContributionRow
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR
 from workflows.contributions import parse_reply
 from workflows.journey_map import JourneyMap, StepKey
@@ -239,6 +241,28 @@ def test_unsigned_or_malformed_requests_are_rejected_and_change_nothing(slack):
     slack.settle()
     with slack.server.services.db.session() as session:
         assert session.scalars(select(ContributionRow)).all() == []
+
+
+def test_a_replayed_signed_command_does_nothing_twice(slack):
+    run_workshop(slack)
+    fields = slash_command(
+        slack.sender.identity,
+        command="/journey",
+        text='action add "Call every churned studio" @Ben',
+        user_id=FACILITATOR,
+        user_name="facilitator",
+        channel_id=CHANNEL,
+        channel_name="workshop",
+        response_url="",
+        trigger_id="1.2.replay",
+    )
+    body = urlencode(fields).encode()
+    headers = slack.sender.signed_headers(body, content_type="application/x-www-form-urlencoded")
+    assert [slack.sender.post_raw(body, headers).status for _ in range(2)] == [200, 200]
+    slack.settle()
+    with slack.server.services.db.session() as session:
+        titles = list(session.scalars(select(ActionItemRow.title)))
+    assert titles.count("Call every churned studio") == 1
 
 
 def test_healthz(slack):
