@@ -117,13 +117,11 @@ def create_action_items(session: Session, workshop: Workshop, today: date, llm: 
     session.refresh(workshop)
 
 
-def _with_severity(pain: PainPoint, steps: dict[StepKey, list[Theme]], workshop: Workshop) -> PainPoint:
+def _with_severity(pain: PainPoint, themes: dict[str, Theme], team_size: int) -> PainPoint:
     """The LLM's severity when it gave one, else the embedded estimate from how many raised it and the evidence."""
     if pain.severity is not None:
         return pain
-    theme = next(t for t in steps[StepKey.pain_points] if t.id == pain.theme_id)
-    team = {c.user_id for step in workshop.steps for c in step.contributions}
-    return pain.model_copy(update={"severity": severity_of(theme, pain.votes, len(team))})
+    return pain.model_copy(update={"severity": severity_of(themes[pain.theme_id], pain.votes, team_size)})
 
 
 def _pain_rank(pain: PainPoint, steps: dict[StepKey, list[Theme]]) -> tuple[int, int, int]:
@@ -141,7 +139,9 @@ def assemble_map(session: Session, workshop: Workshop, version: int = 1, llm: LL
     found = reactions.feedback(session, workshop)
     placed = [(name, reactions.rated(tp, found)) for name, tp in placed]
     pains = [(name, reactions.voted(p, found)) for name, p in pains]
-    pains = [(name, _with_severity(p, steps, workshop)) for name, p in pains]
+    pain_themes = {theme.id: theme for theme in steps[StepKey.pain_points]}
+    team_size = len({c.user_id for step in workshop.steps for c in step.contributions})
+    pains = [(name, _with_severity(p, pain_themes, team_size)) for name, p in pains]
     stage_models = []
     for stage in stages:
         touchpoints = [tp for name, tp in placed if name == stage.name]

@@ -87,7 +87,7 @@ def objective_parts(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list
             parts.setdefault(part_of[note.id], []).append(note.id)
     rest = [draft.model_copy(update={"ids": [i for i in draft.ids if not part_of[i]]}) for draft in drafts]
     rest = [draft for draft in rest if draft.ids]
-    if sum(len(draft.ids) for draft in rest) != sum(len(draft.ids) for draft in drafts):
+    if parts:  # the parts took notes from the clustered themes: their titles may no longer fit
         texts = {note.id: note.text for note in notes}
         titles = name_groups([[texts[i] for i in draft.ids] for draft in rest])
         rest = [draft.model_copy(update={"title": title}) for draft, title in zip(rest, titles, strict=True)]
