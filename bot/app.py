@@ -1,4 +1,4 @@
-"""The Bolt app factory: one Web API client, signature checks on, listeners registered by kind."""
+"""The Bolt app factory: one Web API client, listeners registered by kind, events handled from the store."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryHandler, RetryState
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
@@ -21,7 +21,10 @@ from storage.db import Database
 from workflows.actions import home_data
 from workflows.engines import EngineChoice
 from workflows.flows import Flows
+from workflows.intake import handle_stored_events
 from workflows.llm.config import LLMConfig
+
+INTAKE_RETRY_SECONDS = 15.0  # how often stored events whose listener failed are looked at again
 
 
 class ServerErrorRetryHandler(RetryHandler):
@@ -56,18 +59,22 @@ def llm_config(settings: Settings) -> LLMConfig | None:
     )
 
 
+def dispatch_stored(app: App, body: str) -> bool:
+    """Hands a stored event to its listeners; False when one of them failed (Bolt answers 500)."""
+    return app.dispatch(BoltRequest(body=body, headers={"content-type": ["application/json"]})).status < 500
+
+
 def create_app(settings: Settings, db: Database, today: Callable[[], date] = date.today) -> tuple[App, Services]:
     client = web_client(settings)
     users = UserDirectory(client)
     notifier = SlackNotifier(client, users, homes=partial(home_data, db), today=today)
     flows = Flows(db, notifier, EngineChoice(db, llm_config(settings)), today=today)
-    services = Services(db=db, users=users, notifier=notifier, flows=flows, worker=Worker(flows.run_due))
-    app = App(
-        client=client,
-        listener_executor=services.listeners,
-        signing_secret=settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None,
-        request_verification_enabled=settings.slack_signing_secret is not None,
-    )
+    # Each listener finishes before its request is answered: a command's or an interaction's work is done when
+    # Slack hears back, and a stored event is marked done only once handled. Signatures are checked at the edge
+    # (`bot.server`), before anything is parsed or stored; a stored event is handled long after it was signed.
+    app = App(client=client, process_before_response=True, request_verification_enabled=False)
+    intake = Worker(partial(handle_stored_events, db, partial(dispatch_stored, app)), interval=INTAKE_RETRY_SECONDS)
+    services = Services(db=db, users=users, notifier=notifier, flows=flows, worker=Worker(flows.run_due), intake=intake)
     for module in (commands, events, revisions, views, actions, shortcuts):
         module.register(app, services)
     return app, services

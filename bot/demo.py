@@ -57,10 +57,10 @@ class SlackDriver:
         _wait(lambda: self._processed() >= self.deliveries, "the bot to store the replies")
         services = self.server.services
         for _ in range(10):  # a listener may kick the worker, and a job's post may echo back to a listener
-            _wait(lambda: services.listeners.wait_idle(0.1), "the bot's listeners")
+            _wait(lambda: services.intake.wait_idle(0.1), "the bot to handle its stored events")
             _wait(lambda: services.worker.wait_idle(0.1), "the bot's worker")
             self.standin.wait_idle(timeout=30)
-            if services.listeners.wait_idle(0) and services.worker.wait_idle(0):
+            if services.intake.wait_idle(0) and services.worker.wait_idle(0):
                 break
 
     def _processed(self) -> int:

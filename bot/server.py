@@ -5,17 +5,21 @@ from __future__ import annotations
 import io
 import json
 import logging
+import signal
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import parse_qs
 
-import waitress
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
+from slack_sdk.socket_mode.builtin import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 from waitress.server import create_server
 
 from bot.app import create_app
@@ -24,6 +28,7 @@ from journeybot.settings import Settings
 from storage.db import Database
 from storage.migrate import upgrade
 from workflows.clustering.embeddings import get_embedder
+from workflows.intake import store_event
 from workflows.recording import first_delivery
 
 log = logging.getLogger(__name__)
@@ -32,55 +37,64 @@ Wsgi = Callable[[dict, Callable], Iterable[bytes]]
 # Slack's requests are a few hundred KB at most; anything larger is refused before it is read (waitress stops
 # reading at this size too).
 MAX_BODY_BYTES = 1 << 20
+# How long a stopping bot keeps finishing stored work (within the usual 30 s grace before a SIGKILL).
+DRAIN_SECONDS = 20
 
 
-def well_formed(body: bytes, content_type: str) -> bool:
-    """Whether Bolt can parse the body; it would raise on broken JSON (an HTTP 500) before checking anything."""
+def parsed(body: bytes, content_type: str) -> dict | None:
+    """The request's payload, or None when Bolt could not parse it (it would raise, an HTTP 500, before anything)."""
     try:
         if content_type.startswith("application/json"):
-            json.loads(body)
-        elif payload := parse_qs(body.decode()).get("payload"):
-            json.loads(payload[0])
+            payload = json.loads(body)
+        elif form := parse_qs(body.decode()).get("payload"):
+            payload = json.loads(form[0])
+        else:
+            return {}  # a slash command: plain form fields
     except ValueError:  # UnicodeDecodeError and JSONDecodeError included
-        return False
-    return True
+        return None
+    return payload if isinstance(payload, dict) else None
 
 
-def wsgi_app(app: App, signing_secret: str | None = None, first_time: Callable[[str], bool] | None = None) -> Wsgi:
-    """Slack's requests to Bolt, with the cheap checks first: size before reading, signature before parsing.
+def wsgi_app(app: App, services: Services, signing_secret: str | None = None) -> Wsgi:
+    """Slack's requests, with the cheap checks first: size before reading, signature before parsing.
 
-    `first_time(key)` records a signed command or interaction and says whether it is new: a replay of the same
-    signed request (same body, same timestamp) is answered and does nothing a second time. Events carry their own
-    `event_id`, checked where they are recorded.
+    An event is stored before it is acknowledged and handled from the store (`workflows.intake`), so a stop loses
+    none. A command or interaction is handed to Bolt at once, which answers when its listener has done its work.
+    A replay of the same signed command or interaction (same body, same timestamp) is answered and does nothing
+    a second time; events carry their own `event_id`, which the store keys on.
     """
     slack = SlackRequestHandler(app, path="/slack/events")
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        def answer(status: str, text: bytes = b"") -> list[bytes]:
+            start_response(status, [("Content-Type", "text/plain")])
+            return [text]
+
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             start_response("200 OK", [("Content-Type", "application/json")])
             return [b'{"ok": true}']
         length = int(environ.get("CONTENT_LENGTH") or 0)
         if length > MAX_BODY_BYTES:
             log.warning("refused a request of %d bytes", length)
-            start_response("413 Payload Too Large", [("Content-Type", "text/plain")])
-            return [b"request too large"]
+            return answer("413 Payload Too Large", b"request too large")
         body = environ["wsgi.input"].read(length)
         timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
         signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
-        signed = verifier is None or (timestamp.isdigit() and verifier.is_valid(body, timestamp, signature))
-        if not signed:
-            start_response("401 Unauthorized", [("Content-Type", "text/plain")])
-            return [b"invalid request"]
-        form = environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded")
-        if first_time is not None and form and signature and not first_time(f"req:{signature[3:63]}"):
-            log.info("skipped a replayed request")
-            start_response("200 OK", [("Content-Type", "text/plain")])
-            return [b""]
-        if not well_formed(body, environ.get("CONTENT_TYPE", "")):
+        if verifier is not None and not (timestamp.isdigit() and verifier.is_valid(body, timestamp, signature)):
+            return answer("401 Unauthorized", b"invalid request")
+        payload = parsed(body, environ.get("CONTENT_TYPE", ""))
+        if payload is None:
             log.warning("skipped a malformed request of %d bytes", len(body))
-            start_response("400 Bad Request", [("Content-Type", "text/plain")])
-            return [b"malformed request"]
+            return answer("400 Bad Request", b"malformed request")
+        if payload.get("type") == "event_callback":
+            if store_event(services.db, body.decode(), payload.get("event_id")):
+                services.intake.kick()
+            return answer("200 OK")
+        form = environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded")
+        if form and signature and not _first_request(services, signature):
+            log.info("skipped a replayed request")
+            return answer("200 OK")
         environ["wsgi.input"] = io.BytesIO(body)
         return slack(environ, start_response)
 
@@ -88,18 +102,28 @@ def wsgi_app(app: App, signing_secret: str | None = None, first_time: Callable[[
 
 
 def boot(settings: Settings, today: Callable[[], date] = date.today) -> tuple[App, Services]:
-    """Migrates the database, builds the app and starts the worker, which first picks up unfinished jobs."""
+    """Migrates the database, builds the app and starts the workers, which first pick up what was left undone."""
     get_embedder()  # fails now, naming the missing file and how to get it, rather than at the first `next`
     upgrade(settings.database_url)
     app, services = create_app(settings, Database(settings.database_url), today)
-    services.worker.start()
-    services.worker.kick()
+    for worker in (services.intake, services.worker):
+        worker.start()
+        worker.kick()
     return app, services
+
+
+def drain(services: Services, seconds: float = DRAIN_SECONDS) -> None:
+    """Finishes the stored events and running jobs for at most `seconds`; what is left waits in the database for
+    the next start (a job whose run was cut short is taken over once its lease runs out)."""
+    deadline = time.monotonic() + seconds
+    for worker in (services.intake, services.worker):
+        worker.stop(timeout=max(deadline - time.monotonic(), 0.1))
+    services.db.dispose()
 
 
 @dataclass
 class RunningServer:
-    """An HTTP server in a background thread: what `demo` and the tests talk to."""
+    """An HTTP server in a background thread: what `serve`, `demo` and the tests run."""
 
     app: App
     services: Services
@@ -111,26 +135,25 @@ class RunningServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/slack/events"
 
-    def stop(self) -> None:
-        """Closes every socket from the server's own loop thread: closed from another thread, a socket the loop is
-        waiting on in select() makes it fail (EBADF). With nothing left to watch, the loop ends."""
+    def stop(self, drain_seconds: float = DRAIN_SECONDS) -> None:
+        """Stops taking requests, then drains. The sockets are closed from the server's own loop thread: closed
+        from another thread, a socket the loop is waiting on in select() makes it fail (EBADF)."""
         self._server.trigger.pull_trigger(self._close_all)
         self._thread.join(timeout=10)
+        drain(self.services, drain_seconds)
 
     def _close_all(self) -> None:
         for dispatcher in list(self._server._map.values()):
             dispatcher.close()
-        self.services.worker.stop()
-        self.services.db.dispose()
 
 
 def start_http_in_background(
-    settings: Settings, port: int = 0, today: Callable[[], date] = date.today
+    settings: Settings, port: int = 0, today: Callable[[], date] = date.today, host: str = "127.0.0.1"
 ) -> RunningServer:
     app, services = boot(settings, today)
     server = create_server(
-        wsgi_app(app, _secret(settings), _first_request(services)),
-        host="127.0.0.1",
+        wsgi_app(app, services, _secret(settings)),
+        host=host,
         port=port,
         threads=8,
         max_request_body_size=MAX_BODY_BYTES,
@@ -141,29 +164,54 @@ def start_http_in_background(
 
 
 def serve_http(settings: Settings, port: int) -> None:
-    app, services = boot(settings)
-    log.info("journeybot listening on port %d: POST /slack/events, GET /healthz", port)
-    waitress.serve(
-        wsgi_app(app, _secret(settings), _first_request(services)),
-        host="0.0.0.0",
-        port=port,
-        threads=8,
-        max_request_body_size=MAX_BODY_BYTES,
-    )
+    server = start_http_in_background(settings, port, host="0.0.0.0")
+    log.info("journeybot listening on port %d: POST /slack/events, GET /healthz", server.port)
+    _wait_for_stop_signal()
+    log.info("stopping: no new requests; finishing stored work for up to %d s", DRAIN_SECONDS)
+    server.stop()
 
 
-def _first_request(services: Services) -> Callable[[str], bool]:
-    def first_time(key: str) -> bool:
-        with services.db.session() as session:
-            return first_delivery(session, key)
-
-    return first_time
+def _first_request(services: Services, signature: str) -> bool:
+    """Records a signed request by its signature; False when the same one came before."""
+    with services.db.session() as session:
+        return first_delivery(session, f"req:{signature[3:63]}")
 
 
 def _secret(settings: Settings) -> str | None:
     return settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
 
 
+class DurableSocketModeHandler(SocketModeHandler):
+    """Socket Mode with the same intake as HTTP: an event envelope is stored, then acknowledged."""
+
+    def __init__(self, app: App, services: Services, app_token: str) -> None:
+        super().__init__(app, app_token)
+        self.services = services
+
+    def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        if req.type != "events_api":
+            super().handle(client, req)
+            return
+        if store_event(self.services.db, json.dumps(req.payload), req.payload.get("event_id")):
+            self.services.intake.kick()
+        client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+
+
 def serve_socket(settings: Settings) -> None:
-    app, _services = boot(settings)
-    SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
+    app, services = boot(settings)
+    handler = DurableSocketModeHandler(app, services, settings.slack_app_token.get_secret_value())
+    handler.connect()
+    log.info("journeybot connected in Socket Mode")
+    _wait_for_stop_signal()
+    log.info("stopping: closing the socket; finishing stored work for up to %d s", DRAIN_SECONDS)
+    handler.close()
+    drain(services)
+
+
+def _wait_for_stop_signal() -> None:
+    """Blocks until SIGTERM (a redeploy) or SIGINT (Ctrl-C)."""
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    while not stopping.wait(1.0):
+        pass

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from bot.listener_pool import ListenerPool
 from bot.notifier import SlackNotifier
 from bot.users import UserDirectory
 from bot.worker import Worker
@@ -18,5 +17,5 @@ class Services:
     users: UserDirectory
     notifier: SlackNotifier
     flows: Flows
-    worker: Worker
-    listeners: ListenerPool = field(default_factory=ListenerPool)
+    worker: Worker  # the workshop's jobs
+    intake: Worker  # Slack's stored events

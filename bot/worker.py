@@ -1,4 +1,4 @@
-"""Runs due jobs in a background thread: right after a kick (slow work after Slack's ack) and every minute."""
+"""Runs due jobs in a background thread: right after a kick (work stored before Slack's ack) and every so often."""
 
 from __future__ import annotations
 
@@ -22,10 +22,12 @@ class Worker:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 30.0) -> None:
+        """Runs what is due one last time and ends, waiting at most `timeout` seconds for that."""
         self._stopped.set()
         self._wake.set()
-        self._thread.join(timeout=30)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
 
     def kick(self) -> None:
         self._idle.clear()
@@ -36,7 +38,7 @@ class Worker:
         return self._idle.wait(timeout)
 
     def _loop(self) -> None:
-        while not self._stopped.is_set():
+        while True:
             self._wake.wait(self._interval)
             self._wake.clear()
             try:
@@ -45,3 +47,5 @@ class Worker:
                 log.exception("running due jobs failed")
             if not self._wake.is_set():
                 self._idle.set()
+            if self._stopped.is_set():
+                return

@@ -1,0 +1,149 @@
+"""Acknowledged replies survive the process: `journeybot serve` killed with -9, or stopped with SIGTERM (a
+redeploy), while replies are in flight; the restarted bot handles every one that Slack saw acknowledged."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.standin import SlackSender, SlackStandIn
+from storage.db import Database
+from storage.models import ContributionRow, Job
+from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR, SIGNING_SECRET
+from workflows.intake import EVENT_JOB
+
+REPO = Path(__file__).resolve().parents[1]
+BURST = 150
+
+
+def _wait(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Bot:
+    """`journeybot serve --http` as a process of its own, as an operator runs it."""
+
+    def __init__(self, env: dict[str, str], port: int, log: Path) -> None:
+        self.port = port
+        self.log = log
+        with log.open("ab") as output:  # a file, not a pipe: a full pipe would block the bot's logging
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "journeybot.cli", "serve", "--http", "--port", str(port)],
+                cwd=REPO,
+                env=env,
+                stdout=output,
+                stderr=output,
+            )
+        _wait(self._healthy, "the bot to answer /healthz")
+
+    def _healthy(self) -> bool:
+        assert self.process.poll() is None, self.log.read_text()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1) as answer:
+                return answer.status == 200
+        except OSError:
+            return False
+
+    def signal(self, signum: int) -> int:
+        self.process.send_signal(signum)
+        return self.process.wait(timeout=60)
+
+
+@pytest.fixture
+def workshop(database_url: str) -> Iterator[tuple[SlackStandIn, dict[str, str], str]]:
+    """A stand-in workspace and the environment `journeybot serve` reads; a bot process opens a workshop's
+    first step, then stops, so each test starts its own processes."""
+    with SlackStandIn() as standin:
+        for user_id, name in ((FACILITATOR, "fay"), (ANA, "ana"), (BEN, "ben"), (CHO, "cho")):
+            standin.add_user(user_id, name, name.title())
+        standin.add_channel(CHANNEL, "journey-lab", members=[FACILITATOR, ANA, BEN, CHO])
+        env = os.environ | {
+            "SLACK_BOT_TOKEN": standin.bot_token,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": standin.api_url,
+            "DATABASE_URL": database_url,
+        }
+        yield standin, env, database_url
+
+
+def _send_replies(sender: SlackSender, standin: SlackStandIn, thread_ts: str, count: int) -> list[str]:
+    """People reply at once from several clients; every reply must be acknowledged (HTTP 200)."""
+
+    def reply(n: int) -> str:
+        user = (ANA, BEN, CHO)[n % 3]
+        event = standin.post_user_message(
+            CHANNEL, user, f"Reply {n}: the {secrets.token_hex(3)} step was slow", thread_ts
+        )
+        response = sender.event(event, event_id=f"Ev{secrets.token_hex(6).upper()}")
+        assert response.status == 200
+        return event["ts"]
+
+    with ThreadPoolExecutor(8) as pool:
+        return list(pool.map(reply, range(count)))
+
+
+def _step_thread(standin: SlackStandIn) -> str | None:
+    """The first step's message, recognised by its metadata as any integration would."""
+    for message in standin.messages(CHANNEL):
+        if (message.get("metadata") or {}).get("event_payload", {}).get("step") == "objective":
+            return message["ts"]
+    return None
+
+
+def _stored_notes(db: Database) -> int:
+    with db.session() as session:
+        return session.scalar(select(func.count(ContributionRow.id))) or 0
+
+
+def _unhandled_events(db: Database) -> int:
+    with db.session() as session:
+        return session.scalar(select(func.count(Job.id)).where(Job.kind == EVENT_JOB, Job.status != "done")) or 0
+
+
+def test_every_acknowledged_reply_is_stored_after_kill_and_after_sigterm(workshop, tmp_path: Path) -> None:
+    standin, env, database_url = workshop
+    log = tmp_path / "bot.log"
+    port = _free_port()
+    bot = Bot(env, port, log)
+    sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, standin=standin)
+    assert sender.command("start Map onboarding --manual", FACILITATOR, CHANNEL).status == 200
+    _wait(lambda: _step_thread(standin), "the first step's message")
+    thread_ts = _step_thread(standin)
+    db = Database(database_url)
+    try:
+        _send_replies(sender, standin, thread_ts, BURST)
+        bot.signal(signal.SIGKILL)
+        bot = Bot(env, port, log)
+        _wait(lambda: _stored_notes(db) == BURST, f"{BURST} notes after the kill", timeout=120)
+
+        _send_replies(sender, standin, thread_ts, BURST)
+        assert bot.signal(signal.SIGTERM) == 0  # a graceful stop drains and exits cleanly
+        bot = Bot(env, port, log)
+        _wait(lambda: _stored_notes(db) == 2 * BURST, f"{2 * BURST} notes after SIGTERM", timeout=120)
+        _wait(lambda: _unhandled_events(db) == 0, "every stored event to be handled")
+        assert bot.signal(signal.SIGTERM) == 0
+    finally:
+        if bot.process.poll() is None:
+            bot.process.kill()
+        db.dispose()
