@@ -23,6 +23,7 @@ from workflows.engines import EngineChoice
 from workflows.flows import Flows
 from workflows.intake import handle_stored_events
 from workflows.llm.config import LLMConfig
+from workflows.outbox import Outbox
 
 INTAKE_RETRY_SECONDS = 15.0  # how often stored events whose listener failed are looked at again
 
@@ -67,7 +68,7 @@ def dispatch_stored(app: App, body: str) -> bool:
 def create_app(settings: Settings, db: Database, today: Callable[[], date] = date.today) -> tuple[App, Services]:
     client = web_client(settings)
     users = UserDirectory(client)
-    notifier = SlackNotifier(client, users, homes=partial(home_data, db), today=today)
+    notifier = SlackNotifier(client, users, homes=partial(home_data, db), outbox=Outbox(db), today=today)
     flows = Flows(db, notifier, EngineChoice(db, llm_config(settings)), today=today)
     # Each listener finishes before its request is answered: a command's or an interaction's work is done when
     # Slack hears back, and a stored event is marked done only once handled. Signatures are checked at the edge

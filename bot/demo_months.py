@@ -74,10 +74,13 @@ def play_months(driver: SlackDriver, months: int, facilitator: str) -> str:
     answered: dict[str, str] = {}  # reminder message ts → action id
     revised = False
     # 31 days a month: a 90-day review comes due whatever time of day the demo started.
+    flows = driver.server.services.flows
     for day in range(1, months * 31 + 1):
         for hour in TICK_HOURS:
             now = (start + timedelta(days=day)).replace(hour=hour, minute=0, second=0, microsecond=0)
-            driver.server.services.flows.run_due(now)
+            # The worker's own runs (after a button or a command) and new actions' dates live on this clock too.
+            flows.clock, flows.today = (lambda at=now: at), (lambda at=now: at.date())
+            flows.run_due(now)
         driver.settle()
         _owner_answers(driver, answered)
         if not revised:

@@ -17,6 +17,7 @@ from bot.text import escape, fit, mention
 from bot.users import UserDirectory
 from workflows import reactions
 from workflows.journey_map import STEP_ORDER, ActionItem, JourneyMap, Theme
+from workflows.outbox import Outbox
 from workflows.ports import ActionEntry, CanvasResult, HomeData, ReminderReason, WeeklyDigest, WorkshopView
 from workflows.render import file_name, map_files
 from workflows.revisions import MapChanges, PreviousTheme, ReviewPrompt
@@ -26,25 +27,40 @@ log = logging.getLogger(__name__)
 CANVAS_GONE = {"canvas_not_found", "canvas_deleted"}  # someone deleted the map's canvas: make a new one
 
 
+def _file_id(response: dict) -> str | None:
+    shared = response.get("files") or [response.get("file") or {}]
+    return shared[0].get("id")
+
+
 class SlackNotifier:
     def __init__(
         self,
         client: WebClient,
         users: UserDirectory,
         homes: Callable[[str], HomeData],
+        outbox: Outbox,
         today: Callable[[], date] = date.today,
     ) -> None:
         self.client = client
+        self.outbox = outbox  # a job's posts are keyed (`key=`), so the job run again never repeats one
         self.users = users
         self.homes = homes  # what a user's Home tab shows, read from the database
         self.today = today
 
-    def post(self, channel: str, text: str, block_list: list[dict], thread_ts: str | None = None) -> str:
-        """Posts blocks, split over as many messages as Slack's limits need; returns the first message's ts."""
+    def post(
+        self, channel: str, text: str, block_list: list[dict], thread_ts: str | None = None, key: str | None = None
+    ) -> str:
+        """Posts blocks, split over as many messages as Slack's limits need; returns the first message's ts.
+
+        With a `key`, each message is posted once whatever happens: a job run again finds it posted."""
         first = ""
-        for chunk in blocks.chunk_blocks(block_list):
-            response = self.client.chat_postMessage(channel=channel, text=text, blocks=chunk, thread_ts=thread_ts)
-            first = first or response["ts"]
+        for part, chunk in enumerate(blocks.chunk_blocks(block_list)):
+
+            def send(chunk: list[dict] = chunk) -> str:
+                return self.client.chat_postMessage(channel=channel, text=text, blocks=chunk, thread_ts=thread_ts)["ts"]
+
+            ts = self.outbox.once(f"{key}:{part}", send) if key else send()
+            first = first or ts or ""
         return first
 
     def post_kickoff(self, workshop: WorkshopView) -> None:
@@ -52,16 +68,19 @@ class SlackNotifier:
             workshop.channel_id,
             f"Journey mapping workshop #{workshop.id} is starting",
             blocks.kickoff(workshop),
+            key=f"w{workshop.id}:kickoff",
         )
 
     def post_step(self, workshop: WorkshopView, step: StepInfo) -> str:
-        response = self.client.chat_postMessage(
-            channel=workshop.channel_id,
-            text=f"Step: {step.title}. {step.question} Reply in the thread.",
-            blocks=blocks.step_message(workshop, step),
-            metadata=blocks.step_metadata(workshop, step),
+        return self.outbox.once(
+            f"w{workshop.id}:{step.key.value}:question",
+            lambda: self.client.chat_postMessage(
+                channel=workshop.channel_id,
+                text=f"Step: {step.title}. {step.question} Reply in the thread.",
+                blocks=blocks.step_message(workshop, step),
+                metadata=blocks.step_metadata(workshop, step),
+            )["ts"],
         )
-        return response["ts"]
 
     def post_themes(
         self,
@@ -72,29 +91,39 @@ class SlackNotifier:
         engine_note: str | None,
     ) -> list[str | None]:
         text, thread = f"{step.title}: {len(themes)} themes", step_ts or None
+        key = f"w{workshop.id}:{step.key.value}"
         if step.key in reactions.PROMPTS and themes:
             # One message per theme: a reaction on it rates or votes for that theme and no other.
-            self.post(workshop.channel_id, text, blocks.themes_intro(step, themes, engine_note), thread_ts=thread)
+            intro = blocks.themes_intro(step, themes, engine_note)
+            self.post(workshop.channel_id, text, intro, thread_ts=thread, key=f"{key}:themes")
             message_ts: list[str | None] = [
-                self.client.chat_postMessage(
-                    channel=workshop.channel_id,
-                    text=fit(t.title, 200),
-                    blocks=[blocks.theme_block(t)],
-                    thread_ts=thread,
-                    metadata=blocks.theme_metadata(workshop, step, t),
-                )["ts"]
-                for t in themes
+                self.outbox.once(
+                    f"{key}:theme:{number}",
+                    lambda t=t: self.client.chat_postMessage(
+                        channel=workshop.channel_id,
+                        text=fit(t.title, 200),
+                        blocks=[blocks.theme_block(t)],
+                        thread_ts=thread,
+                        metadata=blocks.theme_metadata(workshop, step, t),
+                    )["ts"],
+                )
+                for number, t in enumerate(themes)
             ]
         else:
-            self.post(workshop.channel_id, text, blocks.themes_thread(step, themes, engine_note), thread_ts=thread)
+            thread_blocks = blocks.themes_thread(step, themes, engine_note)
+            self.post(workshop.channel_id, text, thread_blocks, thread_ts=thread, key=f"{key}:themes")
             message_ts = [None] * len(themes)
         if engine_note:  # the facilitator should know which engine made these themes, and why
-            self.client.chat_postEphemeral(
-                channel=workshop.channel_id, user=workshop.facilitator_id, text=f"{step.title}: {engine_note}"
+            self.outbox.once(
+                f"{key}:engine-note",
+                lambda: self.client.chat_postEphemeral(
+                    channel=workshop.channel_id, user=workshop.facilitator_id, text=f"{step.title}: {engine_note}"
+                ).get("message_ts"),
             )
         position = STEP_ORDER.index(step.key)
         following = STEPS[STEP_ORDER[position + 1]] if position + 1 < len(STEP_ORDER) else None
-        self.post(workshop.channel_id, f"{step.title} closed", blocks.step_summary(step, themes, following))
+        summary = blocks.step_summary(step, themes, following)
+        self.post(workshop.channel_id, f"{step.title} closed", summary, key=f"{key}:closed")
         return message_ts
 
     def prompt_reactions(self, workshop: WorkshopView, step: StepInfo, message_ts: list[str | None]) -> None:
@@ -107,21 +136,33 @@ class SlackNotifier:
                     log.warning("reactions.add %s failed: %s", name, failure.response.get("error"))
 
     def publish(self, workshop: WorkshopView, journey_map: JourneyMap) -> None:
-        ts = self.post(
-            workshop.channel_id, f"Journey map: {fit(journey_map.objective, 200)}", blocks.map_summary(journey_map)
-        )
+        key = f"w{workshop.id}:map"
+        title = f"Journey map: {fit(journey_map.objective, 200)}"
+        ts = self.post(workshop.channel_id, title, blocks.map_summary(journey_map), key=key)
         files = map_files(journey_map)
         image = file_name("png")
-        self.client.files_upload_v2(
-            channel=workshop.channel_id,
-            initial_comment=f"The journey map, version {journey_map.version}, as a picture for slides and walls.",
-            file_uploads=[{"content": files.pop(image), "filename": image, "title": image}],
+        comment = f"The journey map, version {journey_map.version}, as a picture for slides and walls."
+        self.outbox.once(
+            f"{key}:picture",
+            lambda: _file_id(
+                self.client.files_upload_v2(
+                    channel=workshop.channel_id,
+                    initial_comment=comment,
+                    file_uploads=[{"content": files[image], "filename": image, "title": image}],
+                )
+            ),
         )
-        self.client.files_upload_v2(
-            channel=workshop.channel_id,
-            thread_ts=ts,
-            initial_comment="The full map: a printable page, the actions as a spreadsheet, Markdown and JSON.",
-            file_uploads=[{"content": content, "filename": name, "title": name} for name, content in files.items()],
+        del files[image]
+        self.outbox.once(
+            f"{key}:files",
+            lambda: _file_id(
+                self.client.files_upload_v2(
+                    channel=workshop.channel_id,
+                    thread_ts=ts,
+                    initial_comment="The full map: a printable page, the actions as a spreadsheet, Markdown and JSON.",
+                    file_uploads=[{"content": data, "filename": name, "title": name} for name, data in files.items()],
+                )
+            ),
         )
 
     def display_names(self, user_ids: set[str]) -> dict[str, str]:
@@ -142,14 +183,17 @@ class SlackNotifier:
                     return CanvasResult(canvas_id=canvas_id, refused=error)
                 log.info("the map's canvas is gone (%s): creating a new one", error)
         try:
-            response = self.client.canvases_create(
-                title=canvas_title(journey_map), document_content=content, channel_id=workshop.channel_id
+            made = self.outbox.once(
+                f"w{workshop.id}:canvas",
+                lambda: self.client.canvases_create(
+                    title=canvas_title(journey_map), document_content=content, channel_id=workshop.channel_id
+                )["canvas_id"],
             )
         except SlackApiError as failure:
             error = failure.response.get("error") or "unknown_error"
             log.warning("canvases.create refused: %s", error)
             return CanvasResult(refused=error)
-        return CanvasResult(canvas_id=response["canvas_id"])
+        return CanvasResult(canvas_id=made)
 
     def canvas_refused(self, workshop: WorkshopView, reason: str) -> None:
         self.post(
@@ -180,17 +224,20 @@ class SlackNotifier:
         self, workshop: WorkshopView, step: StepInfo, step_ts: str, themes: list[PreviousTheme]
     ) -> None:
         text = f"{step.title}: the previous version's themes"
-        self.post(workshop.channel_id, text, revision_blocks.previous_themes(step, themes), thread_ts=step_ts)
+        themes_blocks = revision_blocks.previous_themes(step, themes)
+        key = f"w{workshop.id}:{step.key.value}:previous"
+        self.post(workshop.channel_id, text, themes_blocks, thread_ts=step_ts, key=key)
 
     def post_changes(self, changes: MapChanges) -> None:
         titles = {key.value: info.title for key, info in STEPS.items()}
         text = f"What changed since version {changes.previous_version}"
-        self.post(changes.workshop.channel_id, text, revision_blocks.map_changes(changes, titles))
+        key = f"w{changes.workshop.id}:changes"
+        self.post(changes.workshop.channel_id, text, revision_blocks.map_changes(changes, titles), key=key)
 
     # --- deadlines, reminders, digests ---
-    def direct_message(self, user_id: str, text: str, block_list: list[dict]) -> None:
+    def direct_message(self, user_id: str, text: str, block_list: list[dict], key: str | None = None) -> None:
         channel = self.client.conversations_open(users=user_id)["channel"]["id"]
-        self.post(channel, text, block_list)
+        self.post(channel, text, block_list, key=key)
 
     def timezone_of(self, user_id: str) -> str:
         return self.users.timezone(user_id)
@@ -221,10 +268,14 @@ class SlackNotifier:
     def step_closed_at_deadline(self, workshop: WorkshopView, step: StepInfo) -> None:
         self.post(workshop.channel_id, f"{step.title} closed at its deadline", reminder_blocks.step_closed_note(step))
 
-    def remind_action(self, action: ActionItem, reason: ReminderReason, today: date) -> None:
-        if action.owner:
+    def remind_owner(self, owner_id: str, due: list[tuple[ActionItem, ReminderReason]], today: date) -> None:
+        if len(due) == 1:
+            action, reason = due[0]
             text = f"Reminder: {action.id} is {'overdue' if reason is ReminderReason.overdue else 'due soon'}"
-            self.direct_message(action.owner, text, reminder_blocks.reminder(action, reason, today))
+        else:
+            text = f"Reminder: {len(due)} of your actions are due soon or overdue"
+        key = f"remind:{owner_id}:{today.isoformat()}"
+        self.direct_message(owner_id, text, reminder_blocks.reminder(due, today), key=key)
 
     def post_digest(self, digest: WeeklyDigest) -> None:
         self.post(digest.workshop.channel_id, "Weekly digest of the journey map", reminder_blocks.digest(digest))

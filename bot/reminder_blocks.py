@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.action_blocks import action_card
-from bot.blocks import Block, context, header, section, slack_time
+from bot.blocks import Block, context, divider, header, section, slack_time
 from bot.text import fit, mention
 from workflows.journey_map import ActionItem
 from workflows.ports import ReminderReason, WeeklyDigest, WorkshopView
@@ -44,8 +44,17 @@ REMINDER_LEADS = {
 }
 
 
-def reminder(action: ActionItem, reason: ReminderReason, today: date) -> list[Block]:
-    return action_card(action, today, lead=REMINDER_LEADS[reason])
+MAX_CARDS = 10  # each card is a few blocks; more than this is a list nobody reads in a DM
+
+
+def reminder(due: list[tuple[ActionItem, ReminderReason]], today: date) -> list[Block]:
+    """An owner's actions that need them today, each with its buttons, in one message."""
+    cards: list[Block] = []
+    for action, reason in due[:MAX_CARDS]:
+        cards += ([divider()] if cards else []) + action_card(action, today, lead=REMINDER_LEADS[reason])
+    if len(due) > MAX_CARDS:
+        cards.append(section(f"…and {len(due) - MAX_CARDS} more: `/journey actions` lists them all."))
+    return cards
 
 
 def _action_lines(actions: list[ActionItem], with_owner: bool) -> str:

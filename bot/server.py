@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -39,6 +40,7 @@ Wsgi = Callable[[dict, Callable], Iterable[bytes]]
 MAX_BODY_BYTES = 1 << 20
 # How long a stopping bot keeps finishing stored work (within the usual 30 s grace before a SIGKILL).
 DRAIN_SECONDS = 20
+GIL_SWITCH_SECONDS = 0.001
 
 
 def parsed(body: bytes, content_type: str) -> dict | None:
@@ -104,6 +106,9 @@ def wsgi_app(app: App, services: Services, signing_secret: str | None = None) ->
 def boot(settings: Settings, today: Callable[[], date] = date.today) -> tuple[App, Services]:
     """Migrates the database, builds the app and starts the workers, which first pick up what was left undone."""
     get_embedder()  # fails now, naming the missing file and how to get it, rather than at the first `next`
+    # A request thread waiting for the GIL behind the workers' Python code waits up to this long each time; the
+    # default 5 ms, met several times per request, tripled the time Slack waits for an ack.
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     upgrade(settings.database_url)
     app, services = create_app(settings, Database(settings.database_url), today)
     for worker in (services.intake, services.worker):
@@ -165,7 +170,7 @@ def start_http_in_background(
 
 def serve_http(settings: Settings, port: int) -> None:
     server = start_http_in_background(settings, port, host="0.0.0.0")
-    log.info("journeybot listening on port %d: POST /slack/events, GET /healthz", server.port)
+    log.info("journeybot listening on port %s: POST /slack/events, GET /healthz", server.port)
     _wait_for_stop_signal()
     log.info("stopping: no new requests; finishing stored work for up to %d s", DRAIN_SECONDS)
     server.stop()

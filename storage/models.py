@@ -298,6 +298,17 @@ class ReplyState(Base):
     deleted: Mapped[bool] = mapped_column(default=False)
 
 
+class SentEffect(Base):
+    """A Slack side effect a job has had (a message posted, a file shared, a canvas made), by a key the job gives
+    it: a job run again after a failure or a crash finds what it already did and goes on from there."""
+
+    __tablename__ = "sent_effects"
+
+    key: Mapped[str] = mapped_column(String(160), primary_key=True)
+    result: Mapped[str | None] = mapped_column(String(64))  # the message ts, file or canvas id it made
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ProcessedEvent(Base):
     """Slack delivers events at least once; an event id stored here is not processed again."""
 

@@ -15,7 +15,7 @@ from bot.action_blocks import DONE, IN_PROGRESS, REASSIGN, SNOOZE
 from bot.standin import interactions
 from storage.models import ActionEvent, ActionItemRow
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR
-from tests.test_slack_workshop import run_workshop
+from tests.workshop_play import run_workshop
 
 TODAY = date(2026, 11, 23)  # the bot's today in tests
 BUTTONS = [DONE, IN_PROGRESS, SNOOZE, REASSIGN]

@@ -12,7 +12,7 @@ from bot.home import home_view
 from storage.models import Workshop
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR
 from tests.test_action_items import BUTTONS, TODAY, buttons_of, card_for, click, command, public_id, shown
-from tests.test_slack_workshop import run_workshop
+from tests.workshop_play import run_workshop
 from workflows.journey_map import ActionItem
 from workflows.ports import ActionEntry, HomeData, MapEntry
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -211,6 +212,27 @@ def test_demo_months_reminds_owners_and_revises_the_map_to_version_2(tmp_path: P
     assert any(t.startswith("What changed since version 1") for t in texts)
     clicks = [c for c in transcript(tmp_path) if c["method"] == "chat.update"]
     assert clicks, "owners pressed buttons on their reminders, and the messages show the new state"
+    assert sum(t.startswith("Time to review") for t in texts) == 1, "one review prompt per cadence"
+
+    # The revision's action list is version 1's, under the same ids, plus the one action the team added.
+    with sqlite3.connect(tmp_path / "journeybot.db") as db:
+        rows = db.execute(
+            "SELECT w.version, a.id, a.status, a.title FROM action_items a JOIN workshops w ON w.id = a.workshop_id"
+        ).fetchall()
+    first = {f"A{id_}": status for version, id_, status, _ in rows if version == 1}
+    added = [title for version, _, _, title in rows if version == 2]
+    assert added == ["Add a downgrade path to the billing page"]
+    listed = [a.id for a in journey_map.action_items]
+    assert len(listed) == len(set(listed)) and len({a.title for a in journey_map.action_items}) == len(listed)
+    still_open = {id_ for id_, status in first.items() if status in ("open", "in_progress")}
+    assert still_open and still_open <= set(listed), "version 1's open actions carried under their own ids"
+    assert not {id_ for id_, status in first.items() if status == "done"} & set(listed)
+
+    (changes,) = [m for m in messages if m["text"].startswith("What changed")]
+    for _old, into in re.findall(r"split _(.+?)_ → (.+)", json.dumps(changes["blocks"], ensure_ascii=False)):
+        parts = re.findall(r"\*([^*]+)\*", into)
+        assert len(set(parts)) == len(parts), f"a theme split into copies of itself: {into}"
+    assert "emotion moved" not in json.dumps(changes["blocks"]), "nobody rated again, so no emotion moved"
     for message in messages:
         for block in Block.parse_all(message.get("blocks") or []):
             block.validate_json()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from storage.models import Workshop, Workspace
 from tests.conftest import BEN, FACILITATOR
-from tests.test_slack_workshop import STEP_REPLIES, published_map, run_workshop
+from tests.workshop_play import STEP_REPLIES, published_map, run_workshop
 from workflows.journey_map import StepKey
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import ANA, BEN, CHO
-from tests.test_slack_workshop import play_steps, published_map, run_workshop
+from tests.workshop_play import play_steps, published_map, run_workshop
 from workflows.journey_map import JourneyMap, StepKey, Touchpoint
 from workflows.reactions import RATING_PROMPTS, ThemeFeedback, rated
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from storage.db import Database
 from storage.models import ActionEvent, ActionItemRow, Job, Workshop, Workspace
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR
-from tests.test_slack_workshop import run_workshop
+from tests.workshop_play import run_workshop
 from workflows.workdays import add_working_days, previous_working_day
 
 BERLIN, LOS_ANGELES = ZoneInfo("Europe/Berlin"), ZoneInfo("America/Los_Angeles")
@@ -111,6 +111,22 @@ def test_an_overdue_action_reminds_its_owner_once_a_day_in_their_working_hours(s
     assert len(dms(slack, ANA)) == 2 and len(dms(slack, LOU)) == 1, "no reminders at weekends"
 
 
+def test_an_owner_with_several_due_actions_gets_one_dm_a_day_listing_them_all(slack):
+    wednesday = date(2031, 3, 5)
+    owned = seed_map(
+        slack.server.services.db,
+        slack.standin.team_id,
+        [(ANA, MONDAY), (ANA, date(2031, 3, 4)), (ANA, date(2031, 3, 6)), (ANA, date(2031, 4, 1)), (BEN, MONDAY)],
+    )
+    tick(slack, at(wednesday, 9, 30))
+    tick(slack, at(wednesday, 14))
+    (reminder,) = dms(slack, ANA)
+    shown = json.dumps(reminder["blocks"])
+    assert [f"A{n}" in shown for n in owned[:4]] == [True, True, True, False]  # two overdue, one due tomorrow
+    assert shown.count("action_done") == 3  # each with its own buttons
+    assert len(dms(slack, BEN)) == 1
+
+
 def test_a_reminder_that_comes_due_after_the_working_day_sends_nothing(slack):
     seed_map(slack.server.services.db, slack.standin.team_id, [(ANA, MONDAY)])
     tuesday = date(2031, 3, 4)
@@ -118,7 +134,7 @@ def test_a_reminder_that_comes_due_after_the_working_day_sends_nothing(slack):
     tick(slack, at(tuesday, 18))  # the bot was down all day
     assert dms(slack, ANA) == []
     with slack.server.services.db.session() as session:
-        assert session.scalar(select(Job.status).where(Job.kind == "remind_action")) == "done"
+        assert session.scalar(select(Job.status).where(Job.kind == "remind_owner")) == "done"
     tick(slack, at(date(2031, 3, 5), 9, 30))
     assert len(dms(slack, ANA)) == 1
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from storage.models import ActionItemRow, MapValidation, Workshop
 from tests.conftest import ANA, BEN, CHO, FACILITATOR
-from tests.test_slack_workshop import run_workshop
+from tests.workshop_play import run_workshop
 from workflows.export import export_map
 from workflows.journey_map import JourneyMap, StepKey
 

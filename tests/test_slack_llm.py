@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import ANA, BEN, FACILITATOR
 from tests.fake_openai import FakeOpenAI
-from tests.test_slack_workshop import posted_messages, published_map, run_workshop
+from tests.workshop_play import posted_messages, published_map, run_workshop
 from workflows.journey_map import StepKey
 
 

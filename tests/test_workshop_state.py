@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from storage.models import ContributionRow, Job, ProcessedEvent, Step
 from workflows import recording
 from workflows import workshop as service
-from workflows.errors import NotAllowed, NoWorkshop, StepBusy, WorkshopAlreadyOpen
+from workflows.errors import NotAllowed, NoWorkshop, WorkshopAlreadyOpen
 from workflows.journey_map import StepKey
 from workflows.recording import Outcome, Reply
 
@@ -68,10 +68,11 @@ def test_only_the_facilitator_advances_or_cancels(db):
         with pytest.raises(NotAllowed), db.session() as session:
             act(session, TEAM, CHANNEL, OTHER)
     with db.session() as session:
-        _, step = service.advance(session, TEAM, CHANNEL, FACILITATOR)
-    assert step == StepKey.objective
-    with pytest.raises(StepBusy), db.session() as session:
-        service.advance(session, TEAM, CHANNEL, FACILITATOR)
+        _, closing = service.advance(session, TEAM, CHANNEL, FACILITATOR)
+    assert closing == service.Closing(StepKey.objective)
+    with db.session() as session:  # asked again while the close has not run: nothing to start again
+        _, again = service.advance(session, TEAM, CHANNEL, FACILITATOR)
+    assert again == service.Closing(StepKey.objective, already=True, restarted=False)
 
 
 def test_commands_in_a_channel_without_workshop_say_how_to_start(db):

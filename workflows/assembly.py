@@ -81,13 +81,19 @@ def _placements(
 
 
 def create_action_items(session: Session, workshop: Workshop, today: date, llm: LLMSynthesis | None = None) -> None:
-    """One action per action-plan note (near-duplicates merged), each linked to the pain point it addresses."""
+    """One action per new action-plan note (near-duplicates merged), each linked to the pain point it addresses.
+
+    In a revision, the notes carried from the previous version are not new actions: those actions live on under
+    their own ids (the map lists the earlier versions' open ones), and done or dropped ones stay so."""
     if workshop.action_items:
         return  # a re-run publish keeps the actions it made, and any changes made to them since
+    plan = next(s for s in workshop.steps if s.key == StepKey.action_plan.value)
+    notes = [c for c in plan.contributions if c.carried_from_id is None]
+    if not notes:
+        return
     steps = _steps(workshop)
     _placed, pains = _placements(steps, stage_defs(workshop), llm, {})
     pain_stage = {p.theme_id: stage for stage, p in pains}
-    notes = next(s for s in workshop.steps if s.key == StepKey.action_plan.value).contributions
 
     def embedded() -> list:
         drafts = [parse_action(c.text, [tuple(m) for m in c.mentions], today) for c in notes]

@@ -50,6 +50,7 @@ class StepDeadlines:
             step = _due_step(session, payload)
             if step is None or step.workshop.manual_advance or step.workshop.current_step != step.key:
                 return
-            key = workshop_service.close_current_step(session, step.workshop, now)
+            closing = workshop_service.close_current_step(session, step.workshop, now)
             view = workshop_service.view_of(step.workshop)
-        self.notifier.step_closed_at_deadline(view, STEPS[key])
+        if not closing.already:
+            self.notifier.step_closed_at_deadline(view, STEPS[closing.step])

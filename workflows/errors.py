@@ -26,8 +26,3 @@ class NotAllowed(WorkshopError):
     def __init__(self, what: str, allowed_user_id: str) -> None:
         self.allowed_user_id = allowed_user_id
         super().__init__(f"Sorry, only the facilitator of this workshop can {what}.")
-
-
-class StepBusy(WorkshopError):
-    def __init__(self, step_title: str) -> None:
-        super().__init__(f"*{step_title}* is already closing: its themes will appear in its thread shortly.")

@@ -25,7 +25,7 @@ from workflows.reminders import Reminders
 from workflows.scheduled import plan_due_work
 from workflows.steps import STEPS
 from workflows.theming import StepPlan, cluster_step, step_plan, store_themes, themes_of
-from workflows.workshop import mark_step_opened, view_of
+from workflows.workshop import mark_step_opened, publish_job_key, view_of
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +37,13 @@ class Flows:
         notifier: Notifier,
         engines: EngineChoice | None = None,
         today: Callable[[], date] = date.today,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.db = db
         self.notifier = notifier
         self.engines = engines or EngineChoice(db, None)
         self.today = today
+        self.clock = clock  # what "now" is for a tick without one (the worker's): the demo fast-forwards it
 
     def handlers(self) -> dict[str, jobs.JobHandler]:
         deadlines, reminders = StepDeadlines(self.db, self.notifier), Reminders(self.db, self.notifier)
@@ -52,7 +54,7 @@ class Flows:
             "revision_prompt": self.revision_prompt,
             "step_nudge": deadlines.nudge,
             "step_deadline": deadlines.close,
-            "remind_action": reminders.remind,
+            "remind_owner": reminders.remind,
             "weekly_digest": reminders.digest,
             actions.NOTIFY_JOB: self.notify_actions,
         }
@@ -60,8 +62,8 @@ class Flows:
     def run_due(self, now: datetime | None = None) -> int:
         """One tick: plans the reminders and digests due as of `now` (the worker's minute, or `journeybot tick
         --now`), then runs every job due."""
-        plan_due_work(self.db, self.notifier, now or utcnow())
-        return jobs.run_due_jobs(self.db, self.handlers(), now)
+        plan_due_work(self.db, self.notifier, now or self.clock())
+        return jobs.run_due_jobs(self.db, self.handlers(), now, clock=self.clock)
 
     def open_step(self, payload: dict[str, Any], now: datetime) -> None:
         with self.db.session() as session:
@@ -145,7 +147,7 @@ class Flows:
                 run_at=now,
             )
         else:
-            jobs.enqueue(session, "publish", f"publish:{workshop.id}:1", {"workshop_id": workshop.id}, run_at=now)
+            jobs.enqueue(session, "publish", publish_job_key(workshop.id), {"workshop_id": workshop.id}, run_at=now)
 
     def publish(self, payload: dict[str, Any], now: datetime) -> None:
         with self.db.session() as session:

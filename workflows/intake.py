@@ -16,6 +16,7 @@ from storage.db import Database
 from workflows import jobs
 
 EVENT_JOB = "slack_event"
+BATCH = 50  # events claimed at a time: a stored event is cheap to handle, its claim is the costly part
 
 Dispatch = Callable[[str], bool]  # a stored request body -> whether it was handled (False: try again later)
 
@@ -38,4 +39,4 @@ def handle_stored_events(db: Database, dispatch: Dispatch, now: datetime | None 
         if not dispatch(payload["body"]):
             raise NotHandled("a listener failed on this event")
 
-    return jobs.run_due_jobs(db, {EVENT_JOB: handle}, now)
+    return jobs.run_due_jobs(db, {EVENT_JOB: handle}, now, batch=BATCH)

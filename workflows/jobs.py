@@ -35,75 +35,88 @@ def enqueue(session: Session, kind: str, key: str, payload: dict[str, Any], run_
     return insert_new(session, Job, kind=kind, key=key, payload=payload, run_at=run_at or utcnow())
 
 
-def claim_next(db: Database, now: datetime, kinds: Collection[str]) -> Job | None:
-    """Marks the next due job of one of `kinds` `running` and returns it; None when nothing is due.
+def run_again_now(session: Session, key: str, now: datetime) -> bool:
+    """Starts a job that stopped (on an error, waiting for its retry or given up, or held by a worker that died)
+    again now; False when it is done, has not run yet, or is running under a live lease."""
+    job = session.scalar(select(Job).where(Job.key == key))
+    if job is None or job.status == "done" or (job.status == "pending" and job.attempts == 0):
+        return False
+    if job.status == "running" and job.claimed_at is not None and job.claimed_at >= now - STALE_AFTER:
+        return False
+    job.status, job.run_at, job.attempts = "pending", now, min(job.attempts, MAX_ATTEMPTS - 1)
+    return True
 
-    The claim is a compare-and-set on `attempts`, so two processes that both saw the same job cannot both win,
-    even on SQLite where `SKIP LOCKED` does not exist.
+
+def claim_due(db: Database, now: datetime, kinds: Collection[str], limit: int = 1) -> list[Job]:
+    """Marks up to `limit` due jobs of `kinds` `running` (oldest first) and returns them; [] when none is due.
+
+    One UPDATE whose WHERE re-checks that each row is still due: of two processes that picked the same rows, only
+    the first to write gets them, even on SQLite where `SKIP LOCKED` does not exist.
     """
     due = or_(
         (Job.status == "pending") & (Job.run_at <= now),
         (Job.status == "running") & (Job.claimed_at < now - STALE_AFTER),
     )
-    while True:
-        with db.session() as session:
-            job = session.scalar(
-                select(Job)
-                .where(due, Job.kind.in_(kinds))
-                .order_by(Job.run_at, Job.id)
-                .limit(1)
-                .with_for_update(skip_locked=True)
-            )
-            if job is None:
-                return None
-            claimed = session.execute(
-                update(Job)
-                .where(Job.id == job.id, Job.attempts == job.attempts)
-                .values(status="running", attempts=job.attempts + 1, claimed_at=now)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if claimed:
-                session.refresh(job)
-                return job
+    oldest = (
+        select(Job.id)
+        .where(due, Job.kind.in_(kinds))
+        .order_by(Job.run_at, Job.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    with db.session() as session:
+        claimed = session.scalars(
+            update(Job)
+            .where(Job.id.in_(oldest.scalar_subquery()), due)
+            .values(status="running", attempts=Job.attempts + 1, claimed_at=now)
+            .returning(Job)
+            .execution_options(synchronize_session=False)
+        ).all()
+    return sorted(claimed, key=lambda job: (job.run_at, job.id))
 
 
-def run_due_jobs(db: Database, handlers: Mapping[str, JobHandler], now: datetime | None = None) -> int:
-    """Runs every job due as of `now` (default: the clock, read again for each job), one at a time.
+def run_due_jobs(
+    db: Database,
+    handlers: Mapping[str, JobHandler],
+    now: datetime | None = None,
+    batch: int = 1,
+    clock: Callable[[], datetime] = utcnow,
+) -> int:
+    """Runs every job due as of `now` (default: `clock`, read again for each claim), `batch` claimed at a time.
 
     Returns how many ran. A job enqueued by another (the next step after a close, say) runs in the same call.
     """
     ran = 0
-    while (job := claim_next(db, current := now or utcnow(), handlers.keys())) is not None:
-        ran += 1
-        try:
-            with _lease(db, job):
-                handlers[job.kind](job.payload, current)
-        except Exception as exc:  # a failing job must not stop the others
-            log.exception("job %s (%s) failed on attempt %d", job.id, job.kind, job.attempts)
-            _finish(db, job.id, current, error=f"{type(exc).__name__}: {exc}", retry=job.attempts < MAX_ATTEMPTS)
-        else:
-            _finish(db, job.id, current)
+    while claimed := claim_due(db, current := now or clock(), handlers.keys(), batch):
+        with _lease(db, claimed):
+            for job in claimed:
+                ran += 1
+                try:
+                    handlers[job.kind](job.payload, current)
+                except Exception as exc:  # a failing job must not stop the others
+                    log.exception("job %s (%s) failed on attempt %d", job.id, job.kind, job.attempts)
+                    _finish(db, job, current, error=f"{type(exc).__name__}: {exc}")
+                else:
+                    _finish(db, job, current)
     return ran
 
 
 @contextmanager
-def _lease(db: Database, job: Job) -> Iterator[None]:
-    """Renews the claim while the job runs, so only a worker that died loses it (to a takeover after STALE_AFTER)."""
+def _lease(db: Database, claimed: list[Job]) -> Iterator[None]:
+    """Renews the claims while the jobs run, so only a worker that died loses them (to a takeover after
+    STALE_AFTER). A job another worker took over meanwhile (its attempts moved on) is not renewed."""
     done = threading.Event()
+    ours = or_(*((Job.id == job.id) & (Job.attempts == job.attempts) for job in claimed))
 
     def renew() -> None:
         while not done.wait(RENEW_EVERY.total_seconds()):
             try:
                 with db.session() as session:
-                    session.execute(
-                        update(Job)
-                        .where(Job.id == job.id, Job.attempts == job.attempts, Job.status == "running")
-                        .values(claimed_at=utcnow())
-                    )
-            except Exception:  # a failed renewal is retried at the next beat; the job itself goes on
-                log.warning("could not renew the lease of job %s", job.id, exc_info=True)
+                    session.execute(update(Job).where(ours, Job.status == "running").values(claimed_at=utcnow()))
+            except Exception:  # a failed renewal is retried at the next beat; the jobs themselves go on
+                log.warning("could not renew the lease of %d jobs", len(claimed), exc_info=True)
 
-    renewer = threading.Thread(target=renew, name=f"journeybot-lease-{job.id}", daemon=True)
+    renewer = threading.Thread(target=renew, name="journeybot-lease", daemon=True)
     renewer.start()
     try:
         yield
@@ -112,13 +125,13 @@ def _lease(db: Database, job: Job) -> Iterator[None]:
         renewer.join()
 
 
-def _finish(db: Database, job_id: int, now: datetime, error: str | None = None, retry: bool = False) -> None:
+def _finish(db: Database, job: Job, now: datetime, error: str | None = None) -> None:
+    """Done, or failed: tried again later with a growing backoff, until MAX_ATTEMPTS."""
+    if error is None:
+        values = {"status": "done", "finished_at": now, "last_error": None}
+    elif job.attempts < MAX_ATTEMPTS:
+        values = {"status": "pending", "run_at": now + timedelta(seconds=15 * 2**job.attempts), "last_error": error}
+    else:
+        values = {"status": "failed", "finished_at": now, "last_error": error}
     with db.session() as session:
-        job = session.get_one(Job, job_id)
-        job.last_error = error
-        if error is None:
-            job.status, job.finished_at = "done", now
-        elif retry:
-            job.status, job.run_at = "pending", now + timedelta(seconds=15 * 2**job.attempts)
-        else:
-            job.status, job.finished_at = "failed", now
+        session.execute(update(Job).where(Job.id == job.id).values(**values))

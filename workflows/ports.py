@@ -134,8 +134,8 @@ class Notifier(Protocol):
         """A short channel note that the step closed by itself; its themes follow as after `/journey next`."""
         ...
 
-    def remind_action(self, action: ActionItem, reason: ReminderReason, today: date) -> None:
-        """A DM to the action's owner: due on the next working day, or overdue."""
+    def remind_owner(self, owner_id: str, due: list[tuple[ActionItem, ReminderReason]], today: date) -> None:
+        """One DM to an owner with each of their actions due on the next working day or overdue."""
         ...
 
     def post_digest(self, digest: WeeklyDigest) -> None: ...

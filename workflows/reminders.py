@@ -1,7 +1,8 @@
 """Action reminders to their owners and the weekly digest in each published map's channel.
 
 Both speak only on working days between 09:00 and 17:00 where the person lives (the map owner's time zone for a
-digest). The planner (`workflows.scheduled`) makes one job per reason and local day, or per map and ISO week,
+digest). The planner (`workflows.scheduled`) makes one job per owner and local day (one DM, however many of their
+actions are due), or per map and ISO week,
 whose unique key is what guarantees nothing is sent twice; the job re-checks everything when it runs, so a done,
 dropped or re-dated action, or a job that runs after the day's working hours (the bot was down), sends nothing.
 """
@@ -19,6 +20,7 @@ from storage.db import Database
 from storage.models import ActionItemRow, Job, Workshop
 from workflows import jobs
 from workflows.actions import action_of, done_at
+from workflows.journey_map import ActionItem
 from workflows.ports import Notifier, ReminderReason, StageProgress, WeeklyDigest
 from workflows.workdays import (
     is_working_day,
@@ -63,8 +65,8 @@ def plan_reminders(db: Database, timezone_of: TimezoneOf, now: datetime) -> int:
                 ActionItemRow.due <= (now + LOOK_AHEAD).date(),
             )
         ).all()
-    wanted = []
-    for action_id, owner_id, due in rows:
+    per_owner: dict[tuple[str, date], dict[str, Any]] = {}  # one DM per owner and local day, whatever they own
+    for action_id, owner_id, due in sorted(rows, key=lambda row: (row.due, row.id)):
         tz_name = timezone_of(owner_id)
         tz = zone(tz_name)
         today = now.astimezone(tz).date()
@@ -72,15 +74,15 @@ def plan_reminders(db: Database, timezone_of: TimezoneOf, now: datetime) -> int:
         start, end = working_hours(today, tz)
         if reason is None or not is_working_day(today) or now >= end:
             continue
-        payload = {
-            "action_id": action_id,
-            "owner_id": owner_id,
-            "reason": reason.value,
-            "day": today.isoformat(),
-            "due": due.isoformat(),
-            "tz": tz_name,
-        }
-        wanted.append(("remind_action", f"remind:{reason.value}:A{action_id}:{today.isoformat()}", payload, start))
+        payload = per_owner.setdefault(
+            (owner_id, today),
+            {"owner_id": owner_id, "day": today.isoformat(), "tz": tz_name, "actions": [], "at": start.isoformat()},
+        )
+        payload["actions"].append({"action_id": action_id, "reason": reason.value, "due": due.isoformat()})
+    wanted = [
+        ("remind_owner", f"remind:{owner_id}:{today.isoformat()}", payload, datetime.fromisoformat(payload["at"]))
+        for (owner_id, today), payload in per_owner.items()
+    ]
     if not wanted:
         return 0
     with db.session() as session:
@@ -160,23 +162,25 @@ class Reminders:
         return plan_reminders(self.db, timezone_of, now) + plan_digests(self.db, timezone_of, now)
 
     def remind(self, payload: dict[str, Any], now: datetime) -> None:
-        """DMs the owner, if the action still calls for this reminder and it is still their working day."""
+        """DMs the owner about each action that still calls for its reminder, if it is still their working day."""
         day = date.fromisoformat(payload["day"])
         if not within_working_hours(now, day, zone(payload["tz"])):
             return
+        due: list[tuple[ActionItem, ReminderReason]] = []
         with self.db.session() as session:
-            row = session.get(ActionItemRow, payload["action_id"])
-            if (
-                row is None
-                or row.status not in ACTIVE
-                or row.owner_id != payload["owner_id"]
-                or row.due is None
-                or row.due.isoformat() != payload["due"]
-                or reminder_reason(row.due, day) != payload["reason"]
-            ):
-                return
-            action = action_of(row)
-        self.notifier.remind_action(action, ReminderReason(payload["reason"]), day)
+            for wanted in payload["actions"]:
+                row = session.get(ActionItemRow, wanted["action_id"])
+                if (
+                    row is not None
+                    and row.status in ACTIVE
+                    and row.owner_id == payload["owner_id"]
+                    and row.due is not None
+                    and row.due.isoformat() == wanted["due"]
+                    and reminder_reason(row.due, day) == wanted["reason"]
+                ):
+                    due.append((action_of(row), ReminderReason(wanted["reason"])))
+        if due:
+            self.notifier.remind_owner(payload["owner_id"], due, day)
 
     def digest(self, payload: dict[str, Any], now: datetime) -> None:
         """Posts the map's weekly digest, unless a newer version replaced it or the working day is over."""

@@ -376,14 +376,15 @@ def settle_titles(session: Session, step: Step, drafts: list[ThemeDraft]) -> lis
     carried = {str(c.id): origin.get(c.carried_from_id or -1) for c in step.contributions}
     titles = {theme.id: theme.title for theme in previous.themes}
     titles |= {r.previous_theme_id: r.new_title for r in _reviews(session, step) if r.decision == "rename"}
-    settled = []
-    for draft in drafts:
+    heir: dict[int, tuple[int, int]] = {}  # previous theme -> (its notes in the draft, draft index)
+    for index, draft in enumerate(drafts):
         sources = [carried[i] for i in draft.ids if carried.get(i) is not None]
         leader = max(set(sources), key=sources.count) if sources else None
         if leader is not None and 2 * sources.count(leader) >= len(draft.ids):
-            draft = draft.model_copy(update={"title": titles[leader]})
-        settled.append(draft)
-    return settled
+            heir[leader] = max(heir.get(leader, (0, -1)), (sources.count(leader), -index))
+    # A theme split in two passes its title to the larger half only: the other half keeps the title it was given.
+    titled = {-index: titles[leader] for leader, (_count, index) in heir.items()}
+    return [d.model_copy(update={"title": titled[i]}) if i in titled else d for i, d in enumerate(drafts)]
 
 
 # --- what changed -----------------------------------------------------------------------------------------
@@ -428,10 +429,12 @@ def what_changed(session: Session, workshop: Workshop) -> MapChanges | None:
         return None
     before, after = _stored_map(session, previous), _stored_map(session, workshop)
     emotions_before = {s.name: s.emotion for s in (before.stages if before else [])}
+    # Only people's ratings of this version move a stage's emotion: an estimate replacing last time's ratings is
+    # not a change anyone reported.
     moves = [
         EmotionMove(stage=stage.name, before=emotions_before.get(stage.name), after=stage.emotion)
         for stage in (after.stages if after else [])
-        if _moved(emotions_before.get(stage.name), stage.emotion)
+        if any(t.ratings for t in stage.touchpoints) and _moved(emotions_before.get(stage.name), stage.emotion)
     ]
     steps = {step.key: step for step in workshop.steps}
     since = previous.published_at or previous.created_at

@@ -6,6 +6,7 @@ message, clustering, publishing) runs afterwards as a job (see `workflows.flows`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import ActionItemRow, ContributionRow, Step, ThemeRow, Workshop, Workspace, utcnow
 from workflows import jobs
-from workflows.errors import NotAllowed, NoWorkshop, StepBusy, WorkshopAlreadyOpen, WorkshopError
+from workflows.errors import NotAllowed, NoWorkshop, WorkshopAlreadyOpen, WorkshopError
 from workflows.journey_map import STEP_ORDER, StepKey
 from workflows.llm.usage import workshop_usage
 from workflows.ports import StepStatus, WorkshopStatus, WorkshopView
@@ -119,21 +120,45 @@ def current_step(workshop: Workshop) -> Step:
     return next(s for s in workshop.steps if s.key == workshop.current_step)
 
 
-def advance(session: Session, team_id: str, channel_id: str, user_id: str) -> tuple[WorkshopView, StepKey]:
+@dataclass(frozen=True)
+class Closing:
+    """What `/journey next` did: closed `step`, or found it closing already (or its map publishing), and then
+    `restarted` says whether the job had stopped (on an error, or with its worker gone) and was started again."""
+
+    step: StepKey
+    already: bool = False
+    restarted: bool = False
+
+
+def publish_job_key(workshop_id: int) -> str:
+    return f"publish:{workshop_id}:1"
+
+
+def advance(session: Session, team_id: str, channel_id: str, user_id: str) -> tuple[WorkshopView, Closing]:
     """Closes the current step (its themes are built after the ack); the last step's close publishes."""
     workshop = require_open_workshop(session, team_id, channel_id)
     _require_facilitator(workshop, user_id, "move the workshop on")
     return view_of(workshop), close_current_step(session, workshop)
 
 
-def close_current_step(session: Session, workshop: Workshop, now: datetime | None = None) -> StepKey:
-    """Closes the current step: `/journey next` (after its facilitator check) and the step's deadline both come here."""
+def close_current_step(session: Session, workshop: Workshop, now: datetime | None = None) -> Closing:
+    """Closes the current step: `/journey next` (after its facilitator check) and the step's deadline both come here.
+
+    Asked again while the step is closing (or the map publishing), it starts a stopped job again rather than
+    leaving the facilitator to wait for its retry.
+    """
     step = current_step(workshop)
+    key = StepKey(step.key)
     if step.status != "open":
-        raise StepBusy(STEPS[StepKey(step.key)].title)
+        job = {
+            "pending": f"open_step:{workshop.id}:{step.key}",  # its question is not posted yet
+            "closing": f"close_step:{step.id}",
+            "closed": publish_job_key(workshop.id),  # the last step: the map is being made
+        }[step.status]
+        return Closing(key, already=True, restarted=jobs.run_again_now(session, job, now or utcnow()))
     step.status = "closing"
     jobs.enqueue(session, "close_step", f"close_step:{step.id}", {"step_id": step.id}, run_at=now)
-    return StepKey(step.key)
+    return Closing(key)
 
 
 def cancel(session: Session, team_id: str, channel_id: str, user_id: str) -> WorkshopView:

@@ -88,12 +88,18 @@ def _step_options(text: str) -> tuple[str, int, bool]:
 
 def _next(services: Services, command: dict, text: str, ack: Ack, client: WebClient) -> None:
     with services.db.session() as session:
-        _view, step = workshop_service.advance(session, command["team_id"], command["channel_id"], command["user_id"])
+        _view, closing = workshop_service.advance(
+            session, command["team_id"], command["channel_id"], command["user_id"]
+        )
     services.worker.kick()
-    ack(
-        text=f"Closing *{STEPS[step].title}*: its themes will appear in its thread in a moment.",
-        response_type="ephemeral",
-    )
+    title = STEPS[closing.step].title
+    if closing.restarted:
+        text = f"*{title}* had stopped on an error, so I've started it again: watch its thread."
+    elif closing.already:
+        text = f"Still working on *{title}*: its themes (or the map) will appear in a moment."
+    else:
+        text = f"Closing *{title}*: its themes will appear in its thread in a moment."
+    ack(text=text, response_type="ephemeral")
 
 
 def _status(services: Services, command: dict, text: str, ack: Ack, client: WebClient) -> None:

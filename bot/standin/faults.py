@@ -13,6 +13,7 @@ class Fault:
     status: int
     retry_after: int
     remaining: int
+    after: int = 0  # calls that succeed before this fault starts
 
     def answer(self) -> tuple[int, dict[str, str], dict[str, Any]]:
         headers = {"Retry-After": str(self.retry_after)} if self.status == 429 else {}
@@ -36,6 +37,9 @@ class Faults:
             if not queue:
                 return None
             fault = queue[0]
+            if fault.after > 0:
+                fault.after -= 1
+                return None
             fault.remaining -= 1
             if fault.remaining <= 0:
                 queue.pop(0)

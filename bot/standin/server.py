@@ -133,10 +133,12 @@ class SlackStandIn(Workspace):
         status: int = 429,
         retry_after: int = 1,
         times: int = 1,
+        after: int = 0,
     ) -> None:
-        """The next `times` calls to `method` fail: 429 with Retry-After by default; status=200 gives an
-        ok=false answer with `error`, status=500 a server error."""
-        self._faults.add(method, Fault(error=error, status=status, retry_after=retry_after, remaining=times))
+        """The next `times` calls to `method` (after `after` more that succeed) fail: 429 with Retry-After by
+        default; status=200 gives an ok=false answer with `error`, status=500 a server error."""
+        fault = Fault(error=error, status=status, retry_after=retry_after, remaining=times, after=after)
+        self._faults.add(method, fault)
 
     # --- recording -----------------------------------------------------------------------------------------
 
