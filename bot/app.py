@@ -26,6 +26,9 @@ from workflows.llm.config import LLMConfig
 from workflows.outbox import Outbox
 
 INTAKE_RETRY_SECONDS = 15.0  # how often stored events whose listener failed are looked at again
+# How often the job worker looks for due work by itself: a dead worker's job (lease: 60 s) is taken over within
+# about a minute and a half.
+JOB_CHECK_SECONDS = 20.0
 
 
 class ServerErrorRetryHandler(RetryHandler):
@@ -75,7 +78,14 @@ def create_app(settings: Settings, db: Database, today: Callable[[], date] = dat
     # (`bot.server`), before anything is parsed or stored; a stored event is handled long after it was signed.
     app = App(client=client, process_before_response=True, request_verification_enabled=False)
     intake = Worker(partial(handle_stored_events, db, partial(dispatch_stored, app)), interval=INTAKE_RETRY_SECONDS)
-    services = Services(db=db, users=users, notifier=notifier, flows=flows, worker=Worker(flows.run_due), intake=intake)
+    services = Services(
+        db=db,
+        users=users,
+        notifier=notifier,
+        flows=flows,
+        worker=Worker(flows.run_due, interval=JOB_CHECK_SECONDS),
+        intake=intake,
+    )
     for module in (commands, events, revisions, views, actions, shortcuts):
         module.register(app, services)
     return app, services

@@ -35,9 +35,9 @@ from workflows.recording import first_delivery
 log = logging.getLogger(__name__)
 
 Wsgi = Callable[[dict, Callable], Iterable[bytes]]
-# Slack's requests are a few hundred KB at most; anything larger is refused before it is read (waitress stops
-# reading at this size too).
-MAX_BODY_BYTES = 1 << 20
+# Slack's requests are a few hundred KB at most (a modal's submission, 100 blocks and their values, is the
+# largest); anything larger is refused before it is read (waitress stops reading at this size too).
+MAX_BODY_BYTES = 512 * 1024
 # How long a stopping bot keeps finishing stored work (within the usual 30 s grace before a SIGKILL).
 DRAIN_SECONDS = 20
 GIL_SWITCH_SECONDS = 0.001

@@ -1,5 +1,6 @@
-"""Acknowledged replies survive the process: `journeybot serve` killed with -9, or stopped with SIGTERM (a
-redeploy), while replies are in flight; the restarted bot handles every one that Slack saw acknowledged."""
+"""What the bot was doing survives the process: `journeybot serve` killed with -9, or stopped with SIGTERM (a
+redeploy), while replies are in flight or the map is being published; the restarted bot handles every reply that
+Slack saw acknowledged, and finishes publishing without posting anything twice."""
 
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.standin import SlackSender, SlackStandIn
 from storage.db import Database
-from storage.models import ContributionRow, Job
+from storage.models import ContributionRow, Job, utcnow
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR, SIGNING_SECRET
 from workflows.intake import EVENT_JOB
+from workflows.jobs import STALE_AFTER
 
 REPO = Path(__file__).resolve().parents[1]
 BURST = 150
@@ -142,6 +144,51 @@ def test_every_acknowledged_reply_is_stored_after_kill_and_after_sigterm(worksho
         bot = Bot(env, port, log)
         _wait(lambda: _stored_notes(db) == 2 * BURST, f"{2 * BURST} notes after SIGTERM", timeout=120)
         _wait(lambda: _unhandled_events(db) == 0, "every stored event to be handled")
+        assert bot.signal(signal.SIGTERM) == 0
+    finally:
+        if bot.process.poll() is None:
+            bot.process.kill()
+        db.dispose()
+
+
+def _step_message(standin: SlackStandIn, step: str) -> str | None:
+    for message in standin.messages(CHANNEL):
+        if (message.get("metadata") or {}).get("event_payload", {}).get("step") == step:
+            return message["ts"]
+    return None
+
+
+def _map_summaries(standin: SlackStandIn) -> int:
+    return sum(1 for m in standin.messages(CHANNEL) if m.get("text", "").startswith("Journey map:"))
+
+
+def test_a_bot_killed_while_publishing_publishes_once_after_restart(workshop, tmp_path: Path) -> None:
+    standin, env, database_url = workshop
+    port, log = _free_port(), tmp_path / "bot.log"
+    bot = Bot(env, port, log)
+    sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, standin=standin)
+    sender.command("start Map onboarding --manual", FACILITATOR, CHANNEL)
+    steps = ["objective", "persona", "touchpoints", "pain_points", "action_plan"]
+    for step in steps:
+        _wait(lambda step=step: _step_message(standin, step), f"the {step} step's message")
+        for n, user in enumerate((ANA, BEN, CHO)):
+            event = standin.post_user_message(CHANNEL, user, f"Note {n} on {step}", _step_message(standin, step))
+            assert sender.event(event).status == 200
+        if step == steps[-1]:
+            uploads = standin.hold("files.getUploadExternalURL")  # Slack is slow to take the map's files
+        assert sender.command("next", FACILITATOR, CHANNEL).status == 200
+    _wait(lambda: _map_summaries(standin) == 1, "the map's summary")
+    db = Database(database_url)
+    try:
+        bot.signal(signal.SIGKILL)  # mid-publish: the summary is out, the files are not
+        uploads.set()
+        with db.session() as session:  # the dead worker's lease runs out (a minute, here at once)
+            session.execute(update(Job).where(Job.status == "running").values(claimed_at=utcnow() - STALE_AFTER * 2))
+        bot = Bot(env, port, log)
+        _wait(lambda: any(f.name == "journey-map.png" for f in standin.files), "the map's files", timeout=120)
+        _wait(lambda: standin.canvases, "the map's canvas")
+        assert _map_summaries(standin) == 1
+        assert [f.name for f in standin.files].count("journey-map.json") == 1
         assert bot.signal(signal.SIGTERM) == 0
     finally:
         if bot.process.poll() is None:

@@ -6,11 +6,12 @@ import json
 from urllib.parse import urlencode
 
 from slack_sdk.models.blocks import Block
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from bot.standin import SlackSender
 from bot.standin.interactions import slash_command
-from storage.models import ActionItemRow, ContributionRow
-from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR
+from storage.models import ActionItemRow, ContributionRow, ThemeReaction
+from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR, SIGNING_SECRET
 from tests.workshop_play import STEP_REPLIES, posted_messages, published_map, run_workshop
 from workflows.contributions import parse_reply
 from workflows.journey_map import StepKey
@@ -136,6 +137,33 @@ def test_events_out_of_order_end_as_slack_shows_the_thread(slack):
     slack.settle()
     with slack.server.services.db.session() as session:
         assert list(session.scalars(select(ContributionRow.text))) == ["Measure time to first invoice"]
+
+
+def test_events_from_another_workspace_never_touch_this_ones_workshop(slack):
+    """Same channel id, same thread ts, another workspace (as two installs of the app would see): nothing of it
+    lands here, and nothing it deletes or rates is this workspace's."""
+    run_workshop(slack, until=StepKey.touchpoints)
+    thread = slack.step_ts(StepKey.pain_points)
+    kept = slack.reply(thread, ANA, "The payment link fails on mobile banking apps")
+    slack.settle()
+    other = SlackSender(slack.server.url, SIGNING_SECRET, team_id="T0ELSEWHERE")
+    reply = {"type": "message", "channel": CHANNEL, "user": BEN, "text": "a note from elsewhere", "thread_ts": thread}
+    other.event(reply | {"ts": "1800000000.000100"})
+    other.event(
+        {"type": "message", "subtype": "message_deleted", "channel": CHANNEL, "ts": "1800000000.000200"}
+        | {"deleted_ts": kept, "previous_message": {"type": "message", "user": ANA, "ts": kept, "thread_ts": thread}}
+    )
+    rated = next(iter(slack.theme_messages(StepKey.touchpoints).values()))
+    item = {"type": "message", "channel": CHANNEL, "ts": rated}
+    other.event(
+        {"type": "reaction_added", "user": CHO, "reaction": "rage", "item": item, "event_ts": "1800000000.0003"}
+    )
+    slack.settle()
+    with slack.server.services.db.session() as session:
+        texts = session.scalars(select(ContributionRow.text)).all()
+        assert "a note from elsewhere" not in texts
+        assert "The payment link fails on mobile banking apps" in texts, "another workspace's deletion did nothing"
+        assert session.scalar(select(func.count()).select_from(ThemeReaction)) == 0
 
 
 def test_a_huge_reply_is_stored_whole_and_shown_shortened(slack):

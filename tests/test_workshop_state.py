@@ -31,7 +31,9 @@ def open_first_step(db, ts: str = "100.000001") -> None:
 def reply(
     text: str, ts: str = "200.000001", user: str = OTHER, thread_ts: str = "100.000001", edited_ts: str | None = None
 ) -> Reply:
-    return Reply(channel_id=CHANNEL, thread_ts=thread_ts, ts=ts, user_id=user, text=text, edited_ts=edited_ts)
+    return Reply(
+        team_id=TEAM, channel_id=CHANNEL, thread_ts=thread_ts, ts=ts, user_id=user, text=text, edited_ts=edited_ts
+    )
 
 
 def contributions(db) -> list[tuple[str, str]]:
@@ -101,7 +103,7 @@ def test_bullets_tags_edits_and_deletions(db):
     assert contributions(db) == [("checkout is slow on mobile", "assumption")]
 
     with db.session() as session:
-        recording.remove_reply(session, CHANNEL, "100.000001", "200.000001")
+        recording.remove_reply(session, TEAM, CHANNEL, "100.000001", "200.000001")
     assert contributions(db) == []
 
 
@@ -118,7 +120,7 @@ def play(db, events) -> None:
     for n, (kind, text, edited_ts) in enumerate(events):
         with db.session() as session:
             if kind == "delete":
-                recording.remove_reply(session, CHANNEL, "100.000001", "200.000001", event_id=f"Ev{kind}{n}")
+                recording.remove_reply(session, TEAM, CHANNEL, "100.000001", "200.000001", event_id=f"Ev{kind}{n}")
             else:
                 recording.record_reply(session, reply(text, edited_ts=edited_ts), event_id=f"Ev{kind}{edited_ts}")
 

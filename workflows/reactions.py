@@ -53,6 +53,7 @@ MAX_PROMPTED_THEMES = 12
 class ReactionChange(BaseModel):
     """A reaction_added or reaction_removed event, as the domain sees it."""
 
+    team_id: str  # the workspace the event came from: a theme message is looked up in it only
     channel_id: str
     ts: str
     user_id: str
@@ -82,7 +83,12 @@ def record_reaction(session: Session, change: ReactionChange, event_id: str | No
     if not first_delivery(session, event_id):
         return False
     theme = session.scalar(
-        select(ThemeRow).join(Step).where(Step.channel_id == change.channel_id, ThemeRow.message_ts == change.ts)
+        select(ThemeRow)
+        .join(Step)
+        .join(Workshop)
+        .where(
+            Workshop.team_id == change.team_id, Step.channel_id == change.channel_id, ThemeRow.message_ts == change.ts
+        )
     )
     name = base_name(change.reaction)
     if theme is None or name not in COUNTED.get(StepKey(theme.step.key), set()):

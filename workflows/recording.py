@@ -22,6 +22,7 @@ from workflows.textutil import readable
 
 
 class Reply(BaseModel):
+    team_id: str  # the workspace the event came from: a thread is looked up in it only
     """A thread reply as the domain sees it: plain text, mentions as (user id, label) in order."""
 
     channel_id: str
@@ -62,13 +63,17 @@ def first_delivery(session: Session, event_id: str | None) -> bool:
     return insert_new(session, ProcessedEvent, event_id=event_id)
 
 
-def _step_for_thread(session: Session, channel_id: str, thread_ts: str) -> Step | None:
-    return session.scalar(select(Step).where(Step.channel_id == channel_id, Step.message_ts == thread_ts))
+def _step_for_thread(session: Session, team_id: str, channel_id: str, thread_ts: str) -> Step | None:
+    return session.scalar(
+        select(Step)
+        .join(Workshop)
+        .where(Workshop.team_id == team_id, Step.channel_id == channel_id, Step.message_ts == thread_ts)
+    )
 
 
 def record_reply(session: Session, reply: Reply, event_id: str | None = None) -> Recorded:
     """Stores a new or edited reply; a reply with several bullet lines is several contributions."""
-    step = _step_for_thread(session, reply.channel_id, reply.thread_ts)
+    step = _step_for_thread(session, reply.team_id, reply.channel_id, reply.thread_ts)
     if step is None:
         return Recorded(outcome=Outcome.not_a_step)
     workshop: Workshop = step.workshop
@@ -101,8 +106,10 @@ def record_reply(session: Session, reply: Reply, event_id: str | None = None) ->
     return found.model_copy(update={"outcome": outcome, "count": len(notes)})
 
 
-def remove_reply(session: Session, channel_id: str, thread_ts: str, ts: str, event_id: str | None = None) -> Recorded:
-    step = _step_for_thread(session, channel_id, thread_ts)
+def remove_reply(
+    session: Session, team_id: str, channel_id: str, thread_ts: str, ts: str, event_id: str | None = None
+) -> Recorded:
+    step = _step_for_thread(session, team_id, channel_id, thread_ts)
     if step is None:
         return Recorded(outcome=Outcome.not_a_step)
     if not first_delivery(session, event_id):

@@ -20,7 +20,12 @@ log = logging.getLogger(__name__)
 PEOPLE_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
 
 
-def _reply(services: Services, message: dict, channel: str) -> Reply | None:
+def _workspace(body: dict, context: BoltContext) -> str:
+    """The workspace an event belongs to: Bolt's reading of it (which knows org-wide installs), else the body's."""
+    return context.team_id or body.get("team_id") or ""
+
+
+def _reply(services: Services, message: dict, team_id: str, channel: str) -> Reply | None:
     if message.get("bot_id") or message.get("subtype") not in PEOPLE_SUBTYPES:
         return None
     thread_ts, ts, user = message.get("thread_ts"), message.get("ts"), message.get("user")
@@ -29,24 +34,32 @@ def _reply(services: Services, message: dict, channel: str) -> Reply | None:
     text, mentions = decode(message.get("text") or "", services.users.name)
     edited = (message.get("edited") or {}).get("ts")
     return Reply(
-        channel_id=channel, thread_ts=thread_ts, ts=ts, user_id=user, text=text, mentions=mentions, edited_ts=edited
+        team_id=team_id,
+        channel_id=channel,
+        thread_ts=thread_ts,
+        ts=ts,
+        user_id=user,
+        text=text,
+        mentions=mentions,
+        edited_ts=edited,
     )
 
 
 def register(app: App, services: Services) -> None:
     @app.event("message")
-    def on_message(body: dict, event: dict, client: WebClient) -> None:
-        channel = event.get("channel", "")
+    def on_message(body: dict, event: dict, client: WebClient, context: BoltContext) -> None:
+        team, channel = _workspace(body, context), event.get("channel", "")
         subtype = event.get("subtype")
         with services.db.session() as session:
             if subtype == "message_deleted":
                 previous = event.get("previous_message") or {}
                 deleted_ts = event.get("deleted_ts") or previous.get("ts")
                 if previous.get("thread_ts") and deleted_ts:
-                    recording.remove_reply(session, channel, previous["thread_ts"], deleted_ts, body.get("event_id"))
+                    thread = previous["thread_ts"]
+                    recording.remove_reply(session, team, channel, thread, deleted_ts, body.get("event_id"))
                 return
             message = event.get("message", {}) if subtype == "message_changed" else event
-            reply = _reply(services, message, channel)
+            reply = _reply(services, message, team, channel)
             if reply is None:
                 return
             result = recording.record_reply(session, reply, body.get("event_id"))
@@ -63,7 +76,9 @@ def register(app: App, services: Services) -> None:
     @app.event("reaction_removed")
     def on_reaction(body: dict, event: dict, context: BoltContext) -> None:
         """Ratings on touchpoint themes and votes on pain-point themes; removing the reaction takes it back."""
-        change = _reaction(services, event, context.bot_user_id, str(body.get("event_time", "")))
+        change = _reaction(
+            services, event, _workspace(body, context), context.bot_user_id, str(body.get("event_time", ""))
+        )
         if change is None:
             return
         with services.db.session() as session:
@@ -78,7 +93,9 @@ def register(app: App, services: Services) -> None:
             services.notifier.refresh_home([event["user"]])
 
 
-def _reaction(services: Services, event: dict, bot_user_id: str | None, event_time: str) -> ReactionChange | None:
+def _reaction(
+    services: Services, event: dict, team_id: str, bot_user_id: str | None, event_time: str
+) -> ReactionChange | None:
     """The event as a change to count, or None: not on a message, malformed, or not a person's (the bot's own
     one-click prompts arrive as events too)."""
     item, user = event.get("item") or {}, event.get("user")
@@ -89,6 +106,7 @@ def _reaction(services: Services, event: dict, bot_user_id: str | None, event_ti
     if user == bot_user_id or not services.users.is_human(user):
         return None
     return ReactionChange(
+        team_id=team_id,
         channel_id=item["channel"],
         ts=item["ts"],
         user_id=user,

@@ -21,11 +21,25 @@ class Fault:
 
 
 class Faults:
-    """Per-method queues of failures; each call to the method consumes one."""
+    """Per-method queues of failures; each call to the method consumes one. A held method's calls wait until
+    released: Slack being slow, while a test does something to the bot meanwhile (kills it, say)."""
 
     def __init__(self) -> None:
         self._queued: dict[str, list[Fault]] = {}
+        self._held: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
+
+    def hold(self, method: str) -> threading.Event:
+        """Calls to `method` wait from now on until the returned event is set (at most a minute)."""
+        with self._lock:
+            return self._held.setdefault(method, threading.Event())
+
+    def wait_if_held(self, method: str) -> None:
+        with self._lock:
+            held = self._held.get(method)
+        if held is not None and held.wait(60):
+            with self._lock:
+                self._held.pop(method, None)
 
     def add(self, method: str, fault: Fault) -> None:
         with self._lock:

@@ -106,6 +106,7 @@ class SlackStandIn(Workspace):
         try:
             values, token = read_params(headers, query, body)
             handler = METHODS.get(method)
+            self._faults.wait_if_held(method)
             fault = self._faults.take(method)
             if fault is not None:
                 status, extra, answer = fault.answer()
@@ -124,6 +125,10 @@ class SlackStandIn(Workspace):
         record = copy.deepcopy({"params": values, "response": answer})
         self._recorder.add(Call(method=method, status=status, at=time.monotonic(), **record))
         return status, extra, answer
+
+    def hold(self, method: str) -> threading.Event:
+        """From now on calls to `method` wait until the returned event is set: Slack being slow."""
+        return self._faults.hold(method)
 
     def fail_next(
         self,
