@@ -30,10 +30,10 @@ from waitress.server import create_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.demo import SUBSCRIPTIONS  # noqa: E402
 from bot.server import GIL_SWITCH_SECONDS, start_http_in_background  # noqa: E402
-from bot.standin import SlackSender, SlackStandIn  # noqa: E402
+from journeybot.demo.driver import SUBSCRIPTIONS  # noqa: E402
 from journeybot.settings import Settings  # noqa: E402
+from journeybot.standin import SlackSender, SlackStandIn  # noqa: E402
 from storage.models import ContributionRow  # noqa: E402
 
 SECRET = "bench-signing-secret"

@@ -2,7 +2,7 @@
 """How well a map says what the team said: maps scored against hand-made truth.
 
 Two kinds of input, scored the same way:
-  * the demo workshop (`bot/demo_script.py`), played through the bot (the real endpoint, signed requests, the
+  * the demo workshop (`journeybot/demo/script.py`), played through the bot (the real endpoint, signed requests, the
     Slack stand-in); its truth is `bench/data/demo_truth.yaml`, and the published `journey-map.json` is read;
   * labelled workshops in other domains (`bench/data/workshops/*.yaml`: a rail operator, a clinic, a B2B SaaS),
     run offline through the same domain functions the bot uses when a step closes and a map is assembled.

@@ -17,15 +17,16 @@ from bot.services import Services
 from bot.users import UserDirectory
 from bot.worker import Worker
 from journeybot.settings import Settings
-from storage.db import Database
 from workflows.actions import home_data
 from workflows.engines import EngineChoice
 from workflows.flows import Flows
 from workflows.intake import handle_stored_events
 from workflows.llm.config import LLMConfig
 from workflows.outbox import Outbox
+from workflows.setup import Database
 
-INTAKE_RETRY_SECONDS = 15.0  # how often stored events whose listener failed are looked at again
+# How often the intake looks for stored events by itself: ones whose listener failed, or a dead process's batch.
+INTAKE_RETRY_SECONDS = 2.0
 # How often the job worker looks for due work by itself: a dead worker's job (lease: 60 s) is taken over within
 # about a minute and a half.
 JOB_CHECK_SECONDS = 20.0

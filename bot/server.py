@@ -26,11 +26,10 @@ from waitress.server import create_server
 from bot.app import create_app
 from bot.services import Services
 from journeybot.settings import Settings
-from storage.db import Database
-from storage.migrate import upgrade
 from workflows.clustering.embeddings import get_embedder
 from workflows.intake import store_event
 from workflows.recording import first_delivery
+from workflows.setup import open_database
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +108,7 @@ def boot(settings: Settings, today: Callable[[], date] = date.today) -> tuple[Ap
     # A request thread waiting for the GIL behind the workers' Python code waits up to this long each time; the
     # default 5 ms, met several times per request, tripled the time Slack waits for an ack.
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
-    upgrade(settings.database_url)
-    app, services = create_app(settings, Database(settings.database_url), today)
+    app, services = create_app(settings, open_database(settings.database_url), today)
     for worker in (services.intake, services.worker):
         worker.start()
         worker.kick()

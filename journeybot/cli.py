@@ -30,7 +30,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from bot.demo import run_demo
+    from journeybot.demo.driver import run_demo
 
     run_demo(Path(args.out), months=args.months)
     return 0

@@ -15,10 +15,10 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.demo import SUBSCRIPTIONS, SlackDriver
 from bot.server import start_http_in_background
-from bot.standin import SlackSender, SlackStandIn
+from journeybot.demo.driver import SUBSCRIPTIONS, SlackDriver
 from journeybot.settings import Settings
+from journeybot.standin import SlackSender, SlackStandIn
 from storage.db import Database
 from storage.migrate import upgrade
 

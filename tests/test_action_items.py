@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.action_blocks import DONE, IN_PROGRESS, REASSIGN, SNOOZE
-from bot.standin import interactions
+from journeybot.standin import interactions
 from storage.models import ActionEvent, ActionItemRow
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR
 from tests.workshop_play import run_workshop

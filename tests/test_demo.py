@@ -14,9 +14,9 @@ import pytest
 from PIL import Image
 from slack_sdk.models.blocks import Block
 
-from bot.demo import run_demo
-from bot.demo_script import DEMO_SCRIPT
 from journeybot.cli import main as cli_main
+from journeybot.demo.driver import run_demo
+from journeybot.demo.script import DEMO_SCRIPT
 from workflows.journey_map import JourneyMap, StepKey
 from workflows.render import FORMATS, file_name
 from workflows.stage_placement import named_stage

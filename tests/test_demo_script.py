@@ -14,7 +14,7 @@ from zoneinfo import available_timezones
 import pytest
 from pydantic import ValidationError
 
-from bot.demo_script import DEMO_SCRIPT, DemoScript, ScriptedReply, ScriptedStep
+from journeybot.demo.script import DEMO_SCRIPT, DemoScript, ScriptedReply, ScriptedStep
 from workflows.journey_map import STEP_ORDER, StepKey
 
 BULLET = re.compile(r"^\s*(?:[•◦▪*-]|\d+[.)])\s+\S")
@@ -207,7 +207,7 @@ def test_round_trips_through_json() -> None:
 
 def test_module_is_data_only() -> None:
     """No Slack client and no I/O in the script: the runner owns those."""
-    source = Path(__file__).resolve().parents[1] / "bot" / "demo_script.py"
+    source = Path(__file__).resolve().parents[1] / "journeybot" / "demo" / "script.py"
     imported = {
         (node.module or "") if isinstance(node, ast.ImportFrom) else alias.name
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8")))

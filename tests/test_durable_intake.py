@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.standin import SlackSender, SlackStandIn
+from journeybot.standin import SlackSender, SlackStandIn
 from storage.db import Database
 from storage.models import ContributionRow, Job, utcnow
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR, SIGNING_SECRET
@@ -27,7 +27,7 @@ from workflows.intake import EVENT_JOB
 from workflows.jobs import STALE_AFTER
 
 REPO = Path(__file__).resolve().parents[1]
-BURST = 150
+BURST = 100
 
 
 def _wait(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:

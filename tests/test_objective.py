@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.demo_script import DEMO_SCRIPT
 from bot.text import decode
+from journeybot.demo.script import DEMO_SCRIPT
 from workflows.contributions import parse_reply
 from workflows.journey_map import Contribution, Evidence, StepKey, Theme
 from workflows.objective import build_objective_card

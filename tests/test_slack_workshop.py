@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 from slack_sdk.models.blocks import Block
 from sqlalchemy import func, select
 
-from bot.standin import SlackSender
-from bot.standin.interactions import slash_command
+from journeybot.standin import SlackSender
+from journeybot.standin.interactions import slash_command
 from storage.models import ActionItemRow, ContributionRow, ThemeReaction
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR, SIGNING_SECRET
 from tests.workshop_play import STEP_REPLIES, posted_messages, published_map, run_workshop

@@ -22,7 +22,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from bot.standin import SlackSender, SlackStandIn
+from journeybot.standin import SlackSender, SlackStandIn
 
 SAMPLES = Path(__file__).resolve().parent / "fixtures" / "slack" / "samples"
 SIGNING_SECRET = "standin-signing-secret-0123456789"

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.standin import SlackStandIn
+from journeybot.standin import SlackStandIn
 from storage.db import Database
 from storage.models import Job
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from bot.demo_script import DEMO_SCRIPT
+from journeybot.demo.script import DEMO_SCRIPT
 from workflows.clustering.base import Note
 from workflows.clustering.cleaning import clean, is_note
 from workflows.clustering.embedded import EmbeddedEngine

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from storage.db import Database
 from workflows import jobs
 
 EVENT_JOB = "slack_event"
 BATCH = 50  # events claimed at a time: a stored event is cheap to handle, its claim is the costly part
+# An event takes milliseconds: a batch held by a process that died is taken over after this, not a job's minute.
+LEASE = timedelta(seconds=5)
 
 Dispatch = Callable[[str], bool]  # a stored request body -> whether it was handled (False: try again later)
 
@@ -39,4 +41,4 @@ def handle_stored_events(db: Database, dispatch: Dispatch, now: datetime | None 
         if not dispatch(payload["body"]):
             raise NotHandled("a listener failed on this event")
 
-    return jobs.run_due_jobs(db, {EVENT_JOB: handle}, now, batch=BATCH)
+    return jobs.run_due_jobs(db, {EVENT_JOB: handle}, now, batch=BATCH, lease=LEASE)

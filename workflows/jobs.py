@@ -47,7 +47,9 @@ def run_again_now(session: Session, key: str, now: datetime) -> bool:
     return True
 
 
-def claim_due(db: Database, now: datetime, kinds: Collection[str], limit: int = 1) -> list[Job]:
+def claim_due(
+    db: Database, now: datetime, kinds: Collection[str], limit: int = 1, lease: timedelta = STALE_AFTER
+) -> list[Job]:
     """Marks up to `limit` due jobs of `kinds` `running` (oldest first) and returns them; [] when none is due.
 
     One UPDATE whose WHERE re-checks that each row is still due: of two processes that picked the same rows, only
@@ -55,7 +57,7 @@ def claim_due(db: Database, now: datetime, kinds: Collection[str], limit: int = 
     """
     due = or_(
         (Job.status == "pending") & (Job.run_at <= now),
-        (Job.status == "running") & (Job.claimed_at < now - STALE_AFTER),
+        (Job.status == "running") & (Job.claimed_at < now - lease),
     )
     oldest = (
         select(Job.id)
@@ -81,14 +83,16 @@ def run_due_jobs(
     now: datetime | None = None,
     batch: int = 1,
     clock: Callable[[], datetime] = utcnow,
+    lease: timedelta = STALE_AFTER,
 ) -> int:
     """Runs every job due as of `now` (default: `clock`, read again for each claim), `batch` claimed at a time.
 
     Returns how many ran. A job enqueued by another (the next step after a close, say) runs in the same call.
+    `lease` is how long a claim lasts unrenewed: how soon another process takes over from one that died.
     """
     ran = 0
-    while claimed := claim_due(db, current := now or clock(), handlers.keys(), batch):
-        with _lease(db, claimed):
+    while claimed := claim_due(db, current := now or clock(), handlers.keys(), batch, lease):
+        with _lease(db, claimed, lease):
             for job in claimed:
                 ran += 1
                 try:
@@ -102,14 +106,14 @@ def run_due_jobs(
 
 
 @contextmanager
-def _lease(db: Database, claimed: list[Job]) -> Iterator[None]:
+def _lease(db: Database, claimed: list[Job], lease: timedelta) -> Iterator[None]:
     """Renews the claims while the jobs run, so only a worker that died loses them (to a takeover after
     STALE_AFTER). A job another worker took over meanwhile (its attempts moved on) is not renewed."""
     done = threading.Event()
     ours = or_(*((Job.id == job.id) & (Job.attempts == job.attempts) for job in claimed))
 
     def renew() -> None:
-        while not done.wait(RENEW_EVERY.total_seconds()):
+        while not done.wait(min(RENEW_EVERY, lease / 4).total_seconds()):
             try:
                 with db.session() as session:
                     session.execute(update(Job).where(ours, Job.status == "running").values(claimed_at=utcnow()))

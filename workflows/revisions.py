@@ -288,6 +288,12 @@ def carry_over(session: Session, step: Step) -> list[PreviousTheme]:
     return previous_themes(session, step)
 
 
+def step_review(session: Session, step_id: int) -> tuple[StepKey, list[PreviousTheme]]:
+    """A revision step's key and the previous version's themes with the decisions taken on them so far."""
+    step = session.get_one(Step, step_id)
+    return StepKey(step.key), previous_themes(session, step)
+
+
 def previous_themes(session: Session, step: Step) -> list[PreviousTheme]:
     previous = _previous_step(session, step)
     if previous is None:

@@ -10,10 +10,8 @@ from slack_sdk import WebClient
 from bot import revision_blocks
 from bot.services import Services
 from bot.text import mention
-from storage.models import Step, utcnow
 from workflows import revisions
 from workflows.errors import WorkshopError
-from workflows.journey_map import StepKey
 from workflows.steps import STEPS
 
 log = logging.getLogger(__name__)
@@ -35,8 +33,8 @@ def _close_prompt(client: WebClient, body: dict, outcome: str) -> None:
 
 def _show_decision(services: Services, client: WebClient, channel: str, ts: str, theme: revisions.PreviousTheme):
     with services.db.session() as session:
-        step = session.get_one(Step, theme.step_id)
-        themes, info = revisions.previous_themes(session, step), STEPS[StepKey(step.key)]
+        key, themes = revisions.step_review(session, theme.step_id)
+    info = STEPS[key]
     chunk = revision_blocks.previous_themes_chunk(info, themes, theme.theme_id)
     client.chat_update(channel=channel, ts=ts, text=f"{info.title}: the previous version's themes", blocks=chunk)
 
@@ -48,7 +46,9 @@ def register(app: App, services: Services) -> None:
         user = body["user"]["id"]
         try:
             with services.db.session() as session:
-                next_review = revisions.validate(session, body["team"]["id"], int(action["value"]), user, utcnow())
+                next_review = revisions.validate(
+                    session, body["team"]["id"], int(action["value"]), user, services.flows.clock()
+                )
         except WorkshopError as refusal:
             _refuse(client, body, refusal)
             return

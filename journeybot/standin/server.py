@@ -11,15 +11,15 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from bot.standin.echo import EventEcho, EventSink
-from bot.standin.faults import Fault, Faults
-from bot.standin.ids import Identity
-from bot.standin.methods import METHODS
-from bot.standin.models import Call, Delivery
-from bot.standin.params import ApiError, Params
-from bot.standin.recorder import Recorder
-from bot.standin.routes import make_handler, read_params
-from bot.standin.workspace import Workspace
+from journeybot.standin.echo import EventEcho, EventSink
+from journeybot.standin.faults import Fault, Faults
+from journeybot.standin.ids import Identity
+from journeybot.standin.methods import METHODS
+from journeybot.standin.models import Call, Delivery
+from journeybot.standin.params import ApiError, Params
+from journeybot.standin.recorder import Recorder
+from journeybot.standin.routes import make_handler, read_params
+from journeybot.standin.workspace import Workspace
 
 
 class SlackStandIn(Workspace):

@@ -7,10 +7,10 @@ import json
 import time
 from typing import Any
 
-from bot.standin.limits import message_content
-from bot.standin.models import ResponsePost, ResponseTarget
-from bot.standin.params import ApiError, Params
-from bot.standin.workspace import Workspace
+from journeybot.standin.limits import message_content
+from journeybot.standin.models import ResponsePost, ResponseTarget
+from journeybot.standin.params import ApiError, Params
+from journeybot.standin.workspace import Workspace
 
 MAX_USES = 5
 LIFETIME_SECONDS = 30 * 60

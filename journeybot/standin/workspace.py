@@ -9,12 +9,12 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from bot.standin import payloads
-from bot.standin.conversation import Conversation, Message
-from bot.standin.directory import Channel, User
-from bot.standin.ids import Identity, IdFactory, TsClock, new_trigger_id
-from bot.standin.models import Canvas, ResponsePost, ResponseTarget, StoredFile
-from bot.standin.params import ApiError
+from journeybot.standin import payloads
+from journeybot.standin.conversation import Conversation, Message
+from journeybot.standin.directory import Channel, User
+from journeybot.standin.ids import Identity, IdFactory, TsClock, new_trigger_id
+from journeybot.standin.models import Canvas, ResponsePost, ResponseTarget, StoredFile
+from journeybot.standin.params import ApiError
 
 Event = dict[str, Any]
 

@@ -6,9 +6,9 @@ import json
 import secrets
 from typing import Any
 
-from bot.standin.limits import check_view
-from bot.standin.params import ApiError, Params
-from bot.standin.workspace import Workspace
+from journeybot.standin.limits import check_view
+from journeybot.standin.params import ApiError, Params
+from journeybot.standin.workspace import Workspace
 
 MAX_MODAL_STACK = 3
 _COPIED = ("title", "submit", "close", "submit_disabled")

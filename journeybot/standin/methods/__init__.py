@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.standin.methods import canvases, chat, conversations, files, people, reactions, views
-from bot.standin.params import Params
-from bot.standin.workspace import Workspace
+from journeybot.standin.methods import canvases, chat, conversations, files, people, reactions, views
+from journeybot.standin.params import Params
+from journeybot.standin.workspace import Workspace
 
 Handler = Callable[[Workspace, Params], dict[str, Any]]
 

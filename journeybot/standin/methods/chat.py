@@ -5,9 +5,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from bot.standin.limits import message_content
-from bot.standin.params import ApiError, Params
-from bot.standin.workspace import Workspace
+from journeybot.standin.limits import message_content
+from journeybot.standin.params import ApiError, Params
+from journeybot.standin.workspace import Workspace
 
 
 def _metadata(params: Params) -> dict[str, Any] | None:

@@ -8,12 +8,12 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from bot.standin import response_urls
-from bot.standin.methods import files
-from bot.standin.params import ApiError
+from journeybot.standin import response_urls
+from journeybot.standin.methods import files
+from journeybot.standin.params import ApiError
 
 if TYPE_CHECKING:
-    from bot.standin.server import SlackStandIn
+    from journeybot.standin.server import SlackStandIn
 
 
 def read_params(headers: Message, query: str, body: bytes) -> tuple[dict[str, Any], str | None]:

@@ -9,7 +9,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.standin.params import ApiError, Params
+from journeybot.standin.params import ApiError, Params
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_VIEW_BLOCKS = 100

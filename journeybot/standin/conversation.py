@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from bot.standin.ids import ts_to_micros
+from journeybot.standin.ids import ts_to_micros
 
 Message = dict[str, Any]
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.standin.models import Canvas
-from bot.standin.params import ApiError, Params
-from bot.standin.workspace import Workspace
+from journeybot.standin.models import Canvas
+from journeybot.standin.params import ApiError, Params
+from journeybot.standin.workspace import Workspace
 
 
 def _markdown(content: Any) -> str:

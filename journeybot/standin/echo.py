@@ -6,7 +6,7 @@ import queue
 import threading
 from typing import Any, Protocol
 
-from bot.standin.models import Delivery
+from journeybot.standin.models import Delivery
 
 
 class EventSink(Protocol):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.standin.params import ApiError, Params
-from bot.standin.workspace import Workspace
+from journeybot.standin.params import ApiError, Params
+from journeybot.standin.workspace import Workspace
 
 
 def _react(ws: Workspace, params: Params, *, added: bool) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import threading
 import time
 from pathlib import Path
 
-from bot.standin.models import Call
+from journeybot.standin.models import Call
 
 
 class Recorder:

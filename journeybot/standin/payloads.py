@@ -6,7 +6,7 @@ import base64
 import json
 from typing import Any
 
-from bot.standin.ids import Identity
+from journeybot.standin.ids import Identity
 
 VERIFICATION_TOKEN = "standin-verification-token"  # Slack still sends the deprecated token field
 

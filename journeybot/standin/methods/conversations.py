@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.standin.conversation import Message
-from bot.standin.ids import is_ts, ts_to_micros
-from bot.standin.paging import paginate
-from bot.standin.params import ApiError, Params
-from bot.standin.workspace import Workspace
+from journeybot.standin.conversation import Message
+from journeybot.standin.ids import is_ts, ts_to_micros
+from journeybot.standin.paging import paginate
+from journeybot.standin.params import ApiError, Params
+from journeybot.standin.workspace import Workspace
 
 
 def _in_window(messages: list[Message], params: Params) -> list[Message]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.standin.directory import User
-from bot.standin.ids import Identity
-from bot.standin.payloads import VERIFICATION_TOKEN
+from journeybot.standin.directory import User
+from journeybot.standin.ids import Identity
+from journeybot.standin.payloads import VERIFICATION_TOKEN
 
 
 def slash_command(

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from bot.standin import interactions, payloads
-from bot.standin.directory import Channel
-from bot.standin.ids import Identity, TsClock, new_trigger_id
-from bot.standin.methods.views import after_submission
-from bot.standin.server import SlackStandIn
+from journeybot.standin import interactions, payloads
+from journeybot.standin.directory import Channel
+from journeybot.standin.ids import Identity, TsClock, new_trigger_id
+from journeybot.standin.methods.views import after_submission
+from journeybot.standin.server import SlackStandIn
 
 
 @dataclass

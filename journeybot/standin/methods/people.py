@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.standin.params import Params
-from bot.standin.workspace import Workspace
+from journeybot.standin.params import Params
+from journeybot.standin.workspace import Workspace
 
 
 def auth_test(ws: Workspace, params: Params) -> dict[str, Any]:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.demo_months import play_months
-from bot.demo_script import DEMO_SCRIPT, DemoScript, ScriptedReply, ScriptedStep
 from bot.server import RunningServer, start_http_in_background
-from bot.standin import Response, SlackSender, SlackStandIn
+from journeybot.demo.months import play_months
+from journeybot.demo.script import DEMO_SCRIPT, DemoScript, ScriptedReply, ScriptedStep
 from journeybot.settings import Settings
+from journeybot.standin import Response, SlackSender, SlackStandIn
 from storage.models import ContributionRow, ProcessedEvent, ThemeMember, ThemeRow
 from workflows.actions import theme_key
 from workflows.journey_map import JourneyMap, StepKey

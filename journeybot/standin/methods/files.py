@@ -7,9 +7,9 @@ import secrets
 from pathlib import PurePath
 from typing import Any
 
-from bot.standin.models import StoredFile
-from bot.standin.params import ApiError, Params
-from bot.standin.workspace import Workspace
+from journeybot.standin.models import StoredFile
+from journeybot.standin.params import ApiError, Params
+from journeybot.standin.workspace import Workspace
 
 
 def get_upload_url(ws: Workspace, params: Params) -> dict[str, Any]:

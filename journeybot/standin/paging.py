@@ -7,7 +7,7 @@ import binascii
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from bot.standin.params import ApiError
+from journeybot.standin.params import ApiError
 
 T = TypeVar("T")
 

@@ -18,7 +18,7 @@ from storage.models import Workshop
 from workflows.journey_map import StepKey
 
 if TYPE_CHECKING:
-    from bot.demo import SlackDriver
+    from journeybot.demo.driver import SlackDriver
 
 TICK_HOURS = (8, 13, 19)  # UTC: within 09:00-17:00 somewhere between Los Angeles and Berlin every day
 REVISION_NOTES = {
