@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 from storage.db import Database  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from tests.llm_fixtures import VCR_SETTINGS  # noqa: E402
-from workflows.clustering.base import Note  # noqa: E402
 from workflows.llm import LLMConfig, LLMEngine, workshop_usage  # noqa: E402
+from workflows.themes.clustering.base import Note  # noqa: E402
 
 SIZES = (60, 500, 2000)
 SEED = 0

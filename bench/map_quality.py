@@ -44,19 +44,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.text import decode  # noqa: E402
-from workflows.action_parse import parse_action  # noqa: E402
-from workflows.clustering.base import Note  # noqa: E402
-from workflows.clustering.cleaning import is_note  # noqa: E402
-from workflows.clustering.embedded import EmbeddedEngine  # noqa: E402
-from workflows.clustering.embeddings import get_embedder  # noqa: E402
-from workflows.contributions import parse_reply  # noqa: E402
-from workflows.dates import parse_due  # noqa: E402
-from workflows.journey_map import Contribution, JourneyMap, Persona, StepKey, Theme  # noqa: E402
-from workflows.objective import build_objective_card  # noqa: E402
-from workflows.persona import build_persona  # noqa: E402
-from workflows.stage_placement import Placed  # noqa: E402
-from workflows.stages import resolve_stage_model  # noqa: E402
-from workflows.theming import StepPlan, action_text, cluster_notes  # noqa: E402
+from workflows.actions.dates import parse_due  # noqa: E402
+from workflows.actions.parsing import parse_action  # noqa: E402
+from workflows.contributions.parsing import parse_reply  # noqa: E402
+from workflows.mapping.models import Contribution, JourneyMap, Persona, StepKey, Theme  # noqa: E402
+from workflows.mapping.objective import build_objective_card  # noqa: E402
+from workflows.mapping.persona import build_persona  # noqa: E402
+from workflows.themes.clustering.base import Note  # noqa: E402
+from workflows.themes.clustering.cleaning import is_note  # noqa: E402
+from workflows.themes.clustering.embedded import EmbeddedEngine  # noqa: E402
+from workflows.themes.clustering.embeddings import get_embedder  # noqa: E402
+from workflows.themes.service import StepPlan, action_text, cluster_notes  # noqa: E402
+from workflows.themes.stage_placement import Placed  # noqa: E402
+from workflows.workshop.stages import resolve_stage_model  # noqa: E402
 
 DEMO_TRUTH = ROOT / "bench" / "data" / "demo_truth.yaml"
 WORKSHOPS = ROOT / "bench" / "data" / "workshops"
@@ -211,9 +211,9 @@ def publish_work(database: Path) -> tuple[float, int]:
     """Seconds to re-cluster every step of the demo workshop, assemble its map and draw the picture; notes."""
     from storage.db import Database
     from storage.models import Workshop
-    from workflows.assembly import assemble_map
+    from workflows.mapping.assembly import assemble_map
     from workflows.render.png import render_png
-    from workflows.theming import cluster_step, step_plan, store_themes
+    from workflows.themes.service import cluster_step, step_plan, store_themes
 
     copy = database.with_name("bench.db")  # the demo's own database stays as the demo left it
     shutil.copyfile(database, copy)

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 from PIL import Image  # noqa: E402
 
 from tests.map_samples import sample_map  # noqa: E402
-from workflows.journey_map import JourneyMap  # noqa: E402
+from workflows.mapping.models import JourneyMap  # noqa: E402
 from workflows.render import png  # noqa: E402
 
 RUNS = 5

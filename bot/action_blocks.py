@@ -7,7 +7,7 @@ from datetime import date
 
 from bot.blocks import Block, action_line, context, section
 from bot.text import fit, truncate
-from workflows.journey_map import ActionItem
+from workflows.mapping.models import ActionItem
 from workflows.ports import ActionEntry
 
 # action_id of each button; the value is the action's public id (`A12`).

@@ -17,13 +17,13 @@ from bot.services import Services
 from bot.users import UserDirectory
 from bot.worker import Worker
 from journeybot.settings import Settings
-from workflows.actions import home_data
-from workflows.engines import EngineChoice
-from workflows.flows import Flows
-from workflows.intake import handle_stored_events
+from workflows.actions.service import home_data
+from workflows.jobs.intake import handle_stored_events
+from workflows.jobs.outbox import Outbox
 from workflows.llm.config import LLMConfig
-from workflows.outbox import Outbox
 from workflows.setup import Database
+from workflows.workshop.engines import EngineChoice
+from workflows.workshop.flows import Flows
 
 # How often the intake looks for stored events by itself: ones whose listener failed, or a dead process's batch.
 INTAKE_RETRY_SECONDS = 2.0

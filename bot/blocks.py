@@ -6,13 +6,13 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from bot.text import escape, fit, mention
-from workflows.journey_map import ActionItem, JourneyMap, StepKey, Theme
-from workflows.map_files import EMOTION_WORDS, emotion_label, evidence_mix
+from workflows.contributions.text import shorten
+from workflows.mapping.files import EMOTION_WORDS, emotion_label, evidence_mix
+from workflows.mapping.models import ActionItem, JourneyMap, StepKey, Theme
 from workflows.ports import WorkshopStatus, WorkshopView
-from workflows.reactions import EMOTIONS, RATING_PROMPTS
-from workflows.stages import describe_presets
-from workflows.steps import STEPS, StepInfo
-from workflows.textutil import shorten
+from workflows.themes.reactions import EMOTIONS, RATING_PROMPTS
+from workflows.workshop.stages import describe_presets
+from workflows.workshop.steps import STEPS, StepInfo
 
 Block = dict
 MAX_BLOCKS = 50

@@ -7,10 +7,10 @@ cell. Owners are written by display name rather than as mentions, so an update t
 from __future__ import annotations
 
 from bot.text import fit
-from workflows.journey_map import JourneyMap, StepKey
-from workflows.map_files import emotion_label
+from workflows.contributions.text import shorten
+from workflows.mapping.files import emotion_label
+from workflows.mapping.models import JourneyMap, StepKey
 from workflows.render.grid import Item, MapGrid, display_name, map_grid, owner_name
-from workflows.textutil import shorten
 
 CELL = 400  # characters of user text per table cell; the canvas stays readable and far under its 1 MiB
 ASSUMPTION = " ⚠"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.text import truncate
-from workflows.stages import PRESETS
-from workflows.workdays import DEFAULT_STEP_DAYS, MAX_STEP_DAYS
+from workflows.workshop.stages import PRESETS
+from workflows.workshop.workdays import DEFAULT_STEP_DAYS, MAX_STEP_DAYS
 
 START_CALLBACK = "start_workshop"
 MANUAL = "manual"

@@ -15,13 +15,13 @@ from bot.canvas import canvas_markdown, canvas_title
 from bot.home import home_view
 from bot.text import escape, fit, mention
 from bot.users import UserDirectory
-from workflows import reactions
-from workflows.journey_map import STEP_ORDER, ActionItem, JourneyMap, Theme
-from workflows.outbox import Outbox
+from workflows.jobs.outbox import Outbox
+from workflows.mapping.models import STEP_ORDER, ActionItem, JourneyMap, Theme
 from workflows.ports import ActionEntry, CanvasResult, HomeData, ReminderReason, WeeklyDigest, WorkshopView
 from workflows.render import file_name, map_files
-from workflows.revisions import MapChanges, PreviousTheme, ReviewPrompt
-from workflows.steps import STEPS, StepInfo
+from workflows.revisions.service import MapChanges, PreviousTheme, ReviewPrompt
+from workflows.themes import reactions
+from workflows.workshop.steps import STEPS, StepInfo
 
 log = logging.getLogger(__name__)
 CANVAS_GONE = {"canvas_not_found", "canvas_deleted"}  # someone deleted the map's canvas: make a new one

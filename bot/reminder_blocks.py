@@ -7,9 +7,9 @@ from datetime import date, datetime
 from bot.action_blocks import action_card
 from bot.blocks import Block, context, divider, header, section, slack_time
 from bot.text import fit, mention
-from workflows.journey_map import ActionItem
+from workflows.mapping.models import ActionItem
 from workflows.ports import ReminderReason, WeeklyDigest, WorkshopView
-from workflows.steps import StepInfo
+from workflows.workshop.steps import StepInfo
 
 
 def step_nudge_thread(step: StepInfo, deadline: datetime, waiting: int) -> list[Block]:

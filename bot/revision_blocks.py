@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.blocks import Block, action_line, chunk_blocks, context, header, section
 from bot.text import fit, mention
-from workflows.map_files import emotion_label
-from workflows.revisions import MapChanges, PreviousTheme, ReviewPrompt, VersionInfo
-from workflows.steps import StepInfo
+from workflows.mapping.files import emotion_label
+from workflows.revisions.service import MapChanges, PreviousTheme, ReviewPrompt, VersionInfo
+from workflows.workshop.steps import StepInfo
 
 VALIDATE, REVISE, THEME_MENU, RENAME_VIEW = "revision_validate", "revision_start", "revision_theme", "revision_rename"
 LISTED = 5  # actions listed by name in a prompt; the rest are counted

@@ -26,10 +26,10 @@ from waitress.server import create_server
 from bot.app import create_app
 from bot.services import Services
 from journeybot.settings import Settings
-from workflows.clustering.embeddings import get_embedder
-from workflows.intake import store_event
-from workflows.recording import first_delivery
+from workflows.contributions.service import first_delivery
+from workflows.jobs.intake import store_event
 from workflows.setup import open_database
+from workflows.themes.clustering.embeddings import get_embedder
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def parsed(body: bytes, content_type: str) -> dict | None:
 def wsgi_app(app: App, services: Services, signing_secret: str | None = None) -> Wsgi:
     """Slack's requests, with the cheap checks first: size before reading, signature before parsing.
 
-    An event is stored before it is acknowledged and handled from the store (`workflows.intake`), so a stop loses
+    An event is stored before it is acknowledged and handled from the store (`workflows.jobs.intake`), so a stop loses
     none. A command or interaction is handed to Bolt at once, which answers when its listener has done its work.
     A replay of the same signed command or interaction (same body, same timestamp) is answered and does nothing
     a second time; events carry their own `event_id`, which the store keys on.

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from bot.notifier import SlackNotifier
 from bot.users import UserDirectory
 from bot.worker import Worker
-from workflows.flows import Flows
 from workflows.setup import Database
+from workflows.workshop.flows import Flows
 
 
 @dataclass

@@ -37,7 +37,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _cluster(args: argparse.Namespace) -> int:
-    from workflows.clustering.files import cluster_jsonl
+    from workflows.themes.clustering.files import cluster_jsonl
 
     cluster_jsonl(Path(args.inp), Path(args.out))
     return 0
@@ -59,7 +59,7 @@ def _tick(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from storage.db import Database
-    from workflows.export import export_map
+    from workflows.mapping.export import export_map
 
     settings = Settings()
     data = export_map(Database(settings.database_url), args.workshop_id, args.format, args.version)
@@ -118,7 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
-    from workflows.clustering.embeddings import ModelMissingError
+    from workflows.themes.clustering.embeddings import ModelMissingError
 
     try:
         return args.run(args)

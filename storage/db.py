@@ -24,7 +24,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the HTTP handlers read while a worker thread writes; foreign keys are off by default in SQLite.
     # synchronous=NORMAL is WAL's recommended setting: a commit survives the process being killed (the acked events
-    # of `workflows.intake` included) and skips the fsync per commit that made acks wait on the disk.
+    # of `workflows.jobs.intake` included) and skips the fsync per commit that made acks wait on the disk.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -19,8 +19,8 @@ from storage.migrate import upgrade
 from storage.models import Workshop, Workspace
 from tests.cassettes.responders import responder
 from tests.fake_openai import FakeOpenAI
-from workflows.clustering.base import Note, ThemeDraft
-from workflows.journey_map import (
+from workflows.llm import ActionNote, LLMConfig
+from workflows.mapping.models import (
     ActionItem,
     Contribution,
     Evidence,
@@ -33,8 +33,8 @@ from workflows.journey_map import (
     Touchpoint,
     Verbatim,
 )
-from workflows.llm import ActionNote, LLMConfig
-from workflows.stages import PRESETS
+from workflows.themes.clustering.base import Note, ThemeDraft
+from workflows.workshop.stages import PRESETS
 
 __all__ = ["fake_config", "fake_llm", "llm_db", "replay_config", "vcr_config", "workshop_id"]
 

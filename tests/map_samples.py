@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from workflows.journey_map import (
+from workflows.mapping.models import (
     ActionItem,
     ActionStatus,
     Contribution,

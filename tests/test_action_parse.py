@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from workflows.action_parse import ActionDraft, parse_action
+from workflows.actions.parsing import ActionDraft, parse_action
 
 TODAY = date(2026, 5, 13)  # a Wednesday
 ANA = ("U0ANA", "Ana Lima")

@@ -13,7 +13,7 @@ from storage.models import Workshop
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR
 from tests.test_action_items import BUTTONS, TODAY, buttons_of, card_for, click, command, public_id, shown
 from tests.workshop_play import run_workshop
-from workflows.journey_map import ActionItem
+from workflows.mapping.models import ActionItem
 from workflows.ports import ActionEntry, HomeData, MapEntry
 
 

@@ -11,7 +11,7 @@ from bot import blocks, reminder_blocks
 from bot.canvas import canvas_title
 from bot.text import decode, escape, fit
 from tests.map_samples import sample_map
-from workflows.journey_map import (
+from workflows.mapping.models import (
     ActionItem,
     Contribution,
     Evidence,
@@ -25,7 +25,7 @@ from workflows.journey_map import (
     Touchpoint,
 )
 from workflows.ports import WeeklyDigest, WorkshopView
-from workflows.steps import STEPS
+from workflows.workshop.steps import STEPS
 
 NAMES = {"U1": "Dana Lee", "U2": "Sam"}
 

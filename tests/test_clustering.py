@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from workflows.clustering.base import Note, ThemeDraft
-from workflows.clustering.embedded import EmbeddedEngine
-from workflows.clustering.embeddings import get_embedder
-from workflows.clustering.files import NotesFileError, cluster_jsonl
+from workflows.themes.clustering.base import Note, ThemeDraft
+from workflows.themes.clustering.embedded import EmbeddedEngine
+from workflows.themes.clustering.embeddings import get_embedder
+from workflows.themes.clustering.files import NotesFileError, cluster_jsonl
 
 BOARD = {
     "checkout": [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workflows.contributions import ParsedNote, parse_reply, take_evidence_tag
-from workflows.journey_map import Evidence
+from workflows.contributions.parsing import ParsedNote, parse_reply, take_evidence_tag
+from workflows.mapping.models import Evidence
 
 
 def texts(reply: str, **options: bool) -> list[str]:

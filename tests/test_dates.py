@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from workflows.dates import parse_due
+from workflows.actions.dates import parse_due
 
 WEDNESDAY = date(2026, 5, 13)
 FRIDAY = date(2026, 5, 15)

@@ -17,10 +17,10 @@ from slack_sdk.models.blocks import Block
 from journeybot.cli import main as cli_main
 from journeybot.demo.driver import run_demo
 from journeybot.demo.script import DEMO_SCRIPT
-from workflows.journey_map import JourneyMap, StepKey
+from workflows.mapping.models import JourneyMap, StepKey
 from workflows.render import FORMATS, file_name
-from workflows.stage_placement import named_stage
-from workflows.stages import resolve_stage_model
+from workflows.themes.stage_placement import named_stage
+from workflows.workshop.stages import resolve_stage_model
 
 
 @pytest.fixture(scope="module")

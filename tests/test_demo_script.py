@@ -15,7 +15,7 @@ import pytest
 from pydantic import ValidationError
 
 from journeybot.demo.script import DEMO_SCRIPT, DemoScript, ScriptedReply, ScriptedStep
-from workflows.journey_map import STEP_ORDER, StepKey
+from workflows.mapping.models import STEP_ORDER, StepKey
 
 BULLET = re.compile(r"^\s*(?:[•◦▪*-]|\d+[.)])\s+\S")
 EMOJI_ONLY = re.compile(r"^\s*(?::[a-z0-9_+'-]+:\s*)+$")

@@ -23,8 +23,8 @@ from journeybot.standin import SlackSender, SlackStandIn
 from storage.db import Database
 from storage.models import ContributionRow, Job, utcnow
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR, SIGNING_SECRET
-from workflows.intake import EVENT_JOB
-from workflows.jobs import STALE_AFTER
+from workflows.jobs.intake import EVENT_JOB
+from workflows.jobs.queue import STALE_AFTER
 
 REPO = Path(__file__).resolve().parents[1]
 BURST = 100

@@ -29,8 +29,8 @@ from tests.llm_fixtures import (
     TOUCHPOINT_THEMES,
     journey_map,
 )
-from workflows.clustering.base import ThemeDraft
 from workflows.llm import LLMConfig, LLMEngine, LLMSynthesis, LLMUnavailable
+from workflows.themes.clustering.base import ThemeDraft
 
 
 def cluster(config: LLMConfig, db: Database) -> list[ThemeDraft]:

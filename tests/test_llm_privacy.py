@@ -23,8 +23,8 @@ from tests.llm_fixtures import (
     ScriptedPregroup,
     journey_map,
 )
+from workflows.contributions.privacy import contains_personal_data
 from workflows.llm import LLMConfig, LLMEngine, LLMSynthesis
-from workflows.privacy import contains_personal_data
 
 
 def run_every_task(config: LLMConfig, db: Database) -> None:

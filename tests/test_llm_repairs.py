@@ -21,8 +21,8 @@ from tests.llm_fixtures import (
     TODAY,
     TOUCHPOINT_THEMES,
 )
-from workflows.journey_map import Touchpoint
 from workflows.llm import LLMConfig, LLMSynthesis
+from workflows.mapping.models import Touchpoint
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from storage.db import Database
 from tests.fake_openai import FakeOpenAI, prompt_tokens
 from tests.llm_fixtures import *  # noqa: F403  (fixtures: fake_llm, fake_config, llm_db)
 from tests.llm_fixtures import BOARD_NOTES
-from workflows.clustering.base import Note, ThemeDraft
 from workflows.llm import LLMConfig, LLMEngine
 from workflows.llm.tasks.groups import SAMPLES_PER_GROUP
+from workflows.themes.clustering.base import Note, ThemeDraft
 
 
 class TwoGroups:

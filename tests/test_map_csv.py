@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from tests.map_samples import sample_map
-from workflows.journey_map import ActionItem, ActionStatus, JourneyMap
+from workflows.mapping.models import ActionItem, ActionStatus, JourneyMap
 from workflows.render.table import actions_csv
 
 HEADER = ["id", "title", "owner", "due", "status", "stage", "pain_point", "owner_id"]

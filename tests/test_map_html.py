@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.map_samples import sample_map
-from workflows.journey_map import ActionStatus, JourneyMap, ObjectiveCard
+from workflows.mapping.models import ActionStatus, JourneyMap, ObjectiveCard
 from workflows.render.grid import map_grid
 from workflows.render.page import render_html
 

@@ -18,7 +18,7 @@ from matplotlib.text import Text
 from PIL import Image
 
 from tests.map_samples import sample_map
-from workflows.journey_map import Contribution, Evidence, JourneyMap, ObjectiveCard, StepKey
+from workflows.mapping.models import Contribution, Evidence, JourneyMap, ObjectiveCard, StepKey
 from workflows.render.grid import map_grid
 from workflows.render.palette import ASSUMPTION, BLUISH_GREEN, OKABE_ITO
 from workflows.render.png import MapDrawing, Rect, draw_map, render_png

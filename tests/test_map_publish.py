@@ -11,7 +11,7 @@ from sqlalchemy import select
 from storage.models import Workshop, Workspace
 from tests.conftest import BEN, FACILITATOR
 from tests.workshop_play import STEP_REPLIES, published_map, run_workshop
-from workflows.journey_map import StepKey
+from workflows.mapping.models import StepKey
 
 
 def test_the_map_is_posted_as_a_picture_with_its_files_in_the_thread(slack):

@@ -6,9 +6,9 @@ import pytest
 
 from bot.text import decode
 from journeybot.demo.script import DEMO_SCRIPT
-from workflows.contributions import parse_reply
-from workflows.journey_map import Contribution, Evidence, StepKey, Theme
-from workflows.objective import build_objective_card
+from workflows.contributions.parsing import parse_reply
+from workflows.mapping.models import Contribution, Evidence, StepKey, Theme
+from workflows.mapping.objective import build_objective_card
 
 
 def themes(*notes: str) -> list[Theme]:

@@ -6,9 +6,9 @@ import pytest
 
 from bot.text import decode
 from journeybot.demo.script import DEMO_SCRIPT
-from workflows.contributions import parse_reply
-from workflows.journey_map import Contribution, Evidence, StepKey, Theme
-from workflows.persona import DEFAULT_PERSONA_NAME, build_persona
+from workflows.contributions.parsing import parse_reply
+from workflows.mapping.models import Contribution, Evidence, StepKey, Theme
+from workflows.mapping.persona import DEFAULT_PERSONA_NAME, build_persona
 
 
 def theme(*notes: str | tuple[str, Evidence], user: str = "U0TEAM") -> Theme:

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from workflows.privacy import Redactor, contains_personal_data, find_personal_data
+from workflows.contributions.privacy import Redactor, contains_personal_data, find_personal_data
 
 SUPPORT_NOTES = [
     "[ticket] Maria (maria.lopez@example.com) was charged twice; she asked us to call her back on "

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workflows.journey_map import Contribution, Evidence
-from workflows.quotes import customer_quotes, quotes_in, split_outside_quotes
+from workflows.mapping.models import Contribution, Evidence
+from workflows.mapping.quotes import customer_quotes, quotes_in, split_outside_quotes
 
 
 def note(text: str, evidence: Evidence = Evidence.assumption, user: str = "U0HEARD") -> Contribution:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tests.conftest import ANA, BEN, CHO
 from tests.workshop_play import play_steps, published_map, run_workshop
-from workflows.journey_map import JourneyMap, StepKey, Touchpoint
-from workflows.reactions import RATING_PROMPTS, ThemeFeedback, rated
+from workflows.mapping.models import JourneyMap, StepKey, Touchpoint
+from workflows.themes.reactions import RATING_PROMPTS, ThemeFeedback, rated
 
 
 def finish(slack) -> JourneyMap:

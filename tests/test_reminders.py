@@ -16,7 +16,7 @@ from storage.db import Database
 from storage.models import ActionEvent, ActionItemRow, Job, Workshop, Workspace
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR
 from tests.workshop_play import run_workshop
-from workflows.workdays import add_working_days, previous_working_day
+from workflows.workshop.workdays import add_working_days, previous_working_day
 
 BERLIN, LOS_ANGELES = ZoneInfo("Europe/Berlin"), ZoneInfo("America/Los_Angeles")
 LOU = "U0LOU0001"  # works in Los Angeles

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from storage.models import Job, utcnow
 from tests.conftest import FACILITATOR
 from tests.workshop_play import play_steps, run_workshop
-from workflows import jobs
-from workflows.journey_map import StepKey
+from workflows.jobs import queue as jobs
+from workflows.mapping.models import StepKey
 
 SLACK_DOWN = {"status": 500, "error": "internal_error", "times": 3}  # the first try and both of the client's retries
 

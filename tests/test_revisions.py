@@ -14,8 +14,8 @@ from sqlalchemy import select
 from storage.models import ActionItemRow, MapValidation, Workshop
 from tests.conftest import ANA, BEN, CHO, FACILITATOR
 from tests.workshop_play import run_workshop
-from workflows.export import export_map
-from workflows.journey_map import JourneyMap, StepKey
+from workflows.mapping.export import export_map
+from workflows.mapping.models import JourneyMap, StepKey
 
 PROMPT = "Time to review this journey map"
 CHANGES = "What changed since version 1"

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import ANA, BEN, FACILITATOR
 from tests.fake_openai import FakeOpenAI
 from tests.workshop_play import posted_messages, published_map, run_workshop
-from workflows.journey_map import StepKey
+from workflows.mapping.models import StepKey
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from journeybot.standin.interactions import slash_command
 from storage.models import ActionItemRow, ContributionRow, ThemeReaction
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR, SIGNING_SECRET
 from tests.workshop_play import STEP_REPLIES, posted_messages, published_map, run_workshop
-from workflows.contributions import parse_reply
-from workflows.journey_map import StepKey
+from workflows.contributions.parsing import parse_reply
+from workflows.mapping.models import StepKey
 
 
 def test_a_whole_workshop_publishes_the_map_with_owners(slack):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from workflows.clustering.embeddings import get_embedder
-from workflows.stage_placement import Placed, named_stage, place_notes
-from workflows.stages import resolve_stage_model
+from workflows.themes.clustering.embeddings import get_embedder
+from workflows.themes.stage_placement import Placed, named_stage, place_notes
+from workflows.workshop.stages import resolve_stage_model
 
 DEFAULT = resolve_stage_model(None)
 RAIL = resolve_stage_model("Plan, Book, Travel, Arrive")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workflows.stages import PRESETS, StageDef, describe_presets, resolve_stage_model
+from workflows.workshop.stages import PRESETS, StageDef, describe_presets, resolve_stage_model
 
 
 def names(stages: list[StageDef]) -> list[str]:

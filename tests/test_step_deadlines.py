@@ -15,8 +15,8 @@ from sqlalchemy import select
 from storage.models import Step, Workshop
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR
 from tests.test_reminders import dms, tick
-from workflows.journey_map import StepKey
-from workflows.workdays import step_deadline
+from workflows.mapping.models import StepKey
+from workflows.workshop.workdays import step_deadline
 
 
 def step_row(slack, key: StepKey) -> Step:

@@ -12,13 +12,11 @@ from datetime import date
 import numpy as np
 import pytest
 
-from workflows.action_parse import ActionDraft
-from workflows.clustering.embeddings import Embedder, get_embedder
-from workflows.contributions import parse_reply
-from workflows.journey_map import Contribution, Evidence, PainPoint, Theme, Touchpoint, Verbatim
-from workflows.persona import DEFAULT_PERSONA_NAME, MAX_PERSONA_ITEMS, MAX_VERBATIMS, build_persona
-from workflows.stages import PRESETS, resolve_stage_model
-from workflows.synthesis import (
+from workflows.actions.parsing import ActionDraft
+from workflows.contributions.parsing import parse_reply
+from workflows.mapping.models import Contribution, Evidence, PainPoint, Theme, Touchpoint, Verbatim
+from workflows.mapping.persona import DEFAULT_PERSONA_NAME, MAX_PERSONA_ITEMS, MAX_VERBATIMS, build_persona
+from workflows.mapping.synthesis import (
     channel_of,
     emotion_of,
     link_actions,
@@ -26,6 +24,8 @@ from workflows.synthesis import (
     place_touchpoints,
     stage_emotion,
 )
+from workflows.themes.clustering.embeddings import Embedder, get_embedder
+from workflows.workshop.stages import PRESETS, resolve_stage_model
 
 STAGES = PRESETS["default"]
 

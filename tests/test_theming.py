@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from storage.models import ContributionRow
-from workflows.clustering.base import Note, ThemeDraft
-from workflows.clustering.embedded import EmbeddedEngine
-from workflows.stage_placement import Placed
-from workflows.stages import resolve_stage_model
-from workflows.theming import StepPlan, action_text, by_feeling, cluster_notes, cluster_step, on_stages
+from workflows.themes.clustering.base import Note, ThemeDraft
+from workflows.themes.clustering.embedded import EmbeddedEngine
+from workflows.themes.service import StepPlan, action_text, by_feeling, cluster_notes, cluster_step, on_stages
+from workflows.themes.stage_placement import Placed
+from workflows.workshop.stages import resolve_stage_model
 
 RAIL = resolve_stage_model("Plan, Book, Travel, Arrive")
 

@@ -20,7 +20,7 @@ from storage.db import Database
 from storage.models import Job
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR
 from tests.test_reminders import MONDAY, at, seed_map
-from workflows.jobs import STALE_AFTER
+from workflows.jobs.queue import STALE_AFTER
 
 OWNERS = (FACILITATOR, ANA, BEN, CHO)
 

@@ -10,15 +10,15 @@ import pytest
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from journeybot.demo.script import DEMO_SCRIPT
-from workflows.clustering.base import Note
-from workflows.clustering.cleaning import clean, is_note
-from workflows.clustering.embedded import EmbeddedEngine
-from workflows.clustering.embeddings import get_embedder
-from workflows.clustering.titles import note_title, titles
-from workflows.contributions import parse_reply
-from workflows.journey_map import StepKey
-from workflows.lexicon import TITLE_WORDS_AMONG_STOP_WORDS, VERB_FORMS
-from workflows.textutil import shorten
+from workflows.contributions.parsing import parse_reply
+from workflows.contributions.text import shorten
+from workflows.mapping.lexicon import TITLE_WORDS_AMONG_STOP_WORDS, VERB_FORMS
+from workflows.mapping.models import StepKey
+from workflows.themes.clustering.base import Note
+from workflows.themes.clustering.cleaning import clean, is_note
+from workflows.themes.clustering.embedded import EmbeddedEngine
+from workflows.themes.clustering.embeddings import get_embedder
+from workflows.themes.clustering.titles import note_title, titles
 
 WORD = re.compile(r"[^\W_][\w'’-]*")
 STOP_WORDS = ENGLISH_STOP_WORDS - TITLE_WORDS_AMONG_STOP_WORDS

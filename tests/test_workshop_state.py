@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.models import ContributionRow, Job, ProcessedEvent, Step
-from workflows import recording
-from workflows import workshop as service
-from workflows.errors import NotAllowed, NoWorkshop, WorkshopAlreadyOpen
-from workflows.journey_map import StepKey
-from workflows.recording import Outcome, Reply
+from workflows.contributions import service as recording
+from workflows.contributions.service import Outcome, Reply
+from workflows.mapping.models import StepKey
+from workflows.workshop import service
+from workflows.workshop.errors import NotAllowed, NoWorkshop, WorkshopAlreadyOpen
 
 TEAM, CHANNEL, FACILITATOR, OTHER = "T1", "C1", "UFAC", "UOTHER"
 

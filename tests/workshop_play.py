@@ -4,7 +4,7 @@ published map. Shared by the Slack end-to-end test modules."""
 from __future__ import annotations
 
 from tests.conftest import ANA, BEN, CHO, FACILITATOR
-from workflows.journey_map import JourneyMap, StepKey
+from workflows.mapping.models import JourneyMap, StepKey
 
 STEP_REPLIES: dict[StepKey, list[tuple[str, str]]] = {
     StepKey.objective: [

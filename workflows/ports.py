@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel
 
-from workflows.journey_map import ActionItem, JourneyMap, StepKey, Theme
-from workflows.steps import StepInfo
+from workflows.mapping.models import ActionItem, JourneyMap, StepKey, Theme
+from workflows.workshop.steps import StepInfo
 
 if TYPE_CHECKING:  # revisions builds on these ports; the names are only needed for type checkers
-    from workflows.revisions import MapChanges, PreviousTheme, ReviewPrompt
+    from workflows.revisions.service import MapChanges, PreviousTheme, ReviewPrompt
 
 
 class WorkshopView(BaseModel):

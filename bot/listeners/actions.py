@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from bot.action_blocks import DONE, IN_PROGRESS, REASSIGN, SNOOZE, action_card, reassign_modal
 from bot.services import Services
 from bot.text import fit, mention
-from workflows import actions as action_service
-from workflows.errors import WorkshopError
+from workflows.actions import service as action_service
 from workflows.ports import ActionEntry
+from workflows.workshop.errors import WorkshopError
 
 UPDATES = re.compile(f"^(?:{DONE}|{IN_PROGRESS}|{SNOOZE})$")
 

@@ -15,13 +15,13 @@ from bot.blocks import action_line
 from bot.modals import start_modal
 from bot.services import Services
 from bot.text import decode
-from workflows import actions as action_service
-from workflows import revisions
-from workflows import workshop as workshop_service
-from workflows.errors import WorkshopError
-from workflows.stages import StageModelError
-from workflows.steps import STEPS
-from workflows.workdays import DEFAULT_STEP_DAYS, InvalidStepDays
+from workflows.actions import service as action_service
+from workflows.revisions import service as revisions
+from workflows.workshop import service as workshop_service
+from workflows.workshop.errors import WorkshopError
+from workflows.workshop.stages import StageModelError
+from workflows.workshop.steps import STEPS
+from workflows.workshop.workdays import DEFAULT_STEP_DAYS, InvalidStepDays
 
 log = logging.getLogger(__name__)
 

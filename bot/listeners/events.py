@@ -10,9 +10,10 @@ from slack_sdk import WebClient
 from bot import blocks
 from bot.services import Services
 from bot.text import decode
-from workflows import reactions, recording
-from workflows.reactions import ReactionChange
-from workflows.recording import Outcome, Reply
+from workflows.contributions import service as recording
+from workflows.contributions.service import Outcome, Reply
+from workflows.themes import reactions
+from workflows.themes.reactions import ReactionChange
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,9 @@ from slack_sdk import WebClient
 from bot import revision_blocks
 from bot.services import Services
 from bot.text import mention
-from workflows import revisions
-from workflows.errors import WorkshopError
-from workflows.steps import STEPS
+from workflows.revisions import service as revisions
+from workflows.workshop.errors import WorkshopError
+from workflows.workshop.steps import STEPS
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from slack_sdk import WebClient
 from bot.action_blocks import SHORTCUT_CALLBACK, add_action_modal, no_map_modal
 from bot.services import Services
 from bot.text import decode
-from workflows import actions as action_service
-from workflows.action_parse import parse_action
+from workflows.actions import service as action_service
+from workflows.actions.parsing import parse_action
 
 
 def register(app: App, services: Services) -> None:

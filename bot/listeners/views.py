@@ -13,12 +13,12 @@ from bot.listeners.actions import show
 from bot.modals import MANUAL, START_CALLBACK
 from bot.services import Services
 from bot.text import fit, mention
-from workflows import actions as action_service
-from workflows import workshop as workshop_service
-from workflows.action_parse import ActionDraft
-from workflows.errors import WorkshopError
-from workflows.stages import StageModelError
-from workflows.workdays import DEFAULT_STEP_DAYS, InvalidStepDays
+from workflows.actions import service as action_service
+from workflows.actions.parsing import ActionDraft
+from workflows.workshop import service as workshop_service
+from workflows.workshop.errors import WorkshopError
+from workflows.workshop.stages import StageModelError
+from workflows.workshop.workdays import DEFAULT_STEP_DAYS, InvalidStepDays
 
 
 def register(app: App, services: Services) -> None:

@@ -21,8 +21,8 @@ from journeybot.demo.script import DEMO_SCRIPT, DemoScript, ScriptedReply, Scrip
 from journeybot.settings import Settings
 from journeybot.standin import Response, SlackSender, SlackStandIn
 from storage.models import ContributionRow, ProcessedEvent, ThemeMember, ThemeRow
-from workflows.actions import theme_key
-from workflows.journey_map import JourneyMap, StepKey
+from workflows.actions.service import theme_key
+from workflows.mapping.models import JourneyMap, StepKey
 from workflows.render import render
 
 log = logging.getLogger(__name__)

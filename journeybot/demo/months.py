@@ -15,7 +15,7 @@ from sqlalchemy import select
 from bot.action_blocks import DONE, IN_PROGRESS, SNOOZE
 from bot.revision_blocks import REVISE
 from storage.models import Workshop
-from workflows.journey_map import StepKey
+from workflows.mapping.models import StepKey
 
 if TYPE_CHECKING:
     from journeybot.demo.driver import SlackDriver

@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from workflows.journey_map import STEP_ORDER, StepKey
+from workflows.mapping.models import STEP_ORDER, StepKey
 
 DEFAULT_STAGE_MODEL: list[str] = ["Awareness", "Consideration", "Purchase", "Retention", "Advocacy"]
 

@@ -16,14 +16,14 @@ from typing import Any
 
 import numpy as np
 
-from workflows.action_parse import parse_action
-from workflows.clustering.embeddings import get_embedder
-from workflows.journey_map import Contribution, Theme, Touchpoint
+from workflows.actions.parsing import parse_action
+from workflows.contributions.privacy import find_personal_data
 from workflows.llm.prompts import load_prompt
-from workflows.persona import build_persona
-from workflows.privacy import find_personal_data
-from workflows.stages import StageDef, resolve_stage_model
-from workflows.synthesis import link_pain_points, place_touchpoints
+from workflows.mapping.models import Contribution, Theme, Touchpoint
+from workflows.mapping.persona import build_persona
+from workflows.mapping.synthesis import link_pain_points, place_touchpoints
+from workflows.themes.clustering.embeddings import get_embedder
+from workflows.workshop.stages import StageDef, resolve_stage_model
 
 Answer = dict[str, Any]
 Responder = Callable[[dict[str, Any]], Answer]

@@ -10,15 +10,15 @@ from datetime import date
 from langchain_core.language_models import BaseChatModel
 
 from storage.db import Database
-from workflows.clustering.base import ClusterEngine, Note, ThemeDraft
-from workflows.clustering.embedded import EmbeddedEngine
-from workflows.clustering.embeddings import get_embedder
-from workflows.journey_map import ActionItem, ExecutiveSummary, JourneyMap, PainPoint, Persona, Theme, Touchpoint
 from workflows.llm import tasks
 from workflows.llm.client import LLMClient
 from workflows.llm.config import LLMConfig
 from workflows.llm.redaction import Mention
-from workflows.stages import StageDef
+from workflows.mapping.models import ActionItem, ExecutiveSummary, JourneyMap, PainPoint, Persona, Theme, Touchpoint
+from workflows.themes.clustering.base import ClusterEngine, Note, ThemeDraft
+from workflows.themes.clustering.embedded import EmbeddedEngine
+from workflows.themes.clustering.embeddings import get_embedder
+from workflows.workshop.stages import StageDef
 
 
 class LLMEngine:

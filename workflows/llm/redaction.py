@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workflows.privacy import Redactor
+from workflows.contributions.privacy import Redactor
 
 Mention = tuple[str, str]  # (Slack user id, the label written after @)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from workflows.journey_map import Contribution, Theme
 from workflows.llm.redaction import Shield
-from workflows.stages import StageDef
+from workflows.mapping.models import Contribution, Theme
+from workflows.workshop.stages import StageDef
 
 T = TypeVar("T")
 

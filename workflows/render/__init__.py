@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from workflows.journey_map import JourneyMap
-from workflows.map_files import map_json, map_markdown
+from workflows.mapping.files import map_json, map_markdown
+from workflows.mapping.models import JourneyMap
 from workflows.render.page import render_html
 from workflows.render.table import actions_csv
 

@@ -9,7 +9,8 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from workflows.journey_map import (
+from workflows.mapping.files import emotion_word
+from workflows.mapping.models import (
     ActionItem,
     ActionStatus,
     JourneyMap,
@@ -19,8 +20,7 @@ from workflows.journey_map import (
     Theme,
     Touchpoint,
 )
-from workflows.map_files import emotion_word
-from workflows.quotes import customer_quotes
+from workflows.mapping.quotes import customer_quotes
 
 # The lanes, top to bottom, as the method draws them (research-notes.md, "A finished map has").
 LANES: tuple[tuple[str, str], ...] = (

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from workflows.journey_map import ActionItem, ActionStatus, JourneyMap
-from workflows.map_files import emotion_word
+from workflows.mapping.files import emotion_word
+from workflows.mapping.models import ActionItem, ActionStatus, JourneyMap
 from workflows.render.grid import LANES, Item, MapGrid, StageColumn, display_name, map_grid
 from workflows.render.palette import (
     ASSUMPTION,

@@ -30,8 +30,8 @@ from matplotlib.patches import Polygon, Rectangle
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D
 
-from workflows.journey_map import JourneyMap
-from workflows.map_files import EMOTION_WORDS
+from workflows.mapping.files import EMOTION_WORDS
+from workflows.mapping.models import JourneyMap
 from workflows.render.grid import LANES, Coverage, Item, MapGrid, StageColumn, map_grid
 from workflows.render.palette import ASSUMPTION, BLACK, BLUE, BLUISH_GREEN, LANE_COLOURS, VERMILLION
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from workflows.journey_map import ActionItem, JourneyMap
+from workflows.mapping.models import ActionItem, JourneyMap
 from workflows.render.grid import display_name
 
 HEADER = ("id", "title", "owner", "due", "status", "stage", "pain_point", "owner_id")

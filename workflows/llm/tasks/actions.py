@@ -8,13 +8,13 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from workflows.action_parse import parse_action
-from workflows.journey_map import ActionItem, Theme
+from workflows.actions.parsing import parse_action
 from workflows.llm.answers import ActionsAnswer
 from workflows.llm.client import LLMClient
 from workflows.llm.redaction import Mention
 from workflows.llm.render import short_ids, theme_inputs
-from workflows.synthesis import link_actions
+from workflows.mapping.models import ActionItem, Theme
+from workflows.mapping.synthesis import link_actions
 
 
 class ActionNote(BaseModel):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workflows.clustering.base import Note, ThemeDraft
 from workflows.llm.answers import ClusterAnswer
 from workflows.llm.client import LLMClient
 from workflows.llm.render import short_ids
-from workflows.theming import repair
+from workflows.themes.clustering.base import Note, ThemeDraft
+from workflows.themes.service import repair
 
 
 def cluster(client: LLMClient, notes: Sequence[Note]) -> list[ThemeDraft]:

@@ -10,12 +10,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from workflows.clustering.base import ClusterEngine, Note, ThemeDraft
 from workflows.llm.answers import NameGroupsAnswer
 from workflows.llm.client import LLMClient
 from workflows.llm.render import count, short_ids
-from workflows.synthesis import TextEmbedder
-from workflows.theming import repair
+from workflows.mapping.synthesis import TextEmbedder
+from workflows.themes.clustering.base import ClusterEngine, Note, ThemeDraft
+from workflows.themes.service import repair
 
 SAMPLES_PER_GROUP = 4
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workflows.journey_map import PainPoint, Theme, Touchpoint
 from workflows.llm.answers import PainPointsAnswer
 from workflows.llm.client import LLMClient
 from workflows.llm.render import short_ids, stage_listing, theme_inputs, theme_listing
 from workflows.llm.tasks.touchpoints import matching_stage
-from workflows.stages import StageDef
-from workflows.synthesis import link_pain_points
+from workflows.mapping.models import PainPoint, Theme, Touchpoint
+from workflows.mapping.synthesis import link_pain_points
+from workflows.workshop.stages import StageDef
 
 
 def pain_points(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workflows.journey_map import Contribution, Persona, Theme, Verbatim
+from workflows.contributions.text import shorten
 from workflows.llm.answers import PersonaAnswer, Quote
 from workflows.llm.client import LLMClient
 from workflows.llm.redaction import Shield
 from workflows.llm.render import short_ids, theme_inputs, theme_listing
-from workflows.persona import DEFAULT_PERSONA_NAME, MAX_PERSONA_ITEMS, MAX_VERBATIM_CHARS, MAX_VERBATIMS
-from workflows.textutil import shorten
+from workflows.mapping.models import Contribution, Persona, Theme, Verbatim
+from workflows.mapping.persona import DEFAULT_PERSONA_NAME, MAX_PERSONA_ITEMS, MAX_VERBATIM_CHARS, MAX_VERBATIMS
 
 
 def persona(client: LLMClient, themes: Sequence[Theme]) -> Persona:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from workflows.journey_map import ExecutiveSummary, JourneyMap
 from workflows.llm.answers import SummaryAnswer
 from workflows.llm.client import LLMClient
 from workflows.llm.redaction import Shield
 from workflows.llm.render import count
+from workflows.mapping.models import ExecutiveSummary, JourneyMap
 
 
 def summary(client: LLMClient, journey_map: JourneyMap) -> ExecutiveSummary:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from workflows.journey_map import Theme, Touchpoint
 from workflows.llm.answers import TouchpointsAnswer
 from workflows.llm.client import LLMClient
 from workflows.llm.render import short_ids, stage_listing, theme_inputs, theme_listing
-from workflows.stages import StageDef
-from workflows.synthesis import place_touchpoints
+from workflows.mapping.models import Theme, Touchpoint
+from workflows.mapping.synthesis import place_touchpoints
+from workflows.workshop.stages import StageDef
 
 
 def touchpoints(client: LLMClient, themes: Sequence[Theme], stages: Sequence[StageDef]) -> list[tuple[str, Touchpoint]]:

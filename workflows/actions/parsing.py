@@ -1,0 +1,107 @@
+"""One action-plan contribution ("@Ana to fix the invoice PDF by Friday") into a title, an owner and a date.
+
+The research notes say a map is not final until each top pain point has an owner and a date, so both are read
+from the way people naturally write them; the title keeps only what is to be done.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from pydantic import BaseModel
+
+from workflows.actions.dates import parse_due
+from workflows.contributions.sentences import capitalised
+
+
+class ActionDraft(BaseModel):
+    title: str
+    owner: str | None = None  # Slack user id
+    due: date | None = None
+
+
+_OWNER_CUE = r"(?:owner|owned\s+by|assigned\s+to|assignee|responsible|dri|lead)"
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:action(?:\s+item)?|todo|to-do|task)\s*[:\-–]\s*"
+    r"|(?:we|i|you|they)\s+(?:should|must|will|can|could|need\s+to|have\s+to|are\s+going\s+to)\s+"
+    r"|(?:we|i|they)(?:'|’)ll\s+|let(?:'|’)?s\s+|please\s+|need\s+to\s+|should\s+|must\s+|will\s+|to\s+"
+    r"|\+1\s+to\s+[^,;:.]{1,80}[,;:.]\s*(?:and\s+)?)",
+    re.IGNORECASE,
+)
+# Only words that never end a sensible title: "log in" and "turn it on" keep their last word.
+_TRAILING_FILLER = re.compile(
+    r"(?:\s+(?:by|due|before|until|and|cc|owner|assignee)\s*:?|[\s.,;:!\-–—])+$", re.IGNORECASE
+)
+_EMPTY_BRACKETS = re.compile(r"\(\s*[,;:\-–—]?\s*\)|\[\s*\]")
+# What is said about an action's owner or timing rather than the action: dropped from its title.
+_OWNERSHIP_SENTENCE = re.compile(
+    r"(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:nobody|no\s+one|no-one)\s+(?:owns?|has|is\s+on)\b[^.!?;]*[.!?;]?"
+    r"|(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:no|without\s+an?|needs?\s+an?)\s+owner\b[^.!?;]*[.!?;]?"
+    r"|(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:owner|who)\s*(?:tbd|tbc|\?)[^.!?;]*[.!?;]?",
+    re.IGNORECASE,
+)
+_VAGUE_WHEN = re.compile(
+    r"\b(?:(?:in\s+)?(?:this|next|the\s+next|the\s+following|following)\s+(?:sprint|iteration|cycle|release)"
+    r"|asap|as\s+soon\s+as\s+possible|(?:some\s*time\s+)?soon(?:ish)?|ideally|hopefully|tbd|tbc)\b",
+    re.IGNORECASE,
+)
+# Before an owner's mention, the end of the action: a sentence or clause break, or "owner".
+_OWNER_CLAUSE_START = re.compile(rf"(?:[.;:,!?\-–—(]|\b{_OWNER_CUE})\s*$", re.IGNORECASE)
+MIN_TITLE_WORDS = 3
+
+
+def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date) -> ActionDraft:
+    """The first mentioned user owns the action, unless only credited ("+1 to @Ana's idea"); a mention inside the
+    sentence ("ask @Ben to…") stays."""
+    owner, label = next(((i, name) for i, name in mentions if not _credited(text, name)), (None, None))
+    due = parse_due(text, today)
+    title = f"{text[: due.start]} {text[due.end :]}" if due else text
+    if label:
+        title = _before_owner_clause(title, label) or _without_owner(title, label)
+    title = _tidy(_VAGUE_WHEN.sub(" ", _OWNERSHIP_SENTENCE.sub(" ", title)))
+    return ActionDraft(title=title or " ".join(text.split()), owner=owner, due=due.due if due else None)
+
+
+def _credited(text: str, label: str) -> bool:
+    """Whether a mention only credits someone for the idea: "+1 to @Ana's point", "as @Ana said"."""
+    mention = rf"@{re.escape(label)}(?!\w)"
+    return bool(re.search(rf"(?:\+1\s+to|agree\w*\s+with|thanks?\s+to|as)\s+{mention}|{mention}(?:'|’)s\b", text, re.I))
+
+
+def _before_owner_clause(text: str, label: str) -> str | None:
+    """The action alone when the owner's mention opens a clause after it ("Fix X. @Ana to get it in this sprint",
+    "Fix X, owner @Ana (me), end of March"): what follows is about who and when. None when the mention is part of
+    the action ("Ask @Ben to review the copy") or opens the text."""
+    mention = re.search(rf"@{re.escape(label)}(?!\w)", text)
+    if mention is None:
+        return None
+    before = text[: mention.start()]
+    if not _OWNER_CLAUSE_START.search(before):
+        return None
+    action = re.sub(rf"\b{_OWNER_CUE}\s*[:=\-–]?\s*$", "", before.rstrip(), flags=re.IGNORECASE).rstrip(" ([{")
+    return action if len(re.findall(r"\w+", action)) >= MIN_TITLE_WORDS else None
+
+
+def _without_owner(text: str, label: str) -> str:
+    """Drops the owner's mention where it only names the owner: after "owner:", at the start or the end."""
+    mention = rf"@{re.escape(label)}(?!\w)"
+    for pattern in (
+        rf"[(\[]?\s*{_OWNER_CUE}\s*[:=\-–]?\s*{mention}\s*[)\]]?",
+        rf"^\s*{mention}\s*[:,\-–—]?\s*",
+        rf"[\s,;\-–—(]*{mention}\s*\)?[\s.,;:!]*$",
+    ):
+        text, removed = re.subn(pattern, " ", text, count=1, flags=re.IGNORECASE)
+        if removed:
+            break
+    return text
+
+
+def _tidy(text: str) -> str:
+    text = _EMPTY_BRACKETS.sub(" ", " ".join(text.split()))
+    text = re.sub(r"\s+([,;:.!?)])", r"\1", text)
+    while (stripped := _LEADING_FILLER.sub("", text.strip(" ,;:-–—"), count=1)) != text:
+        text = stripped
+    text = _TRAILING_FILLER.sub("", text)
+    return capitalised(text)

@@ -1,0 +1,118 @@
+"""Turning one thread reply into contributions: bullets split, evidence tags read.
+
+A participant often answers a step with a list ("- slow checkout\n- no invoice on mobile"): each line is
+its own note, so it can land in its own theme. A plain paragraph stays whole. The evidence tag fights
+assumption bias (research notes), so it is read leniently: `[Interviews]`, `[support ticket]` and a tag at
+the end all count.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from pydantic import BaseModel
+
+from workflows.mapping.models import Evidence
+
+_EVIDENCE_WORDS: dict[Evidence, tuple[str, ...]] = {
+    Evidence.interview: ("interview", "interviews", "user interview", "customer interview", "call notes"),
+    Evidence.ticket: ("ticket", "tickets", "support ticket", "support", "zendesk", "complaint", "complaints"),
+    Evidence.survey: ("survey", "surveys", "nps", "csat", "poll", "questionnaire"),
+    Evidence.analytics: ("analytics", "data", "metrics", "funnel", "usage data", "ga"),
+    Evidence.observation: ("observation", "observations", "observed", "usability test", "field visit"),
+    Evidence.assumption: ("assumption", "assumptions", "assumed", "hunch", "guess", "hypothesis"),
+}
+_EVIDENCE_BY_WORD = {word: evidence for evidence, words in _EVIDENCE_WORDS.items() for word in words}
+_TAG = re.compile(r"\[\s*([^\[\]\n]{1,30}?)\s*\]")
+_BULLET = re.compile(r"^\s*(?:[-*•◦‣+–—]|\(?\d{1,3}[.)])(?:\s+|$)(?P<rest>.*)$")
+MAX_HEADING_CHARS = 80
+
+
+class ParsedNote(BaseModel):
+    text: str
+    evidence: Evidence = Evidence.assumption
+
+
+class _Heading(NamedTuple):
+    label: str | None
+    evidence: Evidence | None
+
+
+_NO_HEADING = _Heading(None, None)
+
+
+def parse_reply(text: str, *, keep_headings: bool = False) -> list[ParsedNote]:
+    """Every contribution in a reply, in order; a tag applies to what is below it unless an item has its own.
+
+    A line such as "Frustrations:" heads the items under it. With `keep_headings` (the persona step) the
+    label stays on each item ("Frustrations: slow app"), because there it is the meaning; elsewhere it is
+    dropped, since a shared prefix would pull unrelated notes together when clustering.
+    """
+    reply_evidence, body = take_evidence_tag(text)
+    notes = []
+    for raw, heading in _items(body):
+        evidence, item = take_evidence_tag(raw)
+        if not item:
+            continue
+        if keep_headings and heading.label:
+            item = f"{heading.label}: {item}"
+        evidence = evidence or heading.evidence or reply_evidence or Evidence.assumption
+        notes.append(ParsedNote(text=item, evidence=evidence))
+    return notes
+
+
+def take_evidence_tag(text: str) -> tuple[Evidence | None, str]:
+    """The evidence tag opening (or closing) a text, and the stripped text without it; None when untagged."""
+    text = text.strip()
+    for match in (_TAG.match(text), _closing_tag(text)):
+        evidence = match and _EVIDENCE_BY_WORD.get(" ".join(match.group(1).lower().split()))
+        if evidence:
+            return evidence, (text[: match.start()] + text[match.end() :]).strip()
+    return None, text
+
+
+def _closing_tag(text: str) -> re.Match[str] | None:
+    matches = list(_TAG.finditer(text))
+    return matches[-1] if matches and matches[-1].end() == len(text) else None
+
+
+def _items(body: str) -> list[tuple[str, _Heading]]:
+    lines = body.splitlines()
+    if any(_BULLET.match(line) for line in lines):
+        return _list_items(lines, bullets=True)
+    filled = [line for line in lines if line.strip()]
+    if filled and _heading(filled[0]) and sum(not _heading(line) for line in filled) >= 2:
+        return _list_items(lines, bullets=False)
+    return [(body.strip(), _NO_HEADING)]
+
+
+def _list_items(lines: list[str], *, bullets: bool) -> list[tuple[str, _Heading]]:
+    """Bullets (or, without bullets, lines under a heading) are items; in a bulleted reply an unmarked line
+    continues the item above it, unless a blank line or a heading came first."""
+    items: list[tuple[str, _Heading]] = []
+    heading, item_open = _NO_HEADING, False
+    for line in lines:
+        bullet = _BULLET.match(line)
+        content = bullet.group("rest").strip() if bullet else line.strip()
+        new_heading = _heading(content)
+        if not content:
+            item_open = False
+        elif new_heading:
+            heading, item_open = new_heading, False
+        elif bullets and item_open and not bullet:
+            items[-1] = (f"{items[-1][0]} {content}", items[-1][1])
+        else:
+            items.append((content, heading))
+            item_open = bullets
+    return items
+
+
+def _heading(line: str) -> _Heading | None:
+    """A line that only introduces what follows: "From this week's tickets:" or a lone "[interview]"."""
+    evidence, rest = take_evidence_tag(line)
+    if not rest and evidence:
+        return _Heading(None, evidence)
+    if rest.endswith(":") and len(rest) <= MAX_HEADING_CHARS:
+        return _Heading(rest[:-1].strip() or None, evidence)
+    return None

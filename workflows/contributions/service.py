@@ -1,0 +1,152 @@
+"""Thread replies to a step's message become contributions; edits update them and deletions remove them.
+
+Slack delivers events at least once and in no particular order, so a reply's state is decided by Slack's own
+timestamps, not by arrival: the newest version (the message's `ts`, then each edit's `edited.ts`) wins, and a
+deletion leaves a tombstone that nothing brings back. Any order of create, edits and delete ends as Slack shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from storage.db import insert_new
+from storage.models import ContributionRow, ProcessedEvent, ReplyState, Step, Workshop
+from workflows.contributions.parsing import parse_reply
+from workflows.contributions.text import readable
+from workflows.mapping.models import StepKey
+
+
+class Reply(BaseModel):
+    team_id: str  # the workspace the event came from: a thread is looked up in it only
+    """A thread reply as the domain sees it: plain text, mentions as (user id, label) in order."""
+
+    channel_id: str
+    thread_ts: str
+    ts: str
+    user_id: str
+    text: str
+    mentions: Sequence[tuple[str, str]] = Field(default_factory=list)
+    edited_ts: str | None = None  # an edit's own timestamp (`edited.ts`); None for the reply as first posted
+
+    @property
+    def version(self) -> str:
+        return self.edited_ts or self.ts
+
+
+class Outcome(StrEnum):
+    recorded = "recorded"  # stored as one or more contributions of an open step
+    late = "late"  # the step had closed: stored, and added to the map as a late addition
+    removed = "removed"
+    empty = "empty"  # nothing to store (an empty or tag-only reply)
+    workshop_closed = "workshop_closed"  # the workshop is published or cancelled
+    not_a_step = "not_a_step"  # a thread that is not one of our step messages
+    duplicate = "duplicate"  # an event id seen before (Slack retries)
+    stale = "stale"  # older than the version already applied, or the reply was deleted
+
+
+class Recorded(BaseModel):
+    outcome: Outcome
+    count: int = 0
+    workshop_id: int | None = None
+    step_key: str | None = None
+
+
+def first_delivery(session: Session, event_id: str | None) -> bool:
+    """Stores the event id; False when it was processed before. Same transaction as the work it guards."""
+    if not event_id:
+        return True
+    return insert_new(session, ProcessedEvent, event_id=event_id)
+
+
+def _step_for_thread(session: Session, team_id: str, channel_id: str, thread_ts: str) -> Step | None:
+    return session.scalar(
+        select(Step)
+        .join(Workshop)
+        .where(Workshop.team_id == team_id, Step.channel_id == channel_id, Step.message_ts == thread_ts)
+    )
+
+
+def record_reply(session: Session, reply: Reply, event_id: str | None = None) -> Recorded:
+    """Stores a new or edited reply; a reply with several bullet lines is several contributions."""
+    step = _step_for_thread(session, reply.team_id, reply.channel_id, reply.thread_ts)
+    if step is None:
+        return Recorded(outcome=Outcome.not_a_step)
+    workshop: Workshop = step.workshop
+    found = Recorded(outcome=Outcome.recorded, workshop_id=workshop.id, step_key=step.key)
+    if workshop.status != "open":
+        return found.model_copy(update={"outcome": Outcome.workshop_closed})
+    if not first_delivery(session, event_id):
+        return found.model_copy(update={"outcome": Outcome.duplicate})
+    if not newest(session, step.id, reply.ts, reply.version):
+        return found.model_copy(update={"outcome": Outcome.stale})
+    notes = parse_reply(readable(reply.text), keep_headings=step.key == StepKey.persona.value)
+    existing = {
+        c.part: c
+        for c in session.scalars(
+            select(ContributionRow).where(ContributionRow.step_id == step.id, ContributionRow.message_ts == reply.ts)
+        )
+    }
+    for part, note in enumerate(notes):
+        row = existing.pop(part, None) or ContributionRow(step_id=step.id, message_ts=reply.ts, part=part)
+        row.user_id = reply.user_id
+        row.text = note.text
+        row.evidence = note.evidence.value
+        row.mentions = [list(m) for m in reply.mentions if f"@{m[1]}" in note.text]
+        session.add(row)
+    for stale in existing.values():  # an edit that removed bullet lines
+        session.delete(stale)
+    if not notes:
+        return found.model_copy(update={"outcome": Outcome.empty})
+    outcome = Outcome.recorded if step.status == "open" else Outcome.late
+    return found.model_copy(update={"outcome": outcome, "count": len(notes)})
+
+
+def remove_reply(
+    session: Session, team_id: str, channel_id: str, thread_ts: str, ts: str, event_id: str | None = None
+) -> Recorded:
+    step = _step_for_thread(session, team_id, channel_id, thread_ts)
+    if step is None:
+        return Recorded(outcome=Outcome.not_a_step)
+    if not first_delivery(session, event_id):
+        return Recorded(outcome=Outcome.duplicate)
+    newest(session, step.id, ts, deleting=True)
+    removed = session.execute(
+        delete(ContributionRow).where(ContributionRow.step_id == step.id, ContributionRow.message_ts == ts)
+    ).rowcount
+    return Recorded(outcome=Outcome.removed, count=removed or 0, workshop_id=step.workshop_id, step_key=step.key)
+
+
+def newest(session: Session, step_id: int, ts: str, version: str = "", deleting: bool = False) -> bool:
+    """Whether this version of the reply is to be applied, recording it: False for a reply already deleted or a
+    version older than (or the same as) one applied before. A deletion always applies and leaves a tombstone.
+
+    The reply's state row is locked for the rest of the transaction, so two events of one reply apply one at a
+    time (on PostgreSQL; SQLite lets one writer in at a time anyway).
+    """
+    insert_new(session, ReplyState, step_id=step_id, message_ts=ts, version_ts="", deleted=False)
+    state = session.scalars(
+        select(ReplyState).where(ReplyState.step_id == step_id, ReplyState.message_ts == ts).with_for_update()
+    ).one()
+    if state.deleted:
+        return False
+    if deleting:
+        state.deleted = True
+        return True
+    if state.version_ts and _ts_order(version) <= _ts_order(state.version_ts):
+        return False
+    state.version_ts = version
+    return True
+
+
+def _ts_order(ts: str) -> tuple[int, int]:
+    """Slack timestamps ("1700000000.000100") in time order; compared as text, "9.5" would come after "10.1"."""
+    seconds, _, fraction = ts.partition(".")
+    try:
+        return int(seconds or 0), int(fraction.ljust(6, "0")[:6] or 0)
+    except ValueError:
+        return 0, 0

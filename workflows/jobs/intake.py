@@ -1,0 +1,44 @@
+"""Durable intake: each of Slack's events is stored before Slack is told it arrived, and handled from the store.
+
+Slack never re-delivers an event it saw acknowledged, so an event held only in memory is lost when the process
+stops. Here each event is one job row (keyed by Slack's `event_id`, so a re-delivery is stored once) written
+before the acknowledgement; a worker of its own hands the rows to the listeners, and a restarted bot handles
+whatever was acknowledged and not yet done.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from storage.db import Database
+from workflows.jobs import queue as jobs
+
+EVENT_JOB = "slack_event"
+BATCH = 50  # events claimed at a time: a stored event is cheap to handle, its claim is the costly part
+# An event takes milliseconds: a batch held by a process that died is taken over after this, not a job's minute.
+LEASE = timedelta(seconds=5)
+
+Dispatch = Callable[[str], bool]  # a stored request body -> whether it was handled (False: try again later)
+
+
+class NotHandled(RuntimeError):
+    """A listener failed on a stored event; the job is retried with a backoff, then given up and logged."""
+
+
+def store_event(db: Database, body: str, event_id: str | None) -> bool:
+    """Stores one event for handling; False when the same event was stored before (Slack's retries)."""
+    key = event_id or hashlib.sha256(body.encode()).hexdigest()[:40]
+    with db.session() as session:
+        return jobs.enqueue(session, EVENT_JOB, f"event:{key}", {"body": body})
+
+
+def handle_stored_events(db: Database, dispatch: Dispatch, now: datetime | None = None) -> int:
+    """Handles every stored event not yet done, oldest first; returns how many were taken."""
+
+    def handle(payload: dict, _now: datetime) -> None:
+        if not dispatch(payload["body"]):
+            raise NotHandled("a listener failed on this event")
+
+    return jobs.run_due_jobs(db, {EVENT_JOB: handle}, now, batch=BATCH, lease=LEASE)

@@ -1,0 +1,139 @@
+"""The objective step read as a card, without an LLM: why this map, its scope, how success is measured, and the
+decision it informs.
+
+A map that does not say what it is for cannot be judged; teams write these things with recognisable cues
+("Success measure: …", "Scope: …", "out of scope", "The decision this informs: …"), so the card is read from
+those cues sentence by sentence, keeping each sentence whole and as written (numbers included).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from workflows.contributions.sentences import capitalised
+from workflows.contributions.text import shorten
+from workflows.mapping.models import Contribution, ObjectiveCard, Theme
+from workflows.mapping.quotes import split_outside_quotes, without_quotes
+
+MAX_CHARS = 240
+MAX_ITEMS = 6
+MAX_LABEL_WORDS = 5
+
+_APOS = r"(?:'|’)"
+# Each kind's cue; a sentence takes the first kind, in this order, whose cue it carries.
+_CUES: dict[str, str] = {
+    "out_of_scope": r"^\W*out\s*:|out\s+of\s+(?:the\s+)?scope|not\s+in\s+scope"
+    r"|outside\s+(?:the\s+|our\s+)?scope|non-goals?"
+    r"|(?:is|are)\s+out(?=\s*(?:[.;,!)]|$))|exclud\w*"
+    rf"|we\s+(?:won{_APOS}t|will\s+not|don{_APOS}t)\s+(?:cover|look\s+at|map|include)"
+    r"|(?:leave|leaving|keep|keeping)\s+(?:\S+\s+){1,6}?out\b",
+    "success_measures": r"success\s+(?:measures?|metrics?|criteri(?:a|on)|looks\s+like|means|is|should\s+(?:include|be)"
+    r"|will\s+be)|success\s*(?:[:=]|[-–]\s)|targets?\s*[:=]?\s*[-–+<>~]?\s*\d|measures?\s+of\s+success"
+    r"|kpis?|okrs?|key\s+results?|north\s+star(?:\s+metric)?|metrics?(?=\s*:)"
+    rf"|targets?(?=\s*:)|(?:we{_APOS}ll|we\s+will)\s+know\s+(?:it|this|we)\s+\w+\s+(?:when|if)",
+    "decision": r"decisions?\s+(?:this|it|the\s+map)\s+(?:(?:should|will|would|must)\s+)?(?:informs?|feeds?|supports?)"
+    r"|decisions?(?=\s*:)"
+    r"|informs?\s+(?:the|our|a)\s+decision|(?:help\w*\s+(?:us\s+)?|so\s+(?:that\s+)?we\s+can\s+|to\s+)decide"
+    r"|we\s+(?:need|want|have)\s+to\s+decide|decide\s+(?:whether|which|what|if|how)",
+    "question": r"why\s+this\s+map|(?:key\s+|main\s+|research\s+|open\s+)?questions?(?=\s*:)|purpose(?=\s*:)"
+    rf"|(?:we|i)(?:\s+(?:want|would\s+like)|{_APOS}d\s+like)\s+(?:us\s+)?to\s+(?:learn|know|understand|find\s+out)"
+    r"|what\s+we\s+want\s+to\s+(?:learn|know|find\s+out|understand)|we\s+want\s+to\s+learn",
+    "scope": r"^\W*in\s*:|(?<!out\sof\s)\bscope\b|in\s+scope"
+    r"|(?:journey|map|experience)\s+(?:starts|begins|ends|covers|runs)"
+    r"|(?:starts|begins|ends)\s+(?:at|with|when)",
+}
+_PATTERNS = {kind: re.compile(rf"(?i:\b(?:{cue}))") for kind, cue in _CUES.items()}
+# A label such as "Success measure suggestion:" or "The decision this informs:", dropped from what follows it.
+_LABEL = re.compile(r"^(?P<label>[^:\n]{1,60}?)\s*[:=–]\s+(?P<rest>\S.*)$", re.DOTALL)
+# After a cue, what makes it a label: "Success measure suggestion: …", "Scope - …".
+_SEPARATOR = re.compile(r"^\s*(?:(?:suggestion|idea|proposal)\s*)?(?::|=|\s[-–](?=\s))\s*", re.IGNORECASE)
+# Cues that only lead into what follows them: "We'll know it worked when …", "Success should include …".
+_LEAD_IN = re.compile(
+    rf"(?i:(?:we{_APOS}ll|we\s+will)\s+know\s+(?:it|this|we)\s+\w+\s+(?:when|if)"
+    r"|success\s+(?:should\s+include|looks\s+like|means|is|will\s+be))"
+)
+_EMOJI_CODE = re.compile(r"\s*:[a-z0-9_+-]+:")
+_DECIDE = re.compile(r"(?i:\bdecide\b.*)")
+
+
+def build_objective_card(objective: str, themes: Sequence[Theme]) -> ObjectiveCard:
+    """The card from the objective step's notes, in the order they were written; the workshop's objective (the
+    text of `/journey start`) is the question when the notes state none, and its "decide …" the decision."""
+    found: dict[str, list[str]] = {kind: [] for kind in _CUES}
+    questions: list[str] = []
+    for note in _in_order(themes):
+        why: list[str] = []  # the "why" runs on through the note's next sentences until one says something else
+        for sentence in split_outside_quotes(note.text):
+            kind = _kind(sentence)
+            if why and kind in (None, "question"):
+                why.append(_EMOJI_CODE.sub("", sentence).strip())
+                continue
+            if why:
+                questions.append(" ".join(why))
+                why = []
+            if kind == "question":
+                why = [_clean(sentence, kind, full_stop=True)]
+            elif kind:
+                found[kind].append(_clean(sentence, kind))
+        if why:
+            questions.append(" ".join(why))
+    decisions = found["decision"] or [capitalised(m.group()) for m in [_DECIDE.search(objective)] if m]
+    return ObjectiveCard(
+        question=shorten((_unique(questions) or [objective])[0], MAX_CHARS * 2),
+        scope=_unique(found["scope"])[:MAX_ITEMS],
+        out_of_scope=_unique(found["out_of_scope"])[:MAX_ITEMS],
+        success_measures=_unique(found["success_measures"])[:MAX_ITEMS],
+        decision=decisions[0] if decisions else None,
+    )
+
+
+def note_kind(text: str) -> str | None:
+    """Which part of the card a note speaks to: the kind of its first sentence that carries a cue, if any."""
+    return next((kind for sentence in split_outside_quotes(text) if (kind := _kind(sentence))), None)
+
+
+def _in_order(themes: Sequence[Theme]) -> list[Contribution]:
+    """Every note once, as written in time (Slack timestamps sort as numbers)."""
+    notes = {(c.ts, c.user, c.text): c for theme in themes for c in theme.contributions}
+    return sorted(notes.values(), key=lambda c: _ts(c.ts))
+
+
+def _ts(ts: str) -> float:
+    try:
+        return float(ts)
+    except ValueError:
+        return 0.0
+
+
+def _kind(sentence: str) -> str | None:
+    """The first kind whose cue the sentence carries outside its quotations."""
+    own_words = without_quotes(sentence)
+    return next((kind for kind, pattern in _PATTERNS.items() if pattern.search(own_words)), None)
+
+
+def _clean(sentence: str, kind: str, full_stop: bool = False) -> str:
+    """The sentence without its label ("Scope: …"), emoji codes or bullet, capitalised, within a length."""
+    text = _EMOJI_CODE.sub("", sentence).strip().lstrip("-•* ")
+    pattern = _PATTERNS[kind]
+    cue = pattern.match(text)
+    labelled = _LABEL.match(text)
+    if cue and (_SEPARATOR.match(text[cue.end() :]) or _LEAD_IN.match(text)):  # "Scope: …", "KPI - …"
+        text = _SEPARATOR.sub("", text[cue.end() :], count=1).strip()
+    elif labelled and len(labelled["label"].split()) <= MAX_LABEL_WORDS and pattern.search(labelled["label"]):
+        # "I'd add a success measure: …"; a longer lead-in ("From support's side the journey starts …:") is meaning
+        text = labelled["rest"]
+    text = text.strip()
+    if not full_stop:
+        text = text.rstrip(".")
+    return capitalised(shorten(text, MAX_CHARS))
+
+
+def _unique(texts: Iterable[str]) -> list[str]:
+    """Without repeats, ignoring case and punctuation, nor one that another already says in full."""
+    kept: dict[str, str] = {}
+    for text in texts:
+        key = " ".join(re.sub(r"[^\w%]+", " ", text.casefold()).split())
+        if not any(key in other or other in key for other in kept):
+            kept[key] = text
+    return list(kept.values())

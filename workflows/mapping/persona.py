@@ -1,0 +1,173 @@
+"""The persona card from the persona step's themes, without an LLM: cue words, quotes and who said them.
+
+The research notes want one actor per map, with expectations and, ideally, the customer's own words; this
+reads them from how facilitators write ("Meet Priya", "Segment: …", "She hates …"); the customer's own words come
+from `workflows.mapping.quotes`, so the card and the map agree on what is a quote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from workflows.contributions.sentences import capitalised
+from workflows.contributions.text import shorten
+from workflows.mapping.lexicon import (
+    FRUSTRATION_CUES,
+    GOAL_CUES,
+    NEED_CUES,
+    SEGMENT_HEADS,
+    SEGMENT_STOPWORDS,
+    words_pattern,
+)
+from workflows.mapping.models import Contribution, Persona, Theme, Verbatim
+from workflows.mapping.quotes import (
+    MAX_QUOTE_CHARS,
+    customer_quotes,
+    is_quotation,
+    split_outside_quotes,
+    without_quotes,
+)
+
+DEFAULT_PERSONA_NAME = "Primary customer"
+MAX_PERSONA_ITEMS = 5
+MAX_VERBATIMS = 6
+MAX_VERBATIM_CHARS = MAX_QUOTE_CHARS  # the LLM engine cuts its quotes to the same length
+MAX_ITEM_CHARS = 160
+
+
+_CUES = {
+    "goals": words_pattern(GOAL_CUES),
+    "needs": words_pattern(NEED_CUES),
+    "frustrations": words_pattern(FRUSTRATION_CUES),
+}
+_NAME_WORD = r"[^\W\d_][\w'’-]*"
+# "Meet Priya", "let's call her Maya", "we'll call him …", "Her name is Ana", "Persona name suggestion: "Fiona"".
+_PERSONA_NAME = re.compile(
+    r"(?i:\b(?:(?:persona\s+)?name(?:d)?(?:\s+(?:suggestion|idea|proposal))?|called|call\s+(?:her|him|them"
+    r"|the\s+persona|it)|meet)\s*(?:is|:|=|-|–)?\s*)"
+    rf"(?:[\"“](?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})[\"”]|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD})?))"
+)
+# "Persona: Commuter Carl, 41, …": a label, so only a name that stands alone ("Persona: Solo designers" is none).
+_PERSONA_LABEL = re.compile(
+    rf"(?i:\bpersona\s*[:=–-]\s*)[\"“]?(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD})?)[\"”]?\s*(?:[,.;:(–-]|$)"
+)
+_NOT_NAMES = frozenset({"the", "a", "an", "our", "this", "that", "she", "he", "they", "it", "i", "we", "persona"})
+_SEGMENT_LABEL = re.compile(
+    r"\b(?:segment|audience|target\s+group|customer\s+type|role|job\s+title|occupation)\s*[:=\-–]\s*"
+    r"(?P<segment>[^.\n;]{3,120})",
+    re.IGNORECASE,
+)
+_A_WHO = re.compile(r"\ban?\s+(?P<segment>[^.,;!?\n]{3,60}?\s+who\s+[^.;!?\n]{3,100})", re.IGNORECASE)
+_SEGMENT_HEAD = words_pattern(SEGMENT_HEADS)
+_SEGMENT_STOP = re.compile(SEGMENT_STOPWORDS, re.IGNORECASE)
+_LABEL = re.compile(r"^\s*(?P<label>[^:\n]{1,30}):\s+(?P<rest>.+)$", re.DOTALL)
+
+
+def build_persona(themes: Sequence[Theme]) -> Persona:
+    """The persona card from the persona step; the most-mentioned themes come first on it."""
+    ordered = sorted(themes, key=lambda theme: -len(theme.contributions))
+    notes = [contribution for theme in ordered for contribution in theme.contributions]
+    texts = [note.text for note in notes]
+    items = _persona_items(ordered)
+    if not any(items.values()):  # nothing matched a cue word (a terse or non-English step): titles as goals
+        items["goals"] = _fallback_goals(ordered)
+    return Persona(
+        name=_persona_name(texts) or DEFAULT_PERSONA_NAME,
+        segment=_segment(texts),
+        verbatims=_verbatims(notes),
+        **items,
+    )
+
+
+def _fallback_goals(themes: Sequence[Theme]) -> list[str]:
+    """Theme titles, except those that only say who the persona is ("Segment: …", "Meet Priya")."""
+    titles = [
+        theme.title for theme in themes if not (_SEGMENT_LABEL.search(theme.title) or _persona_name([theme.title]))
+    ]
+    return _unique(shorten(title, MAX_ITEM_CHARS) for title in titles)[:MAX_PERSONA_ITEMS]
+
+
+def _persona_items(themes: Sequence[Theme]) -> dict[str, list[str]]:
+    """Each sentence that carries a cue word; a theme with none contributes its title if that has one."""
+    found: dict[str, list[str]] = {kind: [] for kind in _CUES}
+    for theme in themes:
+        sentences = [sentence for note in theme.contributions for sentence in split_outside_quotes(note.text)]
+        classified = [item for item in map(_classify, sentences) if item] or [
+            item for item in [_classify(theme.title)] if item
+        ]
+        for kind, text in classified:
+            found[kind].append(text)
+    return {kind: _unique(texts)[:MAX_PERSONA_ITEMS] for kind, texts in found.items()}
+
+
+def _classify(sentence: str) -> tuple[str, str] | None:
+    """The kind whose cue comes first in the sentence, and the sentence without a "Frustrations:" label.
+
+    Cue words inside a quotation are the customer's, not the team's description ("Why do you need my passport"
+    is no need), unless the sentence is the quotation itself."""
+    quotation = is_quotation(sentence)
+    probe = sentence if quotation else without_quotes(sentence)
+    hits = [(match.start(), kind) for kind, cue in _CUES.items() if (match := cue.search(probe))]
+    if not hits:
+        return None
+    kind = min(hits)[1]
+    labelled = _LABEL.match(sentence)
+    if labelled and _CUES[kind].search(labelled["label"]):
+        sentence = labelled["rest"]
+    sentence = sentence.strip().lstrip("-•* ").rstrip(".")
+    if quotation:
+        sentence = sentence.strip(' "“”„«»「」').rstrip(".")
+    return kind, capitalised(shorten(sentence, MAX_ITEM_CHARS))
+
+
+def _persona_name(texts: Sequence[str]) -> str | None:
+    """The name the team gives the persona: quoted, or the capitalised words after the cue."""
+    for text in texts:
+        for match in [*_PERSONA_NAME.finditer(text), *_PERSONA_LABEL.finditer(text)]:
+            words = []
+            for word in (match.groupdict().get("quoted") or match["name"]).split():
+                if word[0].islower() or word.casefold() in _NOT_NAMES:
+                    break
+                words.append(word)
+            if words:
+                return " ".join(words)
+    return None
+
+
+def _segment(texts: Sequence[str]) -> str | None:
+    """An explicit "Segment: …", else "a … who …", else the richest noun phrase ("small business owners")."""
+    for pattern in (_SEGMENT_LABEL, _A_WHO):
+        match = next((m for text in texts if (m := pattern.search(text))), None)
+        if match:
+            return capitalised(shorten(match["segment"].strip(), MAX_ITEM_CHARS))
+    phrases = [phrase for text in texts for phrase in _segment_phrases(text)]
+    best = max(phrases, key=lambda phrase: len(phrase.split()), default=None)
+    return capitalised(best) if best else None
+
+
+def _segment_phrases(text: str) -> list[str]:
+    """Head nouns with at least one modifier before them; a bare "customers" says nothing."""
+    phrases = []
+    for match in _SEGMENT_HEAD.finditer(text):
+        modifiers: list[str] = []
+        for word in reversed(text[: match.start()].split()[-3:]):
+            if _SEGMENT_STOP.fullmatch(word) or not re.fullmatch(r"[\w&/-]+", word):
+                break
+            modifiers.insert(0, word)
+        if modifiers:
+            phrases.append(" ".join([*modifiers, match.group()]))
+    return phrases
+
+
+def _verbatims(notes: Sequence[Contribution]) -> list[Verbatim]:
+    """The customer's own words, best first, with who heard them."""
+    return [Verbatim(text=quote.text, user=quote.user) for quote in customer_quotes(notes)][:MAX_VERBATIMS]
+
+
+def _unique(texts: Iterable[str]) -> list[str]:
+    """Texts without repeats, ignoring case; the first spelling stays."""
+    first: dict[str, str] = {}
+    for text in texts:
+        first.setdefault(text.casefold(), text)
+    return list(first.values())

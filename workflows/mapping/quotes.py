@@ -1,0 +1,152 @@
+"""Customer quotes in the team's notes: the customer's own words, never the team's commentary about them.
+
+The persona card and the map's "Thoughts & quotes" lane both show them, so both read them here with one set of
+rules: text in quotation marks that reads as something said (a clause, not a term like "Reminders" or a button
+label), or a whole note tagged `[quote]` or `[interview]` that is itself a quotation ("I just want…"). Each quote
+names who heard it: the note's author.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pydantic import BaseModel
+
+from workflows.contributions.sentences import split_sentences
+from workflows.contributions.text import shorten
+from workflows.mapping.lexicon import words_pattern
+from workflows.mapping.models import Contribution, Evidence
+
+MIN_QUOTE_WORDS = 4  # shorter quoted text is a term, a label or a status ("Verifying"), not something said
+MAX_QUOTE_CHARS = 280
+
+# Double quotation marks only: a single one is too often an apostrophe ("it’s").
+_QUOTED = re.compile(r"\"([^\"\n]+)\"|“([^”\n]+)”|„([^“”\n]+)[“”]|«\s*([^»\n]+?)\s*»|「([^」\n]+)」")
+_OPEN_TAIL = re.compile(r"[\"“„«「][^\"”“„«»「」]*$")  # a quotation cut off before its end
+_QUOTE_TAG = re.compile(
+    r"^\s*\[\s*(?:quotes?|verbatim|customer\s+quote)\s*\]\s*|\s*\[\s*(?:quotes?|verbatim)\s*\]\s*$", re.IGNORECASE
+)
+# A clause, not a term: a person speaking, a verb that carries it, or the end of a sentence.
+_CLAUSE_WORDS = words_pattern(
+    r"i|i'm|i’m|i'd|i’d|i've|i’ve|i'll|i’ll|me|my|mine|we|we're|we’re|our|us|you|your|you're|you’re|it|it's|it’s"
+    r"|they|them|their|that|this|he|she|his|her|is|are|was|were|be|been|have|has|had|do|does|did|don't|don’t"
+    r"|doesn't|doesn’t|didn't|didn’t|can|can't|can’t|could|couldn't|couldn’t|would|wouldn't|will|won't|should"
+    r"|want|wants|need|needs|know|think|feel|get|got|make|pay|like|love|hate|never|always|just"
+)
+_FIRST_PERSON = words_pattern(r"i|i'm|i’m|i'd|i’d|i've|i’ve|i'll|i’ll|me|my|mine|myself")
+# A note that reports what people said, rather than saying it: the team's words.
+_REPORTING = words_pattern(
+    r"said|says|told|asked|mentioned|interview\w*|interviewees?|participants?|respondents?|watched|observed"
+    r"|noticed|heard|talked|spoke|\d+\s+of\s+\d+"
+)
+# A quoted name of something, not speech: 'the "Add line item" button', '"How to set up VAT" article'.
+_NAMING_BEFORE = re.compile(
+    r"(?i:\b(?:the|a|an|our|email|e-mail|article|page|button|link|field|tab|menu|label|banner|subject|title|heading"
+    r"|template|called|named|titled|labell?ed|status|as|option|setting|search\s+for|searches\s+for)\s*)$"
+)
+_NAMING_AFTER = re.compile(
+    r"^\s*(?i:button|e-?mails?|page|link|article|field|tab|menu|label|banner|screen|summary|message|template|option"
+    r"|step|feature|section|checkbox|campaign|report|widget|setting)\b"
+)
+_NOT_SPEECH_START = re.compile(r"^(?i:how\s+to)\b")
+_QUOTE_END = re.compile(r"(?<=[.!?…][\"”»“」])\s+(?=[A-ZÀ-Þ\"“„«])")  # "…pay.\" Then …", not "…slow?\" she asked"
+_WRAP = ' "“”„«»「」'
+
+
+class Quote(BaseModel):
+    """A customer's words, who heard them, and whether the note was tagged as an interview or a quote."""
+
+    text: str
+    user: str  # the note's author: who heard it
+    tagged: bool = False
+    evidence: Evidence = Evidence.assumption  # the note's source: interview, ticket, survey…
+
+
+def quoted_spans(text: str) -> list[str]:
+    """The quotations in a text that read as something said, in order."""
+    spans = []
+    for match in _QUOTED.finditer(text):
+        span = " ".join(next(group for group in match.groups() if group).split())
+        before, after = text[: match.start()], text[match.end() :]
+        if _NAMING_BEFORE.search(before) or _NAMING_AFTER.match(after):
+            continue
+        if is_clause(span):
+            spans.append(span)
+    return spans
+
+
+def is_clause(text: str) -> bool:
+    """Enough words to be said by someone, and something that makes it a clause rather than a term."""
+    if len(text.split()) < MIN_QUOTE_WORDS or _NOT_SPEECH_START.match(text):
+        return False
+    return bool(_CLAUSE_WORDS.search(text) or text.rstrip(_WRAP).endswith((".", "!", "?", "…")))
+
+
+def quotes_in(note: Contribution) -> list[Quote]:
+    """The customer quotes in one note: its quotations, or the whole note where it is a tagged quotation."""
+    tagged = note.evidence == Evidence.interview or bool(_QUOTE_TAG.search(note.text))
+    spans = quoted_spans(note.text)
+    if not spans and tagged and (whole := _whole_quotation(note.text)):
+        spans = [whole]
+    return [
+        Quote(text=shorten(span, MAX_QUOTE_CHARS), user=note.user, tagged=tagged, evidence=note.evidence)
+        for span in spans
+    ]
+
+
+def _whole_quotation(text: str) -> str | None:
+    """A `[quote]` note is the customer's words; an `[interview]` note is when it speaks as "I" and reports
+    nobody else ("I just want the money to show up", not "4 of 10 people said…")."""
+    body = _QUOTE_TAG.sub("", text).strip().strip(_WRAP)
+    if not is_clause(body):
+        return None
+    if _QUOTE_TAG.search(text) or (_FIRST_PERSON.search(body) and not _REPORTING.search(body)):
+        return body
+    return None
+
+
+def customer_quotes(notes: Iterable[Contribution]) -> list[Quote]:
+    """Every customer quote in the notes, best first: tagged ones, then the fuller ones; each said once."""
+    found = [quote for note in notes for quote in quotes_in(note)]
+    ranked = sorted(found, key=lambda quote: (not quote.tagged, -len(quote.text.split())))
+    kept: list[Quote] = []
+    for quote in ranked:
+        key = _plain(quote.text)
+        if not any(key in _plain(other.text) for other in kept):
+            kept.append(quote)
+    return kept
+
+
+def split_outside_quotes(text: str) -> list[str]:
+    """Sentences, as `split_sentences` finds them, but never split inside a quotation."""
+    merged: list[str] = []
+    for sentence in split_sentences(text):
+        if merged and _open_quote(merged[-1]):
+            merged[-1] = f"{merged[-1]} {sentence}"
+        else:
+            merged.append(sentence)
+    return [part for sentence in merged for part in _QUOTE_END.split(sentence)]
+
+
+def without_quotes(text: str) -> str:
+    """The text with its quotations blanked out (one left open by a cut too): what the writer says themselves."""
+    return _OPEN_TAIL.sub("…", _QUOTED.sub("…", text))
+
+
+def is_quotation(sentence: str) -> bool:
+    """A sentence that is nothing but one quotation (the closing punctuation aside)."""
+    match = _QUOTED.fullmatch(sentence.strip().rstrip(".!?…,;:").strip())
+    return match is not None
+
+
+def _open_quote(text: str) -> bool:
+    """Whether a quotation opened in the text is still open at its end."""
+    low = "„" in text  # German style „…“: there “ closes instead of opening
+    opened = text.count("„") + text.count("«") + text.count("「") + text.count("“") * (not low)
+    closed = text.count("”") + text.count("»") + text.count("」") + text.count("“") * low
+    return text.count('"') % 2 == 1 or opened > closed
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())

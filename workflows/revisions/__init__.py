@@ -1,0 +1,1 @@
+"""Quarterly revisions of a published map: reviews, carried notes, and what changed."""

@@ -1,0 +1,66 @@
+"""What a note says, without Slack's leftovers or small talk: the text that is embedded and titled (the note itself
+is kept).
+
+Mentions, links and emoji codes would otherwise pull notes together for who or what they cite rather than what they
+say ("@Dana Lee" in five notes is not a theme), and entities such as `&amp;` would end up in titles. Greetings and
+preambles ("Hi all, late to the party.", "heads up, this is the big one:") are dropped for the same reason: two
+notes that both open with "Hi all" share nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from workflows.contributions.parsing import take_evidence_tag
+from workflows.mapping.lexicon import FILLER_CLOSERS, FILLER_LEADS, FILLER_OPENERS, NON_NOTE_WORDS
+
+MAX_CHARS = 2_000  # the model reads 128 tokens; a 40,000-character note needs no more than its opening
+
+_LABELLED_LINK = re.compile(r"<(?:https?|mailto):[^|>]*\|([^>]*)>")
+_SLACK_TOKEN = re.compile(r"<(?:[@#!]|https?:|mailto:)[^>]*>")
+_URL = re.compile(r"(?:\bhttps?://|\bwww\.)\S+")
+# "@Dana Lee": a capitalised word after a capitalised handle is taken for a surname.
+_MENTION = re.compile(r"(?<!\w)@(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?|[\w.-]+)")
+_SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]+:(?!\w)")
+_MARKUP = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
+
+# Filler counts only where a note or one of its sentences starts (after an opening quote or bracket too), so
+# "the same day" or "this is why" inside a sentence stays.
+_CLAUSE_START = r"(?:^|(?<=[.!?;:…“\"(—–]))\s*"
+_PAUSE = r"\s*(?:[,.:;!?…—–-]+\s*|$)"
+_FILLER = re.compile(
+    rf"{_CLAUSE_START}(?:(?:{'|'.join(FILLER_OPENERS)}){_PAUSE}|(?:{'|'.join(FILLER_LEADS)})(?:{_PAUSE}|\s+))",
+    re.IGNORECASE,
+)
+_CLOSER = re.compile(rf"(?:^|[\s,.;:!—–-])(?:{FILLER_CLOSERS})[\s!.?]*$", re.IGNORECASE)
+_SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:!?])")
+_STACKED_MARKS = re.compile(r"[,;:](?=\s*[,;:])")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def clean(text: str) -> str:
+    """One line of plain words: links reduced to their label, mentions, emoji codes and filler gone, entities
+    decoded."""
+    text = _SLACK_TOKEN.sub(" ", _LABELLED_LINK.sub(r" \1 ", text[: 4 * MAX_CHARS]))
+    text = html.unescape(text)
+    for pattern in (_URL, _MENTION, _SHORTCODE, _MARKUP):
+        text = pattern.sub(" ", text)
+    text = take_evidence_tag(text)[1]
+    return _without_filler(" ".join(text.split()))[:MAX_CHARS].strip()
+
+
+def is_note(text: str) -> bool:
+    """Whether a reply says something of its own: False for emoji, greetings, thanks, "+1", "same", "this!"."""
+    words = (word.lower().replace("’", "'") for word in _WORD.findall(clean(text)))
+    return any(word not in NON_NOTE_WORDS and word not in ENGLISH_STOP_WORDS for word in words)
+
+
+def _without_filler(line: str) -> str:
+    """The line without greetings, preambles and sign-offs, and without the marks left where tokens were."""
+    line = _STACKED_MARKS.sub("", _SPACE_BEFORE_MARK.sub(r"\1", line))
+    while (shorter := _CLOSER.sub("", _FILLER.sub("", line))) != line:
+        line = shorter
+    return line.strip(" ,;:-—–")

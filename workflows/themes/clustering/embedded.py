@@ -1,0 +1,61 @@
+"""The embedded engine: themes from an offline sentence model, with no LLM and no network.
+
+Notes are cleaned of Slack leftovers, identical texts are embedded once (a note posted five times must not weigh
+five times), and the distinct texts are clustered in sorted order, so the same notes in any order give the same
+themes. Notes without a letter or digit (empty, emoji only) are grouped only with identical ones: the model reads
+them all as the same unknown token, yet they must not be dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from workflows.themes.clustering.base import Note, ThemeDraft
+from workflows.themes.clustering.cleaning import clean
+from workflows.themes.clustering.consensus import group
+from workflows.themes.clustering.embeddings import Embedder, get_embedder
+from workflows.themes.clustering.titles import titles
+
+_READABLE = re.compile(r"[^\W_]")
+
+
+class EmbeddedEngine:
+    name = "embedded"
+
+    def __init__(self, embedder: Embedder | None = None) -> None:
+        self._embedder = embedder
+
+    def cluster(self, notes: Sequence[Note]) -> list[ThemeDraft]:
+        """Every distinct id in exactly one theme (a repeated id keeps its first text); largest themes first."""
+        texts: dict[str, str] = {}
+        for note in notes:
+            texts.setdefault(note.id, clean(note.text))
+        by_text: dict[str, list[str]] = {}
+        for note_id, text in texts.items():
+            by_text.setdefault(text.casefold(), []).append(note_id)
+        readable = sorted(key for key in by_text if _READABLE.search(key))
+        embedder = self._embedder or get_embedder()
+        vectors = embedder.encode([min(texts[i] for i in by_text[key]) for key in readable])
+        labels = group(vectors)
+        themes: list[list[str]] = [[] for _ in range(labels.max(initial=-1) + 1)]
+        for key, label in zip(readable, labels, strict=True):
+            themes[label].extend(by_text[key])
+        themes += [by_text[key] for key in sorted(set(by_text) - set(readable))]
+        centres = _centres(vectors, labels, len(themes))
+        named = titles([sorted(texts[i] for i in theme) for theme in themes], centres, embedder.encode)
+        position = {note_id: n for n, note_id in enumerate(texts)}
+        drafts = [
+            ThemeDraft(title=title, ids=sorted(theme, key=position.__getitem__))
+            for title, theme in zip(named, themes, strict=True)
+        ]
+        return sorted(drafts, key=lambda d: (-len(d.ids), d.title))
+
+
+def _centres(vectors: np.ndarray, labels: np.ndarray, count: int) -> np.ndarray:
+    """Each theme's mean direction; zero for the themes after the clustered ones."""
+    sums = np.zeros((count, vectors.shape[1]), dtype=np.float32)
+    np.add.at(sums, labels, vectors)
+    return sums / np.clip(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12, None)

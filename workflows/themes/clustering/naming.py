@@ -1,0 +1,24 @@
+"""Titles for groups of notes made outside the engine: a theme split by stage or by feeling needs a new name."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from workflows.themes.clustering.cleaning import clean
+from workflows.themes.clustering.embeddings import Embedder, get_embedder
+from workflows.themes.clustering.titles import titles
+
+
+def name_groups(groups: Sequence[Sequence[str]], embedder: Embedder | None = None) -> list[str]:
+    """A distinct title per group of raw note texts, chosen among all the groups at once, as the engine does."""
+    embedder = embedder or get_embedder()
+    cleaned = [sorted(clean(text) for text in group) for group in groups]
+    centres = np.stack([_centre(embedder.encode(group)) for group in cleaned]) if cleaned else np.zeros((0, 1))
+    return titles(cleaned, centres, embedder.encode)
+
+
+def _centre(vectors: np.ndarray) -> np.ndarray:
+    total = vectors.sum(axis=0)
+    return total / max(float(np.linalg.norm(total)), 1e-12)

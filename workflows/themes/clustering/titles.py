@@ -1,0 +1,334 @@
+"""Theme titles in the notes' own words: a short noun phrase that the theme's notes share and that means what the
+theme means ("Payout verification", "Invoice emails in spam", "Old phone number on Google").
+
+Candidates are noun phrases read off the notes without a tagger. As RAKE does, a note is cut into runs of words at
+punctuation, stop words, numbers and verbs; a run is a phrase, and so is any part of it and two of them joined by a
+preposition or "and" ("time to first invoice"), up to six words. Verbs come from a short list (lexicon.VERB_FORMS),
+so a title never ends in one ("Editor hides"); a participle stays when it describes the next word ("missed
+payments"). Titles of two to four words are preferred, and one word is used only when nothing longer is left.
+
+Several notes: a phrase scores by class-based TF-IDF (c-TF-IDF, Grootendorst 2022) over its words, so it counts
+when many of the theme's notes say its words and the other themes do not. One note (and `note_title`): a phrase
+scores by how early it comes and how specific its words are ("Success measure:" and "by Friday" are weak). The best
+few are then re-ranked by how close their meaning is to the theme's mean sentence vector (as KeyBERT does); a title
+closer to another theme of the step than to its own is used only when nothing else is left.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from workflows.contributions.sentences import capitalised
+from workflows.contributions.text import shorten
+from workflows.mapping.lexicon import (
+    ADJECTIVE_ENDINGS,
+    ADJECTIVES,
+    ADVERBS,
+    LY_NOUNS_AND_ADJECTIVES,
+    TITLE_WORDS_AMONG_STOP_WORDS,
+    VERB_FORMS,
+    WEAK_TITLE_WORDS,
+    word_set,
+)
+
+MAX_WORDS = 6
+RUN_WORDS = 4  # the most words of one run taken together; longer runs are read in parts
+SIDE_WORDS = 3  # the most words on each side of a joining preposition
+SHORTLIST = 8  # phrases per theme whose meaning is compared with the theme's
+WEAK = 0.3  # what a weak word ("time", "owner", "Friday") counts for, against 1 for any other word
+LENGTH = {1: 0.3, 2: 1.0, 3: 1.0, 4: 0.9, 5: 0.75, 6: 0.6}  # by a phrase's words, joining words included
+MAX_WORD_CHARS = 30  # longer "words" are codes, hashes or keyboard mashing, never a title
+MAX_CHARS = 60  # for notes without a phrase, whose first words are their title
+EMPTY = "Empty notes"
+
+_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”/|\n–—→=<>#*+]+")
+_TOKEN = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?|&")
+_JOINS = word_set("of for to in on at from per with without about behind after before during into off under over and &")
+_DETERMINERS = word_set("the a an our their your my his her its this that these those")
+_AFTER_VERBS = word_set("it them me us him you up")  # "call it", "set it up", "sign up"
+_STOP = (ENGLISH_STOP_WORDS - TITLE_WORDS_AMONG_STOP_WORDS) | ADVERBS
+
+Encode = Callable[[Sequence[str]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    kind: str  # "word", "join", "det" (dropped from titles), "participle", "verb" or "stop"
+
+    @property
+    def key(self) -> str:
+        return _key(self.text)
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    tokens: tuple[_Token, ...]
+    position: int  # the index of its first word among the note's words: a note's topic tends to come first
+    whole: bool  # it starts where its run of words starts ("old phone number", not "phone number")
+    headed: bool  # it ends on its run's head noun ("old phone number", "invoice editor" of "invoice editor usable")
+
+    @property
+    def spelling(self) -> str:
+        return " ".join("and" if t.text == "&" else t.text for t in self.tokens)
+
+    @property
+    def stems(self) -> tuple[str, ...]:
+        """The phrase's words for matching ("invoice email" is said by "Invoice emails"), joining words left out."""
+        return tuple(_stem(t.key) for t in self.tokens if t.kind != "join")
+
+
+def note_title(text: str) -> str:
+    """A title for one note of cleaned text: its key noun phrase, no embedder needed ("Old phone number")."""
+    phrases = _merged([_phrases(text)])
+    if not phrases:
+        return _fallback([text])
+    best = max(phrases.values(), key=lambda p: (len(p.stems) > 1, _prior(p), -p.position))
+    return capitalised(best.spelling)
+
+
+def titles(groups: Sequence[Sequence[str]], centres: np.ndarray, encode: Encode) -> list[str]:
+    """A distinct title per group of cleaned note texts, in the groups' order.
+
+    `centres` holds each group's mean sentence vector and `encode` embeds the candidate phrases the same way.
+    Larger themes choose first, so the biggest theme gets the best phrase when two would share one.
+    """
+    notes = [[_phrases(text) for text in group] for group in groups]
+    weights = _ctfidf([[{s for p in note for s in p.stems} for note in group] for group in notes])
+    ranked = [_lexical(n, w) for n, w in zip(notes, weights, strict=True)]
+    shortlists = [_shortlist(scores) for scores in ranked]
+    spellings = sorted({p.spelling for shortlist in shortlists for p in shortlist})
+    meaning = dict(zip(spellings, encode(spellings), strict=True)) if spellings else {}
+    taken: set[str] = set()
+    result = [""] * len(groups)
+    for g in sorted(range(len(groups)), key=lambda g: -len(groups[g])):
+        fits = {p: _fit(ranked[g][p], meaning[p.spelling], centres, g) for p in shortlists[g]}
+        options = sorted(fits, key=lambda p: fits[p], reverse=True)
+        options += [p for p in _by_score(ranked[g]) if p not in fits]
+        spelled = [capitalised(p.spelling) for p in _two_words_first(options)] or [_fallback(groups[g])]
+        title = next((s for s in spelled if s.casefold() not in taken), None) or _numbered(spelled[0], taken)
+        taken.add(title.casefold())
+        result[g] = title
+    return result
+
+
+def _two_words_first(options: list[_Phrase]) -> list[_Phrase | _Pair]:
+    """One word names a theme poorly ("Patients"): a longer option goes first when there is one, else the two best
+    single words joined ("Registrar and consultant")."""
+    if not options or len(options[0].stems) > 1:
+        return options
+    longer = next((p for p in options if len(p.stems) > 1), None)
+    if longer is not None:
+        return [longer, *(p for p in options if p is not longer)]
+    second = next((p for p in options[1:] if p.stems != options[0].stems), None)
+    return [_Pair(f"{options[0].spelling} and {second.spelling}"), *options] if second else options
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """Two single-word candidates joined, for a theme without a phrase of two words."""
+
+    spelling: str
+
+
+def _phrases(text: str) -> list[_Phrase]:
+    """Every candidate phrase of a note, in the note's order."""
+    found: list[_Phrase] = []
+    position = 0
+    for chunk in _BREAK.split(text):
+        tokens = [_Token(m.group(), _kind(_key(m.group()))) for m in _TOKEN.finditer(chunk)]
+        found += _chunk_phrases(_in_context(tokens), position)
+        position += len(tokens)
+    return [p for p in found if any(s not in WEAK_TITLE_WORDS for s in p.stems)]
+
+
+def _chunk_phrases(tokens: list[_Token], start: int) -> Iterator[_Phrase]:
+    """Runs of words and their parts, and pairs of runs joined by a preposition or "and" (a determiner may follow).
+
+    Each side ends in a noun, not an adjective; only whole runs are joined by "and" ("sales deck and FAQ", not
+    "deck and FAQ").
+    """
+    runs = list(_runs(tokens))
+    for a, b in runs:
+        for i in range(a, b):
+            for j in range(i + 1, min(b, i + RUN_WORDS) + 1):
+                if not _is_adjective(tokens[j - 1].key):
+                    headed = all(_is_adjective(t.key) for t in tokens[j:b])  # "invoice editor" of "… editor usable"
+                    yield _Phrase(tuple(tokens[i:j]), start + i, whole=i == a, headed=headed)
+    for (a1, b1), (a2, b2) in pairwise(runs):
+        between = tokens[b1:a2]
+        if not between or between[0].kind != "join" or any(t.kind != "det" for t in between[1:]):
+            continue
+        if _is_adjective(tokens[b1 - 1].key):
+            continue
+        both = between[0].key in ("and", "&")
+        for i in [a1] if both else range(max(a1, b1 - SIDE_WORDS), b1):
+            for j in [b2] if both else range(a2 + 1, min(b2, a2 + SIDE_WORDS) + 1):
+                if (b1 - i) + 1 + (j - a2) <= MAX_WORDS and not _is_adjective(tokens[j - 1].key):
+                    yield _Phrase((*tokens[i:b1], between[0], *tokens[a2:j]), start + i, i == a1, j == b2)
+
+
+def _runs(tokens: list[_Token]) -> Iterator[tuple[int, int]]:
+    start = None
+    for i, token in enumerate([*tokens, _Token("", "stop")]):
+        if token.kind == "word" and start is None:
+            start = i
+        elif token.kind != "word" and start is not None:
+            yield start, i
+            start = None
+
+
+def _in_context(tokens: list[_Token]) -> list[_Token]:
+    """Kinds that the next word decides. A past participle directly before a word describes it ("missed
+    payments") and is a word; elsewhere it is a verb ("invoice sent"). A word before "it" or "up" is a verb
+    ("call it", "sign up"). An "-ing" form is always a verb: before a word it is as often a verb with its object
+    ("chasing people") as a modifier ("sending domain")."""
+    following = [*tokens[1:], _Token("", "stop")]
+    return [_Token(t.text, _kind_before(t.kind, nxt)) for t, nxt in zip(tokens, following, strict=False)]
+
+
+def _kind_before(kind: str, following: _Token) -> str:
+    if kind == "participle":
+        return "word" if following.kind in ("word", "participle") else "verb"
+    return "verb" if kind == "word" and following.key in _AFTER_VERBS else kind
+
+
+def _kind(key: str) -> str:
+    if key in _JOINS:
+        return "join"
+    if key in _DETERMINERS:
+        return "det"
+    if (
+        key[0].isdigit()
+        or not 1 < len(key) <= MAX_WORD_CHARS
+        or key in _STOP
+        or _is_adverb(key)
+        or _is_contraction(key)
+    ):
+        return "stop"
+    if key.endswith("ed") and not key.endswith("eed") and len(key) > 4:
+        return "participle"
+    return "verb" if key in VERB_FORMS else "word"
+
+
+def _is_adjective(key: str) -> bool:
+    return key in ADJECTIVES or (len(key) > 5 and key.endswith(ADJECTIVE_ENDINGS))
+
+
+def _is_adverb(key: str) -> bool:
+    return len(key) > 4 and key.endswith("ly") and key not in LY_NOUNS_AND_ADJECTIVES
+
+
+def _is_contraction(key: str) -> bool:
+    """ "don't", "we're", "it's"; a possessive noun ("client's") is a word."""
+    return "'" in key and not (key.endswith("'s") and key[:-2] not in _STOP)
+
+
+def _key(text: str) -> str:
+    return text.lower().replace("’", "'")
+
+
+def _stem(key: str) -> str:
+    """Singular, without a possessive: enough to match "invoice emails" with "the invoice email"."""
+    key = key.removesuffix("'s")
+    if len(key) > 4 and key.endswith("ies"):
+        return key[:-3] + "y"
+    if len(key) > 3 and key.endswith("s") and not key.endswith(("ss", "us", "is")):
+        return key[:-1]
+    return key
+
+
+def _strength(stems: Sequence[str]) -> float:
+    return sum(WEAK if s in WEAK_TITLE_WORDS else 1.0 for s in stems) / len(stems)
+
+
+def _prior(phrase: _Phrase) -> float:
+    """How well a phrase names its one note: specific words, two to four of them, early in the note, not cut."""
+    return _strength(phrase.stems) * _shape(phrase) / (1 + phrase.position / 20)
+
+
+def _shape(phrase: _Phrase) -> float:
+    """Two to four words, and a whole noun phrase: a part without its head ("old phone") is worse than one without
+    its first modifiers ("phone number")."""
+    return LENGTH[len(phrase.tokens)] * (1.0 if phrase.whole else 0.9) * (1.0 if phrase.headed else 0.6)
+
+
+def _merged(notes: list[list[_Phrase]]) -> dict[tuple[str, ...], _Phrase]:
+    """One phrase per wording, spelled as most notes spell it, as whole as it is anywhere."""
+    spellings: defaultdict[tuple[str, ...], Counter[_Phrase]] = defaultdict(Counter)
+    for note in notes:
+        for phrase in note:
+            spellings[(*phrase.stems, len(phrase.tokens))][phrase] += 1
+    merged = {}
+    for key, seen in spellings.items():
+        common = max(seen, key=lambda p: (seen[p], _shape(p), -p.position))
+        best = max(seen, key=_shape)
+        merged[key] = _Phrase(common.tokens, min(p.position for p in seen), best.whole, best.headed)
+    return merged
+
+
+def _lexical(notes: list[list[_Phrase]], weights: dict[str, float]) -> dict[_Phrase, float]:
+    """Each candidate's score for its theme, the best being 1: its prior for one note, else its words' c-TF-IDF."""
+    phrases = _merged(notes).values()
+    if len(notes) == 1:
+        scores = {p: _prior(p) for p in phrases}
+    else:
+        scores = {
+            p: sum(weights.get(s, 0.0) * (WEAK if s in WEAK_TITLE_WORDS else 1.0) for s in p.stems)
+            / len(p.stems)
+            * _shape(p)
+            for p in phrases
+        }
+    top = max(scores.values(), default=0.0) or 1.0
+    return {p: score / top for p, score in scores.items()}
+
+
+def _by_score(scores: dict[_Phrase, float]) -> list[_Phrase]:
+    """Best first; one word only after every longer phrase."""
+    return sorted(scores, key=lambda p: (len(p.stems) == 1, -scores[p], p.position, p.spelling))
+
+
+def _shortlist(scores: dict[_Phrase, float]) -> list[_Phrase]:
+    ranked = _by_score(scores)
+    longer = [p for p in ranked if len(p.stems) > 1]
+    return (longer or ranked)[:SHORTLIST]
+
+
+def _fit(score: float, vector: np.ndarray, centres: np.ndarray, g: int) -> tuple[bool, float]:
+    """Closer to its own theme than to any other of the step first, then score times closeness to its theme."""
+    closeness = centres @ vector
+    own = float(closeness[g])
+    others = np.delete(closeness, g)
+    return (others.size == 0 or own > float(others.max()), score * max(own, 0.0))
+
+
+def _ctfidf(groups: list[list[set[str]]]) -> list[dict[str, float]]:
+    """Per theme, each word's share of the theme's notes times log(1 + average words per theme / its frequency)."""
+    counts = [Counter(word for note in group for word in note) for group in groups]
+    frequency: Counter[str] = sum(counts, Counter())
+    average = frequency.total() / max(len(groups), 1)
+    return [
+        {word: n / len(group) * math.log(1 + average / frequency[word]) for word, n in theme.items()}
+        for group, theme in zip(groups, counts, strict=True)
+    ]
+
+
+def _fallback(texts: Sequence[str]) -> str:
+    """A title for notes without a phrase (emoji, "not now"): their first words, or `EMPTY` when there are none."""
+    words = next((text.split() for text in texts if text.strip()), [])
+    return capitalised(shorten(" ".join(words[:MAX_WORDS]), MAX_CHARS)) or EMPTY
+
+
+def _numbered(title: str, taken: set[str]) -> str:
+    n = 2
+    while f"{title} ({n})".casefold() in taken:
+        n += 1
+    return f"{title} ({n})"

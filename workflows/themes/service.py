@@ -1,0 +1,237 @@
+"""A step's contributions become themes: cluster, repair (nothing dropped, nothing doubled), place, store.
+
+Touchpoints and pain points are themes on a journey stage, so after clustering a theme whose notes sit on two
+stages becomes two themes, and a touchpoint that some find delightful and others infuriating becomes two as well:
+averaged, they would put a false middle on the emotion curve. Replies with nothing to cluster (emoji, "+1", a
+greeting) are kept with the step but never become a theme.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from storage.models import ContributionRow, Step, ThemeMember, ThemeRow
+from workflows.actions.parsing import parse_action
+from workflows.mapping.models import Contribution, Evidence, StepKey, Theme
+from workflows.mapping.objective import note_kind
+from workflows.mapping.synthesis import note_sentiment
+from workflows.themes.clustering.base import ClusterEngine, Note, ThemeDraft
+from workflows.themes.clustering.cleaning import clean, is_note
+from workflows.themes.clustering.embeddings import get_embedder
+from workflows.themes.clustering.naming import name_groups
+from workflows.themes.clustering.titles import note_title
+from workflows.themes.stage_placement import Placed, place_notes
+from workflows.workshop.stages import StageDef, stored_stages
+
+# A note at or beyond this sentiment (-2..+2) is delighted or upset, not neutral.
+STRONG_FEELING = 1.0
+
+log = logging.getLogger(__name__)
+
+
+def notes_of(contributions: Sequence[ContributionRow]) -> list[Note]:
+    return [Note(id=str(c.id), text=c.text) for c in contributions]
+
+
+def repair(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list[ThemeDraft]:
+    """Every note in exactly one theme: unknown ids dropped, repeats kept once, forgotten notes alone."""
+    known = {n.id: n for n in notes}
+    seen: set[str] = set()
+    repaired: list[ThemeDraft] = []
+    for draft in drafts:
+        ids = [i for i in dict.fromkeys(draft.ids) if i in known and i not in seen]
+        seen.update(ids)
+        if ids:
+            repaired.append(draft.model_copy(update={"ids": ids}))
+    repaired += [ThemeDraft(title=note_title(clean(n.text)), ids=[n.id]) for n in notes if n.id not in seen]
+    return repaired
+
+
+@dataclass(frozen=True)
+class StepPlan:
+    """How a step's clustered themes are shaped: on stages (with the notes already on them, split by feeling or
+    not), or as the parts of the objective."""
+
+    stages: Sequence[StageDef] = ()
+    placed: Sequence[Placed] = ()
+    split_feelings: bool = False
+    objective: bool = False  # the objective step: themes are the parts of the objective
+    actions: bool = False  # the action plan: notes are grouped by what is to be done
+
+
+# The objective step's themes are the parts of the map's objective, named as the card names them; scope and what
+# is out of it are one theme, as the team discusses them together.
+OBJECTIVE_PARTS = {
+    "question": "Why this map",
+    "scope": "Scope of the journey",
+    "out_of_scope": "Scope of the journey",
+    "success_measures": "Success measures",
+    "decision": "Decision it informs",
+}
+
+
+def objective_parts(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list[ThemeDraft]:
+    """A theme per part of the objective its notes speak to; notes that speak to none keep their clustered
+    themes (retitled when the parts took some of their notes)."""
+    part_of = {note.id: OBJECTIVE_PARTS.get(note_kind(note.text) or "") for note in notes}
+    parts: dict[str, list[str]] = {}
+    for note in notes:
+        if part_of[note.id]:
+            parts.setdefault(part_of[note.id], []).append(note.id)
+    rest = [draft.model_copy(update={"ids": [i for i in draft.ids if not part_of[i]]}) for draft in drafts]
+    rest = [draft for draft in rest if draft.ids]
+    if parts:  # the parts took notes from the clustered themes: their titles may no longer fit
+        texts = {note.id: note.text for note in notes}
+        titles = name_groups([[texts[i] for i in draft.ids] for draft in rest])
+        rest = [draft.model_copy(update={"title": title}) for draft, title in zip(rest, titles, strict=True)]
+    return [ThemeDraft(title=title, ids=ids) for title, ids in parts.items()] + rest
+
+
+def step_plan(step: Step) -> StepPlan | None:
+    """The objective step's themes are its parts; touchpoints go on stages and split by feeling; pain points go on
+    stages beside the touchpoints they hurt at."""
+    stages = stored_stages(step.workshop.stage_model)
+    if step.key == StepKey.objective:
+        return StepPlan(objective=True)
+    if step.key == StepKey.action_plan:
+        return StepPlan(actions=True)
+    if step.key == StepKey.touchpoints:
+        return StepPlan(stages, split_feelings=True)
+    if step.key == StepKey.pain_points:
+        touchpoints = next(s for s in step.workshop.steps if s.key == StepKey.touchpoints)
+        placed = [Placed(m.contribution.text, t.stage) for t in touchpoints.themes if t.stage for m in t.members]
+        return StepPlan(stages, placed)
+    return None
+
+
+def cluster_step(
+    engine: ClusterEngine, contributions: Sequence[ContributionRow], plan: StepPlan | None = None
+) -> list[ThemeDraft]:
+    if plan and plan.actions:  # grouped by what is to be done, not by who does it or when
+        notes = [Note(id=str(c.id), text=action_text(c.text, [tuple(m) for m in c.mentions])) for c in contributions]
+        return cluster_notes(engine, notes, plan)
+    return cluster_notes(engine, notes_of(contributions), plan)
+
+
+def action_text(text: str, mentions: Sequence[tuple[str, str]]) -> str:
+    """An action-plan note without its owner and due date; the note itself when nothing else is left."""
+    return parse_action(text, mentions, date.today()).title if is_note(text) else text
+
+
+def cluster_notes(engine: ClusterEngine, notes: Sequence[Note], plan: StepPlan | None = None) -> list[ThemeDraft]:
+    """Themes of the notes with substance, shaped by the step's plan: every such note in exactly one theme."""
+    notes = [note for note in notes if is_note(note.text)]
+    if not notes:
+        return []
+    drafts = repair(engine.cluster(notes), notes)
+    if plan and plan.objective:
+        return objective_parts(drafts, notes)
+    return on_stages(drafts, notes, plan) if plan and plan.stages else drafts
+
+
+def on_stages(drafts: Sequence[ThemeDraft], notes: Sequence[Note], plan: StepPlan) -> list[ThemeDraft]:
+    """Each theme on one stage (split where its notes belong to several), and split by feeling if asked; the
+    parts are titled afresh, all together, so titles stay distinct within the step."""
+    texts = {note.id: note.text for note in notes}
+    stages = place_notes(list(texts.values()), plan.stages, get_embedder(), plan.placed)
+    stage_of = dict(zip(texts, stages, strict=True))
+    parts: list[tuple[ThemeDraft, str, list[str]]] = []
+    for draft in drafts:
+        by_stage: dict[str, list[str]] = {}
+        for note_id in draft.ids:
+            by_stage.setdefault(stage_of[note_id], []).append(note_id)
+        for stage, members in by_stage.items():
+            groups = by_feeling(members, texts) if plan.split_feelings else [members]
+            parts += [(draft, stage, group) for group in groups]
+    if len(parts) == len(drafts):
+        return [draft.model_copy(update={"stage": stage}) for draft, stage, _ in parts]
+    titles = name_groups([[texts[i] for i in group] for _, _, group in parts])
+    return [
+        ThemeDraft(title=title, ids=group, stage=stage) for (_, stage, group), title in zip(parts, titles, strict=True)
+    ]
+
+
+def by_feeling(ids: Sequence[str], texts: dict[str, str]) -> list[list[str]]:
+    """The delighted and the upset notes apart; neutral notes stay with the larger side."""
+    feeling = {i: note_sentiment(texts[i]) or 0.0 for i in ids}
+    glad = [i for i in ids if feeling[i] >= STRONG_FEELING]
+    upset = [i for i in ids if feeling[i] <= -STRONG_FEELING]
+    if not glad or not upset:
+        return [list(ids)]
+    neutral = [i for i in ids if i not in glad and i not in upset]
+    if len(glad) > len(upset):
+        glad += neutral
+    else:
+        upset += neutral
+    return [[i for i in ids if i in side] for side in (upset, glad)]
+
+
+def representative(ids: Sequence[str], texts: dict[str, str]) -> str:
+    """The member most similar to the others: the quote that best stands for the theme."""
+    if len(ids) <= 2:
+        return max(ids, key=lambda i: (len(texts[i]) if len(texts[i]) < 280 else 0, i))
+    vectors = get_embedder().encode([texts[i] for i in ids])
+    centrality = (vectors @ vectors.T).sum(axis=1)
+    return ids[int(np.argmax(centrality))]
+
+
+def store_themes(session: Session, step: Step, drafts: Sequence[ThemeDraft], engine: str) -> None:
+    """Replaces the step's themes, so re-running a close after a crash gives the same rows, not more."""
+    session.execute(delete(ThemeRow).where(ThemeRow.step_id == step.id))
+    texts = {str(c.id): c.text for c in step.contributions}
+    ordered = sorted(drafts, key=lambda d: (-len(d.ids), d.title))
+    for position, draft in enumerate(ordered):
+        theme = ThemeRow(
+            step_id=step.id,
+            position=position,
+            title=draft.title,
+            summary=draft.summary,
+            stage=draft.stage,
+            quote_contribution_id=int(representative(draft.ids, texts)),
+            members=[ThemeMember(contribution_id=int(i)) for i in draft.ids],
+        )
+        session.add(theme)
+    step.engine = engine
+
+
+def themes_of(step: Step) -> list[Theme]:
+    """The step's themes as map models; contributions not in any theme (late replies) get one each."""
+    themed: set[int] = set()
+    themes: list[Theme] = []
+    for row in step.themes:
+        members = sorted(
+            (m.contribution for m in row.members),
+            key=lambda c: (c.id != row.quote_contribution_id, c.id),
+        )
+        themed.update(c.id for c in members)
+        themes.append(
+            Theme(
+                id=f"{step.key}-{row.position + 1}",
+                title=row.title,
+                summary=row.summary,
+                stage=row.stage,
+                contributions=[contribution_of(c) for c in members],
+            )
+        )
+    late = [c for c in step.contributions if c.id not in themed and is_note(c.text)]
+    themes += [
+        Theme(id=f"{step.key}-late-{c.id}", title=note_title(clean(c.text)), contributions=[contribution_of(c)])
+        for c in late
+    ]
+    return themes
+
+
+def set_aside(step: Step) -> list[Contribution]:
+    """The step's replies with nothing to cluster (emoji, "+1", a greeting): kept on the map, never a theme."""
+    return [contribution_of(c) for c in step.contributions if not is_note(c.text)]
+
+
+def contribution_of(row: ContributionRow) -> Contribution:
+    return Contribution(user=row.user_id, ts=row.message_ts, text=row.text, evidence=Evidence(row.evidence))

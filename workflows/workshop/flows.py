@@ -1,0 +1,190 @@
+"""The slow half of the workshop, run as durable jobs after Slack has been answered.
+
+open_step posts a step's question; close_step clusters its contributions, posts the themes and moves on;
+publish assembles the map, stores the version and hands the files to the notifier. Each is safe to re-run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from storage.db import Database
+from storage.models import Step, Workshop, utcnow
+from workflows.actions import service as actions
+from workflows.actions.scheduled import Reminders
+from workflows.jobs import queue as jobs
+from workflows.jobs.planner import plan_due_work
+from workflows.mapping import canvas
+from workflows.mapping.assembly import create_action_items, published_map
+from workflows.mapping.models import STEP_ORDER, StepKey
+from workflows.ports import Notifier
+from workflows.revisions import service as revisions
+from workflows.themes import reactions
+from workflows.themes.clustering.base import ClusterEngine
+from workflows.themes.clustering.embedded import EmbeddedEngine
+from workflows.themes.service import StepPlan, cluster_step, step_plan, store_themes, themes_of
+from workflows.workshop.engines import EngineChoice
+from workflows.workshop.scheduled import StepDeadlines
+from workflows.workshop.service import mark_step_opened, publish_job_key, view_of
+from workflows.workshop.steps import STEPS
+
+log = logging.getLogger(__name__)
+
+
+class Flows:
+    def __init__(
+        self,
+        db: Database,
+        notifier: Notifier,
+        engines: EngineChoice | None = None,
+        today: Callable[[], date] = date.today,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.notifier = notifier
+        self.engines = engines or EngineChoice(db, None)
+        self.today = today
+        self.clock = clock  # what "now" is for a tick without one (the worker's): the demo fast-forwards it
+
+    def handlers(self) -> dict[str, jobs.JobHandler]:
+        deadlines, reminders = StepDeadlines(self.db, self.notifier), Reminders(self.db, self.notifier)
+        return {
+            "open_step": self.open_step,
+            "close_step": self.close_step,
+            "publish": self.publish,
+            "revision_prompt": self.revision_prompt,
+            "step_nudge": deadlines.nudge,
+            "step_deadline": deadlines.close,
+            "remind_owner": reminders.remind,
+            "weekly_digest": reminders.digest,
+            actions.NOTIFY_JOB: self.notify_actions,
+        }
+
+    def run_due(self, now: datetime | None = None) -> int:
+        """One tick: plans the reminders and digests due as of `now` (the worker's minute, or `journeybot tick
+        --now`), then runs every job due."""
+        plan_due_work(self.db, self.notifier, now or self.clock())
+        return jobs.run_due_jobs(self.db, self.handlers(), now, clock=self.clock)
+
+    def open_step(self, payload: dict[str, Any], now: datetime) -> None:
+        with self.db.session() as session:
+            workshop = session.get_one(Workshop, payload["workshop_id"])
+            step = next(s for s in workshop.steps if s.key == payload.get("step", StepKey.objective.value))
+            if workshop.status != "open" or step.status != "pending":
+                return
+            view = view_of(workshop)
+        if step.key == StepKey.objective.value:
+            self.notifier.post_kickoff(view)
+        ts = self.notifier.post_step(view, STEPS[StepKey(step.key)])
+        tz = self.notifier.timezone_of(view.facilitator_id)  # the deadline counts the facilitator's working days
+        with self.db.session() as session:
+            opened = session.get_one(Step, step.id)
+            mark_step_opened(session, opened, ts, now, tz)
+            previous = revisions.carry_over(session, opened)
+        if previous:
+            self.notifier.post_previous_themes(view, STEPS[StepKey(step.key)], ts, previous)
+
+    def close_step(self, payload: dict[str, Any], now: datetime) -> None:
+        with self.db.session() as session:
+            step = session.get_one(Step, payload["step_id"])
+            workshop = step.workshop
+            if workshop.status != "open" or step.status != "closing":
+                return
+            revisions.drop_retired(session, step)
+            contributions = list(step.contributions)
+            engine = self.engines.cluster_engine(workshop)
+            plan = step_plan(step)
+        drafts, engine_name, note = self._cluster(engine, contributions, plan)
+        with self.db.session() as session:
+            step = session.get_one(Step, payload["step_id"])
+            store_themes(session, step, revisions.settle_titles(session, step, drafts), engine_name)
+            step.engine_note = note
+        with self.db.session() as session:
+            step = session.get_one(Step, payload["step_id"])
+            view, themes, step_ts = view_of(step.workshop), themes_of(step), step.message_ts
+        info = STEPS[StepKey(step.key)]
+        message_ts = self.notifier.post_themes(view, info, step_ts or "", themes, note)
+        with self.db.session() as session:
+            step = session.get_one(Step, payload["step_id"])
+            reactions.store_theme_messages(session, step, message_ts)
+        # Prompts only once the messages are known: a reaction from then on finds its theme.
+        self.notifier.prompt_reactions(view, info, message_ts)
+        with self.db.session() as session:
+            step = session.get_one(Step, payload["step_id"])
+            step.status, step.closed_at = "closed", now
+            self._move_on(session, step, now)
+
+    def _cluster(
+        self, engine: ClusterEngine, contributions: list, plan: StepPlan | None
+    ) -> tuple[list, str, str | None]:
+        """Clusters with the chosen engine; any failure falls back to the embedded one, and says so.
+
+        Only the embedded engine's themes are placed on stages here: the LLM places its own when the map is made.
+        """
+        try:
+            drafts = cluster_step(engine, contributions, plan if isinstance(engine, EmbeddedEngine) else None)
+            # The LLM engine names its model and prompt version, so the map shows what produced these themes.
+            describe = getattr(engine, "provenance", lambda _count: engine.name)
+            return drafts, describe(len(contributions)), None
+        except Exception as exc:
+            if isinstance(engine, EmbeddedEngine):
+                raise
+            reason = getattr(exc, "reason", type(exc).__name__)
+            log.warning("engine %s failed (%s); falling back to the embedded engine", engine.name, reason)
+            note = f"The {engine.name} engine failed ({reason}), so the embedded engine made these themes."
+            return cluster_step(EmbeddedEngine(), contributions, plan), EmbeddedEngine.name, note
+
+    def _move_on(self, session, step: Step, now: datetime) -> None:
+        workshop = step.workshop
+        position = STEP_ORDER.index(StepKey(step.key))
+        if position + 1 < len(STEP_ORDER):
+            following = STEP_ORDER[position + 1]
+            workshop.current_step = following.value
+            jobs.enqueue(
+                session,
+                "open_step",
+                f"open_step:{workshop.id}:{following.value}",
+                {"workshop_id": workshop.id, "step": following.value},
+                run_at=now,
+            )
+        else:
+            jobs.enqueue(session, "publish", publish_job_key(workshop.id), {"workshop_id": workshop.id}, run_at=now)
+
+    def publish(self, payload: dict[str, Any], now: datetime) -> None:
+        with self.db.session() as session:
+            workshop = session.get_one(Workshop, payload["workshop_id"])
+            if workshop.status != "open":
+                return
+            create_action_items(session, workshop, self.today(), self.engines.synthesis(workshop))
+        with self.db.session() as session:
+            workshop = session.get_one(Workshop, payload["workshop_id"])
+            llm = self.engines.synthesis(workshop)
+            journey_map = published_map(session, workshop, workshop.version, llm, self.notifier.display_names)
+            view, canvas_id = view_of(workshop), canvas.canvas_of(session, workshop)
+        self.notifier.publish(view, journey_map)
+        outcome = self.notifier.put_canvas(view, journey_map, canvas_id)
+        with self.db.session() as session:
+            workshop = session.get_one(Workshop, payload["workshop_id"])
+            tell = canvas.note_outcome(session, workshop, outcome.canvas_id, outcome.refused)
+            workshop.status, workshop.current_step, workshop.published_at = "published", None, now
+            revisions.schedule_review(session, workshop, now)
+            actions.announce_published(session, workshop)
+            changes = revisions.what_changed(session, workshop)
+        if tell and outcome.refused:
+            self.notifier.canvas_refused(view, outcome.refused)
+        if changes is not None:
+            self.notifier.post_changes(changes)
+
+    def revision_prompt(self, payload: dict[str, Any], now: datetime) -> None:
+        """The map's review has come due: unless it was revised, cancelled or re-scheduled meanwhile, ask."""
+        with self.db.session() as session:
+            prompt = revisions.review_prompt(session, payload["workshop_id"], now)
+        if prompt is not None:
+            self.notifier.post_review_prompt(prompt)
+
+    def notify_actions(self, payload: dict[str, Any], now: datetime) -> None:
+        """An action was assigned or changed: its new owner hears of it, and the Home tabs showing it follow."""
+        actions.deliver(self.db, self.notifier, payload)

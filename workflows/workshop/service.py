@@ -1,0 +1,253 @@
+"""The workshop state machine: start, advance step by step, publish, cancel, report status.
+
+These functions only change rows and enqueue jobs; anything slow or that talks to Slack (posting the step
+message, clustering, publishing) runs afterwards as a job (see `workflows.workshop.flows`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import ActionItemRow, ContributionRow, Step, ThemeRow, Workshop, Workspace, utcnow
+from workflows.jobs import queue as jobs
+from workflows.llm.usage import workshop_usage
+from workflows.mapping.models import STEP_ORDER, StepKey
+from workflows.ports import StepStatus, WorkshopStatus, WorkshopView
+from workflows.workshop.errors import NotAllowed, NoWorkshop, WorkshopAlreadyOpen, WorkshopError
+from workflows.workshop.stages import StageDef, resolve_stage_model, stored_stages
+from workflows.workshop.steps import STEPS
+from workflows.workshop.workdays import DEFAULT_STEP_DAYS, check_step_days, step_deadline, zone
+
+NUDGE_BEFORE = timedelta(hours=24)  # how long before a step's deadline its thread and the quiet ones are nudged
+
+
+def view_of(workshop: Workshop) -> WorkshopView:
+    return WorkshopView(
+        id=workshop.id,
+        team_id=workshop.team_id,
+        channel_id=workshop.channel_id,
+        facilitator_id=workshop.facilitator_id,
+        objective=workshop.objective,
+        stage_names=[s["name"] for s in workshop.stage_model],
+        status=workshop.status,
+        current_step=StepKey(workshop.current_step) if workshop.current_step else None,
+    )
+
+
+def stage_defs(workshop: Workshop) -> list[StageDef]:
+    return stored_stages(workshop.stage_model)
+
+
+def open_workshop(session: Session, team_id: str, channel_id: str) -> Workshop | None:
+    return session.scalar(
+        select(Workshop).where(
+            Workshop.team_id == team_id, Workshop.channel_id == channel_id, Workshop.status == "open"
+        )
+    )
+
+
+def require_open_workshop(session: Session, team_id: str, channel_id: str) -> Workshop:
+    workshop = open_workshop(session, team_id, channel_id)
+    if workshop is None:
+        raise NoWorkshop()
+    return workshop
+
+
+def ensure_workspace(session: Session, team_id: str) -> Workspace:
+    workspace = session.get(Workspace, team_id)
+    if workspace is None:
+        workspace = Workspace(team_id=team_id)
+        session.add(workspace)
+        session.flush()
+    return workspace
+
+
+def start(
+    session: Session,
+    team_id: str,
+    channel_id: str,
+    user_id: str,
+    objective: str,
+    stage_model: str | None = None,
+    step_days: int = DEFAULT_STEP_DAYS,
+    manual_advance: bool = False,
+) -> WorkshopView:
+    """Creates the workshop with its five steps and schedules the kick-off; one open workshop per channel.
+
+    Each step closes by itself `step_days` working days after it opens, unless the facilitator advances manually.
+    """
+    stages = resolve_stage_model(stage_model)  # raises ValueError with a readable message
+    check_step_days(step_days)
+    ensure_workspace(session, team_id)
+    existing = open_workshop(session, team_id, channel_id)
+    if existing is not None:
+        raise WorkshopAlreadyOpen(existing.id, existing.facilitator_id)
+    workshop = Workshop(
+        team_id=team_id,
+        channel_id=channel_id,
+        facilitator_id=user_id,
+        map_owner_id=user_id,
+        objective=objective.strip() or "Map our customers' journey",
+        stage_model=[s.model_dump() for s in stages],
+        current_step=StepKey.objective.value,
+        step_days=step_days,
+        manual_advance=manual_advance,
+        steps=[
+            Step(key=key.value, position=i, channel_id=channel_id, status="pending") for i, key in enumerate(STEP_ORDER)
+        ],
+    )
+    try:
+        with session.begin_nested():
+            session.add(workshop)
+    except IntegrityError:  # lost a race with another `start` in the same channel
+        existing = require_open_workshop(session, team_id, channel_id)
+        raise WorkshopAlreadyOpen(existing.id, existing.facilitator_id) from None
+    jobs.enqueue(session, "open_step", f"open_step:{workshop.id}:objective", {"workshop_id": workshop.id})
+    return view_of(workshop)
+
+
+def _require_facilitator(workshop: Workshop, user_id: str, what: str) -> None:
+    if user_id != workshop.facilitator_id:
+        raise NotAllowed(what, workshop.facilitator_id)
+
+
+def current_step(workshop: Workshop) -> Step:
+    return next(s for s in workshop.steps if s.key == workshop.current_step)
+
+
+@dataclass(frozen=True)
+class Closing:
+    """What `/journey next` did: closed `step`, or found it closing already (or its map publishing), and then
+    `restarted` says whether the job had stopped (on an error, or with its worker gone) and was started again."""
+
+    step: StepKey
+    already: bool = False
+    restarted: bool = False
+
+
+def publish_job_key(workshop_id: int) -> str:
+    return f"publish:{workshop_id}:1"
+
+
+def advance(session: Session, team_id: str, channel_id: str, user_id: str) -> tuple[WorkshopView, Closing]:
+    """Closes the current step (its themes are built after the ack); the last step's close publishes."""
+    workshop = require_open_workshop(session, team_id, channel_id)
+    _require_facilitator(workshop, user_id, "move the workshop on")
+    return view_of(workshop), close_current_step(session, workshop)
+
+
+def close_current_step(session: Session, workshop: Workshop, now: datetime | None = None) -> Closing:
+    """Closes the current step: `/journey next` (after its facilitator check) and the step's deadline both come here.
+
+    Asked again while the step is closing (or the map publishing), it starts a stopped job again rather than
+    leaving the facilitator to wait for its retry.
+    """
+    step = current_step(workshop)
+    key = StepKey(step.key)
+    if step.status != "open":
+        job = {
+            "pending": f"open_step:{workshop.id}:{step.key}",  # its question is not posted yet
+            "closing": f"close_step:{step.id}",
+            "closed": publish_job_key(workshop.id),  # the last step: the map is being made
+        }[step.status]
+        return Closing(key, already=True, restarted=jobs.run_again_now(session, job, now or utcnow()))
+    step.status = "closing"
+    jobs.enqueue(session, "close_step", f"close_step:{step.id}", {"step_id": step.id}, run_at=now)
+    return Closing(key)
+
+
+def cancel(session: Session, team_id: str, channel_id: str, user_id: str) -> WorkshopView:
+    workshop = require_open_workshop(session, team_id, channel_id)
+    _require_facilitator(workshop, user_id, "cancel it")
+    workshop.status = "cancelled"
+    return view_of(workshop)
+
+
+def latest_workshop(session: Session, team_id: str, channel_id: str) -> Workshop | None:
+    """The open workshop, else the most recently published one: what `status` and `map` talk about."""
+    return open_workshop(session, team_id, channel_id) or session.scalar(
+        select(Workshop)
+        .where(Workshop.team_id == team_id, Workshop.channel_id == channel_id, Workshop.status == "published")
+        .order_by(Workshop.published_at.desc(), Workshop.id.desc())
+        .limit(1)
+    )
+
+
+def status(session: Session, team_id: str, channel_id: str) -> WorkshopStatus:
+    workshop = latest_workshop(session, team_id, channel_id)
+    if workshop is None:
+        raise NoWorkshop()
+    counts = {
+        step_id: (n, people)
+        for step_id, n, people in session.execute(
+            select(
+                ContributionRow.step_id,
+                func.count(ContributionRow.id),
+                func.count(func.distinct(ContributionRow.user_id)),
+            )
+            .join(Step)
+            .where(Step.workshop_id == workshop.id, ContributionRow.carried_from_id.is_(None))  # new notes only
+            .group_by(ContributionRow.step_id)
+        )
+    }
+    theme_counts = dict(
+        session.execute(
+            select(ThemeRow.step_id, func.count(ThemeRow.id))
+            .join(Step)
+            .where(Step.workshop_id == workshop.id)
+            .group_by(ThemeRow.step_id)
+        ).all()
+    )
+    steps = [
+        StepStatus(
+            key=StepKey(s.key),
+            title=STEPS[StepKey(s.key)].title,
+            status=s.status,
+            message_ts=s.message_ts,
+            contributions=counts.get(s.id, (0, 0))[0],
+            contributors=counts.get(s.id, (0, 0))[1],
+            themes=theme_counts.get(s.id, 0),
+            engine=s.engine,
+            deadline=s.deadline if s.status == "open" else None,
+        )
+        for s in workshop.steps
+    ]
+    actions = session.scalars(select(ActionItemRow).where(ActionItemRow.workshop_id == workshop.id)).all()
+    usage = workshop_usage(session, workshop.id)
+    return WorkshopStatus(
+        workshop=view_of(workshop),
+        llm_tokens=usage.prompt_tokens + usage.completion_tokens,
+        llm_cost_usd=usage.estimated_cost_usd,
+        steps=steps,
+        manual_advance=workshop.manual_advance,
+        action_items=len(actions),
+        unowned_action_items=sum(1 for a in actions if a.owner_id is None),
+    )
+
+
+def mark_step_opened(
+    session: Session, step: Step, message_ts: str, now: datetime | None = None, tz: str | None = None
+) -> None:
+    """Opens the step with its deadline (counted in the facilitator's time zone `tz`) and that deadline's jobs:
+    a nudge a day before and the close itself (see `workflows.workshop.scheduled`)."""
+    step.status = "open"
+    step.message_ts = message_ts
+    step.opened_at = now or utcnow()
+    step.deadline = step_deadline(step.opened_at, step.workshop.step_days, zone(tz))
+    payload = {"step_id": step.id, "deadline": step.deadline.isoformat()}
+    jobs.enqueue(session, "step_nudge", f"step_nudge:{step.id}", payload, step.deadline - NUDGE_BEFORE)
+    jobs.enqueue(session, "step_deadline", f"step_deadline:{step.id}", payload, step.deadline)
+
+
+def set_llm(session: Session, team_id: str, channel_id: str, user_id: str, enabled: bool, is_admin: bool) -> None:
+    """Keeps a workspace on the embedded engine (or lets it use the LLM again): admins and facilitators only."""
+    workshop = latest_workshop(session, team_id, channel_id)
+    if not is_admin and (workshop is None or workshop.facilitator_id != user_id):
+        raise WorkshopError("Sorry, only a workspace admin or this channel's facilitator can change the LLM setting.")
+    workspace = ensure_workspace(session, team_id)
+    workspace.settings = {**workspace.settings, "llm": "on" if enabled else "off"}
