@@ -7,7 +7,7 @@ from datetime import date
 
 from bot.blocks import Block, action_line, context, section
 from bot.text import fit, truncate
-from workflows.mapping.models import ActionItem
+from workflows.mapping.models import LIVE_STATUSES, ActionItem
 from workflows.ports import ActionEntry
 
 # action_id of each button; the value is the action's public id (`A12`).
@@ -37,7 +37,7 @@ def action_buttons(action_id: str) -> Block:
 
 
 def is_overdue(action: ActionItem, today: date) -> bool:
-    return action.due is not None and action.due < today and action.status.value in ("open", "in_progress")
+    return action.due is not None and action.due < today and action.status in LIVE_STATUSES
 
 
 def _line(action: ActionItem, today: date, channel_id: str | None) -> str:
@@ -55,7 +55,7 @@ def action_card(
     """`lead` is the bot's own sentence above the card (already Slack-safe); the action's text is escaped here."""
     line = _line(action, today, channel_id)
     cards = [section(f"{lead}\n{line}" if lead else line)]
-    if buttons and action.status.value in ("open", "in_progress"):
+    if buttons and action.status in LIVE_STATUSES:
         cards.append(action_buttons(action.id))
     return cards
 

@@ -23,8 +23,7 @@ from journeybot.standin import SlackSender, SlackStandIn
 from storage.db import Database
 from storage.models import ContributionRow, Job, utcnow
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR, SIGNING_SECRET
-from workflows.jobs.intake import EVENT_JOB
-from workflows.jobs.queue import STALE_AFTER
+from workflows.jobs.queue import STALE_AFTER, JobKind
 
 REPO = Path(__file__).resolve().parents[1]
 BURST = 100
@@ -120,7 +119,9 @@ def _stored_notes(db: Database) -> int:
 
 def _unhandled_events(db: Database) -> int:
     with db.session() as session:
-        return session.scalar(select(func.count(Job.id)).where(Job.kind == EVENT_JOB, Job.status != "done")) or 0
+        return (
+            session.scalar(select(func.count(Job.id)).where(Job.kind == JobKind.slack_event, Job.status != "done")) or 0
+        )
 
 
 def test_every_acknowledged_reply_is_stored_after_kill_and_after_sigterm(workshop, tmp_path: Path) -> None:

@@ -20,8 +20,10 @@ from storage.db import Database
 from storage.models import ActionItemRow, Job, Workshop
 from workflows.actions.service import action_of, done_at
 from workflows.jobs import queue as jobs
-from workflows.mapping.models import ActionItem
+from workflows.jobs.queue import JobKind
+from workflows.mapping.models import LIVE_STATUSES, ActionItem, ActionStatus
 from workflows.ports import Notifier, ReminderReason, StageProgress, WeeklyDigest
+from workflows.workshop.models import WorkshopState
 from workflows.workshop.service import view_of
 from workflows.workshop.workdays import (
     is_working_day,
@@ -31,7 +33,6 @@ from workflows.workshop.workdays import (
     zone,
 )
 
-ACTIVE = ("open", "in_progress")
 NO_STAGE = "No stage"
 LOOK_AHEAD = timedelta(days=5)  # a due-soon reminder comes at most this long before the due date (a long weekend)
 
@@ -59,8 +60,8 @@ def plan_reminders(db: Database, timezone_of: TimezoneOf, now: datetime) -> int:
             select(ActionItemRow.id, ActionItemRow.owner_id, ActionItemRow.due)
             .join(Workshop)
             .where(
-                Workshop.status == "published",
-                ActionItemRow.status.in_(ACTIVE),
+                Workshop.status == WorkshopState.published,
+                ActionItemRow.status.in_(LIVE_STATUSES),
                 ActionItemRow.owner_id.is_not(None),
                 ActionItemRow.due <= (now + LOOK_AHEAD).date(),
             )
@@ -80,7 +81,7 @@ def plan_reminders(db: Database, timezone_of: TimezoneOf, now: datetime) -> int:
         )
         payload["actions"].append({"action_id": action_id, "reason": reason.value, "due": due.isoformat()})
     wanted = [
-        ("remind_owner", f"remind:{owner_id}:{today.isoformat()}", payload, datetime.fromisoformat(payload["at"]))
+        (JobKind.remind_owner, f"remind:{owner_id}:{today.isoformat()}", payload, datetime.fromisoformat(payload["at"]))
         for (owner_id, today), payload in per_owner.items()
     ]
     if not wanted:
@@ -93,7 +94,7 @@ def latest_published(session: Session) -> list[Workshop]:
     """Each channel's latest published map: a newer version supersedes the older ones."""
     latest: dict[tuple[str, str], Workshop] = {}
     for workshop in session.scalars(
-        select(Workshop).where(Workshop.status == "published").order_by(Workshop.published_at, Workshop.id)
+        select(Workshop).where(Workshop.status == WorkshopState.published).order_by(Workshop.published_at, Workshop.id)
     ):
         latest[(workshop.team_id, workshop.channel_id)] = workshop
     return list(latest.values())
@@ -120,7 +121,7 @@ def plan_digests(db: Database, timezone_of: TimezoneOf, now: datetime) -> int:
             continue
         year, week, _ = today.isocalendar()
         payload = {"workshop_id": workshop_id, "day": today.isoformat(), "tz": tz_name}
-        wanted.append(("weekly_digest", f"digest:{workshop_id}:{year}-W{week:02d}", payload, start))
+        wanted.append((JobKind.weekly_digest, f"digest:{workshop_id}:{year}-W{week:02d}", payload, start))
     if not wanted:
         return 0
     with db.session() as session:
@@ -135,13 +136,13 @@ def weekly_digest(workshop: Workshop, week_start: datetime, today: date) -> Week
     progress = [
         StageProgress(
             stage=stage,
-            done=sum(1 for r in rows if (r.stage or NO_STAGE) == stage and r.status == "done"),
-            total=sum(1 for r in rows if (r.stage or NO_STAGE) == stage and r.status != "dropped"),
+            done=sum(1 for r in rows if (r.stage or NO_STAGE) == stage and r.status == ActionStatus.done),
+            total=sum(1 for r in rows if (r.stage or NO_STAGE) == stage and r.status != ActionStatus.dropped),
         )
         for stage in stages
     ]
-    done = [r for r in rows if r.status == "done" and week_start - timedelta(days=7) <= done_at(r)]
-    overdue = [r for r in rows if r.status in ACTIVE and r.due is not None and r.due < today]
+    done = [r for r in rows if r.status == ActionStatus.done and week_start - timedelta(days=7) <= done_at(r)]
+    overdue = [r for r in rows if r.status in LIVE_STATUSES and r.due is not None and r.due < today]
     return WeeklyDigest(
         workshop=view_of(workshop),
         week_of=today,
@@ -172,7 +173,7 @@ class Reminders:
                 row = session.get(ActionItemRow, wanted["action_id"])
                 if (
                     row is not None
-                    and row.status in ACTIVE
+                    and row.status in LIVE_STATUSES
                     and row.owner_id == payload["owner_id"]
                     and row.due is not None
                     and row.due.isoformat() == wanted["due"]

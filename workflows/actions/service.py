@@ -17,12 +17,13 @@ from storage.db import Database
 from storage.models import ActionEvent, ActionItemRow, ContributionRow, MapVersion, Step, ThemeRow, Workshop
 from workflows.actions.parsing import ActionDraft, parse_action
 from workflows.jobs import queue as jobs
-from workflows.mapping.models import ActionItem, ActionStatus, JourneyMap
+from workflows.jobs.queue import JobKind
+from workflows.mapping.models import LIVE_STATUSES, ActionItem, ActionStatus, JourneyMap
 from workflows.ports import ActionEntry, HomeData, MapEntry, Notifier
-from workflows.workshop.errors import WorkshopError
+from workflows.workshop.errors import WorkshopError, require_one_of
+from workflows.workshop.models import WorkshopState
+from workflows.workshop.service import published_workshop
 
-NOTIFY_JOB = "notify_actions"
-LIVE = (ActionStatus.open.value, ActionStatus.in_progress.value)
 SNOOZE = timedelta(days=7)
 # ActionEvent.kind -> the column it changes
 _FIELDS = {"status": "status", "owner": "owner_id", "due": "due", "title": "title"}
@@ -31,13 +32,6 @@ _FIELDS = {"status": "status", "owner": "owner_id", "due": "due", "title": "titl
 class UnknownAction(WorkshopError):
     def __init__(self, action_id: str) -> None:
         super().__init__(f"There is no action `{action_id}`. `/journey actions all` lists this channel's actions.")
-
-
-class NotYourAction(WorkshopError):
-    def __init__(self, action_id: str) -> None:
-        super().__init__(
-            f"Sorry, only the owner of `{action_id}`, the map's owner or the workshop's facilitator can change it."
-        )
 
 
 class NoPublishedMap(WorkshopError):
@@ -85,8 +79,8 @@ def _row(session: Session, team_id: str, action_id: str) -> ActionItemRow:
 
 def _require_may_change(row: ActionItemRow, user_id: str) -> None:
     workshop = row.workshop
-    if user_id not in {row.owner_id, workshop.map_owner_id, workshop.facilitator_id}:
-        raise NotYourAction(f"A{row.id}")
+    who = f"the owner of `A{row.id}`, the map's owner or the workshop's facilitator"
+    require_one_of(user_id, {row.owner_id, workshop.map_owner_id, workshop.facilitator_id}, who, "change it")
 
 
 def record_created(row: ActionItemRow, actor_id: str | None) -> None:
@@ -102,7 +96,7 @@ def _announce(session: Session, event: ActionEvent, owner_id: str | None, homes:
     """Enqueues the follow-up of one change: a DM to `owner_id` (if any) and the Home tabs of `homes`."""
     session.flush()  # the event's id keys the job
     payload = {"action_id": event.action_id, "owner_id": owner_id, "homes": sorted({u for u in homes if u})}
-    jobs.enqueue(session, NOTIFY_JOB, f"{NOTIFY_JOB}:event:{event.id}", payload)
+    jobs.enqueue(session, JobKind.notify_actions, f"{JobKind.notify_actions}:event:{event.id}", payload)
 
 
 def _change(session: Session, row: ActionItemRow, actor_id: str, kind: str, value: Any) -> None:
@@ -147,16 +141,6 @@ def snooze(session: Session, team_id: str, action_id: str, user_id: str, today: 
     return entry_of(row)
 
 
-def published_workshop(session: Session, team_id: str, channel_id: str) -> Workshop | None:
-    """The channel's latest published map, which new actions join; None before the first is published."""
-    return session.scalar(
-        select(Workshop)
-        .where(Workshop.team_id == team_id, Workshop.channel_id == channel_id, Workshop.status == "published")
-        .order_by(Workshop.published_at.desc(), Workshop.id.desc())
-        .limit(1)
-    )
-
-
 def has_published_map(session: Session, team_id: str, channel_id: str) -> bool:
     return published_workshop(session, team_id, channel_id) is not None
 
@@ -192,21 +176,23 @@ def add(session: Session, team_id: str, channel_id: str, user_id: str, draft: Ac
 def announce_published(session: Session, workshop: Workshop) -> None:
     """At publish: each owner hears of their new actions, and everyone in the map sees it on their Home tab."""
     for row in workshop.action_items:
-        if row.owner_id and row.status in LIVE and row.history:
+        if row.owner_id and row.status in LIVE_STATUSES and row.history:
             _announce(session, row.history[0], row.owner_id, [row.owner_id])
     people = {workshop.facilitator_id, workshop.map_owner_id} | {r.owner_id for r in workshop.action_items}
     people |= set(
         session.scalars(select(ContributionRow.user_id).join(Step).where(Step.workshop_id == workshop.id).distinct())
     )
     payload = {"action_id": None, "owner_id": None, "homes": sorted(u for u in people if u)}
-    jobs.enqueue(session, NOTIFY_JOB, f"{NOTIFY_JOB}:published:{workshop.id}:{workshop.version}", payload)
+    jobs.enqueue(
+        session, JobKind.notify_actions, f"{JobKind.notify_actions}:published:{workshop.id}:{workshop.version}", payload
+    )
 
 
 def deliver(db: Database, notifier: Notifier, payload: dict[str, Any]) -> None:
     """The `notify_actions` job: the DM goes only if the action is still that person's and still to do."""
     with db.session() as session:
         row = session.get(ActionItemRow, payload["action_id"]) if payload["action_id"] else None
-        entry = entry_of(row) if row and row.owner_id == payload["owner_id"] and row.status in LIVE else None
+        entry = entry_of(row) if row and row.owner_id == payload["owner_id"] and row.status in LIVE_STATUSES else None
     if entry is not None and payload["owner_id"]:
         notifier.action_assigned(entry)
     notifier.refresh_home(payload["homes"])
@@ -216,11 +202,11 @@ def list_actions(session: Session, team_id: str, channel_id: str, owner_id: str 
     """The owner's open actions anywhere in the workspace, or every action of the channel's published maps."""
     query = select(ActionItemRow).join(Workshop).where(Workshop.team_id == team_id)
     if owner_id is not None:
-        query = query.where(ActionItemRow.owner_id == owner_id, ActionItemRow.status.in_(LIVE))
+        query = query.where(ActionItemRow.owner_id == owner_id, ActionItemRow.status.in_(LIVE_STATUSES))
     else:
         if published_workshop(session, team_id, channel_id) is None:
             raise NoPublishedMap()
-        query = query.where(Workshop.channel_id == channel_id, Workshop.status == "published")
+        query = query.where(Workshop.channel_id == channel_id, Workshop.status == WorkshopState.published)
     rows = session.scalars(query.order_by(ActionItemRow.due.is_(None), ActionItemRow.due, ActionItemRow.id))
     return [entry_of(r) for r in rows]
 
@@ -236,18 +222,18 @@ def home_of(session: Session, user_id: str) -> HomeData:
     """What the user's Home tab shows: their actions to do (overdue first) and the current maps they are in."""
     rows = session.scalars(
         select(ActionItemRow)
-        .where(ActionItemRow.owner_id == user_id, ActionItemRow.status.in_(LIVE))
+        .where(ActionItemRow.owner_id == user_id, ActionItemRow.status.in_(LIVE_STATUSES))
         .order_by(ActionItemRow.due.is_(None), ActionItemRow.due, ActionItemRow.id)
     )
     newer = aliased(Workshop)
     contributed = exists().where(
         ContributionRow.step_id == Step.id, Step.workshop_id == Workshop.id, ContributionRow.user_id == user_id
     )
-    superseded = exists().where(newer.revision_of_id == Workshop.id, newer.status == "published")
+    superseded = exists().where(newer.revision_of_id == Workshop.id, newer.status == WorkshopState.published)
     workshops = session.scalars(
         select(Workshop)
         .where(
-            Workshop.status == "published",
+            Workshop.status == WorkshopState.published,
             or_(Workshop.facilitator_id == user_id, Workshop.map_owner_id == user_id, contributed),
             ~superseded,
         )

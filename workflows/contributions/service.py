@@ -19,6 +19,7 @@ from storage.models import ContributionRow, ProcessedEvent, ReplyState, Step, Wo
 from workflows.contributions.parsing import parse_reply
 from workflows.contributions.text import readable
 from workflows.mapping.models import StepKey
+from workflows.workshop.models import StepState, WorkshopState
 
 
 class Reply(BaseModel):
@@ -78,7 +79,7 @@ def record_reply(session: Session, reply: Reply, event_id: str | None = None) ->
         return Recorded(outcome=Outcome.not_a_step)
     workshop: Workshop = step.workshop
     found = Recorded(outcome=Outcome.recorded, workshop_id=workshop.id, step_key=step.key)
-    if workshop.status != "open":
+    if workshop.status != WorkshopState.open:
         return found.model_copy(update={"outcome": Outcome.workshop_closed})
     if not first_delivery(session, event_id):
         return found.model_copy(update={"outcome": Outcome.duplicate})
@@ -102,7 +103,7 @@ def record_reply(session: Session, reply: Reply, event_id: str | None = None) ->
         session.delete(stale)
     if not notes:
         return found.model_copy(update={"outcome": Outcome.empty})
-    outcome = Outcome.recorded if step.status == "open" else Outcome.late
+    outcome = Outcome.recorded if step.status == StepState.open else Outcome.late
     return found.model_copy(update={"outcome": outcome, "count": len(notes)})
 
 

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from storage.db import Database
 from workflows.jobs import queue as jobs
+from workflows.jobs.queue import JobKind
 
-EVENT_JOB = "slack_event"
 BATCH = 50  # events claimed at a time: a stored event is cheap to handle, its claim is the costly part
 # An event takes milliseconds: a batch held by a process that died is taken over after this, not a job's minute.
 LEASE = timedelta(seconds=5)
@@ -31,7 +31,7 @@ def store_event(db: Database, body: str, event_id: str | None) -> bool:
     """Stores one event for handling; False when the same event was stored before (Slack's retries)."""
     key = event_id or hashlib.sha256(body.encode()).hexdigest()[:40]
     with db.session() as session:
-        return jobs.enqueue(session, EVENT_JOB, f"event:{key}", {"body": body})
+        return jobs.enqueue(session, JobKind.slack_event, f"event:{key}", {"body": body})
 
 
 def handle_stored_events(db: Database, dispatch: Dispatch, now: datetime | None = None) -> int:
@@ -41,4 +41,4 @@ def handle_stored_events(db: Database, dispatch: Dispatch, now: datetime | None 
         if not dispatch(payload["body"]):
             raise NotHandled("a listener failed on this event")
 
-    return jobs.run_due_jobs(db, {EVENT_JOB: handle}, now, batch=BATCH, lease=LEASE)
+    return jobs.run_due_jobs(db, {JobKind.slack_event: handle}, now, batch=BATCH, lease=LEASE)

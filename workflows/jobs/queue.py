@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -27,6 +28,29 @@ STALE_AFTER = timedelta(seconds=60)
 RENEW_EVERY = STALE_AFTER / 4
 MAX_ATTEMPTS = 5
 
+
+class JobKind(StrEnum):
+    """What a job does; each runner claims the kinds it has handlers for."""
+
+    open_step = "open_step"
+    close_step = "close_step"
+    publish = "publish"
+    step_nudge = "step_nudge"
+    step_deadline = "step_deadline"
+    revision_prompt = "revision_prompt"
+    remind_owner = "remind_owner"
+    weekly_digest = "weekly_digest"
+    notify_actions = "notify_actions"
+    slack_event = "slack_event"  # one of Slack's events, stored before its ack (`workflows.jobs.intake`)
+
+
+class JobStatus(StrEnum):
+    pending = "pending"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
 JobHandler = Callable[[dict[str, Any], datetime], None]  # (payload, the tick's now)
 
 
@@ -39,11 +63,11 @@ def run_again_now(session: Session, key: str, now: datetime) -> bool:
     """Starts a job that stopped (on an error, waiting for its retry or given up, or held by a worker that died)
     again now; False when it is done, has not run yet, or is running under a live lease."""
     job = session.scalar(select(Job).where(Job.key == key))
-    if job is None or job.status == "done" or (job.status == "pending" and job.attempts == 0):
+    if job is None or job.status == JobStatus.done or (job.status == JobStatus.pending and job.attempts == 0):
         return False
-    if job.status == "running" and job.claimed_at is not None and job.claimed_at >= now - STALE_AFTER:
+    if job.status == JobStatus.running and job.claimed_at is not None and job.claimed_at >= now - STALE_AFTER:
         return False
-    job.status, job.run_at, job.attempts = "pending", now, min(job.attempts, MAX_ATTEMPTS - 1)
+    job.status, job.run_at, job.attempts = JobStatus.pending, now, min(job.attempts, MAX_ATTEMPTS - 1)
     return True
 
 
@@ -56,8 +80,8 @@ def claim_due(
     the first to write gets them, even on SQLite where `SKIP LOCKED` does not exist.
     """
     due = or_(
-        (Job.status == "pending") & (Job.run_at <= now),
-        (Job.status == "running") & (Job.claimed_at < now - lease),
+        (Job.status == JobStatus.pending) & (Job.run_at <= now),
+        (Job.status == JobStatus.running) & (Job.claimed_at < now - lease),
     )
     oldest = (
         select(Job.id)
@@ -70,7 +94,7 @@ def claim_due(
         claimed = session.scalars(
             update(Job)
             .where(Job.id.in_(oldest.scalar_subquery()), due)
-            .values(status="running", attempts=Job.attempts + 1, claimed_at=now)
+            .values(status=JobStatus.running, attempts=Job.attempts + 1, claimed_at=now)
             .returning(Job)
             .execution_options(synchronize_session=False)
         ).all()
@@ -116,7 +140,9 @@ def _lease(db: Database, claimed: list[Job], lease: timedelta) -> Iterator[None]
         while not done.wait(min(RENEW_EVERY, lease / 4).total_seconds()):
             try:
                 with db.session() as session:
-                    session.execute(update(Job).where(ours, Job.status == "running").values(claimed_at=utcnow()))
+                    session.execute(
+                        update(Job).where(ours, Job.status == JobStatus.running).values(claimed_at=utcnow())
+                    )
             except Exception:  # a failed renewal is retried at the next beat; the jobs themselves go on
                 log.warning("could not renew the lease of %d jobs", len(claimed), exc_info=True)
 
@@ -132,10 +158,14 @@ def _lease(db: Database, claimed: list[Job], lease: timedelta) -> Iterator[None]
 def _finish(db: Database, job: Job, now: datetime, error: str | None = None) -> None:
     """Done, or failed: tried again later with a growing backoff, until MAX_ATTEMPTS."""
     if error is None:
-        values = {"status": "done", "finished_at": now, "last_error": None}
+        values = {"status": JobStatus.done, "finished_at": now, "last_error": None}
     elif job.attempts < MAX_ATTEMPTS:
-        values = {"status": "pending", "run_at": now + timedelta(seconds=15 * 2**job.attempts), "last_error": error}
+        values = {
+            "status": JobStatus.pending,
+            "run_at": now + timedelta(seconds=15 * 2**job.attempts),
+            "last_error": error,
+        }
     else:
-        values = {"status": "failed", "finished_at": now, "last_error": error}
+        values = {"status": JobStatus.failed, "finished_at": now, "last_error": error}
     with db.session() as session:
         session.execute(update(Job).where(Job.id == job.id).values(**values))

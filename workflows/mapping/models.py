@@ -39,6 +39,9 @@ class ActionStatus(StrEnum):
     dropped = "dropped"
 
 
+LIVE_STATUSES = (ActionStatus.open, ActionStatus.in_progress)  # an action someone still has to do
+
+
 class Contribution(BaseModel):
     user: str
     ts: str

@@ -17,20 +17,16 @@ from storage.models import ActionItemRow, ContributionRow, MapValidation, MapVer
 from workflows.actions.service import action_of, done_at, require_published
 from workflows.contributions.text import shorten
 from workflows.jobs import queue as jobs
-from workflows.mapping.models import STEP_ORDER, ActionItem, ActionStatus, JourneyMap, StepKey
+from workflows.jobs.queue import JobKind
+from workflows.mapping.models import LIVE_STATUSES, STEP_ORDER, ActionItem, ActionStatus, JourneyMap, StepKey
 from workflows.ports import WorkshopView
 from workflows.themes.clustering.base import ThemeDraft
-from workflows.workshop.errors import NoWorkshop, WorkshopError
-from workflows.workshop.service import start, view_of
+from workflows.workshop.errors import NoWorkshop, WorkshopError, require_one_of
+from workflows.workshop.models import StepState, WorkshopState
+from workflows.workshop.service import in_channel, start, view_of
 
-OPEN_STATUSES = (ActionStatus.open.value, ActionStatus.in_progress.value)
 DECISIONS = ("keep", "rename", "retire")
 EMOTION_MOVE = 0.5  # on the -2..2 emotion scale, a smaller change is noise
-
-
-class NotMapOwner(WorkshopError):
-    def __init__(self, what: str) -> None:
-        super().__init__(f"Sorry, only the map's owner or the workshop's facilitator can {what}.")
 
 
 class StageBrief(BaseModel):
@@ -115,7 +111,7 @@ def schedule_review(session: Session, workshop: Workshop, since: datetime) -> da
     workshop.next_revision_at = due
     jobs.enqueue(
         session,
-        "revision_prompt",
+        JobKind.revision_prompt,
         f"revision_prompt:{workshop.id}:{due.isoformat()}",
         {"workshop_id": workshop.id},
         due,
@@ -126,7 +122,9 @@ def schedule_review(session: Session, workshop: Workshop, since: datetime) -> da
 def _successor(session: Session, workshop: Workshop) -> Workshop | None:
     """A revision of this version that is running or published: then this version is no longer reviewed."""
     return session.scalar(
-        select(Workshop).where(Workshop.revision_of_id == workshop.id, Workshop.status.in_(("open", "published")))
+        select(Workshop).where(
+            Workshop.revision_of_id == workshop.id, Workshop.status.in_((WorkshopState.open, WorkshopState.published))
+        )
     )
 
 
@@ -156,7 +154,7 @@ def lineage_actions(session: Session, workshop: Workshop) -> list[ActionItemRow]
     """This version's actions and the ones still open from earlier versions: the map's live action list."""
     rows = list(workshop.action_items)
     for earlier in _lineage(session, workshop)[1:]:
-        rows += [row for row in earlier.action_items if row.status in OPEN_STATUSES]
+        rows += [row for row in earlier.action_items if row.status in LIVE_STATUSES]
     return sorted(rows, key=lambda row: row.id)
 
 
@@ -170,7 +168,7 @@ def _stored_map(session: Session, workshop: Workshop) -> JourneyMap | None:
 def review_prompt(session: Session, workshop_id: int, now: datetime) -> ReviewPrompt | None:
     """The prompt for a review that has come due; None when it no longer applies (revised, cancelled, moved)."""
     workshop = session.get(Workshop, workshop_id)
-    if workshop is None or workshop.status != "published" or workshop.next_revision_at is None:
+    if workshop is None or workshop.status != WorkshopState.published or workshop.next_revision_at is None:
         return None
     if workshop.next_revision_at > now or _successor(session, workshop) is not None:
         return None
@@ -189,25 +187,25 @@ def review_prompt(session: Session, workshop_id: int, now: datetime) -> ReviewPr
         map_owner_id=workshop.map_owner_id,
         stages=stages,
         done=[action_of(r) for r in _done_since(session, workshop, since)],
-        overdue=[action_of(r) for r in actions if r.status in OPEN_STATUSES and r.due and r.due < today],
-        still_open=[action_of(r) for r in actions if r.status in OPEN_STATUSES and not (r.due and r.due < today)],
+        overdue=[action_of(r) for r in actions if r.status in LIVE_STATUSES and r.due and r.due < today],
+        still_open=[action_of(r) for r in actions if r.status in LIVE_STATUSES and not (r.due and r.due < today)],
     )
 
 
 def _done_since(session: Session, workshop: Workshop, since: datetime) -> list[ActionItemRow]:
-    rows = [row for w in _lineage(session, workshop) for row in w.action_items if row.status == "done"]
+    rows = [row for w in _lineage(session, workshop) for row in w.action_items if row.status == ActionStatus.done]
     return sorted((row for row in rows if done_at(row) >= since), key=lambda row: row.id)
 
 
 def _require_map_owner(workshop: Workshop, user_id: str, what: str) -> None:
-    if user_id not in {workshop.map_owner_id, workshop.facilitator_id}:
-        raise NotMapOwner(what)
+    allowed = {workshop.map_owner_id, workshop.facilitator_id}
+    require_one_of(user_id, allowed, "the map's owner or the workshop's facilitator", what)
 
 
 def validate(session: Session, team_id: str, workshop_id: int, user_id: str, now: datetime) -> datetime:
     """ "Still accurate": records who confirmed the map and when, and schedules the next review."""
     workshop = session.get(Workshop, workshop_id)
-    if workshop is None or workshop.team_id != team_id or workshop.status != "published":
+    if workshop is None or workshop.team_id != team_id or workshop.status != WorkshopState.published:
         raise WorkshopError("This map is no longer published, so there is nothing to confirm.")
     _require_map_owner(workshop, user_id, "confirm that it is still accurate")
     session.add(MapValidation(workshop_id=workshop.id, user_id=user_id, validated_at=now))
@@ -235,7 +233,7 @@ def start_revision(
     """A revision workshop of the channel's latest map (or of `workshop_id`): same objective and stages,
     next version number, same map owner and cadence; whoever starts it facilitates it."""
     previous = session.get(Workshop, workshop_id) if workshop_id else require_published(session, team_id, channel_id)
-    if previous is None or previous.team_id != team_id or previous.status != "published":
+    if previous is None or previous.team_id != team_id or previous.status != WorkshopState.published:
         raise WorkshopError("That map is no longer published, so it cannot be revised.")
     if (successor := _successor(session, previous)) is not None:
         raise WorkshopError(f"Version {successor.version} of this map already exists (workshop #{successor.id}).")
@@ -331,7 +329,7 @@ def review_theme(
 ) -> PreviousTheme:
     """Keeps, renames or retires a previous theme while its step is open; the last decision counts."""
     step = session.get(Step, step_id)
-    if step is None or step.status != "open" or step.workshop.status != "open":
+    if step is None or step.status != StepState.open or step.workshop.status != WorkshopState.open:
         raise WorkshopError("This step has closed, so its previous themes can no longer be changed.")
     previous = _previous_step(session, step)
     if previous is None or theme_id not in {t.id for t in previous.themes}:
@@ -451,7 +449,7 @@ def what_changed(session: Session, workshop: Workshop) -> MapChanges | None:
         steps=[c for key in STEP_ORDER if not (c := _step_changes(session, steps[key.value])).is_empty()],
         emotions=moves,
         done=[action_of(r) for r in _done_since(session, previous, since)],
-        still_open=[action_of(r) for r in lineage_actions(session, previous) if r.status in OPEN_STATUSES],
+        still_open=[action_of(r) for r in lineage_actions(session, previous) if r.status in LIVE_STATUSES],
     )
 
 
@@ -468,9 +466,7 @@ def history(session: Session, team_id: str, channel_id: str) -> list[VersionInfo
     """Every version of the channel's map, oldest first, with what became of its actions and its validations."""
     workshops = list(
         session.scalars(
-            select(Workshop)
-            .where(Workshop.team_id == team_id, Workshop.channel_id == channel_id, Workshop.status == "published")
-            .order_by(Workshop.published_at, Workshop.id)
+            in_channel(team_id, channel_id, WorkshopState.published).order_by(Workshop.published_at, Workshop.id)
         )
     )
     if not workshops:
@@ -487,7 +483,7 @@ def history(session: Session, team_id: str, channel_id: str) -> list[VersionInfo
                 published_at=workshop.published_at,
                 status=workshop.status,
                 themes=sum(len(step.themes) for step in workshop.steps),
-                actions_done=sum(row.status == "done" for row in workshop.action_items),
+                actions_done=sum(row.status == ActionStatus.done for row in workshop.action_items),
                 actions_total=len(workshop.action_items),
                 validations=[(v.user_id, v.validated_at) for v in validations],
             )

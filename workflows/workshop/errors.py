@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class WorkshopError(Exception):
     """A user-facing refusal; the message is plain text, safe to show as it is."""
@@ -23,6 +25,12 @@ class WorkshopAlreadyOpen(WorkshopError):
 
 
 class NotAllowed(WorkshopError):
-    def __init__(self, what: str, allowed_user_id: str) -> None:
-        self.allowed_user_id = allowed_user_id
-        super().__init__(f"Sorry, only the facilitator of this workshop can {what}.")
+    def __init__(self, who: str, what: str) -> None:
+        super().__init__(f"Sorry, only {who} can {what}.")
+
+
+def require_one_of(user_id: str, allowed: Iterable[str | None], who: str, what: str) -> None:
+    """The one permission check: `user_id` must be one of `allowed`, who are described to a refused user as
+    `who` ("the facilitator of this workshop")."""
+    if user_id not in {person for person in allowed if person}:
+        raise NotAllowed(who, what)

@@ -17,6 +17,7 @@ from workflows.actions import service as actions
 from workflows.actions.scheduled import Reminders
 from workflows.jobs import queue as jobs
 from workflows.jobs.planner import plan_due_work
+from workflows.jobs.queue import JobKind
 from workflows.mapping import canvas
 from workflows.mapping.assembly import create_action_items, published_map
 from workflows.mapping.models import STEP_ORDER, StepKey
@@ -27,6 +28,7 @@ from workflows.themes.clustering.base import ClusterEngine
 from workflows.themes.clustering.embedded import EmbeddedEngine
 from workflows.themes.service import StepPlan, cluster_step, step_plan, store_themes, themes_of
 from workflows.workshop.engines import EngineChoice
+from workflows.workshop.models import StepState, WorkshopState
 from workflows.workshop.scheduled import StepDeadlines
 from workflows.workshop.service import mark_step_opened, publish_job_key, view_of
 from workflows.workshop.steps import STEPS
@@ -52,15 +54,15 @@ class Flows:
     def handlers(self) -> dict[str, jobs.JobHandler]:
         deadlines, reminders = StepDeadlines(self.db, self.notifier), Reminders(self.db, self.notifier)
         return {
-            "open_step": self.open_step,
-            "close_step": self.close_step,
-            "publish": self.publish,
-            "revision_prompt": self.revision_prompt,
-            "step_nudge": deadlines.nudge,
-            "step_deadline": deadlines.close,
-            "remind_owner": reminders.remind,
-            "weekly_digest": reminders.digest,
-            actions.NOTIFY_JOB: self.notify_actions,
+            JobKind.open_step: self.open_step,
+            JobKind.close_step: self.close_step,
+            JobKind.publish: self.publish,
+            JobKind.revision_prompt: self.revision_prompt,
+            JobKind.step_nudge: deadlines.nudge,
+            JobKind.step_deadline: deadlines.close,
+            JobKind.remind_owner: reminders.remind,
+            JobKind.weekly_digest: reminders.digest,
+            JobKind.notify_actions: self.notify_actions,
         }
 
     def run_due(self, now: datetime | None = None) -> int:
@@ -73,7 +75,7 @@ class Flows:
         with self.db.session() as session:
             workshop = session.get_one(Workshop, payload["workshop_id"])
             step = next(s for s in workshop.steps if s.key == payload.get("step", StepKey.objective.value))
-            if workshop.status != "open" or step.status != "pending":
+            if workshop.status != WorkshopState.open or step.status != StepState.pending:
                 return
             view = view_of(workshop)
         if step.key == StepKey.objective.value:
@@ -91,7 +93,7 @@ class Flows:
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
             workshop = step.workshop
-            if workshop.status != "open" or step.status != "closing":
+            if workshop.status != WorkshopState.open or step.status != StepState.closing:
                 return
             revisions.drop_retired(session, step)
             contributions = list(step.contributions)
@@ -114,7 +116,7 @@ class Flows:
         self.notifier.prompt_reactions(view, info, message_ts)
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
-            step.status, step.closed_at = "closed", now
+            step.status, step.closed_at = StepState.closed, now
             self._move_on(session, step, now)
 
     def _cluster(
@@ -145,18 +147,20 @@ class Flows:
             workshop.current_step = following.value
             jobs.enqueue(
                 session,
-                "open_step",
+                JobKind.open_step,
                 f"open_step:{workshop.id}:{following.value}",
                 {"workshop_id": workshop.id, "step": following.value},
                 run_at=now,
             )
         else:
-            jobs.enqueue(session, "publish", publish_job_key(workshop.id), {"workshop_id": workshop.id}, run_at=now)
+            jobs.enqueue(
+                session, JobKind.publish, publish_job_key(workshop.id), {"workshop_id": workshop.id}, run_at=now
+            )
 
     def publish(self, payload: dict[str, Any], now: datetime) -> None:
         with self.db.session() as session:
             workshop = session.get_one(Workshop, payload["workshop_id"])
-            if workshop.status != "open":
+            if workshop.status != WorkshopState.open:
                 return
             create_action_items(session, workshop, self.today(), self.engines.synthesis(workshop))
         with self.db.session() as session:
@@ -169,7 +173,7 @@ class Flows:
         with self.db.session() as session:
             workshop = session.get_one(Workshop, payload["workshop_id"])
             tell = canvas.note_outcome(session, workshop, outcome.canvas_id, outcome.refused)
-            workshop.status, workshop.current_step, workshop.published_at = "published", None, now
+            workshop.status, workshop.current_step, workshop.published_at = WorkshopState.published, None, now
             revisions.schedule_review(session, workshop, now)
             actions.announce_published(session, workshop)
             changes = revisions.what_changed(session, workshop)

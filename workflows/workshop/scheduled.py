@@ -16,13 +16,14 @@ from storage.models import Step
 from workflows.mapping.models import StepKey
 from workflows.ports import Notifier
 from workflows.workshop import service as workshop_service
+from workflows.workshop.models import StepState, WorkshopState
 from workflows.workshop.steps import STEPS
 
 
 def _due_step(session: Session, payload: dict[str, Any]) -> Step | None:
     """The job's step if it is still open in an open workshop, with the deadline this job was made for."""
     step = session.get(Step, payload["step_id"])
-    if step is None or step.workshop.status != "open" or step.status != "open":
+    if step is None or step.workshop.status != WorkshopState.open or step.status != StepState.open:
         return None
     return step if step.deadline == datetime.fromisoformat(payload["deadline"]) else None
 

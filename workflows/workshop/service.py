@@ -9,16 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from storage.models import ActionItemRow, ContributionRow, Step, ThemeRow, Workshop, Workspace, utcnow
 from workflows.jobs import queue as jobs
+from workflows.jobs.queue import JobKind
 from workflows.llm.usage import workshop_usage
 from workflows.mapping.models import STEP_ORDER, StepKey
 from workflows.ports import StepStatus, WorkshopStatus, WorkshopView
-from workflows.workshop.errors import NotAllowed, NoWorkshop, WorkshopAlreadyOpen, WorkshopError
+from workflows.workshop.errors import NoWorkshop, WorkshopAlreadyOpen, WorkshopError, require_one_of
+from workflows.workshop.models import StepState, WorkshopState
 from workflows.workshop.stages import StageDef, resolve_stage_model, stored_stages
 from workflows.workshop.steps import STEPS
 from workflows.workshop.workdays import DEFAULT_STEP_DAYS, check_step_days, step_deadline, zone
@@ -43,12 +45,21 @@ def stage_defs(workshop: Workshop) -> list[StageDef]:
     return stored_stages(workshop.stage_model)
 
 
-def open_workshop(session: Session, team_id: str, channel_id: str) -> Workshop | None:
-    return session.scalar(
-        select(Workshop).where(
-            Workshop.team_id == team_id, Workshop.channel_id == channel_id, Workshop.status == "open"
-        )
+def in_channel(team_id: str, channel_id: str, state: WorkshopState) -> Select[tuple[Workshop]]:
+    """The channel's workshops in one state, in the workspace it belongs to: the base of every channel query."""
+    return select(Workshop).where(
+        Workshop.team_id == team_id, Workshop.channel_id == channel_id, Workshop.status == state
     )
+
+
+def open_workshop(session: Session, team_id: str, channel_id: str) -> Workshop | None:
+    return session.scalar(in_channel(team_id, channel_id, WorkshopState.open))
+
+
+def published_workshop(session: Session, team_id: str, channel_id: str) -> Workshop | None:
+    """The channel's latest published map, which new actions join; None before the first is published."""
+    newest_first = (Workshop.published_at.desc(), Workshop.id.desc())
+    return session.scalar(in_channel(team_id, channel_id, WorkshopState.published).order_by(*newest_first).limit(1))
 
 
 def require_open_workshop(session: Session, team_id: str, channel_id: str) -> Workshop:
@@ -107,13 +118,12 @@ def start(
     except IntegrityError:  # lost a race with another `start` in the same channel
         existing = require_open_workshop(session, team_id, channel_id)
         raise WorkshopAlreadyOpen(existing.id, existing.facilitator_id) from None
-    jobs.enqueue(session, "open_step", f"open_step:{workshop.id}:objective", {"workshop_id": workshop.id})
+    jobs.enqueue(session, JobKind.open_step, f"open_step:{workshop.id}:objective", {"workshop_id": workshop.id})
     return view_of(workshop)
 
 
 def _require_facilitator(workshop: Workshop, user_id: str, what: str) -> None:
-    if user_id != workshop.facilitator_id:
-        raise NotAllowed(what, workshop.facilitator_id)
+    require_one_of(user_id, {workshop.facilitator_id}, "the facilitator of this workshop", what)
 
 
 def current_step(workshop: Workshop) -> Step:
@@ -149,33 +159,28 @@ def close_current_step(session: Session, workshop: Workshop, now: datetime | Non
     """
     step = current_step(workshop)
     key = StepKey(step.key)
-    if step.status != "open":
+    if step.status != StepState.open:
         job = {
             "pending": f"open_step:{workshop.id}:{step.key}",  # its question is not posted yet
             "closing": f"close_step:{step.id}",
             "closed": publish_job_key(workshop.id),  # the last step: the map is being made
         }[step.status]
         return Closing(key, already=True, restarted=jobs.run_again_now(session, job, now or utcnow()))
-    step.status = "closing"
-    jobs.enqueue(session, "close_step", f"close_step:{step.id}", {"step_id": step.id}, run_at=now)
+    step.status = StepState.closing
+    jobs.enqueue(session, JobKind.close_step, f"close_step:{step.id}", {"step_id": step.id}, run_at=now)
     return Closing(key)
 
 
 def cancel(session: Session, team_id: str, channel_id: str, user_id: str) -> WorkshopView:
     workshop = require_open_workshop(session, team_id, channel_id)
     _require_facilitator(workshop, user_id, "cancel it")
-    workshop.status = "cancelled"
+    workshop.status = WorkshopState.cancelled
     return view_of(workshop)
 
 
 def latest_workshop(session: Session, team_id: str, channel_id: str) -> Workshop | None:
     """The open workshop, else the most recently published one: what `status` and `map` talk about."""
-    return open_workshop(session, team_id, channel_id) or session.scalar(
-        select(Workshop)
-        .where(Workshop.team_id == team_id, Workshop.channel_id == channel_id, Workshop.status == "published")
-        .order_by(Workshop.published_at.desc(), Workshop.id.desc())
-        .limit(1)
-    )
+    return open_workshop(session, team_id, channel_id) or published_workshop(session, team_id, channel_id)
 
 
 def status(session: Session, team_id: str, channel_id: str) -> WorkshopStatus:
@@ -213,7 +218,7 @@ def status(session: Session, team_id: str, channel_id: str) -> WorkshopStatus:
             contributors=counts.get(s.id, (0, 0))[1],
             themes=theme_counts.get(s.id, 0),
             engine=s.engine,
-            deadline=s.deadline if s.status == "open" else None,
+            deadline=s.deadline if s.status == StepState.open else None,
         )
         for s in workshop.steps
     ]
@@ -235,13 +240,13 @@ def mark_step_opened(
 ) -> None:
     """Opens the step with its deadline (counted in the facilitator's time zone `tz`) and that deadline's jobs:
     a nudge a day before and the close itself (see `workflows.workshop.scheduled`)."""
-    step.status = "open"
+    step.status = StepState.open
     step.message_ts = message_ts
     step.opened_at = now or utcnow()
     step.deadline = step_deadline(step.opened_at, step.workshop.step_days, zone(tz))
     payload = {"step_id": step.id, "deadline": step.deadline.isoformat()}
-    jobs.enqueue(session, "step_nudge", f"step_nudge:{step.id}", payload, step.deadline - NUDGE_BEFORE)
-    jobs.enqueue(session, "step_deadline", f"step_deadline:{step.id}", payload, step.deadline)
+    jobs.enqueue(session, JobKind.step_nudge, f"step_nudge:{step.id}", payload, step.deadline - NUDGE_BEFORE)
+    jobs.enqueue(session, JobKind.step_deadline, f"step_deadline:{step.id}", payload, step.deadline)
 
 
 def set_llm(session: Session, team_id: str, channel_id: str, user_id: str, enabled: bool, is_admin: bool) -> None:

@@ -1,0 +1,18 @@
+"""The states a workshop and its steps move through; `workflows.workshop.service` owns every transition."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class WorkshopState(StrEnum):
+    open = "open"  # running: its steps open and close in turn
+    published = "published"  # its map is out; a revision is a new workshop
+    cancelled = "cancelled"
+
+
+class StepState(StrEnum):
+    pending = "pending"  # its question is not posted yet
+    open = "open"  # taking replies
+    closing = "closing"  # its themes are being made
+    closed = "closed"
