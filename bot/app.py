@@ -69,19 +69,27 @@ def dispatch_stored(app: App, body: str) -> bool:
     return app.dispatch(BoltRequest(body=body, headers={"content-type": ["application/json"]})).status < 500
 
 
-def create_app(settings: Settings, db: Database, today: Callable[[], date] = date.today) -> tuple[App, Services]:
+def build_flows(
+    settings: Settings, db: Database, today: Callable[[], date] = date.today
+) -> tuple[SlackNotifier, Flows]:
+    """The domain's flows over Slack's Web API, with no Bolt app: all that `journeybot tick` needs."""
     client = web_client(settings)
-    users = UserDirectory(client)
-    notifier = SlackNotifier(client, users, homes=partial(home_data, db), outbox=Outbox(db), today=today)
-    flows = Flows(db, notifier, EngineChoice(db, llm_config(settings)), today=today)
+    notifier = SlackNotifier(
+        client, UserDirectory(client), homes=partial(home_data, db), outbox=Outbox(db), today=today
+    )
+    return notifier, Flows(db, notifier, EngineChoice(db, llm_config(settings)), today=today)
+
+
+def create_app(settings: Settings, db: Database, today: Callable[[], date] = date.today) -> tuple[App, Services]:
+    notifier, flows = build_flows(settings, db, today)
     # Each listener finishes before its request is answered: a command's or an interaction's work is done when
     # Slack hears back, and a stored event is marked done only once handled. Signatures are checked at the edge
     # (`bot.server`), before anything is parsed or stored; a stored event is handled long after it was signed.
-    app = App(client=client, process_before_response=True, request_verification_enabled=False)
+    app = App(client=notifier.client, process_before_response=True, request_verification_enabled=False)
     intake = Worker(partial(handle_stored_events, db, partial(dispatch_stored, app)), interval=INTAKE_RETRY_SECONDS)
     services = Services(
         db=db,
-        users=users,
+        users=notifier.users,
         notifier=notifier,
         flows=flows,
         worker=Worker(flows.run_due, interval=JOB_CHECK_SECONDS),

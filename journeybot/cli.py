@@ -44,15 +44,15 @@ def _cluster(args: argparse.Namespace) -> int:
 
 
 def _tick(args: argparse.Namespace) -> int:
-    from bot.app import create_app
+    from bot.app import build_flows
     from storage.db import Database
 
     now = datetime.fromisoformat(args.now) if args.now else datetime.now(UTC)
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     settings = Settings()
-    _app, services = create_app(settings, Database(settings.database_url))
-    ran = services.flows.run_due(now)
+    _notifier, flows = build_flows(settings, Database(settings.database_url))
+    ran = flows.run_due(now)
     print(f"ran {ran} due job(s) as of {now.isoformat()}")
     return 0
 

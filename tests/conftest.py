@@ -22,6 +22,9 @@ from journeybot.standin import SlackSender, SlackStandIn
 from storage.db import Database
 from storage.migrate import upgrade
 
+# The LLM tests' fixtures (a workshop, the fake server, cassettes), registered for every module that asks for them.
+pytest_plugins = ["tests.llm_fixtures"]
+
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 

@@ -1,5 +1,5 @@
 """Shared by the LLM tests: a small meal-kit workshop (with personal data in it), a database, the LLM config
-and pytest-recording's settings. Imported with `from tests.llm_fixtures import *` so the fixtures register.
+and pytest-recording's settings. `conftest.py` registers this module as a plugin, so its fixtures are there.
 
 Personal data here is public test data: example.com addresses, the Visa test card, Ofcom's drama numbers.
 """

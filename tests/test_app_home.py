@@ -10,8 +10,8 @@ from sqlalchemy import select
 from bot.action_blocks import DONE, REASSIGN
 from bot.home import home_view
 from storage.models import Workshop
+from tests.action_play import BUTTONS, TODAY, buttons_of, card_for, click, command, public_id, shown
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR
-from tests.test_action_items import BUTTONS, TODAY, buttons_of, card_for, click, command, public_id, shown
 from tests.workshop_play import run_workshop
 from workflows.mapping.models import ActionItem
 from workflows.ports import ActionEntry, HomeData, MapEntry

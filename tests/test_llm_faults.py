@@ -17,7 +17,6 @@ from sqlalchemy import select
 from storage.db import Database
 from storage.models import LLMCall
 from tests.fake_openai import INVALID_JSON, FakeOpenAI
-from tests.llm_fixtures import *  # noqa: F403  (fixtures: fake_llm, fake_config, llm_db)
 from tests.llm_fixtures import (
     ACTION_NOTES,
     BOARD_NOTES,

@@ -7,7 +7,6 @@ import json
 
 from storage.db import Database
 from tests.fake_openai import FakeOpenAI
-from tests.llm_fixtures import *  # noqa: F403  (fixtures: fake_llm, fake_config, llm_db)
 from tests.llm_fixtures import (
     ACTION_NOTES,
     ANA,

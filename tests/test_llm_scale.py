@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 from storage.db import Database
 from tests.fake_openai import FakeOpenAI, prompt_tokens
-from tests.llm_fixtures import *  # noqa: F403  (fixtures: fake_llm, fake_config, llm_db)
 from tests.llm_fixtures import BOARD_NOTES
 from workflows.llm import LLMConfig, LLMEngine
 from workflows.llm.tasks.groups import SAMPLES_PER_GROUP

@@ -10,7 +10,6 @@ from sqlalchemy import inspect
 from storage.db import Database
 from storage.migrate import alembic_config, upgrade
 from storage.models import LLMCall, Workshop
-from tests.llm_fixtures import *  # noqa: F403  (fixtures: llm_db, workshop_id)
 from workflows.llm.usage import record_call
 
 

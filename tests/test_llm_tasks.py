@@ -13,7 +13,6 @@ from collections import Counter
 import pytest
 
 from storage.db import Database
-from tests.llm_fixtures import *  # noqa: F403  (fixtures: llm_db, replay_config, vcr_config)
 from tests.llm_fixtures import (
     ACTION_NOTES,
     BOARD,

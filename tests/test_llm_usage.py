@@ -11,7 +11,6 @@ from sqlalchemy import select
 from storage.db import Database
 from storage.models import LLMCall
 from tests.fake_openai import FakeOpenAI, build_completion, prompt_tokens
-from tests.llm_fixtures import *  # noqa: F403  (fixtures: fake_llm, fake_config, llm_db, workshop_id)
 from tests.llm_fixtures import BOARD_NOTES, PEOPLE
 from workflows.llm import LLMConfig, LLMEngine, workshop_usage
 from workflows.llm.usage import price_of, record_call

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from storage.models import Step, Workshop
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR
-from tests.test_reminders import dms, tick
+from tests.reminder_play import dms, tick
 from workflows.mapping.models import StepKey
 from workflows.workshop.workdays import step_deadline
 

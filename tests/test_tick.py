@@ -19,7 +19,7 @@ from journeybot.standin import SlackStandIn
 from storage.db import Database
 from storage.models import Job
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR
-from tests.test_reminders import MONDAY, at, seed_map
+from tests.reminder_play import MONDAY, at, seed_map
 from workflows.jobs.queue import STALE_AFTER
 
 OWNERS = (FACILITATOR, ANA, BEN, CHO)
