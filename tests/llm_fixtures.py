@@ -9,13 +9,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from storage.db import Database
-from storage.migrate import upgrade
 from storage.models import Workshop, Workspace
 from tests.cassettes.responders import responder
 from tests.fake_openai import FakeOpenAI
@@ -277,13 +275,9 @@ def journey_map() -> JourneyMap:
 
 
 @pytest.fixture
-def llm_db(tmp_path: Path) -> Iterator[Database]:
-    """A migrated SQLite database of the test's own (independent of the shared conftest)."""
-    url = f"sqlite:///{tmp_path / 'llm.db'}"
-    upgrade(url)
-    database = Database(url)
-    yield database
-    database.dispose()
+def llm_db(db: Database) -> Database:
+    """The shared test database: SQLite, and PostgreSQL too when TEST_DATABASE_URL is set."""
+    return db
 
 
 @pytest.fixture
@@ -344,6 +338,12 @@ VCR_SETTINGS: dict[str, Any] = {
     "match_on": ["method", "path", "body"],
     "decode_compressed_response": True,
 }
+
+
+@pytest.fixture
+def default_cassette_name(request: pytest.FixtureRequest) -> str:
+    """One cassette per test, whichever database it runs on: the LLM's answers do not depend on it."""
+    return request.node.originalname
 
 
 @pytest.fixture
