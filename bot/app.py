@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryHandler, RetryState
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot.listeners import actions, commands, events, revisions, shortcuts, views
+from bot import listeners
 from bot.notifier import SlackNotifier
 from bot.services import Services
 from bot.users import UserDirectory
@@ -95,6 +95,5 @@ def create_app(settings: Settings, db: Database, today: Callable[[], date] = dat
         worker=Worker(flows.run_due, interval=JOB_CHECK_SECONDS),
         intake=intake,
     )
-    for module in (commands, events, revisions, views, actions, shortcuts):
-        module.register(app, services)
+    listeners.register(app, services)
     return app, services

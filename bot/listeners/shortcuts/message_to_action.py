@@ -1,4 +1,4 @@
-"""The message shortcut "Add to journey map as action": a form prefilled from the message, or why it cannot be."""
+"""The message shortcut: any message becomes an action on the channel's map."""
 
 from __future__ import annotations
 

@@ -1,8 +1,6 @@
-"""Revision buttons: "Still accurate" and "Revise" on a review prompt; keep, rename or retire a previous theme."""
+"""A review prompt's buttons ("Still accurate", "Revise") and a previous theme's keep, rename or retire menu."""
 
 from __future__ import annotations
-
-import logging
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
@@ -13,8 +11,6 @@ from bot.text import mention
 from workflows.revisions import service as revisions
 from workflows.workshop.errors import WorkshopError
 from workflows.workshop.steps import STEPS
-
-log = logging.getLogger(__name__)
 
 
 def _refuse(client: WebClient, body: dict, error: Exception) -> None:
@@ -31,7 +27,7 @@ def _close_prompt(client: WebClient, body: dict, outcome: str) -> None:
     )
 
 
-def _show_decision(services: Services, client: WebClient, channel: str, ts: str, theme: revisions.PreviousTheme):
+def show_decision(services: Services, client: WebClient, channel: str, ts: str, theme: revisions.PreviousTheme):
     with services.db.session() as session:
         key, themes = revisions.step_review(session, theme.step_id)
     info = STEPS[key]
@@ -92,19 +88,4 @@ def register(app: App, services: Services) -> None:
             metadata = f"{step_id}:{theme_id}:{channel}:{ts}"
             client.views_open(trigger_id=body["trigger_id"], view=revision_blocks.rename_modal(theme, metadata))
             return
-        _show_decision(services, client, channel, ts, theme)
-
-    @app.view(revision_blocks.RENAME_VIEW)
-    def renamed(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
-        step_id, theme_id, channel, ts = view["private_metadata"].split(":")
-        title = view["state"]["values"]["title"]["value"]["value"] or ""
-        try:
-            with services.db.session() as session:
-                theme = revisions.review_theme(
-                    session, int(step_id), int(theme_id), "rename", body["user"]["id"], title
-                )
-        except WorkshopError as refusal:
-            ack(response_action="errors", errors={"title": str(refusal)})
-            return
-        ack()
-        _show_decision(services, client, channel, ts, theme)
+        show_decision(services, client, channel, ts, theme)

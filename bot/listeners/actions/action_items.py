@@ -1,8 +1,4 @@
-"""Button clicks (block_actions) on action cards: Done, In progress, Snooze a week, Reassign.
-
-A click by someone who may not change the action gets a polite refusal only they see, and changes nothing.
-A click on a message updates that message to the new state; Home tabs follow through the notify job.
-"""
+"""The buttons on an action's card: done, in progress, snooze, reassign."""
 
 from __future__ import annotations
 

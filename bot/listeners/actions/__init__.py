@@ -1,0 +1,1 @@
+"""Button and menu clicks (block actions), one module per family of buttons."""

@@ -1,0 +1,1 @@
+"""The `/journey` slash command: one module per group of subcommands."""

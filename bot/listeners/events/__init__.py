@@ -1,0 +1,1 @@
+"""Slack's events, handled from the store: one module per kind of event."""
