@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -338,6 +339,12 @@ VCR_SETTINGS: dict[str, Any] = {
     "match_on": ["method", "path", "body"],
     "decode_compressed_response": True,
 }
+
+
+@pytest.fixture
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    """`tests/cassettes/<test module>/`, wherever the module sits in the tree."""
+    return str(Path(__file__).parent / "cassettes" / request.module.__name__.rsplit(".", 1)[-1])
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@
     .venv/bin/python -m tests.cassettes.generate --only bench  # the benchmark boards (after an embedded-engine change)
 
 1. starts FakeOpenAI with the task-correct responders of tests/cassettes/responders.py;
-2. records tests/test_llm_tasks.py (pytest --record-mode=rewrite, OPENAI_BASE_URL at the fake server) and the
+2. records tests/unit/llm/test_llm_tasks.py (pytest --record-mode=rewrite, OPENAI_BASE_URL at the fake server) and the
    token benchmark's boards (bench/llm_tokens.py, record mode "all");
 3. rewrites the recorded host to https://api.openai.com/v1 and puts HEADER at the top of every cassette.
 
@@ -61,8 +61,8 @@ def main() -> int:
 def record_tests(fake: FakeOpenAI) -> int:
     """The task tests, recording: their config reads OPENAI_BASE_URL and OPENAI_API_KEY."""
     os.environ.update(OPENAI_BASE_URL=fake.base_url, OPENAI_API_KEY="sk-fake-generator")
-    test_file = str(ROOT / "tests" / "test_llm_tasks.py")
-    return int(pytest.main([test_file, "--record-mode=rewrite", "--noconftest", "-q", "-p", "no:cacheprovider"]))
+    test_file = str(ROOT / "tests" / "unit" / "llm" / "test_llm_tasks.py")
+    return int(pytest.main([test_file, "--record-mode=rewrite", "-q", "-p", "no:cacheprovider"]))
 
 
 def record_bench(fake: FakeOpenAI, board_sets: dict[int, list[tuple[str, str]]]) -> None:

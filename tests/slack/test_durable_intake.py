@@ -25,7 +25,7 @@ from storage.models import ContributionRow, Job, utcnow
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR, SIGNING_SECRET
 from workflows.jobs.queue import STALE_AFTER, JobKind
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 BURST = 100
 
 

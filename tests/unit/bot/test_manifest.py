@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 MANIFEST_PATH = REPO_ROOT / "app.yaml"
 SCHEMA_PATH = REPO_ROOT / "tests" / "fixtures" / "slack" / "slack-manifest.schema.1.0.0.json"
 

@@ -24,7 +24,7 @@ from slack_sdk.webhook import WebhookClient
 
 from journeybot.standin import SlackSender, SlackStandIn
 
-SAMPLES = Path(__file__).resolve().parent / "fixtures" / "slack" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "slack" / "samples"
 SIGNING_SECRET = "standin-signing-secret-0123456789"
 CHANNEL = "C0JOURNEY1"
 

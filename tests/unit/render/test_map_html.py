@@ -23,7 +23,7 @@ from workflows.mapping.models import ActionStatus, JourneyMap, ObjectiveCard
 from workflows.render.grid import map_grid
 from workflows.render.page import render_html
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

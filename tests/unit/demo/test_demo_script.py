@@ -207,7 +207,7 @@ def test_round_trips_through_json() -> None:
 
 def test_module_is_data_only() -> None:
     """No Slack client and no I/O in the script: the runner owns those."""
-    source = Path(__file__).resolve().parents[1] / "journeybot" / "demo" / "script.py"
+    source = Path(__file__).resolve().parents[3] / "journeybot" / "demo" / "script.py"
     imported = {
         (node.module or "") if isinstance(node, ast.ImportFrom) else alias.name
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8")))

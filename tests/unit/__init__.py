@@ -1,0 +1,1 @@
+"""One concept at a time, mirroring `workflows/` (and `bot/`, `storage/`)."""
