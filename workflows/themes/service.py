@@ -27,6 +27,7 @@ from workflows.themes.clustering.cleaning import clean, is_note
 from workflows.themes.clustering.embeddings import get_embedder
 from workflows.themes.clustering.naming import name_groups
 from workflows.themes.clustering.titles import note_title
+from workflows.themes.repair import repair
 from workflows.themes.stage_placement import Placed, place_notes
 from workflows.workshop.stages import StageDef, stored_stages
 
@@ -38,20 +39,6 @@ log = logging.getLogger(__name__)
 
 def notes_of(contributions: Sequence[ContributionRow]) -> list[Note]:
     return [Note(id=str(c.id), text=c.text) for c in contributions]
-
-
-def repair(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list[ThemeDraft]:
-    """Every note in exactly one theme: unknown ids dropped, repeats kept once, forgotten notes alone."""
-    known = {n.id: n for n in notes}
-    seen: set[str] = set()
-    repaired: list[ThemeDraft] = []
-    for draft in drafts:
-        ids = [i for i in dict.fromkeys(draft.ids) if i in known and i not in seen]
-        seen.update(ids)
-        if ids:
-            repaired.append(draft.model_copy(update={"ids": ids}))
-    repaired += [ThemeDraft(title=note_title(clean(n.text)), ids=[n.id]) for n in notes if n.id not in seen]
-    return repaired
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from workflows.llm.answers import ClusterAnswer
 from workflows.llm.client import LLMClient
 from workflows.llm.render import short_ids
 from workflows.themes.clustering.base import Note, ThemeDraft
-from workflows.themes.service import repair
+from workflows.themes.repair import repair
 
 
 def cluster(client: LLMClient, notes: Sequence[Note]) -> list[ThemeDraft]:

@@ -15,7 +15,7 @@ from workflows.llm.client import LLMClient
 from workflows.llm.render import count, short_ids
 from workflows.mapping.synthesis import TextEmbedder
 from workflows.themes.clustering.base import ClusterEngine, Note, ThemeDraft
-from workflows.themes.service import repair
+from workflows.themes.repair import repair
 
 SAMPLES_PER_GROUP = 4
 
