@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from bot.blocks import Block, action_line, context, section
+from bot.blocks import Block, action_line, actions, button, context, section
 from bot.text import fit, truncate
 from workflows.mapping.models import LIVE_STATUSES, ActionItem
 from workflows.ports import ActionEntry
@@ -20,20 +20,9 @@ TITLE_LIMIT = 3_000  # plain_text_input's longest value
 
 
 def action_buttons(action_id: str) -> Block:
-    elements = [
-        {"type": "button", "action_id": name, "text": {"type": "plain_text", "text": label}, "value": action_id}
-        | ({"style": style} if style else {})
-        for name, label, style in BUTTONS
-    ]
-    elements.append(
-        {
-            "type": "button",
-            "action_id": REASSIGN,
-            "text": {"type": "plain_text", "text": "Reassign"},
-            "value": action_id,
-        }
-    )
-    return {"type": "actions", "block_id": f"action:{action_id}", "elements": elements}
+    elements = [button(name, label, action_id, style) for name, label, style in BUTTONS]
+    elements.append(button(REASSIGN, "Reassign", action_id))
+    return actions(elements) | {"block_id": f"action:{action_id}"}
 
 
 def is_overdue(action: ActionItem, today: date) -> bool:

@@ -44,6 +44,16 @@ def context(mrkdwn: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(mrkdwn) or " "}]}
 
 
+def button(action_id: str, label: str, value: str, style: str | None = None) -> dict:
+    """A button element (`style`: "primary" or "danger")."""
+    element = {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": label}, "value": value}
+    return element | ({"style": style} if style else {})
+
+
+def actions(elements: list[dict]) -> Block:
+    return {"type": "actions", "elements": elements}
+
+
 def divider() -> Block:
     return {"type": "divider"}
 
@@ -149,17 +159,21 @@ def themes_thread(step: StepInfo, themes: list[Theme], engine_note: str | None) 
     return themes_intro(step, themes, engine_note) + [theme_block(t) for t in themes]
 
 
-def step_summary(step: StepInfo, themes: list[Theme], next_step: StepInfo | None) -> list[Block]:
+def step_summary(
+    step: StepInfo, themes: list[Theme], next_step: StepInfo | None, edit: dict | None = None
+) -> list[Block]:
+    """The channel's note that a step closed; `edit`, the button that opens its themes for review."""
     people = len({c.user for t in themes for c in t.contributions})
     notes = sum(len(t.contributions) for t in themes)
     top = ", ".join(f"_{fit(t.title, 80)}_" for t in themes[:3]) or "nothing yet"
-    after = f"Next up: *{next_step.title}*." if next_step else "Publishing the journey map…"
-    return [
-        section(
-            f":white_check_mark: *{step.title}* closed: {len(themes)} themes from {notes} notes by {people} "
-            f"{'person' if people == 1 else 'people'}. Top themes: {top}. {after}"
-        )
-    ]
+    after = f"Next up: *{next_step.title}*." if next_step else "Putting the journey map together…"
+    summary = section(
+        f":white_check_mark: *{step.title}* closed: {len(themes)} themes from {notes} notes by {people} "
+        f"{'person' if people == 1 else 'people'}. Top themes: {top}. {after}"
+    )
+    if edit is not None and themes:
+        summary["accessory"] = edit
+    return [summary]
 
 
 def action_line(action: ActionItem, pain_titles: dict[str, str]) -> str:

@@ -8,6 +8,7 @@ from workflows.workshop.workdays import DEFAULT_STEP_DAYS, MAX_STEP_DAYS
 
 START_CALLBACK = "start_workshop"
 MANUAL = "manual"
+AUTO_PUBLISH = "auto_publish"
 
 
 def _option(key: str, label: str) -> dict:
@@ -87,11 +88,14 @@ def _pace_inputs() -> list[dict]:
             "type": "input",
             "block_id": "manual",
             "optional": True,
-            "label": {"type": "plain_text", "text": "Advancing"},
+            "label": {"type": "plain_text", "text": "Advancing and publishing"},
             "element": {
                 "type": "checkboxes",
                 "action_id": "value",
-                "options": [_option(MANUAL, "I'll advance each step myself")],
+                "options": [
+                    _option(MANUAL, "I'll advance each step myself"),
+                    _option(AUTO_PUBLISH, "Publish the map as soon as the last step closes (no draft for me first)"),
+                ],
             },
         },
     ]

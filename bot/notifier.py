@@ -11,13 +11,24 @@ from slack_sdk.errors import SlackApiError
 
 from bot import blocks, reminder_blocks, revision_blocks
 from bot.action_blocks import action_card
+from bot.blocks import button
 from bot.canvas import canvas_markdown, canvas_title
 from bot.home import home_view
 from bot.text import escape, fit, mention
+from bot.theme_editor_blocks import EDIT_THEMES, draft_buttons
 from bot.users import UserDirectory
 from workflows.jobs.outbox import Outbox
 from workflows.mapping.models import STEP_ORDER, ActionItem, JourneyMap, Theme
-from workflows.ports import ActionEntry, CanvasResult, HomeData, ReminderReason, WeeklyDigest, WorkshopView
+from workflows.ports import (
+    ActionEntry,
+    CanvasResult,
+    HomeData,
+    ReminderReason,
+    ThemeChanges,
+    ThemePosts,
+    WeeklyDigest,
+    WorkshopView,
+)
 from workflows.render import file_name, map_files
 from workflows.revisions.service import MapChanges, PreviousTheme, ReviewPrompt
 from workflows.themes import reactions
@@ -89,29 +100,21 @@ class SlackNotifier:
         step_ts: str,
         themes: list[Theme],
         engine_note: str | None,
-    ) -> list[str | None]:
+        step_id: int,
+    ) -> ThemePosts:
         text, thread = f"{step.title}: {len(themes)} themes", step_ts or None
         key = f"w{workshop.id}:{step.key.value}"
         if step.key in reactions.PROMPTS and themes:
             # One message per theme: a reaction on it rates or votes for that theme and no other.
             intro = blocks.themes_intro(step, themes, engine_note)
-            self.post(workshop.channel_id, text, intro, thread_ts=thread, key=f"{key}:themes")
+            thread_ts = self.post(workshop.channel_id, text, intro, thread_ts=thread, key=f"{key}:themes")
             message_ts: list[str | None] = [
-                self.outbox.once(
-                    f"{key}:theme:{number}",
-                    lambda t=t: self.client.chat_postMessage(
-                        channel=workshop.channel_id,
-                        text=fit(t.title, 200),
-                        blocks=[blocks.theme_block(t)],
-                        thread_ts=thread,
-                        metadata=blocks.theme_metadata(workshop, step, t),
-                    )["ts"],
-                )
+                self.outbox.once(f"{key}:theme:{number}", lambda t=t: self.post_theme(workshop, step, thread, t))
                 for number, t in enumerate(themes)
             ]
         else:
             thread_blocks = blocks.themes_thread(step, themes, engine_note)
-            self.post(workshop.channel_id, text, thread_blocks, thread_ts=thread, key=f"{key}:themes")
+            thread_ts = self.post(workshop.channel_id, text, thread_blocks, thread_ts=thread, key=f"{key}:themes")
             message_ts = [None] * len(themes)
         if engine_note:  # the facilitator should know which engine made these themes, and why
             self.outbox.once(
@@ -122,9 +125,73 @@ class SlackNotifier:
             )
         position = STEP_ORDER.index(step.key)
         following = STEPS[STEP_ORDER[position + 1]] if position + 1 < len(STEP_ORDER) else None
-        summary = blocks.step_summary(step, themes, following)
+        review = button(EDIT_THEMES, "Review themes", str(step_id))
+        summary = blocks.step_summary(step, themes, following, edit=review)
         self.post(workshop.channel_id, f"{step.title} closed", summary, key=f"{key}:closed")
-        return message_ts
+        return ThemePosts(thread_ts=thread_ts or None, theme_ts=message_ts)
+
+    def post_theme(self, workshop: WorkshopView, step: StepInfo, thread_ts: str | None, theme: Theme) -> str:
+        """A theme's own message in its step's thread, where people rate it or vote on it."""
+        return self.client.chat_postMessage(
+            channel=workshop.channel_id,
+            text=fit(theme.title, 200),
+            blocks=[blocks.theme_block(theme)],
+            thread_ts=thread_ts,
+            metadata=blocks.theme_metadata(workshop, step, theme),
+        )["ts"]
+
+    def show_themes(self, changes: ThemeChanges) -> dict[int, str]:
+        """Brings a reviewed step's messages up to date in place: each changed theme's own message, a merged
+        theme's message (now pointing to where its notes went), the thread's list; new themes get a message of
+        their own. Returns the new messages' ts by theme row id."""
+        channel, step = changes.workshop.channel_id, STEPS[changes.step]
+        for theme_ts, theme in changes.changed:
+            self.client.chat_update(
+                channel=channel, ts=theme_ts, text=fit(theme.title, 200), blocks=[blocks.theme_block(theme)]
+            )
+        for theme_ts, title, into in changes.removed:
+            note = f"~{fit(title, 150)}~ was merged into *{fit(into, 150)}* by the facilitator: rate or vote there."
+            self.client.chat_update(
+                channel=channel, ts=theme_ts, text=f"Merged into {fit(into, 150)}", blocks=[blocks.section(note)]
+            )
+        if changes.themes_ts and step.key not in reactions.PROMPTS:
+            listing = blocks.chunk_blocks(blocks.themes_thread(step, changes.themes, None))[0]
+            self.client.chat_update(
+                channel=channel,
+                ts=changes.themes_ts,
+                text=f"{step.title}: {len(changes.themes)} themes",
+                blocks=listing,
+            )
+        return {
+            row_id: self.post_theme(changes.workshop, step, changes.thread_ts, theme) for row_id, theme in changes.added
+        }
+
+    def _update(self, channel: str, ts: str, text: str, block_list: list[dict]) -> None:
+        self.client.chat_update(channel=channel, ts=ts, text=text, blocks=block_list)
+
+    def send_draft(
+        self, workshop: WorkshopView, journey_map: JourneyMap, steps: list[tuple[str, int]], number: int
+    ) -> None:
+        dm = self.client.conversations_open(users=workshop.facilitator_id)["channel"]["id"]
+        key = f"w{workshop.id}:draft{number}"
+        lead = blocks.section(
+            ":memo: *Your journey map is ready for review.* Only you can see this draft: nothing goes to the channel "
+            "until you press *Publish*. If a theme is off, review its step first: the map is made again from your "
+            "changes when you publish."
+        )
+        summary = [lead, *blocks.map_summary(journey_map), *draft_buttons(workshop.id, steps)]
+        self.post(dm, f"Draft journey map: {fit(journey_map.objective, 200)}", summary, key=key)
+        image, draft = file_name("png"), f"draft-{file_name('png')}"
+        self.outbox.once(
+            f"{key}:picture",
+            lambda: _file_id(
+                self.client.files_upload_v2(
+                    channel=dm,
+                    initial_comment="The draft map as a picture.",
+                    file_uploads=[{"content": map_files(journey_map)[image], "filename": draft, "title": draft}],
+                )
+            ),
+        )
 
     def prompt_reactions(self, workshop: WorkshopView, step: StepInfo, message_ts: list[str | None]) -> None:
         """One-click prompts: the bot's own reactions on each theme's message (its own are never counted)."""

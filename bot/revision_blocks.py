@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.blocks import Block, action_line, chunk_blocks, context, header, section
+from bot.blocks import Block, action_line, button, chunk_blocks, context, header, section
 from bot.text import fit, mention
 from workflows.mapping.files import emotion_label
 from workflows.revisions.service import MapChanges, PreviousTheme, ReviewPrompt, VersionInfo
@@ -11,11 +11,6 @@ from workflows.workshop.steps import StepInfo
 VALIDATE, REVISE, THEME_MENU, RENAME_VIEW = "revision_validate", "revision_start", "revision_theme", "revision_rename"
 LISTED = 5  # actions listed by name in a prompt; the rest are counted
 LINES = 15  # theme changes listed per step: within a section's 3,000 characters
-
-
-def _button(action_id: str, label: str, value: str, style: str | None = None) -> dict:
-    button = {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": label}, "value": value}
-    return button | ({"style": style} if style else {})
 
 
 def _action_list(title: str, actions: list) -> str:
@@ -46,8 +41,8 @@ def review_prompt(prompt: ReviewPrompt) -> list[Block]:
             "type": "actions",
             "block_id": f"review:{prompt.workshop.id}",
             "elements": [
-                _button(VALIDATE, "Still accurate", str(prompt.workshop.id), "primary"),
-                _button(REVISE, "Revise", str(prompt.workshop.id)),
+                button(VALIDATE, "Still accurate", str(prompt.workshop.id), "primary"),
+                button(REVISE, "Revise", str(prompt.workshop.id)),
             ],
         },
     ]

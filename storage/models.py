@@ -93,6 +93,9 @@ class Workshop(Base):
     # Each step closes by itself `step_days` working days after it opens, unless the facilitator advances by hand.
     step_days: Mapped[int] = mapped_column(default=2)
     manual_advance: Mapped[bool] = mapped_column(default=False)
+    # "review": the facilitator gets the map as a draft and publishes it; "auto": it goes out when the last step closes.
+    publish_mode: Mapped[str] = mapped_column(String(8), default="review")
+    drafts_sent: Mapped[int] = mapped_column(default=0)
     next_revision_at: Mapped[datetime | None] = mapped_column()
     last_validated_at: Mapped[datetime | None] = mapped_column()
     # The channel canvas showing this map; a revision edits its predecessor's canvas rather than adding one.
@@ -121,6 +124,7 @@ class Step(Base):
     # pending -> open -> closing (themes being built after the ack) -> closed
     status: Mapped[str] = mapped_column(String(16), default="pending")
     message_ts: Mapped[str | None] = mapped_column(String(32))
+    themes_ts: Mapped[str | None] = mapped_column(String(32))  # the thread message listing its themes
     engine: Mapped[str | None] = mapped_column(String(64))
     engine_note: Mapped[str | None] = mapped_column(Text)
     opened_at: Mapped[datetime | None] = mapped_column()
@@ -296,6 +300,19 @@ class ReplyState(Base):
     message_ts: Mapped[str] = mapped_column(String(32), primary_key=True)
     version_ts: Mapped[str] = mapped_column(String(32), default="")
     deleted: Mapped[bool] = mapped_column(default=False)
+
+
+class ThemeEdit(Base):
+    """One change a person made to a step's themes (rename, merge, move notes), kept as the step's history."""
+
+    __tablename__ = "theme_edits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("steps.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SentEffect(Base):

@@ -40,17 +40,21 @@ def posted_messages(slack) -> list[dict]:
 
 
 def play_steps(slack, steps: list[StepKey]) -> None:
-    """The team replies in each step's thread, then the facilitator closes it."""
+    """The team replies in each step's thread, then the facilitator closes it; after the action plan they publish
+    the draft they were sent."""
     for step in steps:
         thread = slack.step_ts(step)
         for user, text in STEP_REPLIES[step]:
             slack.reply(thread, user, text)
         slack.settle()
         slack.command("next", FACILITATOR)
+        if step == StepKey.action_plan:
+            answer = slack.command("publish", FACILITATOR).body
+            assert "Publishing" in answer, answer
 
 
 def run_workshop(slack, until: StepKey = StepKey.action_plan) -> None:
-    """Starts the workshop and closes every step up to `until`; the last one publishes the map."""
+    """Starts the workshop and closes every step up to `until`; after the last one the map is published."""
     response = slack.command("start Why do trials stall before the first paid invoice?", FACILITATOR)
     assert "Starting workshop" in response.body
     play_steps(slack, list(StepKey)[: list(StepKey).index(until) + 1])

@@ -53,6 +53,27 @@ class WorkshopStatus(BaseModel):
     llm_cost_usd: float | None = None
 
 
+class ThemePosts(BaseModel):
+    """Where a step's themes were posted: the thread message listing them, and each theme's own (None if none)."""
+
+    thread_ts: str | None
+    theme_ts: list[str | None]
+
+
+class ThemeChanges(BaseModel):
+    """A reviewed step's themes after an edit, so its messages follow: all themes as they stand, and which of
+    their messages to update, to mark as merged, or to post."""
+
+    workshop: WorkshopView
+    step: StepKey
+    thread_ts: str | None  # the step's own message, whose thread holds the themes
+    themes_ts: str | None  # the thread message listing the themes
+    themes: list[Theme]
+    changed: list[tuple[str, Theme]]  # (its message ts, the theme)
+    removed: list[tuple[str, str, str]]  # (its message ts, its title, the title of the theme it joined)
+    added: list[tuple[int, Theme]]  # (theme row id, the theme): needs a message of its own
+
+
 class Notifier(Protocol):
     def post_kickoff(self, workshop: WorkshopView) -> None: ...
 
@@ -67,9 +88,16 @@ class Notifier(Protocol):
         step_ts: str,
         themes: list[Theme],
         engine_note: str | None,
-    ) -> list[str | None]:
-        """Posts the step's themes in its thread. Touchpoint and pain-point themes each get a message of their own,
-        seeded with the reactions to rate or vote with; returns each theme's message ts (None where it has none)."""
+        step_id: int,
+    ) -> ThemePosts:
+        """Posts the step's themes in its thread, and in the channel that the step closed, with a button to review
+        them. Touchpoint and pain-point themes each get a message of their own, seeded with the reactions to rate or
+        vote with."""
+        ...
+
+    def send_draft(self, workshop: WorkshopView, journey_map: JourneyMap, steps: list[tuple[str, int]], number: int):
+        """The map as it would be published, privately to the facilitator, with Publish and a review button per
+        step (`steps`: title and id); `number` counts the drafts sent."""
         ...
 
     def prompt_reactions(self, workshop: WorkshopView, step: StepInfo, message_ts: list[str | None]) -> None:

@@ -7,12 +7,14 @@ from slack_bolt import App
 
 from bot.listeners.actions import action_items as action_buttons
 from bot.listeners.actions import revisions as review_buttons
+from bot.listeners.actions import theme_review as theme_buttons
 from bot.listeners.commands import journey
 from bot.listeners.events import home, mentions, reactions, replies
 from bot.listeners.shortcuts import message_to_action
 from bot.listeners.views import action_items as action_forms
 from bot.listeners.views import revisions as rename_form
 from bot.listeners.views import start
+from bot.listeners.views import theme_review as theme_forms
 from bot.services import Services
 
 MODULES = (
@@ -23,9 +25,11 @@ MODULES = (
     home,
     action_buttons,
     review_buttons,
+    theme_buttons,
     start,
     action_forms,
     rename_form,
+    theme_forms,
     message_to_action,
 )
 

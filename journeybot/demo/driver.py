@@ -16,7 +16,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.server import RunningServer, start_http_in_background
+from journeybot.demo.errors import DemoError
 from journeybot.demo.months import play_months
+from journeybot.demo.review import review_and_publish
 from journeybot.demo.script import DEMO_SCRIPT, DemoScript, ScriptedReply, ScriptedStep
 from journeybot.settings import Settings
 from journeybot.standin import Response, SlackSender, SlackStandIn
@@ -28,10 +30,6 @@ from workflows.render import render
 log = logging.getLogger(__name__)
 
 SUBSCRIPTIONS = ["message.channels", "message.groups", "app_mention", "reaction_added", "reaction_removed"]
-
-
-class DemoError(RuntimeError):
-    """The demo could not finish; the message says where it stopped."""
 
 
 def _wait(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
@@ -219,6 +217,7 @@ def run_demo(out: Path, script: DemoScript = DEMO_SCRIPT, months: int = 0) -> Pa
                 posted = play_step(driver, step)
                 driver.command("next", script.facilitator.id)
                 rate_themes(driver, step, posted)
+            print(f"Draft reviewed: {review_and_publish(driver, script.facilitator.id, script.review)}; published.")
             if months:
                 print(play_months(driver, months, script.facilitator.id))
         finally:

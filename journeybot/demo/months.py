@@ -14,10 +14,11 @@ from sqlalchemy import select
 
 from bot.action_blocks import DONE, IN_PROGRESS, SNOOZE
 from bot.revision_blocks import REVISE
+from journeybot.demo.review import review_and_publish
 from storage.models import Workshop
 from workflows.mapping.models import StepKey
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the driver imports this module
     from journeybot.demo.driver import SlackDriver
 
 TICK_HOURS = (8, 13, 19)  # UTC: within 09:00-17:00 somewhere between Los Angeles and Berlin every day
@@ -65,6 +66,7 @@ def _revise(driver: SlackDriver, facilitator: str, now: datetime) -> bool:
             driver.reply(driver.step_ts(step), facilitator, REVISION_NOTES[step])
             driver.settle()
         driver.command("next", facilitator)
+    review_and_publish(driver, facilitator, None)
     return True
 
 

@@ -91,6 +91,15 @@ class ScriptedStep(_Model):
     replies: list[ScriptedReply]
 
 
+class ReviewMove(_Model):
+    """The facilitator's review of the draft: one note (found by a fragment of its text) moved to the theme that
+    holds another (or to a theme of its own, if the two are together already)."""
+
+    step: StepKey
+    note: str
+    to: str
+
+
 class DemoScript(_Model):
     """A whole workshop: who takes part, where, about what, and every message of the five steps."""
 
@@ -108,6 +117,7 @@ class DemoScript(_Model):
     stage_model: list[str]
     started_at: datetime  # the runner's clock starts here, so relative due dates resolve the same every run
     steps: list[ScriptedStep]
+    review: ReviewMove | None = None  # what the facilitator fixes in the draft before publishing
 
     @property
     def users(self) -> list[Participant]:
@@ -643,4 +653,10 @@ DEMO_SCRIPT = DemoScript(
     stage_model=DEFAULT_STAGE_MODEL,
     started_at=datetime(2026, 11, 23, 9, 0, tzinfo=UTC),
     steps=[OBJECTIVE, PERSONA, TOUCHPOINTS, PAIN_POINTS, ACTION_PLAN],
+    # The reminders note belongs with getting paid, wherever the engine put it.
+    review=ReviewMove(
+        step=StepKey.pain_points,
+        note="No automatic reminders on the trial plan",
+        to="I thought card payments were on by default",
+    ),
 )

@@ -168,7 +168,7 @@ def test_a_bot_killed_while_publishing_publishes_once_after_restart(workshop, tm
     port, log = _free_port(), tmp_path / "bot.log"
     bot = Bot(env, port, log)
     sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, standin=standin)
-    sender.command("start Map onboarding --manual", FACILITATOR, CHANNEL)
+    sender.command("start Map onboarding --manual --publish auto", FACILITATOR, CHANNEL)
     steps = ["objective", "persona", "touchpoints", "pain_points", "action_plan"]
     for step in steps:
         _wait(lambda step=step: _step_message(standin, step), f"the {step} step's message")

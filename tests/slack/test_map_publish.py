@@ -63,7 +63,7 @@ def test_a_workspace_that_refuses_canvases_is_told_once_and_still_gets_the_files
     run_workshop(slack)
     assert {f.name for f in slack.standin.files} >= {"journey-map.png", "journey-map.md"}
 
-    slack.command("start A second map of the same journey", FACILITATOR)  # a second map, same workspace
+    slack.command("start A second map of the same journey --publish auto", FACILITATOR)  # a second map, no draft
     for step in StepKey:
         slack.reply(slack.step_ts(step), BEN, STEP_REPLIES[step][1][1])
         slack.settle()

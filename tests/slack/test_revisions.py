@@ -117,6 +117,7 @@ def test_revise_produces_version_2_with_what_changed(slack):
             slack.reply(thread, BEN, "[ticket] The export button is hidden, three tickets this week about exports")
             slack.settle()
         slack.command("next", BEN)
+    assert "Publishing" in slack.command("publish", BEN).body  # the revision, too, is a draft first
 
     second = _published(slack)
     with slack.server.services.db.session() as session:

@@ -35,6 +35,7 @@ class JobKind(StrEnum):
     open_step = "open_step"
     close_step = "close_step"
     publish = "publish"
+    draft = "draft"  # the map as a draft, to the facilitator, before publishing
     step_nudge = "step_nudge"
     step_deadline = "step_deadline"
     revision_prompt = "revision_prompt"
@@ -57,6 +58,10 @@ JobHandler = Callable[[dict[str, Any], datetime], None]  # (payload, the tick's 
 def enqueue(session: Session, kind: str, key: str, payload: dict[str, Any], run_at: datetime | None = None) -> bool:
     """Adds a job unless one with the same key exists; returns whether it was added."""
     return insert_new(session, Job, kind=kind, key=key, payload=payload, run_at=run_at or utcnow())
+
+
+def exists(session: Session, key: str) -> bool:
+    return session.scalar(select(Job.id).where(Job.key == key)) is not None
 
 
 def run_again_now(session: Session, key: str, now: datetime) -> bool:

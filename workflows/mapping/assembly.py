@@ -202,10 +202,22 @@ def published_map(
     )
     if stored is not None:
         return JourneyMap.model_validate(stored.map_json)
+    journey_map = draft_map(session, workshop, version, llm, names)
+    session.add(MapVersion(workshop_id=workshop.id, version=version, map_json=journey_map.model_dump(mode="json")))
+    return journey_map
+
+
+def draft_map(
+    session: Session,
+    workshop: Workshop,
+    version: int = 1,
+    llm: LLMSynthesis | None = None,
+    names: Callable[[set[str]], dict[str, str]] | None = None,
+) -> JourneyMap:
+    """The map as it would be published now, from the themes as they stand; nothing is stored."""
     journey_map = assemble_map(session, workshop, version, llm)
     # A revision's map also lists the actions still open from earlier versions: they are still being worked on.
     journey_map.action_items = [action_of(row) for row in lineage_actions(session, workshop)]
     if names is not None:
         journey_map.people = names(people_in(journey_map))
-    session.add(MapVersion(workshop_id=workshop.id, version=version, map_json=journey_map.model_dump(mode="json")))
     return journey_map

@@ -24,6 +24,14 @@ class WorkshopAlreadyOpen(WorkshopError):
         )
 
 
+class DraftWaiting(WorkshopError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Every step has closed: the map's draft is in your direct messages. Press *Publish* there, or run "
+            "`/journey publish`, once its themes look right."
+        )
+
+
 class NotAllowed(WorkshopError):
     def __init__(self, who: str, what: str) -> None:
         super().__init__(f"Sorry, only {who} can {what}.")

@@ -19,7 +19,7 @@ from workflows.jobs import queue as jobs
 from workflows.jobs.planner import plan_due_work
 from workflows.jobs.queue import JobKind
 from workflows.mapping import canvas
-from workflows.mapping.assembly import create_action_items, published_map
+from workflows.mapping.assembly import create_action_items, draft_map, published_map
 from workflows.mapping.models import STEP_ORDER, StepKey
 from workflows.ports import Notifier
 from workflows.revisions import service as revisions
@@ -28,9 +28,9 @@ from workflows.themes.clustering.base import ClusterEngine
 from workflows.themes.clustering.embedded import EmbeddedEngine
 from workflows.themes.service import StepPlan, cluster_step, step_plan, store_themes, themes_of
 from workflows.workshop.engines import EngineChoice
-from workflows.workshop.models import StepState, WorkshopState
+from workflows.workshop.models import PublishMode, StepState, WorkshopState
 from workflows.workshop.scheduled import StepDeadlines
-from workflows.workshop.service import mark_step_opened, publish_job_key, view_of
+from workflows.workshop.service import awaiting_review, mark_step_opened, publish_job_key, request_draft, view_of
 from workflows.workshop.steps import STEPS
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ class Flows:
             JobKind.open_step: self.open_step,
             JobKind.close_step: self.close_step,
             JobKind.publish: self.publish,
+            JobKind.draft: self.draft,
             JobKind.revision_prompt: self.revision_prompt,
             JobKind.step_nudge: deadlines.nudge,
             JobKind.step_deadline: deadlines.close,
@@ -108,12 +109,13 @@ class Flows:
             step = session.get_one(Step, payload["step_id"])
             view, themes, step_ts = view_of(step.workshop), themes_of(step), step.message_ts
         info = STEPS[StepKey(step.key)]
-        message_ts = self.notifier.post_themes(view, info, step_ts or "", themes, note)
+        posted = self.notifier.post_themes(view, info, step_ts or "", themes, note, step_id=step.id)
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
-            reactions.store_theme_messages(session, step, message_ts)
+            step.themes_ts = posted.thread_ts
+            reactions.store_theme_messages(session, step, posted.theme_ts)
         # Prompts only once the messages are known: a reaction from then on finds its theme.
-        self.notifier.prompt_reactions(view, info, message_ts)
+        self.notifier.prompt_reactions(view, info, posted.theme_ts)
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
             step.status, step.closed_at = StepState.closed, now
@@ -152,10 +154,26 @@ class Flows:
                 {"workshop_id": workshop.id, "step": following.value},
                 run_at=now,
             )
+        elif workshop.publish_mode == PublishMode.auto:
+            payload = {"workshop_id": workshop.id}
+            jobs.enqueue(session, JobKind.publish, publish_job_key(workshop.id), payload, run_at=now)
         else:
-            jobs.enqueue(
-                session, JobKind.publish, publish_job_key(workshop.id), {"workshop_id": workshop.id}, run_at=now
-            )
+            request_draft(session, workshop, now)
+
+    def draft(self, payload: dict[str, Any], now: datetime) -> None:
+        """The map as it would be published, to the facilitator only, while it waits for their Publish."""
+        with self.db.session() as session:
+            workshop = session.get_one(Workshop, payload["workshop_id"])
+            if not awaiting_review(session, workshop):
+                return
+            create_action_items(session, workshop, self.today(), self.engines.synthesis(workshop))
+        with self.db.session() as session:
+            workshop = session.get_one(Workshop, payload["workshop_id"])
+            llm = self.engines.synthesis(workshop)
+            journey_map = draft_map(session, workshop, workshop.version, llm, self.notifier.display_names)
+            view = view_of(workshop)
+            steps = [(STEPS[StepKey(s.key)].title, s.id) for s in workshop.steps]
+        self.notifier.send_draft(view, journey_map, steps, payload["number"])
 
     def publish(self, payload: dict[str, Any], now: datetime) -> None:
         with self.db.session() as session:

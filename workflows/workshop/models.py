@@ -16,3 +16,8 @@ class StepState(StrEnum):
     open = "open"  # taking replies
     closing = "closing"  # its themes are being made
     closed = "closed"
+
+
+class PublishMode(StrEnum):
+    review = "review"  # the facilitator gets a draft and publishes it
+    auto = "auto"  # the map goes to the channel as soon as the last step closes

@@ -19,8 +19,8 @@ from workflows.jobs.queue import JobKind
 from workflows.llm.usage import workshop_usage
 from workflows.mapping.models import STEP_ORDER, StepKey
 from workflows.ports import StepStatus, WorkshopStatus, WorkshopView
-from workflows.workshop.errors import NoWorkshop, WorkshopAlreadyOpen, WorkshopError, require_one_of
-from workflows.workshop.models import StepState, WorkshopState
+from workflows.workshop.errors import DraftWaiting, NoWorkshop, WorkshopAlreadyOpen, WorkshopError, require_one_of
+from workflows.workshop.models import PublishMode, StepState, WorkshopState
 from workflows.workshop.stages import StageDef, resolve_stage_model, stored_stages
 from workflows.workshop.steps import STEPS
 from workflows.workshop.workdays import DEFAULT_STEP_DAYS, check_step_days, step_deadline, zone
@@ -87,10 +87,12 @@ def start(
     stage_model: str | None = None,
     step_days: int = DEFAULT_STEP_DAYS,
     manual_advance: bool = False,
+    publish_mode: PublishMode = PublishMode.review,
 ) -> WorkshopView:
     """Creates the workshop with its five steps and schedules the kick-off; one open workshop per channel.
 
     Each step closes by itself `step_days` working days after it opens, unless the facilitator advances manually.
+    With `PublishMode.review` the facilitator gets the map as a draft to check before it goes to the channel.
     """
     stages = resolve_stage_model(stage_model)  # raises ValueError with a readable message
     check_step_days(step_days)
@@ -108,6 +110,7 @@ def start(
         current_step=StepKey.objective.value,
         step_days=step_days,
         manual_advance=manual_advance,
+        publish_mode=publish_mode,
         steps=[
             Step(key=key.value, position=i, channel_id=channel_id, status="pending") for i, key in enumerate(STEP_ORDER)
         ],
@@ -159,6 +162,8 @@ def close_current_step(session: Session, workshop: Workshop, now: datetime | Non
     """
     step = current_step(workshop)
     key = StepKey(step.key)
+    if awaiting_review(session, workshop):
+        raise DraftWaiting()
     if step.status != StepState.open:
         job = {
             "pending": f"open_step:{workshop.id}:{step.key}",  # its question is not posted yet
@@ -169,6 +174,47 @@ def close_current_step(session: Session, workshop: Workshop, now: datetime | Non
     step.status = StepState.closing
     jobs.enqueue(session, JobKind.close_step, f"close_step:{step.id}", {"step_id": step.id}, run_at=now)
     return Closing(key)
+
+
+def awaiting_review(session: Session, workshop: Workshop) -> bool:
+    """The last step has closed and the map waits for the facilitator's Publish (no publish job yet)."""
+    last = next(s for s in workshop.steps if s.key == StepKey.action_plan.value)
+    return (
+        workshop.publish_mode == PublishMode.review
+        and workshop.status == WorkshopState.open
+        and last.status == StepState.closed
+        and not jobs.exists(session, publish_job_key(workshop.id))
+    )
+
+
+def request_draft(session: Session, workshop: Workshop, now: datetime | None = None) -> int:
+    """Asks the worker for a (new) draft of the map for the facilitator; returns its number."""
+    workshop.drafts_sent += 1
+    payload = {"workshop_id": workshop.id, "number": workshop.drafts_sent}
+    jobs.enqueue(session, JobKind.draft, f"draft:{workshop.id}:{workshop.drafts_sent}", payload, run_at=now)
+    return workshop.drafts_sent
+
+
+def publish_draft(
+    session: Session, team_id: str, user_id: str, *, workshop_id: int | None = None, channel_id: str | None = None
+) -> WorkshopView:
+    """The facilitator (or the map's owner) publishes the reviewed map, named by id (the draft's button) or by
+    its channel (`/journey publish`): the publish job goes to the worker."""
+    if workshop_id is not None:
+        workshop = session.get(Workshop, workshop_id)
+    else:
+        workshop = open_workshop(session, team_id, channel_id or "")
+    if workshop is None or workshop.team_id != team_id:
+        raise NoWorkshop()
+    allowed = {workshop.facilitator_id, workshop.map_owner_id}
+    require_one_of(user_id, allowed, "the workshop's facilitator or the map's owner", "publish this map")
+    if not awaiting_review(session, workshop):
+        if workshop.status == WorkshopState.published or jobs.exists(session, publish_job_key(workshop.id)):
+            raise WorkshopError(f"Workshop #{workshop.id}'s map is published (or on its way).")
+        raise WorkshopError("The map can be published once its last step, the action plan, has closed.")
+    payload = {"workshop_id": workshop.id}
+    jobs.enqueue(session, JobKind.publish, publish_job_key(workshop.id), payload)
+    return view_of(workshop)
 
 
 def cancel(session: Session, team_id: str, channel_id: str, user_id: str) -> WorkshopView:

@@ -13,16 +13,15 @@ from bot.services import Services
 from bot.text import decode
 from workflows.actions import service as action_service
 from workflows.workshop import service as workshop_service
+from workflows.workshop.errors import WorkshopError
+from workflows.workshop.models import PublishMode
 from workflows.workshop.steps import STEPS
 from workflows.workshop.workdays import DEFAULT_STEP_DAYS, InvalidStepDays
 
 _STAGES_OPTION = re.compile(r"\s--stages[ =](?P<stages>.+)$", re.S)
-
-
 _DAYS_OPTION = re.compile(r"\s--days[ =]\s*(?P<days>\S+)")
-
-
 _MANUAL_OPTION = re.compile(r"\s--manual\b")
+_PUBLISH_OPTION = re.compile(r"\s--publish[ =]\s*(?P<mode>\S+)")
 
 
 def _start(services: Services, command: dict, text: str, ack: Ack, client: WebClient) -> None:
@@ -31,6 +30,7 @@ def _start(services: Services, command: dict, text: str, ack: Ack, client: WebCl
         client.views_open(trigger_id=command["trigger_id"], view=start_modal(command["channel_id"]))
         return
     text, step_days, manual = _step_options(" " + text)
+    text, publish_mode = _publish_option(text)
     match = _STAGES_OPTION.search(text)
     objective, _mentions = decode(text[: match.start()] if match else text, services.users.name)
     with services.db.session() as session:
@@ -43,13 +43,38 @@ def _start(services: Services, command: dict, text: str, ack: Ack, client: WebCl
             match["stages"].strip() if match else None,
             step_days=step_days,
             manual_advance=manual,
+            publish_mode=publish_mode,
         )
     services.worker.kick()
     pace = "you advance each step with `/journey next`" if manual else f"each step runs {step_days} working days"
+    ending = (
+        "the map goes out when the last step closes"
+        if publish_mode == PublishMode.auto
+        else "you review the map as a draft before it goes out"
+    )
     ack(
-        text=f"Starting workshop #{view.id} ({pace}): the kick-off and the first step are on their way.",
+        text=f"Starting workshop #{view.id} ({pace}; {ending}): the kick-off and the first step are on their way.",
         response_type="ephemeral",
     )
+
+
+def _publish_option(text: str) -> tuple[str, PublishMode]:
+    """Takes `--publish auto|review` out of the start text: (the rest, the mode; a draft to review by default)."""
+    found = _PUBLISH_OPTION.search(text)
+    if found is None:
+        return text, PublishMode.review
+    if found["mode"].lower() not in set(PublishMode):
+        raise WorkshopError("`--publish` takes `review` (a draft for you first, the default) or `auto`.")
+    return _PUBLISH_OPTION.sub("", text), PublishMode(found["mode"].lower())
+
+
+def _publish(services: Services, command: dict, text: str, ack: Ack, client: WebClient) -> None:
+    with services.db.session() as session:
+        view = workshop_service.publish_draft(
+            session, command["team_id"], command["user_id"], channel_id=command["channel_id"]
+        )
+    services.worker.kick()
+    ack(text=f"Publishing workshop #{view.id}'s map here.", response_type="ephemeral")
 
 
 def _step_options(text: str) -> tuple[str, int, bool]:
@@ -106,4 +131,5 @@ SUBCOMMANDS = {
     "status": _status,
     "map": _map,
     "cancel": _cancel,
+    "publish": _publish,
 }

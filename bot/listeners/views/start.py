@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import Ack, App
 
-from bot.modals import MANUAL, START_CALLBACK
+from bot.modals import AUTO_PUBLISH, MANUAL, START_CALLBACK
 from bot.services import Services
 from workflows.workshop import service as workshop_service
 from workflows.workshop.errors import WorkshopError
+from workflows.workshop.models import PublishMode
 from workflows.workshop.stages import StageModelError
 from workflows.workshop.workdays import DEFAULT_STEP_DAYS, InvalidStepDays
 
@@ -21,6 +22,7 @@ def register(app: App, services: Services) -> None:
         preset = values["preset"]["value"]["selected_option"]["value"]
         days = (values.get("days", {}).get("value", {}).get("value") or str(DEFAULT_STEP_DAYS)).strip()
         checked = values.get("manual", {}).get("value", {}).get("selected_options") or []
+        chosen = {option.get("value") for option in checked}
         if not days.isdigit():
             ack(response_action="errors", errors={"days": str(InvalidStepDays())})
             return
@@ -34,7 +36,8 @@ def register(app: App, services: Services) -> None:
                     objective,
                     custom or preset,
                     step_days=int(days),
-                    manual_advance=any(o.get("value") == MANUAL for o in checked),
+                    manual_advance=MANUAL in chosen,
+                    publish_mode=PublishMode.auto if AUTO_PUBLISH in chosen else PublishMode.review,
                 )
         except InvalidStepDays as error:
             ack(response_action="errors", errors={"days": str(error)})

@@ -1,0 +1,65 @@
+"""Reviewing a closed step's themes: "Review themes" opens the editor, each theme's menu opens its form; and the
+draft's "Publish" button. Anyone may look; only the facilitator or the map's owner may change or publish."""
+
+from __future__ import annotations
+
+import json
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.listeners.actions.action_items import refuse
+from bot.services import Services
+from bot.theme_editor_blocks import (
+    EDIT_THEMES,
+    PUBLISH_DRAFT,
+    THEME_MENU,
+    editor_view,
+    merge_form,
+    move_form,
+    rename_form,
+)
+from workflows.themes import editing
+from workflows.workshop import service as workshop_service
+from workflows.workshop.errors import WorkshopError
+
+FORMS = {"rename": rename_form, "merge": merge_form, "move": move_form}
+
+
+def register(app: App, services: Services) -> None:
+    @app.action(EDIT_THEMES)
+    def review_clicked(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond) -> None:
+        ack()
+        try:
+            with services.db.session() as session:
+                state = editing.step_themes(session, body["team"]["id"], int(action["value"]), body["user"]["id"])
+        except WorkshopError as refusal:
+            refuse(body, client, respond, str(refusal))
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=editor_view(state))
+
+    @app.action(THEME_MENU)
+    def theme_menu(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+        ack()
+        operation, _, theme_id = action["selected_option"]["value"].partition(":")
+        step_id = json.loads(body["view"]["private_metadata"])["step_id"]
+        with services.db.session() as session:
+            state = editing.step_themes(session, body["team"]["id"], step_id, body["user"]["id"])
+        theme = next((t for t in state.themes if t.id == int(theme_id)), None)
+        if theme is None or not state.may_edit or operation not in FORMS:
+            client.views_update(view_id=body["view"]["id"], view=editor_view(state))
+            return
+        client.views_push(trigger_id=body["trigger_id"], view=FORMS[operation](state, theme))
+
+    @app.action(PUBLISH_DRAFT)
+    def publish_clicked(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond) -> None:
+        ack()
+        try:
+            with services.db.session() as session:
+                team, user = body["team"]["id"], body["user"]["id"]
+                view = workshop_service.publish_draft(session, team, user, workshop_id=int(action["value"]))
+        except WorkshopError as refusal:
+            refuse(body, client, respond, str(refusal))
+            return
+        services.worker.kick()
+        respond(text=f"Publishing workshop #{view.id}'s map in <#{view.channel_id}>.", replace_original=False)

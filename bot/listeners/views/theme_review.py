@@ -1,0 +1,73 @@
+"""The forms behind a theme's menu in the editor: rename, merge, move notes. Each change is applied, the step's
+messages follow it in place, and the editor underneath shows the themes as they now stand."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.services import Services
+from bot.theme_editor_blocks import MERGE_FORM, MOVE_FORM, NEW_THEME, RENAME_FORM, editor_view
+from workflows.themes import editing
+from workflows.workshop.errors import WorkshopError
+from workflows.workshop.steps import STEPS
+
+Edit = Callable[[Session, str, int, int, dict, str], editing.Edited]
+
+
+def _value(view: dict, block: str) -> dict:
+    return view["state"]["values"][block]["value"]
+
+
+def _rename(session: Session, team: str, step_id: int, theme_id: int, view: dict, user: str) -> editing.Edited:
+    return editing.rename(session, team, step_id, theme_id, _value(view, "title").get("value") or "", user)
+
+
+def _merge(session: Session, team: str, step_id: int, theme_id: int, view: dict, user: str) -> editing.Edited:
+    into = int(_value(view, "into")["selected_option"]["value"])
+    return editing.merge(session, team, step_id, theme_id, into, user)
+
+
+def _move(session: Session, team: str, step_id: int, theme_id: int, view: dict, user: str) -> editing.Edited:
+    notes = [int(option["value"]) for option in _value(view, "notes").get("selected_options") or []]
+    target = _value(view, "to")["selected_option"]["value"]
+    title = _value(view, "title").get("value")
+    to_id = None if target == NEW_THEME else int(target)
+    return editing.move_notes(session, team, step_id, theme_id, notes, to_id, user, title)
+
+
+FORMS: dict[str, tuple[Edit, str]] = {
+    RENAME_FORM: (_rename, "title"),
+    MERGE_FORM: (_merge, "into"),
+    MOVE_FORM: (_move, "notes"),
+}
+
+
+def register(app: App, services: Services) -> None:
+    def submitted(ack: Ack, body: dict, view: dict, client: WebClient) -> None:
+        edit, field = FORMS[view["callback_id"]]
+        where = json.loads(view["private_metadata"])
+        team, user = body["team"]["id"], body["user"]["id"]
+        try:
+            with services.db.session() as session:
+                edited = edit(session, team, where["step_id"], where["theme_id"], view, user)
+                changes = editing.changes(session, edited)
+        except WorkshopError as refusal:
+            ack(response_action="errors", errors={field: str(refusal)})
+            return
+        ack()  # back to the editor, which is brought up to date below
+        posted = services.notifier.show_themes(changes)
+        with services.db.session() as session:
+            for theme_id, ts in posted.items():
+                editing.set_message(session, theme_id, ts)
+            state = editing.step_themes(session, team, where["step_id"], user)
+        services.notifier.prompt_reactions(changes.workshop, STEPS[changes.step], list(posted.values()))
+        if editor := view.get("previous_view_id"):
+            client.views_update(view_id=editor, view=editor_view(state))
+
+    for callback_id in FORMS:
+        app.view(callback_id)(submitted)

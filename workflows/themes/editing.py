@@ -1,0 +1,242 @@
+"""The facilitator's say over a closed step's themes: rename one, merge two, move notes to another theme or a new
+one. Each change is applied to the stored themes (what the map is made from) and kept in the step's history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Step, ThemeEdit, ThemeMember, ThemeReaction, ThemeRow, utcnow
+from workflows.contributions.text import shorten
+from workflows.mapping.models import StepKey
+from workflows.ports import ThemeChanges
+from workflows.themes.reactions import PROMPTS as RATED
+from workflows.themes.service import themes_of
+from workflows.workshop.errors import WorkshopError, require_one_of
+from workflows.workshop.models import StepState, WorkshopState
+from workflows.workshop.service import view_of
+
+EDITORS = "the workshop's facilitator or the map's owner"
+MAX_TITLE = 150
+
+
+class ThemeGone(WorkshopError):
+    def __init__(self) -> None:
+        super().__init__("That theme has changed meanwhile (merged or emptied): open the editor again to see it now.")
+
+
+class NoteCard(BaseModel):
+    id: int
+    text: str
+
+
+class ThemeCard(BaseModel):
+    id: int
+    title: str
+    stage: str | None = None
+    message_ts: str | None = None
+    notes: list[NoteCard] = Field(default_factory=list)
+
+
+class StepThemes(BaseModel):
+    """A closed step's themes as the editor shows them."""
+
+    step_id: int
+    workshop_id: int
+    key: StepKey
+    channel_id: str
+    thread_ts: str | None
+    themes_ts: str | None
+    themes: list[ThemeCard]
+    may_edit: bool
+
+
+class Edited(BaseModel):
+    """What an edit changed, so the theme messages follow: themes to show again, themes gone, themes new."""
+
+    step_id: int
+    changed: list[int] = Field(default_factory=list)
+    removed: list[tuple[str | None, str, int]] = Field(default_factory=list)  # (message ts, title, merged into)
+    added: list[int] = Field(default_factory=list)
+
+
+def step_themes(session: Session, team_id: str, step_id: int, user_id: str) -> StepThemes:
+    step = _step(session, team_id, step_id)
+    workshop = step.workshop
+    cards = [
+        ThemeCard(
+            id=row.id,
+            title=row.title,
+            stage=row.stage,
+            message_ts=row.message_ts,
+            notes=[NoteCard(id=m.contribution.id, text=m.contribution.text) for m in row.members],
+        )
+        for row in sorted(step.themes, key=lambda r: r.position)
+    ]
+    return StepThemes(
+        step_id=step.id,
+        workshop_id=workshop.id,
+        key=StepKey(step.key),
+        channel_id=step.channel_id,
+        thread_ts=step.message_ts,
+        themes_ts=step.themes_ts,
+        themes=cards,
+        may_edit=user_id in {workshop.facilitator_id, workshop.map_owner_id} and workshop.status == WorkshopState.open,
+    )
+
+
+def rename(session: Session, team_id: str, step_id: int, theme_id: int, title: str, user_id: str) -> Edited:
+    step = _editable(session, team_id, step_id, user_id)
+    theme = _theme(step, theme_id)
+    title = shorten(" ".join(title.split()), MAX_TITLE)
+    if not title:
+        raise WorkshopError("A theme needs a title.")
+    _record(session, step, user_id, "rename", {"theme": theme.id, "from": theme.title, "to": title})
+    theme.title = title
+    return Edited(step_id=step.id, changed=[theme.id])
+
+
+def merge(session: Session, team_id: str, step_id: int, theme_id: int, into_id: int, user_id: str) -> Edited:
+    """Every note of `theme_id` joins `into_id`, which keeps its title; people's ratings and votes come along."""
+    step = _editable(session, team_id, step_id, user_id)
+    theme, into = _theme(step, theme_id), _theme(step, into_id)
+    if theme.id == into.id:
+        raise WorkshopError("Pick another theme to merge with.")
+    _record(session, step, user_id, "merge", {"theme": theme.id, "title": theme.title, "into": into.id})
+    _move_members(session, theme, into, [m.contribution_id for m in theme.members])
+    kept = {(r.user_id, r.reaction) for r in into.reactions}
+    for reaction in list(theme.reactions):
+        if (reaction.user_id, reaction.reaction) not in kept:
+            session.execute(
+                update(ThemeReaction)
+                .where(ThemeReaction.theme_id == theme.id, ThemeReaction.user_id == reaction.user_id)
+                .where(ThemeReaction.reaction == reaction.reaction)
+                .values(theme_id=into.id)
+            )
+    gone = (theme.message_ts, theme.title, into.id)
+    session.delete(theme)
+    session.flush()
+    return Edited(step_id=step.id, changed=[into.id], removed=[gone])
+
+
+def move_notes(
+    session: Session,
+    team_id: str,
+    step_id: int,
+    theme_id: int,
+    note_ids: Sequence[int],
+    to_id: int | None,
+    user_id: str,
+    new_title: str | None = None,
+) -> Edited:
+    """The chosen notes leave their theme for `to_id`, or for a new theme (`to_id` None) titled `new_title`.
+
+    A theme left without notes is removed."""
+    step = _editable(session, team_id, step_id, user_id)
+    theme = _theme(step, theme_id)
+    chosen = [m.contribution_id for m in theme.members if m.contribution_id in set(note_ids)]
+    if not chosen:
+        raise WorkshopError("Pick at least one note to move.")
+    edited = Edited(step_id=step.id)
+    if to_id is None:
+        texts = {c.id: c.text for c in step.contributions}
+        title = shorten(" ".join((new_title or texts[chosen[0]]).split()), MAX_TITLE)
+        target = ThemeRow(
+            step_id=step.id,
+            position=max(r.position for r in step.themes) + 1,
+            title=title,
+            stage=theme.stage,
+            quote_contribution_id=chosen[0],
+        )
+        session.add(target)
+        session.flush()
+        edited.added.append(target.id)
+    else:
+        target = _theme(step, to_id)
+        if target.id == theme.id:
+            raise WorkshopError("Pick another theme to move the notes to.")
+        edited.changed.append(target.id)
+    _record(session, step, user_id, "move", {"notes": chosen, "from": theme.id, "to": target.id})
+    _move_members(session, theme, target, chosen)
+    session.refresh(theme)
+    if theme.members:
+        edited.changed.insert(0, theme.id)
+    else:
+        edited.removed.append((theme.message_ts, theme.title, target.id))
+        session.delete(theme)
+        session.flush()
+    return edited
+
+
+def changes(session: Session, edited: Edited) -> ThemeChanges:
+    """What the step's messages must now show, after `edited`."""
+    step = session.get_one(Step, edited.step_id)
+    session.refresh(step)
+    rows = sorted(step.themes, key=lambda r: r.position)
+    shown = dict(zip([r.id for r in rows], themes_of(step), strict=False))
+    ts = {r.id: r.message_ts for r in rows}
+    titles = {r.id: r.title for r in rows}
+    return ThemeChanges(
+        workshop=view_of(step.workshop),
+        step=StepKey(step.key),
+        thread_ts=step.message_ts,
+        themes_ts=step.themes_ts,
+        themes=list(shown.values()),
+        changed=[(ts[i], shown[i]) for i in edited.changed if ts.get(i)],
+        removed=[(gone_ts, title, titles.get(into, "")) for gone_ts, title, into in edited.removed if gone_ts],
+        added=[(i, shown[i]) for i in edited.added if StepKey(step.key) in RATED],
+    )
+
+
+def history(session: Session, step_id: int) -> list[ThemeEdit]:
+    return list(session.scalars(select(ThemeEdit).where(ThemeEdit.step_id == step_id).order_by(ThemeEdit.id)))
+
+
+def set_message(session: Session, theme_id: int, ts: str) -> None:
+    """The message a new theme got in its step's thread, where people rate it or vote on it."""
+    session.execute(update(ThemeRow).where(ThemeRow.id == theme_id).values(message_ts=ts))
+
+
+def _move_members(session: Session, source: ThemeRow, target: ThemeRow, contribution_ids: list[int]) -> None:
+    session.execute(
+        update(ThemeMember)
+        .where(ThemeMember.theme_id == source.id, ThemeMember.contribution_id.in_(contribution_ids))
+        .values(theme_id=target.id)
+    )
+    if source.quote_contribution_id in contribution_ids:
+        left = [m.contribution_id for m in source.members if m.contribution_id not in contribution_ids]
+        source.quote_contribution_id = left[0] if left else None
+    session.flush()
+    session.expire(source)
+    session.expire(target)
+
+
+def _record(session: Session, step: Step, user_id: str, kind: str, detail: dict, at: datetime | None = None) -> None:
+    session.add(ThemeEdit(step_id=step.id, user_id=user_id, kind=kind, detail=detail, at=at or utcnow()))
+
+
+def _step(session: Session, team_id: str, step_id: int) -> Step:
+    step = session.get(Step, step_id)
+    if step is None or step.workshop.team_id != team_id:
+        raise WorkshopError("That step is not part of a workshop here.")
+    return step
+
+
+def _editable(session: Session, team_id: str, step_id: int, user_id: str) -> Step:
+    step = _step(session, team_id, step_id)
+    workshop = step.workshop
+    require_one_of(user_id, {workshop.facilitator_id, workshop.map_owner_id}, EDITORS, "change these themes")
+    if workshop.status != WorkshopState.open or step.status != StepState.closed:
+        raise WorkshopError("These themes can be changed once their step has closed and until the map is published.")
+    return step
+
+
+def _theme(step: Step, theme_id: int) -> ThemeRow:
+    found = next((row for row in step.themes if row.id == theme_id), None)
+    if found is None:
+        raise ThemeGone()
+    return found
