@@ -299,9 +299,11 @@ def status_blocks(status: WorkshopStatus) -> list[Block]:
 
 HELP = (
     "*journeybot* runs a customer-journey-mapping workshop in this channel, asynchronously.\n"
-    "• `/journey start <objective> [--days N] [--manual] [--stages PRESET | A, B, C]`: start a workshop; each "
-    "step closes by itself after N working days (default 2) unless `--manual` (no text opens a form)\n"
-    "• `/journey next`: close the current step and open the next; after the last step, publish the map\n"
+    "• `/journey start <objective> [--days N] [--manual] [--publish auto] [--stages PRESET | A, B, C]`: start a "
+    "workshop; each step closes by itself after N working days (default 2) unless `--manual`; `--publish auto` "
+    "skips the draft (no text opens a form)\n"
+    "• `/journey next`: close the current step and open the next; after the last step you get the map as a draft\n"
+    "• `/journey publish`: publish the reviewed draft to the channel\n"
     "• `/journey status`: where the workshop stands\n"
     "• `/journey map`: post the latest published map again\n"
     "• `/journey actions [mine|all]`: your open actions anywhere, or all of this channel's map\n"

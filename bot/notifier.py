@@ -181,17 +181,8 @@ class SlackNotifier:
         )
         summary = [lead, *blocks.map_summary(journey_map), *draft_buttons(workshop.id, steps)]
         self.post(dm, f"Draft journey map: {fit(journey_map.objective, 200)}", summary, key=key)
-        image, draft = file_name("png"), f"draft-{file_name('png')}"
-        self.outbox.once(
-            f"{key}:picture",
-            lambda: _file_id(
-                self.client.files_upload_v2(
-                    channel=dm,
-                    initial_comment="The draft map as a picture.",
-                    file_uploads=[{"content": map_files(journey_map)[image], "filename": draft, "title": draft}],
-                )
-            ),
-        )
+        picture = map_files(journey_map)[file_name("png")]
+        self._share(f"{key}:picture", dm, "The draft map as a picture.", {f"draft-{file_name('png')}": picture})
 
     def prompt_reactions(self, workshop: WorkshopView, step: StepInfo, message_ts: list[str | None]) -> None:
         """One-click prompts: the bot's own reactions on each theme's message (its own are never counted)."""
@@ -209,25 +200,20 @@ class SlackNotifier:
         files = map_files(journey_map)
         image = file_name("png")
         comment = f"The journey map, version {journey_map.version}, as a picture for slides and walls."
+        self._share(f"{key}:picture", workshop.channel_id, comment, {image: files.pop(image)})
+        comment = "The full map: a printable page, the actions as a spreadsheet, Markdown and JSON."
+        self._share(f"{key}:files", workshop.channel_id, comment, files, thread_ts=ts)
+
+    def _share(
+        self, key: str, channel: str, comment: str, files: dict[str, bytes], thread_ts: str | None = None
+    ) -> None:
+        """Uploads files to a channel (or a thread) once, whatever happens: keyed like a post."""
+        uploads = [{"content": data, "filename": name, "title": name} for name, data in files.items()]
         self.outbox.once(
-            f"{key}:picture",
+            key,
             lambda: _file_id(
                 self.client.files_upload_v2(
-                    channel=workshop.channel_id,
-                    initial_comment=comment,
-                    file_uploads=[{"content": files[image], "filename": image, "title": image}],
-                )
-            ),
-        )
-        del files[image]
-        self.outbox.once(
-            f"{key}:files",
-            lambda: _file_id(
-                self.client.files_upload_v2(
-                    channel=workshop.channel_id,
-                    thread_ts=ts,
-                    initial_comment="The full map: a printable page, the actions as a spreadsheet, Markdown and JSON.",
-                    file_uploads=[{"content": data, "filename": name, "title": name} for name, data in files.items()],
+                    channel=channel, thread_ts=thread_ts, initial_comment=comment, file_uploads=uploads
                 )
             ),
         )

@@ -1,0 +1,209 @@
+"""The facilitator's review: the map waits as a private draft until they publish it, and a closed step's themes
+can be renamed, merged and re-sorted from Slack; the thread follows in place and the published map shows it."""
+
+from __future__ import annotations
+
+import json
+
+from slack_sdk.models.views import View
+from sqlalchemy import func, select
+
+from bot.theme_editor_blocks import (
+    EDIT_THEMES,
+    MAX_BLOCKS,
+    MAX_OPTIONS,
+    NEW_THEME,
+    PUBLISH_DRAFT,
+    THEME_MENU,
+    editor_view,
+    move_form,
+)
+from storage.models import ThemeEdit
+from tests.conftest import ANA, BEN, CHO, FACILITATOR
+from tests.workshop_play import STEP_REPLIES, play_steps, published_map, run_workshop
+from workflows.mapping.models import StepKey
+from workflows.themes.editing import NoteCard, StepThemes, ThemeCard
+from workflows.workshop.steps import STEPS
+
+
+def _summaries(slack) -> list[dict]:
+    return [m for m in slack.standin.messages(slack.channel_id) if m.get("text", "").startswith("Journey map:")]
+
+
+def _draft(slack) -> dict:
+    dm = slack.standin.open_dm(FACILITATOR).id
+    (draft,) = [m for m in slack.standin.messages(dm) if PUBLISH_DRAFT in json.dumps(m.get("blocks"))]
+    return draft
+
+
+def _close_action_plan(slack) -> None:
+    for user, text in STEP_REPLIES[StepKey.action_plan]:
+        slack.reply(slack.step_ts(StepKey.action_plan), user, text)
+    slack.settle()
+    slack.command("next", FACILITATOR)
+
+
+def _review(slack, user: str, step: StepKey) -> dict:
+    """`user` presses "Review themes" on the step's summary in the channel; returns the modal they see."""
+    (closed,) = [m for m in slack.standin.messages(slack.channel_id) if m.get("text") == f"{STEPS[step].title} closed"]
+    _click(slack, user, EDIT_THEMES, slack.channel_id, closed)
+    return slack.standin.modal_stack(user)[-1]
+
+
+def _click(slack, user: str, action_id: str, channel: str, message: dict) -> None:
+    """`user` presses the button `action_id` on `message`."""
+    (value,) = [
+        element["value"]
+        for block in message["blocks"]
+        for element in [*block.get("elements", []), block.get("accessory") or {}]
+        if element.get("action_id") == action_id
+    ]
+    slack.sender.block_action(user, action_id, value=value, channel_id=channel, message_ts=message["ts"])
+    slack.settle()
+
+
+def _themes_in(editor: dict) -> dict[int, str]:
+    return {
+        int(block["accessory"]["options"][0]["value"].partition(":")[2]): block["text"]["text"]
+        for block in editor["blocks"]
+        if (block.get("accessory") or {}).get("action_id") == THEME_MENU
+    }
+
+
+def _open_form(slack, editor: dict, operation: str, theme_id: int) -> dict:
+    chosen = {"value": f"{operation}:{theme_id}"}
+    slack.sender.block_action(FACILITATOR, THEME_MENU, view_id=editor["id"], selected_option=chosen)
+    slack.settle()
+    return slack.standin.modal_stack(FACILITATOR)[-1]
+
+
+def _submit(slack, form: dict, values: dict) -> None:
+    slack.sender.view_submission(form["id"], FACILITATOR, values)
+    slack.settle()
+
+
+def test_the_map_waits_as_a_private_draft_until_the_facilitator_publishes_it(slack):
+    run_workshop(slack, until=StepKey.pain_points)
+    _close_action_plan(slack)
+
+    assert _summaries(slack) == [], "nothing reaches the channel before the facilitator publishes"
+    draft = _draft(slack)
+    assert "Publish" in json.dumps(draft["blocks"]) and "Edit Touchpoints" in json.dumps(draft["blocks"])
+    assert [f.name for f in slack.standin.files] == ["draft-journey-map.png"]
+    assert "direct messages" in slack.command("next", FACILITATOR).body
+
+    dm = slack.standin.open_dm(FACILITATOR).id
+    _click(slack, BEN, PUBLISH_DRAFT, dm, draft)
+    assert _summaries(slack) == [], "a participant's click publishes nothing"
+
+    _click(slack, FACILITATOR, PUBLISH_DRAFT, dm, draft)
+    _click(slack, FACILITATOR, PUBLISH_DRAFT, dm, draft)
+    assert len(_summaries(slack)) == 1, "published once, however often Publish is pressed"
+    assert published_map(slack).steps[StepKey.action_plan]
+
+
+def test_publish_auto_sends_the_map_when_the_last_step_closes(slack):
+    slack.command("start Why do trials stall? --publish auto", FACILITATOR)
+    for step in StepKey:
+        slack.reply(slack.step_ts(step), ANA, STEP_REPLIES[step][0][1])
+        slack.settle()
+        slack.command("next", FACILITATOR)
+    assert len(_summaries(slack)) == 1
+    dm = slack.standin.open_dm(FACILITATOR).id
+    assert not [m for m in slack.standin.messages(dm) if PUBLISH_DRAFT in json.dumps(m.get("blocks"))]
+
+
+def test_the_facilitator_renames_merges_and_moves_notes_and_the_published_map_shows_it(slack):
+    slack.command("start Why do trials stall before the first paid invoice?", FACILITATOR)
+    play_steps(slack, [StepKey.objective, StepKey.persona])
+    thread = slack.step_ts(StepKey.touchpoints)
+    notes = [
+        (ANA, "Finds us through a Google search for invoice templates"),
+        (BEN, "Reads reviews of invoicing apps on YouTube"),
+        (CHO, "Signs up on the website and gets a welcome email"),
+        (ANA, "Creates a first invoice in the mobile app"),
+        (BEN, "Calls support by phone when the payment link fails"),
+        (CHO, "Emails support when a client cannot pay the invoice"),
+    ]
+    for user, text in notes:
+        slack.reply(thread, user, text)
+    slack.settle()
+    slack.command("next", FACILITATOR)
+
+    editor = _review(slack, FACILITATOR, StepKey.touchpoints)
+    themes = _themes_in(editor)
+    assert len(themes) >= 3
+    first, second, third = list(themes)[:3]
+
+    _submit(
+        slack, _open_form(slack, editor, "rename", first), {"title": {"value": {"value": "Finding <us> & <!here>"}}}
+    )
+    merged_text = themes[second]
+    merge = {"into": {"value": {"selected_option": {"value": str(third)}}}}
+    _submit(slack, _open_form(slack, _current(slack), "merge", second), merge)
+    form = _open_form(slack, _current(slack), "move", third)
+    moved = form["blocks"][0]["element"]["options"][0]
+    values = {
+        "notes": {"value": {"selected_options": [moved]}},
+        "to": {"value": {"selected_option": {"value": NEW_THEME}}},
+        "title": {"value": {"value": "Moved on its own"}},
+    }
+    _submit(slack, form, values)
+
+    shown = _themes_in(_current(slack))
+    assert any("Finding &lt;us&gt; &amp; &lt;!here&gt;" in text for text in shown.values()), "escaped, never a ping"
+    assert second not in shown and any("Moved on its own" in text for text in shown.values())
+    updates = [c.params for c in slack.standin.calls_to("chat.update")]
+    assert any("Merged into" in u.get("text", "") for u in updates), "the merged theme's message says where it went"
+    assert any(u.get("text", "").startswith("Finding") for u in updates), "the renamed theme's message follows"
+    with slack.server.services.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(ThemeEdit)) == 3
+
+    play_steps(slack, [StepKey.pain_points, StepKey.action_plan])
+    titles = [t.title for t in published_map(slack).steps[StepKey.touchpoints]]
+    assert "Finding <us> & <!here>" in titles and "Moved on its own" in titles
+    merged_note = merged_text.split("• ")[1].split("\n")[0]
+    holder = next(
+        t
+        for t in published_map(slack).steps[StepKey.touchpoints]
+        if any(c.text.startswith(merged_note[:30]) for c in t.contributions)
+    )
+    assert holder.title != "Moved on its own" or len(holder.contributions) == 1
+    canvas = next(iter(slack.standin.canvases.values())).markdown
+    assert "Moved on its own" in canvas
+
+
+def _current(slack) -> dict:
+    return slack.standin.modal_stack(FACILITATOR)[-1]
+
+
+def test_a_participant_sees_the_themes_read_only_and_changes_nothing(slack):
+    run_workshop(slack, until=StepKey.persona)
+    editor = _review(slack, BEN, StepKey.persona)
+    assert "Read only" in json.dumps(editor["blocks"])
+    assert _themes_in(editor) == {}, "no menus to change anything"
+    with slack.server.services.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(ThemeEdit)) == 0
+
+
+def test_the_editor_of_a_large_step_stays_within_slacks_limits():
+    notes = [NoteCard(id=n, text=f"Note {n}: " + "a long observation about onboarding " * 8) for n in range(150)]
+    themes = [ThemeCard(id=1, title="One big theme " * 20, notes=notes)]
+    themes += [ThemeCard(id=t, title=f"Theme {t}", notes=notes[t : t + 1]) for t in range(2, 140)]
+    state = StepThemes(
+        step_id=1,
+        workshop_id=1,
+        key=StepKey.pain_points,
+        channel_id="C1",
+        thread_ts=None,
+        themes_ts=None,
+        themes=themes,
+        may_edit=True,
+    )
+    for view in (editor_view(state), move_form(state, themes[0])):
+        assert len(view["blocks"]) <= MAX_BLOCKS
+        View(**view).validate_json()
+        for block in view["blocks"]:
+            options = (block.get("element") or block.get("accessory") or {}).get("options", [])
+            assert len(options) <= MAX_OPTIONS
+            assert all(len(o["text"]["text"]) <= 75 for o in options)
