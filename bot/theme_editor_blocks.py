@@ -13,13 +13,23 @@ from workflows.workshop.steps import STEPS
 EDIT_THEMES = "edit_themes"  # the button on a closed step's summary and on the draft: value = step id
 EDITOR_VIEW = "theme_editor"
 THEME_MENU = "theme_edit_menu"  # the overflow on each theme in the editor: value = "<operation>:<theme id>"
-RENAME_FORM, MERGE_FORM, MOVE_FORM = "theme_rename_form", "theme_merge_form", "theme_move_form"
+RENAME_FORM, MERGE_FORM, MOVE_FORM, STAGE_FORM = (
+    "theme_rename_form",
+    "theme_merge_form",
+    "theme_move_form",
+    "theme_stage_form",
+)
 NEW_THEME = "new"
 
 MAX_BLOCKS = 100  # a modal's limit
 MAX_OPTIONS = 100  # a select menu's limit
 NOTES_SHOWN = 8  # per theme in the editor; the move form lists them all (up to MAX_OPTIONS)
-OPERATIONS = {"rename": "Rename", "merge": "Merge into another theme", "move": "Move notes…"}
+OPERATIONS = {
+    "rename": "Rename",
+    "merge": "Merge into another theme",
+    "move": "Move notes…",
+    "stage": "Put on another stage…",
+}
 
 
 def editor_view(state: StepThemes) -> dict:
@@ -32,7 +42,7 @@ def editor_view(state: StepThemes) -> dict:
     blocks: list[Block] = [context(lead)]
     room = MAX_BLOCKS - 2
     for theme in state.themes[:room]:
-        blocks.append(_theme_section(theme, state.may_edit and len(state.themes) > 0))
+        blocks.append(_theme_section(theme, state.may_edit, bool(state.stages)))
     if len(state.themes) > room:
         blocks.append(context(f"…and {len(state.themes) - room} more themes, as listed in the step's thread."))
     return {
@@ -45,7 +55,7 @@ def editor_view(state: StepThemes) -> dict:
     }
 
 
-def _theme_section(theme: ThemeCard, editable: bool) -> Block:
+def _theme_section(theme: ThemeCard, editable: bool, staged: bool) -> Block:
     stage = f" · _{fit(theme.stage, 60)}_" if theme.stage else ""
     lines = [f"• {fit(note.text, 140)}" for note in theme.notes[:NOTES_SHOWN]]
     if len(theme.notes) > NOTES_SHOWN:
@@ -55,7 +65,9 @@ def _theme_section(theme: ThemeCard, editable: bool) -> Block:
         block["accessory"] = {
             "type": "overflow",
             "action_id": THEME_MENU,
-            "options": [_option(label, f"{op}:{theme.id}") for op, label in OPERATIONS.items()],
+            "options": [
+                _option(label, f"{op}:{theme.id}") for op, label in OPERATIONS.items() if staged or op != "stage"
+            ],
         }
     return block
 
@@ -99,6 +111,20 @@ def move_form(state: StepThemes, theme: ThemeCard) -> dict:
         _input("title", "Title, for a new theme", title, optional=True),
     ]
     return _form(MOVE_FORM, "Move notes", state, theme, blocks)
+
+
+def stage_form(state: StepThemes, theme: ThemeCard) -> dict:
+    select = {
+        "type": "static_select",
+        "action_id": "value",
+        "options": [_option(stage, stage) for stage in state.stages[:MAX_OPTIONS]],
+    }
+    now = f"It is on *{fit(theme.stage, 60)}* now." if theme.stage else "It is on no stage yet."
+    blocks = [
+        section(f"Where on the journey does *{fit(theme.title, 150)}* happen? {now}"),
+        _input("stage", "Stage", select),
+    ]
+    return _form(STAGE_FORM, "Put on a stage", state, theme, blocks)
 
 
 def draft_buttons(workshop_id: int, steps: list[tuple[str, int]]) -> list[Block]:

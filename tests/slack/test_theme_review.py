@@ -150,6 +150,11 @@ def test_the_facilitator_renames_merges_and_moves_notes_and_the_published_map_sh
     }
     _submit(slack, form, values)
 
+    form = _open_form(slack, _current(slack), "stage", first)
+    stages = [o["value"] for o in form["blocks"][1]["element"]["options"]]
+    placed = stages[-1]  # the journey's last stage, wherever the engine put this theme
+    _submit(slack, form, {"stage": {"value": {"selected_option": {"value": placed}}}})
+
     shown = _themes_in(_current(slack))
     assert any("Finding &lt;us&gt; &amp; &lt;!here&gt;" in text for text in shown.values()), "escaped, never a ping"
     assert second not in shown and any("Moved on its own" in text for text in shown.values())
@@ -157,7 +162,7 @@ def test_the_facilitator_renames_merges_and_moves_notes_and_the_published_map_sh
     assert any("Merged into" in u.get("text", "") for u in updates), "the merged theme's message says where it went"
     assert any(u.get("text", "").startswith("Finding") for u in updates), "the renamed theme's message follows"
     with slack.server.services.db.session() as session:
-        assert session.scalar(select(func.count()).select_from(ThemeEdit)) == 3
+        assert session.scalar(select(func.count()).select_from(ThemeEdit)) == 4
 
     play_steps(slack, [StepKey.pain_points, StepKey.action_plan])
     titles = [t.title for t in published_map(slack).steps[StepKey.touchpoints]]
@@ -169,6 +174,8 @@ def test_the_facilitator_renames_merges_and_moves_notes_and_the_published_map_sh
         if any(c.text.startswith(merged_note[:30]) for c in t.contributions)
     )
     assert holder.title != "Moved on its own" or len(holder.contributions) == 1
+    last_stage = next(s for s in published_map(slack).stages if s.name == placed)
+    assert "Finding <us> & <!here>" in [tp.title for tp in last_stage.touchpoints]
     canvas = next(iter(slack.standin.canvases.values())).markdown
     assert "Moved on its own" in canvas
 

@@ -18,9 +18,10 @@ from workflows.themes.reactions import PROMPTS as RATED
 from workflows.themes.service import themes_of
 from workflows.workshop.errors import WorkshopError, require_one_of
 from workflows.workshop.models import StepState, WorkshopState
-from workflows.workshop.service import view_of
+from workflows.workshop.service import stage_defs, view_of
 
 EDITORS = "the workshop's facilitator or the map's owner"
+STAGED = {StepKey.touchpoints, StepKey.pain_points}  # the steps whose themes sit on the map's stages
 MAX_TITLE = 150
 
 
@@ -53,6 +54,7 @@ class StepThemes(BaseModel):
     themes_ts: str | None
     themes: list[ThemeCard]
     may_edit: bool
+    stages: list[str] = Field(default_factory=list)  # where a theme can be placed (touchpoints and pain points)
 
 
 class Edited(BaseModel):
@@ -86,6 +88,7 @@ def step_themes(session: Session, team_id: str, step_id: int, user_id: str) -> S
         themes_ts=step.themes_ts,
         themes=cards,
         may_edit=user_id in {workshop.facilitator_id, workshop.map_owner_id} and workshop.status == WorkshopState.open,
+        stages=[s.name for s in stage_defs(workshop)] if StepKey(step.key) in STAGED else [],
     )
 
 
@@ -97,6 +100,17 @@ def rename(session: Session, team_id: str, step_id: int, theme_id: int, title: s
         raise WorkshopError("A theme needs a title.")
     _record(session, step, user_id, "rename", {"theme": theme.id, "from": theme.title, "to": title})
     theme.title = title
+    return Edited(step_id=step.id, changed=[theme.id])
+
+
+def set_stage(session: Session, team_id: str, step_id: int, theme_id: int, stage: str, user_id: str) -> Edited:
+    """Puts a touchpoint or pain-point theme on another of the map's stages."""
+    step = _editable(session, team_id, step_id, user_id)
+    theme = _theme(step, theme_id)
+    if StepKey(step.key) not in STAGED or stage not in {s.name for s in stage_defs(step.workshop)}:
+        raise WorkshopError("Pick one of the map's stages.")
+    _record(session, step, user_id, "stage", {"theme": theme.id, "from": theme.stage, "to": stage})
+    theme.stage = stage
     return Edited(step_id=step.id, changed=[theme.id])
 
 

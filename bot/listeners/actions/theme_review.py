@@ -18,12 +18,13 @@ from bot.theme_editor_blocks import (
     merge_form,
     move_form,
     rename_form,
+    stage_form,
 )
 from workflows.themes import editing
 from workflows.workshop import service as workshop_service
 from workflows.workshop.errors import WorkshopError
 
-FORMS = {"rename": rename_form, "merge": merge_form, "move": move_form}
+FORMS = {"rename": rename_form, "merge": merge_form, "move": move_form, "stage": stage_form}
 
 
 def register(app: App, services: Services) -> None:

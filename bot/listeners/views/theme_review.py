@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.services import Services
-from bot.theme_editor_blocks import MERGE_FORM, MOVE_FORM, NEW_THEME, RENAME_FORM, editor_view
+from bot.theme_editor_blocks import MERGE_FORM, MOVE_FORM, NEW_THEME, RENAME_FORM, STAGE_FORM, editor_view
 from workflows.themes import editing
 from workflows.workshop.errors import WorkshopError
 from workflows.workshop.steps import STEPS
@@ -40,10 +40,17 @@ def _move(session: Session, team: str, step_id: int, theme_id: int, view: dict, 
     return editing.move_notes(session, team, step_id, theme_id, notes, to_id, user, title)
 
 
+def _stage(session: Session, team: str, step_id: int, theme_id: int, view: dict, user: str) -> editing.Edited:
+    stage = _value(view, "stage")["selected_option"]["value"]
+    return editing.set_stage(session, team, step_id, theme_id, stage, user)
+
+
+# form -> (the edit it makes, the field a refusal is shown under)
 FORMS: dict[str, tuple[Edit, str]] = {
     RENAME_FORM: (_rename, "title"),
     MERGE_FORM: (_merge, "into"),
     MOVE_FORM: (_move, "notes"),
+    STAGE_FORM: (_stage, "stage"),
 }
 
 
