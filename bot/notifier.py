@@ -146,22 +146,17 @@ class SlackNotifier:
         their own. Returns the new messages' ts by theme row id."""
         channel, step = changes.workshop.channel_id, STEPS[changes.step]
         for theme_ts, theme in changes.changed:
-            self.client.chat_update(
-                channel=channel, ts=theme_ts, text=fit(theme.title, 200), blocks=[blocks.theme_block(theme)]
-            )
+            self._update(channel, theme_ts, fit(theme.title, 200), [blocks.theme_block(theme)])
         for theme_ts, title, into in changes.removed:
-            note = f"~{fit(title, 150)}~ was merged into *{fit(into, 150)}* by the facilitator: rate or vote there."
-            self.client.chat_update(
-                channel=channel, ts=theme_ts, text=f"Merged into {fit(into, 150)}", blocks=[blocks.section(note)]
-            )
+            if into:
+                note = f"~{fit(title, 150)}~ was merged into *{fit(into, 150)}* by the facilitator: rate or vote there."
+                self._update(channel, theme_ts, f"Merged into {fit(into, 150)}", [blocks.section(note)])
+            else:
+                note = f"~{fit(title, 150)}~ was set aside by the facilitator: not part of the map."
+                self._update(channel, theme_ts, "Set aside", [blocks.section(note)])
         if changes.themes_ts and step.key not in reactions.PROMPTS:
             listing = blocks.chunk_blocks(blocks.themes_thread(step, changes.themes, None))[0]
-            self.client.chat_update(
-                channel=channel,
-                ts=changes.themes_ts,
-                text=f"{step.title}: {len(changes.themes)} themes",
-                blocks=listing,
-            )
+            self._update(channel, changes.themes_ts, f"{step.title}: {len(changes.themes)} themes", listing)
         return {
             row_id: self.post_theme(changes.workshop, step, changes.thread_ts, theme) for row_id, theme in changes.added
         }

@@ -19,7 +19,7 @@ RENAME_FORM, MERGE_FORM, MOVE_FORM, STAGE_FORM = (
     "theme_move_form",
     "theme_stage_form",
 )
-NEW_THEME = "new"
+NEW_THEME, ASIDE = "new", "aside"  # the move form's other destinations: a new theme, or off the map
 
 MAX_BLOCKS = 100  # a modal's limit
 MAX_OPTIONS = 100  # a select menu's limit
@@ -100,9 +100,8 @@ def move_form(state: StepThemes, theme: ThemeCard) -> dict:
         "action_id": "value",
         "options": [_option(note.text, str(note.id)) for note in theme.notes[:MAX_OPTIONS]],
     }
-    targets = [_option("A new theme", NEW_THEME)] + [
-        _option(t.title, str(t.id)) for t in state.themes if t.id != theme.id
-    ][: MAX_OPTIONS - 1]
+    elsewhere = [_option("A new theme", NEW_THEME), _option("Not a note: keep it off the map", ASIDE)]
+    targets = elsewhere + [_option(t.title, str(t.id)) for t in state.themes if t.id != theme.id][: MAX_OPTIONS - 2]
     target = {"type": "static_select", "action_id": "value", "options": targets}
     title = {"type": "plain_text_input", "action_id": "value", "max_length": 150}
     blocks = [

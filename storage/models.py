@@ -152,6 +152,8 @@ class ContributionRow(Base):
     text: Mapped[str] = mapped_column(Text)  # plain text, Slack markup decoded
     mentions: Mapped[list[Any]] = mapped_column(default=list)  # [[user_id, label], ...] in order
     evidence: Mapped[str] = mapped_column(String(16), default="assumption")
+    # The facilitator set it aside in the review ("not a note"): kept on the map's set-aside list, never in a theme.
+    aside: Mapped[bool] = mapped_column(default=False)
     # In a revision workshop, the previous version's notes are carried into each step so they cluster again.
     carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("contributions.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

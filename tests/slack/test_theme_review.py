@@ -214,3 +214,27 @@ def test_the_editor_of_a_large_step_stays_within_slacks_limits():
             options = (block.get("element") or block.get("accessory") or {}).get("options", [])
             assert len(options) <= MAX_OPTIONS
             assert all(len(o["text"]["text"]) <= 75 for o in options)
+
+
+def test_a_note_set_aside_leaves_its_theme_and_the_map_keeps_it_aside(slack):
+    run_workshop(slack, until=StepKey.persona)
+    editor = _review(slack, FACILITATOR, StepKey.persona)
+    theme_id = next(iter(_themes_in(editor)))
+    form = _open_form(slack, editor, "move", theme_id)
+    note = form["blocks"][0]["element"]["options"][0]
+    aside = {
+        "notes": {"value": {"selected_options": [note]}},
+        "to": {"value": {"selected_option": {"value": "aside"}}},
+        "title": {"value": {"value": None}},
+    }
+    _submit(slack, form, aside)
+    listing = [
+        c.params for c in slack.standin.calls_to("chat.update") if c.params.get("text", "").startswith("Persona")
+    ]
+    assert listing, "the thread's list of persona themes follows"
+    play_steps(slack, [StepKey.touchpoints, StepKey.pain_points, StepKey.action_plan])
+    journey_map = published_map(slack)
+    kept = [c.text for c in journey_map.set_aside.get(StepKey.persona, [])]
+    assert any(t.startswith(note["text"]["text"][:40]) for t in kept)
+    themed = [c.text for t in journey_map.steps[StepKey.persona] for c in t.contributions]
+    assert not any(t.startswith(note["text"]["text"][:40]) for t in themed)

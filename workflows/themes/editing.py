@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Step, ThemeEdit, ThemeMember, ThemeReaction, ThemeRow, utcnow
@@ -204,6 +204,36 @@ def changes(session: Session, edited: Edited) -> ThemeChanges:
         removed=[(gone_ts, title, titles.get(into, "")) for gone_ts, title, into in edited.removed if gone_ts],
         added=[(i, shown[i]) for i in edited.added if StepKey(step.key) in RATED],
     )
+
+
+def set_aside_notes(
+    session: Session, team_id: str, step_id: int, theme_id: int, note_ids: Sequence[int], user_id: str
+) -> Edited:
+    """The chosen notes are not notes about the journey (a side remark, a question to the team): they leave their
+    theme for the map's set-aside list. A theme left without notes is removed."""
+    step = _editable(session, team_id, step_id, user_id)
+    theme = _theme(step, theme_id)
+    chosen = [m.contribution for m in theme.members if m.contribution_id in set(note_ids)]
+    if not chosen:
+        raise WorkshopError("Pick at least one note to set aside.")
+    _record(session, step, user_id, "aside", {"notes": [c.id for c in chosen], "from": theme.id})
+    for contribution in chosen:
+        contribution.aside = True
+    session.execute(
+        delete(ThemeMember).where(
+            ThemeMember.theme_id == theme.id, ThemeMember.contribution_id.in_([c.id for c in chosen])
+        )
+    )
+    session.flush()
+    session.refresh(theme)
+    if theme.members:
+        if theme.quote_contribution_id in {c.id for c in chosen}:
+            theme.quote_contribution_id = theme.members[0].contribution_id
+        return Edited(step_id=step.id, changed=[theme.id])
+    gone = (theme.message_ts, theme.title, 0)
+    session.delete(theme)
+    session.flush()
+    return Edited(step_id=step.id, removed=[gone])
 
 
 def history(session: Session, step_id: int) -> list[ThemeEdit]:

@@ -207,7 +207,7 @@ def themes_of(step: Step) -> list[Theme]:
                 contributions=[contribution_of(c) for c in members],
             )
         )
-    late = [c for c in step.contributions if c.id not in themed and is_note(c.text)]
+    late = [c for c in step.contributions if c.id not in themed and is_note(c.text) and not c.aside]
     themes += [
         Theme(id=f"{step.key}-late-{c.id}", title=note_title(clean(c.text)), contributions=[contribution_of(c)])
         for c in late
@@ -216,8 +216,9 @@ def themes_of(step: Step) -> list[Theme]:
 
 
 def set_aside(step: Step) -> list[Contribution]:
-    """The step's replies with nothing to cluster (emoji, "+1", a greeting): kept on the map, never a theme."""
-    return [contribution_of(c) for c in step.contributions if not is_note(c.text)]
+    """The step's replies with nothing to cluster (emoji, "+1", a greeting), and the notes the facilitator set
+    aside in the review: kept on the map, never a theme."""
+    return [contribution_of(c) for c in step.contributions if c.aside or not is_note(c.text)]
 
 
 def contribution_of(row: ContributionRow) -> Contribution:

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.services import Services
-from bot.theme_editor_blocks import MERGE_FORM, MOVE_FORM, NEW_THEME, RENAME_FORM, STAGE_FORM, editor_view
+from bot.theme_editor_blocks import ASIDE, MERGE_FORM, MOVE_FORM, NEW_THEME, RENAME_FORM, STAGE_FORM, editor_view
 from workflows.themes import editing
 from workflows.workshop.errors import WorkshopError
 from workflows.workshop.steps import STEPS
@@ -35,6 +35,8 @@ def _merge(session: Session, team: str, step_id: int, theme_id: int, view: dict,
 def _move(session: Session, team: str, step_id: int, theme_id: int, view: dict, user: str) -> editing.Edited:
     notes = [int(option["value"]) for option in _value(view, "notes").get("selected_options") or []]
     target = _value(view, "to")["selected_option"]["value"]
+    if target == ASIDE:
+        return editing.set_aside_notes(session, team, step_id, theme_id, notes, user)
     title = _value(view, "title").get("value")
     to_id = None if target == NEW_THEME else int(target)
     return editing.move_notes(session, team, step_id, theme_id, notes, to_id, user, title)

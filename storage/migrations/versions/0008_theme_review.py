@@ -1,4 +1,4 @@
-"""theme review: a draft before publishing, the step's theme message, and the history of theme edits
+"""theme review: a draft before publishing, the step's theme message, notes set aside, the history of edits
 
 Revision ID: 0008
 Revises: 0007
@@ -25,6 +25,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("drafts_sent", sa.Integer(), nullable=False, server_default="0"))
     with op.batch_alter_table("steps") as batch_op:
         batch_op.add_column(sa.Column("themes_ts", sa.String(length=32), nullable=True))
+    with op.batch_alter_table("contributions") as batch_op:
+        batch_op.add_column(sa.Column("aside", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.create_table(
         "theme_edits",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -43,6 +45,8 @@ def downgrade() -> None:
     """Downgrade schema."""
     op.drop_index("ix_theme_edits_step_id", table_name="theme_edits")
     op.drop_table("theme_edits")
+    with op.batch_alter_table("contributions") as batch_op:
+        batch_op.drop_column("aside")
     with op.batch_alter_table("steps") as batch_op:
         batch_op.drop_column("themes_ts")
     with op.batch_alter_table("workshops") as batch_op:
