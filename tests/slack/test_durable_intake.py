@@ -72,6 +72,22 @@ class Bot:
 
 
 @pytest.fixture
+def start_bot(tmp_path: Path) -> Iterator[Callable[[dict[str, str], int], Bot]]:
+    """Starts bot processes for a test; whatever is still running at its end is killed, pass or fail."""
+    started: list[Bot] = []
+
+    def start(env: dict[str, str], port: int) -> Bot:
+        started.append(Bot(env, port, tmp_path / "bot.log"))
+        return started[-1]
+
+    yield start
+    for bot in started:
+        if bot.process.poll() is None:
+            bot.process.kill()
+            bot.process.wait(timeout=30)
+
+
+@pytest.fixture
 def workshop(database_url: str) -> Iterator[tuple[SlackStandIn, dict[str, str], str]]:
     """A stand-in workspace and the environment `journeybot serve` reads; a bot process opens a workshop's
     first step, then stops, so each test starts its own processes."""
@@ -124,11 +140,10 @@ def _unhandled_events(db: Database) -> int:
         )
 
 
-def test_every_acknowledged_reply_is_stored_after_kill_and_after_sigterm(workshop, tmp_path: Path) -> None:
+def test_every_acknowledged_reply_is_stored_after_kill_and_after_sigterm(workshop, start_bot) -> None:
     standin, env, database_url = workshop
-    log = tmp_path / "bot.log"
     port = _free_port()
-    bot = Bot(env, port, log)
+    bot = start_bot(env, port)
     sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, standin=standin)
     assert sender.command("start Map onboarding --manual", FACILITATOR, CHANNEL).status == 200
     _wait(lambda: _step_thread(standin), "the first step's message")
@@ -137,18 +152,16 @@ def test_every_acknowledged_reply_is_stored_after_kill_and_after_sigterm(worksho
     try:
         _send_replies(sender, standin, thread_ts, BURST)
         bot.signal(signal.SIGKILL)
-        bot = Bot(env, port, log)
+        bot = start_bot(env, port)
         _wait(lambda: _stored_notes(db) == BURST, f"{BURST} notes after the kill", timeout=120)
 
         _send_replies(sender, standin, thread_ts, BURST)
         assert bot.signal(signal.SIGTERM) == 0  # a graceful stop drains and exits cleanly
-        bot = Bot(env, port, log)
+        bot = start_bot(env, port)
         _wait(lambda: _stored_notes(db) == 2 * BURST, f"{2 * BURST} notes after SIGTERM", timeout=120)
         _wait(lambda: _unhandled_events(db) == 0, "every stored event to be handled")
         assert bot.signal(signal.SIGTERM) == 0
     finally:
-        if bot.process.poll() is None:
-            bot.process.kill()
         db.dispose()
 
 
@@ -163,10 +176,10 @@ def _map_summaries(standin: SlackStandIn) -> int:
     return sum(1 for m in standin.messages(CHANNEL) if m.get("text", "").startswith("Journey map:"))
 
 
-def test_a_bot_killed_while_publishing_publishes_once_after_restart(workshop, tmp_path: Path) -> None:
+def test_a_bot_killed_while_publishing_publishes_once_after_restart(workshop, start_bot) -> None:
     standin, env, database_url = workshop
-    port, log = _free_port(), tmp_path / "bot.log"
-    bot = Bot(env, port, log)
+    port = _free_port()
+    bot = start_bot(env, port)
     sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, standin=standin)
     sender.command("start Map onboarding --manual --publish auto", FACILITATOR, CHANNEL)
     steps = ["objective", "persona", "touchpoints", "pain_points", "action_plan"]
@@ -185,13 +198,11 @@ def test_a_bot_killed_while_publishing_publishes_once_after_restart(workshop, tm
         uploads.set()
         with db.session() as session:  # the dead worker's lease runs out (a minute, here at once)
             session.execute(update(Job).where(Job.status == "running").values(claimed_at=utcnow() - STALE_AFTER * 2))
-        bot = Bot(env, port, log)
+        bot = start_bot(env, port)
         _wait(lambda: any(f.name == "journey-map.png" for f in standin.files), "the map's files", timeout=120)
         _wait(lambda: standin.canvases, "the map's canvas")
         assert _map_summaries(standin) == 1
         assert [f.name for f in standin.files].count("journey-map.json") == 1
         assert bot.signal(signal.SIGTERM) == 0
     finally:
-        if bot.process.poll() is None:
-            bot.process.kill()
         db.dispose()
