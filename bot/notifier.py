@@ -29,7 +29,7 @@ from workflows.ports import (
     WeeklyDigest,
     WorkshopView,
 )
-from workflows.render import file_name, map_files
+from workflows.render import file_name, map_files, render
 from workflows.revisions.service import MapChanges, PreviousTheme, ReviewPrompt
 from workflows.themes import reactions
 from workflows.workshop.steps import STEPS, StepInfo
@@ -176,7 +176,7 @@ class SlackNotifier:
         )
         summary = [lead, *blocks.map_summary(journey_map), *draft_buttons(workshop.id, steps)]
         self.post(dm, f"Draft journey map: {fit(journey_map.objective, 200)}", summary, key=key)
-        picture = map_files(journey_map)[file_name("png")]
+        picture = render(journey_map, "png")  # the picture only: the draft needs none of the other files
         self._share(f"{key}:picture", dm, "The draft map as a picture.", {f"draft-{file_name('png')}": picture})
 
     def prompt_reactions(self, workshop: WorkshopView, step: StepInfo, message_ts: list[str | None]) -> None:

@@ -39,25 +39,27 @@ def posted_messages(slack) -> list[dict]:
     return [call.params for call in slack.standin.calls_to("chat.postMessage")]
 
 
-def play_steps(slack, steps: list[StepKey]) -> None:
-    """The team replies in each step's thread, then the facilitator closes it; after the action plan they publish
-    the draft they were sent."""
+def play_steps(slack, steps: list[StepKey], publish: bool = False) -> None:
+    """The team replies in each step's thread, then the facilitator closes it; with `publish`, after the action plan
+    they publish the draft they were sent."""
     for step in steps:
         thread = slack.step_ts(step)
         for user, text in STEP_REPLIES[step]:
             slack.reply(thread, user, text)
         slack.settle()
         slack.command("next", FACILITATOR)
-        if step == StepKey.action_plan:
+        if publish and step == StepKey.action_plan:
             answer = slack.command("publish", FACILITATOR).body
             assert "Publishing" in answer, answer
 
 
-def run_workshop(slack, until: StepKey = StepKey.action_plan) -> None:
-    """Starts the workshop and closes every step up to `until`; after the last one the map is published."""
-    response = slack.command("start Why do trials stall before the first paid invoice?", FACILITATOR)
+def run_workshop(slack, until: StepKey = StepKey.action_plan, review: bool = False) -> None:
+    """Starts the workshop and closes every step up to `until`; after the last one the map is published, at once
+    or, with `review`, once the facilitator publishes the draft (`test_theme_review.py` covers the draft itself)."""
+    mode = "" if review else " --publish auto"
+    response = slack.command(f"start Why do trials stall before the first paid invoice?{mode}", FACILITATOR)
     assert "Starting workshop" in response.body
-    play_steps(slack, list(StepKey)[: list(StepKey).index(until) + 1])
+    play_steps(slack, list(StepKey)[: list(StepKey).index(until) + 1], publish=review)
 
 
 def published_map(slack) -> JourneyMap:

@@ -59,7 +59,7 @@ def test_a_step_close_that_fails_halfway_posts_each_theme_once(slack):
 
 
 def test_publishing_that_fails_halfway_shares_the_map_once(slack):
-    run_workshop(slack, until=StepKey.pain_points)
+    run_workshop(slack, until=StepKey.pain_points, review=True)
     slack.reply(slack.step_ts(StepKey.action_plan), ANA, "Fix the mobile payment link by Friday")
     slack.settle()
     slack.command("next", FACILITATOR)  # the facilitator gets the draft, then publishes it

@@ -83,7 +83,7 @@ def _submit(slack, form: dict, values: dict) -> None:
 
 
 def test_the_map_waits_as_a_private_draft_until_the_facilitator_publishes_it(slack):
-    run_workshop(slack, until=StepKey.pain_points)
+    run_workshop(slack, until=StepKey.pain_points, review=True)
     _close_action_plan(slack)
 
     assert _summaries(slack) == [], "nothing reaches the channel before the facilitator publishes"
@@ -164,7 +164,7 @@ def test_the_facilitator_renames_merges_and_moves_notes_and_the_published_map_sh
     with slack.server.services.db.session() as session:
         assert session.scalar(select(func.count()).select_from(ThemeEdit)) == 4
 
-    play_steps(slack, [StepKey.pain_points, StepKey.action_plan])
+    play_steps(slack, [StepKey.pain_points, StepKey.action_plan], publish=True)
     titles = [t.title for t in published_map(slack).steps[StepKey.touchpoints]]
     assert "Finding <us> & <!here>" in titles and "Moved on its own" in titles
     merged_note = merged_text.split("• ")[1].split("\n")[0]
