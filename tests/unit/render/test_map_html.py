@@ -72,23 +72,21 @@ def open_map(browser: Browser, journey_map: JourneyMap, path: Path, name: str) -
     return opened
 
 
-def no_browser() -> None:
-    """CI always runs the browser checks; elsewhere, with no Chromium to be had, they are skipped and say why."""
-    if os.environ.get("CI"):
-        pytest.fail(MISSING_CHROMIUM, pytrace=False)
-    pytest.skip(f"NO BROWSER, browser checks skipped. {MISSING_CHROMIUM}")
+# CI always runs the browser checks; elsewhere, only where no Chromium can be had, they are skipped and say why.
+pytestmark = pytest.mark.skipif(
+    chromium_path() is None and not os.environ.get("CI"),
+    reason=f"NO BROWSER, browser checks skipped. {MISSING_CHROMIUM}",
+)
 
 
 def test_chromium_is_installed() -> None:
-    if not chromium_path():
-        no_browser()
+    assert chromium_path(), MISSING_CHROMIUM
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     path = chromium_path()
-    if not path:
-        no_browser()
+    assert path, MISSING_CHROMIUM
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield chromium
