@@ -89,8 +89,7 @@ def wsgi_app(app: App, services: Services, signing_secret: str | None = None) ->
             log.warning("skipped a malformed request of %d bytes", len(body))
             return answer("400 Bad Request", b"malformed request")
         if payload.get("type") == "event_callback":
-            if store_event(services.db, body.decode(), payload.get("event_id")):
-                services.intake.kick()
+            take_event(services, body.decode(), payload.get("event_id"))
             return answer("200 OK")
         form = environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded")
         if form and signature and not _first_request(services, signature):
@@ -174,6 +173,12 @@ def serve_http(settings: Settings, port: int) -> None:
     server.stop()
 
 
+def take_event(services: Services, body: str, event_id: str | None) -> None:
+    """Stores an event before Slack hears back (HTTP or Socket Mode) and wakes the intake; a re-delivery is a no-op."""
+    if store_event(services.db, body, event_id):
+        services.intake.kick()
+
+
 def _first_request(services: Services, signature: str) -> bool:
     """Records a signed request by its signature; False when the same one came before."""
     with services.db.session() as session:
@@ -195,8 +200,7 @@ class DurableSocketModeHandler(SocketModeHandler):
         if req.type != "events_api":
             super().handle(client, req)
             return
-        if store_event(self.services.db, json.dumps(req.payload), req.payload.get("event_id")):
-            self.services.intake.kick()
+        take_event(self.services, json.dumps(req.payload), req.payload.get("event_id"))
         client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
 
 

@@ -138,11 +138,13 @@ def test_the_facilitator_renames_merges_and_moves_notes_and_the_published_map_sh
     _submit(
         slack, _open_form(slack, editor, "rename", first), {"title": {"value": {"value": "Finding <us> & <!here>"}}}
     )
-    merged_text = themes[second]
+    merged_note = themes[second].split("• ")[1].split("\n")[0][:30]  # a note of the theme merged away
+    kept_title = themes[third].split("*")[1]  # the theme it joins keeps its title
     merge = {"into": {"value": {"selected_option": {"value": str(third)}}}}
     _submit(slack, _open_form(slack, _current(slack), "merge", second), merge)
     form = _open_form(slack, _current(slack), "move", third)
-    moved = form["blocks"][0]["element"]["options"][0]
+    options = form["blocks"][0]["element"]["options"]
+    moved = next(o for o in options if not o["text"]["text"].startswith(merged_note))
     values = {
         "notes": {"value": {"selected_options": [moved]}},
         "to": {"value": {"selected_option": {"value": NEW_THEME}}},
@@ -167,13 +169,9 @@ def test_the_facilitator_renames_merges_and_moves_notes_and_the_published_map_sh
     play_steps(slack, [StepKey.pain_points, StepKey.action_plan], publish=True)
     titles = [t.title for t in published_map(slack).steps[StepKey.touchpoints]]
     assert "Finding <us> & <!here>" in titles and "Moved on its own" in titles
-    merged_note = merged_text.split("• ")[1].split("\n")[0]
-    holder = next(
-        t
-        for t in published_map(slack).steps[StepKey.touchpoints]
-        if any(c.text.startswith(merged_note[:30]) for c in t.contributions)
-    )
-    assert holder.title != "Moved on its own" or len(holder.contributions) == 1
+    holder = {c.text[:30]: t.title for t in published_map(slack).steps[StepKey.touchpoints] for c in t.contributions}
+    assert holder[merged_note] == kept_title, "the merged theme's notes are in the theme it joined"
+    assert holder[moved["text"]["text"][:30]] == "Moved on its own"
     last_stage = next(s for s in published_map(slack).stages if s.name == placed)
     assert "Finding <us> & <!here>" in [tp.title for tp in last_stage.touchpoints]
     canvas = next(iter(slack.standin.canvases.values())).markdown
@@ -199,11 +197,7 @@ def test_the_editor_of_a_large_step_stays_within_slacks_limits():
     themes += [ThemeCard(id=t, title=f"Theme {t}", notes=notes[t : t + 1]) for t in range(2, 140)]
     state = StepThemes(
         step_id=1,
-        workshop_id=1,
         key=StepKey.pain_points,
-        channel_id="C1",
-        thread_ts=None,
-        themes_ts=None,
         themes=themes,
         may_edit=True,
     )

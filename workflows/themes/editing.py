@@ -4,13 +4,13 @@ one. Each change is applied to the stored themes (what the map is made from) and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from pydantic import BaseModel, Field
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
-from storage.models import Step, ThemeEdit, ThemeMember, ThemeReaction, ThemeRow, utcnow
+from storage.models import Step, ThemeEdit, ThemeMember, ThemeReaction, ThemeRow
+from workflows.actions.service import theme_key
 from workflows.contributions.text import shorten
 from workflows.mapping.models import StepKey
 from workflows.ports import ThemeChanges
@@ -39,7 +39,6 @@ class ThemeCard(BaseModel):
     id: int
     title: str
     stage: str | None = None
-    message_ts: str | None = None
     notes: list[NoteCard] = Field(default_factory=list)
 
 
@@ -47,11 +46,7 @@ class StepThemes(BaseModel):
     """A closed step's themes as the editor shows them."""
 
     step_id: int
-    workshop_id: int
     key: StepKey
-    channel_id: str
-    thread_ts: str | None
-    themes_ts: str | None
     themes: list[ThemeCard]
     may_edit: bool
     stages: list[str] = Field(default_factory=list)  # where a theme can be placed (touchpoints and pain points)
@@ -62,33 +57,28 @@ class Edited(BaseModel):
 
     step_id: int
     changed: list[int] = Field(default_factory=list)
-    removed: list[tuple[str | None, str, int]] = Field(default_factory=list)  # (message ts, title, merged into)
+    # (its message ts, its title, the theme its notes joined: None when they were set aside)
+    removed: list[tuple[str | None, str, int | None]] = Field(default_factory=list)
     added: list[int] = Field(default_factory=list)
 
 
 def step_themes(session: Session, team_id: str, step_id: int, user_id: str) -> StepThemes:
     step = _step(session, team_id, step_id)
-    workshop = step.workshop
     cards = [
         ThemeCard(
             id=row.id,
             title=row.title,
             stage=row.stage,
-            message_ts=row.message_ts,
             notes=[NoteCard(id=m.contribution.id, text=m.contribution.text) for m in row.members],
         )
         for row in sorted(step.themes, key=lambda r: r.position)
     ]
     return StepThemes(
         step_id=step.id,
-        workshop_id=workshop.id,
         key=StepKey(step.key),
-        channel_id=step.channel_id,
-        thread_ts=step.message_ts,
-        themes_ts=step.themes_ts,
         themes=cards,
-        may_edit=user_id in {workshop.facilitator_id, workshop.map_owner_id} and workshop.status == WorkshopState.open,
-        stages=[s.name for s in stage_defs(workshop)] if StepKey(step.key) in STAGED else [],
+        may_edit=_may_edit(step, user_id),
+        stages=[s.name for s in stage_defs(step.workshop)] if StepKey(step.key) in STAGED else [],
     )
 
 
@@ -121,7 +111,6 @@ def merge(session: Session, team_id: str, step_id: int, theme_id: int, into_id: 
     if theme.id == into.id:
         raise WorkshopError("Pick another theme to merge with.")
     _record(session, step, user_id, "merge", {"theme": theme.id, "title": theme.title, "into": into.id})
-    _move_members(session, theme, into, [m.contribution_id for m in theme.members])
     kept = {(r.user_id, r.reaction) for r in into.reactions}
     for reaction in list(theme.reactions):
         if (reaction.user_id, reaction.reaction) not in kept:
@@ -131,10 +120,9 @@ def merge(session: Session, team_id: str, step_id: int, theme_id: int, into_id: 
                 .where(ThemeReaction.reaction == reaction.reaction)
                 .values(theme_id=into.id)
             )
-    gone = (theme.message_ts, theme.title, into.id)
-    session.delete(theme)
-    session.flush()
-    return Edited(step_id=step.id, changed=[into.id], removed=[gone])
+    edited = Edited(step_id=step.id, changed=[into.id])
+    _leave(session, theme, [m.contribution_id for m in theme.members], into, edited)
+    return edited
 
 
 def move_notes(
@@ -175,14 +163,7 @@ def move_notes(
             raise WorkshopError("Pick another theme to move the notes to.")
         edited.changed.append(target.id)
     _record(session, step, user_id, "move", {"notes": chosen, "from": theme.id, "to": target.id})
-    _move_members(session, theme, target, chosen)
-    session.refresh(theme)
-    if theme.members:
-        edited.changed.insert(0, theme.id)
-    else:
-        edited.removed.append((theme.message_ts, theme.title, target.id))
-        session.delete(theme)
-        session.flush()
+    _leave(session, theme, chosen, target, edited)
     return edited
 
 
@@ -190,10 +171,10 @@ def changes(session: Session, edited: Edited) -> ThemeChanges:
     """What the step's messages must now show, after `edited`."""
     step = session.get_one(Step, edited.step_id)
     session.refresh(step)
-    rows = sorted(step.themes, key=lambda r: r.position)
-    shown = dict(zip([r.id for r in rows], themes_of(step), strict=False))
-    ts = {r.id: r.message_ts for r in rows}
-    titles = {r.id: r.title for r in rows}
+    by_key = {theme.id: theme for theme in themes_of(step)}
+    shown = {row.id: by_key[theme_key(row)] for row in step.themes}
+    ts = {row.id: row.message_ts for row in step.themes}
+    titles = {row.id: row.title for row in step.themes}
     return ThemeChanges(
         workshop=view_of(step.workshop),
         step=StepKey(step.key),
@@ -201,7 +182,7 @@ def changes(session: Session, edited: Edited) -> ThemeChanges:
         themes_ts=step.themes_ts,
         themes=list(shown.values()),
         changed=[(ts[i], shown[i]) for i in edited.changed if ts.get(i)],
-        removed=[(gone_ts, title, titles.get(into, "")) for gone_ts, title, into in edited.removed if gone_ts],
+        removed=[(gone, title, titles.get(into) if into else None) for gone, title, into in edited.removed if gone],
         added=[(i, shown[i]) for i in edited.added if StepKey(step.key) in RATED],
     )
 
@@ -219,25 +200,9 @@ def set_aside_notes(
     _record(session, step, user_id, "aside", {"notes": [c.id for c in chosen], "from": theme.id})
     for contribution in chosen:
         contribution.aside = True
-    session.execute(
-        delete(ThemeMember).where(
-            ThemeMember.theme_id == theme.id, ThemeMember.contribution_id.in_([c.id for c in chosen])
-        )
-    )
-    session.flush()
-    session.refresh(theme)
-    if theme.members:
-        if theme.quote_contribution_id in {c.id for c in chosen}:
-            theme.quote_contribution_id = theme.members[0].contribution_id
-        return Edited(step_id=step.id, changed=[theme.id])
-    gone = (theme.message_ts, theme.title, 0)
-    session.delete(theme)
-    session.flush()
-    return Edited(step_id=step.id, removed=[gone])
-
-
-def history(session: Session, step_id: int) -> list[ThemeEdit]:
-    return list(session.scalars(select(ThemeEdit).where(ThemeEdit.step_id == step_id).order_by(ThemeEdit.id)))
+    edited = Edited(step_id=step.id)
+    _leave(session, theme, [c.id for c in chosen], None, edited)
+    return edited
 
 
 def set_message(session: Session, theme_id: int, ts: str) -> None:
@@ -245,22 +210,30 @@ def set_message(session: Session, theme_id: int, ts: str) -> None:
     session.execute(update(ThemeRow).where(ThemeRow.id == theme_id).values(message_ts=ts))
 
 
-def _move_members(session: Session, source: ThemeRow, target: ThemeRow, contribution_ids: list[int]) -> None:
-    session.execute(
-        update(ThemeMember)
-        .where(ThemeMember.theme_id == source.id, ThemeMember.contribution_id.in_(contribution_ids))
-        .values(theme_id=target.id)
-    )
-    if source.quote_contribution_id in contribution_ids:
-        left = [m.contribution_id for m in source.members if m.contribution_id not in contribution_ids]
-        source.quote_contribution_id = left[0] if left else None
+def _leave(
+    session: Session, theme: ThemeRow, contribution_ids: list[int], target: ThemeRow | None, edited: Edited
+) -> None:
+    """The notes leave `theme` for `target` (None: for no theme). The theme keeps a quote of its own, or, left
+    without notes, is removed; `edited` says which, for its message to follow."""
+    leaving = (ThemeMember.theme_id == theme.id) & ThemeMember.contribution_id.in_(contribution_ids)
+    if target is None:
+        session.execute(delete(ThemeMember).where(leaving))
+    else:
+        session.execute(update(ThemeMember).where(leaving).values(theme_id=target.id))
     session.flush()
-    session.expire(source)
-    session.expire(target)
+    session.expire_all()
+    if theme.members:
+        if theme.quote_contribution_id in contribution_ids:
+            theme.quote_contribution_id = theme.members[0].contribution_id
+        edited.changed.insert(0, theme.id)
+        return
+    edited.removed.append((theme.message_ts, theme.title, target.id if target else None))
+    session.delete(theme)
+    session.flush()
 
 
-def _record(session: Session, step: Step, user_id: str, kind: str, detail: dict, at: datetime | None = None) -> None:
-    session.add(ThemeEdit(step_id=step.id, user_id=user_id, kind=kind, detail=detail, at=at or utcnow()))
+def _record(session: Session, step: Step, user_id: str, kind: str, detail: dict) -> None:
+    session.add(ThemeEdit(step_id=step.id, user_id=user_id, kind=kind, detail=detail))
 
 
 def _step(session: Session, team_id: str, step_id: int) -> Step:
@@ -270,11 +243,23 @@ def _step(session: Session, team_id: str, step_id: int) -> Step:
     return step
 
 
+def _may_edit(step: Step, user_id: str) -> bool:
+    return user_id in _editors(step) and _changeable(step)
+
+
+def _editors(step: Step) -> set[str | None]:
+    return {step.workshop.facilitator_id, step.workshop.map_owner_id}
+
+
+def _changeable(step: Step) -> bool:
+    """Once the step has closed, and until the map is published."""
+    return step.workshop.status == WorkshopState.open and step.status == StepState.closed
+
+
 def _editable(session: Session, team_id: str, step_id: int, user_id: str) -> Step:
     step = _step(session, team_id, step_id)
-    workshop = step.workshop
-    require_one_of(user_id, {workshop.facilitator_id, workshop.map_owner_id}, EDITORS, "change these themes")
-    if workshop.status != WorkshopState.open or step.status != StepState.closed:
+    require_one_of(user_id, _editors(step), EDITORS, "change these themes")
+    if not _changeable(step):
         raise WorkshopError("These themes can be changed once their step has closed and until the map is published.")
     return step
 

@@ -30,7 +30,7 @@ from workflows.themes.service import StepPlan, cluster_step, step_plan, store_th
 from workflows.workshop.engines import EngineChoice
 from workflows.workshop.models import PublishMode, StepState, WorkshopState
 from workflows.workshop.scheduled import StepDeadlines
-from workflows.workshop.service import awaiting_review, mark_step_opened, publish_job_key, request_draft, view_of
+from workflows.workshop.service import awaiting_review, enqueue_publish, mark_step_opened, request_draft, view_of
 from workflows.workshop.steps import STEPS
 
 log = logging.getLogger(__name__)
@@ -155,8 +155,7 @@ class Flows:
                 run_at=now,
             )
         elif workshop.publish_mode == PublishMode.auto:
-            payload = {"workshop_id": workshop.id}
-            jobs.enqueue(session, JobKind.publish, publish_job_key(workshop.id), payload, run_at=now)
+            enqueue_publish(session, workshop, now)
         else:
             request_draft(session, workshop, now)
 

@@ -212,9 +212,13 @@ def publish_draft(
         if workshop.status == WorkshopState.published or jobs.exists(session, publish_job_key(workshop.id)):
             raise WorkshopError(f"Workshop #{workshop.id}'s map is published (or on its way).")
         raise WorkshopError("The map can be published once its last step, the action plan, has closed.")
-    payload = {"workshop_id": workshop.id}
-    jobs.enqueue(session, JobKind.publish, publish_job_key(workshop.id), payload)
+    enqueue_publish(session, workshop)
     return view_of(workshop)
+
+
+def enqueue_publish(session: Session, workshop: Workshop, now: datetime | None = None) -> None:
+    """The map goes to the channel: one publish job per workshop, however often it is asked for."""
+    jobs.enqueue(session, JobKind.publish, publish_job_key(workshop.id), {"workshop_id": workshop.id}, run_at=now)
 
 
 def cancel(session: Session, team_id: str, channel_id: str, user_id: str) -> WorkshopView:
