@@ -46,6 +46,7 @@ class Outcome(StrEnum):
     empty = "empty"  # nothing to store (an empty or tag-only reply)
     workshop_closed = "workshop_closed"  # the workshop is published or cancelled
     not_a_step = "not_a_step"  # a thread that is not one of our step messages
+    step_opening = "step_opening"  # the channel's step is being posted: its message may be this thread
     duplicate = "duplicate"  # an event id seen before (Slack retries)
     stale = "stale"  # older than the version already applied, or the reply was deleted
 
@@ -72,11 +73,23 @@ def _step_for_thread(session: Session, team_id: str, channel_id: str, thread_ts:
     )
 
 
+def _no_step(session: Session, team_id: str, channel_id: str) -> Outcome:
+    """Why a thread is no step's: not ours, or maybe ours and not yet recorded (a reply can arrive between the
+    step's message being posted and its ts being stored)."""
+    opening = (
+        select(Step.id)
+        .join(Workshop)
+        .where(Workshop.team_id == team_id, Workshop.channel_id == channel_id, Workshop.status == "open")
+        .where(Step.key == Workshop.current_step, Step.status == "pending")
+    )
+    return Outcome.step_opening if session.scalar(opening) is not None else Outcome.not_a_step
+
+
 def record_reply(session: Session, reply: Reply, event_id: str | None = None) -> Recorded:
     """Stores a new or edited reply; a reply with several bullet lines is several contributions."""
     step = _step_for_thread(session, reply.team_id, reply.channel_id, reply.thread_ts)
     if step is None:
-        return Recorded(outcome=Outcome.not_a_step)
+        return Recorded(outcome=_no_step(session, reply.team_id, reply.channel_id))
     workshop: Workshop = step.workshop
     found = Recorded(outcome=Outcome.recorded, workshop_id=workshop.id, step_key=step.key)
     if workshop.status != WorkshopState.open:

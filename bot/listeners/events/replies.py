@@ -49,6 +49,10 @@ def _tell_author(client: WebClient, reply: Reply, outcome: Outcome) -> None:
         client.chat_postEphemeral(channel=reply.channel_id, user=reply.user_id, text=notices[outcome])
 
 
+class StepOpening(RuntimeError):
+    """The reply may belong to a step still being posted: handled again once the step's message is recorded."""
+
+
 def register(app: App, services: Services) -> None:
     @app.event("message")
     def on_message(body: dict, event: dict, client: WebClient, context: BoltContext) -> None:
@@ -68,4 +72,6 @@ def register(app: App, services: Services) -> None:
                 return
             result = recording.record_reply(session, reply, body.get("event_id"))
         log.info("reply in %s: %s (%d notes)", channel, result.outcome, result.count)
+        if result.outcome is Outcome.step_opening:  # fails the stored event, so the intake tries it again later
+            raise StepOpening("a reply to a step whose message is not recorded yet")
         _tell_author(client, reply, result.outcome)
