@@ -37,3 +37,22 @@ def test_dependencies_point_one_way(package: str) -> None:
         if any(module == banned or module.startswith(banned + ".") for banned in FORBIDDEN[package])
     ]
     assert crossing == []
+
+
+def test_only_the_state_machine_moves_workshops_and_steps() -> None:
+    """A workshop's or step's state is set in `workflows/workshop/machine.py` alone, where each move is checked."""
+    machine = ROOT / "workflows" / "workshop" / "machine.py"
+    setters = []
+    for path in sorted(ROOT.joinpath("workflows").rglob("*.py")):
+        if path == machine:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                flat = [t for target in targets for t in (target.elts if isinstance(target, ast.Tuple) else [target])]
+                if any(isinstance(t, ast.Attribute) and t.attr == "status" for t in flat) and any(
+                    isinstance(value, ast.Name) and value.id in {"StepState", "WorkshopState"}
+                    for value in ast.walk(node.value)
+                ):
+                    setters.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert setters == []

@@ -28,6 +28,7 @@ from workflows.themes.clustering.base import ClusterEngine
 from workflows.themes.clustering.embedded import EmbeddedEngine
 from workflows.themes.service import StepPlan, cluster_step, step_plan, store_themes, themes_of
 from workflows.workshop.engines import EngineChoice
+from workflows.workshop.machine import move_step, move_workshop
 from workflows.workshop.models import PublishMode, StepState, WorkshopState
 from workflows.workshop.scheduled import StepDeadlines
 from workflows.workshop.service import awaiting_review, enqueue_publish, mark_step_opened, request_draft, view_of
@@ -118,7 +119,7 @@ class Flows:
         self.notifier.prompt_reactions(view, info, posted.theme_ts)
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
-            step.status, step.closed_at = StepState.closed, now
+            move_step(step, StepState.closed, now)
             self._move_on(session, step, now)
 
     def _cluster(
@@ -190,7 +191,7 @@ class Flows:
         with self.db.session() as session:
             workshop = session.get_one(Workshop, payload["workshop_id"])
             tell = canvas.note_outcome(session, workshop, outcome.canvas_id, outcome.refused)
-            workshop.status, workshop.current_step, workshop.published_at = WorkshopState.published, None, now
+            move_workshop(workshop, WorkshopState.published, now)
             revisions.schedule_review(session, workshop, now)
             actions.announce_published(session, workshop)
             changes = revisions.what_changed(session, workshop)

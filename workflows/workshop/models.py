@@ -1,4 +1,4 @@
-"""The states a workshop and its steps move through; `workflows.workshop.service` owns every transition."""
+"""The states a workshop and its steps move through; `workflows.workshop.machine` checks every transition."""
 
 from __future__ import annotations
 

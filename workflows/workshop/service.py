@@ -1,4 +1,4 @@
-"""The workshop state machine: start, advance step by step, publish, cancel, report status.
+"""The workshop's commands and queries: start, advance step by step, publish, cancel, report status.
 
 These functions only change rows and enqueue jobs; anything slow or that talks to Slack (posting the step
 message, clustering, publishing) runs afterwards as a job (see `workflows.workshop.flows`).
@@ -20,6 +20,7 @@ from workflows.llm.usage import workshop_usage
 from workflows.mapping.models import STEP_ORDER, StepKey
 from workflows.ports import StepStatus, WorkshopStatus, WorkshopView
 from workflows.workshop.errors import DraftWaiting, NoWorkshop, WorkshopAlreadyOpen, WorkshopError, require_one_of
+from workflows.workshop.machine import move_step, move_workshop
 from workflows.workshop.models import PublishMode, StepState, WorkshopState
 from workflows.workshop.stages import StageDef, resolve_stage_model, stored_stages
 from workflows.workshop.steps import STEPS
@@ -112,7 +113,8 @@ def start(
         manual_advance=manual_advance,
         publish_mode=publish_mode,
         steps=[
-            Step(key=key.value, position=i, channel_id=channel_id, status="pending") for i, key in enumerate(STEP_ORDER)
+            Step(key=key.value, position=i, channel_id=channel_id, status=StepState.pending)
+            for i, key in enumerate(STEP_ORDER)
         ],
     )
     try:
@@ -171,7 +173,7 @@ def close_current_step(session: Session, workshop: Workshop, now: datetime | Non
             "closed": publish_job_key(workshop.id),  # the last step: the map is being made
         }[step.status]
         return Closing(key, already=True, restarted=jobs.run_again_now(session, job, now or utcnow()))
-    step.status = StepState.closing
+    move_step(step, StepState.closing)
     jobs.enqueue(session, JobKind.close_step, f"close_step:{step.id}", {"step_id": step.id}, run_at=now)
     return Closing(key)
 
@@ -224,7 +226,7 @@ def enqueue_publish(session: Session, workshop: Workshop, now: datetime | None =
 def cancel(session: Session, team_id: str, channel_id: str, user_id: str) -> WorkshopView:
     workshop = require_open_workshop(session, team_id, channel_id)
     _require_facilitator(workshop, user_id, "cancel it")
-    workshop.status = WorkshopState.cancelled
+    move_workshop(workshop, WorkshopState.cancelled)
     return view_of(workshop)
 
 
@@ -290,9 +292,8 @@ def mark_step_opened(
 ) -> None:
     """Opens the step with its deadline (counted in the facilitator's time zone `tz`) and that deadline's jobs:
     a nudge a day before and the close itself (see `workflows.workshop.scheduled`)."""
-    step.status = StepState.open
+    move_step(step, StepState.open, now or utcnow())
     step.message_ts = message_ts
-    step.opened_at = now or utcnow()
     step.deadline = step_deadline(step.opened_at, step.workshop.step_days, zone(tz))
     payload = {"step_id": step.id, "deadline": step.deadline.isoformat()}
     jobs.enqueue(session, JobKind.step_nudge, f"step_nudge:{step.id}", payload, step.deadline - NUDGE_BEFORE)
