@@ -154,6 +154,9 @@ class SlackNotifier:
             else:
                 note = f"~{fit(title, 150)}~ was set aside by the facilitator: not part of the map."
                 self._update(channel, theme_ts, "Set aside", [blocks.section(note)])
+        for theme_ts, title in changes.regrouped:
+            note = f"~{fit(title, 150)}~: the facilitator grouped this step's notes again; see the themes below."
+            self._update(channel, theme_ts, "Grouped again", [blocks.section(note)])
         if changes.themes_ts and step.key not in reactions.PROMPTS:
             listing = blocks.chunk_blocks(blocks.themes_thread(step, changes.themes, None))[0]
             self._update(channel, changes.themes_ts, f"{step.title}: {len(changes.themes)} themes", listing)

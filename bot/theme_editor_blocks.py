@@ -1,5 +1,5 @@
-"""Block Kit for reviewing a step's themes: the editor modal (one section per theme, with its menu) and the small
-forms behind each menu item (rename, merge, move notes), within Slack's limits for modals and menus."""
+"""Block Kit for reviewing a step's themes: the editor modal (one section per theme, with its menu, paged for big
+steps) and the small forms behind each menu item, within Slack's limits for modals and menus."""
 
 from __future__ import annotations
 
@@ -7,69 +7,101 @@ import json
 
 from bot.blocks import Block, actions, button, context, section
 from bot.text import fit, truncate
+from workflows.mapping.models import StepKey
 from workflows.themes.editing import StepThemes, ThemeCard
 from workflows.workshop.steps import STEPS
 
 EDIT_THEMES = "edit_themes"  # the button on a closed step's summary and on the draft: value = step id
 EDITOR_VIEW = "theme_editor"
-THEME_MENU = "theme_edit_menu"  # the overflow on each theme in the editor: value = "<operation>:<theme id>"
-RENAME_FORM, MERGE_FORM, MOVE_FORM, STAGE_FORM = (
+THEME_MENU = "theme_edit_menu"  # the menu on each theme in the editor: value = "<operation>:<theme id>"
+EDITOR_PAGE = "theme_editor_page"  # the editor's previous/next buttons: value = the page to show
+REGROUP = "theme_regroup"  # the editor's "Group again…" button
+RENAME_FORM, MERGE_FORM, MOVE_FORM, SPLIT_FORM, STAGE_FORM = (
     "theme_rename_form",
     "theme_merge_form",
     "theme_move_form",
+    "theme_split_form",
     "theme_stage_form",
 )
+QUOTE_FORM, CHANNEL_FORM, REGROUP_FORM = "theme_quote_form", "theme_channel_form", "theme_regroup_form"
 NEW_THEME, ASIDE = "new", "aside"  # the move form's other destinations: a new theme, or off the map
 
-MAX_BLOCKS = 100  # a modal's limit
 MAX_OPTIONS = 100  # a select menu's limit
-NOTES_SHOWN = 8  # per theme in the editor; the move form lists them all (up to MAX_OPTIONS)
+THEMES_PER_PAGE = 40  # a page stays far under a modal's 100 blocks and its size limit
+NOTES_SHOWN = 8  # per theme in the editor; the forms list them all (up to MAX_OPTIONS)
 OPERATIONS = {
     "rename": "Rename",
     "merge": "Merge into another theme",
-    "move": "Move notes…",
+    "split": "Split: some notes to a new theme…",
+    "move": "Move notes or set them aside…",
+    "quote": "Mark customer quotes…",
     "stage": "Put on another stage…",
+    "channel": "Name its channel…",
 }
 
 
-def editor_view(state: StepThemes) -> dict:
+def editor_view(state: StepThemes, page: int = 0) -> dict:
     step = STEPS[state.key]
     lead = (
-        "Rename a theme, merge two, or move notes where they belong: the map is made from what you see here."
+        "Rename, merge or split themes, move notes where they belong, mark customer quotes: the map is made from "
+        "what you see here. A theme you edit keeps your edits when the step is grouped again."
         if state.may_edit
         else "Read only: the workshop's facilitator or the map's owner can change these themes."
     )
     blocks: list[Block] = [context(lead)]
-    room = MAX_BLOCKS - 2
-    for theme in state.themes[:room]:
-        blocks.append(_theme_section(theme, state.may_edit, bool(state.stages)))
-    if len(state.themes) > room:
-        blocks.append(context(f"…and {len(state.themes) - room} more themes, as listed in the step's thread."))
+    if state.may_edit:
+        waiting = f"{state.ungrouped} late notes are in no theme yet. " if state.ungrouped else ""
+        blocks += [
+            context(f"{waiting}*Group again* re-makes the themes you have not edited, in as many themes as you ask."),
+            actions([button(REGROUP, "Group again…", str(state.step_id))]),
+        ]
+    pages = max(1, -(-len(state.themes) // THEMES_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = state.themes[page * THEMES_PER_PAGE : (page + 1) * THEMES_PER_PAGE]
+    blocks += [_theme_section(theme, state) for theme in shown]
+    if pages > 1:
+        turn = [button(EDITOR_PAGE, "◀ Previous", str(page - 1))] if page > 0 else []
+        turn += [button(EDITOR_PAGE, "Next ▶", str(page + 1))] if page + 1 < pages else []
+        blocks += [
+            context(
+                f"Themes {page * THEMES_PER_PAGE + 1}–{page * THEMES_PER_PAGE + len(shown)} of {len(state.themes)}"
+            ),
+            actions(turn),
+        ]
     return {
         "type": "modal",
         "callback_id": EDITOR_VIEW,
         "title": _title(step.title),
         "close": {"type": "plain_text", "text": "Done"},
-        "private_metadata": json.dumps({"step_id": state.step_id}),
+        "private_metadata": json.dumps({"step_id": state.step_id, "page": page}),
         "blocks": blocks,
     }
 
 
-def _theme_section(theme: ThemeCard, editable: bool, staged: bool) -> Block:
-    stage = f" · _{fit(theme.stage, 60)}_" if theme.stage else ""
-    lines = [f"• {fit(note.text, 140)}" for note in theme.notes[:NOTES_SHOWN]]
+def _theme_section(theme: ThemeCard, state: StepThemes) -> Block:
+    place = [fit(label, 60) for label in (theme.stage, theme.channel) if label]
+    where = "".join(f" · _{label}_" for label in place)
+    lines = [f"• {':speech_balloon: ' * note.quote}{fit(note.text, 140)}" for note in theme.notes[:NOTES_SHOWN]]
     if len(theme.notes) > NOTES_SHOWN:
         lines.append(f"…and {len(theme.notes) - NOTES_SHOWN} more")
-    block = section(f"*{fit(theme.title, 150)}*{stage} · {len(theme.notes)} notes\n" + "\n".join(lines))
-    if editable:
-        block["accessory"] = {
-            "type": "overflow",
+    block = section(f"*{fit(theme.title, 150)}*{where} · {len(theme.notes)} notes\n" + "\n".join(lines))
+    if state.may_edit:
+        block["accessory"] = {  # a select, not an overflow menu: those take five items at most
+            "type": "static_select",
             "action_id": THEME_MENU,
-            "options": [
-                _option(label, f"{op}:{theme.id}") for op, label in OPERATIONS.items() if staged or op != "stage"
-            ],
+            "placeholder": {"type": "plain_text", "text": "Edit…"},
+            "options": [_option(label, f"{op}:{theme.id}") for op, label in OPERATIONS.items() if offered(op, state)],
         }
     return block
+
+
+def offered(operation: str, state: StepThemes) -> bool:
+    """Stages are for touchpoints and pain points, a channel for touchpoints only."""
+    if operation == "stage":
+        return bool(state.stages)
+    if operation == "channel":
+        return state.key is StepKey.touchpoints
+    return True
 
 
 def rename_form(state: StepThemes, theme: ThemeCard) -> dict:
@@ -95,11 +127,7 @@ def merge_form(state: StepThemes, theme: ThemeCard) -> dict:
 
 
 def move_form(state: StepThemes, theme: ThemeCard) -> dict:
-    notes = {
-        "type": "multi_static_select",
-        "action_id": "value",
-        "options": [_option(note.text, str(note.id)) for note in theme.notes[:MAX_OPTIONS]],
-    }
+    notes = _note_select(theme)
     elsewhere = [_option("A new theme", NEW_THEME), _option("Not a note: keep it off the map", ASIDE)]
     targets = elsewhere + [_option(t.title, str(t.id)) for t in state.themes if t.id != theme.id][: MAX_OPTIONS - 2]
     target = {"type": "static_select", "action_id": "value", "options": targets}
@@ -110,6 +138,67 @@ def move_form(state: StepThemes, theme: ThemeCard) -> dict:
         _input("title", "Title, for a new theme", title, optional=True),
     ]
     return _form(MOVE_FORM, "Move notes", state, theme, blocks)
+
+
+def split_form(state: StepThemes, theme: ThemeCard) -> dict:
+    title = {"type": "plain_text_input", "action_id": "value", "max_length": 150}
+    blocks = [
+        _input("notes", f"Notes of “{truncate(theme.title, 40)}” for the new theme", _note_select(theme)),
+        _input("title", "The new theme's title", title, optional=True),
+        context("The other notes stay. Left empty, the title is taken from the first note."),
+    ]
+    return _form(SPLIT_FORM, "Split theme", state, theme, blocks)
+
+
+def quote_form(state: StepThemes, theme: ThemeCard) -> dict:
+    select = _note_select(theme)
+    marked = [_option(note.text, str(note.id)) for note in theme.notes[:MAX_OPTIONS] if note.quote]
+    if marked:
+        select["initial_options"] = marked
+    blocks = [
+        section(
+            "Which of these notes are a customer's own words? The map shows them as quotes, whatever their wording."
+        ),
+        _input("notes", "Customer quotes", select, optional=True),
+    ]
+    return _form(QUOTE_FORM, "Customer quotes", state, theme, blocks)
+
+
+def channel_form(state: StepThemes, theme: ThemeCard) -> dict:
+    field = {"type": "plain_text_input", "action_id": "value", "max_length": 60}
+    if theme.channel:
+        field["initial_value"] = theme.channel
+    blocks = [
+        section(f"Where does the customer meet *{fit(theme.title, 150)}*: email, the app, the website, by phone?"),
+        _input("channel", "Channel (empty: read it from the notes)", field, optional=True),
+    ]
+    return _form(CHANNEL_FORM, "Touchpoint channel", state, theme, blocks)
+
+
+def regroup_form(state: StepThemes) -> dict:
+    count = {"type": "number_input", "action_id": "value", "is_decimal_allowed": False, "min_value": "1"}
+    kept = sum(1 for theme in state.themes if theme.kept)
+    stays = f"The {kept} themes you edited stay as they are. " if kept else ""
+    blocks = [
+        section(f"{stays}All other notes are grouped again (late ones too); it takes a few seconds."),
+        _input("count", f"How many themes? (now {len(state.themes)}; empty: as the notes call for)", count, True),
+    ]
+    view = _form(REGROUP_FORM, "Group again", state, None, blocks)
+    view["submit"]["text"] = "Group again"
+    return view
+
+
+def on_page(form: dict, page: int) -> dict:
+    """The form remembers the editor's page, so saving it brings the facilitator back where they were."""
+    return {**form, "private_metadata": json.dumps({**json.loads(form["private_metadata"]), "page": page})}
+
+
+def _note_select(theme: ThemeCard) -> dict:
+    return {
+        "type": "multi_static_select",
+        "action_id": "value",
+        "options": [_option(note.text, str(note.id)) for note in theme.notes[:MAX_OPTIONS]],
+    }
 
 
 def stage_form(state: StepThemes, theme: ThemeCard) -> dict:
@@ -138,14 +227,14 @@ def draft_buttons(workshop_id: int, steps: list[tuple[str, int]]) -> list[Block]
 PUBLISH_DRAFT = "publish_draft"
 
 
-def _form(callback_id: str, title: str, state: StepThemes, theme: ThemeCard, blocks: list[Block]) -> dict:
+def _form(callback_id: str, title: str, state: StepThemes, theme: ThemeCard | None, blocks: list[Block]) -> dict:
     return {
         "type": "modal",
         "callback_id": callback_id,
         "title": _title(title),
         "submit": {"type": "plain_text", "text": "Save"},
         "close": {"type": "plain_text", "text": "Back"},
-        "private_metadata": json.dumps({"step_id": state.step_id, "theme_id": theme.id}),
+        "private_metadata": json.dumps({"step_id": state.step_id, "theme_id": theme.id if theme else None}),
         "blocks": blocks,
     }
 

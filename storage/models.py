@@ -154,6 +154,8 @@ class ContributionRow(Base):
     evidence: Mapped[str] = mapped_column(String(16), default="assumption")
     # The facilitator set it aside in the review ("not a note"): kept on the map's set-aside list, never in a theme.
     aside: Mapped[bool] = mapped_column(default=False)
+    # The facilitator marked it as a customer's own words: the map quotes it whatever its wording.
+    quote: Mapped[bool] = mapped_column(default=False)
     # In a revision workshop, the previous version's notes are carried into each step so they cluster again.
     carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("contributions.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -178,6 +180,10 @@ class ThemeRow(Base):
     )
     # The theme's own message in the step's thread, where people rate it or vote on it with reactions.
     message_ts: Mapped[str | None] = mapped_column(String(32), index=True)
+    # The channel the facilitator named for a touchpoint (else the map reads it from the notes).
+    channel: Mapped[str | None] = mapped_column(String(80))
+    # A person edited it (renamed, merged into, moved notes to, placed): grouping the step again keeps it as it is.
+    kept: Mapped[bool] = mapped_column(default=False)
 
     step: Mapped[Step] = relationship(back_populates="themes")
     members: Mapped[list[ThemeMember]] = relationship(

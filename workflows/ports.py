@@ -70,8 +70,10 @@ class ThemeChanges(BaseModel):
     themes_ts: str | None  # the thread message listing the themes
     themes: list[Theme]
     changed: list[tuple[str, Theme]]  # (its message ts, the theme)
-    removed: list[tuple[str, str, str]]  # (its message ts, its title, the title of the theme it joined)
+    # (its message ts, its title, the title of the theme it joined; None: its notes were set aside)
+    removed: list[tuple[str, str, str | None]]
     added: list[tuple[int, Theme]]  # (theme row id, the theme): needs a message of its own
+    regrouped: list[tuple[str, str]] = []  # (its message ts, its title): the step was grouped again without it
 
 
 class Notifier(Protocol):

@@ -10,20 +10,29 @@ from sqlalchemy import func, select
 
 from bot.theme_editor_blocks import (
     EDIT_THEMES,
-    MAX_BLOCKS,
+    EDITOR_PAGE,
     MAX_OPTIONS,
     NEW_THEME,
     PUBLISH_DRAFT,
+    REGROUP,
     THEME_MENU,
+    channel_form,
     editor_view,
+    merge_form,
     move_form,
+    quote_form,
+    regroup_form,
+    split_form,
 )
 from storage.models import ThemeEdit
 from tests.conftest import ANA, BEN, CHO, FACILITATOR
 from tests.workshop_play import STEP_REPLIES, play_steps, published_map, run_workshop
 from workflows.mapping.models import StepKey
+from workflows.render.grid import map_grid
 from workflows.themes.editing import NoteCard, StepThemes, ThemeCard
 from workflows.workshop.steps import STEPS
+
+MAX_BLOCKS = 100  # Slack's limit for a modal
 
 
 def _summaries(slack) -> list[dict]:
@@ -195,19 +204,130 @@ def test_the_editor_of_a_large_step_stays_within_slacks_limits():
     notes = [NoteCard(id=n, text=f"Note {n}: " + "a long observation about onboarding " * 8) for n in range(150)]
     themes = [ThemeCard(id=1, title="One big theme " * 20, notes=notes)]
     themes += [ThemeCard(id=t, title=f"Theme {t}", notes=notes[t : t + 1]) for t in range(2, 140)]
-    state = StepThemes(
-        step_id=1,
-        key=StepKey.pain_points,
-        themes=themes,
-        may_edit=True,
-    )
-    for view in (editor_view(state), move_form(state, themes[0])):
+    state = StepThemes(step_id=1, key=StepKey.touchpoints, themes=themes, may_edit=True, stages=["Buy"] * 120)
+    pages = [editor_view(state, page) for page in range(5)]
+    forms = [form(state, themes[0]) for form in (move_form, split_form, quote_form, merge_form, channel_form)]
+    for view in [*pages, *forms, regroup_form(state)]:
         assert len(view["blocks"]) <= MAX_BLOCKS
         View(**view).validate_json()
         for block in view["blocks"]:
             options = (block.get("element") or block.get("accessory") or {}).get("options", [])
             assert len(options) <= MAX_OPTIONS
             assert all(len(o["text"]["text"]) <= 75 for o in options)
+    shown = [theme_id for view in pages[:4] for theme_id in _themes_in(view)]
+    assert sorted(shown) == [t.id for t in themes], "every theme is on exactly one page"
+    assert _themes_in(pages[4]) == _themes_in(pages[3]), "past the last page, the last page"
+
+
+def test_a_big_step_is_paged_and_a_form_saved_on_page_two_returns_there(slack):
+    slack.command("start Why do trials stall? --manual", FACILITATOR)
+    play_steps(slack, [StepKey.objective])
+    thread = slack.step_ts(StepKey.persona)
+    for n in range(45):
+        slack.reply(thread, ANA, f"Customer segment {n} uses tool{n} for {'abc'[n % 3]}-work every day")
+    slack.settle()
+    slack.command("next", FACILITATOR)
+    editor = _review(slack, FACILITATOR, StepKey.persona)
+    assert _regroup(slack, editor, 44) is None, "more themes than one page holds"
+    first_page = _themes_in(_current(slack))
+    _click_in_modal(slack, _current(slack), EDITOR_PAGE)
+    second_page = _themes_in(_current(slack))
+    assert second_page and not set(first_page) & set(second_page)
+    theme_id = next(iter(second_page))
+    _submit(slack, _open_form(slack, _current(slack), "rename", theme_id), {"title": {"value": {"value": "Renamed"}}})
+    assert any("Renamed" in text for text in _themes_in(_current(slack)).values()), "back on page two"
+
+
+def _click_in_modal(slack, modal: dict, action_id: str) -> None:
+    (value,) = [
+        element["value"]
+        for block in modal["blocks"]
+        for element in block.get("elements", [])
+        if element.get("action_id") == action_id
+    ]
+    slack.sender.block_action(FACILITATOR, action_id, value=value, view_id=modal["id"])
+    slack.settle()
+
+
+def _regroup(slack, editor: dict, count: int | None) -> dict | None:
+    """The facilitator presses "Group again…" and asks for `count` themes; returns the form if Slack kept it open
+    (a refusal), else None."""
+    _click_in_modal(slack, editor, REGROUP)
+    form = _current(slack)
+    _submit(slack, form, {"count": {"value": {"value": None if count is None else str(count)}}})
+    stack = slack.standin.modal_stack(FACILITATOR)
+    return None if stack[-1]["id"] != form["id"] else stack[-1]
+
+
+def _option_text(form: dict, block: int, starts: str) -> dict:
+    return next(o for o in form["blocks"][block]["element"]["options"] if o["text"]["text"].startswith(starts))
+
+
+def test_split_quotes_and_channel_reach_the_published_map(slack):
+    slack.command("start Why do trials stall before the first paid invoice?", FACILITATOR)
+    play_steps(slack, [StepKey.objective, StepKey.persona])
+    thread = slack.step_ts(StepKey.touchpoints)
+    for user, text in [
+        (ANA, "Creates a first invoice in the app and sends it to a client"),
+        (BEN, "Sends the first invoice from the app, says this looks really professional"),
+        (CHO, "Edits the invoice template in the app before sending"),
+        (ANA, "Gets an email when the client opens the invoice"),
+    ]:
+        slack.reply(thread, user, text)
+    slack.settle()
+    slack.command("next", FACILITATOR)
+    editor = _review(slack, FACILITATOR, StepKey.touchpoints)
+    big = max(_themes_in(editor), key=lambda t: _themes_in(editor)[t].count("• "))
+
+    form = _open_form(slack, editor, "split", big)
+    part = form["blocks"][0]["element"]["options"][0]
+    values = {"notes": {"value": {"selected_options": [part]}}, "title": {"value": {"value": "Split off"}}}
+    _submit(slack, form, values)
+    split = next(t for t, text in _themes_in(_current(slack)).items() if "Split off" in text)
+
+    form = _open_form(slack, _current(slack), "quote", split)
+    _submit(slack, form, {"notes": {"value": {"selected_options": [form["blocks"][1]["element"]["options"][0]]}}})
+    form = _open_form(slack, _current(slack), "channel", split)
+    _submit(slack, form, {"channel": {"value": {"value": "Mobile <app>"}}})
+    assert "Mobile &lt;app&gt;" in _themes_in(_current(slack))[split], "shown, escaped"
+    with slack.server.services.db.session() as session:
+        kinds = session.scalars(select(ThemeEdit.kind).order_by(ThemeEdit.id)).all()
+    assert kinds == ["split", "quote", "channel"]
+
+    play_steps(slack, [StepKey.pain_points, StepKey.action_plan], publish=True)
+    journey_map = published_map(slack)
+    (theme,) = [t for t in journey_map.steps[StepKey.touchpoints] if t.title == "Split off"]
+    assert [c.text[:30] for c in theme.contributions] == [part["text"]["text"][:30]]
+    touchpoint = next(tp for s in journey_map.stages for tp in s.touchpoints if tp.theme_id == theme.id)
+    assert touchpoint.channel == "Mobile <app>"
+    thoughts = [item.text for column in map_grid(journey_map).stages for item in column.thoughts]
+    assert any(part["text"]["text"][:30] in text for text in thoughts), "the marked note is quoted on the map"
+
+
+def test_grouping_again_keeps_edited_themes_and_takes_in_late_notes(slack):
+    run_workshop(slack, until=StepKey.persona)
+    slack.reply(slack.step_ts(StepKey.persona), BEN, "Late: they invoice from their phone between client meetings")
+    slack.settle()
+    editor = _review(slack, FACILITATOR, StepKey.persona)
+    assert "1 late notes are in no theme yet" in json.dumps(editor["blocks"])
+    renamed = next(iter(_themes_in(editor)))
+    _submit(slack, _open_form(slack, editor, "rename", renamed), {"title": {"value": {"value": "Kept as named"}}})
+    kept_notes = _themes_in(_current(slack))[renamed].split("\n")[1:]
+    others = len(_themes_in(_current(slack))) - 1
+
+    refused = _regroup(slack, _current(slack), 1)
+    assert refused is not None, "fewer themes than the edited ones: refused in the form"
+    assert _regroup(slack, _review(slack, FACILITATOR, StepKey.persona), others + 2) is None
+
+    shown = _themes_in(_current(slack))
+    assert shown[renamed].split("\n")[1:] == kept_notes and "Kept as named" in shown[renamed]
+    assert len(shown) == others + 2
+    assert "late notes" not in json.dumps(_current(slack)["blocks"])
+    play_steps(slack, [StepKey.touchpoints, StepKey.pain_points, StepKey.action_plan])
+    persona = published_map(slack).steps[StepKey.persona]
+    assert "Kept as named" in [t.title for t in persona]
+    assert not any("-late-" in t.id for t in persona), "the late note joined a theme"
+    assert any("between client meetings" in c.text for t in persona for c in t.contributions)
 
 
 def test_a_note_set_aside_leaves_its_theme_and_the_map_keeps_it_aside(slack):

@@ -29,6 +29,7 @@ from workflows.workshop.stages import StageDef
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+P = TypeVar("P", Touchpoint, PainPoint)
 
 
 def _with_fallback(
@@ -66,6 +67,7 @@ def _placements(
         if touchpoints
         else []
     )
+    placed = as_reviewed(placed, touchpoints, stages)
     linked = (
         _with_fallback(
             llm,
@@ -77,7 +79,25 @@ def _placements(
         if pains
         else []
     )
-    return placed, linked
+    return placed, as_reviewed(linked, pains, stages)
+
+
+def as_reviewed(placed: list[tuple[str, P]], themes: list[Theme], stages: list[StageDef]) -> list[tuple[str, P]]:
+    """What the review settled wins over any engine: a touchpoint's channel, and the stage stored with a theme a
+    person edited (and with every touchpoint: the embedded engine placed it when its step closed). Other pain
+    points sit where the linker puts them, at the stage of the touchpoint they hurt at."""
+    by_id, names = {theme.id: theme for theme in themes}, {stage.name for stage in stages}
+    reviewed = []
+    for stage, item in placed:
+        theme = by_id.get(item.theme_id)
+        if theme is None:
+            reviewed.append((stage, item))
+            continue
+        if theme.channel and isinstance(item, Touchpoint):
+            item = item.model_copy(update={"channel": theme.channel})
+        settled = theme.reviewed or isinstance(item, Touchpoint)
+        reviewed.append((theme.stage if settled and theme.stage in names else stage, item))
+    return reviewed
 
 
 def create_action_items(session: Session, workshop: Workshop, today: date, llm: LLMSynthesis | None = None) -> None:

@@ -47,13 +47,16 @@ class Contribution(BaseModel):
     ts: str
     text: str
     evidence: Evidence = Evidence.assumption
+    quote: bool = False  # the facilitator marked it as a customer's own words
 
 
 class Theme(BaseModel):
     id: str
     title: str
     summary: str | None = None
-    stage: str | None = None  # where the embedded engine placed a touchpoint or pain-point theme
+    stage: str | None = None  # where the embedded engine (or the facilitator) placed a touchpoint or pain point
+    channel: str | None = None  # a touchpoint's channel as the facilitator named it
+    reviewed: bool = False  # a person edited it in the review: the map shows it as they left it
     contributions: list[Contribution] = Field(default_factory=list)
 
     @property

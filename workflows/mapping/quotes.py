@@ -84,11 +84,14 @@ def is_clause(text: str) -> bool:
 
 
 def quotes_in(note: Contribution) -> list[Quote]:
-    """The customer quotes in one note: its quotations, or the whole note where it is a tagged quotation."""
-    tagged = note.evidence == Evidence.interview or bool(_QUOTE_TAG.search(note.text))
+    """The customer quotes in one note: its quotations, or the whole note where it is a tagged quotation or the
+    facilitator marked it as one."""
+    tagged = note.quote or note.evidence == Evidence.interview or bool(_QUOTE_TAG.search(note.text))
     spans = quoted_spans(note.text)
     if not spans and tagged and (whole := _whole_quotation(note.text)):
         spans = [whole]
+    if not spans and note.quote:
+        spans = [_QUOTE_TAG.sub("", note.text).strip().strip(_WRAP)]
     return [
         Quote(text=shorten(span, MAX_QUOTE_CHARS), user=note.user, tagged=tagged, evidence=note.evidence)
         for span in spans

@@ -1,5 +1,7 @@
-"""The facilitator's say over a closed step's themes: rename one, merge two, move notes to another theme or a new
-one. Each change is applied to the stored themes (what the map is made from) and kept in the step's history."""
+"""The facilitator's say over a closed step's themes: rename one, merge two, split one, move notes to another theme
+or a new one, set notes aside or mark them as customer quotes, place a touchpoint or pain point, name a touchpoint's
+channel, or group the step again. Each change is applied to the stored themes (what the map is made from) and kept
+in the step's history; a theme a person edited keeps its edits when the step is grouped again."""
 
 from __future__ import annotations
 
@@ -14,8 +16,10 @@ from workflows.actions.service import theme_key
 from workflows.contributions.text import shorten
 from workflows.mapping.models import StepKey
 from workflows.ports import ThemeChanges
+from workflows.themes.clustering.cleaning import is_note
+from workflows.themes.clustering.embedded import EmbeddedEngine
 from workflows.themes.reactions import PROMPTS as RATED
-from workflows.themes.service import themes_of
+from workflows.themes.service import cluster_step, free_notes, step_plan, store_themes, themes_of
 from workflows.workshop.errors import WorkshopError, require_one_of
 from workflows.workshop.models import StepState, WorkshopState
 from workflows.workshop.service import stage_defs, view_of
@@ -23,6 +27,8 @@ from workflows.workshop.service import stage_defs, view_of
 EDITORS = "the workshop's facilitator or the map's owner"
 STAGED = {StepKey.touchpoints, StepKey.pain_points}  # the steps whose themes sit on the map's stages
 MAX_TITLE = 150
+MAX_CHANNEL = 60
+MAX_THEMES = 60  # a regrouping's most themes: more would not make a readable map
 
 
 class ThemeGone(WorkshopError):
@@ -33,12 +39,15 @@ class ThemeGone(WorkshopError):
 class NoteCard(BaseModel):
     id: int
     text: str
+    quote: bool = False  # marked as a customer's own words
 
 
 class ThemeCard(BaseModel):
     id: int
     title: str
     stage: str | None = None
+    channel: str | None = None
+    kept: bool = False  # a person edited it: grouping the step again leaves it as it is
     notes: list[NoteCard] = Field(default_factory=list)
 
 
@@ -50,6 +59,7 @@ class StepThemes(BaseModel):
     themes: list[ThemeCard]
     may_edit: bool
     stages: list[str] = Field(default_factory=list)  # where a theme can be placed (touchpoints and pain points)
+    ungrouped: int = 0  # notes in no theme (late ones): grouping the step again takes them in
 
 
 class Edited(BaseModel):
@@ -60,6 +70,7 @@ class Edited(BaseModel):
     # (its message ts, its title, the theme its notes joined: None when they were set aside)
     removed: list[tuple[str | None, str, int | None]] = Field(default_factory=list)
     added: list[int] = Field(default_factory=list)
+    regrouped: list[tuple[str | None, str]] = Field(default_factory=list)  # (message ts, title) of themes re-made
 
 
 def step_themes(session: Session, team_id: str, step_id: int, user_id: str) -> StepThemes:
@@ -69,7 +80,12 @@ def step_themes(session: Session, team_id: str, step_id: int, user_id: str) -> S
             id=row.id,
             title=row.title,
             stage=row.stage,
-            notes=[NoteCard(id=m.contribution.id, text=m.contribution.text) for m in row.members],
+            channel=row.channel,
+            kept=row.kept,
+            notes=[
+                NoteCard(id=m.contribution.id, text=m.contribution.text, quote=m.contribution.quote)
+                for m in row.members
+            ],
         )
         for row in sorted(step.themes, key=lambda r: r.position)
     ]
@@ -78,8 +94,15 @@ def step_themes(session: Session, team_id: str, step_id: int, user_id: str) -> S
         key=StepKey(step.key),
         themes=cards,
         may_edit=_may_edit(step, user_id),
+        ungrouped=len(ungrouped_notes(step)),
         stages=[s.name for s in stage_defs(step.workshop)] if StepKey(step.key) in STAGED else [],
     )
+
+
+def ungrouped_notes(step: Step) -> list[int]:
+    """Notes in no theme: replies that came after the step closed. Grouping the step again takes them in."""
+    themed = {m.contribution_id for row in step.themes for m in row.members}
+    return [c.id for c in step.contributions if is_note(c.text) and not c.aside and c.id not in themed]
 
 
 def rename(session: Session, team_id: str, step_id: int, theme_id: int, title: str, user_id: str) -> Edited:
@@ -89,7 +112,7 @@ def rename(session: Session, team_id: str, step_id: int, theme_id: int, title: s
     if not title:
         raise WorkshopError("A theme needs a title.")
     _record(session, step, user_id, "rename", {"theme": theme.id, "from": theme.title, "to": title})
-    theme.title = title
+    theme.title, theme.kept = title, True
     return Edited(step_id=step.id, changed=[theme.id])
 
 
@@ -100,7 +123,7 @@ def set_stage(session: Session, team_id: str, step_id: int, theme_id: int, stage
     if StepKey(step.key) not in STAGED or stage not in {s.name for s in stage_defs(step.workshop)}:
         raise WorkshopError("Pick one of the map's stages.")
     _record(session, step, user_id, "stage", {"theme": theme.id, "from": theme.stage, "to": stage})
-    theme.stage = stage
+    theme.stage, theme.kept = stage, True
     return Edited(step_id=step.id, changed=[theme.id])
 
 
@@ -111,6 +134,7 @@ def merge(session: Session, team_id: str, step_id: int, theme_id: int, into_id: 
     if theme.id == into.id:
         raise WorkshopError("Pick another theme to merge with.")
     _record(session, step, user_id, "merge", {"theme": theme.id, "title": theme.title, "into": into.id})
+    into.kept = True
     kept = {(r.user_id, r.reaction) for r in into.reactions}
     for reaction in list(theme.reactions):
         if (reaction.user_id, reaction.reaction) not in kept:
@@ -134,10 +158,11 @@ def move_notes(
     to_id: int | None,
     user_id: str,
     new_title: str | None = None,
+    kind: str = "move",
 ) -> Edited:
-    """The chosen notes leave their theme for `to_id`, or for a new theme (`to_id` None) titled `new_title`.
-
-    A theme left without notes is removed."""
+    """The chosen notes leave their theme for `to_id`, or for a new theme (`to_id` None) titled `new_title`: a
+    split (`kind`) is the latter. A theme left without notes is removed; the theme the notes joined is kept as it
+    is when the step is grouped again."""
     step = _editable(session, team_id, step_id, user_id)
     theme = _theme(step, theme_id)
     chosen = [m.contribution_id for m in theme.members if m.contribution_id in set(note_ids)]
@@ -153,6 +178,7 @@ def move_notes(
             title=title,
             stage=theme.stage,
             quote_contribution_id=chosen[0],
+            kept=True,
         )
         session.add(target)
         session.flush()
@@ -161,10 +187,56 @@ def move_notes(
         target = _theme(step, to_id)
         if target.id == theme.id:
             raise WorkshopError("Pick another theme to move the notes to.")
+        target.kept = True
         edited.changed.append(target.id)
-    _record(session, step, user_id, "move", {"notes": chosen, "from": theme.id, "to": target.id})
+    _record(session, step, user_id, kind, {"notes": chosen, "from": theme.id, "to": target.id})
     _leave(session, theme, chosen, target, edited)
     return edited
+
+
+def mark_quotes(
+    session: Session, team_id: str, step_id: int, theme_id: int, note_ids: Sequence[int], user_id: str
+) -> Edited:
+    """The chosen notes of the theme are customers' own words (the map quotes them); its other notes are not."""
+    step = _editable(session, team_id, step_id, user_id)
+    theme = _theme(step, theme_id)
+    chosen = set(note_ids)
+    marked = [m.contribution.id for m in theme.members if m.contribution.quote]
+    _record(session, step, user_id, "quote", {"theme": theme.id, "from": marked, "to": sorted(chosen)})
+    for member in theme.members:
+        member.contribution.quote = member.contribution_id in chosen
+    return Edited(step_id=step.id, changed=[theme.id])
+
+
+def set_channel(session: Session, team_id: str, step_id: int, theme_id: int, channel: str, user_id: str) -> Edited:
+    """Names the channel of a touchpoint (email, app, phone…); empty lets the map read it from the notes again."""
+    step = _editable(session, team_id, step_id, user_id)
+    theme = _theme(step, theme_id)
+    if StepKey(step.key) != StepKey.touchpoints:
+        raise WorkshopError("Only a touchpoint has a channel.")
+    named = shorten(" ".join(channel.split()), MAX_CHANNEL) or None
+    _record(session, step, user_id, "channel", {"theme": theme.id, "from": theme.channel, "to": named})
+    theme.channel, theme.kept = named, True
+    return Edited(step_id=step.id, changed=[theme.id])
+
+
+def regroup(session: Session, team_id: str, step_id: int, count: int | None, user_id: str) -> Edited:
+    """Groups the step's notes again, into about `count` themes (None: as many as the notes call for).
+
+    Themes a person edited stay as they are, with their notes; every other note (late ones included, notes set
+    aside excepted) is grouped afresh by the embedded engine, whichever engine made the first grouping."""
+    step = _editable(session, team_id, step_id, user_id)
+    kept = [row for row in step.themes if row.kept]
+    if count is not None and not len(kept) < count <= MAX_THEMES:
+        least = f"more than the {len(kept)} themes you edited, which stay" if kept else "at least 1"
+        raise WorkshopError(f"Ask for {least}, and at most {MAX_THEMES} themes.")
+    free = free_notes(step)
+    wanted = None if count is None else count - len(kept)
+    drafts = cluster_step(EmbeddedEngine(count=wanted), free, step_plan(step))
+    _record(session, step, user_id, "regroup", {"count": count, "kept": [row.id for row in kept]})
+    gone = [(row.message_ts, row.title) for row in step.themes if not row.kept]
+    added = store_themes(session, step, drafts, EmbeddedEngine.name)
+    return Edited(step_id=step.id, changed=[row.id for row in kept], regrouped=gone, added=added)
 
 
 def changes(session: Session, edited: Edited) -> ThemeChanges:
@@ -184,6 +256,7 @@ def changes(session: Session, edited: Edited) -> ThemeChanges:
         changed=[(ts[i], shown[i]) for i in edited.changed if ts.get(i)],
         removed=[(gone, title, titles.get(into) if into else None) for gone, title, into in edited.removed if gone],
         added=[(i, shown[i]) for i in edited.added if StepKey(step.key) in RATED],
+        regrouped=[(ts, title) for ts, title in edited.regrouped if ts],
     )
 
 

@@ -169,12 +169,21 @@ def representative(ids: Sequence[str], texts: dict[str, str]) -> str:
     return ids[int(np.argmax(centrality))]
 
 
-def store_themes(session: Session, step: Step, drafts: Sequence[ThemeDraft], engine: str) -> None:
-    """Replaces the step's themes, so re-running a close after a crash gives the same rows, not more."""
-    session.execute(delete(ThemeRow).where(ThemeRow.step_id == step.id))
+def free_notes(step: Step) -> list[ContributionRow]:
+    """The step's notes to group: all but those set aside and those in a theme a person edited (it stays)."""
+    kept = {m.contribution_id for row in step.themes if row.kept for m in row.members}
+    return [c for c in step.contributions if not c.aside and c.id not in kept]
+
+
+def store_themes(session: Session, step: Step, drafts: Sequence[ThemeDraft], engine: str) -> list[int]:
+    """Replaces the step's themes, but those a person edited, by `drafts` (made from `free_notes`); returns the
+    new themes' ids. Re-running a close after a crash gives the same rows, not more."""
+    kept = [row for row in step.themes if row.kept]
+    session.execute(delete(ThemeRow).where(ThemeRow.step_id == step.id, ThemeRow.kept.is_(False)))
     texts = {str(c.id): c.text for c in step.contributions}
     ordered = sorted(drafts, key=lambda d: (-len(d.ids), d.title))
-    for position, draft in enumerate(ordered):
+    stored = []
+    for position, draft in enumerate(ordered, start=max((row.position for row in kept), default=-1) + 1):
         theme = ThemeRow(
             step_id=step.id,
             position=position,
@@ -185,7 +194,11 @@ def store_themes(session: Session, step: Step, drafts: Sequence[ThemeDraft], eng
             members=[ThemeMember(contribution_id=int(i)) for i in draft.ids],
         )
         session.add(theme)
+        stored.append(theme)
     step.engine = engine
+    session.flush()
+    session.expire(step, ["themes"])
+    return [theme.id for theme in stored]
 
 
 def themes_of(step: Step) -> list[Theme]:
@@ -204,6 +217,8 @@ def themes_of(step: Step) -> list[Theme]:
                 title=row.title,
                 summary=row.summary,
                 stage=row.stage,
+                channel=row.channel,
+                reviewed=row.kept,
                 contributions=[contribution_of(c) for c in members],
             )
         )
@@ -222,4 +237,6 @@ def set_aside(step: Step) -> list[Contribution]:
 
 
 def contribution_of(row: ContributionRow) -> Contribution:
-    return Contribution(user=row.user_id, ts=row.message_ts, text=row.text, evidence=Evidence(row.evidence))
+    return Contribution(
+        user=row.user_id, ts=row.message_ts, text=row.text, evidence=Evidence(row.evidence), quote=row.quote
+    )

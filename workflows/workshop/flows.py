@@ -26,7 +26,7 @@ from workflows.revisions import service as revisions
 from workflows.themes import reactions
 from workflows.themes.clustering.base import ClusterEngine
 from workflows.themes.clustering.embedded import EmbeddedEngine
-from workflows.themes.service import StepPlan, cluster_step, step_plan, store_themes, themes_of
+from workflows.themes.service import StepPlan, cluster_step, free_notes, step_plan, store_themes, themes_of
 from workflows.workshop.engines import EngineChoice
 from workflows.workshop.machine import move_step, move_workshop
 from workflows.workshop.models import PublishMode, StepState, WorkshopState
@@ -98,7 +98,7 @@ class Flows:
             if workshop.status != WorkshopState.open or step.status != StepState.closing:
                 return
             revisions.drop_retired(session, step)
-            contributions = list(step.contributions)
+            contributions = free_notes(step)  # themes a person edited before a re-run stay as they are
             engine = self.engines.cluster_engine(workshop)
             plan = step_plan(step)
         drafts, engine_name, note = self._cluster(engine, contributions, plan)

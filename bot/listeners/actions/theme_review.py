@@ -12,19 +12,34 @@ from bot.listeners.actions.action_items import refuse
 from bot.services import Services
 from bot.theme_editor_blocks import (
     EDIT_THEMES,
+    EDITOR_PAGE,
     PUBLISH_DRAFT,
+    REGROUP,
     THEME_MENU,
+    channel_form,
     editor_view,
     merge_form,
     move_form,
+    on_page,
+    quote_form,
+    regroup_form,
     rename_form,
+    split_form,
     stage_form,
 )
 from workflows.themes import editing
 from workflows.workshop import service as workshop_service
 from workflows.workshop.errors import WorkshopError
 
-FORMS = {"rename": rename_form, "merge": merge_form, "move": move_form, "stage": stage_form}
+FORMS = {
+    "rename": rename_form,
+    "merge": merge_form,
+    "split": split_form,
+    "move": move_form,
+    "quote": quote_form,
+    "stage": stage_form,
+    "channel": channel_form,
+}
 
 
 def register(app: App, services: Services) -> None:
@@ -39,18 +54,38 @@ def register(app: App, services: Services) -> None:
             return
         client.views_open(trigger_id=body["trigger_id"], view=editor_view(state))
 
+    def editor_state(body: dict) -> tuple[editing.StepThemes, int]:
+        """The step's themes as they stand now, for the editor this click came from, and the page it showed."""
+        where = json.loads(body["view"]["private_metadata"])
+        with services.db.session() as session:
+            state = editing.step_themes(session, body["team"]["id"], where["step_id"], body["user"]["id"])
+        return state, where.get("page", 0)
+
     @app.action(THEME_MENU)
     def theme_menu(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
         ack()
         operation, _, theme_id = action["selected_option"]["value"].partition(":")
-        step_id = json.loads(body["view"]["private_metadata"])["step_id"]
-        with services.db.session() as session:
-            state = editing.step_themes(session, body["team"]["id"], step_id, body["user"]["id"])
+        state, page = editor_state(body)
         theme = next((t for t in state.themes if t.id == int(theme_id)), None)
         if theme is None or not state.may_edit or operation not in FORMS:
-            client.views_update(view_id=body["view"]["id"], view=editor_view(state))
+            client.views_update(view_id=body["view"]["id"], view=editor_view(state, page))
             return
-        client.views_push(trigger_id=body["trigger_id"], view=FORMS[operation](state, theme))
+        client.views_push(trigger_id=body["trigger_id"], view=on_page(FORMS[operation](state, theme), page))
+
+    @app.action(REGROUP)
+    def regroup_clicked(ack: Ack, body: dict, client: WebClient) -> None:
+        ack()
+        state, page = editor_state(body)
+        if not state.may_edit:
+            client.views_update(view_id=body["view"]["id"], view=editor_view(state, page))
+            return
+        client.views_push(trigger_id=body["trigger_id"], view=on_page(regroup_form(state), page))
+
+    @app.action(EDITOR_PAGE)
+    def turn_page(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+        ack()
+        state, _ = editor_state(body)
+        client.views_update(view_id=body["view"]["id"], view=editor_view(state, int(action["value"])))
 
     @app.action(PUBLISH_DRAFT)
     def publish_clicked(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond) -> None:

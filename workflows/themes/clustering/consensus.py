@@ -36,17 +36,34 @@ ROWS_PER_BLOCK = 256  # rows sorted at once when finding neighbours: bounds that
 FEWEST_BY_EIGENGAP = 3
 
 
-def group(vectors: np.ndarray) -> np.ndarray:
-    """A theme label (0..k-1) per row of L2-normalised `vectors`; the same rows give the same labels."""
+def group(vectors: np.ndarray, count: int | None = None) -> np.ndarray:
+    """A theme label (0..k-1) per row of L2-normalised `vectors`; the same rows give the same labels.
+
+    With `count`, exactly that many themes (fewer only with fewer distinct rows): the facilitator asked for it, so
+    no floor merges or re-homes notes behind their back."""
     n = len(vectors)
     if n == 0:
         return np.zeros(0, dtype=int)
     # One BLAS thread: numpy's and scipy's OpenBLAS pools otherwise spin against each other (twice as slow on
     # two cores), and a fixed thread count keeps floating-point sums, hence ties, the same on every machine.
     with threadpool_limits(1):
-        labels = _consensus(vectors) if n >= MIN_NOTES else np.arange(n)
-        labels = rehome_outliers(vectors, merge_close(vectors, labels))
+        if count is not None:
+            labels = _exactly(vectors, count)
+        else:
+            labels = _consensus(vectors) if n >= MIN_NOTES else np.arange(n)
+            labels = rehome_outliers(vectors, merge_close(vectors, labels))
     return np.unique(labels, return_inverse=True)[1]
+
+
+def _exactly(vectors: np.ndarray, count: int) -> np.ndarray:
+    """`count` themes by k-means on the centred vectors (every note alone when there are no more notes)."""
+    n = len(vectors)
+    if count >= n:
+        return np.arange(n)
+    if count <= 1:
+        return np.zeros(n, dtype=int)
+    projected = _principal(_centred(vectors), KMEANS_DIMENSIONS)
+    return KMeans(count, n_init=3, random_state=SEED).fit_predict(projected)
 
 
 def _centred(vectors: np.ndarray) -> np.ndarray:

@@ -25,8 +25,9 @@ _READABLE = re.compile(r"[^\W_]")
 class EmbeddedEngine:
     name = "embedded"
 
-    def __init__(self, embedder: Embedder | None = None) -> None:
+    def __init__(self, embedder: Embedder | None = None, count: int | None = None) -> None:
         self._embedder = embedder
+        self._count = count  # as many themes as the facilitator asked for; None: as the notes call for
 
     def cluster(self, notes: Sequence[Note]) -> list[ThemeDraft]:
         """Every distinct id in exactly one theme (a repeated id keeps its first text); largest themes first."""
@@ -39,7 +40,7 @@ class EmbeddedEngine:
         readable = sorted(key for key in by_text if _READABLE.search(key))
         embedder = self._embedder or get_embedder()
         vectors = embedder.encode([min(texts[i] for i in by_text[key]) for key in readable])
-        labels = group(vectors)
+        labels = group(vectors, self._count)
         themes: list[list[str]] = [[] for _ in range(labels.max(initial=-1) + 1)]
         for key, label in zip(readable, labels, strict=True):
             themes[label].extend(by_text[key])
