@@ -104,6 +104,8 @@ class Flows:
         drafts, engine_name, note = self._cluster(engine, contributions, plan)
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
+            if step.workshop.status != WorkshopState.open:  # cancelled while its notes were being grouped
+                return
             store_themes(session, step, revisions.settle_titles(session, step, drafts), engine_name)
             step.engine_note = note
         with self.db.session() as session:

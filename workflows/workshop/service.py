@@ -224,8 +224,11 @@ def enqueue_publish(session: Session, workshop: Workshop, now: datetime | None =
 
 
 def cancel(session: Session, team_id: str, channel_id: str, user_id: str) -> WorkshopView:
+    """Stops the workshop, unless its map is already on its way to the channel: that cannot be taken back."""
     workshop = require_open_workshop(session, team_id, channel_id)
     _require_facilitator(workshop, user_id, "cancel it")
+    if jobs.exists(session, publish_job_key(workshop.id)):
+        raise WorkshopError(f"Workshop #{workshop.id}'s map is being published, so it can no longer be cancelled.")
     move_workshop(workshop, WorkshopState.cancelled)
     return view_of(workshop)
 
