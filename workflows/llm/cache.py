@@ -6,9 +6,11 @@ import hashlib
 import json
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from storage.models import LLMCacheEntry
+from workflows.llm.request import A
 
 
 def cache_key(task: str, model: str, prompt_version: str, inputs: Any, sent: list[str]) -> str:
@@ -22,9 +24,13 @@ def cache_key(task: str, model: str, prompt_version: str, inputs: Any, sent: lis
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def cached_answer(session: Session, key: str) -> dict[str, Any] | None:
+def cached_answer(session: Session, key: str, answer: type[A]) -> A | None:
+    """The stored answer; one that no longer validates (its schema changed) counts as none."""
     entry = session.get(LLMCacheEntry, key)
-    return entry.result if entry else None
+    try:
+        return None if entry is None else answer.model_validate(entry.result)
+    except ValidationError:
+        return None
 
 
 def store_answer(

@@ -1,4 +1,4 @@
-"""The LLM tasks: small pure functions (build the prompt, ask, repair) over one `LLMClient`."""
+"""The LLM tasks, each three steps: a pure `build_*` (the `Request`), `LLMClient.ask`, a pure `read_*` (the result)."""
 
 from workflows.llm.tasks.actions import ActionNote, actions
 from workflows.llm.tasks.cluster import cluster

@@ -4,6 +4,7 @@ point it addresses; near-identical notes become one action."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from pydantic import BaseModel, Field
@@ -11,8 +12,9 @@ from pydantic import BaseModel, Field
 from workflows.actions.parsing import parse_action
 from workflows.llm.answers import ActionsAnswer
 from workflows.llm.client import LLMClient
-from workflows.llm.redaction import Mention
+from workflows.llm.redaction import Mention, Shield
 from workflows.llm.render import short_ids, theme_inputs
+from workflows.llm.request import Request
 from workflows.mapping.models import ActionItem, Theme
 from workflows.mapping.synthesis import link_actions
 
@@ -23,6 +25,19 @@ class ActionNote(BaseModel):
     id: str
     text: str
     mentions: list[Mention] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ActionsContext:
+    """What reading the answer needs: notes and pain themes by short id, and what the embedded fallback needs."""
+
+    notes: dict[str, ActionNote]  # a1, … → note, in the caller's order
+    pains: dict[str, Theme]  # p1, … → pain-point theme, in the caller's order
+    today: date
+    pain_stage: Mapping[str, str]  # pain theme id → its stage
+
+
+ActionsRequest = Request[ActionsAnswer, ActionsContext]
 
 
 def actions(
@@ -36,14 +51,26 @@ def actions(
     model forgot is parsed and linked by the embedded functions. `pain_stage` maps a pain theme id to its stage."""
     if not notes:
         return []
-    pain_stage = pain_stage or {}
-    shield = client.shield()
+    request = build_actions(notes, pain_themes, today, pain_stage or {}, client.people)
+    return read_actions(client.ask(request), request)
+
+
+def build_actions(
+    notes: Sequence[ActionNote],
+    pain_themes: Sequence[Theme],
+    today: date,
+    pain_stage: Mapping[str, str],
+    people: Sequence[Mention],
+) -> ActionsRequest:
+    """Today's date (to resolve "by Friday"), the pain points' titles and the notes, each under a short id and
+    redacted with its own mentions pseudonymised."""
+    shield = Shield(people)
     short = short_ids("a", notes)
     pains = short_ids("p", pain_themes)
-    answer = client.ask(
-        "actions",
-        ActionsAnswer,
-        {
+    return Request(
+        task="actions",
+        answer=ActionsAnswer,
+        variables={
             "today": f"{today.isoformat()} ({today:%A})",
             "pain_points": "\n".join(f"{pid}: {shield.send(theme.title)}" for pid, theme in pains.items()) or "(none)",
             "notes": "\n".join(f"{nid}: {shield.send(note.text, note.mentions)}" for nid, note in short.items()),
@@ -53,7 +80,16 @@ def actions(
             "pains": theme_inputs(pain_themes),
             "today": today.isoformat(),
         },
+        shield=shield,
+        context=ActionsContext(notes=short, pains=pains, today=today, pain_stage=pain_stage),
     )
+
+
+def read_actions(answer: ActionsAnswer, request: ActionsRequest) -> list[ActionItem]:
+    """The model's actions in the caller's ids, each note used once; forgotten notes parsed by the embedded
+    functions; then numbered A1, A2, …"""
+    context, shield = request.context, request.shield
+    short, pains = context.notes, context.pains
     taken: set[str] = set()
     items: list[ActionItem] = []
     for action in answer.actions:
@@ -69,13 +105,13 @@ def actions(
                 owner=_owner(shield.user_of(action.owner) if action.owner else None, sources),
                 due=action.due,
                 pain_point=pain.id if pain else None,
-                stage=pain_stage.get(pain.id) if pain else None,
+                stage=context.pain_stage.get(pain.id) if pain else None,
             )
         )
-    forgotten = [note for note in notes if note.id not in taken]
+    forgotten = [note for note in short.values() if note.id not in taken]
     if forgotten:
-        drafts = [parse_action(note.text, note.mentions, today) for note in forgotten]
-        items += link_actions(drafts, pain_themes, pain_stage)
+        drafts = [parse_action(note.text, note.mentions, context.today) for note in forgotten]
+        items += link_actions(drafts, list(pains.values()), context.pain_stage)
     return [item.model_copy(update={"id": f"A{number}"}) for number, item in enumerate(items, start=1)]
 
 

@@ -6,24 +6,41 @@ from collections.abc import Sequence
 
 from workflows.llm.answers import ClusterAnswer
 from workflows.llm.client import LLMClient
+from workflows.llm.redaction import Mention, Shield
 from workflows.llm.render import short_ids
+from workflows.llm.request import Request
 from workflows.themes.clustering.base import Note, ThemeDraft
 from workflows.themes.repair import repair
+
+ClusterRequest = Request[ClusterAnswer, dict[str, Note]]  # context: short id (n1, …) → note
 
 
 def cluster(client: LLMClient, notes: Sequence[Note]) -> list[ThemeDraft]:
     """Every note in exactly one theme: ids the model invented are discarded, notes it forgot stand alone."""
     if not notes:
         return []
-    shield = client.shield()
+    request = build_cluster(notes, client.people)
+    return read_cluster(client.ask(request), request)
+
+
+def build_cluster(notes: Sequence[Note], people: Sequence[Mention]) -> ClusterRequest:
+    """One redacted line per note under its short id; the cache inputs are the notes' own ids and texts."""
+    shield = Shield(people)
     short = short_ids("n", notes)
     listing = "\n".join(f"{note_id}: {shield.send(note.text)}" for note_id, note in short.items())
-    answer = client.ask(
-        "cluster",
-        ClusterAnswer,
-        {"count": str(len(notes)), "notes": listing},
+    return Request(
+        task="cluster",
+        answer=ClusterAnswer,
+        variables={"count": str(len(notes)), "notes": listing},
         inputs=[(note.id, note.text) for note in notes],
+        shield=shield,
+        context=short,
     )
+
+
+def read_cluster(answer: ClusterAnswer, request: ClusterRequest) -> list[ThemeDraft]:
+    """The themes in the caller's ids with restored titles, made whole by `repair`."""
+    short, shield = request.context, request.shield
     drafts = [
         ThemeDraft(
             title=shield.restore(theme.title),
@@ -32,4 +49,4 @@ def cluster(client: LLMClient, notes: Sequence[Note]) -> list[ThemeDraft]:
         )
         for theme in answer.themes
     ]
-    return repair(drafts, notes)
+    return repair(drafts, list(short.values()))

@@ -7,23 +7,44 @@ from collections.abc import Sequence
 from workflows.contributions.text import shorten
 from workflows.llm.answers import PersonaAnswer, Quote
 from workflows.llm.client import LLMClient
-from workflows.llm.redaction import Shield
+from workflows.llm.redaction import Mention, Shield
 from workflows.llm.render import short_ids, theme_inputs, theme_listing
+from workflows.llm.request import Request
 from workflows.mapping.models import Contribution, Persona, Theme, Verbatim
 from workflows.mapping.persona import DEFAULT_PERSONA_NAME, MAX_PERSONA_ITEMS, MAX_VERBATIM_CHARS, MAX_VERBATIMS
 
+PersonaRequest = Request[PersonaAnswer, dict[str, Contribution]]  # context: note id shown (c1, …) → its note
+
 
 def persona(client: LLMClient, themes: Sequence[Theme]) -> Persona:
-    shield = client.shield()
+    request = build_persona(themes, client.people)
+    return read_persona(client.ask(request), request)
+
+
+def build_persona(themes: Sequence[Theme], people: Sequence[Mention]) -> PersonaRequest:
+    """The themes with their first notes, each note under an id so a quote can be traced to its author."""
+    shield = Shield(people)
     listing, notes = theme_listing(short_ids("t", themes), shield, note_prefix="c")
-    answer = client.ask("persona", PersonaAnswer, {"themes": listing}, inputs=theme_inputs(themes))
+    return Request(
+        task="persona",
+        answer=PersonaAnswer,
+        variables={"themes": listing},
+        inputs=theme_inputs(themes),
+        shield=shield,
+        context=notes,
+    )
+
+
+def read_persona(answer: PersonaAnswer, request: PersonaRequest) -> Persona:
+    """The card restored and trimmed to the embedded persona's limits; quotes as `_verbatims` allows them."""
+    shield = request.shield
     return Persona(
         name=shield.restore(answer.name).strip() or DEFAULT_PERSONA_NAME,
         segment=shield.restore_optional(answer.segment),
         goals=[shield.restore(item) for item in answer.goals][:MAX_PERSONA_ITEMS],
         needs=[shield.restore(item) for item in answer.needs][:MAX_PERSONA_ITEMS],
         frustrations=[shield.restore(item) for item in answer.frustrations][:MAX_PERSONA_ITEMS],
-        verbatims=_verbatims(answer.quotes, notes, shield),
+        verbatims=_verbatims(answer.quotes, request.context, shield),
     )
 
 

@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from workflows.llm.answers import SummaryAnswer
 from workflows.llm.client import LLMClient
-from workflows.llm.redaction import Shield
+from workflows.llm.redaction import Mention, Shield
 from workflows.llm.render import count
+from workflows.llm.request import Request
 from workflows.mapping.models import ExecutiveSummary, JourneyMap
+
+SummaryRequest = Request[SummaryAnswer, None]  # the answer names no ids: nothing to map back
 
 
 def summary(client: LLMClient, journey_map: JourneyMap) -> ExecutiveSummary:
-    shield = client.shield()
-    answer = client.ask(
-        "summary",
-        SummaryAnswer,
-        {"map": _outline(journey_map, shield)},
+    request = build_summary(journey_map, client.people)
+    return read_summary(client.ask(request), request)
+
+
+def build_summary(journey_map: JourneyMap, people: Sequence[Mention]) -> SummaryRequest:
+    """The map's outline; the cache inputs are the map itself, less what changes without changing its content."""
+    shield = Shield(people)
+    return Request(
+        task="summary",
+        answer=SummaryAnswer,
+        variables={"map": _outline(journey_map, shield)},
         inputs=journey_map.model_dump(mode="json", exclude={"generated_at", "summary", "provenance"}),
+        shield=shield,
+        context=None,
     )
+
+
+def read_summary(answer: SummaryAnswer, request: SummaryRequest) -> ExecutiveSummary:
+    """The sentences restored and joined into one paragraph; the opportunities restored, in the model's order."""
+    shield = request.shield
     return ExecutiveSummary(
         text=" ".join(shield.restore(sentence).strip() for sentence in answer.sentences),
         opportunities=[shield.restore(opportunity) for opportunity in answer.opportunities],
