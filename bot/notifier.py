@@ -101,9 +101,10 @@ class SlackNotifier:
         themes: list[Theme],
         engine_note: str | None,
         step_id: int,
+        reopened: int = 0,
     ) -> ThemePosts:
         text, thread = f"{step.title}: {len(themes)} themes", step_ts or None
-        key = f"w{workshop.id}:{step.key.value}"
+        key = f"w{workshop.id}:{step.key.value}" + (f":r{reopened}" if reopened else "")
         if step.key in reactions.PROMPTS and themes:
             # One message per theme: a reaction on it rates or votes for that theme and no other.
             intro = blocks.themes_intro(step, themes, engine_note)
@@ -315,6 +316,11 @@ class SlackNotifier:
         )
         for user_id in waiting_on:
             self.direct_message(user_id, text, reminder_blocks.step_nudge_dm(workshop, step, deadline))
+
+    def step_reopened(self, workshop: WorkshopView, step: StepInfo, step_ts: str, deadline: datetime | None) -> None:
+        note = reminder_blocks.step_reopened(step, deadline)
+        self.post(workshop.channel_id, f"Back to {step.title}", note)
+        self.post(workshop.channel_id, f"Back to {step.title}", note, thread_ts=step_ts or None)
 
     def step_closed_at_deadline(self, workshop: WorkshopView, step: StepInfo) -> None:
         self.post(workshop.channel_id, f"{step.title} closed at its deadline", reminder_blocks.step_closed_note(step))

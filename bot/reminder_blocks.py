@@ -34,6 +34,17 @@ def step_nudge_dm(workshop: WorkshopView, step: StepInfo, deadline: datetime) ->
     ]
 
 
+def step_reopened(step: StepInfo, deadline: datetime | None) -> list[Block]:
+    """In the channel and the step's thread: the step takes notes again, until when."""
+    until = f"until {slack_time(deadline)} (or `/journey next`)" if deadline else "until `/journey next`"
+    return [
+        section(
+            f":leftwards_arrow_with_hook: *Back to {step.title}*: the facilitator reopened this step before publishing "
+            f"the map. Add what is missing in its thread, {until}; themes you already reviewed stay as they are."
+        )
+    ]
+
+
 def step_closed_note(step: StepInfo) -> list[Block]:
     return [section(f":hourglass: *{step.title}* reached its deadline and closed; its themes are on their way.")]
 

@@ -216,15 +216,24 @@ def stage_form(state: StepThemes, theme: ThemeCard) -> dict:
 
 
 def draft_buttons(workshop_id: int, steps: list[tuple[str, int]]) -> list[Block]:
-    """Publish, or review a step's themes first (one button per step)."""
+    """Publish; or review a step's themes first (one button per step); or go back to a step for more notes."""
+    back = {
+        "type": "static_select",
+        "action_id": BACK_TO_STEP,
+        "placeholder": {"type": "plain_text", "text": "Back to a step…"},
+        "options": [_option(title, str(step_id)) for title, step_id in steps],
+    }
     return [
         actions([button(PUBLISH_DRAFT, "Publish", str(workshop_id), style="primary")]),
         context("Or review a step's themes first; the map is made again from them when you publish:"),
         actions([button(EDIT_THEMES, f"Edit {title}", str(step_id)) for title, step_id in steps]),
+        context("Missing something? Go back to a step: its thread takes notes again, and a new draft follows."),
+        actions([back]),
     ]
 
 
 PUBLISH_DRAFT = "publish_draft"
+BACK_TO_STEP = "back_to_step"  # the draft's menu: value = step id
 
 
 def _form(callback_id: str, title: str, state: StepThemes, theme: ThemeCard | None, blocks: list[Block]) -> dict:

@@ -130,6 +130,8 @@ class Step(Base):
     opened_at: Mapped[datetime | None] = mapped_column()
     deadline: Mapped[datetime | None] = mapped_column()
     closed_at: Mapped[datetime | None] = mapped_column()
+    # How often the facilitator went back to it from the draft: each round has its own jobs and messages.
+    reopened: Mapped[int] = mapped_column(default=0)
 
     workshop: Mapped[Workshop] = relationship(back_populates="steps")
     contributions: Mapped[list[ContributionRow]] = relationship(

@@ -81,6 +81,7 @@ class RecordingNotifier:
         themes: list[Theme],
         engine_note: str | None,
         step_id: int,
+        reopened: int = 0,
     ) -> ThemePosts:
         posts = ThemePosts(thread_ts=self._new_ts(), theme_ts=[self._new_ts() for _ in themes])
         self._record(
@@ -91,6 +92,7 @@ class RecordingNotifier:
             themes=themes,
             engine_note=engine_note,
             step_id=step_id,
+            reopened=reopened,
             posts=posts,
         )
         return posts

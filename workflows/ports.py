@@ -91,10 +91,11 @@ class Notifier(Protocol):
         themes: list[Theme],
         engine_note: str | None,
         step_id: int,
+        reopened: int = 0,
     ) -> ThemePosts:
         """Posts the step's themes in its thread, and in the channel that the step closed, with a button to review
         them. Touchpoint and pain-point themes each get a message of their own, seeded with the reactions to rate or
-        vote with."""
+        vote with. A step reopened from the draft (`reopened` times) posts its new themes anew."""
         ...
 
     def send_draft(self, workshop: WorkshopView, journey_map: JourneyMap, steps: list[tuple[str, int]], number: int):

@@ -9,6 +9,7 @@ from slack_sdk.models.views import View
 from sqlalchemy import func, select
 
 from bot.theme_editor_blocks import (
+    BACK_TO_STEP,
     EDIT_THEMES,
     EDITOR_PAGE,
     MAX_OPTIONS,
@@ -352,3 +353,36 @@ def test_a_note_set_aside_leaves_its_theme_and_the_map_keeps_it_aside(slack):
     assert any(t.startswith(note["text"]["text"][:40]) for t in kept)
     themed = [c.text for t in journey_map.steps[StepKey.persona] for c in t.contributions]
     assert not any(t.startswith(note["text"]["text"][:40]) for t in themed)
+
+
+def test_back_to_a_step_from_the_draft_takes_more_notes_keeps_edits_and_drafts_again(slack):
+    run_workshop(slack, until=StepKey.pain_points, review=True)
+    _close_action_plan(slack)
+    editor = _review(slack, FACILITATOR, StepKey.persona)
+    renamed = next(iter(_themes_in(editor)))
+    _submit(slack, _open_form(slack, editor, "rename", renamed), {"title": {"value": {"value": "Reviewed persona"}}})
+    draft = _draft(slack)
+    dm = slack.standin.open_dm(FACILITATOR).id
+    (menu,) = [e for b in draft["blocks"] for e in b.get("elements", []) if e.get("action_id") == BACK_TO_STEP]
+    persona = next(o for o in menu["options"] if o["text"]["text"] == STEPS[StepKey.persona].title)
+
+    slack.sender.block_action(BEN, BACK_TO_STEP, channel_id=dm, message_ts=draft["ts"], selected_option=persona)
+    slack.settle()
+    assert not [m for m in slack.standin.messages(slack.channel_id) if m.get("text", "").startswith("Back to")]
+
+    slack.sender.block_action(FACILITATOR, BACK_TO_STEP, channel_id=dm, message_ts=draft["ts"], selected_option=persona)
+    slack.settle()
+    assert [m for m in slack.standin.messages(slack.channel_id) if m.get("text") == "Back to Persona"]
+    _click(slack, FACILITATOR, PUBLISH_DRAFT, dm, draft)
+    assert _summaries(slack) == [], "the old draft cannot be published while a step is open again"
+
+    slack.reply(slack.step_ts(StepKey.persona), BEN, "Many bill clients from their phone between meetings")
+    slack.settle()
+    slack.command("next", FACILITATOR)
+    drafts = [m for m in slack.standin.messages(dm) if PUBLISH_DRAFT in json.dumps(m.get("blocks"))]
+    assert len(drafts) == 2, "a new draft once the step closed again"
+    _click(slack, FACILITATOR, PUBLISH_DRAFT, dm, drafts[-1])
+    persona_themes = published_map(slack).steps[StepKey.persona]
+    assert "Reviewed persona" in [t.title for t in persona_themes], "the edited theme stayed as it was"
+    assert any("between meetings" in c.text for t in persona_themes for c in t.contributions)
+    assert len(_summaries(slack)) == 1

@@ -110,9 +110,9 @@ class Flows:
             step.engine_note = note
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
-            view, themes, step_ts = view_of(step.workshop), themes_of(step), step.message_ts
+            view, themes, step_ts, reopened = view_of(step.workshop), themes_of(step), step.message_ts, step.reopened
         info = STEPS[StepKey(step.key)]
-        posted = self.notifier.post_themes(view, info, step_ts or "", themes, note, step_id=step.id)
+        posted = self.notifier.post_themes(view, info, step_ts or "", themes, note, step_id=step.id, reopened=reopened)
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
             step.themes_ts = posted.thread_ts
@@ -145,10 +145,13 @@ class Flows:
             return cluster_step(EmbeddedEngine(), contributions, plan), EmbeddedEngine.name, note
 
     def _move_on(self, session, step: Step, now: datetime) -> None:
+        """The next step not yet asked opens; when there is none (the last step, or a step reopened from the
+        draft), the map goes out or to the facilitator as a draft."""
         workshop = step.workshop
         position = STEP_ORDER.index(StepKey(step.key))
-        if position + 1 < len(STEP_ORDER):
-            following = STEP_ORDER[position + 1]
+        pending = {StepKey(s.key) for s in workshop.steps if s.status == StepState.pending}
+        following = next((key for key in STEP_ORDER[position + 1 :] if key in pending), None)
+        if following is not None:
             workshop.current_step = following.value
             jobs.enqueue(
                 session,
@@ -157,10 +160,12 @@ class Flows:
                 {"workshop_id": workshop.id, "step": following.value},
                 run_at=now,
             )
-        elif workshop.publish_mode == PublishMode.auto:
-            enqueue_publish(session, workshop, now)
         else:
-            request_draft(session, workshop, now)
+            workshop.current_step = STEP_ORDER[-1].value
+            if workshop.publish_mode == PublishMode.auto:
+                enqueue_publish(session, workshop, now)
+            else:
+                request_draft(session, workshop, now)
 
     def draft(self, payload: dict[str, Any], now: datetime) -> None:
         """The map as it would be published, to the facilitator only, while it waits for their Publish."""

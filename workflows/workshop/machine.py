@@ -1,8 +1,8 @@
 """The one place a workshop or a step changes state: every move is checked against the table below.
 
 The service (commands, deadlines) and the flows (jobs) decide *when* to move; this module decides *whether* the move
-is allowed and stamps the time it happened, so a step can never, say, reopen after closing or a cancelled
-workshop be published by a job that was already queued.
+is allowed and stamps the time it happened, so a step can never, say, close before its themes are made, or a
+cancelled workshop be published by a job that was already queued.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ STEP_MOVES: dict[StepState, frozenset[StepState]] = {
     StepState.pending: frozenset({StepState.open}),  # its question is posted
     StepState.open: frozenset({StepState.closing}),  # `/journey next` or its deadline
     StepState.closing: frozenset({StepState.closed}),  # its themes are stored and posted
-    StepState.closed: frozenset(),
+    StepState.closed: frozenset({StepState.open}),  # the facilitator goes back to it from the draft
 }
 WORKSHOP_MOVES: dict[WorkshopState, frozenset[WorkshopState]] = {
     WorkshopState.open: frozenset({WorkshopState.published, WorkshopState.cancelled}),

@@ -149,6 +149,11 @@ def publish_job_key(workshop_id: int) -> str:
     return f"publish:{workshop_id}:1"
 
 
+def step_job_key(kind: JobKind, step: Step) -> str:
+    """A step's close, nudge and deadline jobs, one set per round: a step reopened from the draft runs them anew."""
+    return f"{kind.value}:{step.id}" + (f":r{step.reopened}" if step.reopened else "")
+
+
 def advance(session: Session, team_id: str, channel_id: str, user_id: str) -> tuple[WorkshopView, Closing]:
     """Closes the current step (its themes are built after the ack); the last step's close publishes."""
     workshop = require_open_workshop(session, team_id, channel_id)
@@ -169,22 +174,21 @@ def close_current_step(session: Session, workshop: Workshop, now: datetime | Non
     if step.status != StepState.open:
         job = {
             "pending": f"open_step:{workshop.id}:{step.key}",  # its question is not posted yet
-            "closing": f"close_step:{step.id}",
+            "closing": step_job_key(JobKind.close_step, step),
             "closed": publish_job_key(workshop.id),  # the last step: the map is being made
         }[step.status]
         return Closing(key, already=True, restarted=jobs.run_again_now(session, job, now or utcnow()))
     move_step(step, StepState.closing)
-    jobs.enqueue(session, JobKind.close_step, f"close_step:{step.id}", {"step_id": step.id}, run_at=now)
+    jobs.enqueue(session, JobKind.close_step, step_job_key(JobKind.close_step, step), {"step_id": step.id}, run_at=now)
     return Closing(key)
 
 
 def awaiting_review(session: Session, workshop: Workshop) -> bool:
-    """The last step has closed and the map waits for the facilitator's Publish (no publish job yet)."""
-    last = next(s for s in workshop.steps if s.key == StepKey.action_plan.value)
+    """Every step has closed and the map waits for the facilitator's Publish (no publish job yet)."""
     return (
         workshop.publish_mode == PublishMode.review
         and workshop.status == WorkshopState.open
-        and last.status == StepState.closed
+        and all(step.status == StepState.closed for step in workshop.steps)
         and not jobs.exists(session, publish_job_key(workshop.id))
     )
 
@@ -213,7 +217,7 @@ def publish_draft(
     if not awaiting_review(session, workshop):
         if workshop.status == WorkshopState.published or jobs.exists(session, publish_job_key(workshop.id)):
             raise WorkshopError(f"Workshop #{workshop.id}'s map is published (or on its way).")
-        raise WorkshopError("The map can be published once its last step, the action plan, has closed.")
+        raise WorkshopError("The map can be published once every step has closed.")
     enqueue_publish(session, workshop)
     return view_of(workshop)
 
@@ -299,8 +303,29 @@ def mark_step_opened(
     step.message_ts = message_ts
     step.deadline = step_deadline(step.opened_at, step.workshop.step_days, zone(tz))
     payload = {"step_id": step.id, "deadline": step.deadline.isoformat()}
-    jobs.enqueue(session, JobKind.step_nudge, f"step_nudge:{step.id}", payload, step.deadline - NUDGE_BEFORE)
-    jobs.enqueue(session, JobKind.step_deadline, f"step_deadline:{step.id}", payload, step.deadline)
+    jobs.enqueue(
+        session, JobKind.step_nudge, step_job_key(JobKind.step_nudge, step), payload, step.deadline - NUDGE_BEFORE
+    )
+    jobs.enqueue(session, JobKind.step_deadline, step_job_key(JobKind.step_deadline, step), payload, step.deadline)
+
+
+def reopen_step(
+    session: Session, team_id: str, user_id: str, step_id: int, now: datetime | None = None, tz: str | None = None
+) -> tuple[WorkshopView, Step]:
+    """Back to a step from the draft: it takes notes again in its thread until its new deadline (or `/journey
+    next`); then its themes are made again, keeping the ones people edited, and a new draft follows."""
+    step = session.get(Step, step_id)
+    if step is None or step.workshop.team_id != team_id:
+        raise NoWorkshop()
+    workshop = step.workshop
+    allowed = {workshop.facilitator_id, workshop.map_owner_id}
+    require_one_of(user_id, allowed, "the workshop's facilitator or the map's owner", "go back to a step")
+    if not awaiting_review(session, workshop):
+        raise WorkshopError("You can go back to a step while the map waits as a draft, before it is published.")
+    step.reopened += 1
+    workshop.current_step = step.key
+    mark_step_opened(session, step, step.message_ts or "", now, tz)
+    return view_of(workshop), step
 
 
 def set_llm(session: Session, team_id: str, channel_id: str, user_id: str, enabled: bool, is_admin: bool) -> None:

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.listeners.actions.action_items import refuse
 from bot.services import Services
 from bot.theme_editor_blocks import (
+    BACK_TO_STEP,
     EDIT_THEMES,
     EDITOR_PAGE,
     PUBLISH_DRAFT,
@@ -27,9 +28,11 @@ from bot.theme_editor_blocks import (
     split_form,
     stage_form,
 )
+from workflows.mapping.models import StepKey
 from workflows.themes import editing
 from workflows.workshop import service as workshop_service
 from workflows.workshop.errors import WorkshopError
+from workflows.workshop.steps import STEPS
 
 FORMS = {
     "rename": rename_form,
@@ -99,3 +102,24 @@ def register(app: App, services: Services) -> None:
             return
         services.worker.kick()
         respond(text=f"Publishing workshop #{view.id}'s map in <#{view.channel_id}>.", replace_original=False)
+
+    @app.action(BACK_TO_STEP)
+    def back_to_step(ack: Ack, body: dict, action: dict, client: WebClient, respond: Respond) -> None:
+        ack()
+        team, user = body["team"]["id"], body["user"]["id"]
+        tz = services.notifier.timezone_of(user)
+        try:
+            with services.db.session() as session:
+                view, step = workshop_service.reopen_step(
+                    session, team, user, int(action["selected_option"]["value"]), tz=tz
+                )
+                info, step_ts, deadline = STEPS[StepKey(step.key)], step.message_ts or "", step.deadline
+                manual = step.workshop.manual_advance
+        except WorkshopError as refusal:
+            refuse(body, client, respond, str(refusal))
+            return
+        services.notifier.step_reopened(view, info, step_ts, None if manual else deadline)
+        respond(
+            text=f"{info.title} is open again in <#{view.channel_id}>; a new draft follows when it closes.",
+            replace_original=False,
+        )

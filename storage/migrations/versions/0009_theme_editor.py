@@ -1,4 +1,5 @@
-"""theme editor: notes marked as customer quotes, a touchpoint's channel, themes kept when a step is grouped again
+"""theme editor: notes marked as customer quotes, a touchpoint's channel, themes kept when a step is grouped again,
+steps reopened from the draft
 
 Revision ID: 0009
 Revises: 0008
@@ -19,6 +20,8 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Upgrade schema."""
+    with op.batch_alter_table("steps") as batch_op:
+        batch_op.add_column(sa.Column("reopened", sa.Integer(), nullable=False, server_default="0"))
     with op.batch_alter_table("contributions") as batch_op:
         batch_op.add_column(sa.Column("quote", sa.Boolean(), nullable=False, server_default=sa.false()))
     with op.batch_alter_table("themes") as batch_op:
@@ -33,3 +36,5 @@ def downgrade() -> None:
         batch_op.drop_column("channel")
     with op.batch_alter_table("contributions") as batch_op:
         batch_op.drop_column("quote")
+    with op.batch_alter_table("steps") as batch_op:
+        batch_op.drop_column("reopened")

@@ -19,12 +19,14 @@ def test_a_step_opens_closes_and_is_stamped_each_time() -> None:
     move_step(step, StepState.closing)
     move_step(step, StepState.closed, NOW.replace(hour=17))
     assert (step.status, step.opened_at, step.closed_at) == (StepState.closed, NOW, NOW.replace(hour=17))
+    move_step(step, StepState.open, NOW.replace(day=4))  # back to it from the draft
+    assert (step.status, step.opened_at) == (StepState.open, NOW.replace(day=4))
 
 
 @pytest.mark.parametrize(
     ("start", "to"),
     [
-        (StepState.closed, StepState.open),  # a closed step never takes notes again
+        (StepState.closed, StepState.closing),  # a closed step reopens before it closes again
         (StepState.pending, StepState.closing),  # nor closes before its question was posted
         (StepState.open, StepState.closed),  # its themes are made first
         (StepState.closing, StepState.closing),
