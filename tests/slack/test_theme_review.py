@@ -386,3 +386,17 @@ def test_back_to_a_step_from_the_draft_takes_more_notes_keeps_edits_and_drafts_a
     assert "Reviewed persona" in [t.title for t in persona_themes], "the edited theme stayed as it was"
     assert any("between meetings" in c.text for t in persona_themes for c in t.contributions)
     assert len(_summaries(slack)) == 1
+
+
+def test_a_form_submitted_twice_applies_once(slack):
+    run_workshop(slack, until=StepKey.persona)
+    editor = _review(slack, FACILITATOR, StepKey.persona)
+    first, second, *_ = _themes_in(editor)
+    form = _open_form(slack, editor, "merge", first)
+    merge = {"into": {"value": {"selected_option": {"value": str(second)}}}}
+    _submit(slack, form, merge)
+    again = slack.sender.view_submission(form["id"], FACILITATOR, merge)  # a double click, or Slack's retry
+    assert "changed meanwhile" in again.body, "the second one is refused in the form, not applied twice"
+    with slack.server.services.db.session() as session:
+        assert session.scalars(select(ThemeEdit.kind)).all() == ["merge"]
+    assert first not in _themes_in(_review(slack, FACILITATOR, StepKey.persona))
