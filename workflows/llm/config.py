@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from langchain_openai import ChatOpenAI
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, Field, SecretStr
+
+if TYPE_CHECKING:
+    from langchain_openai import ChatOpenAI
 
 
 class LLMConfig(BaseModel):
@@ -19,7 +23,12 @@ class LLMConfig(BaseModel):
 
 
 def chat_model(config: LLMConfig) -> ChatOpenAI:
-    """Chat Completions (not the Responses API), which every OpenAI-compatible server speaks."""
+    """Chat Completions (not the Responses API), which every OpenAI-compatible server speaks.
+
+    LangChain and openai are imported here, when an LLM engine is built, not with this module: about 90 MB that a
+    bot without an API key never needs."""
+    from langchain_openai import ChatOpenAI
+
     return ChatOpenAI(
         model=config.model,
         api_key=config.api_key,

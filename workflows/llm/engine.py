@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-
-from langchain_core.language_models import BaseChatModel
+from typing import TYPE_CHECKING
 
 from storage.db import Database
 from workflows.llm import tasks
@@ -19,6 +18,9 @@ from workflows.themes.clustering.base import ClusterEngine, Note, ThemeDraft
 from workflows.themes.clustering.embedded import EmbeddedEngine
 from workflows.themes.clustering.embeddings import get_embedder
 from workflows.workshop.stages import StageDef
+
+if TYPE_CHECKING:  # LangChain is imported when a model is built (`workflows.llm.config.chat_model`)
+    from langchain_core.language_models import BaseChatModel
 
 
 class LLMEngine:

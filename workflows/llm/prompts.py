@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ConfigDict
+
+if TYPE_CHECKING:  # LangChain is imported when a model is asked, not with this module (`workflows.llm.config`)
+    from langchain_core.messages import BaseMessage
 
 
 class Example(BaseModel):
@@ -32,6 +34,8 @@ class Prompt(BaseModel):
 
     def messages(self, **variables: str) -> list[BaseMessage]:
         """System prompt, the examples as earlier turns, then the filled-in user template."""
+        from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
         messages: list[BaseMessage] = [SystemMessage(self.system)] if self.system else []
         for example in self.examples:
             answer = json.dumps(example.assistant, ensure_ascii=False, separators=(",", ":"))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from langchain_core.messages import AIMessage, BaseMessage
 from pydantic import ValidationError
 
 from workflows.llm.prompts import load_prompt
 from workflows.llm.request import A
+
+if TYPE_CHECKING:  # LangChain is imported when a model is asked, not with this module (`workflows.llm.config`)
+    from langchain_core.messages import AIMessage, BaseMessage
 
 _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$")  # servers without structured outputs may fence their JSON
 
@@ -33,4 +36,6 @@ def validated(answer: type[A], raw: AIMessage) -> tuple[A | None, str]:
 def repair_turn(messages: Sequence[BaseMessage], raw: AIMessage, problem: str) -> list[BaseMessage]:
     """The conversation again, with the unusable answer as the model's turn and the repair prompt naming the
     problem: the model fixes its own answer instead of starting over."""
+    from langchain_core.messages import AIMessage
+
     return [*messages, AIMessage(raw.content), *load_prompt("repair").messages(problem=problem)]

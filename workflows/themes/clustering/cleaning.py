@@ -12,10 +12,9 @@ from __future__ import annotations
 import html
 import re
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
 from workflows.contributions.parsing import take_evidence_tag
 from workflows.mapping.lexicon import FILLER_CLOSERS, FILLER_LEADS, FILLER_OPENERS, NON_NOTE_WORDS
+from workflows.themes.clustering.stop_words import ENGLISH_STOP_WORDS
 
 MAX_CHARS = 2_000  # the model reads 128 tokens; a 40,000-character note needs no more than its opening
 

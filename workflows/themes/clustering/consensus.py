@@ -13,10 +13,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.linalg import eigh, qr, svd
-from scipy.spatial.distance import squareform
-from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
 from workflows.themes.clustering.refine import merge_close, rehome_outliers
@@ -44,6 +40,7 @@ def group(vectors: np.ndarray, count: int | None = None) -> np.ndarray:
     n = len(vectors)
     if n == 0:
         return np.zeros(0, dtype=int)
+    _load_numerics()
     # One BLAS thread: numpy's and scipy's OpenBLAS pools otherwise spin against each other (twice as slow on
     # two cores), and a fixed thread count keeps floating-point sums, hence ties, the same on every machine.
     with threadpool_limits(1):
@@ -55,8 +52,20 @@ def group(vectors: np.ndarray, count: int | None = None) -> np.ndarray:
     return np.unique(labels, return_inverse=True)[1]
 
 
+def _load_numerics() -> None:
+    """Imports scipy and scikit-learn on the first grouping rather than with this module: together about 130 MB
+    that an idle bot does not need. Here, before `threadpool_limits`, which limits only the thread pools (scipy's
+    OpenBLAS, scikit-learn's OpenMP) already loaded; the functions below import the names they use."""
+    import scipy.cluster.hierarchy  # noqa: F401
+    import scipy.linalg  # noqa: F401
+    import scipy.spatial.distance  # noqa: F401
+    import sklearn.cluster  # noqa: F401
+
+
 def _exactly(vectors: np.ndarray, count: int) -> np.ndarray:
     """`count` themes by k-means on the centred vectors (every note alone when there are no more notes)."""
+    from sklearn.cluster import KMeans
+
     n = len(vectors)
     if count >= n:
         return np.arange(n)
@@ -82,6 +91,9 @@ def _spread(low: int, high: int, most: int) -> list[int]:
 
 
 def _consensus(vectors: np.ndarray) -> np.ndarray:
+    from scipy.cluster.hierarchy import fcluster
+    from sklearn.cluster import KMeans
+
     z = _centred(vectors)
     n = len(z)
     scored = _theme_counts(n)
@@ -104,6 +116,9 @@ def _consensus(vectors: np.ndarray) -> np.ndarray:
 
 
 def _average_tree(z: np.ndarray) -> np.ndarray:
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
     distances = np.clip(1.0 - z @ z.T, 0.0, 2.0)
     np.fill_diagonal(distances, 0.0)
     return linkage(squareform((distances + distances.T) / 2, checks=False), "average")
@@ -115,6 +130,8 @@ def _spectral_maps(z: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
     Built in place, neighbours found a block of rows at a time: at 2,000 notes an n x n copy costs 16-32 MB, and
     this is the peak of the whole clustering."""
+    from scipy.linalg import eigh
+
     n = len(z)
     affinity = z @ z.T
     mask = np.zeros((n, n), dtype=bool)
@@ -147,6 +164,8 @@ def _largest_eigengap(eigenvalues: np.ndarray, fewest: int, most: int) -> int | 
 
 def _cluster_qr(maps: np.ndarray) -> np.ndarray:
     """Labels from a spectral embedding without k-means (Damle, Minden and Ying 2019): no seed, no restarts."""
+    from scipy.linalg import qr, svd
+
     k = maps.shape[1]
     pivots = qr(maps.T, pivoting=True)[2]
     left, _, right = svd(maps[pivots[:k], :].T)
@@ -184,6 +203,9 @@ def _fewest_within_noise(z: np.ndarray, candidates: dict[int, list[np.ndarray]])
 
 
 def _majority(votes: list[np.ndarray]) -> np.ndarray:
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
     together = np.zeros((len(votes[0]), len(votes[0])), dtype=np.float32)
     for labels in votes:
         together += labels[:, None] == labels[None, :]

@@ -71,7 +71,13 @@ class Embedder:
         # process peak must stay under 500 MB), for about 0.3 s more; the vectors are bit-for-bit the same.
         options.enable_cpu_mem_arena = False
         options.enable_mem_pattern = False
-        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        # The model keeps its weights as int8 and turns them into floats (Cast, Mul) as it runs. Constant folding
+        # would do that once at load and keep the float copy: 120 MB more resident for as long as the bot runs
+        # (idle `serve` 285 MB instead of 163), to save about 45 ms per batch (2,000 notes: 11.1 s instead of
+        # 9.0 s). The vectors differ by at most 3e-7; the themes on the benchmarks are the same.
+        self._session = ort.InferenceSession(
+            str(path), options, providers=["CPUExecutionProvider"], disabled_optimizers=["ConstantFolding"]
+        )
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()

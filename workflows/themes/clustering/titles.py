@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from workflows.contributions.sentences import capitalised
 from workflows.contributions.text import shorten
@@ -38,6 +37,7 @@ from workflows.mapping.lexicon import (
     WEAK_TITLE_WORDS,
     word_set,
 )
+from workflows.themes.clustering.stop_words import ENGLISH_STOP_WORDS
 
 MAX_WORDS = 6
 RUN_WORDS = 4  # the most words of one run taken together; longer runs are read in parts
