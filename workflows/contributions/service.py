@@ -18,6 +18,7 @@ from storage.db import insert_new
 from storage.models import ContributionRow, ProcessedEvent, ReplyState, Step, Workshop
 from workflows.contributions.parsing import parse_reply
 from workflows.contributions.text import readable
+from workflows.logs import bind
 from workflows.mapping.models import StepKey
 from workflows.workshop.models import StepState, WorkshopState
 
@@ -91,6 +92,7 @@ def record_reply(session: Session, reply: Reply, event_id: str | None = None) ->
     if step is None:
         return Recorded(outcome=_no_step(session, reply.team_id, reply.channel_id))
     workshop: Workshop = step.workshop
+    bind(workshop_id=workshop.id)  # the event's later log lines name the workshop it went to
     found = Recorded(outcome=Outcome.recorded, workshop_id=workshop.id, step_key=step.key)
     if workshop.status != WorkshopState.open:
         return found.model_copy(update={"outcome": Outcome.workshop_closed})

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import LLMCall
+from workflows.metrics import LLM_CALLS, LLM_COMPLETION_TOKENS, LLM_COST, LLM_PROMPT_TOKENS, label
 
 # USD per million tokens (input, output): OpenAI's standard-tier list prices at the time of writing.
 # A dated snapshot ("gpt-4o-mini-2024-07-18") is priced as its family; any other model has no estimate.
@@ -55,6 +56,8 @@ def record_call(
     completion_tokens: int = 0,
     cached: bool = False,
 ) -> None:
+    """Stores the call for the workshop's totals and counts it in the process's metrics (`workflows.metrics`)."""
+    _count(task, model, prompt_tokens, completion_tokens, cached)
     session.add(
         LLMCall(
             workshop_id=workshop_id,
@@ -66,6 +69,16 @@ def record_call(
             cached=cached,
         )
     )
+
+
+def _count(task: str, model: str, prompt_tokens: int, completion_tokens: int, cached: bool) -> None:
+    model_label = label(model)
+    LLM_CALLS.labels(label(task), model_label, "true" if cached else "false").inc()
+    if prompt_tokens or completion_tokens:
+        LLM_PROMPT_TOKENS.labels(model_label).inc(prompt_tokens)
+        LLM_COMPLETION_TOKENS.labels(model_label).inc(completion_tokens)
+        if (price := price_of(model)) is not None:
+            LLM_COST.labels(model_label).inc((prompt_tokens * price[0] + completion_tokens * price[1]) / 1e6)
 
 
 def workshop_usage(session: Session, workshop_id: int | None) -> Usage:
