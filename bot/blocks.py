@@ -313,6 +313,8 @@ HELP = (
     "• `/journey revise`: run a revision workshop of the channel's map (the next version)\n"
     "• `/journey history`: every version of the channel's map · `/journey cadence 60d`: how often it is reviewed\n"
     "• `/journey settings llm on|off`: let this workspace use the LLM engine, or keep it on the embedded one\n"
+    "• `/journey delete [N]`: delete this channel's workshop (or #N) and everything journeybot stores about it "
+    "(facilitator or workspace admin; asks first)\n"
     "• `/journey help`: this help\n"
 )
 

@@ -78,10 +78,15 @@ def editor_view(state: StepThemes, page: int = 0) -> dict:
     }
 
 
+def _note_text(text: str) -> str:
+    """A note as the editor lists it; one blanked after its map's retention period says so instead of nothing."""
+    return fit(text, 140) if text.strip() else "_removed after the retention period_"
+
+
 def _theme_section(theme: ThemeCard, state: StepThemes) -> Block:
     place = [fit(label, 60) for label in (theme.stage, theme.channel) if label]
     where = "".join(f" · _{label}_" for label in place)
-    lines = [f"• {':speech_balloon: ' * note.quote}{fit(note.text, 140)}" for note in theme.notes[:NOTES_SHOWN]]
+    lines = [f"• {':speech_balloon: ' * note.quote}{_note_text(note.text)}" for note in theme.notes[:NOTES_SHOWN]]
     if len(theme.notes) > NOTES_SHOWN:
         lines.append(f"…and {len(theme.notes) - NOTES_SHOWN} more")
     block = section(f"*{fit(theme.title, 150)}*{where} · {len(theme.notes)} notes\n" + "\n".join(lines))

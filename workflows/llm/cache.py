@@ -7,9 +7,10 @@ import json
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import LLMCacheEntry
+from storage.models import LLMCacheEntry, Workshop
 from workflows.llm.request import A
 
 
@@ -34,7 +35,29 @@ def cached_answer(session: Session, key: str, answer: type[A]) -> A | None:
 
 
 def store_answer(
-    session: Session, key: str, *, task: str, model: str, prompt_version: str, result: dict[str, Any]
+    session: Session,
+    key: str,
+    *,
+    task: str,
+    model: str,
+    prompt_version: str,
+    result: dict[str, Any],
+    workshop_id: int | None = None,
 ) -> None:
-    """Insert or replace (a stored answer that no longer validates is replaced by the fresh one)."""
-    session.merge(LLMCacheEntry(key=key, task=task, model=model, prompt_version=prompt_version, result=result))
+    """Insert or replace (a stored answer that no longer validates is replaced by the fresh one).
+
+    The answer may quote notes, so it records the workshop it was made for and that workshop's workspace (not part
+    of the key): deleting the workshop, forgetting the workspace or purging old notes removes it too.
+    """
+    team_id = session.scalar(select(Workshop.team_id).where(Workshop.id == workshop_id)) if workshop_id else None
+    session.merge(
+        LLMCacheEntry(
+            key=key,
+            task=task,
+            model=model,
+            prompt_version=prompt_version,
+            result=result,
+            workshop_id=workshop_id if team_id else None,
+            team_id=team_id,
+        )
+    )

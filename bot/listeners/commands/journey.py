@@ -8,14 +8,18 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot import blocks
-from bot.listeners.commands import action_items, revisions, settings, workshop
+from bot.listeners.commands import action_items, deletion, revisions, settings, workshop
 from bot.services import Services
 from workflows.workshop.errors import WorkshopError
 from workflows.workshop.stages import StageModelError
 
 Handler = Callable[[Services, dict, str, Ack, WebClient], None]
 SUBCOMMANDS: dict[str, Handler] = (
-    workshop.SUBCOMMANDS | action_items.SUBCOMMANDS | revisions.SUBCOMMANDS | settings.SUBCOMMANDS
+    workshop.SUBCOMMANDS
+    | action_items.SUBCOMMANDS
+    | revisions.SUBCOMMANDS
+    | settings.SUBCOMMANDS
+    | deletion.SUBCOMMANDS
 )
 
 
