@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format bench-cluster bench-map serve clean chromium
+.PHONY: demo test lint format bench-cluster bench-map bench-footprint serve clean chromium check-image
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,8 +48,19 @@ bench-cluster: $(VENV)/.runtime
 bench-map: $(VENV)/.runtime
 	$(BIN)/python bench/map_quality.py
 
+# Issue 13's size and speed targets: idle `serve` memory, `cluster` on 2,000 notes, publishing a 100-note workshop
+# (medians of 3 runs; about 2 minutes).
+bench-footprint: $(VENV)/.runtime
+	$(BIN)/python bench/footprint.py
+
 serve: $(VENV)/.runtime
 	$(BIN)/journeybot serve --http
+
+# The container image's install steps (deploy/install.sh) in a clean temporary venv, for machines that cannot
+# build the image: installs, loads the embedding model offline, runs `journeybot --help`, prints the venv's size.
+# Not part of `make test` (it downloads every dependency; a few minutes).
+check-image:
+	PYTHON=$(PYTHON) sh deploy/check-image.sh
 
 clean:
 	rm -rf $(VENV) demo-out *.egg-info

@@ -12,7 +12,9 @@ from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryHandler, RetryS
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot import listeners
+from bot.installs import InstallationStore, WorkspaceClient, WorkspaceTokens, oauth_settings
 from bot.notifier import SlackNotifier
+from bot.observe import SlackApiMeter
 from bot.services import Services
 from bot.users import UserDirectory
 from bot.worker import Worker
@@ -21,6 +23,7 @@ from workflows.actions.service import home_data
 from workflows.jobs.intake import handle_stored_events
 from workflows.jobs.outbox import Outbox
 from workflows.llm.config import LLMConfig
+from workflows.logs import bind
 from workflows.setup import Database
 from workflows.workshop.engines import EngineChoice
 from workflows.workshop.flows import Flows
@@ -46,11 +49,18 @@ class ServerErrorRetryHandler(RetryHandler):
         return response is not None and response.status_code >= 500
 
 
-def web_client(settings: Settings) -> WebClient:
-    client = WebClient(
-        token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
-        base_url=settings.slack_api_url,
-    )
+def web_client(settings: Settings, db: Database) -> WebClient:
+    """One workspace's bot token; or, installed through OAuth, each workspace's own (`bot.installs`)."""
+    if settings.oauth:
+        store = InstallationStore(settings, db)
+        client: WebClient = WorkspaceClient(base_url=settings.slack_api_url)
+        client.tokens = WorkspaceTokens(settings, store, db, WebClient(base_url=settings.slack_api_url))
+    else:
+        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+        client = WebClient(token=token, base_url=settings.slack_api_url)
+    # The meter first: it sees every response (and lets the others decide on retries); Bolt's per-request
+    # clients copy this list, so a listener's calls are counted too.
+    client.retry_handlers[:0] = [SlackApiMeter()]
     client.retry_handlers += [RateLimitErrorRetryHandler(max_retry_count=3), ServerErrorRetryHandler(max_retry_count=2)]
     return client
 
@@ -66,18 +76,23 @@ def llm_config(settings: Settings) -> LLMConfig | None:
 
 def dispatch_stored(app: App, body: str) -> bool:
     """Hands a stored event to its listeners; False when one of them failed (Bolt answers 500)."""
-    return app.dispatch(BoltRequest(body=body, headers={"content-type": ["application/json"]})).status < 500
+    request = BoltRequest(body=body, headers={"content-type": ["application/json"]})
+    bind(team_id=request.context.team_id, event_id=request.body.get("event_id"))  # on its handling's log lines
+    return app.dispatch(request).status < 500
 
 
 def build_flows(
     settings: Settings, db: Database, today: Callable[[], date] = date.today
 ) -> tuple[SlackNotifier, Flows]:
     """The domain's flows over Slack's Web API, with no Bolt app: all that `journeybot tick` needs."""
-    client = web_client(settings)
+    client = web_client(settings, db)
     notifier = SlackNotifier(
         client, UserDirectory(client), homes=partial(home_data, db), outbox=Outbox(db), today=today
     )
-    return notifier, Flows(db, notifier, EngineChoice(db, llm_config(settings)), today=today)
+    engines = EngineChoice(db, llm_config(settings))
+    return notifier, Flows(
+        db, notifier, engines, today=today, note_retention_days=settings.journeybot_note_retention_days
+    )
 
 
 def create_app(settings: Settings, db: Database, today: Callable[[], date] = date.today) -> tuple[App, Services]:
@@ -85,7 +100,9 @@ def create_app(settings: Settings, db: Database, today: Callable[[], date] = dat
     # Each listener finishes before its request is answered: a command's or an interaction's work is done when
     # Slack hears back, and a stored event is marked done only once handled. Signatures are checked at the edge
     # (`bot.server`), before anything is parsed or stored; a stored event is handled long after it was signed.
-    app = App(client=notifier.client, process_before_response=True, request_verification_enabled=False)
+    client = notifier.client
+    oauth = oauth_settings(settings, client.tokens.store, db) if isinstance(client, WorkspaceClient) else None
+    app = App(client=client, process_before_response=True, request_verification_enabled=False, oauth_settings=oauth)
     intake = Worker(partial(handle_stored_events, db, partial(dispatch_stored, app)), interval=INTAKE_RETRY_SECONDS)
     services = Services(
         db=db,
@@ -94,6 +111,7 @@ def create_app(settings: Settings, db: Database, today: Callable[[], date] = dat
         flows=flows,
         worker=Worker(flows.run_due, interval=JOB_CHECK_SECONDS),
         intake=intake,
+        installations=oauth.installation_store if oauth else None,
     )
     listeners.register(app, services)
     return app, services

@@ -12,24 +12,27 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 from slack_bolt import App
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
-from slack_sdk.socket_mode.builtin import SocketModeClient
-from slack_sdk.socket_mode.request import SocketModeRequest
-from slack_sdk.socket_mode.response import SocketModeResponse
+from waitress import wasyncore
 from waitress.server import create_server
 
 from bot.app import create_app
+from bot.observe import REQUEST_KEY, arrived, observed
 from bot.services import Services
 from journeybot.settings import Settings
 from workflows.contributions.service import first_delivery
 from workflows.jobs.intake import store_event
 from workflows.setup import open_database
 from workflows.themes.clustering.embeddings import get_embedder
+
+if TYPE_CHECKING:
+    from bot.socket_mode import DurableSocketModeHandler
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,8 @@ Wsgi = Callable[[dict, Callable], Iterable[bytes]]
 MAX_BODY_BYTES = 512 * 1024
 # How long a stopping bot keeps finishing stored work (within the usual 30 s grace before a SIGKILL).
 DRAIN_SECONDS = 20
+# How long a stopping server waits for the requests it is answering: Slack gives up on an answer after 3 s.
+IN_FLIGHT_SECONDS = 5
 GIL_SWITCH_SECONDS = 0.001
 
 
@@ -65,6 +70,8 @@ def wsgi_app(app: App, services: Services, signing_secret: str | None = None) ->
     a second time; events carry their own `event_id`, which the store keys on.
     """
     slack = SlackRequestHandler(app, path="/slack/events")
+    flow = app.oauth_flow
+    oauth_paths = {flow.install_path, flow.redirect_uri_path} if flow else set()
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
@@ -75,6 +82,8 @@ def wsgi_app(app: App, services: Services, signing_secret: str | None = None) ->
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             start_response("200 OK", [("Content-Type", "application/json")])
             return [b'{"ok": true}']
+        if environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO") in oauth_paths:
+            return slack(environ, start_response)  # "Add to Slack" and Slack's redirect back: Bolt's OAuth flow
         length = int(environ.get("CONTENT_LENGTH") or 0)
         if length > MAX_BODY_BYTES:
             log.warning("refused a request of %d bytes", length)
@@ -88,6 +97,7 @@ def wsgi_app(app: App, services: Services, signing_secret: str | None = None) ->
         if payload is None:
             log.warning("skipped a malformed request of %d bytes", len(body))
             return answer("400 Bad Request", b"malformed request")
+        environ[REQUEST_KEY] = arrived(payload, body, environ.get("CONTENT_TYPE", ""))
         if payload.get("type") == "event_callback":
             take_event(services, body.decode(), payload.get("event_id"))
             return answer("200 OK")
@@ -98,7 +108,7 @@ def wsgi_app(app: App, services: Services, signing_secret: str | None = None) ->
         environ["wsgi.input"] = io.BytesIO(body)
         return slack(environ, start_response)
 
-    return application
+    return observed(application, services.db)
 
 
 def boot(settings: Settings, today: Callable[[], date] = date.today) -> tuple[App, Services]:
@@ -138,11 +148,38 @@ class RunningServer:
         return f"http://127.0.0.1:{self.port}/slack/events"
 
     def stop(self, drain_seconds: float = DRAIN_SECONDS) -> None:
-        """Stops taking requests, then drains. The sockets are closed from the server's own loop thread: closed
-        from another thread, a socket the loop is waiting on in select() makes it fail (EBADF)."""
-        self._server.trigger.pull_trigger(self._close_all)
+        """Stops taking connections, answers the requests under way (a proxy sends new ones to another replica),
+        then closes the rest and drains. Sockets are closed from the server's own loop thread: closed from
+        another thread, a socket the loop is waiting on in select() makes it fail (EBADF)."""
+        if not self._thread.is_alive():
+            return  # stopped already
+        # The listening socket only: the server's own close() would also close the trigger needed below.
+        if self._in_loop(partial(wasyncore.dispatcher.close, self._server)):
+            deadline = time.monotonic() + IN_FLIGHT_SECONDS
+            while self._requests_under_way() and time.monotonic() < deadline:
+                time.sleep(0.02)  # a bounded wait at shutdown, for requests a listener is still answering
+            self._in_loop(self._close_all)
         self._thread.join(timeout=10)
         drain(self.services, drain_seconds)
+
+    def accepting(self) -> bool:
+        """Whether it still takes new connections (until `stop` closes its listening socket)."""
+        return bool(self._server.accepting)
+
+    def _in_loop(self, thunk: Callable[[], object]) -> bool:
+        """Runs `thunk` in the server's loop thread; False when the loop has closed its trigger (it is ending)."""
+        try:
+            self._server.trigger.pull_trigger(thunk)
+        except OSError:
+            log.warning("the HTTP server's loop ended before it was stopped")
+            return False
+        return True
+
+    def _requests_under_way(self) -> bool:
+        return any(
+            getattr(channel, "requests", None) or getattr(channel, "total_outbufs_len", 0)
+            for channel in list(self._server._map.values())
+        )
 
     def _close_all(self) -> None:
         for dispatcher in list(self._server._map.values()):
@@ -167,7 +204,7 @@ def start_http_in_background(
 
 def serve_http(settings: Settings, port: int) -> None:
     server = start_http_in_background(settings, port, host="0.0.0.0")
-    log.info("journeybot listening on port %s: POST /slack/events, GET /healthz", server.port)
+    log.info("journeybot listening on port %s: POST /slack/events, GET /healthz, GET /metrics", server.port)
     _wait_for_stop_signal()
     log.info("stopping: no new requests; finishing stored work for up to %d s", DRAIN_SECONDS)
     server.stop()
@@ -189,36 +226,57 @@ def _secret(settings: Settings) -> str | None:
     return settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
 
 
-class DurableSocketModeHandler(SocketModeHandler):
-    """Socket Mode with the same intake as HTTP: an event envelope is stored, then acknowledged."""
+@dataclass
+class RunningSocket:
+    """A bot connected in Socket Mode (bot/socket_mode.py): what `serve --socket` and the tests run."""
 
-    def __init__(self, app: App, services: Services, app_token: str) -> None:
-        super().__init__(app, app_token)
-        self.services = services
+    app: App
+    services: Services
+    handler: DurableSocketModeHandler
+    stopped: bool = False
 
-    def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
-        if req.type != "events_api":
-            super().handle(client, req)
+    def stop(self, drain_seconds: float = DRAIN_SECONDS) -> None:
+        """Closes the socket with a close frame once the envelopes in hand are acknowledged, then drains."""
+        if self.stopped:
             return
-        take_event(self.services, json.dumps(req.payload), req.payload.get("event_id"))
-        client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+        self.stopped = True
+        self.handler.close()
+        drain(self.services, drain_seconds)
+
+
+def start_socket_in_background(settings: Settings, today: Callable[[], date] = date.today) -> RunningSocket:
+    # Imported here: Socket Mode's client libraries (websockets, aiohttp) cost HTTP mode 16 MB and half a second.
+    from bot.socket_mode import DurableSocketModeHandler
+
+    app, services = boot(settings, today)
+    handler = DurableSocketModeHandler(app, services, settings.slack_app_token.get_secret_value())
+    try:
+        handler.connect()
+    except BaseException:
+        drain(services, 1)  # the workers boot() started must not outlive a bot that never connected
+        raise
+    return RunningSocket(app, services, handler)
 
 
 def serve_socket(settings: Settings) -> None:
-    app, services = boot(settings)
-    handler = DurableSocketModeHandler(app, services, settings.slack_app_token.get_secret_value())
-    handler.connect()
+    stopping = _stop_signal()  # before connecting: a SIGTERM while connecting still closes the socket cleanly
+    running = start_socket_in_background(settings)
     log.info("journeybot connected in Socket Mode")
-    _wait_for_stop_signal()
+    _wait_for_stop_signal(stopping)
     log.info("stopping: closing the socket; finishing stored work for up to %d s", DRAIN_SECONDS)
-    handler.close()
-    drain(services)
+    running.stop()
 
 
-def _wait_for_stop_signal() -> None:
-    """Blocks until SIGTERM (a redeploy) or SIGINT (Ctrl-C)."""
+def _stop_signal() -> threading.Event:
+    """An event that SIGTERM (a redeploy) or SIGINT (Ctrl-C) sets, from now on."""
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
+    return stopping
+
+
+def _wait_for_stop_signal(stopping: threading.Event | None = None) -> None:
+    """Blocks until SIGTERM or SIGINT."""
+    stopping = stopping or _stop_signal()
     while not stopping.wait(1.0):
         pass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.installs import InstallationStore
 from bot.notifier import SlackNotifier
 from bot.users import UserDirectory
 from bot.worker import Worker
@@ -19,3 +20,4 @@ class Services:
     flows: Flows
     worker: Worker  # the workshop's jobs
     intake: Worker  # Slack's stored events
+    installations: InstallationStore | None = None  # installed through OAuth: each workspace's tokens

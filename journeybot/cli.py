@@ -8,7 +8,10 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from journeybot.settings import Settings
+from workflows.logs import LogFormat, configure_logging
 from workflows.render import FORMATS
 
 log = logging.getLogger("journeybot")
@@ -70,6 +73,58 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _forget(args: argparse.Namespace) -> int:
+    """Deletes everything about one workspace, after showing exactly what (a rolled-back dry run) and a yes."""
+    from storage.db import Database
+    from workflows.retention.service import forget_workspace, preview_forget
+
+    settings = Settings()
+    db = Database(settings.database_url)
+    if not args.yes:
+        rows = preview_forget(db, args.team)
+        if not any(rows.values()):
+            print(f"journeybot stores nothing about workspace {args.team}")
+            return 0
+        _print_rows(f"This deletes everything journeybot stores about workspace {args.team}:", rows)
+        try:
+            answer = input(f"Type the team id ({args.team}) to delete it, anything else to stop: ")
+        except EOFError:
+            answer = ""
+        if answer.strip() != args.team:
+            print("Nothing was deleted. (Pass --yes to skip this question.)")
+            return 1
+    if settings.oauth:  # its tokens first: they are found through the workspace's row
+        from bot.installs import InstallationStore
+
+        InstallationStore(settings, db).forget(args.team)
+    with db.session() as session:
+        rows = forget_workspace(session, args.team)
+    _print_rows(f"Deleted everything journeybot stored about workspace {args.team}:", rows)
+    return 0
+
+
+def _print_rows(heading: str, rows: dict[str, int]) -> None:
+    print(heading)
+    for table, count in rows.items():
+        if count:
+            print(f"  {table}: {count}")
+    print(f"  total: {sum(rows.values())} rows")
+
+
+def _export_workspace(args: argparse.Namespace) -> int:
+    from storage.db import Database
+    from workflows.retention.export import export_workspace
+
+    with Database(Settings().database_url).session() as session:
+        document = export_workspace(session, args.team, datetime.now(UTC))
+    data = document.model_dump_json(indent=2).encode() + b"\n"
+    if args.out:
+        Path(args.out).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
 def _migrate(args: argparse.Namespace) -> int:
     from storage.migrate import upgrade
 
@@ -110,13 +165,32 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", help="file to write (default: standard output)")
     export.set_defaults(run=_export)
 
+    forget = commands.add_parser("forget", help="delete everything stored about one workspace")
+    forget.add_argument("--team", required=True, help="the workspace's team id (T…)")
+    forget.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    forget.set_defaults(run=_forget)
+
+    export_workspace = commands.add_parser("export-workspace", help="everything about one workspace as JSON")
+    export_workspace.add_argument("--team", required=True, help="the workspace's team id (T…)")
+    export_workspace.add_argument("--out", help="file to write (default: standard output)")
+    export_workspace.set_defaults(run=_export_workspace)
+
     migrate = commands.add_parser("migrate", help="bring the database schema to head")
     migrate.set_defaults(run=_migrate)
     return parser
 
 
+def _log_format() -> LogFormat:
+    """`JOURNEYBOT_LOG_FORMAT` (environment or `.env`); plain text while the settings do not read, so a command
+    that needs them can say what is wrong."""
+    try:
+        return Settings().journeybot_log_format
+    except ValidationError:
+        return "text"
+
+
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(_log_format())
     args = build_parser().parse_args(argv)
     from workflows.themes.clustering.embeddings import ModelMissingError
 

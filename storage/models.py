@@ -55,6 +55,8 @@ class Workspace(Base):
     __tablename__ = "workspaces"
 
     team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # The Enterprise Grid organisation it belongs to: where its token is found when the app is installed org-wide.
+    enterprise_id: Mapped[str | None] = mapped_column(String(32))
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     installed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -100,6 +102,8 @@ class Workshop(Base):
     last_validated_at: Mapped[datetime | None] = mapped_column()
     # The channel canvas showing this map; a revision edits its predecessor's canvas rather than adding one.
     canvas_id: Mapped[str | None] = mapped_column(String(32))
+    # When the retention pass blanked its notes (`JOURNEYBOT_NOTE_RETENTION_DAYS` after publishing); the map stays.
+    notes_purged_at: Mapped[datetime | None] = mapped_column()
 
     steps: Mapped[list[Step]] = relationship(
         back_populates="workshop", order_by="Step.position", cascade="all, delete-orphan"
@@ -354,6 +358,8 @@ class Job(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     key: Mapped[str] = mapped_column(String(128), unique=True)  # one job per reason: never doubled
+    # The workspace it works for: its Slack calls use that workspace's token; uninstalling stops its jobs.
+    team_id: Mapped[str | None] = mapped_column(String(32), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     run_at: Mapped[datetime] = mapped_column(default=utcnow)
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | running | done | failed
@@ -366,7 +372,8 @@ class Job(Base):
 class LLMCall(Base):
     """One answer from the LLM, or one reuse of a cached answer: the tokens and cost `/journey status` shows.
 
-    Kept when its workshop is deleted (the workshop id becomes null), so spend stays countable per installation.
+    A row deleted from the database alone keeps its calls (the workshop id becomes null); `/journey delete` and
+    `journeybot forget` delete them with the workshop (`workflows.retention`).
     """
 
     __tablename__ = "llm_calls"
@@ -385,7 +392,9 @@ class LLMCall(Base):
 class LLMCacheEntry(Base):
     """A validated LLM answer, keyed by the sha256 of its inputs, task, prompt version and model.
 
-    The answer is stored as the model gave it (placeholders and pseudonyms, never the redacted values).
+    The answer is stored as the model gave it (placeholders and pseudonyms, never the redacted values). It may quote
+    notes, so it records the workshop (and workspace) it was made for, outside the key: deleting a workshop,
+    forgetting a workspace or purging old notes finds it; another workshop with identical inputs still reuses it.
     """
 
     __tablename__ = "llm_cache"
@@ -396,3 +405,5 @@ class LLMCacheEntry(Base):
     prompt_version: Mapped[str] = mapped_column(String(16))
     result: Mapped[dict[str, Any]] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    workshop_id: Mapped[int | None] = mapped_column(ForeignKey("workshops.id", ondelete="SET NULL"), index=True)
+    team_id: Mapped[str | None] = mapped_column(String(32), index=True)

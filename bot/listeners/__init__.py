@@ -6,10 +6,11 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.listeners.actions import action_items as action_buttons
+from bot.listeners.actions import deletion as delete_button
 from bot.listeners.actions import revisions as review_buttons
 from bot.listeners.actions import theme_review as theme_buttons
 from bot.listeners.commands import journey
-from bot.listeners.events import home, mentions, reactions, replies
+from bot.listeners.events import home, mentions, reactions, replies, uninstall
 from bot.listeners.shortcuts import message_to_action
 from bot.listeners.views import action_items as action_forms
 from bot.listeners.views import revisions as rename_form
@@ -23,9 +24,11 @@ MODULES = (
     reactions,
     mentions,
     home,
+    uninstall,
     action_buttons,
     review_buttons,
     theme_buttons,
+    delete_button,
     start,
     action_forms,
     rename_form,

@@ -27,6 +27,7 @@ class Faults:
     def __init__(self) -> None:
         self._queued: dict[str, list[Fault]] = {}
         self._held: dict[str, threading.Event] = {}
+        self._arrived: dict[str, threading.Event] = {}
         self._lock = threading.Lock()
 
     def hold(self, method: str) -> threading.Event:
@@ -34,9 +35,16 @@ class Faults:
         with self._lock:
             return self._held.setdefault(method, threading.Event())
 
+    def arrived(self, method: str) -> threading.Event:
+        """Set once a call to the held `method` is waiting: the bot is in the middle of that request."""
+        with self._lock:
+            return self._arrived.setdefault(method, threading.Event())
+
     def wait_if_held(self, method: str) -> None:
         with self._lock:
             held = self._held.get(method)
+        if held is not None:
+            self.arrived(method).set()
         if held is not None and held.wait(60):
             with self._lock:
                 self._held.pop(method, None)

@@ -16,6 +16,7 @@ class Call(BaseModel):
     response: dict[str, Any]
     status: int = 200
     at: float  # time.monotonic() when answered
+    team_id: str | None = None  # the workspace whose token made it (None: no valid token)
 
 
 class StoredFile(BaseModel):

@@ -9,17 +9,22 @@ from collections.abc import Callable, Iterable
 from email.message import Message
 from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journeybot.standin.echo import EventEcho, EventSink
 from journeybot.standin.faults import Fault, Faults
 from journeybot.standin.ids import Identity
-from journeybot.standin.methods import METHODS
+from journeybot.standin.installs import Installs
+from journeybot.standin.methods import APP_TOKEN_METHODS, CLIENT_AUTH_METHODS, METHODS
+from journeybot.standin.methods.people import auth_test_of
 from journeybot.standin.models import Call, Delivery
 from journeybot.standin.params import ApiError, Params
 from journeybot.standin.recorder import Recorder
 from journeybot.standin.routes import make_handler, read_params
 from journeybot.standin.workspace import Workspace
+
+if TYPE_CHECKING:
+    from journeybot.standin.socket_mode import SocketModeServer
 
 
 class SlackStandIn(Workspace):
@@ -46,6 +51,12 @@ class SlackStandIn(Workspace):
         self._echo = EventEcho()
         self.emit = self._echo.push
         self._server: ThreadingHTTPServer | None = None
+        # Set by a linked SocketModeServer: apps.connections.open then answers the app-level token.
+        self.app_token: str | None = None
+        self.socket_mode: SocketModeServer | None = None
+        # Other workspaces that install the app through OAuth (`installs.authorize`), and their tokens.
+        self.installs = Installs("1111.2222", "standin-client-secret", clock, secret=self._recorder.redact)
+        self._recorder.redact(self.installs.client_secret)
         self._thread: threading.Thread | None = None
 
     # --- lifecycle -----------------------------------------------------------------------------------------
@@ -103,6 +114,7 @@ class SlackStandIn(Workspace):
         """Slack's order: injected fault, unknown method, authentication, then the method itself."""
         status, extra = 200, {}
         values: dict[str, Any] = {}
+        team: str | None = None  # the workspace whose token made the call
         try:
             values, token = read_params(headers, query, body)
             handler = METHODS.get(method)
@@ -110,25 +122,43 @@ class SlackStandIn(Workspace):
             fault = self._faults.take(method)
             if fault is not None:
                 status, extra, answer = fault.answer()
+            elif method in CLIENT_AUTH_METHODS:  # answered by the installs, not by the workspace
+                answer = {"ok": True, **self.installs.exchange(values, headers.get("Authorization", ""))}
             elif handler is None:
                 raise ApiError("unknown_method")
             elif token is None:
                 raise ApiError("not_authed")
-            elif token != self.bot_token:
-                raise ApiError("invalid_auth")
-            else:
+            elif method in APP_TOKEN_METHODS and token == self.bot_token:
+                raise ApiError("not_allowed_token_type")
+            elif method in APP_TOKEN_METHODS:
+                if token != self.app_token:
+                    raise ApiError("invalid_auth")
                 with self.lock:
                     answer = {"ok": True, **handler(self, Params(values))}
+            else:
+                caller = self.identity if token == self.bot_token else self.installs.identity_for(token)
+                if caller is None:
+                    raise ApiError("invalid_auth")
+                team = caller.team_id
+                with self.lock:
+                    answer = {
+                        "ok": True,
+                        **(auth_test_of(caller) if method == "auth.test" else handler(self, Params(values))),
+                    }
         except ApiError as error:
             answer = error.body()
         # deep copies: answers may share objects with state that later edits change
         record = copy.deepcopy({"params": values, "response": answer})
-        self._recorder.add(Call(method=method, status=status, at=time.monotonic(), **record))
+        self._recorder.add(Call(method=method, status=status, at=time.monotonic(), team_id=team, **record))
         return status, extra, answer
 
     def hold(self, method: str) -> threading.Event:
         """From now on calls to `method` wait until the returned event is set: Slack being slow."""
         return self._faults.hold(method)
+
+    def held_call_arrived(self, method: str) -> threading.Event:
+        """Set once a call to the held `method` waits."""
+        return self._faults.arrived(method)
 
     def fail_next(
         self,

@@ -35,12 +35,22 @@ def one_at_a_time(connection: Connection, url: str) -> Iterator[None]:
         yield
 
 
+def not_slack_sdks(name: str | None, type_: str, _parent_names: object) -> bool:
+    """Installed through OAuth, the bot keeps workspaces' tokens in slack_sdk's own tables (`slack_bots`,
+    `slack_installations`, `slack_oauth_states`), which slack_sdk creates and changes: not these migrations'."""
+    return not (type_ == "table" and name is not None and name.startswith("slack_"))
+
+
 def run_migrations() -> None:
     url = config.get_main_option("sqlalchemy.url")
     engine = make_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(
-            connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            compare_type=True,
+            include_name=not_slack_sdks,
         )
         with context.begin_transaction(), one_at_a_time(connection, url):
             context.run_migrations()

@@ -85,7 +85,7 @@ def quick_lease(monkeypatch):
 def test_a_running_job_keeps_its_lease_and_a_dead_workers_job_is_taken_over(db, quick_lease):
     long_ago = utcnow() - 2 * jobs.STALE_AFTER
     with db.session() as session:
-        jobs.enqueue(session, "slow", "slow:1", {}, run_at=long_ago)
+        jobs.enqueue(session, "slow", "slow:1", {}, run_at=long_ago, team_id=None)
     started, release, runs = threading.Event(), threading.Event(), []
 
     def slow(payload: dict, now) -> None:
@@ -116,7 +116,7 @@ def test_a_running_job_keeps_its_lease_and_a_dead_workers_job_is_taken_over(db, 
     assert len(runs) == 1
 
     with db.session() as session:  # a worker that died mid-job: its claim is not renewed any more
-        jobs.enqueue(session, "slow", "slow:2", {})
+        jobs.enqueue(session, "slow", "slow:2", {}, team_id=None)
     claimed = jobs.claim_due(db, utcnow(), ["slow"])
     assert [job.key for job in claimed] == ["slow:2"]
     assert jobs.claim_due(db, utcnow() + jobs.STALE_AFTER / 2, ["slow"]) == []

@@ -21,6 +21,7 @@ from storage.models import ActionItemRow, Job, Workshop
 from workflows.actions.service import action_of, done_at
 from workflows.jobs import queue as jobs
 from workflows.jobs.queue import JobKind
+from workflows.logs import log_scope
 from workflows.mapping.models import LIVE_STATUSES, ActionItem, ActionStatus
 from workflows.ports import Notifier, ReminderReason, StageProgress, WeeklyDigest
 from workflows.workshop.models import WorkshopState
@@ -47,17 +48,22 @@ def reminder_reason(due: date, today: date) -> ReminderReason | None:
     return None
 
 
-def _new_jobs(session: Session, wanted: list[tuple[str, str, dict[str, Any], datetime]]) -> int:
-    """Enqueues the jobs whose keys do not exist yet (a tick plans the same ones every minute)."""
-    existing = set(session.scalars(select(Job.key).where(Job.key.in_([key for _, key, _, _ in wanted]))))
-    return sum(jobs.enqueue(session, *job) for job in wanted if job[1] not in existing)
+def _new_jobs(session: Session, wanted: list[tuple[str, str, dict[str, Any], datetime, str]]) -> int:
+    """Enqueues the jobs whose keys do not exist yet (a tick plans the same ones every minute); each tuple ends
+    with the workspace the job is for."""
+    existing = set(session.scalars(select(Job.key).where(Job.key.in_([key for _, key, _, _, _ in wanted]))))
+    return sum(
+        jobs.enqueue(session, kind, key, payload, run_at, team_id=team)
+        for kind, key, payload, run_at, team in wanted
+        if key not in existing
+    )
 
 
 def plan_reminders(db: Database, timezone_of: TimezoneOf, now: datetime) -> int:
     """Enqueues today's reminder for each active action whose owner is on a working day before 17:00."""
     with db.session() as session:
         rows = session.execute(
-            select(ActionItemRow.id, ActionItemRow.owner_id, ActionItemRow.due)
+            select(ActionItemRow.id, ActionItemRow.owner_id, ActionItemRow.due, Workshop.team_id)
             .join(Workshop)
             .where(
                 Workshop.status == WorkshopState.published,
@@ -67,8 +73,11 @@ def plan_reminders(db: Database, timezone_of: TimezoneOf, now: datetime) -> int:
             )
         ).all()
     per_owner: dict[tuple[str, date], dict[str, Any]] = {}  # one DM per owner and local day, whatever they own
-    for action_id, owner_id, due in sorted(rows, key=lambda row: (row.due, row.id)):
-        tz_name = timezone_of(owner_id)
+    team_of: dict[str, str] = {}
+    for action_id, owner_id, due, team_id in sorted(rows, key=lambda row: (row.due, row.id)):
+        team_of[owner_id] = team_id
+        with log_scope(team_id=team_id):  # asked of the owner's own workspace
+            tz_name = timezone_of(owner_id)
         tz = zone(tz_name)
         today = now.astimezone(tz).date()
         reason = reminder_reason(due, today)
@@ -81,7 +90,13 @@ def plan_reminders(db: Database, timezone_of: TimezoneOf, now: datetime) -> int:
         )
         payload["actions"].append({"action_id": action_id, "reason": reason.value, "due": due.isoformat()})
     wanted = [
-        (JobKind.remind_owner, f"remind:{owner_id}:{today.isoformat()}", payload, datetime.fromisoformat(payload["at"]))
+        (
+            JobKind.remind_owner,
+            f"remind:{owner_id}:{today.isoformat()}",
+            payload,
+            datetime.fromisoformat(payload["at"]),
+            team_of[owner_id],
+        )
         for (owner_id, today), payload in per_owner.items()
     ]
     if not wanted:
@@ -106,13 +121,14 @@ def plan_digests(db: Database, timezone_of: TimezoneOf, now: datetime) -> int:
         return 0
     with db.session() as session:
         maps = [
-            (w.id, w.map_owner_id or w.facilitator_id, w.published_at)
+            (w.id, w.map_owner_id or w.facilitator_id, w.published_at, w.team_id)
             for w in latest_published(session)
             if w.action_items
         ]
     wanted = []
-    for workshop_id, owner_id, published_at in maps:
-        tz_name = timezone_of(owner_id)
+    for workshop_id, owner_id, published_at, team_id in maps:
+        with log_scope(team_id=team_id):  # asked of the owner's own workspace
+            tz_name = timezone_of(owner_id)
         tz = zone(tz_name)
         today = now.astimezone(tz).date()
         start, end = working_hours(today, tz)
@@ -121,7 +137,7 @@ def plan_digests(db: Database, timezone_of: TimezoneOf, now: datetime) -> int:
             continue
         year, week, _ = today.isocalendar()
         payload = {"workshop_id": workshop_id, "day": today.isoformat(), "tz": tz_name}
-        wanted.append((JobKind.weekly_digest, f"digest:{workshop_id}:{year}-W{week:02d}", payload, start))
+        wanted.append((JobKind.weekly_digest, f"digest:{workshop_id}:{year}-W{week:02d}", payload, start, team_id))
     if not wanted:
         return 0
     with db.session() as session:

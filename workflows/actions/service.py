@@ -92,11 +92,14 @@ def _text(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def _announce(session: Session, event: ActionEvent, owner_id: str | None, homes: Iterable[str | None]) -> None:
+def _announce(
+    session: Session, row: ActionItemRow, event: ActionEvent, owner_id: str | None, homes: Iterable[str | None]
+) -> None:
     """Enqueues the follow-up of one change: a DM to `owner_id` (if any) and the Home tabs of `homes`."""
     session.flush()  # the event's id keys the job
     payload = {"action_id": event.action_id, "owner_id": owner_id, "homes": sorted({u for u in homes if u})}
-    jobs.enqueue(session, JobKind.notify_actions, f"{JobKind.notify_actions}:event:{event.id}", payload)
+    key = f"{JobKind.notify_actions}:event:{event.id}"
+    jobs.enqueue(session, JobKind.notify_actions, key, payload, team_id=row.workshop.team_id)
 
 
 def _change(session: Session, row: ActionItemRow, actor_id: str, kind: str, value: Any) -> None:
@@ -108,7 +111,7 @@ def _change(session: Session, row: ActionItemRow, actor_id: str, kind: str, valu
     event = ActionEvent(actor_id=actor_id, kind=kind, old=_text(old), new=_text(value))
     row.history.append(event)
     reassigned = kind == "owner"
-    _announce(session, event, row.owner_id if reassigned else None, [row.owner_id, old if reassigned else None])
+    _announce(session, row, event, row.owner_id if reassigned else None, [row.owner_id, old if reassigned else None])
 
 
 def editable(session: Session, team_id: str, action_id: str, user_id: str) -> ActionEntry:
@@ -169,7 +172,7 @@ def add(session: Session, team_id: str, channel_id: str, user_id: str, draft: Ac
     )
     session.add(row)
     record_created(row, user_id)
-    _announce(session, row.history[-1], row.owner_id, [row.owner_id])
+    _announce(session, row, row.history[-1], row.owner_id, [row.owner_id])
     return entry_of(row)
 
 
@@ -177,15 +180,14 @@ def announce_published(session: Session, workshop: Workshop) -> None:
     """At publish: each owner hears of their new actions, and everyone in the map sees it on their Home tab."""
     for row in workshop.action_items:
         if row.owner_id and row.status in LIVE_STATUSES and row.history:
-            _announce(session, row.history[0], row.owner_id, [row.owner_id])
+            _announce(session, row, row.history[0], row.owner_id, [row.owner_id])
     people = {workshop.facilitator_id, workshop.map_owner_id} | {r.owner_id for r in workshop.action_items}
     people |= set(
         session.scalars(select(ContributionRow.user_id).join(Step).where(Step.workshop_id == workshop.id).distinct())
     )
     payload = {"action_id": None, "owner_id": None, "homes": sorted(u for u in people if u)}
-    jobs.enqueue(
-        session, JobKind.notify_actions, f"{JobKind.notify_actions}:published:{workshop.id}:{workshop.version}", payload
-    )
+    key = f"{JobKind.notify_actions}:published:{workshop.id}:{workshop.version}"
+    jobs.enqueue(session, JobKind.notify_actions, key, payload, team_id=workshop.team_id)
 
 
 def deliver(db: Database, notifier: Notifier, payload: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ whatever was acknowledged and not yet done.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -30,8 +31,9 @@ class NotHandled(RuntimeError):
 def store_event(db: Database, body: str, event_id: str | None) -> bool:
     """Stores one event for handling; False when the same event was stored before (Slack's retries)."""
     key = event_id or hashlib.sha256(body.encode()).hexdigest()[:40]
+    team_id = json.loads(body).get("team_id") if body.startswith("{") else None
     with db.session() as session:
-        return jobs.enqueue(session, JobKind.slack_event, f"event:{key}", {"body": body})
+        return jobs.enqueue(session, JobKind.slack_event, f"event:{key}", {"body": body}, team_id=team_id)
 
 
 def handle_stored_events(db: Database, dispatch: Dispatch, now: datetime | None = None) -> int:

@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session
 
 from storage.db import Database, insert_new
 from storage.models import Job, utcnow
+from workflows.logs import log_scope
+from workflows.metrics import JOB_FAILURES, JOBS_GIVEN_UP
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +57,19 @@ class JobStatus(StrEnum):
 JobHandler = Callable[[dict[str, Any], datetime], None]  # (payload, the tick's now)
 
 
-def enqueue(session: Session, kind: str, key: str, payload: dict[str, Any], run_at: datetime | None = None) -> bool:
-    """Adds a job unless one with the same key exists; returns whether it was added."""
-    return insert_new(session, Job, kind=kind, key=key, payload=payload, run_at=run_at or utcnow())
+def enqueue(
+    session: Session,
+    kind: str,
+    key: str,
+    payload: dict[str, Any],
+    run_at: datetime | None = None,
+    *,
+    team_id: str | None,
+) -> bool:
+    """Adds a job unless one with the same key exists; returns whether it was added. `team_id`: the workspace
+    it works for (its Slack calls use that workspace's token)."""
+    values = {"kind": kind, "key": key, "payload": payload, "run_at": run_at or utcnow(), "team_id": team_id}
+    return insert_new(session, Job, **values)
 
 
 def exists(session: Session, key: str) -> bool:
@@ -124,14 +136,28 @@ def run_due_jobs(
         with _lease(db, claimed, lease):
             for job in claimed:
                 ran += 1
-                try:
-                    handlers[job.kind](job.payload, current)
-                except Exception as exc:  # a failing job must not stop the others
-                    log.exception("job %s (%s) failed on attempt %d", job.id, job.kind, job.attempts)
-                    _finish(db, job, current, error=f"{type(exc).__name__}: {exc}")
-                else:
-                    _finish(db, job, current)
+                with log_scope(**_ids_of(job)):
+                    try:
+                        handlers[job.kind](job.payload, current)
+                    except Exception as exc:  # a failing job must not stop the others
+                        log.exception("job %s (%s) failed on attempt %d", job.id, job.kind, job.attempts)
+                        JOB_FAILURES.labels(job.kind).inc()
+                        _finish(db, job, current, error=f"{type(exc).__name__}: {exc}")
+                    else:
+                        _finish(db, job, current)
     return ran
+
+
+def _ids_of(job: Job) -> dict[str, Any]:
+    """What a job's log lines say they are about: the job, and the workshop or step its payload names."""
+    payload = job.payload if isinstance(job.payload, dict) else {}
+    return {
+        "job_id": job.id,
+        "job_kind": job.kind,
+        "team_id": job.team_id,
+        "workshop_id": payload.get("workshop_id"),
+        "step_id": payload.get("step_id"),
+    }
 
 
 @contextmanager
@@ -172,5 +198,6 @@ def _finish(db: Database, job: Job, now: datetime, error: str | None = None) -> 
         }
     else:
         values = {"status": JobStatus.failed, "finished_at": now, "last_error": error}
+        JOBS_GIVEN_UP.labels(job.kind).inc()
     with db.session() as session:
         session.execute(update(Job).where(Job.id == job.id).values(**values))

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import openai
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -27,6 +24,11 @@ from workflows.llm.redaction import Mention
 from workflows.llm.repair import repair_turn, validated
 from workflows.llm.request import A, Request
 from workflows.llm.usage import estimate_tokens, record_call
+
+if TYPE_CHECKING:  # imported when a model is asked (see `chat_model`), not with this module
+    import openai
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import AIMessage, BaseMessage
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +101,8 @@ class LLMClient:
 
         A transport fault the openai client's own retries did not overcome is `LLMUnavailable`.
         """
+        import openai
+
         structured = self._chat.with_structured_output(
             answer.model_json_schema(), method="json_schema", strict=True, include_raw=True
         )
@@ -123,6 +127,7 @@ class LLMClient:
                     model=self.config.model,
                     prompt_version=prompt.version,
                     result=result.model_dump(mode="json"),
+                    workshop_id=self.workshop_id,
                 )
         except IntegrityError:
             log.info("llm cache entry for task=%s was stored by another process meanwhile", prompt.task)
@@ -163,6 +168,8 @@ class LLMClient:
 
 
 def _failure(exc: openai.OpenAIError) -> str:
+    import openai
+
     if isinstance(exc, openai.APIStatusError):
         return f"HTTP {exc.status_code}"
     if isinstance(exc, openai.APITimeoutError):

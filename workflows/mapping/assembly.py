@@ -21,6 +21,7 @@ from workflows.mapping.models import JourneyMap, PainPoint, Stage, StepKey, Them
 from workflows.mapping.objective import build_objective_card
 from workflows.mapping.persona import build_persona
 from workflows.mapping.synthesis import link_actions, link_pain_points, place_touchpoints, severity_of, stage_emotion
+from workflows.metrics import LLM_FALLBACKS
 from workflows.revisions.service import lineage_actions
 from workflows.themes import reactions
 from workflows.themes.service import set_aside, themes_of
@@ -41,6 +42,7 @@ def _with_fallback(
             result = ask(llm)
         except LLMUnavailable as failure:
             log.warning("LLM %s unavailable (%s): using the embedded engine", task, failure.reason)
+            LLM_FALLBACKS.labels(task).inc()
         else:
             provenance[task] = llm.provenance(task)
             return result

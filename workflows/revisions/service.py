@@ -115,6 +115,7 @@ def schedule_review(session: Session, workshop: Workshop, since: datetime) -> da
         f"revision_prompt:{workshop.id}:{due.isoformat()}",
         {"workshop_id": workshop.id},
         due,
+        team_id=workshop.team_id,
     )
     return due
 
@@ -263,13 +264,16 @@ def _previous_step(session: Session, step: Step) -> Step | None:
 
 
 def carry_over(session: Session, step: Step) -> list[PreviousTheme]:
-    """Copies the previous version's notes of this step into it (once) and returns that version's themes."""
+    """Copies the previous version's notes of this step into it (once) and returns that version's themes.
+
+    Notes blanked by the retention pass (`workflows.retention.scheduled`) are not carried: an empty note would
+    cluster as noise. The previous themes are still shown, by their titles."""
     previous = _previous_step(session, step)
     if previous is None:
         return []
     carried = {c.carried_from_id for c in step.contributions if c.carried_from_id is not None}
     for note in previous.contributions:
-        if note.id not in carried:
+        if note.id not in carried and note.text.strip():
             session.add(
                 ContributionRow(
                     step_id=step.id,
@@ -308,7 +312,7 @@ def previous_themes(session: Session, step: Step) -> list[PreviousTheme]:
                 version=previous.workshop.version,
                 title=theme.title,
                 notes=len(theme.members),
-                quote=texts.get(theme.quote_contribution_id or -1),
+                quote=texts.get(theme.quote_contribution_id or -1) or None,  # None once the notes are blanked
                 decision=review.decision if review else "keep",
                 new_title=review.new_title if review else None,
             )

@@ -18,9 +18,11 @@ from workflows.actions.scheduled import Reminders
 from workflows.jobs import queue as jobs
 from workflows.jobs.planner import plan_due_work
 from workflows.jobs.queue import JobKind
+from workflows.logs import bind
 from workflows.mapping import canvas
 from workflows.mapping.assembly import create_action_items, draft_map, published_map
 from workflows.mapping.models import STEP_ORDER, StepKey
+from workflows.metrics import LLM_FALLBACKS
 from workflows.ports import Notifier
 from workflows.revisions import service as revisions
 from workflows.themes import reactions
@@ -45,12 +47,14 @@ class Flows:
         engines: EngineChoice | None = None,
         today: Callable[[], date] = date.today,
         clock: Callable[[], datetime] = utcnow,
+        note_retention_days: int | None = None,
     ) -> None:
         self.db = db
         self.notifier = notifier
         self.engines = engines or EngineChoice(db, None)
         self.today = today
         self.clock = clock  # what "now" is for a tick without one (the worker's): the demo fast-forwards it
+        self.note_retention_days = note_retention_days  # raw notes blanked this long after publishing; None: kept
 
     def handlers(self) -> dict[str, jobs.JobHandler]:
         deadlines, reminders = StepDeadlines(self.db, self.notifier), Reminders(self.db, self.notifier)
@@ -70,7 +74,7 @@ class Flows:
     def run_due(self, now: datetime | None = None) -> int:
         """One tick: plans the reminders and digests due as of `now` (the worker's minute, or `journeybot tick
         --now`), then runs every job due."""
-        plan_due_work(self.db, self.notifier, now or self.clock())
+        plan_due_work(self.db, self.notifier, now or self.clock(), self.note_retention_days)
         return jobs.run_due_jobs(self.db, self.handlers(), now, clock=self.clock)
 
     def open_step(self, payload: dict[str, Any], now: datetime) -> None:
@@ -95,6 +99,7 @@ class Flows:
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
             workshop = step.workshop
+            bind(workshop_id=workshop.id)  # the job's log lines name the workshop, not only the step
             if workshop.status != WorkshopState.open or step.status != StepState.closing:
                 return
             revisions.drop_retired(session, step)
@@ -141,6 +146,7 @@ class Flows:
                 raise
             reason = getattr(exc, "reason", type(exc).__name__)
             log.warning("engine %s failed (%s); falling back to the embedded engine", engine.name, reason)
+            LLM_FALLBACKS.labels("cluster").inc()
             note = f"The {engine.name} engine failed ({reason}), so the embedded engine made these themes."
             return cluster_step(EmbeddedEngine(), contributions, plan), EmbeddedEngine.name, note
 
@@ -159,6 +165,7 @@ class Flows:
                 f"open_step:{workshop.id}:{following.value}",
                 {"workshop_id": workshop.id, "step": following.value},
                 run_at=now,
+                team_id=workshop.team_id,
             )
         else:
             workshop.current_step = STEP_ORDER[-1].value

@@ -123,7 +123,8 @@ def start(
     except IntegrityError:  # lost a race with another `start` in the same channel
         existing = require_open_workshop(session, team_id, channel_id)
         raise WorkshopAlreadyOpen(existing.id, existing.facilitator_id) from None
-    jobs.enqueue(session, JobKind.open_step, f"open_step:{workshop.id}:objective", {"workshop_id": workshop.id})
+    payload = {"workshop_id": workshop.id}
+    jobs.enqueue(session, JobKind.open_step, f"open_step:{workshop.id}:objective", payload, team_id=team_id)
     return view_of(workshop)
 
 
@@ -179,7 +180,8 @@ def close_current_step(session: Session, workshop: Workshop, now: datetime | Non
         }[step.status]
         return Closing(key, already=True, restarted=jobs.run_again_now(session, job, now or utcnow()))
     move_step(step, StepState.closing)
-    jobs.enqueue(session, JobKind.close_step, step_job_key(JobKind.close_step, step), {"step_id": step.id}, run_at=now)
+    job_key, payload = step_job_key(JobKind.close_step, step), {"step_id": step.id}
+    jobs.enqueue(session, JobKind.close_step, job_key, payload, run_at=now, team_id=workshop.team_id)
     return Closing(key)
 
 
@@ -197,7 +199,8 @@ def request_draft(session: Session, workshop: Workshop, now: datetime | None = N
     """Asks the worker for a (new) draft of the map for the facilitator; returns its number."""
     workshop.drafts_sent += 1
     payload = {"workshop_id": workshop.id, "number": workshop.drafts_sent}
-    jobs.enqueue(session, JobKind.draft, f"draft:{workshop.id}:{workshop.drafts_sent}", payload, run_at=now)
+    key = f"draft:{workshop.id}:{workshop.drafts_sent}"
+    jobs.enqueue(session, JobKind.draft, key, payload, run_at=now, team_id=workshop.team_id)
     return workshop.drafts_sent
 
 
@@ -224,7 +227,8 @@ def publish_draft(
 
 def enqueue_publish(session: Session, workshop: Workshop, now: datetime | None = None) -> None:
     """The map goes to the channel: one publish job per workshop, however often it is asked for."""
-    jobs.enqueue(session, JobKind.publish, publish_job_key(workshop.id), {"workshop_id": workshop.id}, run_at=now)
+    payload = {"workshop_id": workshop.id}
+    jobs.enqueue(session, JobKind.publish, publish_job_key(workshop.id), payload, run_at=now, team_id=workshop.team_id)
 
 
 def cancel(session: Session, team_id: str, channel_id: str, user_id: str) -> WorkshopView:
@@ -303,10 +307,10 @@ def mark_step_opened(
     step.message_ts = message_ts
     step.deadline = step_deadline(step.opened_at, step.workshop.step_days, zone(tz))
     payload = {"step_id": step.id, "deadline": step.deadline.isoformat()}
-    jobs.enqueue(
-        session, JobKind.step_nudge, step_job_key(JobKind.step_nudge, step), payload, step.deadline - NUDGE_BEFORE
-    )
-    jobs.enqueue(session, JobKind.step_deadline, step_job_key(JobKind.step_deadline, step), payload, step.deadline)
+    team = step.workshop.team_id
+    nudge, close = step_job_key(JobKind.step_nudge, step), step_job_key(JobKind.step_deadline, step)
+    jobs.enqueue(session, JobKind.step_nudge, nudge, payload, step.deadline - NUDGE_BEFORE, team_id=team)
+    jobs.enqueue(session, JobKind.step_deadline, close, payload, step.deadline, team_id=team)
 
 
 def reopen_step(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from journeybot.standin.methods import canvases, chat, conversations, files, people, reactions, views
+from journeybot.standin.methods import apps, canvases, chat, conversations, files, people, reactions, views
 from journeybot.standin.params import Params
 from journeybot.standin.workspace import Workspace
 
@@ -34,4 +34,9 @@ METHODS: dict[str, Handler] = {
     "files.completeUploadExternal": files.complete_upload,
     "canvases.create": canvases.create,
     "canvases.edit": canvases.edit,
+    "apps.connections.open": apps.connections_open,
 }
+# Methods that take the app-level token (xapp-...) and refuse the bot token, as Slack does.
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+# Methods authenticated by the app's client id and secret, not by a token.
+CLIENT_AUTH_METHODS = frozenset({"oauth.v2.access"})

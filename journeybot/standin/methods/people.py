@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from journeybot.standin.ids import Identity
 from journeybot.standin.params import Params
 from journeybot.standin.workspace import Workspace
 
 
 def auth_test(ws: Workspace, params: Params) -> dict[str, Any]:
     """Bolt calls this at start-up and builds its AuthorizeResult (bot_id, bot_user_id) from it."""
-    identity = ws.identity
+    return auth_test_of(ws.identity)
+
+
+def auth_test_of(identity: Identity) -> dict[str, Any]:
+    """Who a token speaks for: the stand-in's own workspace, or one that installed the app through OAuth."""
     return {
         "url": identity.workspace_url,
         "team": identity.team_name,

@@ -16,6 +16,8 @@ import jsonschema
 import pytest
 import yaml
 
+from journeybot.settings import DEFAULT_SCOPES
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
 MANIFEST_PATH = REPO_ROOT / "app.yaml"
 SCHEMA_PATH = REPO_ROOT / "tests" / "fixtures" / "slack" / "slack-manifest.schema.1.0.0.json"
@@ -27,6 +29,8 @@ EXPECTED_BOT_EVENTS = {
     "reaction_added",
     "reaction_removed",
     "app_home_opened",
+    "app_uninstalled",
+    "tokens_revoked",
 }
 
 EXPECTED_BOT_SCOPES = {
@@ -54,7 +58,7 @@ EVENT_SCOPES = {
     "reaction_removed": "reactions:read",
 }
 
-SUBCOMMANDS = ["start", "next", "status", "map", "actions", "done", "assign", "revise", "cancel", "help"]
+SUBCOMMANDS = ["start", "next", "status", "map", "actions", "done", "assign", "revise", "cancel", "delete", "help"]
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +145,15 @@ def test_scopes_are_exactly_what_the_bot_needs(manifest: dict[str, Any]) -> None
     bot = scopes["bot"]
     assert len(bot) == len(set(bot)), "duplicate scope"
     assert set(bot) == EXPECTED_BOT_SCOPES
+
+
+def test_an_oauth_install_asks_for_the_manifests_scopes(manifest: dict[str, Any]) -> None:
+    assert DEFAULT_SCOPES.split(",") == manifest["oauth_config"]["scopes"]["bot"]
+
+
+def test_the_manifest_names_the_oauth_redirect(manifest: dict[str, Any]) -> None:
+    (url,) = manifest["oauth_config"]["redirect_urls"]
+    assert url.startswith("https://") and url.endswith("/slack/oauth_redirect")
 
 
 def test_every_event_has_its_scope(manifest: dict[str, Any]) -> None:
