@@ -18,6 +18,7 @@ from bot.text import escape, fit, mention
 from bot.theme_editor_blocks import EDIT_THEMES, draft_buttons
 from bot.users import UserDirectory
 from workflows.jobs.outbox import Outbox
+from workflows.logs import current_ids
 from workflows.mapping.models import STEP_ORDER, ActionItem, JourneyMap, Theme
 from workflows.ports import (
     ActionEntry,
@@ -48,7 +49,7 @@ class SlackNotifier:
         self,
         client: WebClient,
         users: UserDirectory,
-        homes: Callable[[str], HomeData],
+        homes: Callable[[str, str | None], HomeData],
         outbox: Outbox,
         today: Callable[[], date] = date.today,
     ) -> None:
@@ -346,8 +347,10 @@ class SlackNotifier:
 
     def refresh_home(self, user_ids: Iterable[str]) -> None:
         """One failed publish is logged, not raised: the tab is rebuilt anyway whenever its user opens it."""
+        team_id = current_ids().get("team_id")  # the workspace whose Home tabs these are
         for user_id in sorted(set(user_ids)):
             try:
-                self.client.views_publish(user_id=user_id, view=home_view(self.homes(user_id), self.today()))
+                home = self.homes(user_id, str(team_id) if team_id else None)
+                self.client.views_publish(user_id=user_id, view=home_view(home, self.today()))
             except SlackApiError as failure:
                 log.warning("views.publish failed for a user: %s", failure.response.get("error"))

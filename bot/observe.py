@@ -83,6 +83,28 @@ def arrived(payload: dict, body: bytes, content_type: str) -> tuple[str, str]:
     return labels
 
 
+ENVELOPE_KINDS = {"events_api": "event", "slash_commands": "command", "interactive": "interaction"}
+
+
+def envelope_arrived(envelope_type: str, payload: dict) -> tuple[str, str]:
+    """Socket Mode's `arrived`: counts an envelope by kind and type; returns the labels its ack is counted under."""
+    kind = ENVELOPE_KINDS.get(envelope_type, "other")
+    if kind == "event":
+        type_ = (payload.get("event") or {}).get("type") or payload.get("type")
+    elif kind == "command":
+        type_ = "slash_command"
+    else:
+        type_ = payload.get("type")
+    labels = (kind, label(type_))
+    EVENTS_RECEIVED.labels(*labels).inc()
+    return labels
+
+
+def acknowledged(labels: tuple[str, str], seconds: float) -> None:
+    EVENTS_ACKNOWLEDGED.labels(*labels).inc()
+    ACK_SECONDS.labels(labels[0]).observe(seconds)
+
+
 def observed(app: Wsgi, db: Database) -> Wsgi:
     """The bot's WSGI app with `GET /metrics`, and each request to /slack/events timed from its arrival to its
     answer and counted as acknowledged when that answer is a 2xx (its log lines in a scope of their own)."""
@@ -105,8 +127,7 @@ def observed(app: Wsgi, db: Database) -> Wsgi:
             answer = app(environ, answering)
         labels = environ.get(REQUEST_KEY)
         if labels is not None and statuses and statuses[-1].startswith("2"):
-            EVENTS_ACKNOWLEDGED.labels(*labels).inc()
-            ACK_SECONDS.labels(labels[0]).observe(time.perf_counter() - started)
+            acknowledged(labels, time.perf_counter() - started)
         return answer
 
     return application

@@ -16,6 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
+from prometheus_client import start_http_server
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk.signature import SignatureVerifier
@@ -28,6 +29,7 @@ from bot.services import Services
 from journeybot.settings import Settings
 from workflows.contributions.service import first_delivery
 from workflows.jobs.intake import store_event
+from workflows.metrics import scrape_registry
 from workflows.setup import open_database
 from workflows.themes.clustering.embeddings import get_embedder
 
@@ -261,7 +263,9 @@ def start_socket_in_background(settings: Settings, today: Callable[[], date] = d
 def serve_socket(settings: Settings) -> None:
     stopping = _stop_signal()  # before connecting: a SIGTERM while connecting still closes the socket cleanly
     running = start_socket_in_background(settings)
-    log.info("journeybot connected in Socket Mode")
+    # Socket Mode takes no HTTP requests from Slack; its metrics are served on PORT all the same.
+    start_http_server(settings.port, registry=scrape_registry(running.services.db))
+    log.info("journeybot connected in Socket Mode; metrics at GET :%s/metrics", settings.port)
     _wait_for_stop_signal(stopping)
     log.info("stopping: closing the socket; finishing stored work for up to %d s", DRAIN_SECONDS)
     running.stop()

@@ -39,6 +39,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 from websockets.protocol import State
 
+from bot.observe import acknowledged, envelope_arrived
 from bot.server import take_event
 from bot.services import Services
 
@@ -150,9 +151,11 @@ class SocketModeRunner(AsyncBaseSocketModeHandler):
         if task is not None:
             self._in_hand.add(task)
             task.add_done_callback(self._in_hand.discard)
-        start = time()
+        start, labels = time(), envelope_arrived(req.type, req.payload)
         response = await asyncio.get_running_loop().run_in_executor(self._pool, self.dispatch, req)
         await send_async_response(client, req, response, start)
+        if response.status < 300:
+            acknowledged(labels, time() - start)
 
     def connect(self, timeout: float = 30.0) -> None:
         """Starts the loop's thread and opens the first connection (raises if Slack refuses the app token)."""

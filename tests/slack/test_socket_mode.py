@@ -28,6 +28,7 @@ from journeybot.standin.socket_mode import Envelope, SocketModeSender, SocketMod
 from storage.models import ContributionRow
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR
 from workflows.mapping.models import StepKey
+from workflows.metrics import EVENTS_ACKNOWLEDGED, EVENTS_RECEIVED
 
 REPO = Path(__file__).resolve().parents[2]
 BACK_WITHIN = 10.0  # seconds a cut connection may take to come back (issue 13)
@@ -225,3 +226,14 @@ def test_sigterm_closes_the_socket_cleanly(database_url: str, tmp_path: Path) ->
                 bot.wait()
         assert socket_mode.wait_closed(connection.id, timeout=5)
         assert (connection.closed_by, connection.client_close_code) == ("client", 1000)
+
+
+def test_envelopes_are_counted_in_the_metrics_like_http_requests(socket_slack: SocketSlack) -> None:
+    def count(metric, *labels: str) -> float:
+        return metric.labels(*labels)._value.get()
+
+    before = count(EVENTS_ACKNOWLEDGED, "command", "slash_command"), count(EVENTS_RECEIVED, "event", "message")
+    step = _started(socket_slack)
+    assert _on_time(_reply(socket_slack, step, ANA, "Why: freelancers wait weeks to be paid"))
+    assert count(EVENTS_ACKNOWLEDGED, "command", "slash_command") == before[0] + 1
+    assert count(EVENTS_RECEIVED, "event", "message") >= before[1] + 1

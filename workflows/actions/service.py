@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from storage.db import Database
@@ -220,11 +220,14 @@ def _next_revision(workshop: Workshop) -> date | None:
     return (published + timedelta(days=workshop.cadence_days)).date() if published else None
 
 
-def home_of(session: Session, user_id: str) -> HomeData:
-    """What the user's Home tab shows: their actions to do (overdue first) and the current maps they are in."""
+def home_of(session: Session, user_id: str, team_id: str | None = None) -> HomeData:
+    """What the user's Home tab shows: their actions to do (overdue first) and the current maps they are in, in
+    the workspace whose Home tab it is (one person may be in several of an Enterprise Grid organisation)."""
+    in_team = Workshop.team_id == team_id if team_id else true()
     rows = session.scalars(
         select(ActionItemRow)
-        .where(ActionItemRow.owner_id == user_id, ActionItemRow.status.in_(LIVE_STATUSES))
+        .join(Workshop)
+        .where(ActionItemRow.owner_id == user_id, ActionItemRow.status.in_(LIVE_STATUSES), in_team)
         .order_by(ActionItemRow.due.is_(None), ActionItemRow.due, ActionItemRow.id)
     )
     newer = aliased(Workshop)
@@ -238,6 +241,7 @@ def home_of(session: Session, user_id: str) -> HomeData:
             Workshop.status == WorkshopState.published,
             or_(Workshop.facilitator_id == user_id, Workshop.map_owner_id == user_id, contributed),
             ~superseded,
+            in_team,
         )
         .order_by(Workshop.published_at.desc(), Workshop.id.desc())
     )
@@ -260,9 +264,9 @@ def home_of(session: Session, user_id: str) -> HomeData:
     return HomeData(user_id=user_id, actions=[entry_of(r) for r in rows], maps=maps)
 
 
-def home_data(db: Database, user_id: str) -> HomeData:
+def home_data(db: Database, user_id: str, team_id: str | None = None) -> HomeData:
     with db.session() as session:
-        return home_of(session, user_id)
+        return home_of(session, user_id, team_id)
 
 
 def require_published(session: Session, team_id: str, channel_id: str) -> Workshop:
