@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App, BoltContext, BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryHandler, RetryState
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
@@ -27,6 +27,7 @@ from workflows.logs import bind
 from workflows.setup import Database
 from workflows.workshop.engines import EngineChoice
 from workflows.workshop.flows import Flows
+from workflows.workspaces.service import record_install
 
 # How often the intake looks for stored events by itself: ones whose listener failed, or a dead process's batch.
 INTAKE_RETRY_SECONDS = 2.0
@@ -113,5 +114,21 @@ def create_app(settings: Settings, db: Database, today: Callable[[], date] = dat
         intake=intake,
         installations=oauth.installation_store if oauth else None,
     )
+    remember_organisations(app, db)
     listeners.register(app, services)
     return app, services
+
+
+def remember_organisations(app: App, db: Database) -> None:
+    """Notes which Enterprise Grid organisation each workspace belongs to, as its requests say: with the app
+    installed org-wide, that is where the worker finds the workspace's token."""
+    known: set[tuple[str, str]] = set()
+
+    @app.middleware
+    def remember(context: BoltContext, next: Callable[[], None]) -> None:
+        pair = (context.team_id, context.enterprise_id)
+        if pair[0] and pair[1] and pair not in known:
+            with db.session() as session:
+                record_install(session, pair[0], pair[1])
+            known.add(pair)
+        next()

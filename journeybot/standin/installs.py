@@ -28,6 +28,7 @@ class Installation:
     installer: str
     rotating: bool
     expires_in: int
+    org_wide: bool = False
     bot_token: str = ""
     refresh_token: str | None = None
     expires_at: float | None = None
@@ -60,8 +61,11 @@ class Installs:
         installer: str = "U0INSTALLR",
         rotating: bool = False,
         expires_in: int = 43_200,
+        org_wide: bool = False,
     ) -> str:
-        """A person approves the app on Slack's authorize page: returns the code Slack adds to the redirect."""
+        """A person approves the app on Slack's authorize page: returns the code Slack adds to the redirect.
+        `org_wide`: an Enterprise Grid admin installs it for the whole organisation `enterprise_id` (the token
+        then speaks for the organisation, `team_id` being the organisation's id)."""
         n = next(self._counter)
         identity = Identity(
             team_id=team_id,
@@ -72,7 +76,7 @@ class Installs:
         )
         code = f"code-{team_id}-{n}"
         with self._lock:
-            self._codes[code] = Installation(identity, enterprise_id, installer, rotating, expires_in)
+            self._codes[code] = Installation(identity, enterprise_id, installer, rotating, expires_in, org_wide)
         return code
 
     def exchange(self, values: dict[str, Any], authorization: str) -> dict[str, Any]:
@@ -94,9 +98,9 @@ class Installs:
             "scope": BOT_SCOPES,
             "bot_user_id": identity.bot_user_id,
             "app_id": identity.app_id,
-            "team": {"id": identity.team_id, "name": identity.team_name},
+            "team": None if installation.org_wide else {"id": identity.team_id, "name": identity.team_name},
             "enterprise": enterprise,
-            "is_enterprise_install": False,
+            "is_enterprise_install": installation.org_wide,
             "authed_user": {"id": installation.installer},
         }
 

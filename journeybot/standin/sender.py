@@ -50,8 +50,12 @@ class SlackSender:
         *,
         standin: SlackStandIn | None = None,
         timeout: float = 10.0,
+        enterprise_id: str | None = None,
+        org_wide: bool = False,
     ) -> None:
         self.url = url
+        # An Enterprise Grid workspace: its organisation, and whether the app is installed for the whole of it.
+        self.enterprise_id, self.org_wide = enterprise_id, org_wide
         self.signing_secret = signing_secret
         self.standin = standin
         self.timeout = timeout
@@ -125,6 +129,8 @@ class SlackSender:
             response_url=response_url,
             trigger_id=trigger_id or new_trigger_id(),
         )
+        if self.enterprise_id:
+            fields |= {"enterprise_id": self.enterprise_id, "is_enterprise_install": str(self.org_wide).lower()}
         return self._send_form(fields)
 
     # --- events --------------------------------------------------------------------------------------------

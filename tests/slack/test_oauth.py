@@ -129,7 +129,15 @@ def test_a_rotating_token_is_refreshed_before_it_expires(installed):
     assert step_posts, "the workshop's messages went out with the refreshed token"
 
 
-def test_uninstalling_stops_the_workspaces_work_and_deletes_its_tokens(installed):
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"type": "app_uninstalled"},
+        {"type": "tokens_revoked", "tokens": {"bot": ["U0BOT00001"]}},
+    ],
+    ids=["uninstalled", "revoked"],
+)
+def test_uninstalling_stops_the_workspaces_work_and_deletes_its_tokens(installed, event):
     for team_id in WORKSPACES:
         installed.install(team_id)
     alpha, bravo = WORKSPACES
@@ -138,8 +146,7 @@ def test_uninstalling_stops_the_workspaces_work_and_deletes_its_tokens(installed
     installed.settle()
 
     installed.standin.installs.revoke(bravo)  # Slack revokes the tokens and tells the app
-    event = {"type": "app_uninstalled", "event_ts": f"{time.time():.6f}"}
-    assert installed.sender(bravo).event(event).status == 200
+    assert installed.sender(bravo).event(event | {"event_ts": f"{time.time():.6f}"}).status == 200
     installed.settle()
 
     assert installed.bot_token(bravo) is None and installed.bot_token(alpha) is not None
@@ -154,3 +161,29 @@ def test_a_failed_install_changes_nothing(installed):
     with pytest.raises(HTTPError):
         urllib.request.urlopen(f"{installed.base}/slack/oauth_redirect?code=forged&state=forged")
     assert installed.bot_token("T0ALPHA001") is None
+
+
+def test_enterprise_grid_installs_give_each_workspace_its_token(installed):
+    """One workspace of an organisation installs the app for itself; the organisation's admin installs it for
+    all its workspaces: each workspace's work uses the token it was given."""
+    org, alpha, bravo = "E0ORGANISE", *WORKSPACES
+    installed.install(alpha, enterprise_id=org)
+    installed.install(org, enterprise_id=org, org_wide=True)
+    for team_id, org_wide in ((alpha, False), (bravo, True)):
+        sender = SlackSender(
+            installed.server.url,
+            SIGNING_SECRET,
+            team_id,
+            standin=installed.standin,
+            enterprise_id=org,
+            org_wide=org_wide,
+        )
+        assert sender.command("start Map the journey --manual", ANA, WORKSPACES[team_id]).status == 200
+    installed.settle()
+    speaker = {alpha: alpha, bravo: org}  # whose token: the workspace's own, or the organisation's
+    posted = {team: 0 for team in WORKSPACES}
+    for call in installed.standin.calls_to("chat.postMessage"):
+        team = next(t for t, channel in WORKSPACES.items() if call.params.get("channel") == channel)
+        assert call.team_id == speaker[team]
+        posted[team] += 1
+    assert all(posted.values()), posted
