@@ -1,14 +1,16 @@
-"""Block Kit for revisions: the review prompt, a revision step's previous themes, and what changed."""
+"""Block Kit for revisions: the review prompt, a revision step's previous themes (changed in the theme editor),
+and what changed."""
 
 from __future__ import annotations
 
-from bot.blocks import Block, action_line, button, chunk_blocks, context, header, section
+from bot.blocks import Block, action_line, actions, button, context, header, section
 from bot.text import fit, mention
+from bot.theme_editor_blocks import EDIT_THEMES
 from workflows.mapping.files import emotion_label
 from workflows.revisions.service import MapChanges, PreviousTheme, ReviewPrompt, VersionInfo
 from workflows.workshop.steps import StepInfo
 
-VALIDATE, REVISE, THEME_MENU, RENAME_VIEW = "revision_validate", "revision_start", "revision_theme", "revision_rename"
+VALIDATE, REVISE = "revision_validate", "revision_start"
 LISTED = 5  # actions listed by name in a prompt; the rest are counted
 LINES = 15  # theme changes listed per step: within a section's 3,000 characters
 
@@ -55,59 +57,19 @@ def review_outcome(prompt_blocks: list[Block], outcome: str) -> list[Block]:
 
 def _theme_line(theme: PreviousTheme) -> str:
     quote = f"\n> _{fit(theme.quote, 200)}_" if theme.quote else ""
-    title = fit(theme.title, 150)
-    if theme.decision == "retire":
-        return f"~{title}~ · *retired*: its notes are left out of this version{quote}"
-    if theme.decision == "rename":
-        return f"*{fit(theme.new_title or '', 150)}* (was _{title}_) · {theme.notes} notes{quote}"
-    return f"*{title}* · {theme.notes} notes{quote}"
-
-
-def _menu(theme: PreviousTheme) -> dict:
-    choices = [("Keep", "keep"), ("Rename…", "rename"), ("Retire", "retire")]
-    return {
-        "type": "overflow",
-        "action_id": THEME_MENU,
-        "options": [
-            {"text": {"type": "plain_text", "text": label}, "value": f"{decision}:{theme.step_id}:{theme.theme_id}"}
-            for label, decision in choices
-        ],
-    }
+    return f"*{fit(theme.title, 150)}* · {theme.notes} notes{quote}"
 
 
 def previous_themes(step: StepInfo, themes: list[PreviousTheme]) -> list[Block]:
     version = themes[0].version if themes else "?"
     intro = section(
         f"*Last time ({fit(step.title, 80)}, version {version})*: these themes and their notes are carried into "
-        "this version. Reply in this thread to add or change something; use a theme's menu to rename or retire it."
+        "this version. Reply in this thread to add or change something. *Review themes* renames, merges, splits or "
+        "retires them, as after any step: what you change stays as you leave it when the step closes."
     )
-    rows = [section(_theme_line(t)) | {"block_id": f"previous:{t.theme_id}", "accessory": _menu(t)} for t in themes]
-    return [intro, *rows]
-
-
-def previous_themes_chunk(step: StepInfo, themes: list[PreviousTheme], theme_id: int) -> list[Block]:
-    """The message (of several, when long) that shows `theme_id`: what to update after a decision."""
-    chunks = chunk_blocks(previous_themes(step, themes))
-    return next(c for c in chunks if any(b.get("block_id") == f"previous:{theme_id}" for b in c))
-
-
-def rename_modal(theme: PreviousTheme, metadata: str) -> dict:
-    return {
-        "type": "modal",
-        "callback_id": RENAME_VIEW,
-        "private_metadata": metadata,
-        "title": {"type": "plain_text", "text": "Rename a theme"},
-        "submit": {"type": "plain_text", "text": "Rename"},
-        "blocks": [
-            section(f"Currently: *{fit(theme.new_title or theme.title, 200)}*"),
-            {
-                "type": "input",
-                "block_id": "title",
-                "label": {"type": "plain_text", "text": "New title"},
-                "element": {"type": "plain_text_input", "action_id": "value", "max_length": 150},
-            },
-        ],
-    }
+    rows = [section(_theme_line(t)) for t in themes]
+    review = [actions([button(EDIT_THEMES, "Review themes", str(themes[0].step_id))])] if themes else []
+    return [intro, *rows, *review]
 
 
 def _pairs(pairs: list[tuple[str, str]]) -> list[str]:

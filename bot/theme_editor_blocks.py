@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from bot.blocks import Block, actions, button, context, section
-from bot.text import fit, truncate
+from bot.text import escape, fit, truncate
 from workflows.mapping.models import StepKey
 from workflows.themes.editing import StepThemes, ThemeCard
 from workflows.workshop.steps import STEPS
@@ -24,6 +24,7 @@ RENAME_FORM, MERGE_FORM, MOVE_FORM, SPLIT_FORM, STAGE_FORM = (
     "theme_stage_form",
 )
 QUOTE_FORM, CHANNEL_FORM, REGROUP_FORM = "theme_quote_form", "theme_channel_form", "theme_regroup_form"
+RETIRE_FORM = "theme_retire_form"
 NEW_THEME, ASIDE = "new", "aside"  # the move form's other destinations: a new theme, or off the map
 
 MAX_OPTIONS = 100  # a select menu's limit
@@ -34,6 +35,7 @@ OPERATIONS = {
     "merge": "Merge into another theme",
     "split": "Split: some notes to a new theme…",
     "move": "Move notes or set them aside…",
+    "retire": "Retire: leave all its notes out…",
     "quote": "Mark customer quotes…",
     "stage": "Put on another stage…",
     "channel": "Name its channel…",
@@ -49,7 +51,7 @@ def editor_view(state: StepThemes, page: int = 0) -> dict:
         else "Read only: the workshop's facilitator or the map's owner can change these themes."
     )
     blocks: list[Block] = [context(lead)]
-    if state.may_edit:
+    if state.may_edit and state.regroupable:
         waiting = f"{state.ungrouped} late notes are in no theme yet. " if state.ungrouped else ""
         blocks += [
             context(f"{waiting}*Group again* re-makes the themes you have not edited, in as many themes as you ask."),
@@ -153,6 +155,24 @@ def split_form(state: StepThemes, theme: ThemeCard) -> dict:
         context("The other notes stay. Left empty, the title is taken from the first note."),
     ]
     return _form(SPLIT_FORM, "Split theme", state, theme, blocks)
+
+
+def retire_form(state: StepThemes, theme: ThemeCard) -> dict:
+    blocks = [
+        section(
+            f"*{fit(theme.title, 150)}* and its {len(theme.notes)} notes leave the map's themes. The notes are kept on "
+            "the map's set-aside list, and a note can be moved back later from there."
+        )
+    ]
+    view = _form(RETIRE_FORM, "Retire theme", state, theme, blocks)
+    view["submit"]["text"] = "Retire"
+    return view
+
+
+def refused(form: dict, reason: str) -> dict:
+    """A form without fields, answered with why nothing was done (Slack shows errors only under fields)."""
+    keep = ("type", "callback_id", "title", "close", "private_metadata")
+    return {key: form[key] for key in keep if key in form} | {"blocks": [section(f":no_entry: {escape(reason)}")]}
 
 
 def quote_form(state: StepThemes, theme: ThemeCard) -> dict:

@@ -13,7 +13,6 @@ from bot.listeners.commands import journey
 from bot.listeners.events import home, mentions, reactions, replies, uninstall
 from bot.listeners.shortcuts import message_to_action
 from bot.listeners.views import action_items as action_forms
-from bot.listeners.views import revisions as rename_form
 from bot.listeners.views import start
 from bot.listeners.views import theme_review as theme_forms
 from bot.services import Services
@@ -31,7 +30,6 @@ MODULES = (
     delete_button,
     start,
     action_forms,
-    rename_form,
     theme_forms,
     message_to_action,
 )

@@ -11,8 +11,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.theme_editor_blocks import EDIT_THEMES as EDIT
+from bot.theme_editor_blocks import THEME_MENU as MENU
 from storage.models import ActionItemRow, MapValidation, Workshop
-from tests.conftest import ANA, BEN, CHO, FACILITATOR
+from tests.conftest import ANA, BEN, FACILITATOR
 from tests.workshop_play import run_workshop
 from workflows.mapping.export import export_map
 from workflows.mapping.models import JourneyMap, StepKey
@@ -106,13 +108,22 @@ def test_revise_produces_version_2_with_what_changed(slack):
         thread = slack.step_ts(step)
         previous = [m for m in slack.standin.thread(slack.channel_id, thread) if "Last time" in json.dumps(m)]
         assert previous, f"no previous themes in the {step.value} thread"
-        if step is StepKey.pain_points:
-            menu = previous[0]["blocks"][1]
-            retired_title = menu["text"]["text"].split("*")[1]
-            retire = next(o for o in menu["accessory"]["options"] if o["value"].startswith("retire:"))
-            _click(slack, CHO, "revision_theme", previous[0], block_id=menu["block_id"], selected_option=retire)
-            shown = json.dumps(slack.standin.message(slack.channel_id, previous[0]["ts"])["blocks"])
-            assert "retired" in shown
+        if step is StepKey.pain_points:  # the facilitator (Ben) retires a previous theme in the theme editor
+            retired_title = previous[0]["blocks"][1]["text"]["text"].split("*")[1]
+            (review,) = [e for b in previous[0]["blocks"] for e in b.get("elements", []) if e["action_id"] == EDIT]
+            _click(slack, BEN, EDIT, previous[0], value=review["value"])
+            editor = slack.standin.modal_stack(BEN)[-1]
+            (theme,) = [
+                b["accessory"]["options"][0]["value"].partition(":")[2]
+                for b in editor["blocks"]
+                if (b.get("accessory") or {}).get("action_id") == MENU and retired_title in b["text"]["text"]
+            ]
+            slack.sender.block_action(BEN, MENU, view_id=editor["id"], selected_option={"value": f"retire:{theme}"})
+            slack.settle()
+            slack.sender.view_submission(slack.standin.modal_stack(BEN)[-1]["id"], BEN, {})
+            slack.settle()
+            shown = json.dumps(slack.standin.modal_stack(BEN)[-1]["blocks"])
+            assert retired_title not in shown, "the editor shows the theme gone"
             slack.reply(thread, ANA, "[survey] Customers cannot find the export button for their invoices at all")
             slack.reply(thread, BEN, "[ticket] The export button is hidden, three tickets this week about exports")
             slack.settle()

@@ -13,19 +13,26 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import ActionItemRow, ContributionRow, MapValidation, MapVersion, Step, ThemeReview, Workshop
+from storage.models import (
+    ActionItemRow,
+    ContributionRow,
+    MapValidation,
+    MapVersion,
+    Step,
+    ThemeMember,
+    ThemeRow,
+    Workshop,
+)
 from workflows.actions.service import action_of, done_at, require_published
-from workflows.contributions.text import shorten
 from workflows.jobs import queue as jobs
 from workflows.jobs.queue import JobKind
 from workflows.mapping.models import LIVE_STATUSES, STEP_ORDER, ActionItem, ActionStatus, JourneyMap, StepKey
 from workflows.ports import WorkshopView
 from workflows.themes.clustering.base import ThemeDraft
 from workflows.workshop.errors import NoWorkshop, WorkshopError, require_one_of
-from workflows.workshop.models import StepState, WorkshopState
+from workflows.workshop.models import WorkshopState
 from workflows.workshop.service import in_channel, start, view_of
 
-DECISIONS = ("keep", "rename", "retire")
 EMOTION_MOVE = 0.5  # on the -2..2 emotion scale, a smaller change is noise
 
 
@@ -49,7 +56,7 @@ class ReviewPrompt(BaseModel):
 
 
 class PreviousTheme(BaseModel):
-    """A theme of the previous version, shown in a revision step's thread for people to keep, rename or retire."""
+    """A theme of the previous version, shown in a revision step's thread; people change it in the theme editor."""
 
     step_id: int
     theme_id: int
@@ -57,8 +64,6 @@ class PreviousTheme(BaseModel):
     title: str
     notes: int
     quote: str | None = None
-    decision: str = "keep"
-    new_title: str | None = None
 
 
 class StepChanges(BaseModel):
@@ -271,40 +276,58 @@ def carry_over(session: Session, step: Step) -> list[PreviousTheme]:
     previous = _previous_step(session, step)
     if previous is None:
         return []
-    carried = {c.carried_from_id for c in step.contributions if c.carried_from_id is not None}
+    carried = {c.carried_from_id: c for c in step.contributions if c.carried_from_id is not None}
     for note in previous.contributions:
         if note.id not in carried and note.text.strip():
-            session.add(
-                ContributionRow(
-                    step_id=step.id,
-                    user_id=note.user_id,
-                    message_ts=f"carried-{note.id}",
-                    part=0,
-                    text=note.text,
-                    mentions=note.mentions,
-                    evidence=note.evidence,
-                    carried_from_id=note.id,
-                )
+            carried[note.id] = ContributionRow(
+                step_id=step.id,
+                user_id=note.user_id,
+                message_ts=f"carried-{note.id}",
+                part=0,
+                text=note.text,
+                mentions=note.mentions,
+                evidence=note.evidence,
+                carried_from_id=note.id,
             )
+            session.add(carried[note.id])
     session.flush()
+    if not step.themes:
+        _carry_themes(session, step, previous, carried)
     return previous_themes(session, step)
 
 
-def step_review(session: Session, step_id: int) -> tuple[StepKey, list[PreviousTheme]]:
-    """A revision step's key and the previous version's themes with the decisions taken on them so far."""
-    step = session.get_one(Step, step_id)
-    return StepKey(step.key), previous_themes(session, step)
+def _carry_themes(session: Session, step: Step, previous: Step, carried: dict[int | None, ContributionRow]) -> None:
+    """The previous version's themes, with the carried notes, so the theme editor can rename, merge, split or
+    retire them while the step takes new notes. When the step closes, the themes nobody edited are made again
+    with the new notes (keeping their titles: `settle_titles`); the edited ones stay as they were left."""
+    for theme in previous.themes:
+        members = [carried[m.contribution_id] for m in theme.members if m.contribution_id in carried]
+        if not members:
+            continue
+        quote = carried.get(theme.quote_contribution_id)
+        session.add(
+            ThemeRow(
+                step_id=step.id,
+                position=theme.position,
+                title=theme.title,
+                summary=theme.summary,
+                stage=theme.stage,
+                channel=theme.channel,
+                quote_contribution_id=(quote or members[0]).id,
+                members=[ThemeMember(contribution_id=c.id) for c in members],
+            )
+        )
+    session.flush()
+    session.expire(step, ["themes"])
 
 
 def previous_themes(session: Session, step: Step) -> list[PreviousTheme]:
     previous = _previous_step(session, step)
     if previous is None:
         return []
-    reviews = {r.previous_theme_id: r for r in _reviews(session, step)}
     themes = []
     for theme in previous.themes:
         texts = {m.contribution_id: m.contribution.text for m in theme.members}
-        review = reviews.get(theme.id)
         themes.append(
             PreviousTheme(
                 step_id=step.id,
@@ -313,43 +336,9 @@ def previous_themes(session: Session, step: Step) -> list[PreviousTheme]:
                 title=theme.title,
                 notes=len(theme.members),
                 quote=texts.get(theme.quote_contribution_id or -1) or None,  # None once the notes are blanked
-                decision=review.decision if review else "keep",
-                new_title=review.new_title if review else None,
             )
         )
     return themes
-
-
-def previous_theme(session: Session, step_id: int, theme_id: int) -> PreviousTheme:
-    step = session.get(Step, step_id)
-    found = [t for t in previous_themes(session, step) if t.theme_id == theme_id] if step else []
-    if not found:
-        raise WorkshopError("That theme is not part of the previous version of this step.")
-    return found[0]
-
-
-def review_theme(
-    session: Session, step_id: int, theme_id: int, decision: str, user_id: str, new_title: str | None = None
-) -> PreviousTheme:
-    """Keeps, renames or retires a previous theme while its step is open; the last decision counts."""
-    step = session.get(Step, step_id)
-    if step is None or step.status != StepState.open or step.workshop.status != WorkshopState.open:
-        raise WorkshopError("This step has closed, so its previous themes can no longer be changed.")
-    previous = _previous_step(session, step)
-    if previous is None or theme_id not in {t.id for t in previous.themes}:
-        raise WorkshopError("That theme is not part of the previous version of this step.")
-    if decision not in DECISIONS or (decision == "rename" and not (new_title or "").strip()):
-        raise WorkshopError("Choose keep, retire, or rename with a new title.")
-    review = session.scalar(
-        select(ThemeReview).where(ThemeReview.step_id == step_id, ThemeReview.previous_theme_id == theme_id)
-    )
-    if review is None:
-        review = ThemeReview(step_id=step_id, previous_theme_id=theme_id)
-        session.add(review)
-    review.decision, review.user_id = decision, user_id
-    review.new_title = shorten(new_title.strip(), 150) if decision == "rename" and new_title else None
-    session.flush()
-    return previous_theme(session, step_id, theme_id)
 
 
 def _origin_themes(previous: Step) -> dict[int, int]:
@@ -357,33 +346,15 @@ def _origin_themes(previous: Step) -> dict[int, int]:
     return {m.contribution_id: theme.id for theme in previous.themes for m in theme.members}
 
 
-def drop_retired(session: Session, step: Step) -> None:
-    """Before a revision step clusters: the carried copies of retired themes' notes leave this version
-    (the previous version keeps the originals)."""
-    previous = _previous_step(session, step)
-    if previous is None:
-        return
-    retired = {r.previous_theme_id for r in _reviews(session, step) if r.decision == "retire"}
-    origin = _origin_themes(previous)
-    for note in [c for c in step.contributions if origin.get(c.carried_from_id or -1) in retired]:
-        step.contributions.remove(note)  # delete-orphan
-    session.flush()
-
-
-def _reviews(session: Session, step: Step) -> list[ThemeReview]:
-    return list(session.scalars(select(ThemeReview).where(ThemeReview.step_id == step.id)))
-
-
 def settle_titles(session: Session, step: Step, drafts: list[ThemeDraft]) -> list[ThemeDraft]:
-    """Themes keep their previous title (or the one people gave them) while mostly made of that theme's notes,
-    so a revision does not rename what nobody changed."""
+    """Themes keep their previous title while mostly made of that theme's notes, so a revision does not rename
+    what nobody changed (a theme people renamed in the editor is kept as they left it: `ThemeRow.kept`)."""
     previous = _previous_step(session, step)
     if previous is None:
         return drafts
     origin = _origin_themes(previous)
     carried = {str(c.id): origin.get(c.carried_from_id or -1) for c in step.contributions}
     titles = {theme.id: theme.title for theme in previous.themes}
-    titles |= {r.previous_theme_id: r.new_title for r in _reviews(session, step) if r.decision == "rename"}
     heir: dict[int, tuple[int, int]] = {}  # previous theme -> (its notes in the draft, draft index)
     for index, draft in enumerate(drafts):
         sources = [carried[i] for i in draft.ids if carried.get(i) is not None]

@@ -60,6 +60,7 @@ class StepThemes(BaseModel):
     may_edit: bool
     stages: list[str] = Field(default_factory=list)  # where a theme can be placed (touchpoints and pain points)
     ungrouped: int = 0  # notes in no theme (late ones): grouping the step again takes them in
+    regroupable: bool = True  # closed: its notes can be grouped again (a revision step's open themes cannot)
 
 
 class Edited(BaseModel):
@@ -94,7 +95,8 @@ def step_themes(session: Session, team_id: str, step_id: int, user_id: str) -> S
         key=StepKey(step.key),
         themes=cards,
         may_edit=_may_edit(step, user_id),
-        ungrouped=len(ungrouped_notes(step)),
+        ungrouped=len(ungrouped_notes(step)) if step.status == StepState.closed else 0,
+        regroupable=step.status == StepState.closed,
         stages=[s.name for s in stage_defs(step.workshop)] if StepKey(step.key) in STAGED else [],
     )
 
@@ -226,6 +228,8 @@ def regroup(session: Session, team_id: str, step_id: int, count: int | None, use
     Themes a person edited stay as they are, with their notes; every other note (late ones included, notes set
     aside excepted) is grouped afresh by the embedded engine, whichever engine made the first grouping."""
     step = _editable(session, team_id, step_id, user_id)
+    if step.status != StepState.closed:
+        raise WorkshopError("The step's notes are grouped when it closes; group them again after that.")
     kept = [row for row in step.themes if row.kept]
     if count is not None and not len(kept) < count <= MAX_THEMES:
         least = f"more than the {len(kept)} themes you edited, which stay" if kept else "at least 1"
@@ -278,6 +282,13 @@ def set_aside_notes(
     return edited
 
 
+def retire(session: Session, team_id: str, step_id: int, theme_id: int, user_id: str) -> Edited:
+    """The whole theme is no longer part of the journey (in a revision: no longer true): all its notes are set
+    aside, kept on the map's set-aside list."""
+    theme = _theme(_editable(session, team_id, step_id, user_id), theme_id)
+    return set_aside_notes(session, team_id, step_id, theme_id, [m.contribution_id for m in theme.members], user_id)
+
+
 def set_message(session: Session, theme_id: int, ts: str) -> None:
     """The message a new theme got in its step's thread, where people rate it or vote on it."""
     session.execute(update(ThemeRow).where(ThemeRow.id == theme_id).values(message_ts=ts))
@@ -325,8 +336,11 @@ def _editors(step: Step) -> set[str | None]:
 
 
 def _changeable(step: Step) -> bool:
-    """Once the step has closed, and until the map is published."""
-    return step.workshop.status == WorkshopState.open and step.status == StepState.closed
+    """Once the step has closed, and until the map is published; in a revision, its previous themes from the
+    moment the step opens."""
+    if step.workshop.status != WorkshopState.open:
+        return False
+    return step.status == StepState.closed or (step.status == StepState.open and bool(step.workshop.revision_of_id))
 
 
 def _editable(session: Session, team_id: str, step_id: int, user_id: str) -> Step:
@@ -334,6 +348,8 @@ def _editable(session: Session, team_id: str, step_id: int, user_id: str) -> Ste
     require_one_of(user_id, _editors(step), EDITORS, "change these themes")
     if not _changeable(step):
         raise WorkshopError("These themes can be changed once their step has closed and until the map is published.")
+    if not step.themes and step.status != StepState.closed:
+        raise WorkshopError("This step has no themes yet: they are made when it closes.")
     return step
 
 

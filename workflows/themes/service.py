@@ -26,6 +26,7 @@ from workflows.themes.clustering.base import ClusterEngine, Note, ThemeDraft
 from workflows.themes.clustering.cleaning import clean, is_note
 from workflows.themes.clustering.embeddings import get_embedder
 from workflows.themes.clustering.naming import name_groups
+from workflows.themes.clustering.refine import SAME_SUBJECT
 from workflows.themes.clustering.titles import note_title
 from workflows.themes.repair import repair
 from workflows.themes.stage_placement import Placed, place_notes
@@ -169,6 +170,30 @@ def representative(ids: Sequence[str], texts: dict[str, str]) -> str:
     return ids[int(np.argmax(centrality))]
 
 
+def join_kept(
+    session: Session, drafts: Sequence[ThemeDraft], kept: Sequence[ThemeRow], texts: dict[str, str]
+) -> list[ThemeDraft]:
+    """New notes join a theme people edited when they are plainly about the same thing (on average as close as
+    two themes the clusterer would merge, and on the same stage); the other drafts are returned as new themes."""
+    if not drafts or not kept:
+        return list(drafts)
+    encode = get_embedder().encode
+    kept_sums = [encode([texts[str(m.contribution_id)] for m in row.members]).sum(axis=0) for row in kept]
+    rest = []
+    for draft in drafts:
+        draft_sum = encode([texts[i] for i in draft.ids]).sum(axis=0)
+        closeness = [
+            float(draft_sum @ kept_sum) / (len(draft.ids) * len(row.members)) if row.stage == draft.stage else -1.0
+            for row, kept_sum in zip(kept, kept_sums, strict=True)
+        ]
+        best = int(np.argmax(closeness))
+        if closeness[best] >= SAME_SUBJECT:
+            session.add_all(ThemeMember(theme_id=kept[best].id, contribution_id=int(i)) for i in draft.ids)
+        else:
+            rest.append(draft)
+    return rest
+
+
 def free_notes(step: Step) -> list[ContributionRow]:
     """The step's notes to group: all but those set aside and those in a theme a person edited (it stays)."""
     kept = {m.contribution_id for row in step.themes if row.kept for m in row.members}
@@ -181,6 +206,7 @@ def store_themes(session: Session, step: Step, drafts: Sequence[ThemeDraft], eng
     kept = [row for row in step.themes if row.kept]
     session.execute(delete(ThemeRow).where(ThemeRow.step_id == step.id, ThemeRow.kept.is_(False)))
     texts = {str(c.id): c.text for c in step.contributions}
+    drafts = join_kept(session, drafts, kept, texts)
     ordered = sorted(drafts, key=lambda d: (-len(d.ids), d.title))
     stored = []
     for position, draft in enumerate(ordered, start=max((row.position for row in kept), default=-1) + 1):

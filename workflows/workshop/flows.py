@@ -102,7 +102,6 @@ class Flows:
             bind(workshop_id=workshop.id)  # the job's log lines name the workshop, not only the step
             if workshop.status != WorkshopState.open or step.status != StepState.closing:
                 return
-            revisions.drop_retired(session, step)
             contributions = free_notes(step)  # themes a person edited before a re-run stay as they are
             engine = self.engines.cluster_engine(workshop)
             plan = step_plan(step)

@@ -1,4 +1,4 @@
-"""A review prompt's buttons ("Still accurate", "Revise") and a previous theme's keep, rename or retire menu."""
+"""A review prompt's buttons: "Still accurate" and "Revise"."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from bot.services import Services
 from bot.text import mention
 from workflows.revisions import service as revisions
 from workflows.workshop.errors import WorkshopError
-from workflows.workshop.steps import STEPS
 
 
 def _refuse(client: WebClient, body: dict, error: Exception) -> None:
@@ -25,14 +24,6 @@ def _close_prompt(client: WebClient, body: dict, outcome: str) -> None:
         text=f"{message.get('text', '')}: {outcome}",
         blocks=revision_blocks.review_outcome(message.get("blocks", []), outcome),
     )
-
-
-def show_decision(services: Services, client: WebClient, channel: str, ts: str, theme: revisions.PreviousTheme):
-    with services.db.session() as session:
-        key, themes = revisions.step_review(session, theme.step_id)
-    info = STEPS[key]
-    chunk = revision_blocks.previous_themes_chunk(info, themes, theme.theme_id)
-    client.chat_update(channel=channel, ts=ts, text=f"{info.title}: the previous version's themes", blocks=chunk)
 
 
 def register(app: App, services: Services) -> None:
@@ -69,23 +60,3 @@ def register(app: App, services: Services) -> None:
             return
         services.worker.kick()
         _close_prompt(client, body, f":arrows_counterclockwise: {mention(user)} started revision workshop #{view.id}.")
-
-    @app.action(revision_blocks.THEME_MENU)
-    def theme_menu(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
-        ack()
-        decision, step_id, theme_id = action["selected_option"]["value"].split(":")
-        channel, ts = body["channel"]["id"], body["container"]["message_ts"]
-        try:
-            with services.db.session() as session:
-                if decision == "rename":
-                    theme = revisions.previous_theme(session, int(step_id), int(theme_id))
-                else:
-                    theme = revisions.review_theme(session, int(step_id), int(theme_id), decision, body["user"]["id"])
-        except WorkshopError as refusal:
-            _refuse(client, body, refusal)
-            return
-        if decision == "rename":
-            metadata = f"{step_id}:{theme_id}:{channel}:{ts}"
-            client.views_open(trigger_id=body["trigger_id"], view=revision_blocks.rename_modal(theme, metadata))
-            return
-        show_decision(services, client, channel, ts, theme)

@@ -25,6 +25,7 @@ from bot.theme_editor_blocks import (
     quote_form,
     regroup_form,
     rename_form,
+    retire_form,
     split_form,
     stage_form,
 )
@@ -39,6 +40,7 @@ FORMS = {
     "merge": merge_form,
     "split": split_form,
     "move": move_form,
+    "retire": retire_form,
     "quote": quote_form,
     "stage": stage_form,
     "channel": channel_form,

@@ -21,9 +21,11 @@ from bot.theme_editor_blocks import (
     QUOTE_FORM,
     REGROUP_FORM,
     RENAME_FORM,
+    RETIRE_FORM,
     SPLIT_FORM,
     STAGE_FORM,
     editor_view,
+    refused,
 )
 from workflows.themes import editing
 from workflows.workshop.errors import WorkshopError
@@ -64,6 +66,10 @@ def _split(session: Session, team: str, step_id: int, theme_id: int, view: dict,
     return editing.move_notes(session, team, step_id, theme_id, _chosen_notes(view), None, user, title, kind="split")
 
 
+def _retire(session: Session, team: str, step_id: int, theme_id: int, view: dict, user: str) -> editing.Edited:
+    return editing.retire(session, team, step_id, theme_id, user)
+
+
 def _quotes(session: Session, team: str, step_id: int, theme_id: int, view: dict, user: str) -> editing.Edited:
     return editing.mark_quotes(session, team, step_id, theme_id, _chosen_notes(view), user)
 
@@ -83,11 +89,12 @@ def _stage(session: Session, team: str, step_id: int, theme_id: int, view: dict,
 
 
 # form -> (the edit it makes, the field a refusal is shown under)
-FORMS: dict[str, tuple[Edit, str]] = {
+FORMS: dict[str, tuple[Edit, str | None]] = {
     RENAME_FORM: (_rename, "title"),
     MERGE_FORM: (_merge, "into"),
     MOVE_FORM: (_move, "notes"),
     SPLIT_FORM: (_split, "notes"),
+    RETIRE_FORM: (_retire, None),  # no field to show a refusal under: the form says it instead
     QUOTE_FORM: (_quotes, "notes"),
     STAGE_FORM: (_stage, "stage"),
     CHANNEL_FORM: (_channel, "channel"),
@@ -105,7 +112,10 @@ def register(app: App, services: Services) -> None:
                 edited = edit(session, team, where["step_id"], where["theme_id"], view, user)
                 changes = editing.changes(session, edited)
         except WorkshopError as refusal:
-            ack(response_action="errors", errors={field: str(refusal)})
+            if field is None:
+                ack(response_action="update", view=refused(view, str(refusal)))
+            else:
+                ack(response_action="errors", errors={field: str(refusal)})
             return
         ack()  # back to the editor, which is brought up to date below
         posted = services.notifier.show_themes(changes)

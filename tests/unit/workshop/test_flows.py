@@ -23,6 +23,7 @@ from workflows.contributions import service as contributions
 from workflows.contributions.service import Outcome, Reply
 from workflows.mapping.models import StepKey
 from workflows.ports import Notifier
+from workflows.themes import editing
 from workflows.themes.clustering.base import Note, ThemeDraft
 from workflows.workshop import service
 from workflows.workshop.engines import EngineChoice
@@ -85,8 +86,10 @@ def step_ts(notifier: RecordingNotifier, key: StepKey, channel: str = CHANNEL) -
     return posted["ts"]
 
 
-def say(db: Database, notifier: RecordingNotifier, key: StepKey, user: str, text: str) -> None:
-    """A reply in the step's thread, as the Slack layer hands it to the domain."""
+def say(
+    db: Database, notifier: RecordingNotifier, key: StepKey, user: str, text: str, expect: Outcome = Outcome.recorded
+) -> None:
+    """A reply in the step's thread, as the Slack layer hands it to the domain (`expect`: late, once it closed)."""
     mentions = [(user_id, name) for name, user_id in PEOPLE.items() if f"@{name}" in text]
     reply = Reply(
         team_id=TEAM,
@@ -98,7 +101,7 @@ def say(db: Database, notifier: RecordingNotifier, key: StepKey, user: str, text
         mentions=mentions,
     )
     with db.session() as session:
-        assert contributions.record_reply(session, reply).outcome == Outcome.recorded
+        assert contributions.record_reply(session, reply).outcome == expect
 
 
 def advance(db: Database, channel: str = CHANNEL) -> None:
@@ -382,3 +385,35 @@ def test_a_refused_canvas_is_said_once_per_workspace_and_the_map_is_still_publis
     assert [p["workshop"].id for p in notifier.of("put_canvas")] == [first, second]
     assert len(notifier.of("canvas_refused")) == 1, "the workspace was told already"
     assert workshop_row(db, second).status == "published"
+
+
+def test_a_late_note_about_an_edited_theme_joins_it_when_the_step_is_grouped_again(db, notifier, flows):
+    start(db)
+    flows.run_due(MONDAY)
+    play(db, flows, notifier, [StepKey.objective], MONDAY)
+    for user, text in [
+        (ANA, "Clients pay their invoices weeks late"),
+        (BEN, "Invoices are paid late by most clients"),
+        (ANA, "Works alone as a freelance designer"),
+        (BEN, "A solo designer with a handful of clients"),
+    ]:
+        say(db, notifier, StepKey.persona, user, text)
+    advance(db)
+    flows.run_due(MONDAY + timedelta(minutes=1))
+    persona = step_row(db, StepKey.persona)
+    with db.session() as session:
+        step = session.get_one(Step, persona.id)
+        late_payers = next(r for r in step.themes if any("late" in m.contribution.text for m in r.members))
+        editing.rename(session, TEAM, step.id, late_payers.id, "Paid late", FACILITATOR)
+    say(db, notifier, StepKey.persona, BEN, "Clients keep paying the invoices late", expect=Outcome.late)
+    with db.session() as session:
+        editing.regroup(session, TEAM, persona.id, None, FACILITATOR)
+    with db.session() as session:
+        step = session.get_one(Step, persona.id)
+        paid_late = next(r for r in step.themes if r.title == "Paid late")
+        texts = sorted(m.contribution.text for m in paid_late.members)
+    assert texts == [
+        "Clients keep paying the invoices late",
+        "Clients pay their invoices weeks late",
+        "Invoices are paid late by most clients",
+    ], "the late note joined the edited theme it is about, which kept its title and its notes"
