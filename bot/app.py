@@ -71,7 +71,12 @@ def llm_config(settings: Settings) -> LLMConfig | None:
     if settings.openai_api_key is None:
         return None
     return LLMConfig(
-        api_key=settings.openai_api_key, base_url=settings.openai_base_url, model=settings.journeybot_llm_model
+        api_key=settings.openai_api_key,
+        base_url=settings.openai_base_url,
+        model=settings.journeybot_llm_model,
+        timeout=settings.journeybot_llm_timeout,
+        max_retries=settings.journeybot_llm_max_retries,
+        step_budget=settings.journeybot_llm_step_budget,
     )
 
 

@@ -5,14 +5,19 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from journeybot.settings import Settings
 from workflows.logs import LogFormat, configure_logging
 from workflows.render import FORMATS
+
+if TYPE_CHECKING:
+    from workflows.themes.clustering.base import Note, ThemeDraft
 
 log = logging.getLogger("journeybot")
 
@@ -33,17 +38,60 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    """Plays the demo; a demo that cannot finish (the bot never settled, say) ends with what stopped it, not a
+    traceback."""
     from journeybot.demo.driver import run_demo
+    from journeybot.demo.errors import DemoError
 
-    run_demo(Path(args.out), months=args.months)
+    try:
+        run_demo(Path(args.out), months=args.months)
+    except DemoError as error:
+        log.error("the demo stopped: %s", error)
+        return 1
     return 0
 
 
 def _cluster(args: argparse.Namespace) -> int:
-    from workflows.themes.clustering.files import cluster_jsonl
+    """Clusters with the engine asked for, else the configured one (the LLM when an API key is set), and says
+    which made the themes: an LLM that gives no usable answer leaves them to the embedded engine, said too."""
+    from workflows.themes.clustering.files import read_notes, write_themes
 
-    cluster_jsonl(Path(args.inp), Path(args.out))
+    settings = Settings()
+    engine = args.engine or ("llm" if settings.openai_api_key is not None else "embedded")
+    if engine == "llm" and settings.openai_api_key is None:
+        log.error("--engine llm needs OPENAI_API_KEY (and OPENAI_BASE_URL for a server other than OpenAI's)")
+        return 2
+    notes = read_notes(Path(args.inp))
+    drafts, said = _llm_themes(notes, settings) if engine == "llm" else _embedded_themes(notes)
+    write_themes(Path(args.out), drafts)
+    print(said)
     return 0
+
+
+def _embedded_themes(notes: Sequence[Note], reason: str = "") -> tuple[list[ThemeDraft], str]:
+    from workflows.themes.clustering.embedded import EmbeddedEngine
+
+    return EmbeddedEngine().cluster(notes), f"engine: embedded{reason}"
+
+
+def _llm_themes(notes: Sequence[Note], settings: Settings) -> tuple[list[ThemeDraft], str]:
+    """The LLM's themes, its cache and token records in the configured database (brought to the schema's head
+    first, as `journeybot migrate` would); the embedded engine's when the LLM fails."""
+    from bot.app import llm_config
+    from storage.db import Database
+    from storage.migrate import upgrade
+    from workflows.llm import LLMEngine, LLMUnavailable
+
+    config = llm_config(settings)
+    assert config is not None  # checked by the caller: there is an API key
+    upgrade(settings.database_url)
+    engine = LLMEngine(config, Database(settings.database_url))
+    try:
+        drafts = engine.cluster(notes)
+    except LLMUnavailable as failure:
+        log.warning("engine %s failed (%s); falling back to the embedded engine", engine.name, failure.reason)
+        return _embedded_themes(notes, f" (the {engine.name} engine failed: {failure.reason}; fell back)")
+    return drafts, f"engine: {engine.name} ({engine.provenance(len(notes))})"
 
 
 def _tick(args: argparse.Namespace) -> int:
@@ -152,6 +200,11 @@ def build_parser() -> argparse.ArgumentParser:
     cluster = commands.add_parser("cluster", help="cluster notes (JSON lines {id, text}) into themes")
     cluster.add_argument("--in", dest="inp", required=True, help='JSON lines file of {"id", "text"}')
     cluster.add_argument("--out", required=True, help='where to write {"themes": [{"title", "ids"}]}')
+    cluster.add_argument(
+        "--engine",
+        choices=["embedded", "llm"],
+        help="which engine clusters (default: llm when OPENAI_API_KEY is set, else embedded)",
+    )
     cluster.set_defaults(run=_cluster)
 
     tick = commands.add_parser("tick", help="run all work that is due")

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     journeybot_llm_model: str = "gpt-4o-mini"
+    # The LLM's limits (README, "LLM engine"): LLMConfig's defaults, whose reasoning is in workflows/llm/config.py;
+    # repeated here rather than imported, which would load the whole LLM package with every command.
+    journeybot_llm_timeout: float = Field(default=120.0, gt=0)  # seconds one request may take
+    journeybot_llm_max_retries: int = Field(default=2, ge=0)  # after timeouts, 429s and 5xx
+    journeybot_llm_step_budget: float = Field(default=300.0, gt=0)  # seconds for all of one step's LLM work
     port: int = Field(default=3000, ge=1, le=65535)
     # Raw notes are blanked this many days after their map is published (the map stays); unset: kept forever.
     journeybot_note_retention_days: int | None = Field(default=None, ge=0)

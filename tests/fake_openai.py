@@ -313,10 +313,29 @@ def usage_for(body: dict[str, Any], choices: list[dict[str, Any]]) -> dict[str, 
     }
 
 
+def cut_to_tokens(text: str, limit: int, model: str) -> str:
+    """The first `limit` tokens of `text` (tiktoken's when it works offline, else 4 characters a token)."""
+    encoding = _encoding(model)
+    if encoding is not None:
+        return str(encoding.decode(encoding.encode(text, disallowed_special=())[:limit]))
+    return text[: limit * 4]
+
+
+def answer_limit(body: dict[str, Any]) -> int | None:
+    """The most tokens the request lets the answer have: `max_completion_tokens`, or the older `max_tokens`."""
+    limit = body.get("max_completion_tokens") or body.get("max_tokens")
+    return int(limit) if isinstance(limit, int | float) and limit > 0 else None
+
+
 def build_completion(
     body: dict[str, Any], answer: dict[str, Any] | str, *, fingerprint: str, finish_reason: str = "stop"
 ) -> dict[str, Any]:
-    """A complete `chat.completion` object for `body`, `n` identical choices of `answer`."""
+    """A complete `chat.completion` object for `body`, `n` identical choices of `answer`. An answer longer than
+    the request's `max_completion_tokens` (or `max_tokens`) is cut there and finishes with "length", as a real
+    server stops a model at its limit."""
+    limit, model = answer_limit(body), str(body.get("model", ""))
+    if limit is not None and count_tokens(text := _as_text(answer), model) > limit:
+        answer, finish_reason = cut_to_tokens(text, limit, model), "length"
     choices = [_choice(index, body, answer, finish_reason) for index in range(int(body.get("n") or 1))]
     return {
         "id": _random_id("chatcmpl-", 29),
@@ -520,6 +539,7 @@ class FakeOpenAI:
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
         self._errors: list[BaseException] = []
+        self._usage: list[dict[str, Any]] = []
         self._faults: list[_Fault] = []
         self._stopping = threading.Event()
         self._server: _Server | None = None
@@ -578,6 +598,13 @@ class FakeOpenAI:
     def completion_requests(self) -> list[RecordedRequest]:
         """Only the `POST /v1/chat/completions` requests, what most assertions care about."""
         return [r for r in self.requests if r.method == "POST" and r.path == "/v1/chat/completions"]
+
+    @property
+    def reported_usage(self) -> list[dict[str, Any]]:
+        """The `usage` of every completion answered so far (cut-off ones included), oldest first: what a bill
+        would count, to hold the client's own token records against."""
+        with self._lock:
+            return list(self._usage)
 
     @property
     def errors(self) -> list[BaseException]:
@@ -697,6 +724,8 @@ class FakeOpenAI:
             )
         else:
             completion = build_completion(body, self._ask_responder(body), fingerprint=self.fingerprint)
+        with self._lock:
+            self._usage.append(completion["usage"])
         if body.get("stream"):
             include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
             handler.send_stream(stream_chunks(completion, include_usage=include_usage))

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -27,17 +28,34 @@ from workflows.actions.service import theme_key
 from workflows.mapping.models import JourneyMap, StepKey
 from workflows.render import render
 
+if TYPE_CHECKING:
+    from workflows.llm.config import LLMConfig
+
 log = logging.getLogger(__name__)
 
 SUBSCRIPTIONS = ["message.channels", "message.groups", "app_mention", "reaction_added", "reaction_removed"]
 
+# Seconds the demo waits for the bot to settle when only the embedded engine works: ample for clustering a step
+# or publishing on this machine (a few seconds each).
+BASE_WAIT = 60.0
+# With the LLM on, one wait for the worker may cover a step's themes and then the map's draft or publication: the
+# step's clustering and the map's five LLM parts (touchpoints, pain points, actions, persona, summary), each of
+# which may take up to its step budget before the embedded engine takes over.
+LLM_STEPS_PER_WAIT = 6
 
-def _wait(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+
+def _wait(condition: Callable[[], bool], what: str, timeout: float = BASE_WAIT) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise DemoError(f"timed out waiting for {what}")
+            raise DemoError(f"timed out after {timeout:g} s waiting for {what}")
         time.sleep(0.05)
+
+
+def worker_wait(config: LLMConfig | None) -> float:
+    """How long the bot's worker may take to settle: `BASE_WAIT`, plus with the LLM on the budget of every LLM
+    step one wait may cover, so a slow LLM server (a CPU one takes minutes) is waited for, not cut short."""
+    return BASE_WAIT + (config.step_budget * LLM_STEPS_PER_WAIT if config is not None else 0.0)
 
 
 class SlackDriver:
@@ -54,9 +72,16 @@ class SlackDriver:
         """Waits until the bot has stored every event, run every job and made every call it was asked to."""
         _wait(lambda: self._processed() >= self.deliveries, "the bot to store the replies")
         services = self.server.services
+        config = services.flows.engines.config
+        worker = "the bot's worker" + (
+            f" (the LLM engine is on: each of its steps may take up to {config.step_budget:g} s, "
+            "JOURNEYBOT_LLM_STEP_BUDGET)"
+            if config is not None
+            else ""
+        )
         for _ in range(10):  # a listener may kick the worker, and a job's post may echo back to a listener
             _wait(lambda: services.intake.wait_idle(0.1), "the bot to handle its stored events")
-            _wait(lambda: services.worker.wait_idle(0.1), "the bot's worker")
+            _wait(lambda: services.worker.wait_idle(0.1), worker, worker_wait(config))
             self.standin.wait_idle(timeout=30)
             if services.intake.wait_idle(0) and services.worker.wait_idle(0):
                 break

@@ -311,3 +311,26 @@ def test_cut_off_answer_raises_length_finish_reason_error(fake: FakeOpenAI) -> N
     fake.answer_with(INVALID_JSON, finish_reason="length")
     with pytest.raises(openai.LengthFinishReasonError):
         chat(fake).with_structured_output(Themes, method="json_schema").invoke("hi")
+
+
+@pytest.mark.parametrize("limit", ["max_completion_tokens", "max_tokens"])
+def test_an_answer_longer_than_its_limit_is_cut_there_and_finishes_with_length(fake: FakeOpenAI, limit: str) -> None:
+    fake.responder = lambda body: "word " * 1_000
+
+    status, completion = post_raw(
+        fake, "/chat/completions", {"model": MODEL, "messages": [{"role": "user", "content": "Go on"}], limit: 10}
+    )
+
+    assert status == 200
+    assert completion["choices"][0]["finish_reason"] == "length"
+    assert completion["usage"]["completion_tokens"] == 10 == fake.reported_usage[-1]["completion_tokens"]
+    assert count_tokens(completion["choices"][0]["message"]["content"], MODEL) == 10
+
+
+def test_an_answer_within_its_limit_is_whole(fake: FakeOpenAI) -> None:
+    status, completion = post_raw(
+        fake, "/chat/completions", {"model": MODEL, "messages": [{"role": "user", "content": "Hi"}], "max_tokens": 500}
+    )
+
+    assert (status, completion["choices"][0]["finish_reason"]) == (200, "stop")
+    assert json.loads(completion["choices"][0]["message"]["content"]) == ANSWER

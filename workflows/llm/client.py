@@ -1,15 +1,23 @@
 """One way to ask the model anything: cache lookup, the call, one repair turn, cache store, tokens recorded.
 
-Transport faults (timeouts, 429, 5xx) are retried inside the openai client (`max_retries`, honouring
-Retry-After); what survives them, and an answer still invalid after one repair attempt, becomes `LLMUnavailable`
-so the caller falls back to the embedded engine. Logs carry task, model, prompt version and token counts only,
-never text.
+Every request of one step (a task's ask: its retries, their waits and the repair turn) fits in the step's budget
+(`LLMConfig.step_budget`): each request may take `timeout` seconds but never longer than what is left, and
+transport faults (timeouts, lost connections, 408/409/429/5xx) are retried here, `max_retries` times, honouring
+Retry-After. What survives that, a budget that runs out, and an answer still unusable after one repair turn (not
+JSON, not the schema, cut off at its `max_tokens`, or degenerate by the task's `check`) become `LLMUnavailable`
+so the caller falls back to the embedded engine. Logs carry task, model, prompt version, token counts and the
+server's own error message, never note text.
 """
 
 from __future__ import annotations
 
+import email.utils
 import logging
-from collections.abc import Sequence
+import random
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -32,6 +40,11 @@ if TYPE_CHECKING:  # imported when a model is asked (see `chat_model`), not with
 
 log = logging.getLogger(__name__)
 
+RETRY_STATUSES = frozenset({408, 409, 429})  # and every 5xx: what the openai client itself retries
+MAX_RETRY_AFTER = 60.0  # a server asking for a longer wait will not answer in time for the facilitator
+ERROR_CHARS = 300  # how much of a server's error message the facilitator's note and the log keep
+_MIN_ECHO = 12  # a line of what was sent at least this long is cut out of an error message that repeats it
+
 
 class LLMUnavailable(RuntimeError):
     """No usable answer from the LLM; `reason` says why in words fit for the facilitator (no note text)."""
@@ -39,6 +52,37 @@ class LLMUnavailable(RuntimeError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+@dataclass
+class Budget:
+    """The time one step's LLM work may take, and the requests it made so far."""
+
+    seconds: float
+    clock: Callable[[], float] = time.monotonic
+    requests: int = 0
+
+    def __post_init__(self) -> None:
+        self.deadline = self.clock() + self.seconds
+
+    def left(self) -> float:
+        return self.deadline - self.clock()
+
+    def spent(self, last: str) -> LLMUnavailable:
+        """The failure of a step whose budget ran out; `last` is what the server did with the last request."""
+        return LLMUnavailable(
+            f"the LLM could not answer within the {self.seconds:g} s allowed for one step: {self.after()}the server "
+            f"{last}"
+        )
+
+    def after(self) -> str:
+        return f"after {self.requests} requests, " if self.requests > 1 else ""
+
+
+@dataclass(frozen=True)
+class _Reply:
+    raw: AIMessage
+    cut_off: bool  # finish_reason "length": the answer stopped at its max_tokens
 
 
 class LLMClient:
@@ -69,52 +113,97 @@ class LLMClient:
         messages = prompt.messages(**request.variables)
         sent = [str(message.content) for message in messages]
         key = cache_key(request.task, self.config.model, prompt.version, request.inputs, sent)
-        cached = self._lookup(prompt, key, request.answer)
+        cached = self._lookup(prompt, key, request)
         if cached is not None:
             return cached
-        result = self._answer(prompt, request.answer, messages)
+        result = self._answer(prompt, request, messages)
         self._store(prompt, key, result)
         return result
 
-    def _lookup(self, prompt: Prompt, key: str, answer: type[A]) -> A | None:
-        """The stored answer, if any; a hit is counted in the workshop's usage, at no cost."""
+    def _lookup(self, prompt: Prompt, key: str, request: Request[A, Any]) -> A | None:
+        """The stored answer, if any and still usable; a hit is counted in the workshop's usage, at no cost.
+
+        A degenerate answer stored before the checks existed is passed over, so it is never served again."""
         with self.db.session() as session:
-            cached = cached_answer(session, key, answer)
+            cached = cached_answer(session, key, request.answer)
+            if cached is not None and request.check is not None and (problem := request.check(cached)):
+                log.info("llm cache entry for task=%s is unusable (%s): asking again", prompt.task, problem)
+                return None
             if cached is not None:
                 self._record(session, prompt, 0, 0, cached=True)
         return cached
 
-    def _answer(self, prompt: Prompt, answer: type[A], messages: list[BaseMessage]) -> A:
+    def _answer(self, prompt: Prompt, request: Request[A, Any], messages: list[BaseMessage]) -> A:
         """The model's answer; an unusable one gets one repair turn, a second unusable one `LLMUnavailable`."""
+        budget = Budget(self.config.step_budget)
+        limit = prompt.answer_tokens(request.size)
+        kinds: list[str] = []
         problem = ""
         for attempt in (1, 2):
-            raw = self._call(prompt, answer, messages, attempt)
-            parsed, problem = validated(answer, raw)
-            if parsed is not None:
-                return parsed
-            log.warning("llm task=%s attempt=%d gave an invalid answer: %s", prompt.task, attempt, problem)
-            messages = repair_turn(messages, raw, problem)
-        raise LLMUnavailable(f"the LLM's answer was invalid twice ({problem})")
+            reply = self._call(prompt, request.answer, messages, limit, attempt, budget)
+            if reply.cut_off:
+                kinds.append("cut off")
+                problem = (
+                    f"it was cut off at {limit} tokens, the most this answer may have; answer again, shorter: "
+                    "brief titles and summaries, nothing repeated"
+                )
+            else:
+                parsed, problem = validated(request.answer, reply.raw)
+                if parsed is not None and request.check is not None:
+                    problem = request.check(parsed) or ""
+                if parsed is not None and not problem:
+                    return parsed
+                kinds.append("unusable" if parsed is not None else "invalid")
+            log.warning("llm task=%s attempt=%d gave an unusable answer: %s", prompt.task, attempt, problem)
+            messages = repair_turn(messages, reply.raw, problem)
+        raise LLMUnavailable(_unusable(kinds, problem, limit))
 
-    def _call(self, prompt: Prompt, answer: type[A], messages: list[BaseMessage], attempt: int) -> AIMessage:
-        """One request with the answer's strict JSON schema; its raw reply (validated by the caller), tokens recorded.
-
-        A transport fault the openai client's own retries did not overcome is `LLMUnavailable`.
-        """
+    def _call(
+        self, prompt: Prompt, answer: type[A], messages: list[BaseMessage], limit: int, attempt: int, budget: Budget
+    ) -> _Reply:
+        """One answer to `messages` in the answer's strict JSON schema, at most `limit` tokens long, tokens recorded
+        (a cut-off one's too). Transport faults are retried within the budget; what is left is `LLMUnavailable`."""
         import openai
+        from langchain_core.messages import AIMessage
 
-        structured = self._chat.with_structured_output(
-            answer.model_json_schema(), method="json_schema", strict=True, include_raw=True
-        )
-        try:
-            output = structured.invoke(messages)
-        except openai.OpenAIError as exc:
-            log.warning("llm task=%s model=%s failed: %s", prompt.task, self.config.model, type(exc).__name__)
-            retries = self.config.max_retries
-            raise LLMUnavailable(f"the LLM server failed ({_failure(exc)}, {retries} retries)") from exc
-        raw: AIMessage = output["raw"]
-        self._record_answer(prompt, messages, raw, attempt)
-        return raw
+        response_format = _response_format(answer)
+        sent = [str(message.content) for message in messages]
+        retries = 0
+        while True:
+            timeout = min(self.config.timeout, budget.left())
+            if timeout <= 0:
+                raise budget.spent("had no time left to answer")
+            budget.requests += 1
+            try:
+                raw = self._chat.invoke(messages, response_format=response_format, max_tokens=limit, timeout=timeout)
+            except openai.LengthFinishReasonError as cut:  # a complete response, only cut short: not retried
+                choice = cut.completion.choices[0] if cut.completion.choices else None
+                content = (choice.message.content if choice else None) or ""
+                usage = cut.completion.usage
+                tokens = (usage.prompt_tokens, usage.completion_tokens) if usage else None
+                self._record_tokens(prompt, sent, content, tokens, attempt, cut_off=True)
+                return _Reply(AIMessage(content), cut_off=True)
+            except openai.OpenAIError as exc:
+                failure = _short(_without(sent, _failure(exc, timeout)))
+                log.warning(
+                    "llm task=%s model=%s request %d failed: the server %s",
+                    prompt.task,
+                    self.config.model,
+                    budget.requests,
+                    failure,
+                )
+                wait = _retry_wait(exc, retries)
+                if wait is None or retries >= self.config.max_retries:
+                    if budget.left() <= 0:
+                        raise budget.spent(failure) from exc
+                    raise LLMUnavailable(f"{budget.after()}the LLM server {failure}") from exc
+                if wait >= budget.left():
+                    raise budget.spent(failure) from exc
+                time.sleep(wait)
+                retries += 1
+                continue
+            self._record_answer(prompt, sent, raw, attempt)
+            return _Reply(raw, cut_off=False)
 
     def _store(self, prompt: Prompt, key: str, result: BaseModel) -> None:
         """Kept for identical inputs; another process storing the same answer first is no error."""
@@ -132,22 +221,33 @@ class LLMClient:
         except IntegrityError:
             log.info("llm cache entry for task=%s was stored by another process meanwhile", prompt.task)
 
-    def _record_answer(self, prompt: Prompt, messages: list[BaseMessage], raw: AIMessage, attempt: int) -> None:
+    def _record_answer(self, prompt: Prompt, sent: list[str], raw: AIMessage, attempt: int) -> None:
         usage = raw.usage_metadata
-        if usage:
-            prompt_tokens, completion_tokens = usage["input_tokens"], usage["output_tokens"]
-        else:
-            prompt_tokens = estimate_tokens(str(m.content) for m in messages)
-            completion_tokens = estimate_tokens([str(raw.content)])
+        tokens = (usage["input_tokens"], usage["output_tokens"]) if usage else None
+        self._record_tokens(prompt, sent, str(raw.content), tokens, attempt, cut_off=False)
+
+    def _record_tokens(
+        self,
+        prompt: Prompt,
+        sent: list[str],
+        content: str,
+        tokens: tuple[int, int] | None,
+        attempt: int,
+        cut_off: bool,
+    ) -> None:
+        """The tokens the server reported for one answer (estimated when it reports none), whole or cut off."""
+        prompt_tokens, completion_tokens = tokens or (estimate_tokens(sent), estimate_tokens([content]))
         log.info(
-            "llm call task=%s model=%s prompt=%s attempt=%d prompt_tokens=%d completion_tokens=%d estimated=%s",
+            "llm call task=%s model=%s prompt=%s attempt=%d prompt_tokens=%d completion_tokens=%d estimated=%s "
+            "cut_off=%s",
             prompt.task,
             self.config.model,
             prompt.version,
             attempt,
             prompt_tokens,
             completion_tokens,
-            not usage,
+            tokens is None,
+            cut_off,
         )
         with self.db.session() as session:
             self._record(session, prompt, prompt_tokens, completion_tokens, cached=False)
@@ -167,13 +267,128 @@ class LLMClient:
         )
 
 
-def _failure(exc: openai.OpenAIError) -> str:
+def _unusable(kinds: list[str], problem: str, limit: int) -> str:
+    """Why both answers were of no use, e.g. "the LLM's answer was cut off twice at its 1152-token limit"."""
+    twice = " twice" if len(set(kinds)) == 1 else ""
+    cut_off = kinds[-1] == "cut off"
+    what = f"cut off{twice} at its {limit}-token limit" if cut_off else f"{kinds[-1]}{twice} ({problem})"
+    return f"the LLM's answer was {what}" + ("" if twice else ", also after one repair attempt")
+
+
+def _response_format(answer: type[BaseModel]) -> dict[str, Any]:
+    """The answer's strict JSON schema as `response_format`, exactly as LangChain's `with_structured_output`
+    (method "json_schema") sends it, with the schema's docstrings and field descriptions for the model."""
+    from langchain_core.utils.function_calling import convert_to_openai_function
+
+    function = convert_to_openai_function(answer.model_json_schema(), strict=True)
+    function["schema"] = function.pop("parameters")
+    return {"type": "json_schema", "json_schema": function}
+
+
+def _retry_wait(exc: openai.OpenAIError, retries: int) -> float | None:
+    """Seconds to wait before trying again, or None when trying again would not help (a 4xx, say)."""
+    import openai
+
+    if isinstance(exc, openai.APIConnectionError):  # timeouts too
+        return _backoff(retries)
+    if not isinstance(exc, openai.APIStatusError):
+        return None
+    headers = exc.response.headers
+    after = _retry_after(headers)
+    if after is not None and after > MAX_RETRY_AFTER:
+        return None
+    told = headers.get("x-should-retry")
+    if told == "false" or (told != "true" and exc.status_code not in RETRY_STATUSES and exc.status_code < 500):
+        return None
+    return after if after is not None and after > 0 else _backoff(retries)
+
+
+def _backoff(retries: int) -> float:
+    """The openai client's own: 0.5 s doubling up to 8 s, less up to a quarter at random."""
+    return min(0.5 * 2**retries, 8.0) * (1 - 0.25 * random.random())
+
+
+def _retry_after(headers: Any) -> float | None:
+    """`retry-after-ms`, else `Retry-After` in seconds or as an HTTP date; None when absent or unreadable."""
+    if (milliseconds := headers.get("retry-after-ms")) is not None:
+        try:
+            return float(milliseconds) / 1000
+        except ValueError:
+            return None
+    if (value := headers.get("retry-after")) is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(value).timestamp() - time.time()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _failure(exc: openai.OpenAIError, timeout: float) -> str:
+    """What the server did, with its own message when it sent one ("answered HTTP 500: Input should be …")."""
     import openai
 
     if isinstance(exc, openai.APIStatusError):
-        return f"HTTP {exc.status_code}"
+        message = server_message(exc.body, exc.response.text if exc.body is None else "")
+        return f"answered HTTP {exc.status_code}: {message}" if message else f"answered HTTP {exc.status_code}"
     if isinstance(exc, openai.APITimeoutError):
-        return "timed out"
+        return f"gave no answer within {timeout:.3g} s"
     if isinstance(exc, openai.APIConnectionError):
-        return "no connection"
-    return type(exc).__name__
+        return "could not be reached"
+    if isinstance(exc, openai.ContentFilterFinishReasonError):
+        return "withheld the answer (its content filter)"
+    return f"failed ({type(exc).__name__})"
+
+
+def server_message(body: object, text: str = "") -> str:
+    """A server's error message from its error body, whatever its dialect: OpenAI's and llama.cpp's
+    `{"error": {"message"}}` (the openai client hands over the inner object), FastAPI's `{"detail": [...]}` (only
+    each problem's location and message: its `input` may hold the request), a plain string, an HTML page's title."""
+    if isinstance(body, dict):
+        for key in ("message", "detail", "error", "msg"):
+            value = body.get(key)
+            if isinstance(value, str) and value.strip():
+                return _plain(value)
+            if isinstance(value, dict) and (inner := server_message(value)):
+                return inner
+            if isinstance(value, list) and value:
+                return _plain("; ".join(_problem(item) for item in value))
+        return ""
+    if isinstance(body, str):
+        text = body
+    if match := re.search(r"<title>(.*?)</title>", text, re.IGNORECASE | re.DOTALL):
+        return _plain(match.group(1))
+    return _plain(re.sub(r"<[^>]+>", " ", text))
+
+
+def _problem(item: object) -> str:
+    if not isinstance(item, dict):
+        return str(item)
+    where = ".".join(str(part) for part in item.get("loc") or () if part != "body")
+    message = str(item.get("msg") or item.get("message") or "")
+    return f"{where}: {message}" if where else message
+
+
+def _plain(text: str) -> str:
+    """On one line, without a closing full stop: it reads inside the facilitator's note."""
+    text = " ".join(text.split())
+    return text[:-1] if text.endswith(".") and not text.endswith("..") else text
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= ERROR_CHARS else text[: ERROR_CHARS - 1].rstrip() + "…"
+
+
+def _without(sent: Sequence[str], message: str) -> str:
+    """The message with every line of what was sent cut out (a note's line also without its short id): a server
+    that repeats the request in its error puts no note in the facilitator's note or the log."""
+    for content in sent:
+        for line in content.splitlines():
+            line = _plain(line)
+            for piece in (line, line.split(": ", 1)[-1]):
+                if len(piece) >= _MIN_ECHO and piece in message:
+                    message = message.replace(piece, "[…]")
+    return message

@@ -3,7 +3,7 @@ steps that can each be read and tested alone: `build_*` (pure) → `LLMClient.as
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -25,3 +25,7 @@ class Request(Generic[A, C]):
     inputs: Any  # what identifies the request in the cache: the caller's own ids and texts, and what else counts
     shield: Shield  # the one that redacted `variables`, so placeholders in the answer restore to what they hid
     context: C  # what reading the answer needs: the short ids mapped back to the caller's items, and the like
+    size: int = 0  # how many items (notes, themes, groups) the answer must cover: sizes its `max_tokens`
+    # Why a schema-valid answer is still unusable (it leaves most items out, lumps everything together), or None:
+    # such an answer gets the repair turn and is never cached.
+    check: Callable[[A], str | None] | None = None

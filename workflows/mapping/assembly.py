@@ -84,6 +84,29 @@ def _placements(
     return placed, as_reviewed(linked, pains, stages)
 
 
+class Placements:
+    """Touchpoints on their stages and pain points linked, worked out once for a publish (or a draft) and shared
+    by the action items and the map.
+
+    Both need them, and each is an LLM request: asked twice, a publish waited twice as long, paid twice, and on a
+    failing LLM fell back twice. Worked out on first use, as the workshop's themes stand then; nothing in between
+    changes a theme (the action items are made from them, not into them)."""
+
+    def __init__(self, llm: LLMSynthesis | None) -> None:
+        self.llm = llm
+        self._found: tuple[list[tuple[str, Touchpoint]], list[tuple[str, PainPoint]], dict[str, str]] | None = None
+
+    def of(
+        self, workshop: Workshop, steps: dict[StepKey, list[Theme]]
+    ) -> tuple[list[tuple[str, Touchpoint]], list[tuple[str, PainPoint]], dict[str, str]]:
+        """(touchpoints, pain points, what made them for the map's provenance)."""
+        if self._found is None:
+            provenance: dict[str, str] = {}
+            placed, linked = _placements(steps, stage_defs(workshop), self.llm, provenance)
+            self._found = placed, linked, provenance
+        return self._found
+
+
 def as_reviewed(placed: list[tuple[str, P]], themes: list[Theme], stages: list[StageDef]) -> list[tuple[str, P]]:
     """What the review settled wins over any engine: a touchpoint's channel, and the stage stored with a theme a
     person edited (and with every touchpoint: the embedded engine placed it when its step closed). Other pain
@@ -102,11 +125,18 @@ def as_reviewed(placed: list[tuple[str, P]], themes: list[Theme], stages: list[S
     return reviewed
 
 
-def create_action_items(session: Session, workshop: Workshop, today: date, llm: LLMSynthesis | None = None) -> None:
+def create_action_items(
+    session: Session,
+    workshop: Workshop,
+    today: date,
+    llm: LLMSynthesis | None = None,
+    placements: Placements | None = None,
+) -> None:
     """One action per new action-plan note (near-duplicates merged), each linked to the pain point it addresses.
 
     In a revision, the notes carried from the previous version are not new actions: those actions live on under
-    their own ids (the map lists the earlier versions' open ones), and done or dropped ones stay so."""
+    their own ids (the map lists the earlier versions' open ones), and done or dropped ones stay so. `placements`
+    are shared with the map made in the same job, so the LLM is asked for them once."""
     if workshop.action_items:
         return  # a re-run publish keeps the actions it made, and any changes made to them since
     plan = next(s for s in workshop.steps if s.key == StepKey.action_plan.value)
@@ -114,7 +144,7 @@ def create_action_items(session: Session, workshop: Workshop, today: date, llm: 
     if not notes:
         return
     steps = _steps(workshop)
-    _placed, pains = _placements(steps, stage_defs(workshop), llm, {})
+    _placed, pains, _made_by = (placements or Placements(llm)).of(workshop, steps)
     pain_stage = {p.theme_id: stage for stage, p in pains}
 
     def embedded() -> list:
@@ -158,11 +188,18 @@ def _pain_rank(pain: PainPoint, steps: dict[StepKey, list[Theme]]) -> tuple[int,
     return (-pain.votes, -(pain.severity or 0), -notes.get(pain.theme_id, 0))
 
 
-def assemble_map(session: Session, workshop: Workshop, version: int = 1, llm: LLMSynthesis | None = None) -> JourneyMap:
+def assemble_map(
+    session: Session,
+    workshop: Workshop,
+    version: int = 1,
+    llm: LLMSynthesis | None = None,
+    placements: Placements | None = None,
+) -> JourneyMap:
     steps = _steps(workshop)
     stages = stage_defs(workshop)
     provenance = {f"themes.{s.key}": s.engine for s in workshop.steps if s.engine}
-    placed, pains = _placements(steps, stages, llm, provenance)
+    placed, pains, made_by = (placements or Placements(llm)).of(workshop, steps)
+    provenance.update(made_by)
     # People's reactions: their ratings replace the engine's emotion estimates, their votes rank the pain points.
     found = reactions.feedback(session, workshop)
     placed = [(name, reactions.rated(tp, found)) for name, tp in placed]
@@ -216,6 +253,7 @@ def published_map(
     version: int = 1,
     llm: LLMSynthesis | None = None,
     names: Callable[[set[str]], dict[str, str]] | None = None,
+    placements: Placements | None = None,
 ) -> JourneyMap:
     """The map of this version: assembled and stored the first time, read back when a publish is re-run.
     `names` gives the display names of the people it names, kept in the map for files read outside Slack."""
@@ -224,7 +262,7 @@ def published_map(
     )
     if stored is not None:
         return JourneyMap.model_validate(stored.map_json)
-    journey_map = draft_map(session, workshop, version, llm, names)
+    journey_map = draft_map(session, workshop, version, llm, names, placements)
     session.add(MapVersion(workshop_id=workshop.id, version=version, map_json=journey_map.model_dump(mode="json")))
     return journey_map
 
@@ -235,9 +273,10 @@ def draft_map(
     version: int = 1,
     llm: LLMSynthesis | None = None,
     names: Callable[[set[str]], dict[str, str]] | None = None,
+    placements: Placements | None = None,
 ) -> JourneyMap:
     """The map as it would be published now, from the themes as they stand; nothing is stored."""
-    journey_map = assemble_map(session, workshop, version, llm)
+    journey_map = assemble_map(session, workshop, version, llm, placements)
     # A revision's map also lists the actions still open from earlier versions: they are still being worked on.
     journey_map.action_items = [action_of(row) for row in lineage_actions(session, workshop)]
     if names is not None:

@@ -20,7 +20,7 @@ from workflows.jobs.planner import plan_due_work
 from workflows.jobs.queue import JobKind
 from workflows.logs import bind
 from workflows.mapping import canvas
-from workflows.mapping.assembly import create_action_items, draft_map, published_map
+from workflows.mapping.assembly import Placements, create_action_items, draft_map, published_map
 from workflows.mapping.models import STEP_ORDER, StepKey
 from workflows.metrics import LLM_FALLBACKS
 from workflows.ports import Notifier
@@ -179,11 +179,13 @@ class Flows:
             workshop = session.get_one(Workshop, payload["workshop_id"])
             if not awaiting_review(session, workshop):
                 return
-            create_action_items(session, workshop, self.today(), self.engines.synthesis(workshop))
+            llm = self.engines.synthesis(workshop)
+            placements = Placements(llm)  # asked once, for the actions and the map alike
+            create_action_items(session, workshop, self.today(), llm, placements)
         with self.db.session() as session:
             workshop = session.get_one(Workshop, payload["workshop_id"])
-            llm = self.engines.synthesis(workshop)
-            journey_map = draft_map(session, workshop, workshop.version, llm, self.notifier.display_names)
+            names = self.notifier.display_names
+            journey_map = draft_map(session, workshop, workshop.version, llm, names, placements)
             view = view_of(workshop)
             steps = [(STEPS[StepKey(s.key)].title, s.id) for s in workshop.steps]
         self.notifier.send_draft(view, journey_map, steps, payload["number"])
@@ -193,11 +195,13 @@ class Flows:
             workshop = session.get_one(Workshop, payload["workshop_id"])
             if workshop.status != WorkshopState.open:
                 return
-            create_action_items(session, workshop, self.today(), self.engines.synthesis(workshop))
+            llm = self.engines.synthesis(workshop)
+            placements = Placements(llm)  # asked once, for the actions and the map alike
+            create_action_items(session, workshop, self.today(), llm, placements)
         with self.db.session() as session:
             workshop = session.get_one(Workshop, payload["workshop_id"])
-            llm = self.engines.synthesis(workshop)
-            journey_map = published_map(session, workshop, workshop.version, llm, self.notifier.display_names)
+            names = self.notifier.display_names
+            journey_map = published_map(session, workshop, workshop.version, llm, names, placements)
             view, canvas_id = view_of(workshop), canvas.canvas_of(session, workshop)
         self.notifier.publish(view, journey_map)
         outcome = self.notifier.put_canvas(view, journey_map, canvas_id)

@@ -143,7 +143,9 @@ def test_a_server_that_always_fails_makes_the_llm_unavailable_after_the_retries(
         cluster(fake_config, llm_db)
 
     assert len(fake_llm.completion_requests) == fake_config.max_retries + 1
-    assert raised.value.reason == "the LLM server failed (HTTP 503, 2 retries)"
+    assert raised.value.reason == (
+        "after 3 requests, the LLM server answered HTTP 503: The engine is currently overloaded, please try again later"
+    )
 
 
 @pytest.mark.parametrize(

@@ -42,6 +42,7 @@ def test_touchpoint_stages_are_matched_loosely_or_placed_by_the_embedded_engine(
             "touchpoints": [
                 {"theme": "t2", "stage": "purchase", "channel": "website", "emotion": -1.5},
                 {"theme": "t3", "stage": "Onboarding", "channel": "delivery", "emotion": 0.5},
+                {"theme": "t4", "stage": "Retention", "channel": "phone", "emotion": -2},
                 {"theme": "t9", "stage": "Awareness", "channel": None, "emotion": 0},
             ]
         },

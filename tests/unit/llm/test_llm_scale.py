@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from storage.db import Database
 from tests.fake_openai import FakeOpenAI, prompt_tokens
@@ -26,6 +27,13 @@ class TwoGroups:
             ThemeDraft(title="first", ids=[n.id for n in notes[:half]]),
             ThemeDraft(title="second", ids=[n.id for n in notes[half:]]),
         ]
+
+
+def each_group_a_theme(body: dict[str, Any]) -> dict[str, Any]:
+    """Names every group as a theme of its own: the repeated notes would otherwise be merged into one theme, an
+    answer the client rejects (`workflows.llm.checks`)."""
+    groups = re.findall(r"^(g\d+) \(", body["messages"][-1]["content"], re.M)
+    return {"themes": [{"title": f"Group {g}", "summary": "Notes.", "groups": [g], "notes": []} for g in groups]}
 
 
 def board(copies: int) -> list[Note]:
@@ -54,6 +62,7 @@ def test_tokens_grow_with_the_groups_not_with_the_notes(
     fake_llm: FakeOpenAI, fake_config: LLMConfig, llm_db: Database
 ) -> None:
     config = fake_config.model_copy(update={"prebucket_threshold": 8})
+    fake_llm.responder = each_group_a_theme
     for copies in (1, 10):
         LLMEngine(config, llm_db, pregroup=TwoGroups()).cluster(board(copies))
 

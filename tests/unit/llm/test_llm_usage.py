@@ -61,7 +61,8 @@ def test_usage_counts_the_responses_tokens_and_prices_them(
 def test_tokens_are_estimated_when_the_server_reports_no_usage(
     fake_llm: FakeOpenAI, fake_config: LLMConfig, llm_db: Database
 ) -> None:
-    answer = {"themes": [{"title": "Everything", "summary": "All notes.", "notes": ["n1"]}]}
+    ids = [f"n{number}" for number in range(1, len(BOARD_NOTES) + 1)]
+    answer = {"themes": [{"title": f"Theme {i}", "summary": "Some notes.", "notes": ids[i::3]} for i in range(3)]}
     completion = build_completion({"model": "gpt-4o-mini"}, answer, fingerprint="fp_test")
     del completion["usage"]
     fake_llm.fail_with(200, body=completion)

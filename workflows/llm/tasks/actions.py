@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from workflows.actions.parsing import parse_action
 from workflows.llm.answers import ActionsAnswer
+from workflows.llm.checks import left_out
 from workflows.llm.client import LLMClient
 from workflows.llm.redaction import Mention, Shield
 from workflows.llm.render import short_ids, theme_inputs
@@ -82,6 +83,8 @@ def build_actions(
         },
         shield=shield,
         context=ActionsContext(notes=short, pains=pains, today=today, pain_stage=pain_stage),
+        size=len(notes),
+        check=lambda answer: left_out("note", (nid for action in answer.actions for nid in action.notes), short),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from workflows.llm.answers import ClusterAnswer
+from workflows.llm.checks import left_out, lumped
 from workflows.llm.client import LLMClient
 from workflows.llm.redaction import Mention, Shield
 from workflows.llm.render import short_ids
@@ -35,7 +36,18 @@ def build_cluster(notes: Sequence[Note], people: Sequence[Mention]) -> ClusterRe
         inputs=[(note.id, note.text) for note in notes],
         shield=shield,
         context=short,
+        size=len(notes),
+        check=lambda answer: cluster_problem(answer, short),
     )
+
+
+def cluster_problem(answer: ClusterAnswer, short: dict[str, Note]) -> str | None:
+    """No themes, most notes left out, or everything in one theme: `workflows.llm.checks`."""
+    if short and not answer.themes:
+        return f"it has no themes for the {len(short)} notes"
+    placed = [note_id for theme in answer.themes for note_id in theme.notes]
+    sizes = [len(set(theme.notes) & short.keys()) for theme in answer.themes]
+    return left_out("note", placed, short) or lumped(sizes, len(short))
 
 
 def read_cluster(answer: ClusterAnswer, request: ClusterRequest) -> list[ThemeDraft]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from workflows.llm.answers import NameGroupsAnswer
+from workflows.llm.checks import left_out, lumped
 from workflows.llm.client import LLMClient
 from workflows.llm.redaction import Mention, Shield
 from workflows.llm.render import count, short_ids
@@ -66,7 +67,18 @@ def build_name_groups(
         inputs={"notes": [(note.id, note.text) for note in notes], "groups": [group.ids for group in groups]},
         shield=shield,
         context=GroupsContext(notes=notes, groups=short_groups, samples=sample_ids),
+        size=len(groups),
+        check=lambda answer: name_groups_problem(answer, short_groups, len(notes)),
     )
+
+
+def name_groups_problem(answer: NameGroupsAnswer, groups: dict[str, ThemeDraft], notes: int) -> str | None:
+    """No themes, most groups left out, or every note in one theme: `workflows.llm.checks`."""
+    if groups and not answer.themes:
+        return f"it has no themes for the {len(groups)} groups"
+    named = [group_id for theme in answer.themes for group_id in theme.groups]
+    sizes = [sum(len(groups[g].ids) for g in set(theme.groups) if g in groups) for theme in answer.themes]
+    return left_out("group", named, groups) or lumped(sizes, notes)
 
 
 def read_name_groups(answer: NameGroupsAnswer, request: NameGroupsRequest) -> list[ThemeDraft]:

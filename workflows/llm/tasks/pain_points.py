@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workflows.llm.answers import PainPointsAnswer
+from workflows.llm.checks import left_out
 from workflows.llm.client import LLMClient
 from workflows.llm.redaction import Mention, Shield
 from workflows.llm.render import short_ids, stage_listing, theme_inputs, theme_listing
@@ -85,6 +86,8 @@ def build_pain_points(
             placed=placed,
             stages=stages,
         ),
+        size=len(pain_themes),
+        check=lambda answer: left_out("pain point", (item.pain for item in answer.pain_points), pains),
     )
 
 

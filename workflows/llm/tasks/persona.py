@@ -32,7 +32,16 @@ def build_persona(themes: Sequence[Theme], people: Sequence[Mention]) -> Persona
         inputs=theme_inputs(themes),
         shield=shield,
         context=notes,
+        size=len(themes),
+        check=persona_problem,
     )
+
+
+def persona_problem(answer: PersonaAnswer) -> str | None:
+    """A card with nothing on it is no persona, whatever its name."""
+    if not (answer.goals or answer.needs or answer.frustrations or answer.quotes):
+        return "it has no goals, needs, frustrations or quotes; take them from the notes"
+    return None
 
 
 def read_persona(answer: PersonaAnswer, request: PersonaRequest) -> Persona:

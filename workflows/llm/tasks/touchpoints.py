@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from workflows.llm.answers import TouchpointsAnswer
+from workflows.llm.checks import left_out
 from workflows.llm.client import LLMClient
 from workflows.llm.redaction import Mention, Shield
 from workflows.llm.render import short_ids, stage_listing, theme_inputs, theme_listing
@@ -51,6 +52,8 @@ def build_touchpoints(
         inputs={"themes": theme_inputs(themes), "stages": [stage.name for stage in stages]},
         shield=shield,
         context=TouchpointsContext(themes=short, stages=stages),
+        size=len(themes),
+        check=lambda answer: left_out("theme", (item.theme for item in answer.touchpoints), short),
     )
 
 

@@ -1,0 +1,43 @@
+"""Answers that fit the schema and still cannot be used: a task's `check` names what is wrong, the client then asks
+once more (the repair turn) and never caches such an answer.
+
+A tiny model answered `{"themes": []}` for 20 notes; reading it made 20 one-note themes labelled as the LLM's,
+and the cache would have served it again. The thresholds only catch answers no facilitator would accept:
+- **most items left out**: an answer must place at least half of the notes (themes, groups) it was given. Reading
+  an answer already puts a forgotten note in a theme of its own, which is fine for a few; when more than half are
+  forgotten the "themes" are the input again, not the model's work;
+- **everything in one theme**: on a board of at least 10 notes, one theme must not hold more than 90% of them.
+  Ten notes written to different prompts by several people that all say one thing is rarer than a model that
+  gave up; below ten notes one theme may simply be right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+
+from workflows.llm.render import count
+
+MIN_SHARE_PLACED = 0.5
+LUMP_MIN_NOTES = 10
+LUMP_MAX_SHARE = 0.9
+
+
+def left_out(noun: str, given: Iterable[str], expected: Collection[str]) -> str | None:
+    """Why an answer that mentions `given` ids is unusable when `expected` were asked for, or None."""
+    placed = len(set(given) & set(expected))
+    if expected and placed == 0:
+        return f"it placed none of the {count(len(expected), noun)}"
+    if placed < MIN_SHARE_PLACED * len(expected):
+        return f"it placed only {placed} of the {count(len(expected), noun)}; every {noun} id must appear once"
+    return None
+
+
+def lumped(theme_sizes: Iterable[int], notes: int) -> str | None:
+    """Why themes of these sizes on a board of `notes` notes are no grouping at all, or None."""
+    largest = max(theme_sizes, default=0)
+    if notes >= LUMP_MIN_NOTES and largest > LUMP_MAX_SHARE * notes:
+        return (
+            f"it put {largest} of the {count(notes, 'note')} in one theme; group the notes by what they say, "
+            "in several themes"
+        )
+    return None
