@@ -77,6 +77,7 @@ def llm_config(settings: Settings) -> LLMConfig | None:
         timeout=settings.journeybot_llm_timeout,
         max_retries=settings.journeybot_llm_max_retries,
         step_budget=settings.journeybot_llm_step_budget,
+        structured=settings.journeybot_llm_structured,
     )
 
 

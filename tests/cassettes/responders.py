@@ -58,7 +58,11 @@ def responder(labels: Mapping[str, str]) -> Responder:
 
     def respond(body: dict[str, Any]) -> Answer:
         """Answers the task's request; after a repair turn, the same request again (now correctly)."""
-        schema = body["response_format"]["json_schema"]["name"]
+        response_format = body["response_format"]
+        if response_format["type"] == "json_object":  # the shape is named in the system prompt, as a model reads it
+            schema = re.search(r"one JSON object \((\w+)\)", body["messages"][0]["content"]).group(1)
+        else:
+            schema = response_format["json_schema"]["name"]
         request = next(
             message["content"]
             for message in reversed(body["messages"])

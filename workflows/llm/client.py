@@ -12,6 +12,7 @@ server's own error message, never note text.
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import random
 import re
@@ -111,6 +112,8 @@ class LLMClient:
         answered before, else from the model (repaired once if need be), then stored for next time."""
         prompt = load_prompt(request.task)
         messages = prompt.messages(**request.variables)
+        if self.config.structured == "json_object":  # the schema is part of what is sent, and of the cache key
+            messages = with_schema_in_prompt(messages, request.answer)
         sent = [str(message.content) for message in messages]
         key = cache_key(request.task, self.config.model, prompt.version, request.inputs, sent)
         cached = self._lookup(prompt, key, request)
@@ -166,7 +169,7 @@ class LLMClient:
         import openai
         from langchain_core.messages import AIMessage
 
-        response_format = _response_format(answer)
+        response_format = _response_format(answer) if self.config.structured == "json_schema" else JSON_OBJECT
         sent = [str(message.content) for message in messages]
         retries = 0
         while True:
@@ -285,13 +288,29 @@ def _response_format(answer: type[BaseModel]) -> dict[str, Any]:
     return {"type": "json_schema", "json_schema": function}
 
 
+JSON_OBJECT = {"type": "json_object"}
+
+
+def with_schema_in_prompt(messages: list[BaseMessage], answer: type[BaseModel]) -> list[BaseMessage]:
+    """For `structured="json_object"`: the server only promises JSON, so the system prompt says which shape."""
+    from langchain_core.messages import SystemMessage
+
+    wanted = _response_format(answer)["json_schema"]
+    schema = json.dumps(wanted["schema"], separators=(",", ":"))
+    shape = f"Answer with one JSON object ({wanted['name']}) that follows this JSON schema, and nothing else:\n{schema}"
+    if messages and isinstance(messages[0], SystemMessage):
+        return [SystemMessage(f"{messages[0].content}\n\n{shape}"), *messages[1:]]
+    return [SystemMessage(shape), *messages]
+
+
 def _retry_wait(exc: openai.OpenAIError, retries: int) -> float | None:
-    """Seconds to wait before trying again, or None when trying again would not help (a 4xx, say)."""
+    """Seconds to wait before trying again, or None when trying again would not help (a 4xx, say, or a server
+    that refuses how the answer's shape was asked for: the same request would be refused again)."""
     import openai
 
     if isinstance(exc, openai.APIConnectionError):  # timeouts too
         return _backoff(retries)
-    if not isinstance(exc, openai.APIStatusError):
+    if not isinstance(exc, openai.APIStatusError) or "response_format" in str(exc.body or exc.message):
         return None
     headers = exc.response.headers
     after = _retry_after(headers)

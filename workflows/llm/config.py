@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field, SecretStr
 
@@ -32,6 +32,9 @@ class LLMConfig(BaseModel):
     timeout: float = Field(default=DEFAULT_TIMEOUT, gt=0)  # seconds one HTTP request may take
     max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0)  # journeybot's own: 408/409/429/5xx, timeouts
     step_budget: float = Field(default=DEFAULT_STEP_BUDGET, gt=0)  # seconds for all of one step's LLM work
+    # How the answer's shape is asked for: a strict JSON schema (OpenAI, llama.cpp's server, vLLM), or, for servers
+    # that refuse one, any JSON object with the schema written into the system prompt (then validated and repaired).
+    structured: Literal["json_schema", "json_object"] = "json_schema"
     prebucket_threshold: int = Field(default=120, ge=1)  # above this many notes the embedded engine pre-groups
     temperature: float = 0
 

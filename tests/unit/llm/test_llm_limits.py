@@ -290,3 +290,39 @@ def test_a_retry_after_longer_than_the_budget_left_gives_up_at_once(
     assert time.monotonic() - started < 2
     assert raised.value.reason.startswith("the LLM could not answer within the 10 s allowed for one step: the server ")
     assert "HTTP 429: Rate limit reached" in raised.value.reason
+
+
+# servers without strict JSON schemas
+
+
+def test_a_server_without_json_schema_is_asked_for_a_json_object_with_the_schema_in_the_prompt(
+    fake_llm: FakeOpenAI, fake_config: LLMConfig, llm_db: Database
+) -> None:
+    config = fake_config.model_copy(update={"structured": "json_object"})
+
+    themes = cluster(config, llm_db)
+
+    (request, *_) = fake_llm.completion_requests
+    assert request.body["response_format"] == {"type": "json_object"}
+    system = request.body["messages"][0]["content"]
+    assert "follows this JSON schema" in system and '"themes"' in system
+    assert sorted(i for theme in themes for i in theme.ids) == sorted(note.id for note in BOARD_NOTES)
+
+
+def test_a_server_refusing_the_answers_format_is_not_asked_again(
+    fake_llm: FakeOpenAI, fake_config: LLMConfig, llm_db: Database
+) -> None:
+    refusal = {
+        "error": {
+            "message": "1 validation error: loc ('body', 'response_format', 'type'): Input should be "
+            "'text' or 'json_object'",
+            "type": "internal_server_error",
+        }
+    }
+    fake_llm.fail_with(500, body=refusal, times=None)
+
+    with pytest.raises(LLMUnavailable) as raised:
+        cluster(fake_config, llm_db)
+
+    assert len(fake_llm.completion_requests) == 1, "the same request would be refused again"
+    assert "Input should be 'text' or 'json_object'" in raised.value.reason
