@@ -36,7 +36,9 @@ SMOLLM2_SHA256="bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70
 MODEL_NAME="SmolLM2-135M-Instruct.Q4_1.gguf"
 
 case "$server" in
-  llama-server | llama-cpp-python) ;;
+  llama-server) ;;
+  # It refuses strict JSON schemas ("Input should be 'text' or 'json_object'"): journeybot's switch for such servers.
+  llama-cpp-python) export JOURNEYBOT_LLM_STRUCTURED="${JOURNEYBOT_LLM_STRUCTURED:-json_object}" ;;
   *) echo "LLM_SERVER must be llama-server or llama-cpp-python, not $server" >&2 && exit 2 ;;
 esac
 
