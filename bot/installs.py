@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from slack_bolt.oauth.oauth_settings import OAuthSettings
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 STATE_SECONDS = 600  # an install started must be finished within this time
 ROTATE_BEFORE_MINUTES = 120  # a rotating token is refreshed when it has less than this left (Bolt's default)
+KEEP_SECONDS = 60  # a workspace's token is looked up again after this: a token deleted on uninstall stops soon
 
 
 class InstallationStore(SQLAlchemyInstallationStore):
@@ -80,8 +82,13 @@ class WorkspaceTokens:
         secret = settings.slack_client_secret.get_secret_value() if settings.slack_client_secret else ""
         self._rotator = TokenRotator(client_id=settings.slack_client_id or "", client_secret=secret, client=client)
         self._lock = threading.Lock()  # one refresh at a time: a refresh token is spent by its first use
+        self._known: dict[str, tuple[float, Bot]] = {}  # team -> (when looked up, its bot)
 
     def token_for(self, team_id: str) -> str | None:
+        """Looked up at most once a minute per workspace, not on every Web API call (a step close makes dozens)."""
+        known = self._known.get(team_id)
+        if known is not None and time.monotonic() - known[0] < KEEP_SECONDS and not _expiring(known[1]):
+            return known[1].bot_token
         with self._db.session() as session:
             enterprise_id = workspaces.enterprise_of(session, team_id)
         with self._lock:
@@ -95,6 +102,7 @@ class WorkspaceTokens:
                 if rotated is not None:
                     self.store.save_bot(rotated)
                     bot = rotated
+            self._known[team_id] = (time.monotonic(), bot)
             return bot.bot_token
 
     def _find(self, team_id: str, enterprise_id: str | None) -> Bot | None:
@@ -103,6 +111,12 @@ class WorkspaceTokens:
         if bot is None and enterprise_id:
             bot = self.store.find_bot(enterprise_id=enterprise_id, team_id=None, is_enterprise_install=True)
         return bot
+
+
+def _expiring(bot: Bot) -> bool:
+    """A rotating token due for its refresh (slack_sdk stores the expiry as epoch seconds)."""
+    expires_at = bot.bot_token_expires_at
+    return expires_at is not None and expires_at - time.time() < ROTATE_BEFORE_MINUTES * 60
 
 
 class WorkspaceClient(WebClient):

@@ -101,7 +101,7 @@ def wsgi_app(app: App, services: Services, signing_secret: str | None = None) ->
             return answer("400 Bad Request", b"malformed request")
         environ[REQUEST_KEY] = arrived(payload, body, environ.get("CONTENT_TYPE", ""))
         if payload.get("type") == "event_callback":
-            take_event(services, body.decode(), payload.get("event_id"))
+            take_event(services, body.decode(), payload)
             return answer("200 OK")
         form = environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded")
         if form and signature and not _first_request(services, signature):
@@ -212,9 +212,10 @@ def serve_http(settings: Settings, port: int) -> None:
     server.stop()
 
 
-def take_event(services: Services, body: str, event_id: str | None) -> None:
-    """Stores an event before Slack hears back (HTTP or Socket Mode) and wakes the intake; a re-delivery is a no-op."""
-    if store_event(services.db, body, event_id):
+def take_event(services: Services, body: str, payload: dict) -> None:
+    """Stores an event (`body`, already read as `payload`) before Slack hears back (HTTP or Socket Mode) and wakes
+    the intake; a re-delivery is a no-op."""
+    if store_event(services.db, body, payload.get("event_id"), payload.get("team_id")):
         services.intake.kick()
 
 

@@ -234,5 +234,5 @@ class DurableSocketModeHandler(SocketModeRunner):
     def dispatch(self, req: SocketModeRequest) -> BoltResponse:
         if req.type != "events_api":
             return super().dispatch(req)
-        take_event(self.services, json.dumps(req.payload), req.payload.get("event_id"))
+        take_event(self.services, json.dumps(req.payload), req.payload)
         return BoltResponse(status=200, body="")

@@ -232,7 +232,7 @@ def seed_workshop(
         },
     }
     for event_id, event in events.items():
-        store_event(db, _event(team_id, event_id, event), event_id)
+        store_event(db, _event(team_id, event_id, event), event_id, team_id)
     with db.session() as session:
         session.add_all([ProcessedEvent(event_id=event_id) for event_id in events])
         session.execute(update(Job).where(Job.kind == JobKind.slack_event).values(status="done"))
@@ -243,7 +243,7 @@ def seed_team_events(db: Database, team_id: str) -> list[str]:
     """Events of the workspace about no workshop (someone opened the Home tab): a forgotten workspace loses them."""
     event_id = f"Ev{team_id}HOME"
     event = {"type": "app_home_opened", "user": PEOPLE[team_id][1], "channel": "D0HOME0001", "tab": "home"}
-    store_event(db, _event(team_id, event_id, event), event_id)
+    store_event(db, _event(team_id, event_id, event), event_id, team_id)
     with db.session() as session:
         session.add(ProcessedEvent(event_id=event_id))
     return [event_id]

@@ -9,7 +9,6 @@ whatever was acknowledged and not yet done.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -28,10 +27,10 @@ class NotHandled(RuntimeError):
     """A listener failed on a stored event; the job is retried with a backoff, then given up and logged."""
 
 
-def store_event(db: Database, body: str, event_id: str | None) -> bool:
-    """Stores one event for handling; False when the same event was stored before (Slack's retries)."""
+def store_event(db: Database, body: str, event_id: str | None, team_id: str | None) -> bool:
+    """Stores one event of workspace `team_id` for handling; False when the same event was stored before (Slack's
+    retries)."""
     key = event_id or hashlib.sha256(body.encode()).hexdigest()[:40]
-    team_id = json.loads(body).get("team_id") if body.startswith("{") else None
     with db.session() as session:
         return jobs.enqueue(session, JobKind.slack_event, f"event:{key}", {"body": body}, team_id=team_id)
 
