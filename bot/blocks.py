@@ -113,6 +113,19 @@ def step_metadata(workshop: WorkshopView, step: StepInfo) -> dict:
     }
 
 
+POST_KEY = "journeybot_key"
+
+
+def keyed_metadata(metadata: dict | None, key: str) -> dict:
+    """A message's metadata with the key journeybot posted it under (see `post_key`)."""
+    metadata = metadata or {"event_type": "journeybot_post", "event_payload": {}}
+    return {**metadata, "event_payload": {**metadata["event_payload"], POST_KEY: key}}
+
+
+def post_key(message: dict) -> str | None:
+    return ((message.get("metadata") or {}).get("event_payload") or {}).get(POST_KEY)
+
+
 def theme_metadata(workshop: WorkshopView, step: StepInfo, theme: Theme) -> dict:
     """Like a step's: integrations (and the demo) can tell which theme a message stands for."""
     return {

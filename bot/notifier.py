@@ -37,6 +37,7 @@ from workflows.workshop.steps import STEPS, StepInfo
 
 log = logging.getLogger(__name__)
 CANVAS_GONE = {"canvas_not_found", "canvas_deleted"}  # someone deleted the map's canvas: make a new one
+CLOCK_SKEW_S = 60  # a lost post is looked for from this long before its call was written down
 
 
 def _file_id(response: dict) -> str | None:
@@ -67,13 +68,48 @@ class SlackNotifier:
         With a `key`, each message is posted once whatever happens: a job run again finds it posted."""
         first = ""
         for part, chunk in enumerate(blocks.chunk_blocks(block_list)):
-
-            def send(chunk: list[dict] = chunk) -> str:
-                return self.client.chat_postMessage(channel=channel, text=text, blocks=chunk, thread_ts=thread_ts)["ts"]
-
-            ts = self.outbox.once(f"{key}:{part}", send) if key else send()
+            if key:
+                ts = self.post_once(f"{key}:{part}", channel, text, chunk, thread_ts=thread_ts)
+            else:
+                ts = self.client.chat_postMessage(channel=channel, text=text, blocks=chunk, thread_ts=thread_ts)["ts"]
             first = first or ts or ""
         return first
+
+    def post_once(
+        self,
+        key: str,
+        channel: str,
+        text: str,
+        block_list: list[dict],
+        thread_ts: str | None = None,
+        metadata: dict | None = None,
+    ) -> str:
+        """Posts a message once whatever happens: it carries its key, so one whose record a crash lost is found in
+        the channel instead of posted again."""
+        metadata = blocks.keyed_metadata(metadata, key)
+        return self.outbox.once(
+            key,
+            lambda: self.client.chat_postMessage(
+                channel=channel, text=text, blocks=block_list, thread_ts=thread_ts, metadata=metadata
+            )["ts"],
+            find=lambda since: self._find_post(key, channel, thread_ts, since),
+        )
+
+    def _find_post(self, key: str, channel: str, thread_ts: str | None, since: datetime) -> str | None:
+        oldest = f"{since.timestamp() - CLOCK_SKEW_S:.6f}"
+        window = {"channel": channel, "oldest": oldest, "include_all_metadata": True, "limit": 200}
+        try:
+            if thread_ts:
+                pages = self.client.conversations_replies(ts=thread_ts, **window)
+            else:
+                pages = self.client.conversations_history(**window)
+            for page in pages:
+                for message in page.get("messages") or []:
+                    if blocks.post_key(message) == key:
+                        return message["ts"]
+        except SlackApiError as failure:  # e.g. no history scope for a DM: post again rather than not at all
+            log.info("could not look for an earlier post %s: %s", key, failure.response.get("error"))
+        return None
 
     def post_kickoff(self, workshop: WorkshopView) -> None:
         self.post(
@@ -84,14 +120,12 @@ class SlackNotifier:
         )
 
     def post_step(self, workshop: WorkshopView, step: StepInfo) -> str:
-        return self.outbox.once(
+        return self.post_once(
             f"w{workshop.id}:{step.key.value}:question",
-            lambda: self.client.chat_postMessage(
-                channel=workshop.channel_id,
-                text=f"Step: {step.title}. {step.question} Reply in the thread.",
-                blocks=blocks.step_message(workshop, step),
-                metadata=blocks.step_metadata(workshop, step),
-            )["ts"],
+            workshop.channel_id,
+            f"Step: {step.title}. {step.question} Reply in the thread.",
+            blocks.step_message(workshop, step),
+            metadata=blocks.step_metadata(workshop, step),
         )
 
     def post_themes(
@@ -111,7 +145,7 @@ class SlackNotifier:
             intro = blocks.themes_intro(step, themes, engine_note)
             thread_ts = self.post(workshop.channel_id, text, intro, thread_ts=thread, key=f"{key}:themes")
             message_ts: list[str | None] = [
-                self.outbox.once(f"{key}:theme:{number}", lambda t=t: self.post_theme(workshop, step, thread, t))
+                self.post_theme(workshop, step, thread, t, key=f"{key}:theme:{number}")
                 for number, t in enumerate(themes)
             ]
         else:
@@ -132,15 +166,11 @@ class SlackNotifier:
         self.post(workshop.channel_id, f"{step.title} closed", summary, key=f"{key}:closed")
         return ThemePosts(thread_ts=thread_ts or None, theme_ts=message_ts)
 
-    def post_theme(self, workshop: WorkshopView, step: StepInfo, thread_ts: str | None, theme: Theme) -> str:
+    def post_theme(self, workshop: WorkshopView, step: StepInfo, thread_ts: str | None, theme: Theme, key: str) -> str:
         """A theme's own message in its step's thread, where people rate it or vote on it."""
-        return self.client.chat_postMessage(
-            channel=workshop.channel_id,
-            text=fit(theme.title, 200),
-            blocks=[blocks.theme_block(theme)],
-            thread_ts=thread_ts,
-            metadata=blocks.theme_metadata(workshop, step, theme),
-        )["ts"]
+        metadata = blocks.theme_metadata(workshop, step, theme)
+        block_list = [blocks.theme_block(theme)]
+        return self.post_once(key, workshop.channel_id, fit(theme.title, 200), block_list, thread_ts, metadata)
 
     def show_themes(self, changes: ThemeChanges) -> dict[int, str]:
         """Brings a reviewed step's messages up to date in place: each changed theme's own message, a merged
@@ -162,8 +192,10 @@ class SlackNotifier:
         if changes.themes_ts and step.key not in reactions.PROMPTS:
             listing = blocks.chunk_blocks(blocks.themes_thread(step, changes.themes, None))[0]
             self._update(channel, changes.themes_ts, f"{step.title}: {len(changes.themes)} themes", listing)
+        key = f"w{changes.workshop.id}:{step.key.value}:theme-row"
         return {
-            row_id: self.post_theme(changes.workshop, step, changes.thread_ts, theme) for row_id, theme in changes.added
+            row_id: self.post_theme(changes.workshop, step, changes.thread_ts, theme, key=f"{key}:{row_id}")
+            for row_id, theme in changes.added
         }
 
     def _update(self, channel: str, ts: str, text: str, block_list: list[dict]) -> None:

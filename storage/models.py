@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -337,6 +338,7 @@ class SentEffect(Base):
 
     key: Mapped[str] = mapped_column(String(160), primary_key=True)
     result: Mapped[str | None] = mapped_column(String(64))  # the message ts, file or canvas id it made
+    pending: Mapped[bool] = mapped_column(default=False, server_default=false())  # started, not known to be done
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+Matching = Callable[[dict[str, Any]], bool]  # which calls (by their parameters) a held answer applies to
 
 
 @dataclass
@@ -28,6 +31,7 @@ class Faults:
         self._queued: dict[str, list[Fault]] = {}
         self._held: dict[str, threading.Event] = {}
         self._arrived: dict[str, threading.Event] = {}
+        self._held_answers: dict[str, tuple[threading.Event, Matching]] = {}
         self._lock = threading.Lock()
 
     def hold(self, method: str) -> threading.Event:
@@ -48,6 +52,24 @@ class Faults:
         if held is not None and held.wait(60):
             with self._lock:
                 self._held.pop(method, None)
+
+    def hold_answer(self, method: str, matching: Matching) -> threading.Event:
+        """The next matching call to `method` is carried out, then its answer waits until the returned event is set
+        (at most a minute): the bot's request did its work in Slack and the bot has not heard back yet."""
+        with self._lock:
+            released = threading.Event()
+            self._held_answers[method] = (released, matching)
+            self._arrived.pop(method, None)
+            return released
+
+    def wait_if_answer_held(self, method: str, params: dict[str, Any]) -> None:
+        with self._lock:
+            held = self._held_answers.get(method)
+            if held is None or not held[1](params):
+                return
+            del self._held_answers[method]
+        self.arrived(method).set()
+        held[0].wait(60)
 
     def add(self, method: str, fault: Fault) -> None:
         with self._lock:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from journeybot.standin.echo import EventEcho, EventSink
-from journeybot.standin.faults import Fault, Faults
+from journeybot.standin.faults import Fault, Faults, Matching
 from journeybot.standin.ids import Identity
 from journeybot.standin.installs import Installs
 from journeybot.standin.methods import APP_TOKEN_METHODS, CLIENT_AUTH_METHODS, METHODS
@@ -150,14 +150,19 @@ class SlackStandIn(Workspace):
         # deep copies: answers may share objects with state that later edits change
         record = copy.deepcopy({"params": values, "response": answer})
         self._recorder.add(Call(method=method, status=status, at=time.monotonic(), team_id=team, **record))
+        self._faults.wait_if_answer_held(method, values)
         return status, extra, answer
 
     def hold(self, method: str) -> threading.Event:
         """From now on calls to `method` wait until the returned event is set: Slack being slow."""
         return self._faults.hold(method)
 
+    def hold_answer(self, method: str, matching: Matching) -> threading.Event:
+        """The next call to `method` whose parameters match is done, and its answer waits for the returned event."""
+        return self._faults.hold_answer(method, matching)
+
     def held_call_arrived(self, method: str) -> threading.Event:
-        """Set once a call to the held `method` waits."""
+        """Set once a call to the held `method` (or a held answer to it) waits."""
         return self._faults.arrived(method)
 
     def fail_next(

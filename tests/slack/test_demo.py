@@ -60,7 +60,11 @@ def test_transcript_shows_five_steps_their_themes_and_the_published_map(demo: Pa
         if m.get("metadata", {}).get("event_type") == "journeybot_step"
     ]
     assert steps == [k.value for k in StepKey]
-    theme_posts = [m for m in messages if m.get("thread_ts") and not m.get("metadata") and " themes" in m["text"]]
+    theme_posts = [
+        m
+        for m, kind in zip(messages, kinds, strict=True)
+        if m.get("thread_ts") and kind == "journeybot_post" and " themes" in m["text"]
+    ]
     assert len(theme_posts) == 5
     assert kinds.count("journeybot_theme") >= 6, "touchpoint and pain-point themes each have a message to react to"
     summary = json.dumps([m for m in messages if m["text"].startswith("Journey map:")])

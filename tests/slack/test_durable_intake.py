@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
+from bot.blocks import post_key
 from journeybot.standin import SlackSender, SlackStandIn
 from storage.db import Database
 from storage.models import ContributionRow, Job, utcnow
@@ -185,14 +186,14 @@ def test_a_bot_killed_while_publishing_publishes_once_after_restart(workshop, st
         for n, user in enumerate((ANA, BEN, CHO)):
             event = standin.post_user_message(CHANNEL, user, f"Note {n} on {step}", _step_message(standin, step))
             assert sender.event(event).status == 200
-        if step == steps[-1]:
-            uploads = standin.hold("files.getUploadExternalURL")  # Slack is slow to take the map's files
+        if step == steps[-1]:  # Slack takes the map's summary, and its answer is slow to come back
+            answer = standin.hold_answer("chat.postMessage", lambda p: p.get("text", "").startswith("Journey map:"))
         assert sender.command("next", FACILITATOR, CHANNEL).status == 200
-    _wait(lambda: _map_summaries(standin) == 1, "the map's summary")
+    assert standin.held_call_arrived("chat.postMessage").wait(60), "the map's summary was never posted"
     db = Database(database_url)
     try:
-        bot.signal(signal.SIGKILL)  # mid-publish: the summary is out, the files are not
-        uploads.set()
+        bot.signal(signal.SIGKILL)  # the summary is in the channel, the bot never heard so
+        answer.set()
         with db.session() as session:  # the dead worker's lease runs out (a minute, here at once)
             session.execute(update(Job).where(Job.status == "running").values(claimed_at=utcnow() - STALE_AFTER * 2))
         bot = start_bot(env, port)
@@ -200,6 +201,8 @@ def test_a_bot_killed_while_publishing_publishes_once_after_restart(workshop, st
         _wait(lambda: standin.canvases, "the map's canvas")
         assert _map_summaries(standin) == 1
         assert [f.name for f in standin.files].count("journey-map.json") == 1
+        posts = [post_key(m) for m in standin.messages(CHANNEL) if post_key(m)]
+        assert len(posts) == len(set(posts)), "every message the bot posted is in the channel once"
         assert bot.signal(signal.SIGTERM) == 0
     finally:
         db.dispose()
