@@ -201,6 +201,14 @@ class SlackNotifier:
     def _update(self, channel: str, ts: str, text: str, block_list: list[dict]) -> None:
         self.client.chat_update(channel=channel, ts=ts, text=text, blocks=block_list)
 
+    def show_progress(self, workshop: WorkshopView, text: str, key: str) -> None:
+        self.outbox.once(
+            key,
+            lambda: self.client.chat_postEphemeral(
+                channel=workshop.channel_id, user=workshop.facilitator_id, text=f":hourglass_flowing_sand: {text}"
+            ).get("message_ts"),
+        )
+
     def send_draft(
         self, workshop: WorkshopView, journey_map: JourneyMap, steps: list[tuple[str, int]], number: int
     ) -> None:

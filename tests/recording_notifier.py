@@ -97,6 +97,9 @@ class RecordingNotifier:
         )
         return posts
 
+    def show_progress(self, workshop: WorkshopView, text: str, key: str) -> None:
+        self._record("show_progress", workshop=workshop, text=text, key=key)
+
     def send_draft(
         self, workshop: WorkshopView, journey_map: JourneyMap, steps: list[tuple[str, int]], number: int
     ) -> None:

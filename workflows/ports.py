@@ -98,6 +98,10 @@ class Notifier(Protocol):
         vote with. A step reopened from the draft (`reopened` times) posts its new themes anew."""
         ...
 
+    def show_progress(self, workshop: WorkshopView, text: str, key: str) -> None:
+        """Tells the facilitator, privately and once per `key`, what slow work (the LLM's) is under way."""
+        ...
+
     def send_draft(self, workshop: WorkshopView, journey_map: JourneyMap, steps: list[tuple[str, int]], number: int):
         """The map as it would be published, privately to the facilitator, with Publish and a review button per
         step (`steps`: title and id); `number` counts the drafts sent."""

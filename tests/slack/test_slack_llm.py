@@ -76,5 +76,12 @@ def test_with_a_working_llm_the_map_says_which_model_and_prompt_made_it_and_stat
     assert journey_map.provenance["persona"].startswith("llm gpt-4o-mini persona@")
     assert journey_map.summary is not None and journey_map.summary.text
     assert not any("embedded engine" in e["text"] for e in slack.standin.ephemerals)
+    progress = [
+        e["text"] for e in slack.standin.ephemerals if e.get("user") == FACILITATOR and "with the LLM" in e["text"]
+    ]
+    grouping = [text for text in progress if text.startswith(":hourglass_flowing_sand: Grouping ")]
+    assert [text.rsplit("… ", 1)[1] for text in grouping] == [f"step {n} of 5." for n in range(1, 6)]
+    assert "notes with the LLM (gpt-4o-mini)" in grouping[0]
+    assert any("Writing the map with the LLM (gpt-4o-mini)" in text for text in progress)
     status = json.dumps(slack.command("status", FACILITATOR).json())
     assert "LLM: " in status and " tokens" in status

@@ -18,17 +18,28 @@ from workflows.actions.scheduled import Reminders
 from workflows.jobs import queue as jobs
 from workflows.jobs.planner import plan_due_work
 from workflows.jobs.queue import JobKind
+from workflows.llm.engine import LLMSynthesis
+from workflows.llm.render import count
 from workflows.logs import bind
 from workflows.mapping import canvas
 from workflows.mapping.assembly import Placements, create_action_items, draft_map, published_map
 from workflows.mapping.models import STEP_ORDER, StepKey
 from workflows.metrics import LLM_FALLBACKS
-from workflows.ports import Notifier
+from workflows.ports import Notifier, WorkshopView
 from workflows.revisions import service as revisions
 from workflows.themes import reactions
+from workflows.themes.clustering.agreement import grouping_doubt
 from workflows.themes.clustering.base import ClusterEngine
 from workflows.themes.clustering.embedded import EmbeddedEngine
-from workflows.themes.service import StepPlan, cluster_step, free_notes, step_plan, store_themes, themes_of
+from workflows.themes.service import (
+    StepPlan,
+    cluster_step,
+    free_notes,
+    notes_of,
+    step_plan,
+    store_themes,
+    themes_of,
+)
 from workflows.workshop.engines import EngineChoice
 from workflows.workshop.machine import move_step, move_workshop
 from workflows.workshop.models import PublishMode, StepState, WorkshopState
@@ -105,6 +116,12 @@ class Flows:
             contributions = free_notes(step)  # themes a person edited before a re-run stay as they are
             engine = self.engines.cluster_engine(workshop)
             plan = step_plan(step)
+            view, key, reopened = view_of(workshop), StepKey(step.key), step.reopened
+        if not isinstance(engine, EmbeddedEngine):  # seconds to minutes, on a local server: say it is under way
+            position = f"step {STEP_ORDER.index(key) + 1} of {len(STEP_ORDER)}"
+            model = engine.name.removeprefix("llm:")
+            text = f"Grouping {count(len(contributions), 'note')} with the LLM ({model})… {position}."
+            self.notifier.show_progress(view, text, key=f"w{view.id}:{key.value}:r{reopened}:progress")
         drafts, engine_name, note = self._cluster(engine, contributions, plan)
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
@@ -139,7 +156,12 @@ class Flows:
             drafts = cluster_step(engine, contributions, plan if isinstance(engine, EmbeddedEngine) else None)
             # The LLM engine names its model and prompt version, so the map shows what produced these themes.
             describe = getattr(engine, "provenance", lambda _count: engine.name)
-            return drafts, describe(len(contributions)), None
+            doubt = (
+                None
+                if isinstance(engine, EmbeddedEngine)
+                else grouping_doubt({n.id: n.text for n in notes_of(contributions)}, drafts)
+            )
+            return drafts, describe(len(contributions)), doubt
         except Exception as exc:
             if isinstance(engine, EmbeddedEngine):
                 raise
@@ -148,6 +170,12 @@ class Flows:
             LLM_FALLBACKS.labels("cluster").inc()
             note = f"The {engine.name} engine failed ({reason}), so the embedded engine made these themes."
             return cluster_step(EmbeddedEngine(), contributions, plan), EmbeddedEngine.name, note
+
+    def _show_writing(self, view: WorkshopView, llm: LLMSynthesis | None, key: str) -> None:
+        if llm is not None:
+            tasks = "the persona, touchpoints, pain points, actions and a summary"
+            text = f"Writing the map with the LLM ({llm.client.config.model}): {tasks}…"
+            self.notifier.show_progress(view, text, key=key)
 
     def _move_on(self, session, step: Step, now: datetime) -> None:
         """The next step not yet asked opens; when there is none (the last step, or a step reopened from the
@@ -180,6 +208,7 @@ class Flows:
             if not awaiting_review(session, workshop):
                 return
             llm = self.engines.synthesis(workshop)
+            self._show_writing(view_of(workshop), llm, f"w{workshop.id}:draft{payload['number']}:progress")
             placements = Placements(llm)  # asked once, for the actions and the map alike
             create_action_items(session, workshop, self.today(), llm, placements)
         with self.db.session() as session:
@@ -196,6 +225,7 @@ class Flows:
             if workshop.status != WorkshopState.open:
                 return
             llm = self.engines.synthesis(workshop)
+            self._show_writing(view_of(workshop), llm, f"w{workshop.id}:v{workshop.version}:publish:progress")
             placements = Placements(llm)  # asked once, for the actions and the map alike
             create_action_items(session, workshop, self.today(), llm, placements)
         with self.db.session() as session:

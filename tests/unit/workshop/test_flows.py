@@ -319,7 +319,8 @@ def test_a_workshop_cancelled_while_its_step_closes_posts_no_themes(db, notifier
     say(db, notifier, StepKey.objective, ANA, "[analytics] Conversion fell to 12%")
     advance(db)
     flows.run_due(MONDAY + timedelta(minutes=1))
-    assert notifier.posts() == ["post_kickoff", "post_step"], "no themes, no next question after the cancel"
+    posts = ["post_kickoff", "post_step", "show_progress"]  # "grouping 1 note with the LLM…", then the cancel
+    assert notifier.posts() == posts, "no themes, no next question after the cancel"
 
 
 def test_once_the_map_is_on_its_way_the_workshop_can_no_longer_be_cancelled(db, notifier, flows):
@@ -341,7 +342,7 @@ class EngineDown(Exception):
 class BrokenEngine:
     """A configured engine (the LLM's place) that fails every time."""
 
-    name = "llm"
+    name = "llm:tiny-model"
 
     def cluster(self, notes: Sequence[Note]) -> list[ThemeDraft]:
         raise EngineDown("no answer in 60 s")
@@ -358,11 +359,51 @@ def test_a_failing_engine_falls_back_to_the_embedded_one_and_the_themes_say_so(d
     flows.run_due(MONDAY)
     play(db, flows, notifier, [StepKey.objective], MONDAY)
 
+    (progress,) = notifier.of("show_progress")
+    assert progress["text"] == f"Grouping {len(OBJECTIVE_NOTES)} notes with the LLM (tiny-model)… step 1 of 5."
+    assert notifier.methods().index("show_progress") < notifier.methods().index("post_themes"), "said before the wait"
     (themes,) = notifier.of("post_themes")
-    assert themes["engine_note"] == "The llm engine failed (timeout), so the embedded engine made these themes."
+    assert themes["engine_note"] == (
+        "The llm:tiny-model engine failed (timeout), so the embedded engine made these themes."
+    )
     assert theme_texts(themes) == OBJECTIVE_NOTES, "no note lost in the fallback"
     assert notifier.of("post_step")[-1]["step"].key == StepKey.persona, "the workshop goes on"
     assert step_row(db, StepKey.objective).engine == "embedded"
+
+
+class DealingEngine:
+    """An LLM that deals the notes out like cards: each theme gets one note on every subject."""
+
+    name = "llm:tiny-model"
+
+    def cluster(self, notes: Sequence[Note]) -> list[ThemeDraft]:
+        return [ThemeDraft(title=f"Group {n}", ids=[note.id for note in notes[n::4]]) for n in range(4)]
+
+
+class DealingLLM(EngineChoice):
+    def cluster_engine(self, workshop: Workshop) -> DealingEngine:
+        return DealingEngine()
+
+
+def test_llm_themes_no_closer_in_meaning_than_chance_are_kept_and_flagged_for_review(db, notifier):
+    flows = Flows(db, notifier, engines=DealingLLM(db, None), today=lambda: MONDAY.date())
+    start(db)
+    flows.run_due(MONDAY)
+    subjects = [
+        ("The refund took three weeks", "Refunds are slow, no date given", "Asked twice for my money back"),
+        ("The password reset email never arrives", "Two-factor codes expire too fast", "Locked out after one typo"),
+        ("The parcel was left in the rain", "Tracking said delivered, nothing came", "The box arrived crushed"),
+    ]
+    for notes in zip(*subjects, strict=True):  # people write about each subject in turn
+        for text in notes:
+            say(db, notifier, StepKey.objective, ANA, text)
+    advance(db)
+    flows.run_due(MONDAY)
+
+    (themes,) = notifier.of("post_themes")
+    assert [t.title for t in themes["themes"]] == [f"Group {n}" for n in range(4)], "the LLM's themes are kept"
+    assert "no closer in meaning than a random grouping" in themes["engine_note"]
+    assert step_row(db, StepKey.objective).engine == "llm:tiny-model"
 
 
 def test_a_refused_canvas_is_said_once_per_workspace_and_the_map_is_still_published(db, notifier, flows):
