@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint format bench-cluster bench-map bench-footprint serve clean chromium check-image check-llm
+.PHONY: demo demo-llm test lint format bench-cluster bench-map bench-llm bench-footprint serve clean chromium check-image check-llm
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -70,5 +70,15 @@ check-image:
 check-llm: $(VENV)/.test
 	PYTHON=$(PYTHON) sh deploy/check-llm.sh
 
+# The demo with every step on the LLM engine, served by check-llm's local SmolLM2 (a CPU server: minutes, not seconds).
+demo-llm: $(VENV)/.runtime
+	sh deploy/check-llm.sh run $(BIN)/journeybot demo --out demo-out-llm
+
+# The LLM engine's figures next to the embedded engine's (bench/llm_quality.py): against the server that
+# OPENAI_API_KEY and OPENAI_BASE_URL configure when they are set, else against check-llm's local SmolLM2.
+bench-llm: $(VENV)/.runtime
+	if [ -n "$$OPENAI_API_KEY" ]; then $(BIN)/python bench/llm_quality.py $(BENCH_LLM_ARGS); \
+	else sh deploy/check-llm.sh run $(BIN)/python bench/llm_quality.py $(BENCH_LLM_ARGS); fi
+
 clean:
-	rm -rf $(VENV) demo-out *.egg-info
+	rm -rf $(VENV) demo-out demo-out-llm *.egg-info

@@ -47,10 +47,13 @@ from bot.text import decode  # noqa: E402
 from workflows.actions.dates import parse_due  # noqa: E402
 from workflows.actions.parsing import parse_action  # noqa: E402
 from workflows.contributions.parsing import parse_reply  # noqa: E402
+from workflows.llm.client import LLMUnavailable  # noqa: E402
+from workflows.llm.engine import LLMSynthesis  # noqa: E402
+from workflows.mapping.assembly import place_themes  # noqa: E402
 from workflows.mapping.models import Contribution, JourneyMap, Persona, StepKey, Theme  # noqa: E402
 from workflows.mapping.objective import build_objective_card  # noqa: E402
 from workflows.mapping.persona import build_persona  # noqa: E402
-from workflows.themes.clustering.base import Note  # noqa: E402
+from workflows.themes.clustering.base import ClusterEngine, Note  # noqa: E402
 from workflows.themes.clustering.cleaning import is_note  # noqa: E402
 from workflows.themes.clustering.embedded import EmbeddedEngine  # noqa: E402
 from workflows.themes.clustering.embeddings import get_embedder  # noqa: E402
@@ -234,7 +237,11 @@ def publish_work(database: Path) -> tuple[float, int]:
 # labelled workshops, offline
 
 
-def workshop(path: Path) -> Scored:
+def workshop(path: Path, engine: ClusterEngine | None = None, llm: LLMSynthesis | None = None) -> Scored:
+    """Scored as the bot would make its map: with the embedded engine by default, or with `engine` (the LLM's,
+    given no step plan, as the bot does) and `llm` placing touchpoints and pain points and writing the persona."""
+    engine = engine or EmbeddedEngine()
+    embedded = isinstance(engine, EmbeddedEngine)
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     stages = resolve_stage_model(data.get("preset") or ", ".join(data["stages"]))
     themes: dict[StepKey, list[tuple[Theme, list[dict | None]]]] = {}
@@ -262,7 +269,7 @@ def workshop(path: Path) -> Scored:
             StepKey.pain_points: StepPlan(stages, placed),
             StepKey.action_plan: StepPlan(actions=True),
         }.get(key)
-        drafts = cluster_notes(EmbeddedEngine(), notes, plan)
+        drafts = cluster_notes(engine, notes, plan if embedded else None)
         texts = {note.id: note.text for note in notes}
         not_notes_themed += [texts[i] for draft in drafts for i in draft.ids if truth[i] is None]
         step_themes = []
@@ -279,18 +286,31 @@ def workshop(path: Path) -> Scored:
                 if key == StepKey.touchpoints:
                     placed += [Placed(texts[i], draft.stage) for i in draft.ids]
         themes[key] = step_themes
-    card = build_objective_card(data["objective"], [theme for theme, _ in themes[StepKey.objective]])
+    steps = {key: [theme for theme, _ in themed] for key, themed in themes.items()}
+    if not embedded:  # the LLM's themes are placed when the map is made, by the LLM (or the embedded fallback)
+        touchpoints, pain_points = place_themes(steps, stages, llm, {})
+        stage_of = {item.theme_id: stage for stage, item in [*touchpoints, *pain_points]}
+    card = build_objective_card(data["objective"], steps[StepKey.objective])
     return Scored(
-        name=f"{data['name']} (offline)",
+        name=f"{data['name']} (offline{'' if embedded else ', ' + engine.name})",
         themes=themes,
         stage_of=stage_of,
-        persona=build_persona([theme for theme, _ in themes[StepKey.persona]]),
+        persona=_persona(steps[StepKey.persona], llm),
         quotes=data["customer_quotes"],
         persona_name=data["persona_name"],
         action_titles=actions,
         success_measures=card.success_measures,
         not_notes_themed=not_notes_themed,
     )
+
+
+def _persona(themes: list[Theme], llm: LLMSynthesis | None) -> Persona | None:
+    if llm is not None:
+        try:
+            return llm.persona(themes)
+        except LLMUnavailable as failure:
+            print(f"persona: the LLM failed ({failure.reason}); the embedded persona is scored")
+    return build_persona(themes)
 
 
 def main() -> int:

@@ -16,8 +16,10 @@
 #    (protocol probes, `journeybot cluster` with the LLM engine, the synthesis tasks) through a recording proxy,
 #    prints the report and stops the server. Exit status: bench/check_llm.py's (0 when the protocol holds).
 #
-# Usage: sh deploy/check-llm.sh [install|serve|check] (default: check, which installs first).
-#        `serve` keeps the server in the foreground, for trying things by hand. LLM_CHECK_ARGS passes options
+# Usage: sh deploy/check-llm.sh [install|serve|check|run COMMAND...] (default: check, which installs first).
+#        `serve` keeps the server in the foreground, for trying things by hand; `run` serves it while COMMAND
+#        runs with OPENAI_API_KEY, OPENAI_BASE_URL and JOURNEYBOT_LLM_MODEL pointing at it (`make demo-llm`,
+#        `make bench-llm`), then stops it. LLM_CHECK_ARGS passes options
 #        to bench/check_llm.py, e.g. LLM_CHECK_ARGS="--prototype always" (see its --help).
 set -eu
 
@@ -216,8 +218,19 @@ case "$command" in
       --model smollm2 --server "$server" --server-log "$log" --dump "$cache/logs/$server-exchanges.jsonl" \
       ${LLM_CHECK_ARGS:-}
     ;;
+  run)
+    shift
+    install
+    port="$(free_port)"
+    log="$cache/logs/$server.log"
+    trap stop_server EXIT INT TERM
+    start_server "$port" "$log"
+    wait_for_server "$port" "$log"
+    echo "serving $MODEL_NAME with $server on http://127.0.0.1:$port/v1 for: $*" >&2
+    OPENAI_API_KEY=sk-local-check OPENAI_BASE_URL="http://127.0.0.1:$port/v1" JOURNEYBOT_LLM_MODEL=smollm2 "$@"
+    ;;
   *)
-    echo "usage: sh deploy/check-llm.sh [install|serve|check]" >&2
+    echo "usage: sh deploy/check-llm.sh [install|serve|check|run COMMAND...]" >&2
     exit 2
     ;;
 esac

@@ -54,7 +54,7 @@ def _steps(workshop: Workshop) -> dict[StepKey, list[Theme]]:
     return {StepKey(step.key): themes_of(step) for step in workshop.steps}
 
 
-def _placements(
+def place_themes(
     steps: dict[StepKey, list[Theme]], stages: list[StageDef], llm: LLMSynthesis | None, provenance: dict
 ) -> tuple[list[tuple[str, Touchpoint]], list[tuple[str, PainPoint]]]:
     touchpoints, pains = steps[StepKey.touchpoints], steps[StepKey.pain_points]
@@ -102,7 +102,7 @@ class Placements:
         """(touchpoints, pain points, what made them for the map's provenance)."""
         if self._found is None:
             provenance: dict[str, str] = {}
-            placed, linked = _placements(steps, stage_defs(workshop), self.llm, provenance)
+            placed, linked = place_themes(steps, stage_defs(workshop), self.llm, provenance)
             self._found = placed, linked, provenance
         return self._found
 
