@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     journeybot_llm_max_retries: int = Field(default=2, ge=0)  # after timeouts, 429s and 5xx
     journeybot_llm_step_budget: float = Field(default=300.0, gt=0)  # seconds for all of one step's LLM work
     # "json_object" for servers that refuse strict JSON schemas (llama-cpp-python's, older vLLM, some proxies).
-    journeybot_llm_structured: Literal["json_schema", "json_object"] = "json_schema"
+    journeybot_llm_structured: Literal["json_schema", "json_object", "tools"] = "json_schema"
     port: int = Field(default=3000, ge=1, le=65535)
     # Raw notes are blanked this many days after their map is published (the map stays); unset: kept forever.
     journeybot_note_retention_days: int | None = Field(default=None, ge=0)

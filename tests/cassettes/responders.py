@@ -58,8 +58,10 @@ def responder(labels: Mapping[str, str]) -> Responder:
 
     def respond(body: dict[str, Any]) -> Answer:
         """Answers the task's request; after a repair turn, the same request again (now correctly)."""
-        response_format = body["response_format"]
-        if response_format["type"] == "json_object":  # the shape is named in the system prompt, as a model reads it
+        response_format = body.get("response_format")
+        if response_format is None:  # a forced call of the function named after the shape
+            schema = body["tool_choice"]["function"]["name"]
+        elif response_format["type"] == "json_object":  # the shape is named in the system prompt, as a model reads it
             schema = re.search(r"one JSON object \((\w+)\)", body["messages"][0]["content"]).group(1)
         else:
             schema = response_format["json_schema"]["name"]

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({408, 409, 429})  # and every 5xx: what the openai client itself retries
 MAX_RETRY_AFTER = 60.0  # a server asking for a longer wait will not answer in time for the facilitator
+SHAPE_WORDS = ("response_format", "tool_choice")  # in a refusal: the server refuses how the shape was asked for
 ERROR_CHARS = 300  # how much of a server's error message the facilitator's note and the log keep
 _MIN_ECHO = 12  # a line of what was sent at least this long is cut out of an error message that repeats it
 
@@ -169,7 +170,7 @@ class LLMClient:
         import openai
         from langchain_core.messages import AIMessage
 
-        response_format = _response_format(answer) if self.config.structured == "json_schema" else JSON_OBJECT
+        shape = answer_shape(self.config.structured, answer)
         sent = [str(message.content) for message in messages]
         retries = 0
         while True:
@@ -178,7 +179,7 @@ class LLMClient:
                 raise budget.spent("had no time left to answer")
             budget.requests += 1
             try:
-                raw = self._chat.invoke(messages, response_format=response_format, max_tokens=limit, timeout=timeout)
+                raw = from_tool_call(self._chat.invoke(messages, max_tokens=limit, timeout=timeout, **shape))
             except openai.LengthFinishReasonError as cut:  # a complete response, only cut short: not retried
                 choice = cut.completion.choices[0] if cut.completion.choices else None
                 content = (choice.message.content if choice else None) or ""
@@ -205,8 +206,9 @@ class LLMClient:
                 time.sleep(wait)
                 retries += 1
                 continue
-            self._record_answer(prompt, sent, raw, attempt)
-            return _Reply(raw, cut_off=False)
+            cut_off = raw.response_metadata.get("finish_reason") == "length"  # without `response_format`: not raised
+            self._record_answer(prompt, sent, raw, attempt, cut_off=cut_off)
+            return _Reply(raw, cut_off=cut_off)
 
     def _store(self, prompt: Prompt, key: str, result: BaseModel) -> None:
         """Kept for identical inputs; another process storing the same answer first is no error."""
@@ -224,10 +226,10 @@ class LLMClient:
         except IntegrityError:
             log.info("llm cache entry for task=%s was stored by another process meanwhile", prompt.task)
 
-    def _record_answer(self, prompt: Prompt, sent: list[str], raw: AIMessage, attempt: int) -> None:
+    def _record_answer(self, prompt: Prompt, sent: list[str], raw: AIMessage, attempt: int, cut_off: bool) -> None:
         usage = raw.usage_metadata
         tokens = (usage["input_tokens"], usage["output_tokens"]) if usage else None
-        self._record_tokens(prompt, sent, str(raw.content), tokens, attempt, cut_off=False)
+        self._record_tokens(prompt, sent, str(raw.content), tokens, attempt, cut_off=cut_off)
 
     def _record_tokens(
         self,
@@ -288,7 +290,38 @@ def _response_format(answer: type[BaseModel]) -> dict[str, Any]:
     return {"type": "json_schema", "json_schema": function}
 
 
-JSON_OBJECT = {"type": "json_object"}
+def answer_shape(structured: str, answer: type[BaseModel]) -> dict[str, Any]:
+    """How the request asks for the answer's shape: a strict JSON schema as `response_format`, any JSON object
+    (the schema then goes in the system prompt), or one forced call of a function whose parameters are the schema,
+    for servers that only do tool calling."""
+    if structured == "json_object":
+        return {"response_format": {"type": "json_object"}}
+    wanted = _response_format(answer)["json_schema"]
+    if structured == "tools":
+        function = {
+            "name": wanted["name"],
+            "description": wanted.get("description", ""),
+            "parameters": wanted["schema"],
+        }
+        choice = {"type": "function", "function": {"name": wanted["name"]}}
+        return {"tools": [{"type": "function", "function": function}], "tool_choice": choice}
+    return {"response_format": {"type": "json_schema", "json_schema": wanted}}
+
+
+def from_tool_call(raw: AIMessage) -> AIMessage:
+    """A forced tool call's arguments as the answer's content, so reading, repairing and recording it is the same
+    as for an answer in `response_format`. Anything else is returned as it came."""
+    from langchain_core.messages import AIMessage
+
+    if raw.tool_calls:
+        arguments = json.dumps(raw.tool_calls[0]["args"])
+    elif raw.invalid_tool_calls:  # arguments that are not JSON (cut off, say), as the server sent them
+        arguments = raw.invalid_tool_calls[0].get("args")
+    else:
+        return raw
+    if not isinstance(arguments, str):
+        return raw
+    return AIMessage(arguments, usage_metadata=raw.usage_metadata, response_metadata=raw.response_metadata)
 
 
 def with_schema_in_prompt(messages: list[BaseMessage], answer: type[BaseModel]) -> list[BaseMessage]:
@@ -310,7 +343,8 @@ def _retry_wait(exc: openai.OpenAIError, retries: int) -> float | None:
 
     if isinstance(exc, openai.APIConnectionError):  # timeouts too
         return _backoff(retries)
-    if not isinstance(exc, openai.APIStatusError) or "response_format" in str(exc.body or exc.message):
+    refused = str(exc.body or exc.message) if isinstance(exc, openai.APIStatusError) else ""
+    if not isinstance(exc, openai.APIStatusError) or any(word in refused for word in SHAPE_WORDS):
         return None
     headers = exc.response.headers
     after = _retry_after(headers)

@@ -34,7 +34,7 @@ class LLMConfig(BaseModel):
     step_budget: float = Field(default=DEFAULT_STEP_BUDGET, gt=0)  # seconds for all of one step's LLM work
     # How the answer's shape is asked for: a strict JSON schema (OpenAI, llama.cpp's server, vLLM), or, for servers
     # that refuse one, any JSON object with the schema written into the system prompt (then validated and repaired).
-    structured: Literal["json_schema", "json_object"] = "json_schema"
+    structured: Literal["json_schema", "json_object", "tools"] = "json_schema"
     prebucket_threshold: int = Field(default=120, ge=1)  # above this many notes the embedded engine pre-groups
     temperature: float = 0
 

@@ -326,3 +326,32 @@ def test_a_server_refusing_the_answers_format_is_not_asked_again(
 
     assert len(fake_llm.completion_requests) == 1, "the same request would be refused again"
     assert "Input should be 'text' or 'json_object'" in raised.value.reason
+
+
+def test_a_server_with_tool_calling_only_is_asked_for_one_forced_function_call(
+    fake_llm: FakeOpenAI, fake_config: LLMConfig, llm_db: Database
+) -> None:
+    config = fake_config.model_copy(update={"structured": "tools"})
+
+    themes = cluster(config, llm_db)
+
+    (request, *_) = fake_llm.completion_requests
+    assert "response_format" not in request.body
+    (tool,) = request.body["tools"]
+    assert request.body["tool_choice"] == {"type": "function", "function": {"name": tool["function"]["name"]}}
+    assert "themes" in tool["function"]["parameters"]["properties"]
+    assert sorted(i for theme in themes for i in theme.ids) == sorted(note.id for note in BOARD_NOTES)
+    assert [call.completion_tokens > 0 for call in calls(llm_db)] == [True], "the tool call's tokens are recorded"
+
+
+def test_a_tool_call_cut_off_at_its_limit_is_reported_as_cut_off(
+    fake_llm: FakeOpenAI, fake_config: LLMConfig, llm_db: Database
+) -> None:
+    fake_llm.responder = loop
+
+    with pytest.raises(LLMUnavailable) as raised:
+        cluster(fake_config.model_copy(update={"structured": "tools"}), llm_db)
+
+    assert raised.value.reason == f"the LLM's answer was cut off twice at its {CLUSTER_LIMIT}-token limit"
+    assert len(fake_llm.completion_requests) == 2
+    assert "cut off" in repair_turn(fake_llm)
