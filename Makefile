@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo demo-llm test lint format bench-cluster bench-map bench-llm bench-footprint serve clean chromium check-image check-llm
+.PHONY: demo demo-llm test lint format bench-cluster bench-map bench-llm record-llm bench-footprint serve clean chromium check-image check-llm
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,12 @@ demo-llm: $(VENV)/.runtime
 bench-llm: $(VENV)/.runtime
 	if [ -n "$$OPENAI_API_KEY" ]; then $(BIN)/python bench/llm_quality.py $(BENCH_LLM_ARGS); \
 	else sh deploy/check-llm.sh run $(BIN)/python bench/llm_quality.py $(BENCH_LLM_ARGS); fi
+
+# Re-records tests/cassettes/test_llm_real_server/ against check-llm's local SmolLM2 server (a few minutes): the
+# recorded tests then replay a real server's answers, tokens and finish reasons.
+record-llm: $(VENV)/.test
+	rm -rf tests/cassettes/test_llm_real_server
+	sh deploy/check-llm.sh run $(BIN)/pytest -p no:cacheprovider --record-mode=rewrite tests/unit/llm/test_llm_real_server.py
 
 clean:
 	rm -rf $(VENV) demo-out demo-out-llm *.egg-info
