@@ -8,18 +8,22 @@ and the cache would have served it again. The thresholds only catch answers no f
   forgotten the "themes" are the input again, not the model's work;
 - **everything in one theme**: on a board of at least 10 notes, one theme must not hold more than 90% of them.
   Ten notes written to different prompts by several people that all say one thing is rarer than a model that
-  gave up; below ten notes one theme may simply be right.
+  gave up; below ten notes one theme may simply be right;
+- **the worked example copied**: any phrase of 30 characters or more that is word for word in the prompt's
+  example answer (every task, `copied_example`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
+from typing import Any
 
 from workflows.llm.render import count
 
 MIN_SHARE_PLACED = 0.5
 LUMP_MIN_NOTES = 10
 LUMP_MAX_SHARE = 0.9
+COPY_MIN_CHARS = 30  # a phrase this long, word for word the same as in a worked example, was copied from it
 
 
 def left_out(noun: str, given: Iterable[str], expected: Collection[str]) -> str | None:
@@ -41,3 +45,35 @@ def lumped(theme_sizes: Iterable[int], notes: int) -> str | None:
             "in several themes"
         )
     return None
+
+
+def copied_example(answer: dict[str, Any], examples: Iterable[dict[str, Any]], given: str) -> str | None:
+    """Why an answer that repeats a worked example's answer word for word is unusable, or None. A phrase the
+    request itself holds (`given`: a note quoted as it was written) is no copy, whatever the example says.
+
+    A 135M model given the summary prompt answered with the example's own summary ("Dana, a working parent,
+    wants a healthy dinner…") for a workshop about invoicing: it fits the schema and says nothing true."""
+    seen = {text for example in examples for text in _phrases(example)}
+    request = _plain(given)
+    copied = next((text for text in _phrases(answer) if text in seen and text not in request), None)
+    if copied is None:
+        return None
+    return f'it repeated the worked example\'s answer ("{copied[:60]}…"); answer for the notes given, not the example'
+
+
+def _phrases(value: Any) -> Iterator[str]:
+    """Every string in a JSON answer at least `COPY_MIN_CHARS` long, in one case and spacing."""
+    if isinstance(value, str):
+        text = _plain(value)
+        if len(text) >= COPY_MIN_CHARS:
+            yield text
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _phrases(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _phrases(item)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()

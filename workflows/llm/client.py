@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from storage.db import Database
 from workflows.llm.cache import cache_key, cached_answer, store_answer
+from workflows.llm.checks import copied_example
 from workflows.llm.config import LLMConfig, chat_model
 from workflows.llm.prompts import Prompt, load_prompt
 from workflows.llm.redaction import Mention
@@ -117,20 +118,20 @@ class LLMClient:
             messages = with_schema_in_prompt(messages, request.answer)
         sent = [str(message.content) for message in messages]
         key = cache_key(request.task, self.config.model, prompt.version, request.inputs, sent)
-        cached = self._lookup(prompt, key, request)
+        cached = self._lookup(prompt, key, request, sent[-1])
         if cached is not None:
             return cached
         result = self._answer(prompt, request, messages)
         self._store(prompt, key, result)
         return result
 
-    def _lookup(self, prompt: Prompt, key: str, request: Request[A, Any]) -> A | None:
+    def _lookup(self, prompt: Prompt, key: str, request: Request[A, Any], given: str) -> A | None:
         """The stored answer, if any and still usable; a hit is counted in the workshop's usage, at no cost.
 
         A degenerate answer stored before the checks existed is passed over, so it is never served again."""
         with self.db.session() as session:
             cached = cached_answer(session, key, request.answer)
-            if cached is not None and request.check is not None and (problem := request.check(cached)):
+            if cached is not None and (problem := _answer_problem(prompt, request, cached, given)):
                 log.info("llm cache entry for task=%s is unusable (%s): asking again", prompt.task, problem)
                 return None
             if cached is not None:
@@ -141,6 +142,7 @@ class LLMClient:
         """The model's answer; an unusable one gets one repair turn, a second unusable one `LLMUnavailable`."""
         budget = Budget(self.config.step_budget)
         limit = prompt.answer_tokens(request.size)
+        given = str(messages[-1].content)  # the request itself: what the answer may quote
         kinds: list[str] = []
         problem = ""
         for attempt in (1, 2):
@@ -153,8 +155,8 @@ class LLMClient:
                 )
             else:
                 parsed, problem = validated(request.answer, reply.raw)
-                if parsed is not None and request.check is not None:
-                    problem = request.check(parsed) or ""
+                if parsed is not None:
+                    problem = _answer_problem(prompt, request, parsed, given)
                 if parsed is not None and not problem:
                     return parsed
                 kinds.append("unusable" if parsed is not None else "invalid")
@@ -270,6 +272,14 @@ class LLMClient:
             completion_tokens=completion_tokens,
             cached=cached,
         )
+
+
+def _answer_problem(prompt: Prompt, request: Request[A, Any], parsed: A, given: str) -> str:
+    """Why an answer that fits the schema still cannot be used ("" when it can): a copy of the worked example,
+    or what the task's own check finds."""
+    examples = (example.assistant for example in prompt.examples)
+    copied = copied_example(parsed.model_dump(mode="json"), examples, given)
+    return copied or (request.check(parsed) if request.check is not None else None) or ""
 
 
 def _unusable(kinds: list[str], problem: str, limit: int) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from storage.db import Database
 from storage.models import LLMCacheEntry, LLMCall
 from tests.fake_openai import FakeOpenAI
-from tests.llm_fixtures import BOARD_NOTES, CARD, PEOPLE, STAGES, TOUCHPOINT_THEMES
+from tests.llm_fixtures import BOARD_NOTES, CARD, PEOPLE, STAGES, TOUCHPOINT_THEMES, journey_map
 from workflows.llm import LLMConfig, LLMEngine, LLMSynthesis, LLMUnavailable
 from workflows.llm.cache import cache_key, store_answer
 from workflows.llm.prompts import Prompt, load_prompt
@@ -208,6 +208,20 @@ def test_a_synthesis_answer_that_leaves_most_themes_out_is_repaired(
 
     assert "it placed none of the 5 themes" in repair_turn(fake_llm)
     assert len(placed) == len(TOUCHPOINT_THEMES)
+
+
+def test_an_answer_copying_the_worked_example_is_repaired_then_falls_back_saying_so(
+    fake_llm: FakeOpenAI, fake_config: LLMConfig, llm_db: Database
+) -> None:
+    example = load_prompt("summary").examples[0].assistant  # what a 135M model sent back for an invoicing workshop
+    fake_llm.answer_with(json.dumps(example), times=None)
+
+    with pytest.raises(LLMUnavailable) as raised:
+        LLMSynthesis(fake_config, llm_db).summary(journey_map())
+
+    assert "repeated the worked example's answer" in repair_turn(fake_llm)
+    assert "repeated the worked example's answer" in raised.value.reason
+    assert cache_entries(llm_db) == 0
 
 
 # the server's own error message

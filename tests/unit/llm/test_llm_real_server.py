@@ -112,7 +112,7 @@ def test_a_persona_asked_for_as_a_forced_tool_call_is_read_whether_called_or_ans
     server_config: LLMConfig, llm_db: Database, vcr: Any
 ) -> None:
     """llama-server with SmolLM2's chat template answers a forced call in plain content (the template has no tools);
-    journeybot reads that the same way as a call's arguments."""
+    journeybot reads that the same way as a call's arguments (here: the worked example copied, so it falls back)."""
     config = server_config.model_copy(update={"structured": "tools"})
     persona, reason = outcome(lambda: LLMSynthesis(config, llm_db, people=PEOPLE).persona(PERSONA_THEMES))
     if persona is not None:
