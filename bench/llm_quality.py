@@ -51,8 +51,8 @@ FIGURES = ("placed", "titles", "ari.objective", "ari.persona", "ari.touchpoints"
 
 
 class Observed:
-    """The LLM engine, remembering which boards it failed (they fall back, as in the bot) and which it answered
-    with themes the agreement check flags."""
+    """The LLM engine, remembering why it failed where it did (those steps fall back to the embedded engine, as in
+    the bot) and how many of its groupings the agreement check flags."""
 
     def __init__(self, engine: LLMEngine) -> None:
         self.engine, self.name = engine, engine.name
@@ -65,7 +65,7 @@ class Observed:
             drafts = self.engine.cluster(notes)
         except LLMUnavailable as failure:
             self.failed.append(failure.reason)
-            return EmbeddedEngine().cluster(notes)
+            raise
         self.answered += 1
         self.flagged += grouping_doubt({note.id: note.text for note in notes}, drafts) is not None
         return drafts
@@ -97,12 +97,14 @@ def boards(count: int, domain: bool, llm: Observed) -> None:
     for number, rows in enumerate(drawn):
         notes = [Note(id=f"n{row}", text=texts[row]) for row in rows]
         truth = [int(labels[row]) for row in rows]
-        before, started = len(llm.failed), time.perf_counter()
-        answer = llm.cluster(notes)
-        seconds.append(time.perf_counter() - started)
-        if len(llm.failed) > before:
-            print(f"board {number}: the LLM failed ({llm.failed[-1]})")
+        started = time.perf_counter()
+        try:
+            answer = llm.cluster(notes)
+        except LLMUnavailable as failure:
+            print(f"board {number}: the LLM failed ({failure.reason})")
             continue
+        finally:
+            seconds.append(time.perf_counter() - started)
         scores.append((_ari(truth, notes, EmbeddedEngine().cluster(notes)), _ari(truth, notes, answer)))
     kind = "within-domain " if domain else ""
     print(f"\n## CLINC150 test {kind}boards: embedded vs LLM")

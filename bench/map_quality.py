@@ -269,7 +269,7 @@ def workshop(path: Path, engine: ClusterEngine | None = None, llm: LLMSynthesis 
             StepKey.pain_points: StepPlan(stages, placed),
             StepKey.action_plan: StepPlan(actions=True),
         }.get(key)
-        drafts = cluster_notes(engine, notes, plan if embedded else None)
+        drafts = _cluster(engine, notes, plan)
         texts = {note.id: note.text for note in notes}
         not_notes_themed += [texts[i] for draft in drafts for i in draft.ids if truth[i] is None]
         step_themes = []
@@ -302,6 +302,17 @@ def workshop(path: Path, engine: ClusterEngine | None = None, llm: LLMSynthesis 
         success_measures=card.success_measures,
         not_notes_themed=not_notes_themed,
     )
+
+
+def _cluster(engine: ClusterEngine, notes: list[Note], plan: StepPlan | None) -> list:
+    """As the bot closes a step: the LLM's themes as it gave them, else the embedded engine's with the step's plan."""
+    if isinstance(engine, EmbeddedEngine):
+        return cluster_notes(engine, notes, plan)
+    try:
+        return cluster_notes(engine, notes)
+    except LLMUnavailable as failure:
+        print(f"the LLM failed ({failure.reason}): the embedded engine's themes, as in the bot")
+        return cluster_notes(EmbeddedEngine(), notes, plan)
 
 
 def _persona(themes: list[Theme], llm: LLMSynthesis | None) -> Persona | None:
