@@ -9,8 +9,8 @@ and the cache would have served it again. The thresholds only catch answers no f
 - **everything in one theme**: on a board of at least 10 notes, one theme must not hold more than 90% of them.
   Ten notes written to different prompts by several people that all say one thing is rarer than a model that
   gave up; below ten notes one theme may simply be right;
-- **the worked example copied**: any phrase of 30 characters or more that is word for word in the prompt's
-  example answer (every task, `copied_example`).
+- **the worked example copied**: two phrases of 30 characters or more, or one of 60, word for word in the
+  prompt's example answer and not in the request (every task, `copied_example`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,11 @@ from workflows.llm.render import count
 MIN_SHARE_PLACED = 0.5
 LUMP_MIN_NOTES = 10
 LUMP_MAX_SHARE = 0.9
-COPY_MIN_CHARS = 30  # a phrase this long, word for word the same as in a worked example, was copied from it
+# Copied from a worked example: two phrases of 30 characters or more, or one of 60, word for word in its answer and
+# not in the request. One short phrase alone ("Account verification email fails") can be a good model's own title
+# for a board about just that.
+COPY_MIN_CHARS = 30
+COPY_LONG_CHARS = 60
 
 
 def left_out(noun: str, given: Iterable[str], expected: Collection[str]) -> str | None:
@@ -55,10 +59,11 @@ def copied_example(answer: dict[str, Any], examples: Iterable[dict[str, Any]], g
     wants a healthy dinner…") for a workshop about invoicing: it fits the schema and says nothing true."""
     seen = {text for example in examples for text in _phrases(example)}
     request = _plain(given)
-    copied = next((text for text in _phrases(answer) if text in seen and text not in request), None)
-    if copied is None:
+    copied = [text for text in _phrases(answer) if text in seen and text not in request]
+    if len(copied) < 2 and not any(len(text) >= COPY_LONG_CHARS for text in copied):
         return None
-    return f'it repeated the worked example\'s answer ("{copied[:60]}…"); answer for the notes given, not the example'
+    longest = max(copied, key=len)
+    return f'it repeated the worked example\'s answer ("{longest[:60]}…"); answer for the notes given, not the example'
 
 
 def _phrases(value: Any) -> Iterator[str]:

@@ -21,6 +21,7 @@ from tests.llm_fixtures import (
     TOUCHPOINT_THEMES,
 )
 from workflows.llm import LLMConfig, LLMSynthesis
+from workflows.llm.checks import copied_example
 from workflows.mapping.models import Touchpoint
 
 
@@ -138,3 +139,21 @@ def test_actions_take_owners_only_from_their_notes_and_lose_no_note(fake_llm: Fa
     assert (boxes.owner, boxes.pain_point, str(boxes.due)) == ("U0CHO0001", None, "2026-11-30")
     assert [item.title for item in forgotten][0].startswith("Call customers back")  # parsed by the embedded engine
     assert [item.id for item in items] == [f"A{n}" for n in range(1, len(items) + 1)]
+
+
+EXAMPLE = {"title": "Account verification email fails", "summary": "Customers never receive the email to verify."}
+
+
+def test_one_short_phrase_shared_with_the_worked_example_is_a_models_own_title() -> None:
+    answer = {"title": "Account verification email fails", "summary": "Codes land in spam for Outlook users."}
+    assert copied_example(answer, [EXAMPLE], given="n1: my code went to spam") is None
+
+
+def test_an_answer_repeating_the_worked_example_is_unusable() -> None:
+    reason = copied_example(dict(EXAMPLE), [EXAMPLE], given="n1: the invoice PDF is blank")
+    assert reason is not None and reason.startswith("it repeated the worked example's answer")
+
+
+def test_a_phrase_the_request_holds_is_no_copy() -> None:
+    given = "n1: Account verification email fails\nn2: Customers never receive the email to verify."
+    assert copied_example(dict(EXAMPLE), [EXAMPLE], given=given) is None
