@@ -129,6 +129,19 @@ def test_post_message_answers_like_slack(standin: SlackStandIn, client: WebClien
     assert [m["text"] for m in standin.messages(CHANNEL)] == ["Objective", "again"]
 
 
+def test_a_held_answer_comes_after_the_call_is_done(standin: SlackStandIn, client: WebClient) -> None:
+    answer = standin.hold_answer("chat.postMessage", lambda params: params.get("text") == "slow")
+    client.chat_postMessage(channel=CHANNEL, text="fast")  # not matching: answered at once
+    answered = threading.Event()
+    threading.Thread(target=lambda: client.chat_postMessage(channel=CHANNEL, text="slow") and answered.set()).start()
+
+    assert standin.held_call_arrived("chat.postMessage").wait(5)
+    assert [m["text"] for m in standin.messages(CHANNEL)] == ["fast", "slow"], "Slack has the message already"
+    assert not answered.is_set()
+    answer.set()
+    assert answered.wait(5)
+
+
 def test_thread_replies_paginate_with_the_parent_first(standin: SlackStandIn, client: WebClient) -> None:
     parent = client.chat_postMessage(channel=CHANNEL, text="Who is the customer?")["ts"]
     for index in range(5):
