@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script from anywhere
 
-from pydantic import BaseModel, ValidationError  # noqa: E402
+from pydantic import ValidationError  # noqa: E402
 
 from workflows.llm import answers  # noqa: E402
 from workflows.llm.prompts import load_prompt  # noqa: E402
@@ -55,15 +55,7 @@ from workflows.llm.prompts import load_prompt  # noqa: E402
 NOTES = ROOT / "bench" / "data" / "llm_check_notes.jsonl"
 JOURNEYBOT = ROOT / ".venv" / "bin" / "journeybot"
 API_KEY = "sk-local-check"  # a local server wants none; the openai client insists on one
-TASK_ANSWERS: dict[str, type[BaseModel]] = {
-    "cluster": answers.ClusterAnswer,
-    "name_groups": answers.NameGroupsAnswer,
-    "persona": answers.PersonaAnswer,
-    "touchpoints": answers.TouchpointsAnswer,
-    "pain_points": answers.PainPointsAnswer,
-    "actions": answers.ActionsAnswer,
-    "summary": answers.SummaryAnswer,
-}
+TASK_ANSWERS = answers.ANSWERS
 LOG_PREFIX = re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+ ")  # a text log line's timestamp
 REPAIR_OPENING = load_prompt("repair").user.split("{", 1)[0].strip()
 T = TypeVar("T")

@@ -117,3 +117,15 @@ class SummaryAnswer(_Answer):
     opportunities: list[str] = Field(
         min_length=1, max_length=5, description="the top opportunities, most important first"
     )
+
+
+# Each task's answer, by the task's name (its prompt file): what the prompt's examples and a server's replies parse as.
+ANSWERS: dict[str, type[_Answer]] = {
+    "cluster": ClusterAnswer,
+    "name_groups": NameGroupsAnswer,
+    "persona": PersonaAnswer,
+    "touchpoints": TouchpointsAnswer,
+    "pain_points": PainPointsAnswer,
+    "actions": ActionsAnswer,
+    "summary": SummaryAnswer,
+}

@@ -25,7 +25,7 @@ from workflows.mapping import canvas
 from workflows.mapping.assembly import Placements, create_action_items, draft_map, published_map
 from workflows.mapping.models import STEP_ORDER, StepKey
 from workflows.metrics import LLM_FALLBACKS
-from workflows.ports import Notifier, WorkshopView
+from workflows.ports import Notifier
 from workflows.revisions import service as revisions
 from workflows.themes import reactions
 from workflows.themes.clustering.agreement import grouping_doubt
@@ -131,8 +131,8 @@ class Flows:
             step.engine_note = note
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
-            view, themes, step_ts, reopened = view_of(step.workshop), themes_of(step), step.message_ts, step.reopened
-        info = STEPS[StepKey(step.key)]
+            themes, step_ts = themes_of(step), step.message_ts
+        info = STEPS[key]
         posted = self.notifier.post_themes(view, info, step_ts or "", themes, note, step_id=step.id, reopened=reopened)
         with self.db.session() as session:
             step = session.get_one(Step, payload["step_id"])
@@ -152,30 +152,32 @@ class Flows:
 
         Only the embedded engine's themes are placed on stages here: the LLM places its own when the map is made.
         """
+        if isinstance(engine, EmbeddedEngine):
+            return cluster_step(engine, contributions, plan), engine.name, None
         try:
-            drafts = cluster_step(engine, contributions, plan if isinstance(engine, EmbeddedEngine) else None)
-            # The LLM engine names its model and prompt version, so the map shows what produced these themes.
-            describe = getattr(engine, "provenance", lambda _count: engine.name)
-            doubt = (
-                None
-                if isinstance(engine, EmbeddedEngine)
-                else grouping_doubt({n.id: n.text for n in notes_of(contributions)}, drafts)
-            )
-            return drafts, describe(len(contributions)), doubt
+            drafts = cluster_step(engine, contributions)
         except Exception as exc:
-            if isinstance(engine, EmbeddedEngine):
-                raise
             reason = getattr(exc, "reason", type(exc).__name__)
             log.warning("engine %s failed (%s); falling back to the embedded engine", engine.name, reason)
             LLM_FALLBACKS.labels("cluster").inc()
             note = f"The {engine.name} engine failed ({reason}), so the embedded engine made these themes."
             return cluster_step(EmbeddedEngine(), contributions, plan), EmbeddedEngine.name, note
+        # The LLM engine names its model and prompt version, so the map shows what produced these themes.
+        describe = getattr(engine, "provenance", lambda _count: engine.name)
+        doubt = grouping_doubt({note.id: note.text for note in notes_of(contributions)}, drafts)
+        return drafts, describe(len(contributions)), doubt
 
-    def _show_writing(self, view: WorkshopView, llm: LLMSynthesis | None, key: str) -> None:
+    def _make_actions(self, session, workshop: Workshop, key: str) -> tuple[LLMSynthesis | None, Placements]:
+        """The engine that writes the map (the facilitator is told when it is the LLM) and the action items made
+        with it; its placements are asked once, for the actions and the map alike."""
+        llm = self.engines.synthesis(workshop)
         if llm is not None:
             tasks = "the persona, touchpoints, pain points, actions and a summary"
             text = f"Writing the map with the LLM ({llm.client.config.model}): {tasks}…"
-            self.notifier.show_progress(view, text, key=key)
+            self.notifier.show_progress(view_of(workshop), text, key=key)
+        placements = Placements(llm)
+        create_action_items(session, workshop, self.today(), llm, placements)
+        return llm, placements
 
     def _move_on(self, session, step: Step, now: datetime) -> None:
         """The next step not yet asked opens; when there is none (the last step, or a step reopened from the
@@ -207,10 +209,7 @@ class Flows:
             workshop = session.get_one(Workshop, payload["workshop_id"])
             if not awaiting_review(session, workshop):
                 return
-            llm = self.engines.synthesis(workshop)
-            self._show_writing(view_of(workshop), llm, f"w{workshop.id}:draft{payload['number']}:progress")
-            placements = Placements(llm)  # asked once, for the actions and the map alike
-            create_action_items(session, workshop, self.today(), llm, placements)
+            llm, placements = self._make_actions(session, workshop, f"w{workshop.id}:draft{payload['number']}:progress")
         with self.db.session() as session:
             workshop = session.get_one(Workshop, payload["workshop_id"])
             names = self.notifier.display_names
@@ -224,10 +223,9 @@ class Flows:
             workshop = session.get_one(Workshop, payload["workshop_id"])
             if workshop.status != WorkshopState.open:
                 return
-            llm = self.engines.synthesis(workshop)
-            self._show_writing(view_of(workshop), llm, f"w{workshop.id}:v{workshop.version}:publish:progress")
-            placements = Placements(llm)  # asked once, for the actions and the map alike
-            create_action_items(session, workshop, self.today(), llm, placements)
+            llm, placements = self._make_actions(
+                session, workshop, f"w{workshop.id}:v{workshop.version}:publish:progress"
+            )
         with self.db.session() as session:
             workshop = session.get_one(Workshop, payload["workshop_id"])
             names = self.notifier.display_names

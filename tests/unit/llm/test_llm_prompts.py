@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
-from pydantic import BaseModel
 
 from workflows.llm import answers
 from workflows.llm.prompts import load_prompt
 
-TASKS: dict[str, type[BaseModel]] = {
-    "cluster": answers.ClusterAnswer,
-    "name_groups": answers.NameGroupsAnswer,
-    "persona": answers.PersonaAnswer,
-    "touchpoints": answers.TouchpointsAnswer,
-    "pain_points": answers.PainPointsAnswer,
-    "actions": answers.ActionsAnswer,
-    "summary": answers.SummaryAnswer,
-}
+TASKS = answers.ANSWERS
 
 
 @pytest.mark.parametrize("task", TASKS)
