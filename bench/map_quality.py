@@ -216,7 +216,7 @@ def publish_work(database: Path) -> tuple[float, int]:
     from storage.models import Workshop
     from workflows.mapping.assembly import assemble_map
     from workflows.render.png import render_png
-    from workflows.themes.service import cluster_step, step_plan, store_themes
+    from workflows.themes.service import cluster_step, free_notes, step_plan, store_themes
 
     copy = database.with_name("bench.db")  # the demo's own database stays as the demo left it
     shutil.copyfile(database, copy)
@@ -226,7 +226,7 @@ def publish_work(database: Path) -> tuple[float, int]:
         workshop = session.get_one(Workshop, 1)
         notes = sum(len(step.contributions) for step in workshop.steps)
         for step in workshop.steps:
-            drafts = cluster_step(EmbeddedEngine(), list(step.contributions), step_plan(step))
+            drafts = cluster_step(EmbeddedEngine(), free_notes(step), step_plan(step))
             store_themes(session, step, drafts, EmbeddedEngine.name)
             session.flush()
             session.refresh(step)
@@ -259,7 +259,7 @@ def workshop(path: Path, engine: ClusterEngine | None = None, llm: LLMSynthesis 
                 note_id = f"{number}.{item}"
                 own = [m for m in mentions if f"@{m[1]}" in parsed_note.text]  # as the bot records them
                 text_of = action_text(parsed_note.text, own) if key == StepKey.action_plan else parsed_note.text
-                notes.append(Note(id=note_id, text=text_of))
+                notes.append(Note(id=note_id, text=text_of, reply=str(number)))
                 truth[note_id], users[note_id] = label, reply["user"]
                 if key == StepKey.action_plan and is_note(parsed_note.text):
                     actions.append(parse_action(parsed_note.text, own, date(2026, 12, 1)).title)

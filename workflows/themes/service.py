@@ -39,7 +39,12 @@ log = logging.getLogger(__name__)
 
 
 def notes_of(contributions: Sequence[ContributionRow]) -> list[Note]:
-    return [Note(id=str(c.id), text=c.text) for c in contributions]
+    """The notes in thread order, each with the reply it is a part of."""
+    return [Note(id=str(c.id), text=c.text, reply=c.message_ts) for c in in_thread_order(contributions)]
+
+
+def in_thread_order(contributions: Sequence[ContributionRow]) -> list[ContributionRow]:
+    return sorted(contributions, key=lambda c: (float(c.message_ts), c.part))
 
 
 @dataclass(frozen=True)
@@ -103,7 +108,10 @@ def cluster_step(
     engine: ClusterEngine, contributions: Sequence[ContributionRow], plan: StepPlan | None = None
 ) -> list[ThemeDraft]:
     if plan and plan.actions:  # grouped by what is to be done, not by who does it or when
-        notes = [Note(id=str(c.id), text=action_text(c.text, [tuple(m) for m in c.mentions])) for c in contributions]
+        notes = [
+            Note(id=str(c.id), text=action_text(c.text, [tuple(m) for m in c.mentions]), reply=c.message_ts)
+            for c in in_thread_order(contributions)
+        ]
         return cluster_notes(engine, notes, plan)
     return cluster_notes(engine, notes_of(contributions), plan)
 
@@ -128,7 +136,8 @@ def on_stages(drafts: Sequence[ThemeDraft], notes: Sequence[Note], plan: StepPla
     """Each theme on one stage (split where its notes belong to several), and split by feeling if asked; the
     parts are titled afresh, all together, so titles stay distinct within the step."""
     texts = {note.id: note.text for note in notes}
-    stages = place_notes(list(texts.values()), plan.stages, get_embedder(), plan.placed)
+    replies = [note.reply or note.id for note in notes]
+    stages = place_notes(list(texts.values()), plan.stages, get_embedder(), plan.placed, replies)
     stage_of = dict(zip(texts, stages, strict=True))
     parts: list[tuple[ThemeDraft, str, list[str]]] = []
     for draft in drafts:

@@ -5,6 +5,8 @@ the stage it names, always. Any other note goes to the stage it is closest to in
 against the stage's own name, description and examples, and against the notes already on each stage (the notes of
 this step that name their stage, and, for pain points, the touchpoints already placed). The second matters most for
 custom stages, which carry no description: the team's own labelled notes are the best description there is.
+Where meaning leaves it close, the conversation decides: a bullet goes on the stage its list's heading names, and
+a reply that names none leans toward the stage the thread last named.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ from workflows.workshop.stages import StageDef
 OWN_TEXTS_WEIGHT = 0.5
 # A note that merely mentions a stage ("most churn after Retention emails") leans that way by this much.
 MENTION_BONUS = 0.08
+# A note leans toward the stage its conversation is on: the stage a bullet above it in the same reply names (a
+# heading the list continues), else the stage named last before it in the thread. Tuned on the same workshops.
+HEADING_BONUS = 0.12
+THREAD_BONUS = 0.06
 
 _OPENING = re.compile(r"^[\s•*·>\-–—]*(?:\d{1,2}[.)]\s*)?")
 _STAGE_WORD = r"(?:stage|phase|step)"
@@ -60,8 +66,11 @@ def place_notes(
     stages: Sequence[StageDef],
     embedder: TextEmbedder,
     placed: Sequence[Placed] = (),
+    replies: Sequence[str] | None = None,
 ) -> list[str]:
-    """A stage name per note: the one it names, else the closest in meaning (see the module docstring)."""
+    """A stage name per note: the one it names, else the closest in meaning, leaning toward the stage its
+    conversation is on (see the module docstring). `replies` says which reply each note is a part of, the texts
+    being in thread order; without it every note is a reply of its own."""
     if not stages:
         return []
     named = [named_stage(text, stages) for text in texts]
@@ -69,10 +78,36 @@ def place_notes(
     open_notes = [i for i, stage in enumerate(named) if stage is None]
     if open_notes:
         scores = _closeness([_plain(texts[i]) for i in open_notes], stages, examples, embedder)
+        context = conversation_stages(named, replies if replies is not None else [str(i) for i in range(len(texts))])
         for row, i in enumerate(open_notes):
             bonus = np.array([MENTION_BONUS * _mentions(texts[i], stage.name) for stage in stages])
+            heading, thread = context[i]
+            bonus += [
+                HEADING_BONUS * (stage.name == heading) + THREAD_BONUS * (stage.name == thread) for stage in stages
+            ]
             named[i] = stages[int(np.argmax(scores[row] + bonus))].name
     return [stage or stages[0].name for stage in named]
+
+
+def conversation_stages(named: Sequence[str | None], replies: Sequence[str]) -> list[tuple[str | None, str | None]]:
+    """Per note, the stage its own reply is on (the last stage a bullet above it names, else the first below it)
+    and, when its reply names none, the stage the thread was last on before it.
+
+    People write a stage's name once and list under it ("• Arrive: taps out at the gates / • looks for the bus"),
+    and a thread moves through the journey: a reply with no stage of its own is most often about the stage the
+    conversation just named.
+    """
+    result: list[tuple[str | None, str | None]] = []
+    thread: str | None = None
+    for i, reply in enumerate(replies):
+        same = [j for j, other in enumerate(replies) if other == reply and named[j]]
+        above = [named[j] for j in same if j < i]
+        below = [named[j] for j in same if j > i]
+        heading = above[-1] if above else (below[0] if below else None)
+        result.append((heading, None if heading else thread))
+        if i + 1 == len(replies) or replies[i + 1] != reply:  # the reply is over: the thread is where it ended
+            thread = next((named[j] for j in reversed(same)), thread)
+    return result
 
 
 def _closeness(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workflows.themes.clustering.embeddings import get_embedder
-from workflows.themes.stage_placement import Placed, named_stage, place_notes
+from workflows.themes.stage_placement import Placed, conversation_stages, named_stage, place_notes
 from workflows.workshop.stages import resolve_stage_model
 
 DEFAULT = resolve_stage_model(None)
@@ -72,6 +72,28 @@ def test_custom_stages_learn_from_the_notes_that_name_them() -> None:
     ]
     placed = place_notes(notes, RAIL, get_embedder())
     assert placed == ["Book", "Travel", "Arrive", "Book", "Travel"]
+
+
+def test_a_list_under_a_stage_name_stays_on_that_stage() -> None:
+    """One reply: "• Arrive: taps out at the gates / • checks the bus times / • looks for a taxi". The list goes on
+    where its first bullet said; the same notes as replies of their own are placed by meaning alone."""
+    notes = [
+        "Arrive: taps out at the Leeds gates, the ticket shows as used",
+        "checks the app for the bus times",
+        "looks for a taxi",
+    ]
+    assert place_notes(notes, RAIL, get_embedder(), replies=["1.0", "1.0", "1.0"]) == ["Arrive"] * 3
+    assert place_notes(notes, RAIL, get_embedder(), replies=["1.0", "2.0", "3.0"])[2] != "Arrive"
+
+
+def test_the_conversation_stage_is_the_one_named_last_before() -> None:
+    named = ["Book", None, None, "Arrive", None, None]
+    replies = ["1", "1", "2", "3", "3", "4"]
+    context = conversation_stages(named, replies)
+    assert context[1] == ("Book", None)  # its own reply's heading
+    assert context[2] == (None, "Book")  # a reply of its own: the thread was last on Book
+    assert context[4] == ("Arrive", None)
+    assert context[5] == (None, "Arrive")
 
 
 def test_a_pain_point_goes_where_its_touchpoint_is() -> None:

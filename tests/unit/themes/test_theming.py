@@ -13,7 +13,7 @@ RAIL = resolve_stage_model("Plan, Book, Travel, Arrive")
 
 
 def rows(*texts: str) -> list[ContributionRow]:
-    return [ContributionRow(id=n, text=text) for n, text in enumerate(texts, start=1)]
+    return [ContributionRow(id=n, text=text, message_ts=f"1700000000.{n:06d}") for n, text in enumerate(texts, start=1)]
 
 
 def test_replies_without_substance_never_become_themes() -> None:

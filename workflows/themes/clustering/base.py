@@ -13,6 +13,7 @@ class Note(BaseModel):
 
     id: str
     text: str
+    reply: str | None = None  # the Slack reply it is a part of (a bullet of a list), for placing it on a stage
 
 
 class ThemeDraft(BaseModel):
