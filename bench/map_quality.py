@@ -57,6 +57,7 @@ from workflows.themes.clustering.base import ClusterEngine, Note  # noqa: E402
 from workflows.themes.clustering.cleaning import is_note  # noqa: E402
 from workflows.themes.clustering.embedded import EmbeddedEngine  # noqa: E402
 from workflows.themes.clustering.embeddings import get_embedder  # noqa: E402
+from workflows.themes.endorsements import Said, link_endorsements  # noqa: E402
 from workflows.themes.service import StepPlan, action_text, cluster_notes  # noqa: E402
 from workflows.themes.stage_placement import Placed  # noqa: E402
 from workflows.workshop.stages import resolve_stage_model  # noqa: E402
@@ -250,7 +251,7 @@ def workshop(path: Path, engine: ClusterEngine | None = None, llm: LLMSynthesis 
     not_notes_themed: list[str] = []
     actions: list[str] = []
     for key in StepKey:
-        notes, truth, users = [], {}, {}
+        said, truth, users = [], {}, {}
         for number, reply in enumerate(data["steps"][key.value]):
             text, mentions = decode(reply["text"], lambda user_id: user_id)
             parsed = parse_reply(text, keep_headings=key == StepKey.persona)
@@ -259,10 +260,13 @@ def workshop(path: Path, engine: ClusterEngine | None = None, llm: LLMSynthesis 
                 note_id = f"{number}.{item}"
                 own = [m for m in mentions if f"@{m[1]}" in parsed_note.text]  # as the bot records them
                 text_of = action_text(parsed_note.text, own) if key == StepKey.action_plan else parsed_note.text
-                notes.append(Note(id=note_id, text=text_of, reply=str(number)))
+                said.append(
+                    Said(Note(id=note_id, text=text_of, reply=str(number)), reply["user"], parsed_note.text, own)
+                )
                 truth[note_id], users[note_id] = label, reply["user"]
                 if key == StepKey.action_plan and is_note(parsed_note.text):
                     actions.append(parse_action(parsed_note.text, own, date(2026, 12, 1)).title)
+        notes = link_endorsements(said, get_embedder())
         plan = {
             StepKey.objective: StepPlan(objective=True),
             StepKey.touchpoints: StepPlan(stages, split_feelings=True),

@@ -9,7 +9,7 @@ greeting) are kept with the step but never become a theme.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,6 +28,7 @@ from workflows.themes.clustering.embeddings import get_embedder
 from workflows.themes.clustering.naming import name_groups
 from workflows.themes.clustering.refine import SAME_SUBJECT
 from workflows.themes.clustering.titles import note_title
+from workflows.themes.endorsements import Said, follow_endorsements, link_endorsements
 from workflows.themes.repair import repair
 from workflows.themes.stage_placement import Placed, place_notes
 from workflows.workshop.stages import StageDef, stored_stages
@@ -38,9 +39,21 @@ STRONG_FEELING = 1.0
 log = logging.getLogger(__name__)
 
 
-def notes_of(contributions: Sequence[ContributionRow]) -> list[Note]:
-    """The notes in thread order, each with the reply it is a part of."""
-    return [Note(id=str(c.id), text=c.text, reply=c.message_ts) for c in in_thread_order(contributions)]
+def notes_of(
+    contributions: Sequence[ContributionRow], text_of: Callable[[ContributionRow], str] | None = None
+) -> list[Note]:
+    """The notes in thread order, each with the reply it is a part of and the note it builds on, if any."""
+    ordered = in_thread_order(contributions)
+    said = [
+        Said(
+            Note(id=str(c.id), text=text_of(c) if text_of else c.text, reply=c.message_ts),
+            c.user_id,
+            c.text,
+            [tuple(m) for m in c.mentions or ()],
+        )
+        for c in ordered
+    ]
+    return link_endorsements(said, get_embedder())
 
 
 def in_thread_order(contributions: Sequence[ContributionRow]) -> list[ContributionRow]:
@@ -108,11 +121,9 @@ def cluster_step(
     engine: ClusterEngine, contributions: Sequence[ContributionRow], plan: StepPlan | None = None
 ) -> list[ThemeDraft]:
     if plan and plan.actions:  # grouped by what is to be done, not by who does it or when
-        notes = [
-            Note(id=str(c.id), text=action_text(c.text, [tuple(m) for m in c.mentions]), reply=c.message_ts)
-            for c in in_thread_order(contributions)
-        ]
-        return cluster_notes(engine, notes, plan)
+        return cluster_notes(
+            engine, notes_of(contributions, lambda c: action_text(c.text, [tuple(m) for m in c.mentions])), plan
+        )
     return cluster_notes(engine, notes_of(contributions), plan)
 
 
@@ -128,8 +139,10 @@ def cluster_notes(engine: ClusterEngine, notes: Sequence[Note], plan: StepPlan |
         return []
     drafts = repair(engine.cluster(notes), notes)
     if plan and plan.objective:
-        return objective_parts(drafts, notes)
-    return on_stages(drafts, notes, plan) if plan and plan.stages else drafts
+        drafts = objective_parts(drafts, notes)
+    elif plan and plan.stages:
+        drafts = on_stages(drafts, notes, plan)
+    return follow_endorsements(drafts, notes)
 
 
 def on_stages(drafts: Sequence[ThemeDraft], notes: Sequence[Note], plan: StepPlan) -> list[ThemeDraft]:

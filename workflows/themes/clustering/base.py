@@ -14,6 +14,7 @@ class Note(BaseModel):
     id: str
     text: str
     reply: str | None = None  # the Slack reply it is a part of (a bullet of a list), for placing it on a stage
+    builds_on: str | None = None  # the id of the note it endorses ("+1 to @Ana's point"): it joins that note's theme
 
 
 class ThemeDraft(BaseModel):

@@ -1,0 +1,63 @@
+"""A reply that builds on someone's note ("+1 to @Ana's point, and …") joins that note's theme."""
+
+from __future__ import annotations
+
+from storage.models import ContributionRow
+from workflows.themes.clustering.base import Note, ThemeDraft
+from workflows.themes.clustering.embedded import EmbeddedEngine
+from workflows.themes.clustering.embeddings import get_embedder
+from workflows.themes.endorsements import Said, endorsed, follow_endorsements, link_endorsements
+from workflows.themes.service import StepPlan, cluster_step
+
+ANA, SAM = ("U1", "Ana"), ("U2", "Sam")
+
+
+def test_the_opening_says_whom_a_note_builds_on() -> None:
+    assert endorsed("+1 to @Ana's point, the app lags too", [ANA]) == ("U1", True)
+    assert endorsed("• [ticket] Agree with @Ana: same here", [ANA]) == ("U1", False)
+    assert endorsed("building on @Sam’s idea, ship it with the wizard", [ANA, SAM]) == ("U2", True)
+    assert endorsed("The app lags, as @Ana said", [ANA]) is None  # a mention, not an endorsement
+    assert endorsed("+1 to the idea", []) is None
+
+
+def _said(note_id: str, author: str, text: str, mentions: list[tuple[str, str]] | None = None) -> Said:
+    return Said(Note(id=note_id, text=text), author, text, mentions or [])
+
+
+def test_a_bare_endorsement_builds_on_the_last_note_a_named_one_on_the_closest() -> None:
+    said = [
+        _said("1", "U1", "Send an acknowledgement letter when the referral arrives"),
+        _said("2", "U1", "Pull waiting list positions into the portal"),
+        _said("3", "U2", "+1 to @Ana, and add the phone number", [ANA]),
+        _said("4", "U2", "+1 to @Ana's acknowledgement letter idea", [ANA]),
+        _said("5", "U1", "+1 to @Ana", [ANA]),  # her own note: no link
+    ]
+    notes = link_endorsements(said, get_embedder())
+    assert [note.builds_on for note in notes] == [None, None, "2", "1", None]
+
+
+def test_an_endorsing_note_moves_into_the_theme_it_builds_on() -> None:
+    notes = [Note(id="1", text="Pre-fill the claim form"), Note(id="2", text="Drop the photo upload", builds_on="1")]
+    drafts = [ThemeDraft(title="Claim form", ids=["1"]), ThemeDraft(title="Photo upload", ids=["2"])]
+    assert [d.ids for d in follow_endorsements(drafts, notes)] == [["1", "2"]]
+
+
+def test_through_a_step_the_endorsement_joins_whatever_its_wording() -> None:
+    rows = [
+        ContributionRow(
+            id=1, user_id="U1", message_ts="1.0", mentions=[], text="Pre-fill the refund form from the e-ticket"
+        ),
+        ContributionRow(
+            id=2, user_id="U3", message_ts="2.0", mentions=[], text="Rewrite the station announcements with reasons"
+        ),
+        ContributionRow(id=3, user_id="U3", message_ts="3.0", mentions=[], text="Give the gate staff radios"),
+        ContributionRow(
+            id=4,
+            user_id="U2",
+            message_ts="4.0",
+            text="+1 to @Ana's idea, and then we can drop the photo upload entirely",
+            mentions=[["U1", "Ana"]],
+        ),
+    ]
+    drafts = cluster_step(EmbeddedEngine(), rows, StepPlan(actions=True))
+    assert ["1", "4"] in [sorted(d.ids) for d in drafts]

@@ -1,0 +1,97 @@
+"""Replies that build on someone's note ("+1 to @Ana's point, and …") belong with that note.
+
+A thread is a conversation: "+1 to @Ana's point", "agree with @Sam", "building on @Lee's idea" say in so many words
+which note they join, however different their wording. "+1 to @Sam" builds on what Sam said last in the step;
+"+1 to @Ana's ack letter" names one of Ana's notes, the one closest in meaning (she may have posted several).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from workflows.contributions.parsing import take_evidence_tag
+from workflows.themes.clustering.base import Note, ThemeDraft
+from workflows.themes.clustering.naming import name_groups
+from workflows.themes.stage_placement import TextEmbedder
+
+_BULLET = re.compile(r"^[\s•*·>\-–—]*")
+_OPENING = re.compile(
+    r"^(?:\+1|\+100|:\+1:|agreed?|agreeing|seconding|seconded|building on|adding to|to add to|echoing|"
+    r"yes to|same as)[\s,:]*(?:to|with|on)?\s*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Said:
+    """A note with who wrote it and whom it mentions, as (user id, label) in order; `text` as written."""
+
+    note: Note
+    author: str
+    text: str
+    mentions: Sequence[tuple[str, str]] = ()
+
+
+def endorsed(text: str, mentions: Sequence[tuple[str, str]]) -> tuple[str, bool] | None:
+    """The user a note opens by endorsing, and whether it names which of their notes ("+1 to @Ana's point" ->
+    (Ana's id, True)); None when it opens otherwise."""
+    body = take_evidence_tag(_BULLET.sub("", html.unescape(text)))[1]
+    opening = _OPENING.match(body)
+    if not opening:
+        return None
+    rest = body[opening.end() :]
+    for user, label in mentions:
+        if rest.startswith(f"@{label}"):
+            return user, rest[len(label) + 1 :].startswith(("'s", "’s"))
+    return None
+
+
+def link_endorsements(said: Sequence[Said], embedder: TextEmbedder) -> list[Note]:
+    """The notes (in thread order), each that builds on another's note pointing at it (`Note.builds_on`)."""
+    notes = []
+    for position, item in enumerate(said):
+        found = endorsed(item.text, item.mentions)
+        theirs = [earlier.note for earlier in said[:position] if found and earlier.author == found[0] != item.author]
+        if not theirs:
+            notes.append(item.note)
+            continue
+        target = theirs[-1]
+        if found and found[1]:
+            vectors = np.asarray(embedder.encode([item.text, *(note.text for note in theirs)]))
+            target = theirs[int(np.argmax(vectors[1:] @ vectors[0]))]
+        notes.append(item.note.model_copy(update={"builds_on": target.id}))
+    return notes
+
+
+def follow_endorsements(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list[ThemeDraft]:
+    """Each note that builds on another moved into that note's theme. A theme left empty is dropped; one that lost
+    notes is titled again when a fresh title, distinct in the step, can be found."""
+    theme_of = {note_id: n for n, draft in enumerate(drafts) for note_id in draft.ids}
+    members = [list(draft.ids) for draft in drafts]
+    for note in notes:
+        source, target = theme_of.get(note.id), theme_of.get(note.builds_on or "")
+        if source is None or target is None or source == target:
+            continue
+        members[source].remove(note.id)
+        members[target].append(note.id)
+        theme_of[note.id] = target
+    changed = [n for n, draft in enumerate(drafts) if members[n] and len(members[n]) < len(draft.ids)]
+    if not changed:
+        return [draft.model_copy(update={"ids": ids}) for draft, ids in zip(drafts, members, strict=True) if ids]
+    texts = {note.id: note.text for note in notes}
+    fresh = name_groups([[texts[i] for i in ids] for ids in members if ids])
+    fresh_of = dict(zip([n for n, ids in enumerate(members) if ids], fresh, strict=True))
+    titles = [draft.title for draft in drafts]
+    for n in changed:
+        if fresh_of[n].casefold() not in {t.casefold() for t in titles}:
+            titles[n] = fresh_of[n]
+    return [
+        draft.model_copy(update={"ids": ids, "title": title})
+        for draft, ids, title in zip(drafts, members, titles, strict=True)
+        if ids
+    ]
