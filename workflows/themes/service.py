@@ -57,7 +57,15 @@ def notes_of(
 
 
 def in_thread_order(contributions: Sequence[ContributionRow]) -> list[ContributionRow]:
-    return sorted(contributions, key=lambda c: (float(c.message_ts), c.part))
+    """By Slack timestamp and bullet; notes carried from a map's previous version (no timestamp) come first."""
+
+    def position(c: ContributionRow) -> tuple[float, int]:
+        try:
+            return float(c.message_ts), c.part
+        except ValueError:
+            return float("-inf"), c.part
+
+    return sorted(contributions, key=position)
 
 
 @dataclass(frozen=True)
