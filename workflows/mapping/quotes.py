@@ -2,8 +2,8 @@
 
 The persona card and the map's "Thoughts & quotes" lane both show them, so both read them here with one set of
 rules: text in quotation marks that reads as something said (a clause, not a term like "Reminders" or a button
-label), or a whole note tagged `[quote]` or `[interview]` that is itself a quotation ("I just want…"). Each quote
-names who heard it: the note's author.
+label, nor what the team says among itself: 'we always say "…"'), or a whole note tagged `[quote]` or
+`[interview]` that is itself a quotation ("I just want…"). Each quote names who heard it: the note's author.
 """
 
 from __future__ import annotations
@@ -49,6 +49,14 @@ _NAMING_AFTER = re.compile(
     r"^\s*(?i:button|e-?mails?|page|link|article|field|tab|menu|label|banner|screen|summary|message|template|option"
     r"|step|feature|section|checkbox|campaign|report|widget|setting)\b"
 )
+# The team quoting itself ('We always say internally "the customer wants the cheapest fare"'): a belief to test, not
+# the customer's words.
+_OUR_WORDS_BEFORE = re.compile(
+    r"(?i:\b(?:we|we've|we’ve|internally|in-house|our\s+(?:team|company|side|org|organisation|organization))\b"
+    r"(?:(?!\b(?:she|he|they|customers?|users?|clients?|people|patients?|someone|one|and|but)\b)[^.!?\"“”]){0,40}?"
+    r"\b(?:say|says|said|saying|call|calls|called|describe|describes|described|assume|assumes"
+    r"|assumed|tell\s+ourselves|told\s+ourselves|repeat|believe|think)\b[^.!?\"“”]{0,20})$"
+)
 _NOT_SPEECH_START = re.compile(r"^(?i:how\s+to)\b")
 _QUOTE_END = re.compile(r"(?<=[.!?…][\"”»“」])\s+(?=[A-ZÀ-Þ\"“„«])")  # "…pay.\" Then …", not "…slow?\" she asked"
 _WRAP = ' "“”„«»「」'
@@ -69,7 +77,7 @@ def quoted_spans(text: str) -> list[str]:
     for match in _QUOTED.finditer(text):
         span = " ".join(next(group for group in match.groups() if group).split())
         before, after = text[: match.start()], text[match.end() :]
-        if _NAMING_BEFORE.search(before) or _NAMING_AFTER.match(after):
+        if _NAMING_BEFORE.search(before) or _NAMING_AFTER.match(after) or _OUR_WORDS_BEFORE.search(before):
             continue
         if is_clause(span):
             spans.append(span)

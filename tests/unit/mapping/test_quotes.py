@@ -45,6 +45,12 @@ def note(text: str, evidence: Evidence = Evidence.assumption, user: str = "U0HEA
             Evidence.assumption,
             "Booking a repair slot took me three phone calls",
         ),
+        # the team asked, the customer answered
+        (
+            'We asked why and she said "I never know when the money arrives"',
+            Evidence.interview,
+            "I never know when the money arrives",
+        ),
         # German quotation marks
         (
             "Aus dem Interview: „Ich will einfach nur meine Rechnung bezahlen.“",
@@ -71,6 +77,9 @@ def test_the_customers_words_are_a_quote_heard_by_the_notes_author(text: str, ev
         ("4 of 10 patients said the waiting room felt chaotic", Evidence.interview),  # the team reporting
         ("In every interview I heard that delays are announced too late", Evidence.interview),
         ("Consideration: the pricing page on the website, then a live chat with sales", Evidence.assumption),
+        # the team quoting itself: a belief to test, not the customer's words
+        ('We always say internally "the customer just wants the cheapest fare" but I doubt it', Evidence.assumption),
+        ('Internally we keep saying "the admin is our customer" but the COO decides', Evidence.assumption),
     ],
 )
 def test_terms_labels_and_team_commentary_are_not_quotes(text: str, evidence: Evidence) -> None:
