@@ -12,7 +12,7 @@ from storage.db import Database
 from tests.fake_openai import FakeOpenAI
 from tests.llm_fixtures import (
     ACTION_NOTES,
-    ANA,
+    BEN,
     PAIN_THEMES,
     PEOPLE,
     PERSONA_THEMES,
@@ -81,7 +81,7 @@ def test_pain_points_keep_their_touchpoints_stage_and_drop_unknown_touchpoints(
     assert pain3.theme_id == "pain_points-3" and stage3 in {s.name for s in STAGES}  # forgotten: embedded
 
 
-def test_persona_quotes_are_only_ever_a_notes_own_words_by_its_author(
+def test_persona_quotes_are_only_ever_a_customers_words_in_a_note_by_its_author(
     fake_llm: FakeOpenAI, tasks: LLMSynthesis
 ) -> None:
     answer(
@@ -95,16 +95,19 @@ def test_persona_quotes_are_only_ever_a_notes_own_words_by_its_author(
             "quotes": [
                 {"note": "c3", "text": "I want healthy food fast"},  # not what the note says
                 {"note": "c42", "text": "Invented"},
-                {"note": "c1", "text": "a nurse with two kids"},
+                {"note": "c1", "text": "a nurse with two kids"},  # the team's words ("Meet Priya, a nurse…")
+                {"note": "c4", "text": "She needs recipes that use a single pan"},  # the team's too
+                {"note": "c5", "text": "I hate throwing away half the vegetables"},
             ],
         },
     )
 
     persona = tasks.persona(PERSONA_THEMES)
 
-    wants, nurse = persona.verbatims
-    assert wants.text == PERSONA_THEMES[1].contributions[0].text and wants.user == "U0CHO0001"
-    assert (nurse.text, nurse.user) == ("a nurse with two kids", ANA)
+    assert [(v.text, v.user) for v in persona.verbatims] == [
+        ("I want something healthy on the table in 20 minutes", "U0CHO0001"),  # the note's quote, not the LLM's
+        ("I hate throwing away half the vegetables", BEN),
+    ]
 
 
 def test_actions_take_owners_only_from_their_notes_and_lose_no_note(fake_llm: FakeOpenAI, tasks: LLMSynthesis) -> None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workflows.contributions.text import shorten
 from workflows.llm.answers import PersonaAnswer, Quote
 from workflows.llm.client import LLMClient
 from workflows.llm.redaction import Mention, Shield
 from workflows.llm.render import short_ids, theme_inputs, theme_listing
 from workflows.llm.request import Request
 from workflows.mapping.models import Contribution, Persona, Theme, Verbatim
-from workflows.mapping.persona import DEFAULT_PERSONA_NAME, MAX_PERSONA_ITEMS, MAX_VERBATIM_CHARS, MAX_VERBATIMS
+from workflows.mapping.persona import DEFAULT_PERSONA_NAME, MAX_PERSONA_ITEMS, MAX_VERBATIMS
+from workflows.mapping.quotes import quotes_in
 
 PersonaRequest = Request[PersonaAnswer, dict[str, Contribution]]  # context: note id shown (c1, …) → its note
 
@@ -58,16 +58,18 @@ def read_persona(answer: PersonaAnswer, request: PersonaRequest) -> Persona:
 
 
 def _verbatims(quotes: Sequence[Quote], notes: dict[str, Contribution], shield: Shield) -> list[Verbatim]:
-    """A quote from an unknown note is dropped (no author can be named); words not found in their note are
-    replaced by the whole note, so nothing the customer did not say is put in their mouth."""
+    """The customer's words only, by the rules the embedded engine follows (`mapping.quotes`): a quote from an
+    unknown note, or from a note holding no customer quote (the team's commentary), is dropped; words not found
+    among the note's customer quotes are replaced by its first one, so nothing is put in the customer's mouth."""
     verbatims: dict[str, Verbatim] = {}
     for quote in quotes:
         note = notes.get(quote.note)
-        if note is None or quote.note in verbatims:
+        said = quotes_in(note) if note else []
+        if not said or quote.note in verbatims:
             continue
-        words = shield.restore(quote.text).strip(" \"'“”")
-        said = words if words and _plain(words) in _plain(note.text) else shorten(note.text, MAX_VERBATIM_CHARS)
-        verbatims[quote.note] = Verbatim(text=said, user=note.user)
+        words = _plain(shield.restore(quote.text).strip(" \"'“”"))
+        chosen = next((q.text for q in said if words and (words in _plain(q.text) or _plain(q.text) in words)), None)
+        verbatims[quote.note] = Verbatim(text=chosen or said[0].text, user=note.user)
     return list(verbatims.values())[:MAX_VERBATIMS]
 
 
