@@ -1,8 +1,9 @@
 """Replies that build on someone's note ("+1 to @Ana's point, and …") belong with that note.
 
 A thread is a conversation: "+1 to @Ana's point", "agree with @Sam", "building on @Lee's idea" say in so many words
-which note they join, however different their wording. "+1 to @Sam" builds on what Sam said last in the step;
-"+1 to @Ana's ack letter" names one of Ana's notes, the one closest in meaning (she may have posted several).
+which note they join, however different their wording. "+1 to @Sam" or "+1 to @Sam's point" builds on what Sam said
+last in the step; "+1 to @Ana's ack letter" names one of Ana's notes, the one closest in meaning (she may have
+posted several).
 """
 
 from __future__ import annotations
@@ -27,6 +28,14 @@ _OPENING = re.compile(
 )
 
 
+# "@Ana's ack letter" names one of her notes; "@Ana's point" (or idea, comment…) is whatever she said last.
+_NAMES_ONE = re.compile(
+    r"^['’]s\s+(?!(?:point|points|idea|ideas|comment|comments|note|notes|suggestion|post|message|take|one|thing|"
+    r"view|remark|answer|reply)\b)\w",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Said:
     """A note with who wrote it and whom it mentions, as (user id, label) in order; `text` as written."""
@@ -47,7 +56,7 @@ def endorsed(text: str, mentions: Sequence[tuple[str, str]]) -> tuple[str, bool]
     rest = body[opening.end() :]
     for user, label in mentions:
         if rest.startswith(f"@{label}"):
-            return user, rest[len(label) + 1 :].startswith(("'s", "’s"))
+            return user, bool(_NAMES_ONE.match(rest[len(label) + 1 :]))
     return None
 
 
