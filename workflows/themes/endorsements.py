@@ -28,11 +28,14 @@ _OPENING = re.compile(
 )
 
 
-# "@Ana's ack letter" names one of her notes; "@Ana's point" (or idea, comment…) is whatever she said last.
+# "@Ana's ack letter" or "@Ana's point on payouts" names one of her notes; "@Ana's point" (or idea, comment…) alone
+# is whatever she said last.
+_GENERIC = (
+    r"(?:point|points|idea|ideas|comment|comments|note|notes|suggestion|post|message|take|one|thing|view|remark"
+    r"|answer|reply)"
+)
 _NAMES_ONE = re.compile(
-    r"^['’]s\s+(?!(?:point|points|idea|ideas|comment|comments|note|notes|suggestion|post|message|take|one|thing|"
-    r"view|remark|answer|reply)\b)\w",
-    re.IGNORECASE,
+    rf"^['’]s\s+(?:(?!{_GENERIC}\b)\w|{_GENERIC}\s+(?:on|about|re|regarding|around|that)\s+\w)", re.IGNORECASE
 )
 
 

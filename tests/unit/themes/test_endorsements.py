@@ -15,6 +15,7 @@ ANA, SAM = ("U1", "Ana"), ("U2", "Sam")
 def test_the_opening_says_whom_a_note_builds_on() -> None:
     assert endorsed("+1 to @Ana's point, the app lags too", [ANA]) == ("U1", False)  # what she said last
     assert endorsed("+1 to @Ana's ack letter, and add the number", [ANA]) == ("U1", True)  # the one it names
+    assert endorsed("+1 to @Ana's point on payouts: same in the survey", [ANA]) == ("U1", True)
     assert endorsed("• [ticket] Agree with @Ana: same here", [ANA]) == ("U1", False)
     assert endorsed("building on @Sam’s idea, ship it with the wizard", [ANA, SAM]) == ("U2", False)
     assert endorsed("The app lags, as @Ana said", [ANA]) is None  # a mention, not an endorsement
