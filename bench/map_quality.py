@@ -266,7 +266,7 @@ def workshop(path: Path, engine: ClusterEngine | None = None, llm: LLMSynthesis 
                 truth[note_id], users[note_id] = label, reply["user"]
                 if key == StepKey.action_plan and is_note(parsed_note.text):
                     actions.append(parse_action(parsed_note.text, own, date(2026, 12, 1)).title)
-        notes = link_endorsements(said, get_embedder())
+        notes = link_endorsements(said, get_embedder)
         plan = {
             StepKey.objective: StepPlan(objective=True),
             StepKey.touchpoints: StepPlan(stages, split_feelings=True),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,8 +63,9 @@ def endorsed(text: str, mentions: Sequence[tuple[str, str]]) -> tuple[str, bool]
     return None
 
 
-def link_endorsements(said: Sequence[Said], embedder: TextEmbedder) -> list[Note]:
-    """The notes (in thread order), each that builds on another's note pointing at it (`Note.builds_on`)."""
+def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]) -> list[Note]:
+    """The notes (in thread order), each that builds on another's note pointing at it (`Note.builds_on`).
+    `embedder` is called only when a reply names the note it builds on (most steps need no model here)."""
     notes = []
     for position, item in enumerate(said):
         found = endorsed(item.text, item.mentions)
@@ -74,7 +75,7 @@ def link_endorsements(said: Sequence[Said], embedder: TextEmbedder) -> list[Note
             continue
         target = theirs[-1]
         if found and found[1]:
-            vectors = np.asarray(embedder.encode([item.text, *(note.text for note in theirs)]))
+            vectors = np.asarray(embedder().encode([item.text, *(note.text for note in theirs)]))
             target = theirs[int(np.argmax(vectors[1:] @ vectors[0]))]
         notes.append(item.note.model_copy(update={"builds_on": target.id}))
     return notes

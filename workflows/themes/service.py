@@ -53,7 +53,7 @@ def notes_of(
         )
         for c in ordered
     ]
-    return link_endorsements(said, get_embedder())
+    return link_endorsements(said, get_embedder)
 
 
 def in_thread_order(contributions: Sequence[ContributionRow]) -> list[ContributionRow]:

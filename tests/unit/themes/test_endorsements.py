@@ -34,7 +34,7 @@ def test_a_bare_endorsement_builds_on_the_last_note_a_named_one_on_the_closest()
         _said("4", "U2", "+1 to @Ana's acknowledgement letter idea", [ANA]),
         _said("5", "U1", "+1 to @Ana", [ANA]),  # her own note: no link
     ]
-    notes = link_endorsements(said, get_embedder())
+    notes = link_endorsements(said, get_embedder)
     assert [note.builds_on for note in notes] == [None, None, "2", "1", None]
 
 
