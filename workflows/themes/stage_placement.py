@@ -97,10 +97,14 @@ def conversation_stages(named: Sequence[str | None], replies: Sequence[str]) -> 
     and a thread moves through the journey: a reply with no stage of its own is most often about the stage the
     conversation just named.
     """
+    naming: dict[str, list[int]] = {}  # per reply, its notes that name a stage
+    for j, reply in enumerate(replies):
+        if named[j]:
+            naming.setdefault(reply, []).append(j)
     result: list[tuple[str | None, str | None]] = []
     thread: str | None = None
     for i, reply in enumerate(replies):
-        same = [j for j, other in enumerate(replies) if other == reply and named[j]]
+        same = naming.get(reply, [])
         above = [named[j] for j in same if j < i]
         below = [named[j] for j in same if j > i]
         heading = above[-1] if above else (below[0] if below else None)
