@@ -5,8 +5,9 @@ the stage it names, always. Any other note goes to the stage it is closest to in
 against the stage's own name, description and examples, and against the notes already on each stage (the notes of
 this step that name their stage, and, for pain points, the touchpoints already placed). The second matters most for
 custom stages, which carry no description: the team's own labelled notes are the best description there is.
-Where meaning leaves it close, the conversation decides: a bullet goes on the stage its list's heading names, and
-a reply that names none leans toward the stage the thread last named.
+Where meaning leaves it close, the conversation decides: a bullet goes on the stage its list's heading names, the
+bullets of a list without one lean together, and a reply that names none leans toward the stage the thread last
+named.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ MENTION_BONUS = 0.08
 # A note leans toward the stage its conversation is on: the stage a bullet above it in the same reply names (a
 # heading the list continues), else the stage named last before it in the thread. Tuned on the same workshops.
 HEADING_BONUS = 0.12
+# The bullets of a reply that names no stage lean together: each counts its list mates' closeness this much.
+LIST_MATES_WEIGHT = 0.5
 THREAD_BONUS = 0.06
 
 _OPENING = re.compile(r"^[\s•*·>\-–—]*(?:\d{1,2}[.)]\s*)?")
@@ -78,7 +81,9 @@ def place_notes(
     open_notes = [i for i, stage in enumerate(named) if stage is None]
     if open_notes:
         scores = _closeness([_plain(texts[i]) for i in open_notes], stages, examples, embedder)
-        context = conversation_stages(named, replies if replies is not None else [str(i) for i in range(len(texts))])
+        replies = replies if replies is not None else [str(i) for i in range(len(texts))]
+        context = conversation_stages(named, replies)
+        scores = _with_list_mates(scores, [None if context[i][0] else replies[i] for i in open_notes])
         for row, i in enumerate(open_notes):
             bonus = np.array([MENTION_BONUS * _mentions(texts[i], stage.name) for stage in stages])
             heading, thread = context[i]
@@ -87,6 +92,23 @@ def place_notes(
             ]
             named[i] = stages[int(np.argmax(scores[row] + bonus))].name
     return [stage or stages[0].name for stage in named]
+
+
+def _with_list_mates(scores: np.ndarray, replies: Sequence[str | None]) -> np.ndarray:
+    """Each note's closeness to the stages plus `LIST_MATES_WEIGHT` times the mean of its list mates' (the other
+    bullets of a reply that names no stage; None for a note whose list has a heading): one list is mostly about
+    one stage."""
+    rows_of: dict[str, list[int]] = {}
+    for row, reply in enumerate(replies):
+        if reply is not None:
+            rows_of.setdefault(reply, []).append(row)
+    pooled = scores.copy()
+    for rows in rows_of.values():
+        if len(rows) > 1:
+            total = scores[rows].sum(axis=0)
+            for row in rows:
+                pooled[row] += LIST_MATES_WEIGHT * (total - scores[row]) / (len(rows) - 1)
+    return pooled
 
 
 def conversation_stages(named: Sequence[str | None], replies: Sequence[str]) -> list[tuple[str | None, str | None]]:

@@ -86,6 +86,34 @@ def test_a_list_under_a_stage_name_stays_on_that_stage() -> None:
     assert place_notes(notes, RAIL, get_embedder(), replies=["1.0", "2.0", "3.0"])[2] != "Arrive"
 
 
+@pytest.mark.parametrize(
+    ("notes", "stage"),
+    [
+        (
+            [
+                "Creates an account with email and password",
+                "People hesitate at the VAT number question",
+                "Adds a card and picks the monthly plan",
+            ],
+            "Purchase",
+        ),
+        (
+            [
+                "Reads reviews on G2 and Capterra",
+                "Asks a friend who freelances what they use",
+                "Compares our price with the bank's free invoicing",
+            ],
+            "Consideration",
+        ),
+    ],
+)
+def test_a_list_that_names_no_stage_stays_on_one(notes: list[str], stage: str) -> None:
+    """Alone, one of these notes goes astray; as bullets of one reply they lean together."""
+    alone = place_notes(notes, DEFAULT, get_embedder(), replies=["1", "2", "3"])
+    assert alone != [stage] * 3
+    assert place_notes(notes, DEFAULT, get_embedder(), replies=["1", "1", "1"]) == [stage] * 3
+
+
 def test_the_conversation_stage_is_the_one_named_last_before() -> None:
     named = ["Book", None, None, "Arrive", None, None]
     replies = ["1", "1", "2", "3", "3", "4"]
