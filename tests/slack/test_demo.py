@@ -236,7 +236,8 @@ def test_demo_months_reminds_owners_and_revises_the_map_to_version_2(tmp_path: P
     assert not {id_ for id_, status in first.items() if status == "done"} & set(listed)
 
     (changes,) = [m for m in messages if m["text"].startswith("What changed")]
-    for _old, into in re.findall(r"split _(.+?)_ → (.+)", json.dumps(changes["blocks"], ensure_ascii=False)):
+    lines = [line for block in changes["blocks"] for line in block.get("text", {}).get("text", "").splitlines()]
+    for _old, into in [m.groups() for line in lines if (m := re.search(r"split _(.+?)_ → (.+)", line))]:
         parts = re.findall(r"\*([^*]+)\*", into)
         assert len(set(parts)) == len(parts), f"a theme split into copies of itself: {into}"
     assert "emotion moved" not in json.dumps(changes["blocks"]), "nobody rated again, so no emotion moved"

@@ -18,6 +18,7 @@ from workflows.themes.clustering.base import Note
 from workflows.themes.clustering.cleaning import clean, is_note
 from workflows.themes.clustering.embedded import EmbeddedEngine
 from workflows.themes.clustering.embeddings import get_embedder
+from workflows.themes.clustering.naming import name_groups
 from workflows.themes.clustering.titles import note_title, titles
 
 WORD = re.compile(r"[^\W_][\w'’-]*")
@@ -239,3 +240,12 @@ def test_a_theme_without_a_two_word_phrase_is_titled_by_its_two_key_words() -> N
     centres = np.stack([embedder.encode(g).mean(axis=0) for g in groups])
     first, _ = titles(groups, centres, embedder.encode)
     assert len(first.split()) >= 2 and {"registrar", "consultant"} <= set(first.casefold().split())
+
+
+def test_a_title_avoids_those_the_step_already_has() -> None:
+    """A theme split in a revision: the half that does not inherit the old title gets one of its own."""
+    group = ["The 1% per-payment fee surprises new customers", "Per-payment fee not on the pricing page"]
+    (free,) = name_groups([group])
+    (other,) = name_groups([group], taken=[free])
+    assert other.casefold() != free.casefold()
+    assert 2 <= len(other.split()) <= 6

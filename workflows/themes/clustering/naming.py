@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -11,12 +11,15 @@ from workflows.themes.clustering.embeddings import Embedder, get_embedder
 from workflows.themes.clustering.titles import titles
 
 
-def name_groups(groups: Sequence[Sequence[str]], embedder: Embedder | None = None) -> list[str]:
-    """A distinct title per group of raw note texts, chosen among all the groups at once, as the engine does."""
+def name_groups(
+    groups: Sequence[Sequence[str]], embedder: Embedder | None = None, taken: Iterable[str] = ()
+) -> list[str]:
+    """A distinct title per group of raw note texts, chosen among all the groups at once, as the engine does, and
+    none of them among `taken`."""
     embedder = embedder or get_embedder()
     cleaned = [sorted(clean(text) for text in group) for group in groups]
     centres = np.stack([_centre(embedder.encode(group)) for group in cleaned]) if cleaned else np.zeros((0, 1))
-    return titles(cleaned, centres, embedder.encode)
+    return titles(cleaned, centres, embedder.encode, taken)
 
 
 def _centre(vectors: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -95,8 +95,11 @@ def note_title(text: str) -> str:
     return capitalised(best.spelling)
 
 
-def titles(groups: Sequence[Sequence[str]], centres: np.ndarray, encode: Encode) -> list[str]:
-    """A distinct title per group of cleaned note texts, in the groups' order.
+def titles(
+    groups: Sequence[Sequence[str]], centres: np.ndarray, encode: Encode, taken: Iterable[str] = ()
+) -> list[str]:
+    """A distinct title per group of cleaned note texts, in the groups' order, none of them among `taken` (the
+    titles other themes of the step already have).
 
     `centres` holds each group's mean sentence vector and `encode` embeds the candidate phrases the same way.
     Larger themes choose first, so the biggest theme gets the best phrase when two would share one.
@@ -107,7 +110,7 @@ def titles(groups: Sequence[Sequence[str]], centres: np.ndarray, encode: Encode)
     shortlists = [_shortlist(scores) for scores in ranked]
     spellings = sorted({p.spelling for shortlist in shortlists for p in shortlist})
     meaning = dict(zip(spellings, encode(spellings), strict=True)) if spellings else {}
-    taken: set[str] = set()
+    taken = {title.casefold() for title in taken}
     result = [""] * len(groups)
     for g in sorted(range(len(groups)), key=lambda g: -len(groups[g])):
         fits = {p: _fit(ranked[g][p], meaning[p.spelling], centres, g) for p in shortlists[g]}
