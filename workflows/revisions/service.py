@@ -29,7 +29,7 @@ from workflows.jobs.queue import JobKind
 from workflows.mapping.models import LIVE_STATUSES, STEP_ORDER, ActionItem, ActionStatus, JourneyMap, StepKey
 from workflows.ports import WorkshopView
 from workflows.themes.clustering.base import ThemeDraft
-from workflows.themes.clustering.naming import name_groups
+from workflows.themes.clustering.naming import apart_from
 from workflows.workshop.errors import NoWorkshop, WorkshopError, require_one_of
 from workflows.workshop.models import WorkshopState
 from workflows.workshop.service import in_channel, start, view_of
@@ -365,16 +365,10 @@ def settle_titles(session: Session, step: Step, drafts: list[ThemeDraft]) -> lis
     # A theme split in two passes its title to the larger half only: the other half keeps the title it was given,
     # or gets a fresh one when that is the inherited title.
     titled = {-index: titles[leader] for leader, (_count, index) in heir.items()}
-    settled = [d.model_copy(update={"title": titled[i]}) if i in titled else d for i, d in enumerate(drafts)]
-    inherited = {title.casefold() for title in titled.values()}
-    clashing = [i for i, d in enumerate(settled) if i not in titled and d.title.casefold() in inherited]
-    if clashing:
-        texts = {str(c.id): c.text for c in step.contributions}
-        others = [d.title for i, d in enumerate(settled) if i not in clashing]
-        fresh = name_groups([[texts[n] for n in settled[i].ids] for i in clashing], taken=others)
-        for i, title in zip(clashing, fresh, strict=True):
-            settled[i] = settled[i].model_copy(update={"title": title})
-    return settled
+    rest = [i for i in range(len(drafts)) if i not in titled]
+    texts = {str(c.id): c.text for c in step.contributions}
+    apart = dict(zip(rest, apart_from([drafts[i] for i in rest], texts, titled.values()), strict=True))
+    return [drafts[i].model_copy(update={"title": titled[i]}) if i in titled else apart[i] for i in range(len(drafts))]
 
 
 # --- what changed -----------------------------------------------------------------------------------------

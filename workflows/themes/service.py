@@ -25,7 +25,7 @@ from workflows.mapping.synthesis import note_sentiment
 from workflows.themes.clustering.base import ClusterEngine, Note, ThemeDraft
 from workflows.themes.clustering.cleaning import clean, is_note
 from workflows.themes.clustering.embeddings import get_embedder
-from workflows.themes.clustering.naming import name_groups
+from workflows.themes.clustering.naming import apart_from, name_groups
 from workflows.themes.clustering.refine import SAME_SUBJECT
 from workflows.themes.clustering.titles import note_title
 from workflows.themes.endorsements import Said, follow_endorsements, link_endorsements
@@ -236,7 +236,7 @@ def store_themes(session: Session, step: Step, drafts: Sequence[ThemeDraft], eng
     kept = [row for row in step.themes if row.kept]
     session.execute(delete(ThemeRow).where(ThemeRow.step_id == step.id, ThemeRow.kept.is_(False)))
     texts = {str(c.id): c.text for c in step.contributions}
-    drafts = join_kept(session, drafts, kept, texts)
+    drafts = apart_from(join_kept(session, drafts, kept, texts), texts, [row.title for row in kept])
     ordered = sorted(drafts, key=lambda d: (-len(d.ids), d.title))
     stored = []
     for position, draft in enumerate(ordered, start=max((row.position for row in kept), default=-1) + 1):

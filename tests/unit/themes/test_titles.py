@@ -14,11 +14,11 @@ from workflows.contributions.parsing import parse_reply
 from workflows.contributions.text import shorten
 from workflows.mapping.lexicon import TITLE_WORDS_AMONG_STOP_WORDS, VERB_FORMS
 from workflows.mapping.models import StepKey
-from workflows.themes.clustering.base import Note
+from workflows.themes.clustering.base import Note, ThemeDraft
 from workflows.themes.clustering.cleaning import clean, is_note
 from workflows.themes.clustering.embedded import EmbeddedEngine
 from workflows.themes.clustering.embeddings import get_embedder
-from workflows.themes.clustering.naming import name_groups
+from workflows.themes.clustering.naming import apart_from, name_groups
 from workflows.themes.clustering.titles import note_title, titles
 
 WORD = re.compile(r"[^\W_][\w'’-]*")
@@ -249,3 +249,11 @@ def test_a_title_avoids_those_the_step_already_has() -> None:
     (other,) = name_groups([group], taken=[free])
     assert other.casefold() != free.casefold()
     assert 2 <= len(other.split()) <= 6
+
+
+def test_a_new_theme_is_never_titled_like_one_people_edited() -> None:
+    texts = {"1": "Per-payment fee not on the pricing page", "2": "Card payments fail for clients abroad"}
+    drafts = [ThemeDraft(title="Per-payment fee", ids=["1"]), ThemeDraft(title="Card payments", ids=["2"])]
+    apart = apart_from(drafts, texts, fixed=["per-payment fee"])
+    assert apart[0].title.casefold() not in {"per-payment fee", "card payments"}
+    assert apart[1] == drafts[1]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from workflows.themes.clustering.base import ThemeDraft
 from workflows.themes.clustering.cleaning import clean
 from workflows.themes.clustering.embeddings import Embedder, get_embedder
 from workflows.themes.clustering.titles import titles
@@ -25,3 +26,18 @@ def name_groups(
 def _centre(vectors: np.ndarray) -> np.ndarray:
     total = vectors.sum(axis=0)
     return total / max(float(np.linalg.norm(total)), 1e-12)
+
+
+def apart_from(drafts: Sequence[ThemeDraft], texts: Mapping[str, str], fixed: Iterable[str]) -> list[ThemeDraft]:
+    """The drafts, each whose title is one of `fixed` (titles other themes of the step keep) titled afresh, distinct
+    from every title in the step; `texts` holds the drafts' note texts by id."""
+    fixed = list(fixed)
+    keys = {title.casefold() for title in fixed}
+    clashing = [i for i, draft in enumerate(drafts) if draft.title.casefold() in keys]
+    if not clashing:
+        return list(drafts)
+    others = [*fixed, *(draft.title for i, draft in enumerate(drafts) if i not in clashing)]
+    fresh = dict(
+        zip(clashing, name_groups([[texts[n] for n in drafts[i].ids] for i in clashing], taken=others), strict=True)
+    )
+    return [draft.model_copy(update={"title": fresh[i]}) if i in fresh else draft for i, draft in enumerate(drafts)]
