@@ -17,13 +17,14 @@ For each it prints:
   * action titles still carrying an owner or a date; the objective's success measures;
 and, for the demo, the time to cluster every step, assemble and draw its map, and this process's peak memory.
 
-Usage: .venv/bin/python bench/map_quality.py [--out DIR] [--skip-demo]
+Usage: .venv/bin/python bench/map_quality.py [--out DIR] [--skip-demo] [--shuffle SEED]
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import random
 import re
 import resource
 import shutil
@@ -238,12 +239,19 @@ def publish_work(database: Path) -> tuple[float, int]:
 # labelled workshops, offline
 
 
-def workshop(path: Path, engine: ClusterEngine | None = None, llm: LLMSynthesis | None = None) -> Scored:
+def workshop(
+    path: Path, engine: ClusterEngine | None = None, llm: LLMSynthesis | None = None, shuffle: int | None = None
+) -> Scored:
     """Scored as the bot would make its map: with the embedded engine by default, or with `engine` (the LLM's,
-    given no step plan, as the bot does) and `llm` placing touchpoints and pain points and writing the persona."""
+    given no step plan, as the bot does) and `llm` placing touchpoints and pain points and writing the persona.
+    With `shuffle` (a seed), the replies of those two steps come in a random order: a thread that does not walk
+    through the journey."""
     engine = engine or EmbeddedEngine()
     embedded = isinstance(engine, EmbeddedEngine)
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if shuffle is not None:
+        for key in PLACED_STEPS:
+            random.Random(shuffle).shuffle(data["steps"][key.value])
     stages = resolve_stage_model(data.get("preset") or ", ".join(data["stages"]))
     themes: dict[StepKey, list[tuple[Theme, list[dict | None]]]] = {}
     stage_of: dict[str, str] = {}
@@ -332,10 +340,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="where the demo writes its files (default: a temporary folder)")
     parser.add_argument("--skip-demo", action="store_true", help="score only the labelled workshops")
+    parser.add_argument(
+        "--shuffle",
+        type=int,
+        metavar="SEED",
+        help="the labelled workshops' touchpoint and pain-point replies in a random order",
+    )
     args = parser.parse_args()
     results = {}
     for path in sorted(WORKSHOPS.glob("*.yaml")):
-        results[path.stem] = report(workshop(path))
+        results[path.stem] = report(workshop(path, shuffle=args.shuffle))
     if not args.skip_demo:
         out = args.out or Path(tempfile.mkdtemp(prefix="map-quality-"))
         results["demo"] = report(demo(out))

@@ -57,7 +57,8 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     """The stage a note names as its stage, in any of the ways people write it; None when it names none.
 
     Written as a label ("Awareness: …", "Awareness - …", "[Awareness] …", "(Awareness)"), as a place ("In Awareness,
-    …", "during Awareness", "at the awareness stage") or as "Stage: Awareness". When several are named, the first.
+    …", "during Awareness", "at the awareness stage"), as "Stage: Awareness" or as a sentence ending "…, but it's
+    advocacy". When several are named, the first.
     """
     body = _opening_stripped(text)
     found = [(position, stage.name) for stage in stages if (position := _label_position(body, stage.name)) is not None]
@@ -193,6 +194,9 @@ def _label_position(body: str, name: str) -> int | None:
         rf"\b(?:in|at|during|on|for)\s+the\s+{words}\s+{_STAGE_WORD}\b",  # "at the awareness stage"
         rf"\b{_STAGE_WORD}\s*[:=\-–]\s*{words}(?!\w)",  # "Stage: Awareness"
         rf"^(?:in|at|during)\s+(?:the\s+)?{words}\s*(?:{_STAGE_WORD}\s*)?[,:\-–—]",  # "In Awareness, …"
+        # "…, but it's advocacy": a sentence that ends by saying which stage it is
+        rf"\b(?:it's|it’s|it is|that's|that’s|that is|this is)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?"
+        rf"\s*(?:[.!?)]|$)",
     ]
     positions = [m.start() for p in case_blind if (m := re.search(p, body, re.IGNORECASE))]
     # "during Purchase": a preposition and the stage's own capitalised name, mid-sentence.

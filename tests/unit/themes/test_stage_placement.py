@@ -26,6 +26,11 @@ CLINIC = resolve_stage_model("Referral, Check-in, Consultation, Follow-up")
         ("at the awareness stage they only know the brand", DEFAULT, "Awareness"),
         ("Stage: Retention. Monthly usage report", DEFAULT, "Retention"),
         ("New users mostly use chat during Purchase", DEFAULT, "Purchase"),
+        (
+            "Hi all, adding one: the champion presents us at her all-hands. Not our channel, but it's advocacy",
+            DEFAULT,
+            "Advocacy",
+        ),
         ("Book: the app times out at the payment step", RAIL, "Book"),
         ("[Travel] QR codes fail at the gates", RAIL, "Travel"),
         ("During the travel phase the wifi drops", RAIL, "Travel"),
