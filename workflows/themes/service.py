@@ -157,8 +157,8 @@ def on_stages(drafts: Sequence[ThemeDraft], notes: Sequence[Note], plan: StepPla
     """Each theme on one stage (split where its notes belong to several), and split by feeling if asked; the
     parts are titled afresh, all together, so titles stay distinct within the step."""
     texts = {note.id: note.text for note in notes}
-    replies = [note.reply or note.id for note in notes]
-    stages = place_notes(list(texts.values()), plan.stages, get_embedder(), plan.placed, replies)
+    reply_of = {note.id: note.reply or note.id for note in notes}
+    stages = place_notes(list(texts.values()), plan.stages, get_embedder(), plan.placed, list(reply_of.values()))
     stage_of = dict(zip(texts, stages, strict=True))
     parts: list[tuple[ThemeDraft, str, list[str]]] = []
     for draft in drafts:
