@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from storage.db import insert_new
 from storage.models import ContributionRow, ProcessedEvent, ReplyState, Step, Workshop
 from workflows.contributions.parsing import parse_reply
-from workflows.contributions.text import readable
+from workflows.contributions.text import readable, ts_order
 from workflows.logs import bind
 from workflows.mapping.models import StepKey
 from workflows.workshop.models import StepState, WorkshopState
@@ -153,16 +153,7 @@ def newest(session: Session, step_id: int, ts: str, version: str = "", deleting:
     if deleting:
         state.deleted = True
         return True
-    if state.version_ts and _ts_order(version) <= _ts_order(state.version_ts):
+    if state.version_ts and ts_order(version) <= ts_order(state.version_ts):
         return False
     state.version_ts = version
     return True
-
-
-def _ts_order(ts: str) -> tuple[int, int]:
-    """Slack timestamps ("1700000000.000100") in time order; compared as text, "9.5" would come after "10.1"."""
-    seconds, _, fraction = ts.partition(".")
-    try:
-        return int(seconds or 0), int(fraction.ljust(6, "0")[:6] or 0)
-    except ValueError:
-        return 0, 0

@@ -24,3 +24,13 @@ def readable(text: str) -> str:
     surrogate replaced by U+FFFD, carriage returns made newlines."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _SURROGATE.sub("\ufffd", _UNREADABLE.sub("", text))
+
+
+def ts_order(ts: str) -> tuple[int, int]:
+    """Slack timestamps ("1700000000.000100") in time order; compared as text, "9.5" would come after "10.1".
+    A text that is no timestamp (a note carried from a previous version) comes first."""
+    seconds, _, fraction = ts.partition(".")
+    try:
+        return int(seconds or 0), int(fraction.ljust(6, "0")[:6] or 0)
+    except ValueError:
+        return 0, 0

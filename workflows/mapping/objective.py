@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from workflows.contributions.sentences import capitalised
-from workflows.contributions.text import shorten
+from workflows.contributions.text import shorten, ts_order
 from workflows.mapping.models import Contribution, ObjectiveCard, Theme
 from workflows.mapping.quotes import split_outside_quotes, without_quotes
 
@@ -96,14 +96,7 @@ def note_kind(text: str) -> str | None:
 def _in_order(themes: Sequence[Theme]) -> list[Contribution]:
     """Every note once, as written in time (Slack timestamps sort as numbers)."""
     notes = {(c.ts, c.user, c.text): c for theme in themes for c in theme.contributions}
-    return sorted(notes.values(), key=lambda c: _ts(c.ts))
-
-
-def _ts(ts: str) -> float:
-    try:
-        return float(ts)
-    except ValueError:
-        return 0.0
+    return sorted(notes.values(), key=lambda c: ts_order(c.ts))
 
 
 def _kind(sentence: str) -> str | None:

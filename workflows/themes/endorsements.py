@@ -8,19 +8,16 @@ posted several).
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from workflows.contributions.parsing import take_evidence_tag
 from workflows.themes.clustering.base import Note, ThemeDraft
 from workflows.themes.clustering.naming import name_groups
-from workflows.themes.stage_placement import TextEmbedder
+from workflows.themes.stage_placement import TextEmbedder, opening_stripped
 
-_BULLET = re.compile(r"^[\s•*·>\-–—]*")
 _OPENING = re.compile(
     r"^(?:\+1|\+100|:\+1:|agreed?|agreeing|seconding|seconded|building on|adding to|to add to|echoing|"
     r"yes to|same as)[\s,:]*(?:to|with|on)?\s*",
@@ -50,9 +47,9 @@ class Said:
 
 
 def endorsed(text: str, mentions: Sequence[tuple[str, str]]) -> tuple[str, bool] | None:
-    """The user a note opens by endorsing, and whether it names which of their notes ("+1 to @Ana's point" ->
-    (Ana's id, True)); None when it opens otherwise."""
-    body = take_evidence_tag(_BULLET.sub("", html.unescape(text)))[1]
+    """The user a note opens by endorsing, and whether it names which of their notes ("+1 to @Ana's ack letter" ->
+    (Ana's id, True), "+1 to @Ana's point" -> (Ana's id, False)); None when it opens otherwise."""
+    body = opening_stripped(text)
     opening = _OPENING.match(body)
     if not opening:
         return None
@@ -81,9 +78,12 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
     return notes
 
 
-def follow_endorsements(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list[ThemeDraft]:
+def follow_endorsements(
+    drafts: Sequence[ThemeDraft], notes: Sequence[Note], keep_titles: bool = False
+) -> list[ThemeDraft]:
     """Each note that builds on another moved into that note's theme. A theme left empty is dropped; one that lost
-    notes is titled again when a fresh title, distinct in the step, can be found."""
+    notes is titled again, distinct from the step's other titles, unless `keep_titles` (the objective's parts are
+    named for what they are, not for their notes)."""
     theme_of = {note_id: n for n, draft in enumerate(drafts) for note_id in draft.ids}
     members = [list(draft.ids) for draft in drafts]
     for note in notes:
@@ -94,15 +94,12 @@ def follow_endorsements(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> 
         members[target].append(note.id)
         theme_of[note.id] = target
     changed = [n for n, draft in enumerate(drafts) if members[n] and len(members[n]) < len(draft.ids)]
-    if not changed:
-        return [draft.model_copy(update={"ids": ids}) for draft, ids in zip(drafts, members, strict=True) if ids]
-    texts = {note.id: note.text for note in notes}
-    fresh = name_groups([[texts[i] for i in ids] for ids in members if ids])
-    fresh_of = dict(zip([n for n, ids in enumerate(members) if ids], fresh, strict=True))
     titles = [draft.title for draft in drafts]
-    for n in changed:
-        if fresh_of[n].casefold() not in {t.casefold() for t in titles}:
-            titles[n] = fresh_of[n]
+    if changed and not keep_titles:
+        texts = {note.id: note.text for note in notes}
+        others = [title for n, title in enumerate(titles) if members[n] and n not in changed]
+        fresh = name_groups([[texts[i] for i in members[n]] for n in changed], taken=others)
+        titles = [fresh[changed.index(n)] if n in changed else title for n, title in enumerate(titles)]
     return [
         draft.model_copy(update={"ids": ids, "title": title})
         for draft, ids, title in zip(drafts, members, titles, strict=True)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import ContributionRow, Step, ThemeMember, ThemeRow
 from workflows.actions.parsing import parse_action
+from workflows.contributions.text import ts_order
 from workflows.mapping.models import Contribution, Evidence, StepKey, Theme
 from workflows.mapping.objective import note_kind
 from workflows.mapping.synthesis import note_sentiment
@@ -58,14 +59,7 @@ def notes_of(
 
 def in_thread_order(contributions: Sequence[ContributionRow]) -> list[ContributionRow]:
     """By Slack timestamp and bullet; notes carried from a map's previous version (no timestamp) come first."""
-
-    def position(c: ContributionRow) -> tuple[float, int]:
-        try:
-            return float(c.message_ts), c.part
-        except ValueError:
-            return float("-inf"), c.part
-
-    return sorted(contributions, key=position)
+    return sorted(contributions, key=lambda c: (ts_order(c.message_ts), c.part))
 
 
 @dataclass(frozen=True)
@@ -150,7 +144,7 @@ def cluster_notes(engine: ClusterEngine, notes: Sequence[Note], plan: StepPlan |
         drafts = objective_parts(drafts, notes)
     elif plan and plan.stages:
         drafts = on_stages(drafts, notes, plan)
-    return follow_endorsements(drafts, notes)
+    return follow_endorsements(drafts, notes, keep_titles=bool(plan and plan.objective))
 
 
 def on_stages(drafts: Sequence[ThemeDraft], notes: Sequence[Note], plan: StepPlan) -> list[ThemeDraft]:

@@ -60,7 +60,7 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     …", "during Awareness", "at the awareness stage"), as "Stage: Awareness" or as a sentence ending "…, but it's
     advocacy". When several are named, the first.
     """
-    body = _opening_stripped(text)
+    body = opening_stripped(text)
     found = [(position, stage.name) for stage in stages if (position := _label_position(body, stage.name)) is not None]
     return min(found)[1] if found else None
 
@@ -175,7 +175,7 @@ def _plain(text: str) -> str:
     return " ".join(take_evidence_tag(html.unescape(text))[1].split())
 
 
-def _opening_stripped(text: str) -> str:
+def opening_stripped(text: str) -> str:
     """The note without bullets and evidence tags in front (a tag may open the note or follow the bullet)."""
     body = _OPENING.sub("", html.unescape(text).strip())
     return _OPENING.sub("", take_evidence_tag(body)[1])

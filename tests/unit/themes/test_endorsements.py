@@ -63,3 +63,20 @@ def test_through_a_step_the_endorsement_joins_whatever_its_wording() -> None:
     ]
     drafts = cluster_step(EmbeddedEngine(), rows, StepPlan(actions=True))
     assert ["1", "4"] in [sorted(d.ids) for d in drafts]
+
+
+def test_a_theme_that_lost_its_note_is_retitled_but_an_objective_part_keeps_its_name() -> None:
+    notes = [
+        Note(id="1", text="Pre-fill the claim form from the e-ticket"),
+        Note(id="2", text="Raise the Android upload limit"),
+        Note(id="3", text="Drop the photo upload step entirely", builds_on="1"),
+    ]
+    drafts = [
+        ThemeDraft(title="Claim form", ids=["1"]),
+        ThemeDraft(title="Photo upload step", ids=["2", "3"]),
+    ]
+    moved = follow_endorsements(drafts, notes)
+    assert moved[0].ids == ["1", "3"] and moved[1].ids == ["2"]
+    assert moved[1].title != "Photo upload step" and moved[1].title != moved[0].title
+    kept = follow_endorsements(drafts, notes, keep_titles=True)
+    assert [d.title for d in kept] == ["Claim form", "Photo upload step"]
