@@ -21,7 +21,6 @@ from typing import Protocol
 import numpy as np
 
 from workflows.contributions.parsing import take_evidence_tag
-from workflows.mapping.lexicon import EVERYDAY_STAGE_WORDS
 from workflows.workshop.stages import StageDef
 
 # How much the stage's own texts count against the notes already placed there (the rest), when both exist;
@@ -36,6 +35,18 @@ HEADING_BONUS = 0.12
 # The bullets of a reply that names no stage lean together: each counts its list mates' closeness this much.
 LIST_MATES_WEIGHT = 0.5
 THREAD_BONUS = 0.06
+# A thread that walks through the journey in order (its notes that name a stage mostly move forward) says where a
+# note is better than its words do: on the three labelled workshops the stage the thread last named is right for
+# 82-84% of the notes that name none, meaning alone for 48-69%. There a note leans toward the stage last named and,
+# less, toward the stages from there up to the next one named (people stop naming a stage once they are on it).
+# Tuned on those and the demo: 0.12 and 0.08 place 85, 93, 91 and 81% right (80, 85, 85, 79% at THREAD_BONUS);
+# 0.10-0.18 and 0.05-0.12 all give 84-87% on average. Shuffled threads never count as walking (48 of 48).
+WALKING_LAST_BONUS = 0.12
+WALKING_AHEAD_BONUS = 0.08
+# Walking: at least this share of the moves from one named stage to another go forward, and enough moves that
+# chance cannot fake it (three forward moves in a row: one chance in eight).
+FORWARD_SHARE = 0.8
+FEWEST_MOVES = 3
 
 _OPENING = re.compile(r"^[\s•*·>\-–—]*(?:\d{1,2}[.)]\s*)?")
 _STAGE_WORD = r"(?:stage|phase|step)"
@@ -84,15 +95,38 @@ def place_notes(
         scores = _closeness([_plain(texts[i]) for i in open_notes], stages, examples, embedder)
         replies = replies if replies is not None else [str(i) for i in range(len(texts))]
         context = conversation_stages(named, replies)
-        scores = _with_list_mates(scores, [None if context[i][0] else replies[i] for i in open_notes])
+        walking = walks_the_journey(named, stages)
+        scores = _with_list_mates(scores, [None if context[i].heading else replies[i] for i in open_notes])
         for row, i in enumerate(open_notes):
             bonus = np.array([MENTION_BONUS * _mentions(texts[i], stage.name) for stage in stages])
-            heading, thread = context[i]
-            bonus += [
-                HEADING_BONUS * (stage.name == heading) + THREAD_BONUS * (stage.name == thread) for stage in stages
-            ]
+            bonus += _conversation_lean(context[i], stages, walking)
             named[i] = stages[int(np.argmax(scores[row] + bonus))].name
     return [stage or stages[0].name for stage in named]
+
+
+def _conversation_lean(context: Conversation, stages: Sequence[StageDef], walking: bool) -> np.ndarray:
+    """How much a note leans toward each stage for where its conversation is (see the constants above)."""
+    names = [stage.name for stage in stages]
+    lean = np.array([HEADING_BONUS * (name == context.heading) for name in names])
+    if context.last is None:
+        return lean
+    last = names.index(context.last)
+    if not walking:
+        lean[last] += THREAD_BONUS
+        return lean
+    lean[last] += WALKING_LAST_BONUS
+    ahead = names.index(context.next) if context.next else last
+    lean[last + 1 : ahead + 1] += WALKING_AHEAD_BONUS
+    return lean
+
+
+def walks_the_journey(named: Sequence[str | None], stages: Sequence[StageDef]) -> bool:
+    """Whether the thread moves through the stages in the journey's order: most of its moves from one named stage
+    to another go forward."""
+    order = {stage.name: position for position, stage in enumerate(stages)}
+    visited = [order[name] for name in named if name]
+    moves = [later > earlier for earlier, later in zip(visited, visited[1:], strict=False) if later != earlier]
+    return len(moves) >= FEWEST_MOVES and sum(moves) >= FORWARD_SHARE * len(moves)
 
 
 def _with_list_mates(scores: np.ndarray, replies: Sequence[str | None]) -> np.ndarray:
@@ -112,9 +146,18 @@ def _with_list_mates(scores: np.ndarray, replies: Sequence[str | None]) -> np.nd
     return pooled
 
 
-def conversation_stages(named: Sequence[str | None], replies: Sequence[str]) -> list[tuple[str | None, str | None]]:
-    """Per note, the stage its own reply is on (the last stage a bullet above it names, else the first below it)
-    and, when its reply names none, the stage the thread was last on before it.
+@dataclass(frozen=True)
+class Conversation:
+    """Where a note's conversation is: the stage its own reply names (above it, else below), and, when its reply
+    names none, the stages the thread named last before it and next after it."""
+
+    heading: str | None = None
+    last: str | None = None
+    next: str | None = None
+
+
+def conversation_stages(named: Sequence[str | None], replies: Sequence[str]) -> list[Conversation]:
+    """Per note, where its conversation is (see `Conversation`).
 
     People write a stage's name once and list under it ("• Arrive: taps out at the gates / • looks for the bus"),
     and a thread moves through the journey: a reply with no stage of its own is most often about the stage the
@@ -124,16 +167,23 @@ def conversation_stages(named: Sequence[str | None], replies: Sequence[str]) -> 
     for j, reply in enumerate(replies):
         if named[j]:
             naming.setdefault(reply, []).append(j)
-    result: list[tuple[str | None, str | None]] = []
+    last_named: list[str | None] = []  # per note, the stage the thread was on when its reply began
     thread: str | None = None
+    for i, reply in enumerate(replies):
+        last_named.append(thread)
+        if i + 1 == len(replies) or replies[i + 1] != reply:  # the reply is over: the thread is where it ended
+            thread = next((named[j] for j in reversed(naming.get(reply, []))), thread)
+    result: list[Conversation] = []
     for i, reply in enumerate(replies):
         same = naming.get(reply, [])
         above = [named[j] for j in same if j < i]
         below = [named[j] for j in same if j > i]
         heading = above[-1] if above else (below[0] if below else None)
-        result.append((heading, None if heading else thread))
-        if i + 1 == len(replies) or replies[i + 1] != reply:  # the reply is over: the thread is where it ended
-            thread = next((named[j] for j in reversed(same)), thread)
+        if heading:
+            result.append(Conversation(heading=heading))
+            continue
+        later = next((named[j] for j in range(i + 1, len(replies)) if named[j] and replies[j] != reply), None)
+        result.append(Conversation(last=last_named[i], next=later))
     return result
 
 
@@ -207,6 +257,7 @@ def _label_position(body: str, name: str) -> int | None:
 
 
 def _mentions(text: str, name: str) -> bool:
-    """Any mention; a stage named by an everyday word ("Use", "Buy") only as its capitalised name."""
-    flags = 0 if name.casefold() in EVERYDAY_STAGE_WORDS else re.IGNORECASE
+    """Any mention of a stage named in several words; one named in a single word only as its name is written
+    ("Arrive", not "e-tickets arrive by email"): one word is as often an everyday word as the stage."""
+    flags = re.IGNORECASE if len(name.split()) > 1 else 0
     return bool(re.search(rf"(?<!\w){_name_words(name)}(?!\w)", html.unescape(text), flags))

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from workflows.themes.clustering.embeddings import get_embedder
-from workflows.themes.stage_placement import Placed, conversation_stages, named_stage, place_notes
+from workflows.themes.stage_placement import (
+    Conversation,
+    Placed,
+    conversation_stages,
+    named_stage,
+    place_notes,
+    walks_the_journey,
+)
 from workflows.workshop.stages import resolve_stage_model
 
 DEFAULT = resolve_stage_model(None)
@@ -123,10 +130,33 @@ def test_the_conversation_stage_is_the_one_named_last_before() -> None:
     named = ["Book", None, None, "Arrive", None, None]
     replies = ["1", "1", "2", "3", "3", "4"]
     context = conversation_stages(named, replies)
-    assert context[1] == ("Book", None)  # its own reply's heading
-    assert context[2] == (None, "Book")  # a reply of its own: the thread was last on Book
-    assert context[4] == ("Arrive", None)
-    assert context[5] == (None, "Arrive")
+    assert context[1] == Conversation(heading="Book")  # its own reply's heading
+    # a reply of its own: the thread was last on Book and names Arrive next
+    assert context[2] == Conversation(last="Book", next="Arrive")
+    assert context[4] == Conversation(heading="Arrive")
+    assert context[5] == Conversation(last="Arrive")
+
+
+RAIL_THREAD = [
+    "Plan: checks the timetable the evening before",
+    "Book: buys an off-peak return in the app",
+    "Travel: scans the QR code at the gates",
+    "PA announcements on the platform when there's disruption",
+    "Arrive: taps out at the exit gates",
+    "Claim a refund: fills in the Delay Repay form",
+]
+
+
+def test_a_thread_that_walks_the_journey_places_a_note_on_the_stage_it_is_on() -> None:
+    stages = resolve_stage_model("Plan, Book, Travel, Arrive, Claim a refund")
+    announcements = RAIL_THREAD[3]
+    assert place_notes([announcements], stages, get_embedder()) != ["Travel"]  # its words alone say otherwise
+    walked = place_notes(RAIL_THREAD, stages, get_embedder(), replies=list("123456"))
+    assert walked == ["Plan", "Book", "Travel", "Travel", "Arrive", "Claim a refund"]
+    assert walks_the_journey([named_stage(note, stages) for note in RAIL_THREAD], stages)
+    jumbled = [RAIL_THREAD[i] for i in (5, 3, 0, 4, 2, 1)]  # the same replies in no journey order
+    assert not walks_the_journey([named_stage(note, stages) for note in jumbled], stages)
+    assert place_notes(jumbled, stages, get_embedder(), replies=list("123456"))[1] != "Travel"
 
 
 def test_a_pain_point_goes_where_its_touchpoint_is() -> None:
