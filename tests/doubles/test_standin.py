@@ -616,6 +616,7 @@ def test_triggers_expire_after_three_seconds(receiver: Receiver) -> None:
 
 def test_a_bolt_app_works_against_the_stand_in_unchanged(standin: SlackStandIn) -> None:
     heard: list[dict[str, Any]] = []
+    said, got = threading.Event(), threading.Event()  # Bolt runs listeners on its own threads: wait for them
     app = App(
         signing_secret=SIGNING_SECRET,
         client=WebClient(token=standin.bot_token, base_url=standin.api_url),
@@ -626,10 +627,12 @@ def test_a_bolt_app_works_against_the_stand_in_unchanged(standin: SlackStandIn) 
         ack("on it")
         respond(f"starting {command['text']}")
         say("Workshop started")
+        said.set()
 
     @app.event("message")
     def on_message(event: dict[str, Any]) -> None:
         heard.append(event)
+        got.set()
 
     def dispatch(body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
         answer = app.dispatch(BoltRequest(body=body.decode(), headers=headers))
@@ -640,8 +643,9 @@ def test_a_bolt_app_works_against_the_stand_in_unchanged(standin: SlackStandIn) 
         sender = SlackSender(endpoint.url, SIGNING_SECRET, standin=standin)
         standin.deliver_events_to(sender)
         assert sender.command("Onboarding", "U0ANN00001", CHANNEL).body == "on it"
-        assert standin.wait_idle(timeout=5, quiet=0.3)
+        assert said.wait(timeout=10)
         sender.message(CHANNEL, "U0BOB00001", "a contribution")
+        assert got.wait(timeout=10)
         assert standin.wait_idle(timeout=5, quiet=0.3)
     finally:
         endpoint.close()

@@ -30,6 +30,7 @@ from workflows.themes.clustering.naming import apart_from, name_groups
 from workflows.themes.clustering.refine import SAME_SUBJECT
 from workflows.themes.clustering.titles import note_title
 from workflows.themes.endorsements import Said, follow_endorsements, link_endorsements
+from workflows.themes.lone_quotes import unnamed_quotes_join
 from workflows.themes.repair import repair
 from workflows.themes.stage_placement import Placed, place_notes
 from workflows.workshop.stages import StageDef, stored_stages
@@ -143,7 +144,7 @@ def cluster_notes(engine: ClusterEngine, notes: Sequence[Note], plan: StepPlan |
     if plan and plan.objective:
         drafts = objective_parts(drafts, notes)
     elif plan and plan.stages:
-        drafts = on_stages(drafts, notes, plan)
+        drafts = unnamed_quotes_join(on_stages(drafts, notes, plan), notes, get_embedder())
     return follow_endorsements(drafts, notes, keep_titles=bool(plan and plan.objective))
 
 

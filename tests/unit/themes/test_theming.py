@@ -5,6 +5,8 @@ from __future__ import annotations
 from storage.models import ContributionRow
 from workflows.themes.clustering.base import Note, ThemeDraft
 from workflows.themes.clustering.embedded import EmbeddedEngine
+from workflows.themes.clustering.embeddings import get_embedder
+from workflows.themes.lone_quotes import unnamed_quotes_join
 from workflows.themes.service import StepPlan, action_text, by_feeling, cluster_notes, cluster_step, on_stages
 from workflows.themes.stage_placement import Placed
 from workflows.workshop.stages import resolve_stage_model
@@ -96,3 +98,26 @@ def test_the_objective_step_is_grouped_into_the_parts_of_the_objective() -> None
 def test_actions_are_grouped_by_what_is_to_be_done_not_by_owner_or_date() -> None:
     assert action_text("Fix the gate firmware. Owner @Ana, by Friday", [("U1", "Ana")]) == "Fix the gate firmware"
     assert action_text(":+1:", []) == ":+1:"
+
+
+def test_a_quote_no_title_can_name_backs_the_closest_point_on_its_stage() -> None:
+    notes = [
+        Note(id="1", text="10 minute slots: patients forget half their questions"),
+        Note(id="2", text="The waiting room board says 'on time' when the clinic runs an hour late"),
+        Note(id="3", text='"I forgot half my questions, the consultation was over so fast"'),
+        Note(id="4", text='"The letter came the day after my appointment"'),
+    ]
+    drafts = [
+        ThemeDraft(title="Short consultation slots", ids=["1"], stage="Consultation"),
+        ThemeDraft(title="Waiting room board", ids=["2"], stage="Consultation"),
+        ThemeDraft(title="Questions", ids=["3"], stage="Consultation"),
+        ThemeDraft(title="Letter", ids=["4"], stage="Booking"),  # nothing else on its stage: it stays
+    ]
+    joined = unnamed_quotes_join(drafts, notes, get_embedder())
+    assert [(d.title, d.ids) for d in joined] == [
+        ("Short consultation slots", ["1", "3"]),
+        ("Waiting room board", ["2"]),
+        ("Letter", ["4"]),
+    ]
+    named = [drafts[0], drafts[1], drafts[2].model_copy(update={"title": "Half my questions"})]
+    assert unnamed_quotes_join(named, notes, get_embedder()) == named  # a title names it: it stays a theme

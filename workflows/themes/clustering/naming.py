@@ -19,11 +19,12 @@ def name_groups(
     none of them among `taken`."""
     embedder = embedder or get_embedder()
     cleaned = [sorted(clean(text) for text in group) for group in groups]
-    centres = np.stack([_centre(embedder.encode(group)) for group in cleaned]) if cleaned else np.zeros((0, 1))
+    centres = np.stack([centre(embedder.encode(group)) for group in cleaned]) if cleaned else np.zeros((0, 1))
     return titles(cleaned, centres, embedder.encode, taken)
 
 
-def _centre(vectors: np.ndarray) -> np.ndarray:
+def centre(vectors: np.ndarray) -> np.ndarray:
+    """The mean direction of a group's sentence vectors."""
     total = vectors.sum(axis=0)
     return total / max(float(np.linalg.norm(total)), 1e-12)
 
