@@ -121,3 +121,19 @@ def test_a_quote_no_title_can_name_backs_the_closest_point_on_its_stage() -> Non
     ]
     named = [drafts[0], drafts[1], drafts[2].model_copy(update={"title": "Half my questions"})]
     assert unnamed_quotes_join(named, notes, get_embedder()) == named  # a title names it: it stays a theme
+
+
+def test_each_action_is_a_theme_of_its_own_unless_it_is_said_twice() -> None:
+    contributions = rows(
+        "Pre-fill the Delay Repay form from the e-ticket, by end of March",
+        "Prefill the Delay Repay claim form from the e-ticket details",
+        "Raise the Android upload limit to 20MB and rewrite that error message",
+        "Rewrite the disruption PA scripts so every announcement has a reason",
+        "Staff the wide gate at Harrogate from Monday",
+    )
+    for row in contributions:
+        row.mentions = []
+    drafts = cluster_step(EmbeddedEngine(), contributions, StepPlan(actions=True))
+    assert sorted(sorted(draft.ids) for draft in drafts) == [["1", "2"], ["3"], ["4"], ["5"]]
+    asked = cluster_step(EmbeddedEngine(count=2), contributions, StepPlan(actions=True))
+    assert len(asked) == 2  # a facilitator who asks for two themes gets two

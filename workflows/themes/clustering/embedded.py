@@ -17,6 +17,7 @@ from workflows.themes.clustering.base import Note, ThemeDraft
 from workflows.themes.clustering.cleaning import clean
 from workflows.themes.clustering.consensus import group
 from workflows.themes.clustering.embeddings import Embedder, get_embedder
+from workflows.themes.clustering.refine import alike_only
 from workflows.themes.clustering.titles import titles
 
 _READABLE = re.compile(r"[^\W_]")
@@ -25,9 +26,14 @@ _READABLE = re.compile(r"[^\W_]")
 class EmbeddedEngine:
     name = "embedded"
 
-    def __init__(self, embedder: Embedder | None = None, count: int | None = None) -> None:
+    def __init__(self, embedder: Embedder | None = None, count: int | None = None, alike: float | None = None) -> None:
         self._embedder = embedder
         self._count = count  # as many themes as the facilitator asked for; None: as the notes call for
+        self._alike = alike  # only notes this alike share a theme (no count is chosen); None: as `count` says
+
+    def only_alike(self, floor: float) -> EmbeddedEngine:
+        """This engine grouping only notes at least `floor` alike, on average; itself when a count was asked."""
+        return self if self._count is not None else EmbeddedEngine(self._embedder, alike=floor)
 
     def cluster(self, notes: Sequence[Note]) -> list[ThemeDraft]:
         """Every distinct id in exactly one theme (a repeated id keeps its first text); largest themes first."""
@@ -40,7 +46,7 @@ class EmbeddedEngine:
         readable = sorted(key for key in by_text if _READABLE.search(key))
         embedder = self._embedder or get_embedder()
         vectors = embedder.encode([min(texts[i] for i in by_text[key]) for key in readable])
-        labels = group(vectors, self._count)
+        labels = group(vectors, self._count) if self._alike is None else alike_only(vectors, self._alike)
         themes: list[list[str]] = [[] for _ in range(labels.max(initial=-1) + 1)]
         for key, label in zip(readable, labels, strict=True):
             themes[label].extend(by_text[key])

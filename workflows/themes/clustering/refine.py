@@ -38,6 +38,13 @@ def merge_close(vectors: np.ndarray, labels: np.ndarray, floor: float = SAME_SUB
     return labels
 
 
+def alike_only(vectors: np.ndarray, floor: float) -> np.ndarray:
+    """Labels (0..k-1) where notes share a theme only when their themes are, on average, at least `floor` alike."""
+    if len(vectors) == 0:
+        return np.zeros(0, dtype=int)
+    return np.unique(merge_close(vectors, np.arange(len(vectors)), floor), return_inverse=True)[1]
+
+
 def rehome_outliers(vectors: np.ndarray, labels: np.ndarray, floor: float = UNLIKE) -> np.ndarray:
     """A note unlike everyone in its theme moves to the theme it is most like on average, or stands alone.
 
