@@ -105,22 +105,6 @@ SEGMENT_STOPWORDS = (
     r"|target|serve|sell|selling|serving|like|as|at|in|on|by|from|about|other|new|existing|typical|main|key|busy"
 )
 
-# Stage names that are also everyday words ("buy", "use") count as a mention only when written as a stage.
-EVERYDAY_STAGE_WORDS = frozenset(
-    {
-        "use",
-        "try",
-        "buy",
-        "interest",
-        "experience",
-        "research",
-        "discover",
-        "discovery",
-        "decision",
-        "purchase",
-    }
-)
-
 
 def word_set(words: str) -> frozenset[str]:
     """A list of words written as one string, the way they are read and edited."""
