@@ -5,7 +5,9 @@ Candidates are noun phrases read off the notes without a tagger. As RAKE does, a
 punctuation, stop words, numbers and verbs; a run is a phrase, and so is any part of it and two of them joined by a
 preposition or "and" ("time to first invoice"), up to six words. Verbs come from a short list (lexicon.VERB_FORMS),
 so a title never ends in one ("Editor hides"); a participle stays when it describes the next word ("missed
-payments"). Titles of two to four words are preferred, and one word is used only when nothing longer is left.
+payments"). Titles of two to four words are preferred, and one word is used only when nothing longer is left. A
+short label a note opens with ("Help center: …", "The VAT step: …") is the writer's own name for it and counts
+more, unless it only says what kind of note follows ("Support touchpoints: …").
 
 Several notes: a phrase scores by class-based TF-IDF (c-TF-IDF, Grootendorst 2022) over its words, so it counts
 when many of the theme's notes say its words and the other themes do not. One note (and `note_title`): a phrase
@@ -20,7 +22,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import numpy as np
@@ -47,13 +49,20 @@ WEAK = 0.3  # what a weak word ("time", "owner", "Friday") counts for, against 1
 LENGTH = {1: 0.3, 2: 1.0, 3: 1.0, 4: 0.9, 5: 0.75, 6: 0.6}  # by a phrase's words, joining words included
 MAX_WORD_CHARS = 30  # longer "words" are codes, hashes or keyboard mashing, never a title
 MAX_CHARS = 60  # for notes without a phrase, whose first words are their title
+LABEL = 1.5  # how much more a note's own label counts ("Help center: …"), against its other phrases
+LABEL_WORDS = 4  # the most words of such a label (one-word labels, "Phone:", are often a stage or a tag)
 EMPTY = "Empty notes"
 
 _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”/|\n–—→=<>#*+]+")
+_LABEL = re.compile(r"^\s*([^.,;:!?()\[\]{}\"“”/|\n–—→=<>#*+]+):")
 _TOKEN = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?|&")
 _JOINS = word_set("of for to in on at from per with without about behind after before during into off under over and &")
 _DETERMINERS = word_set("the a an our their your my his her its this that these those")
 _AFTER_VERBS = word_set("it them me us him you up")  # "call it", "set it up", "sign up"
+_NOTE_KINDS = word_set(  # a label with one of these says what kind of note follows, not what it is about
+    "touchpoint pain point persona action objective scope success measure goal need frustration quote verbatim "
+    "context segment assumption idea note suggestion proposal example"
+)
 _STOP = (ENGLISH_STOP_WORDS - TITLE_WORDS_AMONG_STOP_WORDS) | ADVERBS
 
 Encode = Callable[[Sequence[str]], np.ndarray]
@@ -75,6 +84,7 @@ class _Phrase:
     position: int  # the index of its first word among the note's words: a note's topic tends to come first
     whole: bool  # it starts where its run of words starts ("old phone number", not "phone number")
     headed: bool  # it ends on its run's head noun ("old phone number", "invoice editor" of "invoice editor usable")
+    label: bool = False  # the whole label the note opens with ("Help center: …"): the writer's own name for it
 
     @property
     def spelling(self) -> str:
@@ -146,11 +156,25 @@ def _phrases(text: str) -> list[_Phrase]:
     """Every candidate phrase of a note, in the note's order."""
     found: list[_Phrase] = []
     position = 0
+    label = _label(text)
     for chunk in _BREAK.split(text):
         tokens = [_Token(m.group(), _kind(_key(m.group()))) for m in _TOKEN.finditer(chunk)]
-        found += _chunk_phrases(_in_context(tokens), position)
+        phrases = _chunk_phrases(_in_context(tokens), position)
+        found += [replace(p, label=True) if p.spelling == label else p for p in phrases]
         position += len(tokens)
     return [p for p in found if any(s not in WEAK_TITLE_WORDS for s in p.stems)]
+
+
+def _label(text: str) -> str | None:
+    """The words of a short label the note opens with ("Help center: …", "The VAT step: …"), determiners left
+    out; None when it opens otherwise or the label says what kind of note it is ("Support touchpoints: …")."""
+    match = _LABEL.match(text)
+    if not match:
+        return None
+    words = [m.group() for m in _TOKEN.finditer(match.group(1)) if _key(m.group()) not in _DETERMINERS]
+    if any(_stem(_key(word)) in _NOTE_KINDS for word in words):
+        return None
+    return " ".join(words) if 1 < len(words) <= LABEL_WORDS else None
 
 
 def _chunk_phrases(tokens: list[_Token], start: int) -> Iterator[_Phrase]:
@@ -261,7 +285,8 @@ def _prior(phrase: _Phrase) -> float:
 def _shape(phrase: _Phrase) -> float:
     """Two to four words, and a whole noun phrase: a part without its head ("old phone") is worse than one without
     its first modifiers ("phone number")."""
-    return LENGTH[len(phrase.tokens)] * (1.0 if phrase.whole else 0.9) * (1.0 if phrase.headed else 0.6)
+    fit = LENGTH[len(phrase.tokens)] * (1.0 if phrase.whole else 0.9) * (1.0 if phrase.headed else 0.6)
+    return fit * (LABEL if phrase.label else 1.0)
 
 
 def _merged(notes: list[list[_Phrase]]) -> dict[tuple[str, ...], _Phrase]:
@@ -274,7 +299,8 @@ def _merged(notes: list[list[_Phrase]]) -> dict[tuple[str, ...], _Phrase]:
     for key, seen in spellings.items():
         common = max(seen, key=lambda p: (seen[p], _shape(p), -p.position))
         best = max(seen, key=_shape)
-        merged[key] = _Phrase(common.tokens, min(p.position for p in seen), best.whole, best.headed)
+        label = any(p.label for p in seen)
+        merged[key] = _Phrase(common.tokens, min(p.position for p in seen), best.whole, best.headed, label)
     return merged
 
 
