@@ -167,23 +167,27 @@ def conversation_stages(named: Sequence[str | None], replies: Sequence[str]) -> 
     for j, reply in enumerate(replies):
         if named[j]:
             naming.setdefault(reply, []).append(j)
-    last_named: list[str | None] = []  # per note, the stage the thread was on when its reply began
-    thread: str | None = None
-    for i, reply in enumerate(replies):
-        last_named.append(thread)
-        if i + 1 == len(replies) or replies[i + 1] != reply:  # the reply is over: the thread is where it ended
-            thread = next((named[j] for j in reversed(naming.get(reply, []))), thread)
+    last = _named_before(named, replies)
+    ahead = _named_before(named[::-1], replies[::-1])[::-1]  # the same, read from the end: the stage named next
     result: list[Conversation] = []
     for i, reply in enumerate(replies):
         same = naming.get(reply, [])
         above = [named[j] for j in same if j < i]
         below = [named[j] for j in same if j > i]
         heading = above[-1] if above else (below[0] if below else None)
-        if heading:
-            result.append(Conversation(heading=heading))
-            continue
-        later = next((named[j] for j in range(i + 1, len(replies)) if named[j] and replies[j] != reply), None)
-        result.append(Conversation(last=last_named[i], next=later))
+        result.append(Conversation(heading=heading) if heading else Conversation(last=last[i], next=ahead[i]))
+    return result
+
+
+def _named_before(named: Sequence[str | None], replies: Sequence[str]) -> list[str | None]:
+    """Per note, the stage the thread was on when its reply began: the last one named by an earlier reply."""
+    result: list[str | None] = []
+    thread = latest = None  # latest: the last stage named in the reply under way
+    for i, reply in enumerate(replies):
+        if i and replies[i - 1] != reply:  # a new reply: the thread is where the last one ended
+            thread, latest = latest or thread, None
+        result.append(thread)
+        latest = named[i] or latest
     return result
 
 
