@@ -305,17 +305,20 @@ class SocketModeServer:
         return envelope.acked.wait(timeout)
 
     async def _deliver(self, envelope: Envelope, connection_id: int | None) -> None:
-        target = self._target(connection_id)
-        if target is None or target.ws is None:
-            with self._state:
-                self._pending.append(envelope)
-            return
-        try:
-            envelope.sent_at, envelope.connection = time.monotonic(), target.id
-            await target.ws.send(json.dumps(envelope.wire()))
-        except ConnectionClosed:
-            with self._state:
-                self._pending.append(envelope)
+        """On the connection asked for; if that one is closing (the app's close frame came first), on the newest
+        open one, as Slack does; with none, it waits for the next connection."""
+        for wanted in dict.fromkeys((connection_id, None)):
+            target = self._target(wanted)
+            if target is None or target.ws is None:
+                continue
+            try:
+                envelope.sent_at, envelope.connection = time.monotonic(), target.id
+                await target.ws.send(json.dumps(envelope.wire()))
+                return
+            except ConnectionClosed:
+                continue
+        with self._state:
+            self._pending.append(envelope)
 
     def _target(self, connection_id: int | None) -> SocketConnection | None:
         with self._state:
