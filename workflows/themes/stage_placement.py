@@ -49,6 +49,8 @@ FORWARD_SHARE = 0.8
 FEWEST_MOVES = 3
 
 _OPENING = re.compile(r"^[\s•*·>\-–—]*(?:\d{1,2}[.)]\s*)?")
+_STRUCK = re.compile(r"(?<!\w)~[^~\n]+~(?!\w)\s*")  # Slack's ~struck~: taken back
+_EMPHASIS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")  # Slack's *bold* and _italic_ around words
 _STAGE_WORD = r"(?:stage|phase|step)"
 
 
@@ -71,7 +73,7 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     …", "during Awareness", "at the awareness stage"), as "Stage: Awareness" or as a sentence ending "…, but it's
     advocacy". When several are named, the first.
     """
-    body = opening_stripped(text)
+    body = _EMPHASIS.sub("", _STRUCK.sub("", opening_stripped(text)))
     found = [(position, stage.name) for stage in stages if (position := _label_position(body, stage.name)) is not None]
     return min(found)[1] if found else None
 
@@ -242,8 +244,9 @@ def _name_words(name: str) -> str:
 def _label_position(body: str, name: str) -> int | None:
     words = _name_words(name)
     case_blind = [
-        rf"^{words}\s*(?:{_STAGE_WORD}\s*)?(?::|\s[-–—|]\s|[-–—]\s|>)",  # "Awareness: …", "Awareness - …"
+        rf"^{words}\s*(?:{_STAGE_WORD}\s*)?(?::|\s[-–—|]\s|[-–—]\s|->|=>|→|>)",  # "Awareness: …", "Awareness - …"
         rf"^\[\s*{words}\s*\]",  # "[Awareness] …"
+        rf"^#{words}(?![\w-])",  # "#awareness …"
         rf"\(\s*{words}(?:\s+{_STAGE_WORD})?\s*\)",  # "Trial end (Purchase): …"
         rf"\b(?:in|at|during|on|for)\s+the\s+{words}\s+{_STAGE_WORD}\b",  # "at the awareness stage"
         rf"\b{_STAGE_WORD}\s*[:=\-–]\s*{words}(?!\w)",  # "Stage: Awareness"

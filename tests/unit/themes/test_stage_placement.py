@@ -43,6 +43,11 @@ CLINIC = resolve_stage_model("Referral, Check-in, Consultation, Follow-up")
         ("During the travel phase the wifi drops", RAIL, "Travel"),
         ("Check-in - the kiosk asks for the insurance card twice", CLINIC, "Check-in"),
         ("follow up: nobody calls after the surgery", CLINIC, "Follow-up"),
+        ("*Awareness*: a podcast ad", DEFAULT, "Awareness"),  # Slack's bold, italics and strike-through
+        ("• _Book_ - the app times out", RAIL, "Book"),
+        ("~Plan~ Book: the app times out at the payment step", RAIL, "Book"),
+        ("Arrive -> taps out at the gates", RAIL, "Arrive"),
+        ("#check-in the kiosk asks for the insurance card twice", CLINIC, "Check-in"),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str) -> None:
