@@ -42,15 +42,21 @@ _CUES = {
     "frustrations": words_pattern(FRUSTRATION_CUES),
 }
 _NAME_WORD = r"[^\W\d_][\w'’-]*"
-# "Meet Priya", "let's call her Maya", "we'll call him …", "Her name is Ana", "Persona name suggestion: "Fiona"".
+_QUOTED_NAME = rf"[\"“'‘*_](?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})[\"”'’*_]"  # quotes, *bold*, _italics_
+# "Meet Priya", "let's call her Maya", "we'll call him …", "name her Nora", "Her name is Ana", "Introducing …",
+# "Persona name suggestion: "Fiona"".
 _PERSONA_NAME = re.compile(
-    r"(?i:\b(?:(?:persona\s+)?name(?:d)?(?:\s+(?:suggestion|idea|proposal))?|called|call\s+(?:her|him|them"
-    r"|the\s+persona|it)|meet)\s*(?:is|:|=|-|–)?\s*)"
-    rf"(?:[\"“](?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})[\"”]|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD})?))"
+    r"(?i:\b(?:call(?:ing)?\s+(?:her|him|them|the\s+persona|it)|name\s+(?:her|him|them|it)|(?:persona\s+)?name(?:d)?"
+    r"(?:\s+(?:suggestion|idea|proposal))?|called|meet|introducing)\s*(?:is|:|=|-|–)?\s*)"
+    rf"(?:{_QUOTED_NAME}|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}))"
 )
-# "Persona: Commuter Carl, 41, …": a label, so only a name that stands alone ("Persona: Solo designers" is none).
+# "we'll go with "Maker Mia" as the name"
+_NAME_AFTER = re.compile(rf"{_QUOTED_NAME}\s+(?i:(?:as|for)\s+(?:the|our|her|his|a)\s+(?:persona(?:'s|’s)?\s+)?name)")
+# "Persona: Commuter Carl, 41, …", "Our persona is …": a label, so only a name that stands alone ("Persona: Solo
+# designers" is none).
 _PERSONA_LABEL = re.compile(
-    rf"(?i:\bpersona\s*[:=–-]\s*)[\"“]?(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD})?)[\"”]?\s*(?:[,.;:(–-]|$)"
+    rf"(?i:\bpersona\s*(?:[:=–-]|\s+is\s)\s*)[\"“*_]?(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})[\"”*_]?"
+    r"\s*(?:[,.;:(–-]|$)"
 )
 _NOT_NAMES = frozenset({"the", "a", "an", "our", "this", "that", "she", "he", "they", "it", "i", "we", "persona"})
 _SEGMENT_LABEL = re.compile(
@@ -122,11 +128,15 @@ def _classify(sentence: str) -> tuple[str, str] | None:
 
 
 def _persona_name(texts: Sequence[str]) -> str | None:
-    """The name the team gives the persona: quoted, or the capitalised words after the cue."""
+    """The name the team gives the persona: quoted (as written: "Tina the Teacher"), or the capitalised words after
+    the cue."""
     for text in texts:
-        for match in [*_PERSONA_NAME.finditer(text), *_PERSONA_LABEL.finditer(text)]:
+        for match in [*_PERSONA_NAME.finditer(text), *_NAME_AFTER.finditer(text), *_PERSONA_LABEL.finditer(text)]:
+            quoted = match.groupdict().get("quoted")
+            if quoted and quoted[0].isupper() and quoted.split()[-1][0].isupper():
+                return quoted
             words = []
-            for word in (match.groupdict().get("quoted") or match["name"]).split():
+            for word in (quoted or match["name"]).split():
                 if word[0].islower() or word.casefold() in _NOT_NAMES:
                     break
                 words.append(word)

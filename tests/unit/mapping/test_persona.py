@@ -41,7 +41,13 @@ def demo_persona_themes() -> list[Theme]:
         ("Persona: Commuter Carl, 41, season ticket holder", "Commuter Carl"),
         ('Persona name suggestion: "Outpatient Olu", 67, visits the clinic monthly', "Outpatient Olu"),
         ("Meet Priya, an admin who sets up the tool for her whole team", "Priya"),
-        ("We'll call him Dev Admin Dan", "Dev Admin"),
+        ("We'll call him Dev Admin Dan", "Dev Admin Dan"),
+        ("I propose we name her Nora, she's a night nurse", "Nora"),
+        ("Persona name: _Tina the Teacher_", "Tina the Teacher"),  # Slack's italics, as quotes
+        ("Name suggestion - 'Busy Ben'", "Busy Ben"),
+        ('we\'ll go with "Maker Mia" as the name', "Maker Mia"),
+        ("Our persona is Fleet Manager Frank, 52", "Fleet Manager Frank"),
+        ("Our persona is Solo designers in the EU", DEFAULT_PERSONA_NAME),
         ("Name idea: “Night-shift Nia”", "Night-shift Nia"),
         ("Persona: solo designers in the EU", DEFAULT_PERSONA_NAME),
         ("Persona: Solo designers in the EU", DEFAULT_PERSONA_NAME),  # a segment, not a name
