@@ -261,3 +261,15 @@ def test_a_new_theme_is_never_titled_like_one_people_edited() -> None:
     apart = apart_from(drafts, texts, fixed=["per-payment fee"])
     assert apart[0].title.casefold() not in {"per-payment fee", "card payments"}
     assert apart[1] == drafts[1]
+
+
+def test_a_one_note_theme_keeps_its_writers_label_when_another_theme_mentions_the_same_thing() -> None:
+    """ "Help center: …" is the touchpoint's name even though the support theme lists the help center too."""
+    groups = [
+        [
+            "Support touchpoints: in-app chat on weekdays, the help center and email",
+            "New users mostly use the help center and the chat during the trial",
+        ],
+        ['Help center: "How to set up VAT" is the most viewed article in a new account\'s first week'],
+    ]
+    assert name_groups(groups)[1] == "Help center"

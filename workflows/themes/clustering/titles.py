@@ -123,7 +123,10 @@ def titles(
     taken = {title.casefold() for title in taken}
     result = [""] * len(groups)
     for g in sorted(range(len(groups)), key=lambda g: -len(groups[g])):
-        fits = {p: _fit(ranked[g][p], meaning[p.spelling], centres, g) for p in shortlists[g]}
+        fits = {
+            p: _fit(ranked[g][p], meaning[p.spelling], centres, g, p.label and len(groups[g]) == 1)
+            for p in shortlists[g]
+        }
         options = sorted(fits, key=lambda p: fits[p], reverse=True)
         options += [p for p in _by_score(ranked[g]) if p not in fits]
         spelled = [capitalised(p.spelling) for p in _two_words_first(options)] or [_fallback(groups[g])]
@@ -331,12 +334,14 @@ def _shortlist(scores: dict[_Phrase, float]) -> list[_Phrase]:
     return (longer or ranked)[:SHORTLIST]
 
 
-def _fit(score: float, vector: np.ndarray, centres: np.ndarray, g: int) -> tuple[bool, float]:
-    """Closer to its own theme than to any other of the step first, then score times closeness to its theme."""
+def _fit(score: float, vector: np.ndarray, centres: np.ndarray, g: int, own_label: bool) -> tuple[bool, float]:
+    """Closer to its own theme than to any other of the step first (or the label a one-note theme's writer gave it:
+    "Help center: …" names its note even when another theme mentions the help center too), then score times
+    closeness to its theme."""
     closeness = centres @ vector
     own = float(closeness[g])
     others = np.delete(closeness, g)
-    return (others.size == 0 or own > float(others.max()), score * max(own, 0.0))
+    return (others.size == 0 or own > float(others.max()) or own_label, score * max(own, 0.0))
 
 
 def _ctfidf(groups: list[list[set[str]]]) -> list[dict[str, float]]:
