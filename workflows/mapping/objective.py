@@ -31,7 +31,13 @@ _CUES: dict[str, str] = {
     "success_measures": r"success\s+(?:measures?|metrics?|criteri(?:a|on)|looks\s+like|means|is|should\s+(?:include|be)"
     r"|will\s+be)|success\s*(?:[:=]|[-–]\s)|targets?\s*[:=]?\s*[-–+<>~]?\s*\d|measures?\s+of\s+success"
     r"|kpis?|okrs?|key\s+results?|north\s+star(?:\s+metric)?|metrics?(?=\s*:)"
-    rf"|targets?(?=\s*:)|(?:we{_APOS}ll|we\s+will)\s+know\s+(?:it|this|we)\s+\w+\s+(?:when|if)",
+    rf"|targets?(?=\s*:)|(?:we{_APOS}ll|we\s+will)\s+know\s+(?:it|this|we)\s+\w+\s+(?:when|if)"
+    # a target: "from -12 to at least 0 by end of Q3", "cut calls by 25%", "we want <2", "baseline for the deck: …"
+    r"|from\s+[-−]?\d[^.;]{0,30}?\bto\s+(?:at\s+least\s+|under\s+|below\s+|above\s+|over\s+)?[-−]?\d[^.;]*?"
+    r"\bby\s+(?:the\s+)?(?:end\s+of\s+)?(?:q[1-4]|h[12]|fy|20\d\d|next|this|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov"
+    r"|dec)"
+    r"|(?:cut|reduce|lower|raise|increase|grow|halve|lift)\s[^.;]{0,60}?\bby\s+(?:a\s+(?:third|quarter)|half|\d+\s*%)"
+    r"|we\s+want\s+(?:it\s+|that\s+)?(?:[<>≤≥]|under\b|below\b|above\b|over\b)\s*\d|baselines?(?=\s*(?:for\b|:))",
     "decision": r"decisions?\s+(?:this|it|the\s+map)\s+(?:(?:should|will|would|must)\s+)?(?:informs?|feeds?|supports?)"
     r"|decisions?(?=\s*:)"
     r"|informs?\s+(?:the|our|a)\s+decision|(?:help\w*\s+(?:us\s+)?|so\s+(?:that\s+)?we\s+can\s+|to\s+)decide"
@@ -40,7 +46,7 @@ _CUES: dict[str, str] = {
     rf"|(?:we|i)(?:\s+(?:want|would\s+like)|{_APOS}d\s+like)\s+(?:us\s+)?to\s+(?:learn|know|understand|find\s+out)"
     r"|what\s+we\s+want\s+to\s+(?:learn|know|find\s+out|understand)|we\s+want\s+to\s+learn",
     "scope": r"^\W*in\s*:|(?<!out\sof\s)\bscope\b|in\s+scope"
-    r"|(?:journey|map|experience)\s+(?:starts|begins|ends|covers|runs)"
+    r"|(?:journey|map|experience|it)\s+(?:really\s+)?(?:starts|begins|ends|covers|runs)"
     r"|(?:starts|begins|ends)\s+(?:at|with|when)",
 }
 _PATTERNS = {kind: re.compile(rf"(?i:\b(?:{cue}))") for kind, cue in _CUES.items()}

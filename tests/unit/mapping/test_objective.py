@@ -135,6 +135,11 @@ def test_the_demo_objective_step_gives_its_measures_with_their_numbers() -> None
         ("fewer 'where is my refund' calls, target -30% on that contact reason", "success_measures"),
         ("in: delays and cancellations on our own services", "scope"),
         ("out: journeys mostly on partner operators", "out_of_scope"),
+        # a target is a success measure without saying so: a change by a date, a cut by a share, a wanted figure
+        ("Delay Repay NPS from -12 to at least 0 by end of Q3", "success_measures"),
+        ("cut calls to the appointments line by 25%", "success_measures"),
+        ("baseline for the deck: median time to first project is 9 days, we want <2", "success_measures"),
+        ("For me it starts the night before, when people check the live departures", "scope"),
     ],
 )
 def test_terse_cues_are_read_too(note: str, field: str) -> None:
@@ -147,3 +152,15 @@ def test_a_decision_the_map_should_inform_is_the_decision() -> None:
         "Map the refund journey", themes("Decision this should inform: do we fund the pilot or the app?")
     )
     assert card.decision == "Do we fund the pilot or the app?"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Trial-to-paid fell from 18% to 13% since July",
+        "Claims rose from 10 to 20 by the end of last year",
+        "Churn increased by 20% last year",
+    ],
+)
+def test_a_change_that_already_happened_is_not_a_success_measure(note: str) -> None:
+    assert build_objective_card("Why do refunds stall?", themes(note)).success_measures == []
