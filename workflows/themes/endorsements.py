@@ -1,4 +1,5 @@
-"""Replies that build on someone's note ("+1 to @Ana's point, and …") belong with that note.
+"""Replies that build on someone's note ("+1 to @Ana's point, and …") belong with that note, and so does a note
+that refers back to its writer's own last one ("• same change should fix the live departures lag").
 
 A thread is a conversation: "+1 to @Ana's point", "agree with @Sam", "building on @Lee's idea" say in so many words
 which note they join, however different their wording. "+1 to @Sam" or "+1 to @Sam's point" builds on what Sam said
@@ -25,6 +26,12 @@ _OPENING = re.compile(
 )
 
 
+# A note that only makes sense after its writer's last one: "same change should fix …", "this would also …".
+_REFERS_BACK = re.compile(
+    r"^(?:the\s+)?same\s+(?:change|fix|thing|work|approach|idea)\b"
+    r"|^(?:this|that|which)\s+(?:(?:would|will|should|could|might)\s+)?also\b|^also\s+(?:fixes|solves|covers|helps)\b",
+    re.IGNORECASE,
+)
 # "@Ana's ack letter" or "@Ana's point on payouts" names one of her notes; "@Ana's point" (or idea, comment…) alone
 # is whatever she said last.
 _GENERIC = (
@@ -67,6 +74,8 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
     for position, item in enumerate(said):
         found = endorsed(item.text, item.mentions)
         theirs = [earlier.note for earlier in said[:position] if found and earlier.author == found[0] != item.author]
+        if not found and _REFERS_BACK.match(opening_stripped(item.text)):
+            theirs = [earlier.note for earlier in said[:position] if earlier.author == item.author][-1:]
         if not theirs:
             notes.append(item.note)
             continue

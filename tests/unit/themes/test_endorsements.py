@@ -1,4 +1,5 @@
-"""A reply that builds on someone's note ("+1 to @Ana's point, and …") joins that note's theme."""
+"""A reply that builds on someone's note ("+1 to @Ana's point, and …") joins that note's theme, and so does a note
+referring back to its writer's last one."""
 
 from __future__ import annotations
 
@@ -36,6 +37,19 @@ def test_a_bare_endorsement_builds_on_the_last_note_a_named_one_on_the_closest()
     ]
     notes = link_endorsements(said, get_embedder)
     assert [note.builds_on for note in notes] == [None, None, "2", "1", None]
+
+
+def test_a_note_that_refers_back_builds_on_its_writers_last_note() -> None:
+    said = [
+        _said("1", "U1", "Fix notification lag: point the push service at the control feed"),
+        _said("2", "U2", "Show the claim banner from 15 min"),
+        _said("3", "U1", "• same change should fix the live departures lag"),
+        _said("4", "U2", "This would also cut the calls to the contact centre"),
+        _said("5", "U3", "Same fix for the web timetable"),  # nothing of theirs before it: no link
+        _said("6", "U1", "The same banner text could go in the email"),  # "the same" as a word, not a reference
+    ]
+    notes = link_endorsements(said, get_embedder)
+    assert [note.builds_on for note in notes] == [None, None, "1", "2", None, None]
 
 
 def test_an_endorsing_note_moves_into_the_theme_it_builds_on() -> None:
