@@ -130,6 +130,8 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "Yes, exactly",
         "ok",
         "<!channel>",
+        "Sorry, late :sweat_smile:",
+        "Apologies for the delay!",
     ],
 )
 def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
@@ -149,6 +151,8 @@ def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
         "Refunds :rage:",
         "<https://example.com/report|Q3 churn report>",
         "配送が遅れた",
+        "Sorry for the late reply, the app crashes on login",
+        "The late payment reminder is rude",
     ],
 )
 def test_a_short_real_note_is_a_note(text: str) -> None:
