@@ -43,11 +43,11 @@ _CUES = {
 }
 _NAME_WORD = r"[^\W\d_][\w'’-]*"
 _QUOTED_NAME = rf"[\"“'‘*_](?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})[\"”'’*_]"  # quotes, *bold*, _italics_
-# "Meet Priya", "let's call her Maya", "we'll call him …", "name her Nora", "Her name is Ana", "Introducing …",
-# "Persona name suggestion: "Fiona"".
+# "Meet Priya", "let's call her Maya", "we'll call him …", "name her Nora", "Her name is Ana", "Persona name
+# suggestion: "Fiona"".
 _PERSONA_NAME = re.compile(
     r"(?i:\b(?:call(?:ing)?\s+(?:her|him|them|the\s+persona|it)|name\s+(?:her|him|them|it)|(?:persona\s+)?name(?:d)?"
-    r"(?:\s+(?:suggestion|idea|proposal))?|called|meet|introducing)\s*(?:is|:|=|-|–)?\s*)"
+    r"(?:\s+(?:suggestion|idea|proposal))?|called|meet)\s*(?:is|:|=|-|–)?\s*)"
     rf"(?:{_QUOTED_NAME}|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}))"
 )
 # "we'll go with "Maker Mia" as the name"
