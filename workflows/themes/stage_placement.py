@@ -244,12 +244,14 @@ def _name_words(name: str) -> str:
 def _label_position(body: str, name: str) -> int | None:
     words = _name_words(name)
     case_blind = [
-        rf"^{words}\s*(?:{_STAGE_WORD}\s*)?(?::|\s[-–—|]\s|[-–—]\s|->|=>|→|>)",  # "Awareness: …", "Awareness - …"
+        rf"^{words}\s*(?:{_STAGE_WORD}\s*)?(?::|\s[-–—|]\s|[-–—]\s|--|//|->|=>|→|>)",  # "Awareness: …", "Awareness - …"
+        rf"^{words}\s*(?:/|&|\+)\s*[^:\n]{{1,30}}:",  # "Purchase/checkout: …", "Retention & renewal: …"
+        rf"^{words}\s*(?:{_STAGE_WORD})?\s*[:.!]?\s*$",  # a heading: "Awareness", "Awareness stage:"
         rf"^\[\s*{words}\s*\]",  # "[Awareness] …"
         rf"^#{words}(?![\w-])",  # "#awareness …"
         rf"\(\s*{words}(?:\s+{_STAGE_WORD})?\s*\)",  # "Trial end (Purchase): …"
         rf"\b(?:in|at|during|on|for)\s+the\s+{words}\s+{_STAGE_WORD}\b",  # "at the awareness stage"
-        rf"\b{_STAGE_WORD}\s*[:=\-–]\s*{words}(?!\w)",  # "Stage: Awareness"
+        rf"\b{_STAGE_WORD}(?:\s*\d{{1,2}})?\s*[:=\-–—]\s*{words}(?!\w)",  # "Stage: Awareness", "Stage 3 - Purchase"
         rf"^(?:in|at|during)\s+(?:the\s+)?{words}\s*(?:{_STAGE_WORD}\s*)?[,:\-–—]",  # "In Awareness, …"
         # "…, but it's advocacy": a sentence that ends by saying which stage it is
         rf"\b(?:it's|it’s|it is|that's|that’s|that is|this is)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?"

@@ -48,6 +48,11 @@ CLINIC = resolve_stage_model("Referral, Check-in, Consultation, Follow-up")
         ("~Plan~ Book: the app times out at the payment step", RAIL, "Book"),
         ("Arrive -> taps out at the gates", RAIL, "Arrive"),
         ("#check-in the kiosk asks for the insurance card twice", CLINIC, "Check-in"),
+        ("Stage 3 - Purchase: the card form rejects Amex", DEFAULT, "Purchase"),
+        ("PURCHASE // the card form rejects Amex", DEFAULT, "Purchase"),
+        ("Purchase/checkout: the card form rejects Amex", DEFAULT, "Purchase"),
+        ("Retention/Advocacy: the renewal reminder", DEFAULT, "Retention"),  # the first named
+        ("1. Awareness", DEFAULT, "Awareness"),  # a heading on its own
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str) -> None:
