@@ -48,6 +48,7 @@ from bot.text import decode  # noqa: E402
 from workflows.actions.dates import parse_due  # noqa: E402
 from workflows.actions.parsing import parse_action  # noqa: E402
 from workflows.contributions.parsing import parse_reply  # noqa: E402
+from workflows.contributions.service import headings_kept  # noqa: E402
 from workflows.llm.client import LLMUnavailable  # noqa: E402
 from workflows.llm.engine import LLMSynthesis  # noqa: E402
 from workflows.mapping.assembly import place_themes  # noqa: E402
@@ -262,7 +263,7 @@ def workshop(
         said, truth, users = [], {}, {}
         for number, reply in enumerate(data["steps"][key.value]):
             text, mentions = decode(reply["text"], lambda user_id: user_id)
-            parsed = parse_reply(text, keep_headings=key == StepKey.persona)
+            parsed = parse_reply(text, keep_headings=headings_kept(key, stages))
             labels = reply["notes"] or [None] * len(parsed)
             for item, (parsed_note, label) in enumerate(zip(parsed, labels, strict=False)):
                 note_id = f"{number}.{item}"

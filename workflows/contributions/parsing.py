@@ -9,6 +9,7 @@ the end all count.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from pydantic import BaseModel
@@ -42,20 +43,22 @@ class _Heading(NamedTuple):
 _NO_HEADING = _Heading(None, None)
 
 
-def parse_reply(text: str, *, keep_headings: bool = False) -> list[ParsedNote]:
+def parse_reply(text: str, *, keep_headings: bool | Callable[[str], bool] = False) -> list[ParsedNote]:
     """Every contribution in a reply, in order; a tag applies to what is below it unless an item has its own.
 
     A line such as "Frustrations:" heads the items under it. With `keep_headings` (the persona step) the
-    label stays on each item ("Frustrations: slow app"), because there it is the meaning; elsewhere it is
-    dropped, since a shared prefix would pull unrelated notes together when clustering.
+    label stays on each item ("Frustrations: slow app"), because there it is the meaning; given a test, the
+    labels that pass it stay (a stage's name over the touchpoints at that stage: "Awareness: Google ads");
+    elsewhere it is dropped, since a shared prefix would pull unrelated notes together when clustering.
     """
+    keep = keep_headings if callable(keep_headings) else lambda _label: keep_headings
     reply_evidence, body = take_evidence_tag(text)
     notes = []
     for raw, heading in _items(body):
         evidence, item = take_evidence_tag(raw)
         if not item:
             continue
-        if keep_headings and heading.label:
+        if heading.label and keep(heading.label):
             item = f"{heading.label}: {item}"
         evidence = evidence or heading.evidence or reply_evidence or Evidence.assumption
         notes.append(ParsedNote(text=item, evidence=evidence))

@@ -7,7 +7,7 @@ deletion leaves a tombstone that nothing brings back. Any order of create, edits
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -20,7 +20,9 @@ from workflows.contributions.parsing import parse_reply
 from workflows.contributions.text import readable, ts_order
 from workflows.logs import bind
 from workflows.mapping.models import StepKey
+from workflows.themes.stage_placement import named_stage
 from workflows.workshop.models import StepState, WorkshopState
+from workflows.workshop.stages import StageDef, stored_stages
 
 
 class Reply(BaseModel):
@@ -86,6 +88,16 @@ def _no_step(session: Session, team_id: str, channel_id: str) -> Outcome:
     return Outcome.step_opening if session.scalar(opening) is not None else Outcome.not_a_step
 
 
+def headings_kept(key: str, stages: Sequence[StageDef]) -> bool | Callable[[str], bool]:
+    """Which headings over a list stay on its items: all in the persona step ("Frustrations:"), a stage's name in
+    the touchpoint and pain-point steps ("Awareness:" over the touchpoints at Awareness), none elsewhere."""
+    if key == StepKey.persona:
+        return True
+    if key in (StepKey.touchpoints, StepKey.pain_points):
+        return lambda label: named_stage(f"{label}:", stages) is not None
+    return False
+
+
 def record_reply(session: Session, reply: Reply, event_id: str | None = None) -> Recorded:
     """Stores a new or edited reply; a reply with several bullet lines is several contributions."""
     step = _step_for_thread(session, reply.team_id, reply.channel_id, reply.thread_ts)
@@ -100,7 +112,9 @@ def record_reply(session: Session, reply: Reply, event_id: str | None = None) ->
         return found.model_copy(update={"outcome": Outcome.duplicate})
     if not newest(session, step.id, reply.ts, reply.version):
         return found.model_copy(update={"outcome": Outcome.stale})
-    notes = parse_reply(readable(reply.text), keep_headings=step.key == StepKey.persona.value)
+    notes = parse_reply(
+        readable(reply.text), keep_headings=headings_kept(step.key, stored_stages(workshop.stage_model))
+    )
     existing = {
         c.part: c
         for c in session.scalars(

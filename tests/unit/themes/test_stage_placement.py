@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from workflows.contributions.parsing import parse_reply
+from workflows.contributions.service import headings_kept
+from workflows.mapping.models import StepKey
 from workflows.themes.clustering.embeddings import get_embedder
 from workflows.themes.stage_placement import (
     Conversation,
@@ -180,3 +183,17 @@ def test_a_pain_point_goes_where_its_touchpoint_is() -> None:
 
 def test_no_stages_no_placement() -> None:
     assert place_notes(["anything"], [], get_embedder()) == []
+
+
+def test_a_heading_that_names_a_stage_puts_the_list_under_it_on_that_stage() -> None:
+    kept = headings_kept(StepKey.touchpoints, RAIL)
+    notes = [
+        note.text
+        for note in parse_reply("Arrive:\n• the app times out\n• the railcard is not applied", keep_headings=kept)
+    ]
+    assert notes == ["Arrive: the app times out", "Arrive: the railcard is not applied"]
+    assert place_notes(notes, RAIL, get_embedder()) == ["Arrive", "Arrive"]
+    other = parse_reply(
+        "From this week's tickets:\n• the app times out\n• the railcard is not applied", keep_headings=kept
+    )
+    assert [note.text for note in other] == ["the app times out", "the railcard is not applied"]  # not a stage
