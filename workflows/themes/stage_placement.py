@@ -244,7 +244,8 @@ def _name_words(name: str) -> str:
 def _label_position(body: str, name: str) -> int | None:
     words = _name_words(name)
     case_blind = [
-        rf"^{words}\s*(?:{_STAGE_WORD}\s*)?(?::|\s[-–—|]\s|[-–—]\s|--|//|->|=>|→|>)",  # "Awareness: …", "Awareness - …"
+        # "Awareness: …", "Awareness - …", "Awareness // …", "Awareness" on a line of its own
+        rf"^{words}\s*(?:{_STAGE_WORD}\s*)?(?::|\s[-–—|]\s|[-–—]\s|--|//|->|=>|→|>|\n)",
         rf"^{words}\s*(?:/|&|\+)\s*[^:\n]{{1,30}}:",  # "Purchase/checkout: …", "Retention & renewal: …"
         rf"^{words}\s*(?:{_STAGE_WORD})?\s*[:.!]?\s*$",  # a heading: "Awareness", "Awareness stage:"
         rf"^\[\s*{words}\s*\]",  # "[Awareness] …"

@@ -56,6 +56,7 @@ CLINIC = resolve_stage_model("Referral, Check-in, Consultation, Follow-up")
         ("Purchase/checkout: the card form rejects Amex", DEFAULT, "Purchase"),
         ("Retention/Advocacy: the renewal reminder", DEFAULT, "Retention"),  # the first named
         ("1. Awareness", DEFAULT, "Awareness"),  # a heading on its own
+        ("Awareness\nGoogle ads lead to the template page", DEFAULT, "Awareness"),  # a heading line
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str) -> None:
