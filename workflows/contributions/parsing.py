@@ -28,6 +28,7 @@ _EVIDENCE_BY_WORD = {word: evidence for evidence, words in _EVIDENCE_WORDS.items
 _TAG = re.compile(r"\[\s*([^\[\]\n]{1,30}?)\s*\]")
 _BULLET = re.compile(r"^\s*(?:[-*•◦‣+–—]|\(?\d{1,3}[.)])(?:\s+|$)(?P<rest>.*)$")
 MAX_HEADING_CHARS = 80
+_BOLD_LINE = re.compile(r"^\*(?P<label>[^*\n]+?):?\*:?$")  # "*Awareness*", "*Goals:*", "*Pain points*:"
 
 
 class ParsedNote(BaseModel):
@@ -98,7 +99,7 @@ def _list_items(lines: list[str], *, bullets: bool) -> list[tuple[str, _Heading]
     for line in lines:
         bullet = _BULLET.match(line)
         content = bullet.group("rest").strip() if bullet else line.strip()
-        new_heading = _heading(content)
+        new_heading = _heading(content, bulleted=bool(bullet))
         if not content:
             item_open = False
         elif new_heading:
@@ -111,11 +112,15 @@ def _list_items(lines: list[str], *, bullets: bool) -> list[tuple[str, _Heading]
     return items
 
 
-def _heading(line: str) -> _Heading | None:
-    """A line that only introduces what follows: "From this week's tickets:" or a lone "[interview]"."""
+def _heading(line: str, *, bulleted: bool = False) -> _Heading | None:
+    """A line that only introduces what follows: "From this week's tickets:", a lone "[interview]", or a line in
+    Slack's bold ("*Awareness*"; not a bullet: a bullet in bold is an item, only emphasised)."""
     evidence, rest = take_evidence_tag(line)
     if not rest and evidence:
         return _Heading(None, evidence)
+    bold = _BOLD_LINE.match(rest)
+    if bold and not bulleted and len(rest) <= MAX_HEADING_CHARS:
+        return _Heading(bold["label"].strip(), evidence)
     if rest.endswith(":") and len(rest) <= MAX_HEADING_CHARS:
         return _Heading(rest[:-1].strip() or None, evidence)
     return None

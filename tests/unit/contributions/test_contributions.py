@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from workflows.contributions.parsing import ParsedNote, parse_reply, take_evidence_tag
-from workflows.mapping.models import Evidence
+from workflows.contributions.service import headings_kept
+from workflows.mapping.models import Evidence, StepKey
+from workflows.workshop.stages import resolve_stage_model
 
 
-def texts(reply: str, **options: bool) -> list[str]:
+def texts(reply: str, **options: object) -> list[str]:
     return [note.text for note in parse_reply(reply, **options)]
 
 
@@ -115,6 +117,21 @@ def test_headings_label_the_items_only_when_asked_for_the_persona_step() -> None
     assert texts(reply, keep_headings=True) == [
         "Goals: get paid within a week",
         "Frustrations: chasing late payments",
+    ]
+
+
+def test_a_line_in_bold_heads_the_list_below_it_but_a_bullet_in_bold_is_an_item() -> None:
+    assert texts("*Goals*\n- get paid within a week", keep_headings=True) == ["Goals: get paid within a week"]
+    assert texts("*Goals:*\n- get paid within a week") == ["get paid within a week"]
+    assert texts("• *Google ads*\n• *YouTube reviews*") == ["*Google ads*", "*YouTube reviews*"]
+    assert texts("*Payouts take three days*") == ["*Payouts take three days*"]  # a note in bold is a note
+
+
+def test_in_the_staged_steps_a_heading_stays_only_when_it_names_a_stage() -> None:
+    kept = headings_kept(StepKey.pain_points, resolve_stage_model(None))
+    assert texts("*Awareness*\n- ads are costly\nFrom tickets:\n- VAT confusion", keep_headings=kept) == [
+        "Awareness: ads are costly",
+        "VAT confusion",
     ]
 
 
