@@ -53,9 +53,11 @@ def parse_reply(text: str, *, keep_headings: bool | Callable[[str], bool] = Fals
     elsewhere it is dropped, since a shared prefix would pull unrelated notes together when clustering.
     """
     keep = keep_headings if callable(keep_headings) else lambda _label: keep_headings
+    # Given a test, a line that passes it whole is a heading even without a colon ("Awareness" over a list).
+    bare = keep_headings if callable(keep_headings) else None
     reply_evidence, body = take_evidence_tag(text)
     notes = []
-    for raw, heading in _items(body):
+    for raw, heading in _items(body, bare):
         evidence, item = take_evidence_tag(raw)
         if not item:
             continue
@@ -81,17 +83,17 @@ def _closing_tag(text: str) -> re.Match[str] | None:
     return matches[-1] if matches and matches[-1].end() == len(text) else None
 
 
-def _items(body: str) -> list[tuple[str, _Heading]]:
+def _items(body: str, bare: Callable[[str], bool] | None) -> list[tuple[str, _Heading]]:
     lines = body.splitlines()
     if any(_BULLET.match(line) for line in lines):
-        return _list_items(lines, bullets=True)
+        return _list_items(lines, bare, bullets=True)
     filled = [line for line in lines if line.strip()]
-    if filled and _heading(filled[0]) and sum(not _heading(line) for line in filled) >= 2:
-        return _list_items(lines, bullets=False)
+    if filled and _heading(filled[0], bare) and sum(not _heading(line, bare) for line in filled) >= 2:
+        return _list_items(lines, bare, bullets=False)
     return [(body.strip(), _NO_HEADING)]
 
 
-def _list_items(lines: list[str], *, bullets: bool) -> list[tuple[str, _Heading]]:
+def _list_items(lines: list[str], bare: Callable[[str], bool] | None, *, bullets: bool) -> list[tuple[str, _Heading]]:
     """Bullets (or, without bullets, lines under a heading) are items; in a bulleted reply an unmarked line
     continues the item above it, unless a blank line or a heading came first."""
     items: list[tuple[str, _Heading]] = []
@@ -99,7 +101,7 @@ def _list_items(lines: list[str], *, bullets: bool) -> list[tuple[str, _Heading]
     for line in lines:
         bullet = _BULLET.match(line)
         content = bullet.group("rest").strip() if bullet else line.strip()
-        new_heading = _heading(content, bulleted=bool(bullet))
+        new_heading = _heading(content, bare, bulleted=bool(bullet))
         if not content:
             item_open = False
         elif new_heading:
@@ -112,9 +114,10 @@ def _list_items(lines: list[str], *, bullets: bool) -> list[tuple[str, _Heading]
     return items
 
 
-def _heading(line: str, *, bulleted: bool = False) -> _Heading | None:
-    """A line that only introduces what follows: "From this week's tickets:", a lone "[interview]", or a line in
-    Slack's bold ("*Awareness*"; not a bullet: a bullet in bold is an item, only emphasised)."""
+def _heading(line: str, bare: Callable[[str], bool] | None = None, *, bulleted: bool = False) -> _Heading | None:
+    """A line that only introduces what follows: "From this week's tickets:", a lone "[interview]", a line in
+    Slack's bold ("*Awareness*"; not a bullet: a bullet in bold is an item, only emphasised), or a line that
+    passes `bare` whole."""
     evidence, rest = take_evidence_tag(line)
     if not rest and evidence:
         return _Heading(None, evidence)
@@ -123,4 +126,6 @@ def _heading(line: str, *, bulleted: bool = False) -> _Heading | None:
         return _Heading(bold["label"].strip(), evidence)
     if rest.endswith(":") and len(rest) <= MAX_HEADING_CHARS:
         return _Heading(rest[:-1].strip() or None, evidence)
+    if bare is not None and rest and bare(rest):
+        return _Heading(rest, evidence)
     return None

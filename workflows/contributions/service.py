@@ -20,7 +20,7 @@ from workflows.contributions.parsing import parse_reply
 from workflows.contributions.text import readable, ts_order
 from workflows.logs import bind
 from workflows.mapping.models import StepKey
-from workflows.themes.stage_placement import named_stage
+from workflows.themes.stage_placement import stage_heading
 from workflows.workshop.models import StepState, WorkshopState
 from workflows.workshop.stages import StageDef, stored_stages
 
@@ -90,11 +90,12 @@ def _no_step(session: Session, team_id: str, channel_id: str) -> Outcome:
 
 def headings_kept(key: str, stages: Sequence[StageDef]) -> bool | Callable[[str], bool]:
     """Which headings over a list stay on its items: all in the persona step ("Frustrations:"), a stage's name in
-    the touchpoint and pain-point steps ("Awareness:" over the touchpoints at Awareness), none elsewhere."""
+    the touchpoint and pain-point steps ("Awareness:", "*Awareness*" or "Awareness" over the touchpoints at
+    Awareness), none elsewhere."""
     if key == StepKey.persona:
         return True
     if key in (StepKey.touchpoints, StepKey.pain_points):
-        return lambda label: named_stage(f"{label}:", stages) is not None
+        return lambda label: stage_heading(label, stages) is not None
     return False
 
 

@@ -78,6 +78,22 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     return min(found)[1] if found else None
 
 
+def stage_heading(text: str, stages: Sequence[StageDef]) -> str | None:
+    """The stage a text names and says nothing else ("Awareness", "*Purchase stage*:", "Stage 3 - Purchase",
+    "[Book]", "In Awareness"): a heading over what follows, not a note; None otherwise."""
+    body = _EMPHASIS.sub("", opening_stripped(text)).strip().rstrip(":").strip()
+    for stage in stages:
+        words = _name_words(stage.name)
+        forms = (
+            rf"(?:(?:in|at|during)\s+(?:the\s+)?)?{words}(?:\s+{_STAGE_WORD})?",
+            rf"{_STAGE_WORD}(?:\s*\d{{1,2}})?\s*[:=\-–—]?\s*{words}",
+            rf"[\[(]\s*{words}\s*[\])]",
+        )
+        if any(re.fullmatch(form, body, re.IGNORECASE) for form in forms):
+            return stage.name
+    return None
+
+
 def place_notes(
     texts: Sequence[str],
     stages: Sequence[StageDef],

@@ -133,6 +133,16 @@ def test_in_the_staged_steps_a_heading_stays_only_when_it_names_a_stage() -> Non
         "Awareness: ads are costly",
         "VAT confusion",
     ]
+    nested = "• Awareness\n   ◦ ads are costly\n• Purchase stage\n   ◦ the card form rejects Amex"
+    assert texts(nested, keep_headings=kept) == [
+        "Awareness: ads are costly",
+        "Purchase stage: the card form rejects Amex",
+    ]
+    # a line that names a stage in passing is a note, not a heading
+    assert texts("We lose people in the purchase stage\n- card form", keep_headings=kept) == [
+        "We lose people in the purchase stage",
+        "card form",
+    ]
 
 
 @pytest.mark.parametrize("reply", ["", "   \n\t ", "[interview]", "- \n-\n*   ", "- [ticket]\n- "])
