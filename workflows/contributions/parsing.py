@@ -52,9 +52,9 @@ def parse_reply(text: str, *, keep_headings: bool | Callable[[str], bool] = Fals
     labels that pass it stay (a stage's name over the touchpoints at that stage: "Awareness: Google ads");
     elsewhere it is dropped, since a shared prefix would pull unrelated notes together when clustering.
     """
-    keep = keep_headings if callable(keep_headings) else lambda _label: keep_headings
     # Given a test, a line that passes it whole is a heading even without a colon ("Awareness" over a list).
     bare = keep_headings if callable(keep_headings) else None
+    keep = bare or (lambda _label: bool(keep_headings))
     reply_evidence, body = take_evidence_tag(text)
     notes = []
     for raw, heading in _items(body, bare):

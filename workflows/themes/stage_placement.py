@@ -73,7 +73,9 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     …", "during Awareness", "at the awareness stage"), as "Stage: Awareness" or as a sentence ending "…, but it's
     advocacy". When several are named, the first.
     """
-    body = _EMPHASIS.sub("", _STRUCK.sub("", opening_stripped(text)))
+    if heading := stage_heading(text, stages):
+        return heading
+    body = _bare(text)
     found = [(position, stage.name) for stage in stages if (position := _label_position(body, stage.name)) is not None]
     return min(found)[1] if found else None
 
@@ -81,7 +83,7 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
 def stage_heading(text: str, stages: Sequence[StageDef]) -> str | None:
     """The stage a text names and says nothing else ("Awareness", "*Purchase stage*:", "Stage 3 - Purchase",
     "[Book]", "In Awareness"): a heading over what follows, not a note; None otherwise."""
-    body = _EMPHASIS.sub("", opening_stripped(text)).strip().rstrip(":").strip()
+    body = _bare(text).strip().rstrip(":.!").strip()
     for stage in stages:
         words = _name_words(stage.name)
         forms = (
@@ -247,6 +249,11 @@ def _plain(text: str) -> str:
     return " ".join(take_evidence_tag(html.unescape(text))[1].split())
 
 
+def _bare(text: str) -> str:
+    """The note as words: no bullet or tag in front, no struck-through text (taken back), no bold or italics."""
+    return _EMPHASIS.sub("", _STRUCK.sub("", opening_stripped(text)))
+
+
 def opening_stripped(text: str) -> str:
     """The note without bullets and evidence tags in front (a tag may open the note or follow the bullet)."""
     body = _OPENING.sub("", html.unescape(text).strip())
@@ -263,7 +270,6 @@ def _label_position(body: str, name: str) -> int | None:
         # "Awareness: …", "Awareness - …", "Awareness // …", "Awareness" on a line of its own
         rf"^{words}\s*(?:{_STAGE_WORD}\s*)?(?::|\s[-–—|]\s|[-–—]\s|--|//|->|=>|→|>|\n)",
         rf"^{words}\s*(?:/|&|\+)\s*[^:\n]{{1,30}}:",  # "Purchase/checkout: …", "Retention & renewal: …"
-        rf"^{words}\s*(?:{_STAGE_WORD})?\s*[:.!]?\s*$",  # a heading: "Awareness", "Awareness stage:"
         rf"^\[\s*{words}\s*\]",  # "[Awareness] …"
         rf"^#{words}(?![\w-])",  # "#awareness …"
         rf"\(\s*{words}(?:\s+{_STAGE_WORD})?\s*\)",  # "Trial end (Purchase): …"
