@@ -13,6 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot import listeners
 from bot.installs import InstallationStore, WorkspaceClient, WorkspaceTokens, oauth_settings
+from bot.listeners.events.context import TRY_LATER_STATUS
 from bot.notifier import SlackNotifier
 from bot.observe import SlackApiMeter
 from bot.services import Services
@@ -20,7 +21,7 @@ from bot.users import UserDirectory
 from bot.worker import Worker
 from journeybot.settings import Settings
 from workflows.actions.service import home_data
-from workflows.jobs.intake import handle_stored_events
+from workflows.jobs.intake import Handling, handle_stored_events
 from workflows.jobs.outbox import Outbox
 from workflows.llm.config import LLMConfig
 from workflows.logs import bind
@@ -81,11 +82,15 @@ def llm_config(settings: Settings) -> LLMConfig | None:
     )
 
 
-def dispatch_stored(app: App, body: str) -> bool:
-    """Hands a stored event to its listeners; False when one of them failed (Bolt answers 500)."""
+def dispatch_stored(app: App, body: str) -> Handling:
+    """Hands a stored event to its listeners. A listener answers 503 for an event that must wait (`try_later`);
+    Bolt answers 500 when one failed."""
     request = BoltRequest(body=body, headers={"content-type": ["application/json"]})
     bind(team_id=request.context.team_id, event_id=request.body.get("event_id"))  # on its handling's log lines
-    return app.dispatch(request).status < 500
+    status = app.dispatch(request).status
+    if status == TRY_LATER_STATUS:
+        return Handling.later
+    return Handling.done if status < 500 else Handling.failed
 
 
 def build_flows(

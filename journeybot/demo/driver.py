@@ -44,7 +44,8 @@ BASE_WAIT = 60.0
 LLM_STEPS_PER_WAIT = 6
 
 
-def _wait(condition: Callable[[], bool], what: str, timeout: float = BASE_WAIT) -> None:
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = BASE_WAIT) -> None:
+    """Polls `condition` until it holds; a DemoError naming `what` after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -70,7 +71,7 @@ class SlackDriver:
 
     def settle(self) -> None:
         """Waits until the bot has stored every event, run every job and made every call it was asked to."""
-        _wait(lambda: self._processed() >= self.deliveries, "the bot to store the replies")
+        wait_for(lambda: self._processed() >= self.deliveries, "the bot to store the replies")
         services = self.server.services
         config = services.flows.engines.config
         worker = "the bot's worker" + (
@@ -80,8 +81,8 @@ class SlackDriver:
             else ""
         )
         for _ in range(10):  # a listener may kick the worker, and a job's post may echo back to a listener
-            _wait(lambda: services.intake.wait_idle(0.1), "the bot to handle its stored events")
-            _wait(lambda: services.worker.wait_idle(0.1), worker, worker_wait(config))
+            wait_for(lambda: services.intake.wait_idle(0.1), "the bot to handle its stored events")
+            wait_for(lambda: services.worker.wait_idle(0.1), worker, worker_wait(config))
             self.standin.wait_idle(timeout=30)
             if services.intake.wait_idle(0) and services.worker.wait_idle(0):
                 break

@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +19,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.blocks import post_key
+from journeybot.demo.driver import wait_for
 from journeybot.standin import SlackSender, SlackStandIn
 from storage.db import Database
 from storage.models import ContributionRow, Job, utcnow
@@ -28,13 +28,6 @@ from workflows.jobs.queue import STALE_AFTER, JobKind
 
 REPO = Path(__file__).resolve().parents[2]
 BURST = 100
-
-
-def _wait(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
 
 
 def _free_port() -> int:
@@ -57,7 +50,7 @@ class Bot:
                 stdout=output,
                 stderr=output,
             )
-        _wait(self._healthy, "the bot to answer /healthz")
+        wait_for(self._healthy, "the bot to answer /healthz")
 
     def _healthy(self) -> bool:
         assert self.process.poll() is None, self.log.read_text()
@@ -147,14 +140,14 @@ def test_every_acknowledged_reply_is_stored_after_kill_and_after_sigterm(worksho
     bot = start_bot(env, port)
     sender = SlackSender(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, standin=standin)
     assert sender.command("start Map onboarding --manual", FACILITATOR, CHANNEL).status == 200
-    _wait(lambda: _step_thread(standin), "the first step's message")
+    wait_for(lambda: _step_thread(standin), "the first step's message")
     thread_ts = _step_thread(standin)
     db = Database(database_url)
     try:
         _send_replies(sender, standin, thread_ts, BURST)
         bot.signal(signal.SIGKILL)
         bot = start_bot(env, port)
-        _wait(lambda: _stored_notes(db) == BURST, f"{BURST} notes after the kill", timeout=120)
+        wait_for(lambda: _stored_notes(db) == BURST, f"{BURST} notes after the kill", timeout=120)
 
         _send_replies(sender, standin, thread_ts, BURST)
         assert bot.signal(signal.SIGTERM) == 0  # a redeploy: stop taking requests, drain, exit cleanly
@@ -182,7 +175,7 @@ def test_a_bot_killed_while_publishing_publishes_once_after_restart(workshop, st
     sender.command("start Map onboarding --manual --publish auto", FACILITATOR, CHANNEL)
     steps = ["objective", "persona", "touchpoints", "pain_points", "action_plan"]
     for step in steps:
-        _wait(lambda step=step: _step_message(standin, step), f"the {step} step's message")
+        wait_for(lambda step=step: _step_message(standin, step), f"the {step} step's message")
         for n, user in enumerate((ANA, BEN, CHO)):
             event = standin.post_user_message(CHANNEL, user, f"Note {n} on {step}", _step_message(standin, step))
             assert sender.event(event).status == 200
@@ -197,8 +190,8 @@ def test_a_bot_killed_while_publishing_publishes_once_after_restart(workshop, st
         with db.session() as session:  # the dead worker's lease runs out (a minute, here at once)
             session.execute(update(Job).where(Job.status == "running").values(claimed_at=utcnow() - STALE_AFTER * 2))
         bot = start_bot(env, port)
-        _wait(lambda: any(f.name == "journey-map.png" for f in standin.files), "the map's files", timeout=120)
-        _wait(lambda: standin.canvases, "the map's canvas")
+        wait_for(lambda: any(f.name == "journey-map.png" for f in standin.files), "the map's files", timeout=120)
+        wait_for(lambda: standin.canvases, "the map's canvas")
         assert _map_summaries(standin) == 1
         assert [f.name for f in standin.files].count("journey-map.json") == 1
         posts = [post_key(m) for m in standin.messages(CHANNEL) if post_key(m)]

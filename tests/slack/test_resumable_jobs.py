@@ -1,6 +1,7 @@
 """Jobs that resume, not restart: Slack failing halfway through a step's close or the map's publishing never
 makes the bot post anything twice; the facilitator's `/journey next` starts a stopped job again; a job's lease
-keeps a live worker's job its own, and a dead worker's job is taken over within about a minute."""
+keeps a live worker's job its own, and a dead worker's job is taken over within about a minute; a job that
+must wait runs again shortly, however long it waits."""
 
 from __future__ import annotations
 
@@ -122,3 +123,26 @@ def test_a_running_job_keeps_its_lease_and_a_dead_workers_job_is_taken_over(db, 
     assert jobs.claim_due(db, utcnow() + jobs.STALE_AFTER / 2, ["slow"]) == []
     taken = jobs.claim_due(db, utcnow() + jobs.STALE_AFTER + timedelta(seconds=1), ["slow"])
     assert [(job.key, job.attempts) for job in taken] == [("slow:2", 2)]
+
+
+def test_a_job_that_must_wait_runs_again_shortly_and_never_runs_out_of_attempts(db):
+    with db.session() as session:
+        jobs.enqueue(session, "wait", "wait:1", {}, team_id=None)
+    ready = threading.Event()
+
+    def handler(payload: dict, now) -> None:
+        if not ready.is_set():
+            raise jobs.Postpone("what it needs is still being made", timedelta(seconds=2))
+
+    start = utcnow()
+    for n in range(jobs.MAX_ATTEMPTS + 2):  # more waits than a failing job's attempts
+        now = start + timedelta(seconds=3 * n)
+        assert jobs.run_due_jobs(db, {"wait": handler}, now) == 1
+        assert jobs.run_due_jobs(db, {"wait": handler}, now + timedelta(seconds=1)) == 0, "not before its delay"
+    with db.session() as session:
+        job = session.scalar(select(Job).where(Job.key == "wait:1"))
+        assert (job.status, job.attempts, job.last_error) == ("pending", 0, None)
+    ready.set()
+    assert jobs.run_due_jobs(db, {"wait": handler}, now + timedelta(seconds=2)) == 1
+    with db.session() as session:
+        assert session.scalar(select(Job.status).where(Job.key == "wait:1")) == "done"

@@ -8,12 +8,14 @@ from urllib.parse import urlencode
 from slack_sdk.models.blocks import Block
 from sqlalchemy import func, select
 
+from journeybot.demo.driver import wait_for
 from journeybot.standin import SlackSender
 from journeybot.standin.interactions import slash_command
-from storage.models import ActionItemRow, ContributionRow, ThemeReaction
+from storage.models import ActionItemRow, ContributionRow, Job, ThemeReaction
 from tests.conftest import ANA, BEN, CHANNEL, CHO, FACILITATOR, SIGNING_SECRET
 from tests.workshop_play import STEP_REPLIES, posted_messages, published_map, run_workshop
 from workflows.contributions.parsing import parse_reply
+from workflows.jobs.queue import JobKind
 from workflows.mapping.models import StepKey
 
 
@@ -137,6 +139,35 @@ def test_events_out_of_order_end_as_slack_shows_the_thread(slack):
     slack.settle()
     with slack.server.services.db.session() as session:
         assert list(session.scalars(select(ContributionRow.text))) == ["Measure time to first invoice"]
+
+
+def test_replies_that_come_before_their_step_is_recorded_wait_for_it(slack):
+    """Slack shows the step's message before the bot hears its ts back: replies (and a deletion) sent in between
+    wait for the step to be recorded, then apply as the thread shows them; nothing waits on the failure backoff."""
+    step_posted = slack.standin.hold_answer("chat.postMessage", lambda p: "journeybot_step" in str(p.get("metadata")))
+    assert slack.sender.command("start Onboarding journey", FACILITATOR, CHANNEL).status == 200
+    assert slack.standin.held_call_arrived("chat.postMessage").wait(30)
+    thread = slack.step_ts(StepKey.objective)  # in the channel; the bot has not recorded it yet
+    kept = slack.reply(thread, ANA, "Find out why onboarding takes a week")
+    gone = slack.reply(thread, BEN, "Wrong thread, sorry")
+    slack.delete(gone, BEN, thread)
+
+    def events() -> list[Job]:
+        with slack.server.services.db.session() as session:
+            return list(session.scalars(select(Job).where(Job.kind == JobKind.slack_event)))
+
+    def waiting() -> int:  # events the listener has seen and said to wait on
+        return sum(job.status == "pending" and job.claimed_at is not None for job in events())
+
+    wait_for(lambda: waiting() == 3, "the three events handed to the listener once")
+    with slack.server.services.db.session() as session:
+        assert session.scalar(select(func.count(ContributionRow.id))) == 0
+    step_posted.set()
+    wait_for(lambda: all(job.status == "done" for job in events()), "the events handled again", timeout=20)
+    with slack.server.services.db.session() as session:
+        rows = session.scalars(select(ContributionRow)).all()
+        assert [(row.message_ts, row.text) for row in rows] == [(kept, "Find out why onboarding takes a week")]
+    assert all(job.attempts <= 1 and job.last_error is None for job in events()), "waiting is not failing"
 
 
 def test_events_from_another_workspace_never_touch_this_ones_workshop(slack):

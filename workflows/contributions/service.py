@@ -142,7 +142,7 @@ def remove_reply(
 ) -> Recorded:
     step = _step_for_thread(session, team_id, channel_id, thread_ts)
     if step is None:
-        return Recorded(outcome=Outcome.not_a_step)
+        return Recorded(outcome=_no_step(session, team_id, channel_id))
     if not first_delivery(session, event_id):
         return Recorded(outcome=Outcome.duplicate)
     newest(session, step.id, ts, deleting=True)

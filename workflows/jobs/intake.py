@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from storage.db import Database
 from workflows.jobs import queue as jobs
@@ -19,8 +20,19 @@ from workflows.jobs.queue import JobKind
 BATCH = 50  # events claimed at a time: a stored event is cheap to handle, its claim is the costly part
 # An event takes milliseconds: a batch held by a process that died is taken over after this, not a job's minute.
 LEASE = timedelta(seconds=5)
+# An event that waits on something still under way (a step's message being recorded) is tried again this soon.
+WAIT = timedelta(seconds=2)
 
-Dispatch = Callable[[str], bool]  # a stored request body -> whether it was handled (False: try again later)
+
+class Handling(StrEnum):
+    """What became of a stored event handed to the listeners."""
+
+    done = "done"
+    later = "later"  # it needs what another job is still making: tried again shortly, without counting a failure
+    failed = "failed"  # a listener failed: tried again with a backoff, then given up and logged
+
+
+Dispatch = Callable[[str], Handling]  # a stored request body -> what became of it
 
 
 class NotHandled(RuntimeError):
@@ -39,7 +51,10 @@ def handle_stored_events(db: Database, dispatch: Dispatch, now: datetime | None 
     """Handles every stored event not yet done, oldest first; returns how many were taken."""
 
     def handle(payload: dict, _now: datetime) -> None:
-        if not dispatch(payload["body"]):
+        handling = dispatch(payload["body"])
+        if handling is Handling.later:
+            raise jobs.Postpone("the event waits on work under way", WAIT)
+        if handling is Handling.failed:
             raise NotHandled("a listener failed on this event")
 
     return jobs.run_due_jobs(db, {JobKind.slack_event: handle}, now, batch=BATCH, lease=LEASE)

@@ -2,7 +2,8 @@
 
 A job is claimed by one process at a time (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite serialises writers).
 The claim is a lease the running worker renews while the job runs: a process killed mid-job stops renewing, and
-after `STALE_AFTER` another process takes the job over. Each runner claims only the kinds it has handlers for, so
+after `STALE_AFTER` another process takes the job over. A job that must wait for another (`Postpone`) runs again
+after its delay, without counting an attempt. Each runner claims only the kinds it has handlers for, so
 Slack's stored events and the workshop's slow jobs run in separate lanes.
 """
 
@@ -55,6 +56,15 @@ class JobStatus(StrEnum):
 
 
 JobHandler = Callable[[dict[str, Any], datetime], None]  # (payload, the tick's now)
+
+
+class Postpone(Exception):
+    """Raised by a handler whose job cannot run yet (what it needs is still being made): it runs again after
+    `delay`, and the wait counts neither as an attempt nor as a failure."""
+
+    def __init__(self, reason: str, delay: timedelta) -> None:
+        super().__init__(reason)
+        self.delay = delay
 
 
 def enqueue(
@@ -139,6 +149,8 @@ def run_due_jobs(
                 with log_scope(**_ids_of(job)):
                     try:
                         handlers[job.kind](job.payload, current)
+                    except Postpone as wait:
+                        _postpone(db, job, current + wait.delay)
                     except Exception as exc:  # a failing job must not stop the others
                         log.exception("job %s (%s) failed on attempt %d", job.id, job.kind, job.attempts)
                         JOB_FAILURES.labels(job.kind).inc()
@@ -184,6 +196,12 @@ def _lease(db: Database, claimed: list[Job], lease: timedelta) -> Iterator[None]
     finally:
         done.set()
         renewer.join()
+
+
+def _postpone(db: Database, job: Job, run_at: datetime) -> None:
+    with db.session() as session:
+        values = {"status": JobStatus.pending, "run_at": run_at, "attempts": Job.attempts - 1}
+        session.execute(update(Job).where(Job.id == job.id).values(**values))
 
 
 def _finish(db: Database, job: Job, now: datetime, error: str | None = None) -> None:

@@ -97,8 +97,9 @@ class Flows:
             view = view_of(workshop)
         if step.key == StepKey.objective.value:
             self.notifier.post_kickoff(view)
-        ts = self.notifier.post_step(view, STEPS[StepKey(step.key)])
         tz = self.notifier.timezone_of(view.facilitator_id)  # the deadline counts the facilitator's working days
+        # Nothing between the post and its record: a reply that comes in between waits (`Outcome.step_opening`).
+        ts = self.notifier.post_step(view, STEPS[StepKey(step.key)])
         with self.db.session() as session:
             opened = session.get_one(Step, step.id)
             mark_step_opened(session, opened, ts, now, tz)

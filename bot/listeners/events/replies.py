@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
-from bot.listeners.events.context import workspace_of
+from bot.listeners.events.context import try_later, workspace_of
 from bot.services import Services
 from bot.text import decode
 from workflows.contributions import service as recording
-from workflows.contributions.service import Outcome, Reply
+from workflows.contributions.service import Outcome, Recorded, Reply
 
 log = logging.getLogger(__name__)
 
@@ -49,29 +50,31 @@ def _tell_author(client: WebClient, reply: Reply, outcome: Outcome) -> None:
         client.chat_postEphemeral(channel=reply.channel_id, user=reply.user_id, text=notices[outcome])
 
 
-class StepOpening(RuntimeError):
-    """The reply may belong to a step still being posted: handled again once the step's message is recorded."""
+def _deletion(session: Session, event: dict, body: dict, team: str, channel: str) -> Recorded | None:
+    previous = event.get("previous_message") or {}
+    deleted_ts = event.get("deleted_ts") or previous.get("ts")
+    if not (previous.get("thread_ts") and deleted_ts):
+        return None
+    return recording.remove_reply(session, team, channel, previous["thread_ts"], deleted_ts, body.get("event_id"))
 
 
 def register(app: App, services: Services) -> None:
     @app.event("message")
-    def on_message(body: dict, event: dict, client: WebClient, context: BoltContext) -> None:
+    def on_message(body: dict, event: dict, client: WebClient, context: BoltContext) -> BoltResponse | None:
         team, channel = workspace_of(body, context), event.get("channel", "")
-        subtype = event.get("subtype")
+        subtype, reply = event.get("subtype"), None
         with services.db.session() as session:
             if subtype == "message_deleted":
-                previous = event.get("previous_message") or {}
-                deleted_ts = event.get("deleted_ts") or previous.get("ts")
-                if previous.get("thread_ts") and deleted_ts:
-                    thread = previous["thread_ts"]
-                    recording.remove_reply(session, team, channel, thread, deleted_ts, body.get("event_id"))
-                return
-            message = event.get("message", {}) if subtype == "message_changed" else event
-            reply = _reply(services, message, team, channel)
-            if reply is None:
-                return
-            result = recording.record_reply(session, reply, body.get("event_id"))
+                result = _deletion(session, event, body, team, channel)
+            else:
+                message = event.get("message", {}) if subtype == "message_changed" else event
+                reply = _reply(services, message, team, channel)
+                result = recording.record_reply(session, reply, body.get("event_id")) if reply else None
+        if result is None:
+            return None
         log.info("reply in %s: %s (%d notes)", channel, result.outcome, result.count)
-        if result.outcome is Outcome.step_opening:  # fails the stored event, so the intake tries it again later
-            raise StepOpening("a reply to a step whose message is not recorded yet")
-        _tell_author(client, reply, result.outcome)
+        if result.outcome is Outcome.step_opening:  # maybe a reply to the step's message being recorded right now
+            return try_later()
+        if reply is not None:
+            _tell_author(client, reply, result.outcome)
+        return None
