@@ -34,6 +34,7 @@ from workflows.themes.endorsements import Said, follow_endorsements, link_endors
 from workflows.themes.lone_quotes import unnamed_quotes_join
 from workflows.themes.repair import repair
 from workflows.themes.stage_placement import Placed, place_notes
+from workflows.themes.subjects import subject_of
 from workflows.workshop.stages import StageDef, stored_stages
 
 # Each action is a thing to do of its own: two share a theme only when they are this alike (mean cosine), the same
@@ -149,6 +150,8 @@ def cluster_notes(engine: ClusterEngine, notes: Sequence[Note], plan: StepPlan |
         return []
     if plan and plan.actions and isinstance(engine, EmbeddedEngine):
         engine = engine.only_alike(SAME_ACTION)
+    if plan and plan.stages:  # touchpoints and pain points: grouped by what they are about first
+        notes = [note.model_copy(update={"subject": subject_of(note.text, plan.stages)}) for note in notes]
     drafts = repair(engine.cluster(notes), notes)
     if plan and plan.objective:
         drafts = objective_parts(drafts, notes)

@@ -75,7 +75,7 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     """
     if heading := stage_heading(text, stages):
         return heading
-    body = _bare(text)
+    body = bare(text)
     found = [(position, stage.name) for stage in stages if (position := _label_position(body, stage.name)) is not None]
     return min(found)[1] if found else None
 
@@ -83,7 +83,7 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
 def stage_heading(text: str, stages: Sequence[StageDef]) -> str | None:
     """The stage a text names and says nothing else ("Awareness", "*Purchase stage*:", "Stage 3 - Purchase",
     "[Book]", "In Awareness"): a heading over what follows, not a note; None otherwise."""
-    body = _bare(text).strip().rstrip(":.!").strip()
+    body = bare(text).strip().rstrip(":.!").strip()
     for stage in stages:
         words = _name_words(stage.name)
         forms = (
@@ -249,7 +249,7 @@ def _plain(text: str) -> str:
     return " ".join(take_evidence_tag(html.unescape(text))[1].split())
 
 
-def _bare(text: str) -> str:
+def bare(text: str) -> str:
     """The note as words: no bullet or tag in front, no struck-through text (taken back), no bold or italics."""
     return _EMPHASIS.sub("", _STRUCK.sub("", opening_stripped(text)))
 

@@ -15,6 +15,7 @@ class Note(BaseModel):
     text: str
     reply: str | None = None  # the Slack reply it is a part of (a bullet of a list), for placing it on a stage
     builds_on: str | None = None  # the id of the note it endorses ("+1 to @Ana's point"): it joins that note's theme
+    subject: str | None = None  # what it is about, said first (`workflows.themes.subjects`): weighs as the whole note
 
 
 class ThemeDraft(BaseModel):

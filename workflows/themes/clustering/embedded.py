@@ -38,14 +38,17 @@ class EmbeddedEngine:
     def cluster(self, notes: Sequence[Note]) -> list[ThemeDraft]:
         """Every distinct id in exactly one theme (a repeated id keeps its first text); largest themes first."""
         texts: dict[str, str] = {}
+        subjects: dict[str, str | None] = {}
         for note in notes:
             texts.setdefault(note.id, clean(note.text))
+            subjects.setdefault(note.id, note.subject)
         by_text: dict[str, list[str]] = {}
         for note_id, text in texts.items():
             by_text.setdefault(text.casefold(), []).append(note_id)
         readable = sorted(key for key in by_text if _READABLE.search(key))
         embedder = self._embedder or get_embedder()
-        vectors = embedder.encode([min(texts[i] for i in by_text[key]) for key in readable])
+        firsts = [min(by_text[key], key=lambda i: texts[i]) for key in readable]
+        vectors = _with_subjects(embedder, [texts[i] for i in firsts], [subjects[i] for i in firsts])
         labels = group(vectors, self._count) if self._alike is None else alike_only(vectors, self._alike)
         themes: list[list[str]] = [[] for _ in range(labels.max(initial=-1) + 1)]
         for key, label in zip(readable, labels, strict=True):
@@ -59,6 +62,16 @@ class EmbeddedEngine:
             for title, theme in zip(named, themes, strict=True)
         ]
         return sorted(drafts, key=lambda d: (-len(d.ids), d.title))
+
+
+def _with_subjects(embedder: Embedder, texts: list[str], subjects: list[str | None]) -> np.ndarray:
+    """Each text's vector; a note that says its subject first leans as much towards the subject as to the whole."""
+    vectors = embedder.encode(texts)
+    said = [row for row, subject in enumerate(subjects) if subject]
+    if said:
+        vectors[said] += embedder.encode([subjects[row] or "" for row in said])
+        vectors /= np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+    return vectors
 
 
 def _centres(vectors: np.ndarray, labels: np.ndarray, count: int) -> np.ndarray:

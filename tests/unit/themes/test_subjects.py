@@ -1,0 +1,63 @@
+"""A touchpoint or pain-point note is grouped by what it names first, not by its commentary."""
+
+from __future__ import annotations
+
+import pytest
+
+from workflows.themes.clustering.base import Note
+from workflows.themes.clustering.embedded import EmbeddedEngine
+from workflows.themes.service import StepPlan, cluster_notes
+from workflows.themes.subjects import subject_of
+from workflows.workshop.stages import resolve_stage_model
+
+SAAS = resolve_stage_model("Discover, Trial, Buy, Adopt")
+
+
+@pytest.mark.parametrize(
+    ("note", "subject"),
+    [
+        ("Demo call with an AE, 30 min, mostly dashboards for the COO", "Demo call with an AE"),
+        (
+            "• Trial: lands on the pricing page from a G2 comparison, reads the price",
+            "lands on the pricing page from a G2",
+        ),
+        ("[Adopt] invites everyone. SSO is Business plan only", "invites everyone"),
+        ("In Adopt, kickoff call with the CSM: goals, rollout plan", "kickoff call with the CSM"),
+        (
+            "(Buy) security questionnaire + DPA from IT, answered via the trust page",
+            "security questionnaire + DPA from IT",
+        ),
+        (
+            "Hi all, late to the party. The invoice-paid push has a 61% open rate, the best we have",
+            "The invoice-paid push has a 61% open rate",
+        ),
+        ("[ticket] Invite email → set a password → an empty page", "Invite email"),
+        (
+            "Order form v2.1 goes out through DocuSign - procurement haggles",
+            "Order form v2.1 goes out through DocuSign",
+        ),
+    ],
+)
+def test_the_subject_is_the_opening_clause_past_greetings_tags_and_stage_labels(note: str, subject: str) -> None:
+    assert subject_of(note, SAAS) == subject
+
+
+@pytest.mark.parametrize("note", ["Template gallery", "Trial: the onboarding webinar", "Slack integration"])
+def test_a_note_that_is_only_its_subject_has_none_apart(note: str) -> None:
+    assert subject_of(note, SAAS) is None
+
+
+def test_alike_comments_on_two_touchpoints_are_not_one_theme() -> None:
+    texts = [
+        "Onboarding webinar every Tuesday, nobody from finance ever attends it",
+        "Onboarding webinar: the recording link in the follow-up email is broken",
+        "Renewal call with the CFO, nobody from finance ever attends the QBR either",
+        "Changelog email: the recording link in it is broken half the time",
+        "Invite email to end users, they set a password and land on an empty page",
+        "Invite email: most people open it on the phone and never come back",
+    ]
+    notes = [Note(id=str(n), text=text, reply=str(n)) for n, text in enumerate(texts)]
+    themes = cluster_notes(EmbeddedEngine(), notes, StepPlan(SAAS, split_feelings=True))
+    theme_of = {note_id: n for n, theme in enumerate(themes) for note_id in theme.ids}
+    assert theme_of["1"] != theme_of["3"], "a broken link, but in the webinar's email and in the changelog"
+    assert theme_of["4"] == theme_of["5"], "both about the invite email"

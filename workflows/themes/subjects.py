@@ -1,0 +1,34 @@
+"""What a touchpoint or pain-point note is about, as its writer says it first.
+
+Such notes mostly name their subject, then comment: "Demo call with an AE, 30 min, mostly Gantt because that's
+what the COO cares about". A sentence model reads the whole note, so two notes about the demo call drift apart
+on their commentary and two comments alike ("the COO cares", "the CFO cares") drift together. The opening
+clause, without the stage it is labelled with, is the subject; the embedded engine weighs it as much as the
+whole note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from workflows.themes.clustering.cleaning import clean
+from workflows.themes.stage_placement import bare, stage_heading
+from workflows.workshop.stages import StageDef
+
+MOST_WORDS = 8  # a subject longer than this is a sentence: its first words are the subject
+# Where an opening clause ends: a mark before a space ("1,900", "10:30" and "v2.1" go on), a bracket, or a dash or
+# an arrow between words ("-" inside "e-mail" is no end).
+_CLAUSE_END = re.compile(r"\s*(?:[:;,.!?](?=\s|$)|[()\[\]]|\s[-–—]+\s|[–—]|--|//|->|=>|→)\s*")
+
+
+def subject_of(text: str, stages: Sequence[StageDef]) -> str | None:
+    """The note's opening clause (at least two words, at most MOST_WORDS) past any greeting and stage label; None
+    when the note has no more than that to say."""
+    clauses = [c for c in _CLAUSE_END.split(clean(bare(text))) if c.strip()]
+    if clauses and stage_heading(clauses[0], stages):  # "Awareness: …", "[Purchase] …", "In Adoption, …"
+        clauses = clauses[1:]
+    opening = next((c.split() for c in clauses if len(c.split()) >= 2), None)
+    if opening is None or len(clauses) == 1 and len(opening) <= MOST_WORDS:
+        return None
+    return " ".join(opening[:MOST_WORDS])
