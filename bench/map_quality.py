@@ -278,6 +278,7 @@ def workshop(
         notes = link_endorsements(said, get_embedder)
         plan = {
             StepKey.objective: StepPlan(objective=True),
+            StepKey.persona: StepPlan(persona=True),
             StepKey.touchpoints: StepPlan(stages, split_feelings=True),
             StepKey.pain_points: StepPlan(stages, placed),
             StepKey.action_plan: StepPlan(actions=True),

@@ -107,6 +107,11 @@ def _persona_items(themes: Sequence[Theme]) -> dict[str, list[str]]:
     return {kind: _unique(texts)[:MAX_PERSONA_ITEMS] for kind, texts in found.items()}
 
 
+def persona_kind(text: str) -> str | None:
+    """The part of the persona a note speaks to first ("goals", "needs", "frustrations"), by its cue words."""
+    return next((item[0] for item in map(_classify, split_outside_quotes(text)) if item), None)
+
+
 def _classify(sentence: str) -> tuple[str, str] | None:
     """The kind whose cue comes first in the sentence, and the sentence without a "Frustrations:" label.
 

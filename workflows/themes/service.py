@@ -9,6 +9,7 @@ greeting) are kept with the step but never become a theme.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,7 @@ from workflows.actions.parsing import parse_action
 from workflows.contributions.text import ts_order
 from workflows.mapping.models import Contribution, Evidence, StepKey, Theme
 from workflows.mapping.objective import note_kind
+from workflows.mapping.persona import persona_kind
 from workflows.mapping.synthesis import note_sentiment
 from workflows.themes.clustering.base import ClusterEngine, Note, ThemeDraft
 from workflows.themes.clustering.cleaning import clean, is_note
@@ -80,6 +82,7 @@ class StepPlan:
     placed: Sequence[Placed] = ()
     split_feelings: bool = False
     objective: bool = False  # the objective step: themes are the parts of the objective
+    persona: bool = False  # the persona step: goals, needs and frustrations that several notes name are themes
     actions: bool = False  # the action plan: notes are grouped by what is to be done
 
 
@@ -92,12 +95,31 @@ OBJECTIVE_PARTS = {
     "success_measures": "Success measures",
     "decision": "Decision it informs",
 }
+# The persona step's themes include the parts of the persona several notes speak to, as a persona board's columns.
+PERSONA_PARTS = {
+    "goals": "Goals and motivations",
+    "needs": "Needs and expectations",
+    "frustrations": "Frustrations and pains",
+}
 
 
 def objective_parts(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list[ThemeDraft]:
     """A theme per part of the objective its notes speak to; notes that speak to none keep their clustered
     themes (retitled when the parts took some of their notes)."""
-    part_of = {note.id: OBJECTIVE_PARTS.get(note_kind(note.text) or "") for note in notes}
+    return by_parts(drafts, notes, {note.id: OBJECTIVE_PARTS.get(note_kind(note.text) or "") for note in notes})
+
+
+def persona_parts(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list[ThemeDraft]:
+    """A theme per part of the persona (goals, needs, frustrations) that at least two notes speak to; the other
+    notes keep their clustered themes."""
+    part_of = {note.id: PERSONA_PARTS.get(persona_kind(note.text) or "") for note in notes}
+    named = Counter(part_of.values())
+    return by_parts(drafts, notes, {i: part if named[part] >= 2 else None for i, part in part_of.items()})
+
+
+def by_parts(drafts: Sequence[ThemeDraft], notes: Sequence[Note], part_of: dict[str, str | None]) -> list[ThemeDraft]:
+    """A theme per part (titled with it) of the notes that have one; the rest keep their clustered themes,
+    retitled when the parts took some of their notes."""
     parts: dict[str, list[str]] = {}
     for note in notes:
         if part_of[note.id]:
@@ -119,6 +141,8 @@ def step_plan(step: Step) -> StepPlan | None:
         return StepPlan(objective=True)
     if step.key == StepKey.action_plan:
         return StepPlan(actions=True)
+    if step.key == StepKey.persona:
+        return StepPlan(persona=True)
     if step.key == StepKey.touchpoints:
         return StepPlan(stages, split_feelings=True)
     if step.key == StepKey.pain_points:
@@ -155,9 +179,11 @@ def cluster_notes(engine: ClusterEngine, notes: Sequence[Note], plan: StepPlan |
     drafts = repair(engine.cluster(notes), notes)
     if plan and plan.objective:
         drafts = objective_parts(drafts, notes)
+    elif plan and plan.persona:
+        drafts = persona_parts(drafts, notes)
     elif plan and plan.stages:
         drafts = unnamed_quotes_join(on_stages(drafts, notes, plan), notes, get_embedder())
-    return follow_endorsements(drafts, notes, keep_titles=bool(plan and plan.objective))
+    return follow_endorsements(drafts, notes, keep_titles=bool(plan and (plan.objective or plan.persona)))
 
 
 def on_stages(drafts: Sequence[ThemeDraft], notes: Sequence[Note], plan: StepPlan) -> list[ThemeDraft]:

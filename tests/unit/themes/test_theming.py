@@ -95,6 +95,24 @@ def test_the_objective_step_is_grouped_into_the_parts_of_the_objective() -> None
     assert sorted(i for ids in by_title.values() for i in ids) == [str(n) for n in range(7)]
 
 
+def test_the_persona_step_gathers_the_goals_and_needs_several_notes_name() -> None:
+    texts = [
+        "Her goal: one place where leadership can see status without chasing 15 people",
+        "Main goal is getting a date and getting it sorted before the summer",
+        "Expects onboarding to be done for her: templates and someone to run the kickoff",
+        "Needs the hospital to already have her details from the GP referral",
+        "Frustration: what the station announces contradicts the app",
+        "Lives 40 min away, her daughter drives her in",
+    ]
+    notes = [Note(id=str(n), text=text) for n, text in enumerate(texts)]
+    drafts = cluster_notes(EmbeddedEngine(), notes, StepPlan(persona=True))
+    by_title = {draft.title: draft.ids for draft in drafts}
+    assert by_title["Goals and motivations"] == ["0", "1"]
+    assert by_title["Needs and expectations"] == ["2", "3"]
+    assert "Frustrations and pains" not in by_title, "one note naming a part keeps its own theme"
+    assert sorted(i for ids in by_title.values() for i in ids) == [str(n) for n in range(6)]
+
+
 def test_actions_are_grouped_by_what_is_to_be_done_not_by_owner_or_date() -> None:
     assert action_text("Fix the gate firmware. Owner @Ana, by Friday", [("U1", "Ana")]) == "Fix the gate firmware"
     assert action_text(":+1:", []) == ":+1:"
