@@ -60,7 +60,7 @@ from workflows.themes.clustering.cleaning import is_note  # noqa: E402
 from workflows.themes.clustering.embedded import EmbeddedEngine  # noqa: E402
 from workflows.themes.clustering.embeddings import get_embedder  # noqa: E402
 from workflows.themes.endorsements import Said, link_endorsements  # noqa: E402
-from workflows.themes.service import StepPlan, action_text, cluster_notes  # noqa: E402
+from workflows.themes.service import StepPlan, action_text, cluster_notes, named_apart  # noqa: E402
 from workflows.themes.stage_placement import Placed  # noqa: E402
 from workflows.workshop.stages import resolve_stage_model  # noqa: E402
 
@@ -319,11 +319,13 @@ def workshop(
 
 
 def _cluster(engine: ClusterEngine, notes: list[Note], plan: StepPlan | None) -> list:
-    """As the bot closes a step: the LLM's themes as it gave them, else the embedded engine's with the step's plan."""
+    """As the bot closes a step: the LLM's themes as it gave them (split where their notes name different stages),
+    else the embedded engine's with the step's plan."""
     if isinstance(engine, EmbeddedEngine):
         return cluster_notes(engine, notes, plan)
     try:
-        return cluster_notes(engine, notes)
+        drafts = cluster_notes(engine, notes)
+        return named_apart(drafts, notes, plan.stages) if plan and plan.stages else drafts
     except LLMUnavailable as failure:
         print(f"the LLM failed ({failure.reason}): the embedded engine's themes, as in the bot")
         return cluster_notes(EmbeddedEngine(), notes, plan)

@@ -20,7 +20,14 @@ from workflows.mapping.files import people_in
 from workflows.mapping.models import JourneyMap, PainPoint, Stage, StepKey, Theme, Touchpoint
 from workflows.mapping.objective import build_objective_card
 from workflows.mapping.persona import build_persona
-from workflows.mapping.synthesis import link_actions, link_pain_points, place_touchpoints, severity_of, stage_emotion
+from workflows.mapping.synthesis import (
+    link_actions,
+    link_pain_points,
+    named_stages,
+    place_touchpoints,
+    severity_of,
+    stage_emotion,
+)
 from workflows.metrics import LLM_FALLBACKS
 from workflows.revisions.service import lineage_actions
 from workflows.themes import reactions
@@ -69,7 +76,7 @@ def place_themes(
         if touchpoints
         else []
     )
-    placed = as_reviewed(placed, touchpoints, stages)
+    placed = as_reviewed(as_named(placed, touchpoints, stages), touchpoints, stages)
     linked = (
         _with_fallback(
             llm,
@@ -81,7 +88,26 @@ def place_themes(
         if pains
         else []
     )
-    return placed, as_reviewed(linked, pains, stages)
+    on_stage = {touchpoint.theme_id: stage for stage, touchpoint in placed}
+    return placed, as_reviewed(as_named(linked, pains, stages, on_stage), pains, stages)
+
+
+def as_named(
+    placed: list[tuple[str, P]], themes: list[Theme], stages: list[StageDef], on_stage: dict[str, str] | None = None
+) -> list[tuple[str, P]]:
+    """A theme whose notes name a stage sits on it, whatever an engine (the LLM's too) made of it: the team said
+    so. A pain point moved there keeps its touchpoint only if that touchpoint is on the same stage (`on_stage`)."""
+    by_id = {theme.id: theme for theme in themes}
+    settled = []
+    for stage, item in placed:
+        theme = by_id.get(item.theme_id)
+        named = [stages[index].name for index in named_stages(theme, stages)] if theme else []
+        if named and stage not in named:
+            stage = named[0]
+            if isinstance(item, PainPoint) and item.touchpoint and (on_stage or {}).get(item.touchpoint) != stage:
+                item = item.model_copy(update={"touchpoint": None})
+        settled.append((stage, item))
+    return settled
 
 
 class Placements:

@@ -98,12 +98,12 @@ def _negated(text: str, start: int) -> bool:
 
 
 def _pick_stage(theme: Theme, stages: Sequence[StageDef], similarity: np.ndarray) -> int:
-    candidates = _named_stages(theme, stages) or range(len(stages))
+    candidates = named_stages(theme, stages) or range(len(stages))
     return max(candidates, key=lambda index: similarity[index])
 
 
-def _named_stages(theme: Theme, stages: Sequence[StageDef]) -> list[int]:
-    """The stages the theme's notes name most often (several on a tie); [] when none is named."""
+def named_stages(theme: Theme, stages: Sequence[StageDef]) -> list[int]:
+    """The stages (indices) the theme's notes name most often (several on a tie); [] when none is named."""
     known = _known_stage(theme, stages)
     named = [named_stage(text, stages) for text in _texts(theme)]
     counts = [stage.name == known if known else named.count(stage.name) for stage in stages]
@@ -137,7 +137,7 @@ def link_pain_points(
     linked = []
     for theme, touchpoint_row, stage_row in zip(pain_themes, to_touchpoints, to_stages, strict=True):
         fit = touchpoint_row + STAGE_FIT_WEIGHT * stage_row[target_stage]
-        named = {stages[index].name for index in _named_stages(theme, stages)}
+        named = {stages[index].name for index in named_stages(theme, stages)}
         allowed = [index for index, target in enumerate(targets) if not named or stage_of[target.id] in named]
         best = max(allowed, key=lambda index: fit[index], default=None)
         if best is not None and touchpoint_row[best] >= MIN_TOUCHPOINT_SIMILARITY:

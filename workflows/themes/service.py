@@ -35,7 +35,7 @@ from workflows.themes.clustering.titles import note_title
 from workflows.themes.endorsements import Said, follow_endorsements, link_endorsements
 from workflows.themes.lone_quotes import unnamed_quotes_join
 from workflows.themes.repair import repair
-from workflows.themes.stage_placement import Placed, place_notes
+from workflows.themes.stage_placement import Placed, named_stage, place_notes
 from workflows.themes.subjects import subject_of
 from workflows.workshop.stages import StageDef, stored_stages
 
@@ -207,6 +207,29 @@ def on_stages(drafts: Sequence[ThemeDraft], notes: Sequence[Note], plan: StepPla
     return [
         ThemeDraft(title=title, ids=group, stage=stage) for (_, stage, group), title in zip(parts, titles, strict=True)
     ]
+
+
+def named_apart(drafts: Sequence[ThemeDraft], notes: Sequence[Note], stages: Sequence[StageDef]) -> list[ThemeDraft]:
+    """Another engine's themes (the LLM's) split where their notes name different stages: a part per stage named,
+    the notes that name none with the largest part, which keeps the title; the others are titled afresh, apart
+    from the step's titles. So every note that names its stage can land there when the map is made."""
+    named = {note.id: named_stage(note.text, stages) for note in notes}
+    texts = {note.id: note.text for note in notes}
+    kept, split_off = [], []
+    for draft in drafts:
+        by_stage: dict[str, list[str]] = {}
+        for note_id in draft.ids:
+            if named.get(note_id):
+                by_stage.setdefault(named[note_id], []).append(note_id)
+        if len(by_stage) < 2:
+            kept.append(draft)
+            continue
+        largest, *others = sorted(by_stage.values(), key=len, reverse=True)
+        gone = {note_id for part in others for note_id in part}
+        kept.append(draft.model_copy(update={"ids": [i for i in draft.ids if i not in gone]}))
+        split_off += others
+    titles = name_groups([[texts[i] for i in part] for part in split_off], taken=[d.title for d in kept])
+    return kept + [ThemeDraft(title=title, ids=part) for title, part in zip(titles, split_off, strict=True)]
 
 
 def by_feeling(ids: Sequence[str], texts: dict[str, str]) -> list[list[str]]:

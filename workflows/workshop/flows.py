@@ -35,6 +35,7 @@ from workflows.themes.service import (
     StepPlan,
     cluster_step,
     free_notes,
+    named_apart,
     notes_of,
     step_plan,
     store_themes,
@@ -151,7 +152,8 @@ class Flows:
     ) -> tuple[list, str, str | None]:
         """Clusters with the chosen engine; any failure falls back to the embedded one, and says so.
 
-        Only the embedded engine's themes are placed on stages here: the LLM places its own when the map is made.
+        Only the embedded engine's themes are placed on stages here: the LLM places its own when the map is made,
+        its themes split first where their notes name different stages.
         """
         if isinstance(engine, EmbeddedEngine):
             return cluster_step(engine, contributions, plan), engine.name, None
@@ -165,7 +167,10 @@ class Flows:
             return cluster_step(EmbeddedEngine(), contributions, plan), EmbeddedEngine.name, note
         # The LLM engine names its model and prompt version, so the map shows what produced these themes.
         describe = getattr(engine, "provenance", lambda _count: engine.name)
-        doubt = grouping_doubt({note.id: note.text for note in notes_of(contributions)}, drafts)
+        notes = notes_of(contributions)
+        if plan and plan.stages:
+            drafts = named_apart(drafts, notes, plan.stages)
+        doubt = grouping_doubt({note.id: note.text for note in notes}, drafts)
         return drafts, describe(len(contributions)), doubt
 
     def _make_actions(self, session, workshop: Workshop, key: str) -> tuple[LLMSynthesis | None, Placements]:
