@@ -174,8 +174,9 @@ def cluster_notes(engine: ClusterEngine, notes: Sequence[Note], plan: StepPlan |
         return []
     if plan and plan.actions and isinstance(engine, EmbeddedEngine):
         engine = engine.only_alike(SAME_ACTION)
-    if plan and plan.stages:  # touchpoints and pain points: grouped by what they are about first
+    if plan and plan.stages:  # touchpoints and pain points: grouped by what they are about first, not by figures
         notes = [note.model_copy(update={"subject": subject_of(note.text, plan.stages)}) for note in notes]
+        engine = engine.figures_aside() if isinstance(engine, EmbeddedEngine) else engine
     drafts = repair(engine.cluster(notes), notes)
     if plan and plan.objective:
         drafts = objective_parts(drafts, notes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workflows.themes.clustering.base import Note
+from workflows.themes.clustering.cleaning import without_figures
 from workflows.themes.clustering.embedded import EmbeddedEngine
 from workflows.themes.service import StepPlan, cluster_notes
 from workflows.themes.subjects import subject_of
@@ -61,3 +62,33 @@ def test_alike_comments_on_two_touchpoints_are_not_one_theme() -> None:
     theme_of = {note_id: n for n, theme in enumerate(themes) for note_id in theme.ids}
     assert theme_of["1"] != theme_of["3"], "a broken link, but in the webinar's email and in the changelog"
     assert theme_of["4"] == theme_of["5"], "both about the invite email"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("31% of P2 tickets last quarter were open >21 days", "of P2 tickets last quarter were open"),
+        ("Your 07:42 to Leeds is delayed by 12 minutes", "Your to Leeds is delayed by"),
+        ("signs up for the 14-day trial, invites 2-3 colleagues", "signs up for the trial, invites colleagues"),
+        ("1,900 calls/week, 34% abandoned", "calls/week, abandoned"),
+        ("42", "42"),
+    ],
+)
+def test_figures_are_left_out_of_what_is_compared(text: str, words: str) -> None:
+    assert without_figures(text) == words
+
+
+def test_notes_that_share_only_figures_are_one_theme_only_while_figures_count() -> None:
+    texts = [
+        "07:42, 08:12, 08:42: 3 of 5 late, 12-18 min, app",
+        "07:42, 08:12, 08:42: 3 of 5 late, 12-18 min, gates",
+        "the app shows the wrong platform",
+        "the gates reject the e-ticket",
+    ]
+    notes = [Note(id=str(n), text=text) for n, text in enumerate(texts)]
+
+    def together(engine: EmbeddedEngine) -> bool:
+        return any({"0", "1"} <= set(theme.ids) for theme in engine.cluster(notes))
+
+    assert together(EmbeddedEngine()), "compared with their figures, the same times and delays make one theme"
+    assert not together(EmbeddedEngine().figures_aside()), "one is about the app, the other about the gates"

@@ -38,6 +38,9 @@ _CLOSER = re.compile(rf"(?:^|[\s,.;:!—–-])(?:{FILLER_CLOSERS})[\s!.?]*$", re
 _SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:!?])")
 _STACKED_MARKS = re.compile(r"[,;:](?=\s*[,;:])")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_FIGURE = re.compile(
+    r"(?<!\w)[~<>≈±+−-]?\d[\d.,:/%x–-]*(?:\s*(?:%|k|m|h|hrs?|hours?|mins?|minutes?|days?|weeks?|months?|years?)\b)?"
+)
 
 
 def clean(text: str) -> str:
@@ -49,6 +52,12 @@ def clean(text: str) -> str:
         text = pattern.sub(" ", text)
     text = take_evidence_tag(text)[1]
     return _without_filler(" ".join(text.split()))[:MAX_CHARS].strip()
+
+
+def without_figures(text: str) -> str:
+    """The text without its numbers, with their units ("31%", "~20 min", "07:42", "2-3", "14-day"); the text
+    itself when nothing else is left."""
+    return " ".join(_FIGURE.sub(" ", text).split()) or text
 
 
 def is_note(text: str) -> bool:

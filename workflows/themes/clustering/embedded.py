@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from workflows.themes.clustering.base import Note, ThemeDraft
-from workflows.themes.clustering.cleaning import clean
+from workflows.themes.clustering.cleaning import clean, without_figures
 from workflows.themes.clustering.consensus import group
 from workflows.themes.clustering.embeddings import Embedder, get_embedder
 from workflows.themes.clustering.refine import alike_only
@@ -26,14 +26,26 @@ _READABLE = re.compile(r"[^\W_]")
 class EmbeddedEngine:
     name = "embedded"
 
-    def __init__(self, embedder: Embedder | None = None, count: int | None = None, alike: float | None = None) -> None:
+    def __init__(
+        self,
+        embedder: Embedder | None = None,
+        count: int | None = None,
+        alike: float | None = None,
+        figures: bool = True,
+    ) -> None:
         self._embedder = embedder
         self._count = count  # as many themes as the facilitator asked for; None: as the notes call for
         self._alike = alike  # only notes this alike share a theme (no count is chosen); None: as `count` says
+        self._figures = figures  # False: notes are compared without their figures (`without_figures`)
 
     def only_alike(self, floor: float) -> EmbeddedEngine:
         """This engine grouping only notes at least `floor` alike, on average; itself when a count was asked."""
-        return self if self._count is not None else EmbeddedEngine(self._embedder, alike=floor)
+        return self if self._count is not None else EmbeddedEngine(self._embedder, alike=floor, figures=self._figures)
+
+    def figures_aside(self) -> EmbeddedEngine:
+        """This engine comparing notes without their figures: "31% of P2 tickets" and "NPS -12" share a number,
+        not a subject. Where notes are evidence (touchpoints, pain points); not where a number is the point."""
+        return EmbeddedEngine(self._embedder, self._count, self._alike, figures=False)
 
     def cluster(self, notes: Sequence[Note]) -> list[ThemeDraft]:
         """Every distinct id in exactly one theme (a repeated id keeps its first text); largest themes first."""
@@ -48,7 +60,10 @@ class EmbeddedEngine:
         readable = sorted(key for key in by_text if _READABLE.search(key))
         embedder = self._embedder or get_embedder()
         firsts = [min(by_text[key], key=lambda i: texts[i]) for key in readable]
-        vectors = _with_subjects(embedder, [texts[i] for i in firsts], [subjects[i] for i in firsts])
+        compared = [(texts[i], subjects[i]) for i in firsts]
+        if not self._figures:
+            compared = [(without_figures(text), subject and without_figures(subject)) for text, subject in compared]
+        vectors = _with_subjects(embedder, [text for text, _ in compared], [subject for _, subject in compared])
         labels = group(vectors, self._count) if self._alike is None else alike_only(vectors, self._alike)
         themes: list[list[str]] = [[] for _ in range(labels.max(initial=-1) + 1)]
         for key, label in zip(readable, labels, strict=True):
