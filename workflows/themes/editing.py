@@ -16,10 +16,9 @@ from workflows.actions.service import theme_key
 from workflows.contributions.text import shorten
 from workflows.mapping.models import StepKey
 from workflows.ports import ThemeChanges
-from workflows.themes.clustering.cleaning import is_note
 from workflows.themes.clustering.embedded import EmbeddedEngine
 from workflows.themes.reactions import PROMPTS as RATED
-from workflows.themes.service import cluster_step, free_notes, step_plan, store_themes, themes_of
+from workflows.themes.service import cluster_step, free_notes, step_plan, store_themes, themes_of, without_substance
 from workflows.workshop.errors import WorkshopError, require_one_of
 from workflows.workshop.models import StepState, WorkshopState
 from workflows.workshop.service import stage_defs, view_of
@@ -104,7 +103,7 @@ def step_themes(session: Session, team_id: str, step_id: int, user_id: str) -> S
 def ungrouped_notes(step: Step) -> list[int]:
     """Notes in no theme: replies that came after the step closed. Grouping the step again takes them in."""
     themed = {m.contribution_id for row in step.themes for m in row.members}
-    return [c.id for c in step.contributions if is_note(c.text) and not c.aside and c.id not in themed]
+    return [c.id for c in step.contributions if not without_substance(c, step) and not c.aside and c.id not in themed]
 
 
 def rename(session: Session, team_id: str, step_id: int, theme_id: int, title: str, user_id: str) -> Edited:

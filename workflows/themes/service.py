@@ -35,7 +35,7 @@ from workflows.themes.clustering.titles import note_title
 from workflows.themes.endorsements import Said, follow_endorsements, link_endorsements
 from workflows.themes.lone_quotes import unnamed_quotes_join
 from workflows.themes.repair import repair
-from workflows.themes.stage_placement import Placed, named_stage, place_notes
+from workflows.themes.stage_placement import Placed, named_stage, place_notes, stage_heading
 from workflows.themes.subjects import subject_of
 from workflows.workshop.stages import StageDef, stored_stages
 
@@ -168,8 +168,11 @@ def action_text(text: str, mentions: Sequence[tuple[str, str]]) -> str:
 
 
 def cluster_notes(engine: ClusterEngine, notes: Sequence[Note], plan: StepPlan | None = None) -> list[ThemeDraft]:
-    """Themes of the notes with substance, shaped by the step's plan: every such note in exactly one theme."""
-    notes = [note for note in notes if is_note(note.text)]
+    """Themes of the notes with substance, shaped by the step's plan: every such note in exactly one theme. A reply
+    that is only a stage's name is no note, yet it still tells where the thread is when the others are placed."""
+    stages = plan.stages if plan else ()
+    said = [note for note in notes if is_note(note.text)]
+    notes = [note for note in said if not only_a_stage(note.text, stages)]
     if not notes:
         return []
     if plan and plan.actions and isinstance(engine, EmbeddedEngine):
@@ -183,8 +186,20 @@ def cluster_notes(engine: ClusterEngine, notes: Sequence[Note], plan: StepPlan |
     elif plan and plan.persona:
         drafts = persona_parts(drafts, notes)
     elif plan and plan.stages:
-        drafts = unnamed_quotes_join(on_stages(drafts, notes, plan), notes, get_embedder())
+        drafts = unnamed_quotes_join(on_stages(drafts, said, plan), notes, get_embedder())
     return follow_endorsements(drafts, notes, keep_titles=bool(plan and (plan.objective or plan.persona)))
+
+
+def only_a_stage(text: str, stages: Sequence[StageDef]) -> bool:
+    """A reply that names a stage and says nothing else ("Awareness:", posted before the notes about it)."""
+    return bool(stages) and stage_heading(text, stages) is not None
+
+
+def without_substance(row: ContributionRow, step: Step) -> bool:
+    """A stored reply that is no note of the step: emoji, "+1", a greeting, or, where notes go on stages, only a
+    stage's name. Kept with the step, never a theme."""
+    staged = step.key in (StepKey.touchpoints, StepKey.pain_points)
+    return not is_note(row.text) or staged and only_a_stage(row.text, stored_stages(step.workshop.stage_model))
 
 
 def on_stages(drafts: Sequence[ThemeDraft], notes: Sequence[Note], plan: StepPlan) -> list[ThemeDraft]:
@@ -335,7 +350,7 @@ def themes_of(step: Step) -> list[Theme]:
                 contributions=[contribution_of(c) for c in members],
             )
         )
-    late = [c for c in step.contributions if c.id not in themed and is_note(c.text) and not c.aside]
+    late = [c for c in step.contributions if c.id not in themed and not without_substance(c, step) and not c.aside]
     themes += [
         Theme(id=f"{step.key}-late-{c.id}", title=note_title(clean(c.text)), contributions=[contribution_of(c)])
         for c in late
@@ -344,9 +359,9 @@ def themes_of(step: Step) -> list[Theme]:
 
 
 def set_aside(step: Step) -> list[Contribution]:
-    """The step's replies with nothing to cluster (emoji, "+1", a greeting), and the notes the facilitator set
-    aside in the review: kept on the map, never a theme."""
-    return [contribution_of(c) for c in step.contributions if c.aside or not is_note(c.text)]
+    """The step's replies with nothing to cluster (emoji, "+1", a greeting, a stage's name alone), and the notes
+    the facilitator set aside in the review: kept on the map, never a theme."""
+    return [contribution_of(c) for c in step.contributions if c.aside or without_substance(c, step)]
 
 
 def contribution_of(row: ContributionRow) -> Contribution:

@@ -31,6 +31,14 @@ def test_replies_without_substance_never_become_themes() -> None:
     assert themed == ["4", "5"]
 
 
+def test_a_reply_that_is_only_a_stage_name_is_no_theme_but_places_the_replies_after_it() -> None:
+    texts = ["Arrive:", "taps out at the gates, the barrier opens slowly", "looks for the bus to the town centre"]
+    notes = [Note(id=str(n), text=text, reply=str(n)) for n, text in enumerate(texts)]
+    drafts = cluster_notes(EmbeddedEngine(), notes, StepPlan(RAIL, split_feelings=True))
+    assert sorted(i for draft in drafts for i in draft.ids) == ["1", "2"]
+    assert {draft.stage for draft in drafts} == {"Arrive"}
+
+
 def test_a_theme_whose_notes_sit_on_two_stages_becomes_two_with_distinct_titles() -> None:
     notes = [
         Note(id="1", text="Book: the app times out when paying for the ticket"),
