@@ -68,6 +68,8 @@ _A_WHO = re.compile(r"\ban?\s+(?P<segment>[^.,;!?\n]{3,60}?\s+who\s+[^.;!?\n]{3,
 _SEGMENT_HEAD = words_pattern(SEGMENT_HEADS)
 _SEGMENT_STOP = re.compile(SEGMENT_STOPWORDS, re.IGNORECASE)
 _LABEL = re.compile(r"^\s*(?P<label>[^:\n]{1,30}):\s+(?P<rest>.+)$", re.DOTALL)
+# A label naming another part of the persona: "Context: … has to park" describes her day, it is no need.
+_OTHER_PART = re.compile(r"context|background|segment|demographics?|habits?|behaviou?rs?|profile|situation|day", re.I)
 
 
 def build_persona(themes: Sequence[Theme]) -> Persona:
@@ -117,13 +119,15 @@ def _classify(sentence: str) -> tuple[str, str] | None:
 
     Cue words inside a quotation are the customer's, not the team's description ("Why do you need my passport"
     is no need), unless the sentence is the quotation itself."""
+    labelled = _LABEL.match(sentence)
+    if labelled and _OTHER_PART.fullmatch(labelled["label"].strip(" -•*_")):
+        return None
     quotation = is_quotation(sentence)
     probe = sentence if quotation else without_quotes(sentence)
     hits = [(match.start(), kind) for kind, cue in _CUES.items() if (match := cue.search(probe))]
     if not hits:
         return None
     kind = min(hits)[1]
-    labelled = _LABEL.match(sentence)
     if labelled and _CUES[kind].search(labelled["label"]):
         sentence = labelled["rest"]
     sentence = sentence.strip().lstrip("-•* ").rstrip(".")

@@ -86,6 +86,20 @@ def test_items_are_whole_sentences_and_quotations_stay_whole(note: str, kind: st
         assert item in getattr(persona, kind)
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Context: usually comes with a relative who also has to park",
+        "- Background: has to commute two hours, hates mornings",
+        "Habits: wants everything on paper",
+    ],
+)
+def test_a_note_labelled_as_another_part_of_the_persona_is_no_goal_need_or_frustration(note: str) -> None:
+    persona = build_persona([theme(note), theme("Needs the letter to say which entrance to use")])
+    assert persona.needs == ["Needs the letter to say which entrance to use"]
+    assert persona.goals == persona.frustrations == []
+
+
 def test_verbatims_are_customer_quotes_attributed_to_who_heard_them() -> None:
     persona = build_persona(
         [
