@@ -48,14 +48,17 @@ _QUOTED_NAME = rf"[\"“'‘*_](?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}
 _PERSONA_NAME = re.compile(
     r"(?i:\b(?:call(?:ing)?\s+(?:her|him|them|the\s+persona|it)|name\s+(?:her|him|them|it)|(?:persona\s+)?name(?:d)?"
     r"(?:\s+(?:suggestion|idea|proposal))?|called|meet)\s*(?:is|:|=|-|–)?\s*)"
-    rf"(?:{_QUOTED_NAME}|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}}))"
+    rf"(?:{_QUOTED_NAME}|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}))"
 )
-# "we'll go with "Maker Mia" as the name"
-_NAME_AFTER = re.compile(rf"{_QUOTED_NAME}\s+(?i:(?:as|for)\s+(?:the|our|her|his|a)\s+(?:persona(?:'s|’s)?\s+)?name)")
-# "Persona: Commuter Carl, 41, …", "Our persona is …": a label, so only a name that stands alone ("Persona: Solo
-# designers" is none).
+# "we'll go with "Maker Mia" as the name", "I vote for Marco as the persona name"
+_NAME_AFTER = re.compile(
+    rf"(?:{_QUOTED_NAME}|(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,2}}))"
+    r"\s+(?i:(?:as|for)\s+(?:the|our|her|his|a)\s+(?:persona(?:'s|’s)?\s+)?name)"
+)
+# "Persona: Commuter Carl, 41, …", "Our persona is …", "Our persona, Ollie the Owner, …": a label, so only a name
+# that stands alone ("Persona: Solo designers" is none).
 _PERSONA_LABEL = re.compile(
-    rf"(?i:\bpersona\s*(?:[:=–-]|\s+is\s)\s*)[\"“*_]?(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})[\"”*_]?"
+    rf"(?i:\bpersona\s*(?:[:=–,-]|\s+is\s)\s*)[\"“*_]?(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}})[\"”*_]?"
     r"\s*(?:[,.;:(–-]|$)"
 )
 _NOT_NAMES = frozenset({"the", "a", "an", "our", "this", "that", "she", "he", "they", "it", "i", "we", "persona"})
@@ -138,20 +141,30 @@ def _classify(sentence: str) -> tuple[str, str] | None:
 
 def _persona_name(texts: Sequence[str]) -> str | None:
     """The name the team gives the persona: quoted (as written: "Tina the Teacher"), or the capitalised words after
-    the cue."""
+    the cue; after a label ("Persona: …"), only a name that is all of what follows."""
     for text in texts:
-        for match in [*_PERSONA_NAME.finditer(text), *_NAME_AFTER.finditer(text), *_PERSONA_LABEL.finditer(text)]:
-            quoted = match.groupdict().get("quoted")
-            if quoted and quoted[0].isupper() and quoted.split()[-1][0].isupper():
-                return quoted
-            words = []
-            for word in (quoted or match["name"]).split():
-                if word[0].islower() or word.casefold() in _NOT_NAMES:
-                    break
-                words.append(word)
-            if words:
-                return " ".join(words)
+        for pattern in (_PERSONA_NAME, _NAME_AFTER, _PERSONA_LABEL):
+            for match in pattern.finditer(text):
+                quoted = match.groupdict().get("quoted")
+                if quoted and quoted[0].isupper() and quoted.split()[-1][0].isupper():
+                    return quoted
+                words = (quoted or match["name"]).split()
+                name = _name_words(words)
+                if name and (pattern is not _PERSONA_LABEL or len(name) == len(words)):
+                    return " ".join(name)
     return None
+
+
+def _name_words(words: Sequence[str]) -> list[str]:
+    """The capitalised words a name starts with, up to three, and "the" between them: "Frank the Fleet Manager"."""
+    name: list[str] = []
+    for n, word in enumerate(words):
+        joins = word == "the" and bool(name) and "the" not in name and n + 1 < len(words) and words[n + 1][0].isupper()
+        capital = word[0].isupper() and word.casefold() not in _NOT_NAMES and len(name) < 3 + ("the" in name)
+        if not (joins or capital):
+            break
+        name.append(word)
+    return name if name and name[-1] != "the" else []
 
 
 def _segment(texts: Sequence[str]) -> str | None:

@@ -52,6 +52,11 @@ def demo_persona_themes() -> list[Theme]:
         ("Persona: solo designers in the EU", DEFAULT_PERSONA_NAME),
         ("Persona: Solo designers in the EU", DEFAULT_PERSONA_NAME),  # a segment, not a name
         ("We need to meet deadlines", DEFAULT_PERSONA_NAME),
+        ("I propose we name him Frank the Fleet Manager", "Frank the Fleet Manager"),
+        ("Our persona, Ollie the Owner, runs a small garage", "Ollie the Owner"),
+        ("I vote for Marco as the persona name", "Marco"),
+        ("Persona: Solo designers", DEFAULT_PERSONA_NAME),
+        ("Our persona, in short, is a busy parent", DEFAULT_PERSONA_NAME),
     ],
 )
 def test_the_persona_is_called_what_the_team_calls_it(note: str, name: str) -> None:
