@@ -82,7 +82,7 @@ _WEEKDAY = rf"(?P<weekday>{_alternatives(_WEEKDAYS)})\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
 _LEAD = (
-    r"(?P<lead>(?:due\s+(?:by|on|date:?)|due:?|deadline:?|no\s+later\s+than|latest\s+by"
+    r"(?P<lead>(?:due\s+(?:by|on|date:?)|due:?|deadline:?|eta:?|no\s+later\s+than|latest\s+by"
     r"|by|before|on|until|till|in|during|for)\s+)?"
 )
 _THE = r"(?:the\s+)?"
@@ -195,6 +195,23 @@ def _day_month(match: re.Match[str], today: date) -> date:
     return _upcoming(today, _MONTHS[match["month"].lower()], int(match["day"]), match["year"])
 
 
+def _day_slash_month(match: re.Match[str], today: date) -> date:
+    """Day first, as most of the world writes it, unless only the other order makes a date ("1/15")."""
+    first, second = int(match["first"]), int(match["second"])
+    if (first, second) == (24, 7):  # round the clock, not 24 July
+        raise ValueError("24/7")
+    day, month = (second, first) if second > 12 >= first else (first, second)
+    return _upcoming(today, month, day, None)
+
+
+def _part_of_month(match: re.Match[str], today: date) -> date:
+    """ "early March" is the 10th, "mid-March" the 15th, "late March" its last day: the next such, from today."""
+    month = _MONTHS[match["month"].lower()]
+    last = (date(2000, month, 1) + relativedelta(day=31)).day  # a leap year: 29 February counts
+    day = {"early": 10, "mid": 15}.get(match["part"].lower(), last)
+    return _upcoming(today, month, day, match["year"])
+
+
 def _iso(match: re.Match[str], today: date) -> date:
     return date(int(match["year"]), int(match["month"]), int(match["day"]))
 
@@ -202,6 +219,12 @@ def _iso(match: re.Match[str], today: date) -> date:
 _RULES: list[tuple[str, _Resolver]] = [
     (rf"{_YEAR}-(?P<month>\d{{1,2}})-{_DAY}", _iso),
     (r"(?<![\d.])(?P<first>\d{1,2})[/.](?P<second>\d{1,2})[/.](?P<year>\d{4}|\d{2})(?![.\d])", _numeric),
+    # "due 15/01", "by 3/2": a day and a month without a year, only after a word that says it is a date
+    (
+        r"(?:due|by|before|until|deadline:?|eta:?)\s+(?P<first>\d{1,2})/(?P<second>\d{1,2})(?![/.\d])(?!\s+of\b)",
+        _day_slash_month,
+    ),
+    (rf"(?P<part>early|mid|late)[-\s]+{_MONTH}(?:\s+{_YEAR})?", _part_of_month),
     (rf"{_OPTIONAL_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?", _day_month),
     (rf"{_OPTIONAL_WEEKDAY}{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?", _day_month),
     (rf"{_THE}end\s+of\s+{_THE}{_MONTH}(?:\s+{_YEAR})?", _end_of_month_name),
@@ -211,7 +234,7 @@ _RULES: list[tuple[str, _Resolver]] = [
     (rf"(?P<which>this|next)\s+{_PERIOD}", _period_end),
     (rf"(?:(?P<relation>next|this|coming|this\s+coming)\s+)?{_WEEKDAY}", _weekday),
     (
-        rf"(?:in|within)\s+{_COUNT}\s+(?P<business>business\s+|working\s+)?(?P<unit>days?|weeks?|months?|years?)",
+        rf"(?:in|within|eta:?)\s+{_COUNT}\s+(?P<business>business\s+|working\s+)?(?P<unit>days?|weeks?|months?|years?)",
         _duration,
     ),
     (r"(?P<word>tomorrow|today|tonight|eod|end\s+of\s+(?:the\s+)?day)", _relative_day),

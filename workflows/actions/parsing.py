@@ -22,9 +22,9 @@ class ActionDraft(BaseModel):
     due: date | None = None
 
 
-_OWNER_CUE = r"(?:owner|owned\s+by|assigned\s+to|assignee|responsible|dri|lead)"
+_OWNER_CUE = r"(?:owner|owned\s+by|assigned\s+to|assignee|responsible|dri|lead|who)"
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:action(?:\s+item)?|todo|to-do|task)\s*[:\-–]\s*"
+    r"^(?:(?:action(?:\s+item)?|todo|to-do|task)\s*(?:\([^)]{0,40}\))?\s*[:\-–]\s*"
     r"|(?:we|i|you|they)\s+(?:should|must|will|can|could|need\s+to|have\s+to|are\s+going\s+to)\s+"
     r"|(?:we|i|they)(?:'|’)ll\s+|let(?:'|’)?s\s+|please\s+|need\s+to\s+|should\s+|must\s+|will\s+|to\s+"
     r"|\+1\s+to\s+[^,;:.]{1,80}[,;:.]\s*(?:and\s+)?)",
@@ -35,11 +35,16 @@ _TRAILING_FILLER = re.compile(
     r"(?:\s+(?:by|due|before|until|and|cc|owner|assignee)\s*:?|[\s.,;:!\-–—])+$", re.IGNORECASE
 )
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:\-–—]?\s*\)|\[\s*\]")
+# An aside about the owner inside the action's sentence: "(owner TBD)", ", who? not sure yet".
+_OWNER_ASIDE = re.compile(
+    r"\(\s*(?:owner|who)\s*(?:tbd|tbc|\?)[^)]*\)|[,;]\s*(?:owner|who)\s*(?:tbd|tbc|\?)[^,;.!?]*", re.IGNORECASE
+)
 # What is said about an action's owner or timing rather than the action: dropped from its title.
 _OWNERSHIP_SENTENCE = re.compile(
     r"(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:nobody|no\s+one|no-one)\s+(?:owns?|has|is\s+on)\b[^.!?;]*[.!?;]?"
     r"|(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:no|without\s+an?|needs?\s+an?)\s+owner\b[^.!?;]*[.!?;]?"
-    r"|(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:owner|who)\s*(?:tbd|tbc|\?)[^.!?;]*[.!?;]?",
+    r"|(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:owner|who)\s*(?:tbd|tbc|\?)[^.!?;]*[.!?;]?"
+    r"|(?:^|(?<=[.!?;]))\s*(?:when|due|deadline|eta)\s*[:=][^.!?;]*[.!?;]?",  # "When: next month" after its date
     re.IGNORECASE,
 )
 _VAGUE_WHEN = re.compile(
@@ -60,7 +65,7 @@ def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date) ->
     title = f"{text[: due.start]} {text[due.end :]}" if due else text
     if label:
         title = _before_owner_clause(title, label) or _without_owner(title, label)
-    title = _tidy(_VAGUE_WHEN.sub(" ", _OWNERSHIP_SENTENCE.sub(" ", title)))
+    title = _tidy(_VAGUE_WHEN.sub(" ", _OWNERSHIP_SENTENCE.sub(" ", _OWNER_ASIDE.sub(" ", title))))
     return ActionDraft(title=title or " ".join(text.split()), owner=owner, due=due.due if due else None)
 
 

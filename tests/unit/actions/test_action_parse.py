@@ -56,6 +56,21 @@ BEN = ("U0BEN", "Ben")
             [],
             ActionDraft(title="Show VAT on the pricing page"),
         ),
+        (
+            "TODO(@Ben): publish the claims dashboard before the QBR",
+            [BEN],
+            ActionDraft(title="Publish the claims dashboard before the QBR", owner="U0BEN"),
+        ),
+        (
+            "Publish the claims dashboard (owner TBD, by end of June)",
+            [],
+            ActionDraft(title="Publish the claims dashboard", due=date(2026, 6, 30)),
+        ),
+        (
+            "Action: add a route map to the letter. Who: @Ben. When: next month",
+            [BEN],
+            ActionDraft(title="Add a route map to the letter", owner="U0BEN", due=date(2026, 6, 30)),
+        ),
     ],
 )
 def test_owner_date_and_a_clean_title(text: str, mentions: list[tuple[str, str]], expected: ActionDraft) -> None:

@@ -59,6 +59,10 @@ SATURDAY = date(2026, 5, 16)
         ("SEO audit Q2 2027", date(2027, 6, 30), "Q2 2027"),
         ("Deadline: 2026-06-01, owner Ana", date(2026, 6, 1), "Deadline: 2026-06-01"),
         ("Price test due 29 Feb", date(2028, 2, 29), "due 29 Feb"),
+        ("Ship the letter template, due 15/01", date(2027, 1, 15), "due 15/01"),
+        ("Move the VAT question by mid-January", date(2027, 1, 15), "by mid-January"),
+        ("Reprint the leaflets late May", date(2026, 5, 31), "late May"),
+        ("Pilot weekend chat, ETA 2 weeks", date(2026, 5, 27), "ETA 2 weeks"),
     ],
 )
 def test_due_phrases(text: str, due: date, phrase: str) -> None:
@@ -110,6 +114,9 @@ def test_the_first_date_in_the_text_wins() -> None:
         "Roll out in March 2027",
         "Q5 planning",
         "Zahlung bis Freitag prüfen",
+        "Cut drop-off by 2/3 of the current rate",
+        "Support by 24/7 chat",
+        "Show the payout status with a real ETA in the app header",
         "",
     ],
 )
