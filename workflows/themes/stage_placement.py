@@ -48,7 +48,10 @@ WALKING_AHEAD_BONUS = 0.08
 FORWARD_SHARE = 0.8
 FEWEST_MOVES = 3
 
-_OPENING = re.compile(r"^[\s•*·>\-–—]*(?:\d{1,2}[.)]\s*)?")
+# Bullets, numbering and the emoji a note may open with (":mega: Awareness: …", "📣 Awareness: …").
+_OPENING = re.compile(
+    r"^(?:[\s•*·>\-–—]|:[a-z0-9_+'-]+:|[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d])*(?:\d{1,2}[.)]\s*)?"
+)
 _STRUCK = re.compile(r"(?<!\w)~[^~\n]+~(?!\w)\s*")  # Slack's ~struck~: taken back
 _EMPHASIS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")  # Slack's *bold* and _italic_ around words
 _STAGE_WORD = r"(?:stage|phase|step)"
@@ -268,7 +271,9 @@ def _label_position(body: str, name: str) -> int | None:
     words = _name_words(name)
     case_blind = [
         # "Awareness: …", "Awareness - …", "Awareness // …", "Awareness" on a line of its own
-        rf"^{words}\s*(?:{_STAGE_WORD}\s*)?(?::|\s[-–—|]\s|[-–—]\s|--|//|->|=>|→|>|\n)",
+        rf"^{words}\s*(?:{_STAGE_WORD}\s*)?(?:\(\s*(?:{_STAGE_WORD}\s*)?\d{{1,2}}\s*\)\s*)?"
+        r"(?::|;|\s[-–—|]\s|[-–—]\s|--|//|->|=>|→|➜|➡\ufe0f?|⇒|»|>|\n)",
+        rf"^{_STAGE_WORD}\s+{words}\s*(?::|\s[-–—|]\s)",  # "Stage Awareness: …"
         rf"^{words}\s*(?:/|&|\+)\s*[^:\n]{{1,30}}:",  # "Purchase/checkout: …", "Retention & renewal: …"
         rf"^\[\s*{words}\s*\]",  # "[Awareness] …"
         rf"^#{words}(?![\w-])",  # "#awareness …"

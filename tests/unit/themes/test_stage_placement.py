@@ -57,6 +57,11 @@ CLINIC = resolve_stage_model("Referral, Check-in, Consultation, Follow-up")
         ("Retention/Advocacy: the renewal reminder", DEFAULT, "Retention"),  # the first named
         ("1. Awareness", DEFAULT, "Awareness"),  # a heading on its own
         ("Awareness\nGoogle ads lead to the template page", DEFAULT, "Awareness"),  # a heading line
+        (":mega: Awareness: Google ads lead to the template page", DEFAULT, "Awareness"),  # an emoji in front
+        ("🚀 Purchase - the card form rejects Amex", DEFAULT, "Purchase"),
+        ("Stage Arrive: taps out at the gates", RAIL, "Arrive"),
+        ("Arrive ➜ taps out at the gates", RAIL, "Arrive"),
+        ("Arrive (stage 4): taps out at the gates", RAIL, "Arrive"),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str) -> None:
