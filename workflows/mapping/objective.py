@@ -27,7 +27,7 @@ _CUES: dict[str, str] = {
     r"|outside\s+(?:the\s+|our\s+)?scope|non-goals?"
     r"|(?:is|are)\s+out(?=\s*(?:[.;,!)]|$))|exclud\w*"
     rf"|we\s+(?:won{_APOS}t|will\s+not|don{_APOS}t)\s+(?:cover|look\s+at|map|include)"
-    r"|(?:leave|leaving|keep|keeping)\s+(?:\S+\s+){1,6}?out\b",
+    r"|(?:leave|leaving|keep|keeping)\s+(?:\S+\s+){1,6}?out\b|not\s+(?:covering|including|looking\s+at)\b",
     "success_measures": r"success\s+(?:measures?|metrics?|criteri(?:a|on)|looks\s+like|means|is|should\s+(?:include|be)"
     r"|will\s+be)|success\s*(?:[:=]|[-–]\s)|targets?\s*[:=]?\s*[-–+<>~]?\s*\d|measures?\s+of\s+success"
     r"|kpis?|okrs?|key\s+results?|north\s+star(?:\s+metric)?|metrics?(?=\s*:)"
@@ -37,12 +37,19 @@ _CUES: dict[str, str] = {
     r"\bby\s+(?:the\s+)?(?:end\s+of\s+)?(?:q[1-4]|h[12]|fy|20\d\d|next|this|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov"
     r"|dec)"
     r"|(?:cut|reduce|lower|raise|increase|grow|halve|lift)\s[^.;]{0,60}?\bby\s+(?:a\s+(?:third|quarter)|half|\d+\s*%)"
-    r"|we\s+want\s+(?:it\s+|that\s+)?(?:[<>≤≥]|under\b|below\b|above\b|over\b)\s*\d|baselines?(?=\s*(?:for\b|:))",
+    r"|we\s+want\s+(?:it\s+|that\s+)?(?:[<>≤≥]|under\b|below\b|above\b|over\b)\s*\d|baselines?(?=\s*(?:for\b|:))"
+    # "how we'll measure it: …", "measured by …", "get DNA under 8%", "halve no-shows by June"
+    rf"|measur\w*\s+(?:success|it|this|progress|impact)|(?:how|what)\s+we(?:{_APOS}ll|\s+will)?\s+measure"
+    r"|measured\s+by|metrics?\s+(?:we|that)\s+(?:care|track|watch)|definition\s+of\s+done"
+    r"|(?:get|bring|keep)\s+[^.;]{0,40}?\b(?:under|below|above|over)\s+\d"
+    r"|(?:halve|double|triple)\s[^.;]{0,40}?\bby\s+(?:the\s+)?(?:end\s+of\s+)?(?:q[1-4]|h[12]|20\d\d|next|this"
+    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
     "decision": r"decisions?\s+(?:this|it|the\s+map)\s+(?:(?:should|will|would|must)\s+)?(?:informs?|feeds?|supports?)"
     r"|decisions?(?=\s*:)"
     r"|informs?\s+(?:the|our|a)\s+decision|(?:help\w*\s+(?:us\s+)?|so\s+(?:that\s+)?we\s+can\s+|to\s+)decide"
     r"|we\s+(?:need|want|have)\s+to\s+decide|decide\s+(?:whether|which|what|if|how)",
-    "question": r"why\s+this\s+map|(?:key\s+|main\s+|research\s+|open\s+)?questions?(?=\s*:)|purpose(?=\s*:)"
+    "question": r"why\s+this\s+map|(?:key\s+|main\s+|research\s+|open\s+)?questions?(?=[^:\n.?!]{0,30}:)"
+    r"|purpose(?=\s*:)"
     rf"|(?:we|i)(?:\s+(?:want|would\s+like)|{_APOS}d\s+like)\s+(?:us\s+)?to\s+(?:learn|know|understand|find\s+out)"
     r"|what\s+we\s+want\s+to\s+(?:learn|know|find\s+out|understand)|we\s+want\s+to\s+learn",
     "scope": r"^\W*in\s*:|(?<!out\sof\s)\bscope\b|in\s+scope"

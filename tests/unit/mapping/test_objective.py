@@ -140,6 +140,11 @@ def test_the_demo_objective_step_gives_its_measures_with_their_numbers() -> None
         ("cut calls to the appointments line by 25%", "success_measures"),
         ("baseline for the deck: median time to first project is 9 days, we want <2", "success_measures"),
         ("For me it starts the night before, when people check the live departures", "scope"),
+        ("How we'll measure it: repeat bookings per patient", "success_measures"),
+        ("Measured by: weekly active seats", "success_measures"),
+        ("We want to get DNA under 8%", "success_measures"),
+        ("Goal for the map: halve no-shows by June", "success_measures"),
+        ("Not covering B2B accounts", "out_of_scope"),
     ],
 )
 def test_terse_cues_are_read_too(note: str, field: str) -> None:
