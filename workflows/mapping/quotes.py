@@ -49,6 +49,13 @@ _NAMING_AFTER = re.compile(
     r"^\s*(?i:button|e-?mails?|page|link|article|field|tab|menu|label|banner|screen|summary|message|template|option"
     r"|step|feature|section|checkbox|campaign|report|widget|setting)\b"
 )
+# What the product says, not a person: 'the banner says "You may be able to claim"', 'the SMS reads "…"'.
+_PRODUCT_SAYS = re.compile(
+    r"(?i:\b(?:button|banner|e-?mail|message|error|screen|page|app|site|website|form|pop-?up|notification|push|sms"
+    r"|text|letter|sign|board|label|tooltip|prompt|dialog|modal|kiosk|machine|system|chatbot|bot|auto-?reply|receipt"
+    r"|invoice|subject(?:\s+line)?|copy|faq|announcement|display)\s+(?:still\s+|just\s+|only\s+)?"
+    r"(?:says|said|reads|read|shows|showed|displays|displayed|asks|asked|states|stated|goes)\s*:?\s*)$"
+)
 # The team quoting itself ('We always say internally "the customer wants the cheapest fare"'): a belief to test, not
 # the customer's words.
 _OUR_WORDS_BEFORE = re.compile(
@@ -77,7 +84,9 @@ def quoted_spans(text: str) -> list[str]:
     for match in _QUOTED.finditer(text):
         span = " ".join(next(group for group in match.groups() if group).split())
         before, after = text[: match.start()], text[match.end() :]
-        if _NAMING_BEFORE.search(before) or _NAMING_AFTER.match(after) or _OUR_WORDS_BEFORE.search(before):
+        if any(p.search(before) for p in (_NAMING_BEFORE, _PRODUCT_SAYS, _OUR_WORDS_BEFORE)) or _NAMING_AFTER.match(
+            after
+        ):
             continue
         if is_clause(span):
             spans.append(span)

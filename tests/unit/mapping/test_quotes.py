@@ -80,6 +80,10 @@ def test_the_customers_words_are_a_quote_heard_by_the_notes_author(text: str, ev
         # the team quoting itself: a belief to test, not the customer's words
         ('We always say internally "the customer just wants the cheapest fare" but I doubt it', Evidence.assumption),
         ('Internally we keep saying "the admin is our customer" but the COO decides', Evidence.assumption),
+        # the product speaking: its words, not a customer's
+        ('The banner says "You may be able to claim" only after 30 min', Evidence.observation),
+        ('The SMS reads: "Your appointment is confirmed, reply STOP to opt out"', Evidence.ticket),
+        ('the app still says "on time" when the train is already cancelled', Evidence.assumption),
     ],
 )
 def test_terms_labels_and_team_commentary_are_not_quotes(text: str, evidence: Evidence) -> None:
