@@ -132,6 +132,8 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "<!channel>",
         "Sorry, late :sweat_smile:",
         "Apologies for the delay!",
+        "Subscribing",
+        "Great thread, thanks everyone!",
     ],
 )
 def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
