@@ -18,13 +18,20 @@ from workflows.mapping.models import StepKey
 from workflows.ports import ThemeChanges
 from workflows.themes.clustering.embedded import EmbeddedEngine
 from workflows.themes.reactions import PROMPTS as RATED
-from workflows.themes.service import cluster_step, free_notes, step_plan, store_themes, themes_of, without_substance
+from workflows.themes.service import (
+    cluster_step,
+    free_notes,
+    has_substance,
+    note_stages,
+    step_plan,
+    store_themes,
+    themes_of,
+)
 from workflows.workshop.errors import WorkshopError, require_one_of
 from workflows.workshop.models import StepState, WorkshopState
-from workflows.workshop.service import stage_defs, view_of
+from workflows.workshop.service import view_of
 
 EDITORS = "the workshop's facilitator or the map's owner"
-STAGED = {StepKey.touchpoints, StepKey.pain_points}  # the steps whose themes sit on the map's stages
 MAX_TITLE = 150
 MAX_CHANNEL = 60
 MAX_THEMES = 60  # a regrouping's most themes: more would not make a readable map
@@ -96,14 +103,15 @@ def step_themes(session: Session, team_id: str, step_id: int, user_id: str) -> S
         may_edit=_may_edit(step, user_id),
         ungrouped=len(ungrouped_notes(step)) if step.status == StepState.closed else 0,
         regroupable=step.status == StepState.closed,
-        stages=[s.name for s in stage_defs(step.workshop)] if StepKey(step.key) in STAGED else [],
+        stages=[s.name for s in note_stages(step)],
     )
 
 
 def ungrouped_notes(step: Step) -> list[int]:
     """Notes in no theme: replies that came after the step closed. Grouping the step again takes them in."""
     themed = {m.contribution_id for row in step.themes for m in row.members}
-    return [c.id for c in step.contributions if not without_substance(c, step) and not c.aside and c.id not in themed]
+    stages = note_stages(step)
+    return [c.id for c in step.contributions if has_substance(c.text, stages) and not c.aside and c.id not in themed]
 
 
 def rename(session: Session, team_id: str, step_id: int, theme_id: int, title: str, user_id: str) -> Edited:
@@ -121,7 +129,7 @@ def set_stage(session: Session, team_id: str, step_id: int, theme_id: int, stage
     """Puts a touchpoint or pain-point theme on another of the map's stages."""
     step = _editable(session, team_id, step_id, user_id)
     theme = _theme(step, theme_id)
-    if StepKey(step.key) not in STAGED or stage not in {s.name for s in stage_defs(step.workshop)}:
+    if stage not in {s.name for s in note_stages(step)}:
         raise WorkshopError("Pick one of the map's stages.")
     _record(session, step, user_id, "stage", {"theme": theme.id, "from": theme.stage, "to": stage})
     theme.stage, theme.kept = stage, True

@@ -88,6 +88,7 @@ class StepPlan:
 
 # The objective step's themes are the parts of the map's objective, named as the card names them; scope and what
 # is out of it are one theme, as the team discusses them together.
+STAGED = (StepKey.touchpoints, StepKey.pain_points)  # the steps whose notes and themes sit on the map's stages
 OBJECTIVE_PARTS = {
     "question": "Why this map",
     "scope": "Scope of the journey",
@@ -170,9 +171,8 @@ def action_text(text: str, mentions: Sequence[tuple[str, str]]) -> str:
 def cluster_notes(engine: ClusterEngine, notes: Sequence[Note], plan: StepPlan | None = None) -> list[ThemeDraft]:
     """Themes of the notes with substance, shaped by the step's plan: every such note in exactly one theme. A reply
     that is only a stage's name is no note, yet it still tells where the thread is when the others are placed."""
-    stages = plan.stages if plan else ()
     said = [note for note in notes if is_note(note.text)]
-    notes = [note for note in said if not only_a_stage(note.text, stages)]
+    notes = [note for note in said if stage_heading(note.text, plan.stages if plan else ()) is None]
     if not notes:
         return []
     if plan and plan.actions and isinstance(engine, EmbeddedEngine):
@@ -190,16 +190,15 @@ def cluster_notes(engine: ClusterEngine, notes: Sequence[Note], plan: StepPlan |
     return follow_endorsements(drafts, notes, keep_titles=bool(plan and (plan.objective or plan.persona)))
 
 
-def only_a_stage(text: str, stages: Sequence[StageDef]) -> bool:
-    """A reply that names a stage and says nothing else ("Awareness:", posted before the notes about it)."""
-    return bool(stages) and stage_heading(text, stages) is not None
+def note_stages(step: Step) -> list[StageDef]:
+    """The stages a step's notes go on: the workshop's for touchpoints and pain points, none elsewhere."""
+    return stored_stages(step.workshop.stage_model) if step.key in STAGED else []
 
 
-def without_substance(row: ContributionRow, step: Step) -> bool:
-    """A stored reply that is no note of the step: emoji, "+1", a greeting, or, where notes go on stages, only a
-    stage's name. Kept with the step, never a theme."""
-    staged = step.key in (StepKey.touchpoints, StepKey.pain_points)
-    return not is_note(row.text) or staged and only_a_stage(row.text, stored_stages(step.workshop.stage_model))
+def has_substance(text: str, stages: Sequence[StageDef]) -> bool:
+    """Whether a stored reply is a note of its step (`stages`: `note_stages`): not emoji, "+1" or a greeting, nor,
+    where notes go on stages, only a stage's name ("Awareness:", posted before the notes about it)."""
+    return is_note(text) and stage_heading(text, stages) is None
 
 
 def on_stages(drafts: Sequence[ThemeDraft], notes: Sequence[Note], plan: StepPlan) -> list[ThemeDraft]:
@@ -350,7 +349,8 @@ def themes_of(step: Step) -> list[Theme]:
                 contributions=[contribution_of(c) for c in members],
             )
         )
-    late = [c for c in step.contributions if c.id not in themed and not without_substance(c, step) and not c.aside]
+    stages = note_stages(step)
+    late = [c for c in step.contributions if c.id not in themed and has_substance(c.text, stages) and not c.aside]
     themes += [
         Theme(id=f"{step.key}-late-{c.id}", title=note_title(clean(c.text)), contributions=[contribution_of(c)])
         for c in late
@@ -361,7 +361,8 @@ def themes_of(step: Step) -> list[Theme]:
 def set_aside(step: Step) -> list[Contribution]:
     """The step's replies with nothing to cluster (emoji, "+1", a greeting, a stage's name alone), and the notes
     the facilitator set aside in the review: kept on the map, never a theme."""
-    return [contribution_of(c) for c in step.contributions if c.aside or without_substance(c, step)]
+    stages = note_stages(step)
+    return [contribution_of(c) for c in step.contributions if c.aside or not has_substance(c.text, stages)]
 
 
 def contribution_of(row: ContributionRow) -> Contribution:

@@ -78,17 +78,13 @@ def test_figures_are_left_out_of_what_is_compared(text: str, words: str) -> None
     assert without_figures(text) == words
 
 
-def test_notes_that_share_only_figures_are_one_theme_only_while_figures_count() -> None:
+def test_touchpoints_are_grouped_by_what_they_say_not_by_the_figures_they_share() -> None:
     texts = [
-        "07:42, 08:12, 08:42: 3 of 5 late, 12-18 min, app",
-        "07:42, 08:12, 08:42: 3 of 5 late, 12-18 min, gates",
-        "the app shows the wrong platform",
-        "the gates reject the e-ticket",
+        "Adopt: 07:42 08:12 08:42 3/5 late 12-18 min app",
+        "Adopt: 07:42 08:12 08:42 3/5 late 12-18 min gates",
+        "Adopt: the app shows the wrong platform",
+        "Adopt: the gates reject the e-ticket",
     ]
-    notes = [Note(id=str(n), text=text) for n, text in enumerate(texts)]
-
-    def together(engine: EmbeddedEngine) -> bool:
-        return any({"0", "1"} <= set(theme.ids) for theme in engine.cluster(notes))
-
-    assert together(EmbeddedEngine()), "compared with their figures, the same times and delays make one theme"
-    assert not together(EmbeddedEngine().figures_aside()), "one is about the app, the other about the gates"
+    notes = [Note(id=str(n), text=text, reply=str(n)) for n, text in enumerate(texts)]
+    themes = cluster_notes(EmbeddedEngine(), notes, StepPlan(SAAS, split_feelings=True))
+    assert sorted(sorted(theme.ids) for theme in themes) == [["0", "2"], ["1", "3"]], "the app's, the gates'"

@@ -83,6 +83,13 @@ def test_pain_points_follow_the_touchpoints_already_placed() -> None:
     assert drafts[0].stage == "Plan"
 
 
+def _by_title(texts: list[str], plan: StepPlan) -> dict[str, list[str]]:
+    """The step's themes by title; every note in exactly one."""
+    drafts = cluster_notes(EmbeddedEngine(), [Note(id=str(n), text=text) for n, text in enumerate(texts)], plan)
+    assert sorted(int(i) for draft in drafts for i in draft.ids) == list(range(len(texts)))
+    return {draft.title: draft.ids for draft in drafts}
+
+
 def test_the_objective_step_is_grouped_into_the_parts_of_the_objective() -> None:
     texts = [
         "Why this map: refund claims doubled since spring and nobody knows where people give up",
@@ -93,14 +100,11 @@ def test_the_objective_step_is_grouped_into_the_parts_of_the_objective() -> None
         "The decision this informs: which two fixes go into the spring release",
         "The station staff have strong opinions about the forms",
     ]
-    notes = [Note(id=str(n), text=text) for n, text in enumerate(texts)]
-    drafts = cluster_notes(EmbeddedEngine(), notes, StepPlan(objective=True))
-    by_title = {draft.title: draft.ids for draft in drafts}
+    by_title = _by_title(texts, StepPlan(objective=True))
     assert by_title["Why this map"] == ["0"]
     assert by_title["Success measures"] == ["1", "2"]
     assert by_title["Scope of the journey"] == ["3", "4"]
     assert by_title["Decision it informs"] == ["5"]
-    assert sorted(i for ids in by_title.values() for i in ids) == [str(n) for n in range(7)]
 
 
 def test_the_persona_step_gathers_the_goals_and_needs_several_notes_name() -> None:
@@ -112,13 +116,10 @@ def test_the_persona_step_gathers_the_goals_and_needs_several_notes_name() -> No
         "Frustration: what the station announces contradicts the app",
         "Lives 40 min away, her daughter drives her in",
     ]
-    notes = [Note(id=str(n), text=text) for n, text in enumerate(texts)]
-    drafts = cluster_notes(EmbeddedEngine(), notes, StepPlan(persona=True))
-    by_title = {draft.title: draft.ids for draft in drafts}
+    by_title = _by_title(texts, StepPlan(persona=True))
     assert by_title["Goals and motivations"] == ["0", "1"]
     assert by_title["Needs and expectations"] == ["2", "3"]
     assert "Frustrations and pains" not in by_title, "one note naming a part keeps its own theme"
-    assert sorted(i for ids in by_title.values() for i in ids) == [str(n) for n in range(6)]
 
 
 def test_actions_are_grouped_by_what_is_to_be_done_not_by_owner_or_date() -> None:

@@ -60,10 +60,10 @@ class EmbeddedEngine:
         readable = sorted(key for key in by_text if _READABLE.search(key))
         embedder = self._embedder or get_embedder()
         firsts = [min(by_text[key], key=lambda i: texts[i]) for key in readable]
-        compared = [(texts[i], subjects[i]) for i in firsts]
-        if not self._figures:
-            compared = [(without_figures(text), subject and without_figures(subject)) for text, subject in compared]
-        vectors = _with_subjects(embedder, [text for text, _ in compared], [subject for _, subject in compared])
+        compared = (lambda text: text) if self._figures else without_figures
+        vectors = _with_subjects(
+            embedder, [compared(texts[i]) for i in firsts], [subjects[i] and compared(subjects[i]) for i in firsts]
+        )
         labels = group(vectors, self._count) if self._alike is None else alike_only(vectors, self._alike)
         themes: list[list[str]] = [[] for _ in range(labels.max(initial=-1) + 1)]
         for key, label in zip(readable, labels, strict=True):
