@@ -293,14 +293,19 @@ def test_a_cancelled_workshop_posts_nothing_more(db, notifier, flows):
     assert step_row(db, StepKey.persona).status == "pending"
 
 
-class CancelledMeanwhile(EngineChoice):
-    """The facilitator cancels while the step's notes are being grouped (an LLM call can take many seconds)."""
+def with_llm(db: Database, engine: object) -> EngineChoice:
+    """The workshop's engines, `engine` grouping in the LLM's place."""
 
-    def cluster_engine(self, workshop: Workshop) -> CancellingEngine:
-        return CancellingEngine(self.db)
+    class Choice(EngineChoice):
+        def cluster_engine(self, workshop: Workshop) -> object:
+            return engine
+
+    return Choice(db, None)
 
 
 class CancellingEngine:
+    """The facilitator cancels while the step's notes are being grouped (an LLM call can take many seconds)."""
+
     name = "llm"
 
     def __init__(self, db: Database) -> None:
@@ -313,7 +318,7 @@ class CancellingEngine:
 
 
 def test_a_workshop_cancelled_while_its_step_closes_posts_no_themes(db, notifier):
-    flows = Flows(db, notifier, engines=CancelledMeanwhile(db, None), today=lambda: MONDAY.date())
+    flows = Flows(db, notifier, engines=with_llm(db, CancellingEngine(db)), today=lambda: MONDAY.date())
     start(db)
     flows.run_due(MONDAY)
     say(db, notifier, StepKey.objective, ANA, "[analytics] Conversion fell to 12%")
@@ -348,13 +353,8 @@ class BrokenEngine:
         raise EngineDown("no answer in 60 s")
 
 
-class BrokenLLM(EngineChoice):
-    def cluster_engine(self, workshop: Workshop) -> BrokenEngine:
-        return BrokenEngine()
-
-
 def test_a_failing_engine_falls_back_to_the_embedded_one_and_the_themes_say_so(db, notifier):
-    flows = Flows(db, notifier, engines=BrokenLLM(db, None), today=lambda: MONDAY.date())
+    flows = Flows(db, notifier, engines=with_llm(db, BrokenEngine()), today=lambda: MONDAY.date())
     start(db)
     flows.run_due(MONDAY)
     play(db, flows, notifier, [StepKey.objective], MONDAY)
@@ -380,13 +380,8 @@ class DealingEngine:
         return [ThemeDraft(title=f"Group {n}", ids=[note.id for note in notes[n::4]]) for n in range(4)]
 
 
-class DealingLLM(EngineChoice):
-    def cluster_engine(self, workshop: Workshop) -> DealingEngine:
-        return DealingEngine()
-
-
 def test_llm_themes_no_closer_in_meaning_than_chance_are_kept_and_flagged_for_review(db, notifier):
-    flows = Flows(db, notifier, engines=DealingLLM(db, None), today=lambda: MONDAY.date())
+    flows = Flows(db, notifier, engines=with_llm(db, DealingEngine()), today=lambda: MONDAY.date())
     start(db)
     flows.run_due(MONDAY)
     subjects = [
@@ -404,6 +399,32 @@ def test_llm_themes_no_closer_in_meaning_than_chance_are_kept_and_flagged_for_re
     assert [t.title for t in themes["themes"]] == [f"Group {n}" for n in range(4)], "the LLM's themes are kept"
     assert "no closer in meaning than a random grouping" in themes["engine_note"]
     assert step_row(db, StepKey.objective).engine == "llm:tiny-model"
+
+
+class OneThemeEngine:
+    """An LLM that puts every note in one theme."""
+
+    name = "llm:tiny-model"
+
+    def cluster(self, notes: Sequence[Note]) -> list[ThemeDraft]:
+        return [ThemeDraft(title="Everything", ids=[note.id for note in notes])]
+
+
+def test_an_llm_theme_whose_notes_name_two_stages_is_split_by_them(db, notifier):
+    flows = Flows(db, notifier, engines=with_llm(db, OneThemeEngine()), today=lambda: MONDAY.date())
+    start(db)
+    flows.run_due(MONDAY)
+    play(db, flows, notifier, [StepKey.objective, StepKey.persona], MONDAY)
+    notes = ["Awareness: sees an ad on Instagram", "Purchase: the card form rejects Amex", "a friend recommends us"]
+    for text in notes:
+        say(db, notifier, StepKey.touchpoints, ANA, text)
+    advance(db)
+    flows.run_due(MONDAY)
+
+    (themes,) = [p for p in notifier.of("post_themes") if p["step"].key == StepKey.touchpoints]
+    grouped = sorted(sorted(c.text for c in theme.contributions) for theme in themes["themes"])
+    assert grouped == [[notes[0], notes[2]], [notes[1]]], "the note naming none stays with the larger part"
+    assert len({theme.title for theme in themes["themes"]}) == 2
 
 
 def test_a_refused_canvas_is_said_once_per_workspace_and_the_map_is_still_published(db, notifier, flows):
