@@ -187,7 +187,10 @@ def cluster_notes(engine: ClusterEngine, notes: Sequence[Note], plan: StepPlan |
         drafts = persona_parts(drafts, notes)
     elif plan and plan.stages:
         drafts = unnamed_quotes_join(on_stages(drafts, said, plan), notes, get_embedder())
-    return follow_endorsements(drafts, notes, keep_titles=bool(plan and (plan.objective or plan.persona)))
+    drafts = follow_endorsements(drafts, notes, keep_titles=bool(plan and (plan.objective or plan.persona)))
+    if plan and plan.stages:  # notes labelled "[Seek support] …" share the stage's name, which names no theme
+        drafts = apart_from(drafts, {note.id: note.text for note in notes}, [stage.name for stage in plan.stages])
+    return drafts
 
 
 def note_stages(step: Step) -> list[StageDef]:

@@ -52,6 +52,17 @@ def test_a_theme_whose_notes_sit_on_two_stages_becomes_two_with_distinct_titles(
     assert len({d.title.casefold() for d in drafts}) == 2
 
 
+def test_a_theme_is_never_titled_with_its_stages_name() -> None:
+    texts = [
+        "In Seek support, Help → 'Something missing?' flow: tick the items, add a photo, submit",
+        "[Seek support] order history → tap the order → 'Report a problem'",
+        "Use - substitutions screen at the door, accept or reject each swap",
+    ]
+    titles = _by_title(texts, StepPlan(resolve_stage_model("ecommerce"), split_feelings=True))
+    assert len(titles) == 3
+    assert "seek support" not in {title.casefold() for title in titles}
+
+
 def test_a_theme_already_on_one_stage_keeps_its_title() -> None:
     notes = [Note(id="1", text="Arrive: no taxis at night"), Note(id="2", text="Arrive: the taxi rank is empty")]
     drafts = on_stages([ThemeDraft(title="Taxi rank", ids=["1", "2"])], notes, StepPlan(RAIL))

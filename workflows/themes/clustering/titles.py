@@ -58,6 +58,7 @@ _LABEL = re.compile(r"^\s*([^.,;:!?()\[\]{}\"“”/|\n–—→=<>#*+]+):")
 _TOKEN = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?|&")
 _JOINS = word_set("of for to in on at from per with without about behind after before during into off under over and &")
 _DETERMINERS = word_set("the a an our their your my his her its this that these those")
+_POSSESSIVES = word_set("our their your my his her its")
 _AFTER_VERBS = word_set("it them me us him you up")  # "call it", "set it up", "sign up"
 _NOTE_KINDS = word_set(  # a label with one of these says what kind of note follows, not what it is about
     "touchpoint pain point persona action objective scope success measure goal need frustration quote verbatim "
@@ -222,13 +223,26 @@ def _in_context(tokens: list[_Token]) -> list[_Token]:
     ("call it", "sign up"). An "-ing" form is always a verb: before a word it is as often a verb with its object
     ("chasing people") as a modifier ("sending domain")."""
     following = [*tokens[1:], _Token("", "stop")]
-    return [_Token(t.text, _kind_before(t.kind, nxt)) for t, nxt in zip(tokens, following, strict=False)]
+    return [_Token(t.text, _kind_before(t, nxt)) for t, nxt in zip(tokens, following, strict=False)]
 
 
-def _kind_before(kind: str, following: _Token) -> str:
-    if kind == "participle":
+def _kind_before(token: _Token, following: _Token) -> str:
+    if token.kind == "participle":
         return "word" if following.kind in ("word", "participle") else "verb"
-    return "verb" if kind == "word" and following.key in _AFTER_VERBS else kind
+    if token.kind != "word":
+        return token.kind
+    if following.key in _AFTER_VERBS or _takes_object(token.key, following):
+        return "verb"
+    return "word"
+
+
+def _takes_object(key: str, following: _Token) -> bool:
+    """A word with an object straight after is a verb: before a possessive ("ring our partner"), or in -s before
+    any determiner ("contradicts the app"). A noun is rarely followed by either; "the app the evening before" is
+    why a noun before "the" stays one."""
+    if following.kind != "det" or _is_adjective(key):
+        return False
+    return following.key in _POSSESSIVES or (key.endswith("s") and not key.endswith(("ss", "us", "is", "'s")))
 
 
 def _kind(key: str) -> str:
@@ -258,8 +272,8 @@ def _is_adverb(key: str) -> bool:
 
 
 def _is_contraction(key: str) -> bool:
-    """ "don't", "we're", "it's"; a possessive noun ("client's") is a word."""
-    return "'" in key and not (key.endswith("'s") and key[:-2] not in _STOP)
+    """ "don't", "we're", "it's", "let's"; a possessive noun ("client's") is a word."""
+    return "'" in key and not (key.endswith("'s") and key[:-2] not in _STOP and key != "let's")
 
 
 def _key(text: str) -> str:
