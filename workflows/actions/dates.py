@@ -189,6 +189,7 @@ def _relative_day(match: re.Match[str], today: date) -> date:
 _Resolver = Callable[[re.Match[str], date], "date | None"]
 _COUNT = rf"(?P<count>\d{{1,3}}|{_alternatives(_NUMBER_WORDS)})"
 _PERIOD = r"(?P<unit>week|month|quarter|year)"
+_DURATION = rf"{_COUNT}\s+(?P<business>business\s+|working\s+)?(?P<unit>days?|weeks?|months?|years?)"
 
 
 def _day_month(match: re.Match[str], today: date) -> date:
@@ -233,10 +234,8 @@ _RULES: list[tuple[str, _Resolver]] = [
     (r"eo(?P<unit>[wmqy])", _period_end),
     (rf"(?P<which>this|next)\s+{_PERIOD}", _period_end),
     (rf"(?:(?P<relation>next|this|coming|this\s+coming)\s+)?{_WEEKDAY}", _weekday),
-    (
-        rf"(?:in|within|eta:?)\s+{_COUNT}\s+(?P<business>business\s+|working\s+)?(?P<unit>days?|weeks?|months?|years?)",
-        _duration,
-    ),
+    (rf"(?:in|within|eta:?)\s+{_DURATION}", _duration),
+    (rf"(?<=,\s){_DURATION}(?=[\s.!)]*$)", _duration),  # "owner @Ana, 2 weeks": a bare duration closing the text
     (r"(?P<word>tomorrow|today|tonight|eod|end\s+of\s+(?:the\s+)?day)", _relative_day),
 ]
 _COMPILED = [(re.compile(rf"(?<!\w){_LEAD}(?:{core})(?!\w)", re.IGNORECASE), resolve) for core, resolve in _RULES]

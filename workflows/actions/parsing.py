@@ -41,7 +41,7 @@ _OWNER_ASIDE = re.compile(
 )
 # What is said about an action's owner or timing rather than the action: dropped from its title.
 _OWNERSHIP_SENTENCE = re.compile(
-    r"(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:nobody|no\s+one|no-one)\s+(?:owns?|has|is\s+on)\b[^.!?;]*[.!?;]?"
+    r"(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:nobody|no\s+one|no-one)\s+(?:owns?|has\s+(?:it|this|that)|is\s+on)\b[^.!?;]*[.!?;]?"
     r"|(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:no|without\s+an?|needs?\s+an?)\s+owner\b[^.!?;]*[.!?;]?"
     r"|(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:owner|who)\s*(?:tbd|tbc|\?)[^.!?;]*[.!?;]?"
     r"|(?:^|(?<=[.!?;]))\s*(?:when|due|deadline|eta)\s*[:=][^.!?;]*[.!?;]?",  # "When: next month" after its date

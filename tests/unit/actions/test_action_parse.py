@@ -107,6 +107,15 @@ def test_owner_date_and_a_clean_title(text: str, mentions: list[tuple[str, str]]
             [ANA],
             ActionDraft(title="Show the wait time in the app header", owner="U0ANA", due=date(2026, 7, 1)),
         ),
+        (  # "nobody has to ask" is the action's point, not a word on its owner
+            "Out-of-hours notes go onto the claim record so nobody has to ask again. owner: @Ben, 2 weeks",
+            [BEN],
+            ActionDraft(
+                title="Out-of-hours notes go onto the claim record so nobody has to ask again",
+                owner="U0BEN",
+                due=date(2026, 5, 27),
+            ),
+        ),
     ],
 )
 def test_what_is_said_about_owner_and_timing_leaves_the_title(

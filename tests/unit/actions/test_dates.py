@@ -63,6 +63,7 @@ SATURDAY = date(2026, 5, 16)
         ("Move the VAT question by mid-January", date(2027, 1, 15), "by mid-January"),
         ("Reprint the leaflets late May", date(2026, 5, 31), "late May"),
         ("Pilot weekend chat, ETA 2 weeks", date(2026, 5, 27), "ETA 2 weeks"),
+        ("Pilot weekend chat, owner @Ana, 2 weeks", date(2026, 5, 27), "2 weeks"),  # a bare duration closing it
     ],
 )
 def test_due_phrases(text: str, due: date, phrase: str) -> None:
@@ -117,6 +118,7 @@ def test_the_first_date_in_the_text_wins() -> None:
         "Cut drop-off by 2/3 of the current rate",
         "Support by 24/7 chat",
         "Show the payout status with a real ETA in the app header",
+        "Interview 5 customers, 2 weeks of diary study",
         "",
     ],
 )
