@@ -50,10 +50,10 @@ _PERSONA_NAME = re.compile(
     r"(?:\s+(?:suggestion|idea|proposal))?|called|meet)\s*(?:is|:|=|-|–)?\s*)"
     rf"(?:{_QUOTED_NAME}|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}))"
 )
-# "we'll go with "Maker Mia" as the name", "I vote for Marco as the persona name"
+# "we'll go with "Maker Mia" as the name", "I vote for Marco as the persona name", "Busy Bea it is"
 _NAME_AFTER = re.compile(
     rf"(?:{_QUOTED_NAME}|(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,2}}))"
-    r"\s+(?i:(?:as|for)\s+(?:the|our|her|his|a)\s+(?:persona(?:'s|’s)?\s+)?name)"
+    r"\s+(?i:(?:as|for)\s+(?:the|our|her|his|a)\s+(?:persona(?:'s|’s)?\s+)?name|it\s+is\b)"
 )
 # "Persona: Commuter Carl, 41, …", "Our persona is …", "Our persona, Ollie the Owner, …": a label, so only a name
 # that stands alone ("Persona: Solo designers" is none).
@@ -140,8 +140,18 @@ def _classify(sentence: str) -> tuple[str, str] | None:
 
 
 def _persona_name(texts: Sequence[str]) -> str | None:
-    """The name the team gives the persona: quoted (as written: "Tina the Teacher"), or the capitalised words after
-    the cue; after a label ("Persona: …"), only a name that is all of what follows."""
+    """The name the team gives the persona, whole where it was quoted in full: "Busy Bea" for "call her Bea" after
+    a note suggesting "Busy Bea"."""
+    name = _named(texts)
+    if name is None:
+        return None
+    quoted = (m["quoted"] for text in texts for m in re.finditer(_QUOTED_NAME, text))
+    return next((q for q in quoted if q.endswith(f" {name}") and _name_words(q.split()) == q.split()), name)
+
+
+def _named(texts: Sequence[str]) -> str | None:
+    """The name after a cue: quoted (as written: "Tina the Teacher"), or the capitalised words after the cue;
+    after a label ("Persona: …"), only a name that is all of what follows."""
     for text in texts:
         for pattern in (_PERSONA_NAME, _NAME_AFTER, _PERSONA_LABEL):
             for match in pattern.finditer(text):

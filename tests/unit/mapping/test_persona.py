@@ -57,10 +57,16 @@ def demo_persona_themes() -> list[Theme]:
         ("I vote for Marco as the persona name", "Marco"),
         ("Persona: Solo designers", DEFAULT_PERSONA_NAME),
         ("Our persona, in short, is a busy parent", DEFAULT_PERSONA_NAME),
+        ("ok, Hannah it is then", "Hannah"),
     ],
 )
 def test_the_persona_is_called_what_the_team_calls_it(note: str, name: str) -> None:
     assert build_persona([theme(note)]).name == name
+
+
+def test_a_name_quoted_in_full_before_wins_over_its_short_form() -> None:
+    notes = ['Straw man to get us going: "Busy Bea", 38, two kids', "I'd call her Bea then :raised_hands:"]
+    assert build_persona([theme(*notes)]).name == "Busy Bea"
 
 
 @pytest.mark.parametrize(
