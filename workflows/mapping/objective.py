@@ -43,12 +43,19 @@ _CUES: dict[str, str] = {
     r"|measured\s+by|metrics?\s+(?:we|that)\s+(?:care|track|watch)|definition\s+of\s+done"
     r"|(?:get|bring|keep)\s+[^.;]{0,40}?\b(?:under|below|above|over)\s+\d"
     r"|(?:halve|double|triple)\s[^.;]{0,40}?\bby\s+(?:the\s+)?(?:end\s+of\s+)?(?:q[1-4]|h[12]|20\d\d|next|this"
-    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+    r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    # "fewer chase-up calls: -35% on that contact reason"
+    r"|(?:fewer|less|more|lower|higher)\s[^.;]{0,40}?[-−+]\d+(?:\.\d+)?\s*%",
     "decision": r"decisions?\s+(?:this|it|the\s+map)\s+(?:(?:should|will|would|must)\s+)?(?:informs?|feeds?|supports?)"
-    r"|decisions?(?=\s*:)"
+    r"|decisions?(?=\s*:)|(?:call|choice)\s+(?:on|about)\s+(?:whether|which|if)|choose\s+between"
     r"|informs?\s+(?:the|our|a)\s+decision|(?:help\w*\s+(?:us\s+)?|so\s+(?:that\s+)?we\s+can\s+|to\s+)decide"
     r"|we\s+(?:need|want|have)\s+to\s+decide|decide\s+(?:whether|which|what|if|how)",
-    "question": r"why\s+this\s+map|(?:key\s+|main\s+|research\s+|open\s+)?questions?(?=[^:\n.?!]{0,30}:)"
+    # why this map: what triggered it, or a change already seen ("refunds are up 40% since February")
+    "question": r"why\s+this\s+map|trigger\s+(?:was|for\s+(?:this|the\s+map|us))|triggered\s+(?:this|the\s+map)"
+    r"|(?:up|down)\s+\d+(?:\.\d+)?\s*%\s+(?:since|in|over|on)\b"
+    r"|(?:has|have)\s+(?:slid|slipped|doubled|tripled|risen|fallen|dropped|grown|jumped|climbed|gone\s+(?:up|down))\b"
+    r"|(?:dropped|fell|rose|slid|grew|doubled|tripled)\s+(?:from\s+[^.;]{1,30}?\s+)?(?:since|over\s+the\s+(?:last|past))\b"
+    r"|(?:key\s+|main\s+|research\s+|open\s+)?questions?(?=[^:\n.?!]{0,30}:)"
     r"|purpose(?=\s*:)"
     rf"|(?:we|i)(?:\s+(?:want|would\s+like)|{_APOS}d\s+like)\s+(?:us\s+)?to\s+(?:learn|know|understand|find\s+out)"
     r"|what\s+we\s+want\s+to\s+(?:learn|know|find\s+out|understand)|we\s+want\s+to\s+learn",
@@ -65,6 +72,13 @@ _SEPARATOR = re.compile(r"^\s*(?:(?:suggestion|idea|proposal)\s*)?(?::|=|\s[-–
 _LEAD_IN = re.compile(
     rf"(?i:(?:we{_APOS}ll|we\s+will)\s+know\s+(?:it|this|we)\s+\w+\s+(?:when|if)"
     r"|success\s+(?:should\s+include|looks\s+like|means|is|will\s+be))"
+)
+_FROM_TO = re.compile(
+    r"(?i:\bfrom\s+[-−~]?\d[\d.,]*\s*%?\s+to\s+(?:at\s+least\s+|under\s+|below\s+|above\s+|over\s+)?[-−~]?\d)"
+)
+_SEEN_CHANGE = re.compile(
+    r"(?i:\b(?:dropped|fell|rose|slid|slipped|grew|went|moved|jumped|climbed|declined|increased|decreased|shrank|was"
+    r"|were|has|have|had|since|ago|last\s+(?:year|quarter|month)|over\s+the\s+(?:last|past))\b)"
 )
 _EMOJI_CODE = re.compile(r"\s*:[a-z0-9_+-]+:")
 _DECIDE = re.compile(r"(?i:\bdecide\b.*)")
@@ -113,9 +127,13 @@ def _in_order(themes: Sequence[Theme]) -> list[Contribution]:
 
 
 def _kind(sentence: str) -> str | None:
-    """The first kind whose cue the sentence carries outside its quotations."""
+    """The first kind whose cue the sentence carries outside its quotations; a bare "from 48% to 60%" is a target
+    unless the sentence says the change has happened ("slid from 4.6 to 4.1 in 3 months")."""
     own_words = without_quotes(sentence)
-    return next((kind for kind, pattern in _PATTERNS.items() if pattern.search(own_words)), None)
+    kind = next((kind for kind, pattern in _PATTERNS.items() if pattern.search(own_words)), None)
+    if kind in (None, "scope") and _FROM_TO.search(own_words) and not _SEEN_CHANGE.search(own_words):
+        return "success_measures"
+    return kind
 
 
 def _clean(sentence: str, kind: str, full_stop: bool = False) -> str:

@@ -8,7 +8,7 @@ from bot.text import decode
 from journeybot.demo.script import DEMO_SCRIPT
 from workflows.contributions.parsing import parse_reply
 from workflows.mapping.models import Contribution, Evidence, StepKey, Theme
-from workflows.mapping.objective import build_objective_card
+from workflows.mapping.objective import build_objective_card, note_kind
 
 
 def themes(*notes: str) -> list[Theme]:
@@ -145,11 +145,28 @@ def test_the_demo_objective_step_gives_its_measures_with_their_numbers() -> None
         ("We want to get DNA under 8%", "success_measures"),
         ("Goal for the map: halve no-shows by June", "success_measures"),
         ("Not covering B2B accounts", "out_of_scope"),
+        ("90-day retention for family households from 48% to 60%", "success_measures"),
+        ("fewer chase-up calls: -35% on the claim update contact reason", "success_measures"),
+        ("I'd add the call on whether pickers keep choosing substitutions", "decision"),
+        ("We need to choose between a CSM team and guided setup", "decision"),
     ],
 )
 def test_terse_cues_are_read_too(note: str, field: str) -> None:
     card = build_objective_card("Why do refunds stall?", themes(note))
     assert getattr(card, field), note
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "honestly the real trigger was the CEO forwarding a parent's TikTok",
+        "Missing-item refunds are up 40% since we moved picking partner",
+        "app store rating has slid from 4.6 to 4.1 in 3 months",
+    ],
+)
+def test_what_triggered_the_map_is_why_this_map(note: str) -> None:
+    assert note_kind(note) == "question"
+    assert note[1:30] in build_objective_card("Why do refunds stall?", themes(note)).question
 
 
 def test_a_decision_the_map_should_inform_is_the_decision() -> None:
