@@ -4,8 +4,9 @@
 Two kinds of input, scored the same way:
   * the demo workshop (`journeybot/demo/script.py`), played through the bot (the real endpoint, signed requests, the
     Slack stand-in); its truth is `bench/data/demo_truth.yaml`, and the published `journey-map.json` is read;
-  * labelled workshops in other domains (`bench/data/workshops/*.yaml`: a rail operator, a clinic, a B2B SaaS),
-    run offline through the same domain functions the bot uses when a step closes and a map is assembled.
+  * labelled workshops in other domains (`bench/data/workshops/*.yaml`: a rail operator, a clinic, a B2B SaaS, a
+    home insurer, an online grocer), run offline through the same domain functions the bot uses when a step closes
+    and a map is assembled.
 
 For each it prints:
   * stage placement: notes that name their stage and land there; all notes on their true stage;
