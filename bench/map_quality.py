@@ -56,6 +56,7 @@ from workflows.mapping.assembly import place_themes  # noqa: E402
 from workflows.mapping.models import Contribution, JourneyMap, Persona, StepKey, Theme  # noqa: E402
 from workflows.mapping.objective import build_objective_card  # noqa: E402
 from workflows.mapping.persona import build_persona  # noqa: E402
+from workflows.mapping.quotes import customer_quotes  # noqa: E402
 from workflows.themes.clustering.base import ClusterEngine, Note  # noqa: E402
 from workflows.themes.clustering.cleaning import is_note  # noqa: E402
 from workflows.themes.clustering.embedded import EmbeddedEngine  # noqa: E402
@@ -87,6 +88,7 @@ class Scored:
     action_titles: list[str]
     success_measures: list[str]
     not_notes_themed: list[str] = field(default_factory=list)
+    lane_quotes: list[str] = field(default_factory=list)  # every step's customer quotes, where not `quotes`
 
 
 def _plain(text: str) -> str:
@@ -136,6 +138,16 @@ def report(scored: Scored) -> dict[str, float]:
     verbatims = [_plain(v.text) for v in (scored.persona.verbatims if scored.persona else [])]
     real = sum(any(q in v or v in q for q in quotes) for v in verbatims)
     print(f"verbatims: {real} of {len(verbatims)} are customer quotes")
+    notes = [c for themed in scored.themes.values() for theme, _ in themed for c in theme.contributions]
+    quotes = [_plain(q) for q in scored.lane_quotes] or quotes
+    lane = [_plain(q.text) for q in customer_quotes(notes)]
+    real = [v for v in lane if any(q in v or v in q for q in quotes)]
+    found = sum(any(q in v or v in q for v in lane) for q in quotes)
+    figures["lane"] = len(real) / max(len(lane), 1)
+    print(
+        f"quotes lane: {len(real)} of {len(lane)} are customer quotes, {found} of the {len(quotes)} real ones shown"
+        + "".join(f"\n  not a customer quote: {v!r}" for v in lane if v not in real)
+    )
     leftovers = [
         t
         for t in scored.action_titles
@@ -196,6 +208,7 @@ def demo(out: Path) -> Scored:
         stage_of={item.theme_id: s.name for s in journey_map.stages for item in [*s.touchpoints, *s.pain_points]},
         persona=journey_map.persona,
         quotes=truth["customer_quotes"],
+        lane_quotes=truth["lane_quotes"],
         persona_name=truth["persona_name"],
         action_titles=[item.title for item in journey_map.action_items],
         success_measures=journey_map.objective_card.success_measures if journey_map.objective_card else [],
@@ -366,6 +379,8 @@ def main() -> int:
     print("map".ljust(12) + "".join(key.removeprefix("ari.")[:11].rjust(12) for key in keys))
     for name, figures in results.items():
         print(name.ljust(12) + "".join(f"{figures.get(key, float('nan')):12.2f}" for key in keys))
+    means = [float(np.mean([figures[key] for figures in results.values() if key in figures])) for key in keys]
+    print("mean".ljust(12) + "".join(f"{mean:12.2f}" for mean in means))
     return 0
 
 

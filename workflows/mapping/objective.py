@@ -52,7 +52,7 @@ _CUES: dict[str, str] = {
     r"|we\s+(?:need|want|have)\s+to\s+decide|decide\s+(?:whether|which|what|if|how)",
     # why this map: what triggered it, or a change already seen ("refunds are up 40% since February")
     "question": r"why\s+this\s+map|trigger\s+(?:was|for\s+(?:this|the\s+map|us))|triggered\s+(?:this|the\s+map)"
-    r"|(?:up|down)\s+\d+(?:\.\d+)?\s*%\s+(?:since|in|over|on)\b"
+    r"|(?:up|down)\s+\d+(?:\.\d+)?\s*%\s+(?:since|in|over|on)\b|(?:is|are)\s+(?:up|down)\s+(?:from\s+)?[-+−~]?\d"
     r"|(?:has|have)\s+(?:slid|slipped|doubled|tripled|risen|fallen|dropped|grown|jumped|climbed|gone\s+(?:up|down))\b"
     r"|(?:dropped|fell|rose|slid|grew|doubled|tripled)\s+(?:from\s+[^.;]{1,30}?\s+)?(?:since|over\s+the\s+(?:last|past))\b"
     r"|(?:key\s+|main\s+|research\s+|open\s+)?questions?(?=[^:\n.?!]{0,30}:)"
@@ -61,7 +61,7 @@ _CUES: dict[str, str] = {
     r"|what\s+we\s+want\s+to\s+(?:learn|know|find\s+out|understand)|we\s+want\s+to\s+learn",
     "scope": r"^\W*in\s*:|(?<!out\sof\s)\bscope\b|in\s+scope"
     r"|(?:journey|map|experience|it)\s+(?:really\s+)?(?:starts|begins|ends|covers|runs)"
-    r"|(?:starts|begins|ends)\s+(?:at|with|when)",
+    r"|(?:starts|begins|ends)\s+(?:at|with|when)|(?:has|have|needs?)\s+to\s+(?:include|cover)\b",
 }
 _PATTERNS = {kind: re.compile(rf"(?i:\b(?:{cue}))") for kind, cue in _CUES.items()}
 # A label such as "Success measure suggestion:" or "The decision this informs:", dropped from what follows it.
@@ -74,11 +74,12 @@ _LEAD_IN = re.compile(
     r"|success\s+(?:should\s+include|looks\s+like|means|is|will\s+be))"
 )
 _FROM_TO = re.compile(
-    r"(?i:\bfrom\s+[-−~]?\d[\d.,]*\s*%?\s+to\s+(?:at\s+least\s+|under\s+|below\s+|above\s+|over\s+)?[-−~]?\d)"
+    r"(?i:\bfrom\s+[-+−~]?\d[\d.,]*\s*%?\s+to\s+(?:at\s+least\s+|under\s+|below\s+|above\s+|over\s+)?[-+−~]?\d)"
 )
 _SEEN_CHANGE = re.compile(
     r"(?i:\b(?:dropped|fell|rose|slid|slipped|grew|went|moved|jumped|climbed|declined|increased|decreased|shrank|was"
-    r"|were|has|have|had|since|ago|last\s+(?:year|quarter|month)|over\s+the\s+(?:last|past))\b)"
+    r"|were|has|have|had|since|ago|last\s+(?:year|quarter|month)|over\s+the\s+(?:last|past)|year\s+on\s+year|yoy"
+    r"|(?:is|are)\s+(?:up|down))\b)"
 )
 _EMOJI_CODE = re.compile(r"\s*:[a-z0-9_+-]+:")
 _DECIDE = re.compile(r"(?i:\bdecide\b.*)")
@@ -147,7 +148,7 @@ def _clean(sentence: str, kind: str, full_stop: bool = False) -> str:
     elif labelled and len(labelled["label"].split()) <= MAX_LABEL_WORDS and pattern.search(labelled["label"]):
         # "I'd add a success measure: …"; a longer lead-in ("From support's side the journey starts …:") is meaning
         text = labelled["rest"]
-    text = text.strip()
+    text = text.strip().lstrip("*_ ")
     if not full_stop:
         text = text.rstrip(".")
     return capitalised(shorten(text, MAX_CHARS))

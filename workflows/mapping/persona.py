@@ -8,7 +8,7 @@ from `workflows.mapping.quotes`, so the card and the map agree on what is a quot
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from workflows.contributions.sentences import capitalised
 from workflows.contributions.text import shorten
@@ -41,7 +41,7 @@ _CUES = {
     "needs": words_pattern(NEED_CUES),
     "frustrations": words_pattern(FRUSTRATION_CUES),
 }
-_NAME_WORD = r"[^\W\d_][\w'’-]*"
+_NAME_WORD = r"[^\W\d_][^\W_]*(?:['’-][^\W_]+)*"  # no "_" at its end: "_Restart Rob_" is Slack's italics
 _QUOTED_NAME = rf"[\"“'‘*_](?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})[\"”'’*_]"  # quotes, *bold*, _italics_
 # "Meet Priya", "let's call her Maya", "we'll call him …", "name her Nora", "Her name is Ana", "Persona name
 # suggestion: "Fiona"".
@@ -61,6 +61,8 @@ _PERSONA_LABEL = re.compile(
     rf"(?i:\bpersona\s*(?:[:=–,-]|\s+is\s)\s*)[\"“*_]?(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}})[\"”*_]?"
     r"\s*(?:[,.;:(–-]|$)"
 )
+# "what about *Maker Maya*?", "going with "Maya" then": a name only where it is quoted or bold.
+_PASSING_CUE = re.compile(rf"(?i:\b(?:what|how)\s+about|\bgo(?:ing)?\s+with|\bvote\s+for|\+1\s+for)\s*{_QUOTED_NAME}")
 _NOT_NAMES = frozenset({"the", "a", "an", "our", "this", "that", "she", "he", "they", "it", "i", "we", "persona"})
 _SEGMENT_LABEL = re.compile(
     r"\b(?:segment|audience|target\s+group|customer\s+type|role|job\s+title|occupation)\s*[:=\-–]\s*"
@@ -140,29 +142,34 @@ def _classify(sentence: str) -> tuple[str, str] | None:
 
 
 def _persona_name(texts: Sequence[str]) -> str | None:
-    """The name the team gives the persona, whole where it was quoted in full: "Busy Bea" for "call her Bea" after
-    a note suggesting "Busy Bea"."""
-    name = _named(texts)
-    if name is None:
+    """The name the team settles on: of the names suggested, the one the notes say most (the latest on a tie:
+    "Startup Steve", then "what about *Maker Maya*?", "Maya works for me"), whole where it was given in full ("Busy
+    Bea" for "call her Bea" after a note suggesting "Busy Bea")."""
+    names = list(_suggested(texts))
+    if not names:
         return None
-    quoted = (m["quoted"] for text in texts for m in re.finditer(_QUOTED_NAME, text))
-    return next((q for q in quoted if q.endswith(f" {name}") and _name_words(q.split()) == q.split()), name)
+    said = "\n".join(texts)
+    name = max(reversed(names), key=lambda n: len(re.findall(rf"(?<!\w){re.escape(n.split()[-1])}(?!\w)", said)))
+    quoted = [m["quoted"] for text in texts for m in re.finditer(_QUOTED_NAME, text)]
+    whole = [n for n in names + quoted if n.endswith(f" {name}") and _name_words(n.split()) == n.split()]
+    return whole[0] if whole else name
 
 
-def _named(texts: Sequence[str]) -> str | None:
-    """The name after a cue: quoted (as written: "Tina the Teacher"), or the capitalised words after the cue;
-    after a label ("Persona: …"), only a name that is all of what follows."""
+def _suggested(texts: Sequence[str]) -> Iterator[str]:
+    """Each name after a cue, in order: quoted as written ("Tina the Teacher"), or the capitalised words after the
+    cue; after a label ("Persona: …"), only a name that is all of what follows; after a passing cue ("what about",
+    "going with"), only a quoted one."""
     for text in texts:
-        for pattern in (_PERSONA_NAME, _NAME_AFTER, _PERSONA_LABEL):
+        for pattern in (_PERSONA_NAME, _NAME_AFTER, _PERSONA_LABEL, _PASSING_CUE):
             for match in pattern.finditer(text):
                 quoted = match.groupdict().get("quoted")
                 if quoted and quoted[0].isupper() and quoted.split()[-1][0].isupper():
-                    return quoted
+                    yield quoted
+                    continue
                 words = (quoted or match["name"]).split()
                 name = _name_words(words)
                 if name and (pattern is not _PERSONA_LABEL or len(name) == len(words)):
-                    return " ".join(name)
-    return None
+                    yield " ".join(name)
 
 
 def _name_words(words: Sequence[str]) -> list[str]:

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from workflows.contributions.sentences import split_sentences
 from workflows.contributions.text import shorten
-from workflows.mapping.lexicon import words_pattern
+from workflows.mapping.lexicon import VERB_FORMS, words_pattern
 from workflows.mapping.models import Contribution, Evidence
 
 MIN_QUOTE_WORDS = 4  # shorter quoted text is a term, a label or a status ("Verifying"), not something said
@@ -43,7 +43,8 @@ _REPORTING = words_pattern(
 # A quoted name of something, not speech: 'the "Add line item" button', '"How to set up VAT" article'.
 _NAMING_BEFORE = re.compile(
     r"(?i:\b(?:the|a|an|our|email|e-mail|article|page|button|link|field|tab|menu|label|banner|subject|title|heading"
-    r"|template|called|named|titled|labell?ed|status|as|option|setting|search\s+for|searches\s+for)\s*)$"
+    r"|template|called|named|titled|labell?ed|status|as|option|setting|search\s+for|searches\s+for|picked|chose"
+    r"|selected|ticked|clicked|tapped)\s*)$"
 )
 _NAMING_AFTER = re.compile(
     r"^\s*(?i:button|e-?mails?|page|link|article|field|tab|menu|label|banner|screen|summary|message|template|option"
@@ -63,6 +64,27 @@ _OUR_WORDS_BEFORE = re.compile(
     r"(?:(?!\b(?:she|he|they|customers?|users?|clients?|people|patients?|someone|one|and|but)\b)[^.!?\"“”]){0,40}?"
     r"\b(?:say|says|said|saying|call|calls|called|describe|describes|described|assume|assumes"
     r"|assumed|tell\s+ourselves|told\s+ourselves|repeat|believe|think)\b[^.!?\"“”]{0,20})$"
+)
+# Who speaks a quotation: the last speaker named before it in the note. Staff, the product and its messages speak
+# to the customer ('the GP says "I'm going to refer you"', 'Basil the bot replies "…"', 'push notification: "…"',
+# 'PA announcements … Often just "we apologise for the delay"'); the customer, or whoever reports them, does not. An
+# e-mail, a letter or a message can come from either: the quotation's own voice decides.
+_ORG_SPEAKER = words_pattern(
+    r"agents?|agent's|agent’s|advis[eo]rs?|staff|gps?|doctors?|consultants?|nurses?|receptionists?|guards?|drivers?"
+    r"|bots?|chatbots?|assistants?|ivr|banners?|notifications?|push|subject|announcements?|pa"
+    r"|pop-?ups?|tooltips?|prompts?|screens?|errors?|messages?|status|tracker|ads?|adverts?|campaigns?|copy|headlines?"
+    r"|taglines?|scripts?|googl\w*|searches|searching|typed|types"
+)
+_CUSTOMER_SPEAKER = words_pattern(
+    r"customers?|users?|patients?|clients?|members?|parents?|callers?|passengers?|guests?|shoppers?|buyers?|tenants?"
+    r"|policyholders?|homeowners?|students?|residents?|travell?ers?|riders?|subscribers?|someone|people|she|he|they"
+    r"|respondents?"
+    r"|interviewees?|reviewers?|owners?|one|interview|survey|review|complaint|ticket|quote|verbatim|feedback"
+)
+# The organisation addressing the customer: "Your driver is 5 stops away", "We have received your referral"; not
+# the customer addressing it ("Your app rejected my face four times").
+_ADDRESSED = re.compile(
+    r"^(?i:(?:your?|we(?:'|’)?(?:ll|ve|re)?\b.*\byou\w*)\b)(?!.*\b(?i:i|i'm|i’m|me|my)\b)", re.DOTALL
 )
 _NOT_SPEECH_START = re.compile(r"^(?i:how\s+to)\b")
 _QUOTE_END = re.compile(r"(?<=[.!?…][\"”»“」])\s+(?=[A-ZÀ-Þ\"“„«])")  # "…pay.\" Then …", not "…slow?\" she asked"
@@ -88,15 +110,28 @@ def quoted_spans(text: str) -> list[str]:
             after
         ):
             continue
-        if is_clause(span):
+        if is_clause(span) and not _said_to_the_customer(before, span):
             spans.append(span)
     return spans
+
+
+def _said_to_the_customer(before: str, span: str) -> bool:
+    """Whether the organisation speaks the quotation: its speaker, named last before it, is staff or the product,
+    or it addresses the customer ("Your claim has been approved")."""
+    speakers = [
+        (match.start(), pattern is _ORG_SPEAKER)
+        for pattern in (_ORG_SPEAKER, _CUSTOMER_SPEAKER)
+        for match in pattern.finditer(before)
+    ]
+    return max(speakers, default=(0, False))[1] or bool(_ADDRESSED.search(span))
 
 
 def is_clause(text: str) -> bool:
     """Enough words to be said by someone, and something that makes it a clause rather than a term."""
     if len(text.split()) < MIN_QUOTE_WORDS or _NOT_SPEECH_START.match(text):
         return False
+    if any(word in VERB_FORMS for word in re.findall(r"[a-z]+", text.lower())):
+        return True
     return bool(_CLAUSE_WORDS.search(text) or text.rstrip(_WRAP).endswith((".", "!", "?", "…")))
 
 

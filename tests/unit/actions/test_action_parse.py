@@ -107,6 +107,11 @@ def test_owner_date_and_a_clean_title(text: str, mentions: list[tuple[str, str]]
             [ANA],
             ActionDraft(title="Show the wait time in the app header", owner="U0ANA", due=date(2026, 7, 1)),
         ),
+        (
+            "Make flex monthly the default plan in the sign-up flow, same owner, needs finance OK first",
+            [],
+            ActionDraft(title="Make flex monthly the default plan in the sign-up flow, needs finance OK first"),
+        ),
         (  # "nobody has to ask" is the action's point, not a word on its owner
             "Out-of-hours notes go onto the claim record so nobody has to ask again. owner: @Ben, 2 weeks",
             [BEN],

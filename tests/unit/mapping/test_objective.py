@@ -149,6 +149,8 @@ def test_the_demo_objective_step_gives_its_measures_with_their_numbers() -> None
         ("fewer chase-up calls: -35% on the claim update contact reason", "success_measures"),
         ("I'd add the call on whether pickers keep choosing substitutions", "decision"),
         ("We need to choose between a CSM team and guided setup", "decision"),
+        ("NPS for members in their first 3 months from +12 to +30", "success_measures"),
+        ("for me it has to include the first 2 weeks on the gym floor", "scope"),
     ],
 )
 def test_terse_cues_are_read_too(note: str, field: str) -> None:
@@ -162,6 +164,7 @@ def test_terse_cues_are_read_too(note: str, field: str) -> None:
         "honestly the real trigger was the CEO forwarding a parent's TikTok",
         "Missing-item refunds are up 40% since we moved picking partner",
         "app store rating has slid from 4.6 to 4.1 in 3 months",
+        "first-90-day churn is up from 29% to 37% year on year, worst in the 40-55 age band",
     ],
 )
 def test_what_triggered_the_map_is_why_this_map(note: str) -> None:
@@ -182,7 +185,13 @@ def test_a_decision_the_map_should_inform_is_the_decision() -> None:
         "Trial-to-paid fell from 18% to 13% since July",
         "Claims rose from 10 to 20 by the end of last year",
         "Churn increased by 20% last year",
+        "first-90-day churn is up from 29% to 37% year on year",
     ],
 )
 def test_a_change_that_already_happened_is_not_a_success_measure(note: str) -> None:
     assert build_objective_card("Why do refunds stall?", themes(note)).success_measures == []
+
+
+def test_slacks_bold_around_a_label_is_not_left_on_the_measure() -> None:
+    card = build_objective_card("Why do members leave?", themes("*Success measures:* 90-day retention from 63% to 75%"))
+    assert card.success_measures == ["90-day retention from 63% to 75%"]

@@ -58,10 +58,21 @@ def demo_persona_themes() -> list[Theme]:
         ("Persona: Solo designers", DEFAULT_PERSONA_NAME),
         ("Our persona, in short, is a busy parent", DEFAULT_PERSONA_NAME),
         ("ok, Hannah it is then", "Hannah"),
+        ("Persona: _Restart Rob_, 44, used to play five-a-side", "Restart Rob"),
     ],
 )
 def test_the_persona_is_called_what_the_team_calls_it(note: str, name: str) -> None:
     assert build_persona([theme(note)]).name == name
+
+
+def test_the_name_the_team_settles_on_wins_over_the_first_suggestion() -> None:
+    notes = [
+        'Persona name idea: "Startup Steve", just left employment and set up a Ltd',
+        "what about *Maker Maya*? makes homeware, feels closer to who applies than Steve tbh",
+        "Maya works for me :+1:",
+        "going with Maya then, thanks both",
+    ]
+    assert build_persona([theme(*notes)]).name == "Maker Maya"
 
 
 def test_a_name_quoted_in_full_before_wins_over_its_short_form() -> None:

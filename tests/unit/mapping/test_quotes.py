@@ -51,6 +51,23 @@ def note(text: str, evidence: Evidence = Evidence.assumption, user: str = "U0HEA
             Evidence.interview,
             "I never know when the money arrives",
         ),
+        # a ticket that quotes the customer in full, and a customer's e-mail
+        (
+            '[ticket] "The builder said Tuesday, then Thursday, then nobody came for a fortnight"',
+            Evidence.ticket,
+            "The builder said Tuesday, then Thursday, then nobody came for a fortnight",
+        ),
+        (
+            'Passenger email: "I waited forty minutes on the platform and nobody told us why."',
+            Evidence.ticket,
+            "I waited forty minutes on the platform and nobody told us why.",
+        ),
+        # the customer addressing the company
+        (
+            '[app review] "Your app rejected my face four times and then told me to go to a branch"',
+            Evidence.survey,
+            "Your app rejected my face four times and then told me to go to a branch",
+        ),
         # German quotation marks
         (
             "Aus dem Interview: „Ich will einfach nur meine Rechnung bezahlen.“",
@@ -84,6 +101,22 @@ def test_the_customers_words_are_a_quote_heard_by_the_notes_author(text: str, ev
         ('The banner says "You may be able to claim" only after 30 min', Evidence.observation),
         ('The SMS reads: "Your appointment is confirmed, reply STOP to opt out"', Evidence.ticket),
         ('the app still says "on time" when the train is already cancelled', Evidence.assumption),
+        # staff and the product speaking to the customer, however the note puts it
+        ('Journey starts when the GP says "I\'m going to refer you", not when the referral lands', Evidence.assumption),
+        ('Basil the bot replies "Sorry, I didn\'t quite get that!" to anything off its menu', Evidence.observation),
+        (
+            'push notification: "Your 07:42 to Leeds is delayed by 12 minutes" — customers like these',
+            Evidence.assumption,
+        ),
+        (
+            'PA announcements on the platform. Often just "we apologise for the delay" with no reason',
+            Evidence.assumption,
+        ),
+        ('Cash offers go out by email, subject line "Your offer is ready to view"', Evidence.assumption),
+        ('Acknowledgement letter: "We have received your referral" + expected wait', Evidence.assumption),
+        ('the agent\'s first question is "Is the water still running?"', Evidence.observation),
+        ('standing in a puddle googling "is a burst pipe covered by my policy"', Evidence.assumption),
+        ('27% of churned trials picked "too complicated to set up VAT and taxes" in the exit survey', Evidence.survey),
     ],
 )
 def test_terms_labels_and_team_commentary_are_not_quotes(text: str, evidence: Evidence) -> None:
