@@ -53,10 +53,12 @@ LABEL = 1.5  # how much more a note's own label counts ("Help center: …"), aga
 LABEL_WORDS = 4  # the most words of such a label (one-word labels, "Phone:", are often a stage or a tag)
 EMPTY = "Empty notes"
 
-_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”/|\n–—→=<>#*+]+")
+_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”/|\n–—→=<>#*+]+|\s-+\s")  # a spaced hyphen too: "Retention - cancelling"
 _LABEL = re.compile(r"^\s*([^.,;:!?()\[\]{}\"“”/|\n–—→=<>#*+]+):")
 _TOKEN = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?|&")
-_JOINS = word_set("of for to in on at from per with without about behind after before during into off under over and &")
+_JOINS = word_set(
+    "of for to in on at from per with without about behind after before during into off under over via vs versus and &"
+)
 _DETERMINERS = word_set("the a an our their your my his her its this that these those")
 _POSSESSIVES = word_set("our their your my his her its")
 _AFTER_VERBS = word_set("it them me us him you up")  # "call it", "set it up", "sign up"
