@@ -30,6 +30,7 @@ from workflows.mapping.quotes import (
 )
 
 DEFAULT_PERSONA_NAME = "Primary customer"
+MAX_NAMING_WORDS = 12  # a note this short that says the persona's name is about the name ("Maya works for me")
 MAX_PERSONA_ITEMS = 5
 MAX_VERBATIMS = 6
 MAX_VERBATIM_CHARS = MAX_QUOTE_CHARS  # the LLM engine cuts its quotes to the same length
@@ -153,6 +154,21 @@ def _persona_name(texts: Sequence[str]) -> str | None:
     quoted = [m["quoted"] for text in texts for m in re.finditer(_QUOTED_NAME, text)]
     whole = [n for n in names + quoted if n.endswith(f" {name}") and _name_words(n.split()) == n.split()]
     return whole[0] if whole else name
+
+
+def naming_notes(texts: Sequence[str]) -> list[bool]:
+    """Which notes are about the persona's name: they suggest one ("let's call her Maya"), quote the one the team
+    settles on ('Straw man: "Busy Bea", 38'), or say little else ("Maya works for me", "+1 for Rob")."""
+    name = _persona_name(texts)
+    if name is None:
+        return [False] * len(texts)
+    said = re.compile(rf"(?<!\w){re.escape(name.split()[-1])}(?!\w)")
+    quoted = re.compile(rf"[\"“'‘*_]{re.escape(name)}[\"”'’*_]")
+    return [
+        bool(next(_suggested([text]), None) or quoted.search(text))
+        or (len(text.split()) <= MAX_NAMING_WORDS and bool(said.search(text)) and persona_kind(text) is None)
+        for text in texts
+    ]
 
 
 def _suggested(texts: Sequence[str]) -> Iterator[str]:

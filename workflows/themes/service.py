@@ -23,7 +23,7 @@ from workflows.actions.parsing import parse_action
 from workflows.contributions.text import ts_order
 from workflows.mapping.models import Contribution, Evidence, StepKey, Theme
 from workflows.mapping.objective import note_kind
-from workflows.mapping.persona import persona_kind
+from workflows.mapping.persona import naming_notes, persona_kind
 from workflows.mapping.synthesis import note_sentiment
 from workflows.themes.clustering.base import ClusterEngine, Note, ThemeDraft
 from workflows.themes.clustering.cleaning import clean, is_note
@@ -102,6 +102,7 @@ PERSONA_PARTS = {
     "needs": "Needs and expectations",
     "frustrations": "Frustrations and pains",
 }
+PERSONA_NAME_PART = "Persona name"
 
 
 def objective_parts(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list[ThemeDraft]:
@@ -111,9 +112,11 @@ def objective_parts(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list
 
 
 def persona_parts(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list[ThemeDraft]:
-    """A theme per part of the persona (goals, needs, frustrations) that at least two notes speak to; the other
-    notes keep their clustered themes."""
+    """A theme per part of the persona (its name, goals, needs, frustrations) that at least two notes speak to;
+    the other notes keep their clustered themes."""
     part_of = {note.id: PERSONA_PARTS.get(persona_kind(note.text) or "") for note in notes}
+    naming = naming_notes([note.text for note in notes])
+    part_of |= {note.id: PERSONA_NAME_PART for note, names in zip(notes, naming, strict=True) if names}
     named = Counter(part_of.values())
     return by_parts(drafts, notes, {i: part if named[part] >= 2 else None for i, part in part_of.items()})
 

@@ -8,7 +8,7 @@ from bot.text import decode
 from journeybot.demo.script import DEMO_SCRIPT
 from workflows.contributions.parsing import parse_reply
 from workflows.mapping.models import Contribution, Evidence, StepKey, Theme
-from workflows.mapping.persona import DEFAULT_PERSONA_NAME, build_persona
+from workflows.mapping.persona import DEFAULT_PERSONA_NAME, build_persona, naming_notes
 
 
 def theme(*notes: str | tuple[str, Evidence], user: str = "U0TEAM") -> Theme:
@@ -73,6 +73,16 @@ def test_the_name_the_team_settles_on_wins_over_the_first_suggestion() -> None:
         "going with Maya then, thanks both",
     ]
     assert build_persona([theme(*notes)]).name == "Maker Maya"
+
+
+def test_the_notes_about_the_name_are_those_that_suggest_quote_or_just_say_it() -> None:
+    notes = [
+        'Straw man to get us going: "Busy Bea", 38, two kids',
+        "I'd call her Bea then :raised_hands:",
+        "Bea does the big shop at 10pm once the kids are asleep, and by then every slot this week is gone",
+        "Goal: Bea wants the weekly shop done in 20 minutes",
+    ]
+    assert naming_notes(notes) == [True, True, False, False]
 
 
 def test_a_name_quoted_in_full_before_wins_over_its_short_form() -> None:

@@ -133,6 +133,18 @@ def test_the_persona_step_gathers_the_goals_and_needs_several_notes_name() -> No
     assert "Frustrations and pains" not in by_title, "one note naming a part keeps its own theme"
 
 
+def test_the_notes_that_name_the_persona_are_one_theme() -> None:
+    texts = [
+        'Persona name idea: "Startup Steve", just left employment and set up a Ltd',
+        "Sole director of a newly incorporated Ltd, 1-5 staff",
+        "what about *Maker Maya*? makes homeware, feels closer to who applies than Steve",
+        "Maya works for me :+1:",
+        "Maya does everything on her phone, often late in the evening, between packing orders",
+    ]
+    by_title = _by_title(texts, StepPlan(persona=True))
+    assert by_title["Persona name"] == ["0", "2", "3"]
+
+
 def test_actions_are_grouped_by_what_is_to_be_done_not_by_owner_or_date() -> None:
     assert action_text("Fix the gate firmware. Owner @Ana, by Friday", [("U1", "Ana")]) == "Fix the gate firmware"
     assert action_text(":+1:", []) == ":+1:"
