@@ -38,7 +38,7 @@ _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:\-–—]?\s*\)|\[\s*\]")
 # An aside about the owner inside the action's sentence: "(owner TBD)", ", who? not sure yet".
 _OWNER_ASIDE = re.compile(
     r"\(\s*(?:owner|who)\s*(?:tbd|tbc|\?)[^)]*\)|[,;]\s*(?:owner|who)\s*(?:tbd|tbc|\?)[^,;.!?]*"
-    r"|[,;]\s*(?:same|usual)\s+owner\b",
+    r"|[,;]\s*(?:same|usual)\s+owner\b|\(\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^)]*\)",
     re.IGNORECASE,
 )
 # What is said about an action's owner or timing rather than the action: dropped from its title.
@@ -72,16 +72,25 @@ def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date) ->
 
 
 def _credited(text: str, label: str) -> bool:
-    """Whether a mention only credits someone for the idea: "+1 to @Ana's point", "as @Ana said"."""
-    mention = rf"@{re.escape(label)}(?!\w)"
-    return bool(re.search(rf"(?:\+1\s+to|agree\w*\s+with|thanks?\s+to|as)\s+{mention}|{mention}(?:'|’)s\b", text, re.I))
+    """Whether a mention only credits someone for the idea: "+1 to @Ana's point", "as @Ana said"; not when they are
+    also asked to do it ("+1 to @Ana's audit, … @Ana can you fold that in?")."""
+    return not _owning_mentions(text, label)
+
+
+def _owning_mentions(text: str, label: str) -> list[re.Match[str]]:
+    """The mentions of `label` that do not credit them for an idea."""
+    mentions = re.finditer(rf"@{re.escape(label)}(?!\w)", text)
+    credit = re.compile(r"(?:\+1\s+to|agree\w*\s+with|thanks?\s+to|\bas)\s+$", re.IGNORECASE)
+    return [
+        m for m in mentions if not credit.search(text[: m.start()]) and not re.match(r"(?:'|’)s\b", text[m.end() :])
+    ]
 
 
 def _before_owner_clause(text: str, label: str) -> str | None:
     """The action alone when the owner's mention opens a clause after it ("Fix X. @Ana to get it in this sprint",
     "Fix X, owner @Ana (me), end of March"): what follows is about who and when. None when the mention is part of
     the action ("Ask @Ben to review the copy") or opens the text."""
-    mention = re.search(rf"@{re.escape(label)}(?!\w)", text)
+    mention = next(iter(_owning_mentions(text, label)), None)
     if mention is None:
         return None
     before = text[: mention.start()]
@@ -98,6 +107,7 @@ def _without_owner(text: str, label: str) -> str:
         rf"[(\[]?\s*{_OWNER_CUE}\s*[:=\-–]?\s*{mention}\s*[)\]]?",
         rf"^\s*{mention}\s*[:,\-–—]?\s*",
         rf"[\s,;\-–—(]*{mention}\s*\)?[\s.,;:!]*$",
+        rf"(?:(?<=[.!?])|^)\s*{mention}[^.!?]*\?\s*$",  # "… @Ana can you fold that in?"
     ):
         text, removed = re.subn(pattern, " ", text, count=1, flags=re.IGNORECASE)
         if removed:

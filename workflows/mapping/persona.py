@@ -47,7 +47,7 @@ _QUOTED_NAME = rf"[\"“'‘*_](?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}
 # "Meet Priya", "let's call her Maya", "we'll call him …", "name her Nora", "Her name is Ana", "Persona name
 # suggestion: "Fiona"".
 _PERSONA_NAME = re.compile(
-    r"(?i:\b(?:call(?:ing)?\s+(?:her|him|them|the\s+persona|it)|name\s+(?:her|him|them|it)|(?:persona\s+)?name(?:d)?"
+    r"(?i:\b(?:call(?:ing)?\s+(?:her|him|them|the\s+persona|it|the(?:\s+[a-z][\w-]*){1,2})|name\s+(?:her|him|them|it)|(?:persona\s+)?name(?:d)?"
     r"(?:\s+(?:suggestion|idea|proposal))?|called|meet)\s*(?:is|:|=|-|–)?\s*)"
     rf"(?:{_QUOTED_NAME}|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}))"
 )
@@ -62,8 +62,12 @@ _PERSONA_LABEL = re.compile(
     rf"(?i:\bpersona\s*(?:[:=–,-]|\s+is\s)\s*)[\"“*_]?(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}})[\"”*_]?"
     r"\s*(?:[,.;:(–-]|$)"
 )
-# "what about *Maker Maya*?", "going with "Maya" then": a name only where it is quoted or bold.
-_PASSING_CUE = re.compile(rf"(?i:\b(?:what|how)\s+about|\bgo(?:ing)?\s+with|\bvote\s+for|\+1\s+for)\s*{_QUOTED_NAME}")
+# "what about *Maker Maya*?": a name only where it is quoted or bold; "going with Priya the Renter", "+1 for Rob".
+_PASSING_CUE = re.compile(rf"(?i:\b(?:what|how)\s+about)\s*{_QUOTED_NAME}")
+_DECIDED = re.compile(
+    rf"(?i:\bgo(?:ing)?\s+with|\bvote\s+for|\+1\s+for)\s*"
+    rf"(?:{_QUOTED_NAME}|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}))"
+)
 _NOT_NAMES = frozenset({"the", "a", "an", "our", "this", "that", "she", "he", "they", "it", "i", "we", "persona"})
 _SEGMENT_LABEL = re.compile(
     r"\b(?:segment|audience|target\s+group|customer\s+type|role|job\s+title|occupation)\s*[:=\-–]\s*"
@@ -145,14 +149,18 @@ def _classify(sentence: str) -> tuple[str, str] | None:
 def _persona_name(texts: Sequence[str]) -> str | None:
     """The name the team settles on: of the names suggested, the one the notes say most (the latest on a tie:
     "Startup Steve", then "what about *Maker Maya*?", "Maya works for me"), whole where it was given in full ("Busy
-    Bea" for "call her Bea" after a note suggesting "Busy Bea")."""
+    Bea" for "call her Bea" after a note suggesting "Busy Bea", or said twice: "Planner Nadia?", "+1 Planner
+    Nadia")."""
     names = list(_suggested(texts))
     if not names:
         return None
     said = "\n".join(texts)
     name = max(reversed(names), key=lambda n: len(re.findall(rf"(?<!\w){re.escape(n.split()[-1])}(?!\w)", said)))
     quoted = [m["quoted"] for text in texts for m in re.finditer(_QUOTED_NAME, text)]
-    whole = [n for n in names + quoted if n.endswith(f" {name}") and _name_words(n.split()) == n.split()]
+    longer = re.compile(rf"(?:{_NAME_WORD}\s+){{1,2}}{re.escape(name)}(?!\w)")
+    said = [m.group() for text in texts for m in longer.finditer(text)]
+    repeated = [n for n in said if said.count(n) > 1]  # "Planner Nadia?", "+1 Planner Nadia"
+    whole = [n for n in names + quoted + repeated if n.endswith(f" {name}") and _name_words(n.split()) == n.split()]
     return whole[0] if whole else name
 
 
@@ -176,7 +184,7 @@ def _suggested(texts: Sequence[str]) -> Iterator[str]:
     cue; after a label ("Persona: …"), only a name that is all of what follows; after a passing cue ("what about",
     "going with"), only a quoted one."""
     for text in texts:
-        for pattern in (_PERSONA_NAME, _NAME_AFTER, _PERSONA_LABEL, _PASSING_CUE):
+        for pattern in (_PERSONA_NAME, _NAME_AFTER, _PERSONA_LABEL, _PASSING_CUE, _DECIDED):
             for match in pattern.finditer(text):
                 quoted = match.groupdict().get("quoted")
                 if quoted and quoted[0].isupper() and quoted.split()[-1][0].isupper():

@@ -68,9 +68,11 @@ _OUR_WORDS_BEFORE = re.compile(
 # Who speaks a quotation: the last speaker named before it in the note. Staff, the product and its messages speak
 # to the customer ('the GP says "I'm going to refer you"', 'Basil the bot replies "…"', 'push notification: "…"',
 # 'PA announcements … Often just "we apologise for the delay"'); the customer, or whoever reports them, does not. An
-# e-mail, a letter or a message can come from either: the quotation's own voice decides.
+# e-mail, a letter or a message can come from either: from the customer when the clause names them ("Passenger
+# email: …"), else from the organisation ("September rebooking email: …").
 _ORG_SPEAKER = words_pattern(
     r"agents?|agent's|agent’s|advis[eo]rs?|staff|gps?|doctors?|consultants?|nurses?|receptionists?|guards?|drivers?"
+    r"|reps?|hosts?|guides?|crew|concierge|couriers?|officers?|clerks?|tellers?|cashiers?|operators?"
     r"|bots?|chatbots?|assistants?|ivr|banners?|notifications?|push|subject|announcements?|pa"
     r"|pop-?ups?|tooltips?|prompts?|screens?|errors?|messages?|status|tracker|ads?|adverts?|campaigns?|copy|headlines?"
     r"|taglines?|scripts?|googl\w*|searches|searching|typed|types"
@@ -79,13 +81,15 @@ _CUSTOMER_SPEAKER = words_pattern(
     r"customers?|users?|patients?|clients?|members?|parents?|callers?|passengers?|guests?|shoppers?|buyers?|tenants?"
     r"|policyholders?|homeowners?|students?|residents?|travell?ers?|riders?|subscribers?|someone|people|she|he|they"
     r"|respondents?"
-    r"|interviewees?|reviewers?|owners?|one|interview|survey|review|complaint|ticket|quote|verbatim|feedback"
+    r"|interviewees?|reviewers?|owners?|interview|survey|review|complaint|ticket|quote|verbatim|feedback"
 )
+_CHANNEL = words_pattern(r"e-?mails?|letters?|sms|texts?|messages?|newsletters?|leaflets?|flyers?|posts?")
 # The organisation addressing the customer: "Your driver is 5 stops away", "We have received your referral"; not
 # the customer addressing it ("Your app rejected my face four times").
 _ADDRESSED = re.compile(
     r"^(?i:(?:your?|we(?:'|’)?(?:ll|ve|re)?\b.*\byou\w*)\b)(?!.*\b(?i:i|i'm|i’m|me|my)\b)", re.DOTALL
 )
+_CLAUSE_START = re.compile(r"[.!?;\n•]|\(\w+\)")
 _NOT_SPEECH_START = re.compile(r"^(?i:how\s+to)\b")
 _QUOTE_END = re.compile(r"(?<=[.!?…][\"”»“」])\s+(?=[A-ZÀ-Þ\"“„«])")  # "…pay.\" Then …", not "…slow?\" she asked"
 _WRAP = ' "“”„«»「」'
@@ -118,12 +122,15 @@ def quoted_spans(text: str) -> list[str]:
 def _said_to_the_customer(before: str, span: str) -> bool:
     """Whether the organisation speaks the quotation: its speaker, named last before it, is staff or the product,
     or it addresses the customer ("Your claim has been approved")."""
-    speakers = [
-        (match.start(), pattern is _ORG_SPEAKER)
-        for pattern in (_ORG_SPEAKER, _CUSTOMER_SPEAKER)
+    speakers = sorted(
+        (match.start(), kind)
+        for kind, pattern in (("org", _ORG_SPEAKER), ("customer", _CUSTOMER_SPEAKER), ("channel", _CHANNEL))
         for match in pattern.finditer(before)
-    ]
-    return max(speakers, default=(0, False))[1] or bool(_ADDRESSED.search(span))
+    )
+    if speakers and speakers[-1][1] == "channel":
+        clause = _CLAUSE_START.split(before)[-1]
+        return not _CUSTOMER_SPEAKER.search(clause) or bool(_ADDRESSED.search(span))
+    return (bool(speakers) and speakers[-1][1] == "org") or bool(_ADDRESSED.search(span))
 
 
 def is_clause(text: str) -> bool:

@@ -26,12 +26,17 @@ _OPENING = re.compile(
 )
 
 
-# A note that only makes sense after its writer's last one: "same change should fix …", "this would also …".
+# A note that only makes sense after its writer's last one: "same change should fix …", "this would also …",
+# "…, same ticket".
 _REFERS_BACK = re.compile(
     r"^(?:the\s+)?same\s+(?:change|fix|thing|work|approach|idea)\b"
-    r"|^(?:this|that|which)\s+(?:(?:would|will|should|could|might)\s+)?also\b|^also\s+(?:fixes|solves|covers|helps)\b",
+    r"|^(?:this|that|which)\s+(?:(?:would|will|should|could|might)\s+)?also\b|^also\s+(?:fixes|solves|covers|helps)\b"
+    r"|[,;(]\s*(?:the\s+)?same\s+(?:ticket|change|fix|story|epic|pr|work\s+item)\b",
     re.IGNORECASE,
 )
+# "+1 to the status tracker, …" names a note by its subject: the words up to the clause's end.
+_SUBJECT = re.compile(r"^(?:the|this|that|your|their)\s+(?P<subject>[^,;:.!?()]{3,60})", re.IGNORECASE)
+SAME_SUBJECT_FLOOR = 0.4  # how close a named subject must be to an earlier note to join it
 # "@Ana's ack letter" or "@Ana's point on payouts" names one of her notes; "@Ana's point" (or idea, comment…) alone
 # is whatever she said last.
 _GENERIC = (
@@ -67,6 +72,17 @@ def endorsed(text: str, mentions: Sequence[tuple[str, str]]) -> tuple[str, bool]
     return None
 
 
+def endorsed_subject(text: str) -> str | None:
+    """What a note opens by endorsing when it names a subject, not a person: "+1 to the status tracker, …" ->
+    "status tracker"."""
+    body = opening_stripped(text)
+    opening = _OPENING.match(body)
+    subject = _SUBJECT.match(body[opening.end() :]) if opening else None
+    if subject is None or re.fullmatch(rf"{_GENERIC}(?:\s+(?:above|here|too))?", subject["subject"].strip(), re.I):
+        return None  # "+1 to the idea" names none
+    return subject["subject"].strip()
+
+
 def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]) -> list[Note]:
     """The notes (in thread order), each that builds on another's note pointing at it (`Note.builds_on`).
     `embedder` is called only when a reply names the note it builds on (most steps need no model here)."""
@@ -74,8 +90,14 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
     for position, item in enumerate(said):
         found = endorsed(item.text, item.mentions)
         theirs = [earlier.note for earlier in said[:position] if found and earlier.author == found[0] != item.author]
-        if not found and _REFERS_BACK.match(opening_stripped(item.text)):
+        if not found and _REFERS_BACK.search(opening_stripped(item.text)):
             theirs = [earlier.note for earlier in said[:position] if earlier.author == item.author][-1:]
+        elif not found and (subject := endorsed_subject(item.text)):
+            others = [earlier.note for earlier in said[:position] if earlier.author != item.author]
+            if others:
+                vectors = np.asarray(embedder().encode([subject, *(note.text for note in others)]))
+                closeness = vectors[1:] @ vectors[0]
+                theirs = [others[int(np.argmax(closeness))]] if closeness.max() >= SAME_SUBJECT_FLOOR else []
         if not theirs:
             notes.append(item.note)
             continue

@@ -108,6 +108,11 @@ def test_owner_date_and_a_clean_title(text: str, mentions: list[tuple[str, str]]
             ActionDraft(title="Show the wait time in the app header", owner="U0ANA", due=date(2026, 7, 1)),
         ),
         (
+            "Cancel any PCN issued while an application was pending (no owner yet)",
+            [],
+            ActionDraft(title="Cancel any PCN issued while an application was pending"),
+        ),
+        (
             "Make flex monthly the default plan in the sign-up flow, same owner, needs finance OK first",
             [],
             ActionDraft(title="Make flex monthly the default plan in the sign-up flow, needs finance OK first"),
@@ -127,6 +132,15 @@ def test_what_is_said_about_owner_and_timing_leaves_the_title(
     text: str, mentions: list[tuple[str, str]], expected: ActionDraft
 ) -> None:
     assert parse_action(text, mentions, TODAY) == expected
+
+
+def test_someone_credited_and_then_asked_to_do_it_owns_it() -> None:
+    draft = parse_action(
+        "+1 to @Ana Lima's tag audit, and put the kids' club age on the hotel page. @Ana Lima can you fold that in?",
+        [ANA],
+        TODAY,
+    )
+    assert draft == ActionDraft(title="Put the kids' club age on the hotel page", owner="U0ANA")
 
 
 def test_a_mention_that_credits_an_idea_does_not_own_the_action() -> None:

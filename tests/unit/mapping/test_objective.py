@@ -151,6 +151,8 @@ def test_the_demo_objective_step_gives_its_measures_with_their_numbers() -> None
         ("We need to choose between a CSM team and guided setup", "decision"),
         ("NPS for members in their first 3 months from +12 to +30", "success_measures"),
         ("for me it has to include the first 2 weeks on the gym floor", "scope"),
+        ("search-to-book conversion on family searches is 1.8%, we want 2.5% by next summer", "success_measures"),
+        ("I'd add whether we keep outsourcing the overflow calls or bring them in-house", "decision"),
     ],
 )
 def test_terse_cues_are_read_too(note: str, field: str) -> None:
@@ -165,6 +167,7 @@ def test_terse_cues_are_read_too(note: str, field: str) -> None:
         "Missing-item refunds are up 40% since we moved picking partner",
         "app store rating has slid from 4.6 to 4.1 in 3 months",
         "first-90-day churn is up from 29% to 37% year on year, worst in the 40-55 age band",
+        "family repeat-booking rate dropped from 34% to 26% over two seasons",
     ],
 )
 def test_what_triggered_the_map_is_why_this_map(note: str) -> None:

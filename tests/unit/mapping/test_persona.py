@@ -59,6 +59,7 @@ def demo_persona_themes() -> list[Theme]:
         ("Our persona, in short, is a busy parent", DEFAULT_PERSONA_NAME),
         ("ok, Hannah it is then", "Hannah"),
         ("Persona: _Restart Rob_, 44, used to play five-a-side", "Restart Rob"),
+        ("Meet the Okafors, kids aged 4 and 9. Let's call the lead booker Nadia", "Nadia"),
     ],
 )
 def test_the_persona_is_called_what_the_team_calls_it(note: str, name: str) -> None:
@@ -73,6 +74,20 @@ def test_the_name_the_team_settles_on_wins_over_the_first_suggestion() -> None:
         "going with Maya then, thanks both",
     ]
     assert build_persona([theme(*notes)]).name == "Maker Maya"
+
+
+def test_the_name_the_facilitator_goes_with_wins() -> None:
+    notes = [
+        'Persona name suggestion: "Commuter Colin", drives to the business park',
+        "hmm, Colin is more our renewals crowd. The ones who struggle are new renters. Priya the Renter?",
+        "Going with Priya the Renter :+1: thanks both",
+    ]
+    assert build_persona([theme(*notes)]).name == "Priya the Renter"
+
+
+def test_a_longer_form_said_twice_is_the_name() -> None:
+    notes = ["Let's call the lead booker Nadia", "Planner Nadia?", "+1 Planner Nadia", "Nadia books in January"]
+    assert build_persona([theme(*notes)]).name == "Planner Nadia"
 
 
 def test_the_notes_about_the_name_are_those_that_suggest_quote_or_just_say_it() -> None:

@@ -115,6 +115,11 @@ def test_the_customers_words_are_a_quote_heard_by_the_notes_author(text: str, ev
         ('Cash offers go out by email, subject line "Your offer is ready to view"', Evidence.assumption),
         ('Acknowledgement letter: "We have received your referral" + expected wait', Evidence.assumption),
         ('the agent\'s first question is "Is the water still running?"', Evidence.observation),
+        (
+            "the rep opens every one with “Welcome to paradise, I'm your first call!” and people remember it",
+            Evidence.assumption,
+        ),
+        ("(Loyalty) September rebooking email: “Same week next year? Lock in this year's price”", Evidence.assumption),
         ('standing in a puddle googling "is a burst pipe covered by my policy"', Evidence.assumption),
         ('27% of churned trials picked "too complicated to set up VAT and taxes" in the exit survey', Evidence.survey),
     ],

@@ -52,6 +52,24 @@ def test_a_note_that_refers_back_builds_on_its_writers_last_note() -> None:
     assert [note.builds_on for note in notes] == [None, None, "1", "2", None, None]
 
 
+def test_an_endorsement_that_names_a_subject_builds_on_the_note_about_it() -> None:
+    said = [
+        _said("1", "U1", "Status tracker in the portal: received, checking documents, approved, with dates"),
+        _said("2", "U1", "Extend the form timeout to 60 minutes and save progress"),
+        _said("3", "U2", "+1 to the status tracker, can it show the date the documents were checked?"),
+        _said("4", "U2", "+1 to the idea"),  # names no subject
+    ]
+    assert [note.builds_on for note in link_endorsements(said, get_embedder)] == [None, None, "1", None]
+
+
+def test_a_note_closing_on_same_ticket_builds_on_its_writers_last_one() -> None:
+    said = [
+        _said("1", "U1", "1. auto-convert HEIC and compress photos on upload, raise the limit to 10MB"),
+        _said("2", "U1", "2. stop the error wiping the other attachments, same ticket"),
+    ]
+    assert [note.builds_on for note in link_endorsements(said, get_embedder)] == [None, "1"]
+
+
 def test_an_endorsing_note_moves_into_the_theme_it_builds_on() -> None:
     notes = [Note(id="1", text="Pre-fill the claim form"), Note(id="2", text="Drop the photo upload", builds_on="1")]
     drafts = [ThemeDraft(title="Claim form", ids=["1"]), ThemeDraft(title="Photo upload", ids=["2"])]
