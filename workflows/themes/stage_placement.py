@@ -55,6 +55,8 @@ _OPENING = re.compile(
 _STRUCK = re.compile(r"(?<!\w)~[^~\n]+~(?!\w)\s*")  # Slack's ~struck~: taken back
 _EMPHASIS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")  # Slack's *bold* and _italic_ around words
 _STAGE_WORD = r"(?:stage|phase|step)"
+# "Stage 2: …", "Phase 3 — …", "[stage 4] …": the stage by its number in the journey ("Step 2" is as often a form's).
+_NUMBERED = re.compile(r"^[\[(]?\s*(?:stage|phase)\s*(?P<number>\d{1,2})\s*(?:[\])]|[:\-–—](?=\s))", re.IGNORECASE)
 
 
 class TextEmbedder(Protocol):
@@ -73,14 +75,19 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     """The stage a note names as its stage, in any of the ways people write it; None when it names none.
 
     Written as a label ("Awareness: …", "Awareness - …", "[Awareness] …", "(Awareness)"), as a place ("In Awareness,
-    …", "during Awareness", "at the awareness stage"), as "Stage: Awareness" or as a sentence ending "…, but it's
-    advocacy". When several are named, the first.
+    …", "during Awareness", "at the awareness stage"), as "Stage: Awareness", by its number ("Stage 2: …") or as a
+    sentence ending "…, but it's advocacy". When several are named, the first.
     """
     if heading := stage_heading(text, stages):
         return heading
     body = bare(text)
     found = [(position, stage.name) for stage in stages if (position := _label_position(body, stage.name)) is not None]
-    return min(found)[1] if found else None
+    if found:
+        return min(found)[1]
+    numbered = _NUMBERED.match(body)
+    return (
+        stages[int(numbered["number"]) - 1].name if numbered and 1 <= int(numbered["number"]) <= len(stages) else None
+    )
 
 
 def stage_heading(text: str, stages: Sequence[StageDef]) -> str | None:

@@ -62,6 +62,10 @@ CLINIC = resolve_stage_model("Referral, Check-in, Consultation, Follow-up")
         ("Stage Arrive: taps out at the gates", RAIL, "Arrive"),
         ("Arrive ➜ taps out at the gates", RAIL, "Arrive"),
         ("Arrive (stage 4): taps out at the gates", RAIL, "Arrive"),
+        # by its number in the journey
+        ("Stage 2: roughly 1 in 5 still ring the line and an advisor fills the form in", RAIL, "Book"),
+        ("Phase 3 — the guard checks tickets onboard", RAIL, "Travel"),
+        ("[stage 4] taps out at the gates", RAIL, "Arrive"),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str) -> None:
@@ -77,6 +81,8 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         ("They purchase add-ons later", DEFAULT),
         ("We book a meeting with the client", RAIL),
         ("People travel with large luggage", RAIL),
+        ("Step 2: the form asks for the railcard number", RAIL),  # a form's step, not the journey's
+        ("Stage 9: nothing that far", RAIL),
     ],
 )
 def test_a_stage_word_in_passing_does_not_name_the_stage(note: str, stages: list) -> None:
