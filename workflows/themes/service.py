@@ -182,7 +182,7 @@ def cluster_notes(engine: ClusterEngine, notes: Sequence[Note], plan: StepPlan |
         engine = engine.only_alike(SAME_ACTION)
     if plan and plan.stages:  # touchpoints and pain points: grouped by what they are about first, not by figures
         notes = [note.model_copy(update={"subject": subject_of(note.text, plan.stages)}) for note in notes]
-        engine = engine.figures_aside() if isinstance(engine, EmbeddedEngine) else engine
+        engine = engine.evidence_aside() if isinstance(engine, EmbeddedEngine) else engine
     drafts = repair(engine.cluster(notes), notes)
     if plan and plan.objective:
         drafts = objective_parts(drafts, notes)

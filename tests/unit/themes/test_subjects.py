@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from workflows.themes.clustering.base import Note
-from workflows.themes.clustering.cleaning import without_figures
+from workflows.themes.clustering.cleaning import board_words, without_figures, without_words
 from workflows.themes.clustering.embedded import EmbeddedEngine
 from workflows.themes.service import StepPlan, cluster_notes
 from workflows.themes.subjects import subject_of
 from workflows.workshop.stages import resolve_stage_model
 
 SAAS = resolve_stage_model("Discover, Trial, Buy, Adopt")
+PERMITS = resolve_stage_model("Find out, Apply, Use permit")
 
 
 @pytest.mark.parametrize(
@@ -88,3 +89,31 @@ def test_touchpoints_are_grouped_by_what_they_say_not_by_the_figures_they_share(
     notes = [Note(id=str(n), text=text, reply=str(n)) for n, text in enumerate(texts)]
     themes = cluster_notes(EmbeddedEngine(), notes, StepPlan(SAAS, split_feelings=True))
     assert sorted(sorted(theme.ids) for theme in themes) == [["0", "2"], ["1", "3"]], "the app's, the gates'"
+
+
+def test_the_words_most_of_a_board_says_are_its_domain() -> None:
+    texts = [f"the permits {thing}" for thing in ("page", "line", "team", "app", "letter")] + [
+        "visitor sessions in the app",
+        "renewal reminder by email",
+        "zone checker on the website",
+    ]
+    assert board_words(texts) == {"permit"}
+    assert board_words(texts[:5]) == frozenset(), "too few notes to tell"
+    assert without_words("Visitor Permits booked in the app", {"permit"}) == "Visitor booked in the app"
+
+
+def test_touchpoints_are_grouped_by_what_they_say_not_by_the_domain_they_share() -> None:
+    """Every note says "permit": the page's notes and the app's stay apart (they merge when "permit" counts)."""
+    texts = [
+        "permit page on the website: where most people land from Google",
+        "the permit page gets 9k visits a month",
+        "permit phone line: an advisor fills the form in for callers",
+        "the permit phone line is where people without email go",
+        "permit app: visitor sessions are booked here",
+        "the permit app is the main reason people log back in",
+        "permit team checks each application by hand",
+        "the permit team asks for missing documents by email",
+    ]
+    notes = [Note(id=str(n), text=text, reply=str(n)) for n, text in enumerate(texts)]
+    themes = [sorted(theme.ids) for theme in cluster_notes(EmbeddedEngine(), notes, StepPlan(PERMITS))]
+    assert ["0", "1"] in themes and ["2", "3"] in themes and ["4", "5"] in themes

@@ -9,12 +9,12 @@ them all as the same unknown token, yet they must not be dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from workflows.themes.clustering.base import Note, ThemeDraft
-from workflows.themes.clustering.cleaning import clean, without_figures
+from workflows.themes.clustering.cleaning import board_words, clean, without_figures, without_words
 from workflows.themes.clustering.consensus import group
 from workflows.themes.clustering.embeddings import Embedder, get_embedder
 from workflows.themes.clustering.refine import alike_only
@@ -31,21 +31,24 @@ class EmbeddedEngine:
         embedder: Embedder | None = None,
         count: int | None = None,
         alike: float | None = None,
-        figures: bool = True,
+        evidence: bool = True,
     ) -> None:
         self._embedder = embedder
         self._count = count  # as many themes as the facilitator asked for; None: as the notes call for
         self._alike = alike  # only notes this alike share a theme (no count is chosen); None: as `count` says
-        self._figures = figures  # False: notes are compared without their figures (`without_figures`)
+        # False: notes are compared by their subject, without figures or the words most of the board says
+        self._evidence = evidence
 
     def only_alike(self, floor: float) -> EmbeddedEngine:
         """This engine grouping only notes at least `floor` alike, on average; itself when a count was asked."""
-        return self if self._count is not None else EmbeddedEngine(self._embedder, alike=floor, figures=self._figures)
+        return self if self._count is not None else EmbeddedEngine(self._embedder, alike=floor, evidence=self._evidence)
 
-    def figures_aside(self) -> EmbeddedEngine:
-        """This engine comparing notes without their figures: "31% of P2 tickets" and "NPS -12" share a number,
-        not a subject. Where notes are evidence (touchpoints, pain points); not where a number is the point."""
-        return EmbeddedEngine(self._embedder, self._count, self._alike, figures=False)
+    def evidence_aside(self) -> EmbeddedEngine:
+        """This engine comparing notes by what they are about: without their figures ("31% of P2 tickets" and
+        "NPS -12" share a number, not a subject) nor the words most of the board says ("permit" on a permits
+        board, half-weighted). Where notes are evidence about touchpoints and pain points; not where a number is the
+        point."""
+        return EmbeddedEngine(self._embedder, self._count, self._alike, evidence=False)
 
     def cluster(self, notes: Sequence[Note]) -> list[ThemeDraft]:
         """Every distinct id in exactly one theme (a repeated id keeps its first text); largest themes first."""
@@ -60,10 +63,13 @@ class EmbeddedEngine:
         readable = sorted(key for key in by_text if _READABLE.search(key))
         embedder = self._embedder or get_embedder()
         firsts = [min(by_text[key], key=lambda i: texts[i]) for key in readable]
-        compared = (lambda text: text) if self._figures else without_figures
-        vectors = _with_subjects(
-            embedder, [compared(texts[i]) for i in firsts], [subjects[i] and compared(subjects[i]) for i in firsts]
+        vectors = sum(
+            _with_subjects(
+                embedder, [view(texts[i]) for i in firsts], [subjects[i] and view(subjects[i]) for i in firsts]
+            )
+            for view in self._views([texts[i] for i in firsts])
         )
+        vectors = vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
         labels = group(vectors, self._count) if self._alike is None else alike_only(vectors, self._alike)
         themes: list[list[str]] = [[] for _ in range(labels.max(initial=-1) + 1)]
         for key, label in zip(readable, labels, strict=True):
@@ -77,6 +83,16 @@ class EmbeddedEngine:
             for title, theme in zip(named, themes, strict=True)
         ]
         return sorted(drafts, key=lambda d: (-len(d.ids), d.title))
+
+    def _views(self, texts: Sequence[str]) -> list[Callable[[str], str]]:
+        """What of a note is compared: all of it; or, evidence aside, the note without its figures, as much as the
+        same without the board's words (the two averaged: "invoice" is the demo's domain, yet "invoice editor" and
+        "invoice email" are two touchpoints)."""
+        if self._evidence:
+            return [lambda text: text]
+        common = board_words(texts)
+        views: list[Callable[[str], str]] = [without_figures]
+        return views + [lambda text: without_words(without_figures(text), common)] if common else views
 
 
 def _with_subjects(embedder: Embedder, texts: list[str], subjects: list[str | None]) -> np.ndarray:
