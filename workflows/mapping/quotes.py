@@ -81,7 +81,7 @@ _CUSTOMER_SPEAKER = words_pattern(
     r"customers?|users?|patients?|clients?|members?|parents?|callers?|passengers?|guests?|shoppers?|buyers?|tenants?"
     r"|policyholders?|homeowners?|students?|residents?|travell?ers?|riders?|subscribers?|someone|people|she|he|they"
     r"|respondents?"
-    r"|interviewees?|reviewers?|owners?|interview|survey|review|complaint|ticket|quote|verbatim|feedback"
+    r"|interviewees?|reviewers?|owners?|interviews?|surveys?|reviews?|complaints?|tickets?|quotes?|verbatims?|feedback"
 )
 _CHANNEL = words_pattern(r"e-?mails?|letters?|sms|texts?|messages?|newsletters?|leaflets?|flyers?|posts?")
 # The organisation addressing the customer: "Your driver is 5 stops away", "We have received your referral"; not

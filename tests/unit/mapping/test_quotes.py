@@ -62,6 +62,12 @@ def note(text: str, evidence: Evidence = Evidence.assumption, user: str = "U0HEA
             Evidence.ticket,
             "I waited forty minutes on the platform and nobody told us why.",
         ),
+        # a channel named before, then the customers' words
+        (
+            'The client receives the invoice by email. A steady share of tickets is "my client says they never got it"',
+            Evidence.ticket,
+            "my client says they never got it",
+        ),
         # the customer addressing the company
         (
             '[app review] "Your app rejected my face four times and then told me to go to a branch"',
