@@ -57,6 +57,15 @@ _VAGUE_WHEN = re.compile(
 # Before an owner's mention, the end of the action: a sentence or clause break, or "owner".
 _OWNER_CLAUSE_START = re.compile(rf"(?:[.;:,!?\-–—(]|\b{_OWNER_CUE})\s*$", re.IGNORECASE)
 MIN_TITLE_WORDS = 3
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“'(])|\s*;\s+")
+# A trailing aside on who might own it (", not sure who owns that, Network Rail?", " who — resort ops?") or where
+# the draft is (", draft here PA scripts v3", "— draft spec here Tracker feed v2").
+_UNSURE = re.compile(
+    r"(?:,\s*(?:not\s+sure|no\s+idea|i\s+think|i\s+guess|probably|maybe)\b[^.!]*|\s+who\s*[—–-]+[^.!]*"
+    r"|(?:,|\s[—–-])\s*(?:the\s+)?(?:draft|spec|doc|write-?up|proposal|details)(?:\s+spec)?\s*(?:here|in|at|:)[^,;]*)"
+    r"[?.!]*$",
+    re.IGNORECASE,
+)
 
 
 def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date) -> ActionDraft:
@@ -67,7 +76,7 @@ def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date) ->
     title = f"{text[: due.start]} {text[due.end :]}" if due else text
     if label:
         title = _before_owner_clause(title, label) or _without_owner(title, label)
-    title = _tidy(_VAGUE_WHEN.sub(" ", _OWNERSHIP_SENTENCE.sub(" ", _OWNER_ASIDE.sub(" ", title))))
+    title = _first_sentence(_tidy(_VAGUE_WHEN.sub(" ", _OWNERSHIP_SENTENCE.sub(" ", _OWNER_ASIDE.sub(" ", title)))))
     return ActionDraft(title=title or " ".join(text.split()), owner=owner, due=due.due if due else None)
 
 
@@ -113,6 +122,14 @@ def _without_owner(text: str, label: str) -> str:
         if removed:
             break
     return text
+
+
+def _first_sentence(text: str) -> str:
+    """The action as its first sentence says it: what follows is how, who or when ("… milestone. Marketing",
+    "… the queue; needs telephony budget", "…, not sure who owns that, Network Rail?")."""
+    sentences = [s for s in _SENTENCE_BREAK.split(text) if s]
+    first = next((s for s in sentences if len(re.findall(r"\w+", s)) >= MIN_TITLE_WORDS), text)
+    return _TRAILING_FILLER.sub("", _UNSURE.sub("", first)) or text
 
 
 def _tidy(text: str) -> str:

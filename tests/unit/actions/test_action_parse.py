@@ -134,6 +134,36 @@ def test_what_is_said_about_owner_and_timing_leaves_the_title(
     assert parse_action(text, mentions, TODAY) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "Stop asking for G2 reviews in the QBR, move it to after the first milestone. Marketing",
+            "Stop asking for G2 reviews in the QBR, move it to after the first milestone",
+        ),
+        (
+            "Call-back option on the appointments line; needs telephony budget",
+            "Call-back option on the appointments line",
+        ),
+        (
+            "Someone should look at the Leeds exit signage, not sure who owns that, Network Rail?",
+            "Someone should look at the Leeds exit signage",
+        ),
+        (
+            "Make the welcome meeting optional, move excursion sales into the app. who — resort ops?",
+            "Make the welcome meeting optional, move excursion sales into the app",
+        ),
+        (
+            "Rewrite the disruption PA scripts with a reason and a time, draft here PA scripts v3",
+            "Rewrite the disruption PA scripts with a reason and a time",
+        ),
+        ("Raise the limit to 20MB, e.g. for iPhones", "Raise the limit to 20MB, e.g. for iPhones"),
+    ],
+)
+def test_the_title_is_the_action_not_how_who_or_where_the_draft_is(text: str, title: str) -> None:
+    assert parse_action(text, [], TODAY).title == title
+
+
 def test_someone_credited_and_then_asked_to_do_it_owns_it() -> None:
     draft = parse_action(
         "+1 to @Ana Lima's tag audit, and put the kids' club age on the hotel page. @Ana Lima can you fold that in?",
