@@ -45,15 +45,18 @@ _CUES: dict[str, str] = {
     r"|(?:get|bring|keep)\s+[^.;]{0,40}?\b(?:under|below|above|over)\s+\d"
     r"|(?:halve|double|triple)\s[^.;]{0,40}?\bby\s+(?:the\s+)?(?:end\s+of\s+)?(?:q[1-4]|h[12]|20\d\d|next|this"
     r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-    # "fewer chase-up calls: -35% on that contact reason"
-    r"|(?:fewer|less|more|lower|higher)\s[^.;]{0,40}?[-−+]\d+(?:\.\d+)?\s*%",
+    # "fewer chase-up calls: -35% on that contact reason", "first-time completion >80% (today 61%)"
+    r"|(?:fewer|less|more|lower|higher)\s[^.;]{0,40}?[-−+]\d+(?:\.\d+)?\s*%"
+    r"|[<>≤≥]\s*\d[^.;]{0,40}?\(?\s*(?:today|currently|now|baseline)\b",
     "decision": r"decisions?\s+(?:this|it|the\s+map)\s+(?:(?:should|will|would|must)\s+)?(?:informs?|feeds?|supports?)"
     r"|decisions?(?=\s*:)|(?:call|choice)\s+(?:on|about)\s+(?:whether|which|if)|choose\s+between"
     r"|informs?\s+(?:the|our|a)\s+decision|(?:help\w*\s+(?:us\s+)?|so\s+(?:that\s+)?we\s+can\s+|to\s+)decide"
     r"|we\s+(?:need|want|have)\s+to\s+decide|decide\s+(?:whether|which|what|if|how)"
-    r"|whether\s+(?:we|to)\b[^.?!]{3,120}\bor\b",  # "I'd add whether we keep outsourcing … or bring it in"
+    r"|whether\s+(?:we|to)\b[^.?!]{3,120}\bor\b"  # "I'd add whether we keep outsourcing … or bring it in"
+    rf"|(?:will|it{_APOS}ll|would|should)\s+(?:also\s+)?inform\b",
     # why this map: what triggered it, or a change already seen ("refunds are up 40% since February")
     "question": r"why\s+this\s+map|trigger\s+(?:was|for\s+(?:this|the\s+map|us))|triggered\s+(?:this|the\s+map)"
+    r"|(?:prompted|kicked\s+off|sparked)\s+(?:this|the\s+map|all\s+this)"
     r"|(?:up|down)\s+\d+(?:\.\d+)?\s*%\s+(?:since|in|over|on)\b|(?:is|are)\s+(?:up|down)\s+(?:from\s+)?[-+−~]?\d"
     r"|(?:has|have)\s+(?:slid|slipped|doubled|tripled|risen|fallen|dropped|grown|jumped|climbed|gone\s+(?:up|down))\b"
     r"|(?:dropped|fell|rose|slid|grew|doubled|tripled)\s+(?:from\s+[^.;]{1,30}?\s+)?(?:since|over\s+the\s+(?:last|past))\b"
@@ -77,7 +80,7 @@ _LEAD_IN = re.compile(
     r"|success\s+(?:should\s+include|looks\s+like|means|is|will\s+be))"
 )
 _FROM_TO = re.compile(
-    r"(?i:\bfrom\s+[-+−~]?\d[\d.,]*\s*%?\s+to\s+(?:at\s+least\s+|under\s+|below\s+|above\s+|over\s+)?[-+−~]?\d)"
+    r"(?i:\bfrom\s+[-+−~]?\d[\d.,]*\s*(?:%|/\w+)?\s+to\s+(?:at\s+least\s+|under\s+|below\s+|above\s+|over\s+)?[-+−~]?\d)"
 )
 _SEEN_CHANGE = re.compile(
     r"(?i:\b(?:dropped|fell|rose|slid|slipped|grew|went|moved|jumped|climbed|declined|increased|decreased|shrank|was"

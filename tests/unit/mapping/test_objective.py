@@ -153,6 +153,9 @@ def test_the_demo_objective_step_gives_its_measures_with_their_numbers() -> None
         ("for me it has to include the first 2 weeks on the gym floor", "scope"),
         ("search-to-book conversion on family searches is 1.8%, we want 2.5% by next summer", "success_measures"),
         ("I'd add whether we keep outsourcing the overflow calls or bring them in-house", "decision"),
+        ("first-time online completion >80% (today 61%, see permits dashboard)", "success_measures"),
+        ("informal challenges on 'paid but pending' permits from ~260/quarter to under 50", "success_measures"),
+        ("It'll also inform the emissions-based pricing review", "decision"),
     ],
 )
 def test_terse_cues_are_read_too(note: str, field: str) -> None:
@@ -168,6 +171,7 @@ def test_terse_cues_are_read_too(note: str, field: str) -> None:
         "app store rating has slid from 4.6 to 4.1 in 3 months",
         "first-90-day churn is up from 29% to 37% year on year, worst in the 40-55 age band",
         "family repeat-booking rate dropped from 34% to 26% over two seasons",
+        "the Ombudsman upheld 2 complaints about permits never issued, that's what prompted this",
     ],
 )
 def test_what_triggered_the_map_is_why_this_map(note: str) -> None:
