@@ -47,7 +47,7 @@ _CUES: dict[str, str] = {
     r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     # "fewer chase-up calls: -35% on that contact reason", "first-time completion >80% (today 61%)"
     r"|(?:fewer|less|more|lower|higher)\s[^.;]{0,40}?[-−+]\d+(?:\.\d+)?\s*%"
-    r"|[<>≤≥]\s*\d[^.;]{0,40}?\(?\s*(?:today|currently|now|baseline)\b",
+    r"|\w+\s*[<>≤≥]\s*\d[^.;]{0,40}?\(?\s*(?:today|currently|now|baseline)\b",
     "decision": r"decisions?\s+(?:this|it|the\s+map)\s+(?:(?:should|will|would|must)\s+)?(?:informs?|feeds?|supports?)"
     r"|decisions?(?=\s*:)|(?:call|choice)\s+(?:on|about)\s+(?:whether|which|if)|choose\s+between"
     r"|informs?\s+(?:the|our|a)\s+decision|(?:help\w*\s+(?:us\s+)?|so\s+(?:that\s+)?we\s+can\s+|to\s+)decide"
