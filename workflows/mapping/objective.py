@@ -42,6 +42,7 @@ _CUES: dict[str, str] = {
     # "how we'll measure it: …", "measured by …", "get DNA under 8%", "halve no-shows by June"
     rf"|measur\w*\s+(?:success|it|this|progress|impact)|(?:how|what)\s+we(?:{_APOS}ll|\s+will)?\s+measure"
     r"|measured\s+by|metrics?\s+(?:we|that)\s+(?:care|track|watch)|definition\s+of\s+done"
+    rf"|(?:we{_APOS}ll|we\s+will|we\s+should|i{_APOS}d|let{_APOS}s)\s+(?:also\s+)?track\b"
     r"|(?:get|bring|keep)\s+[^.;]{0,40}?\b(?:under|below|above|over)\s+\d"
     r"|(?:halve|double|triple)\s[^.;]{0,40}?\bby\s+(?:the\s+)?(?:end\s+of\s+)?(?:q[1-4]|h[12]|20\d\d|next|this"
     r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
@@ -55,7 +56,8 @@ _CUES: dict[str, str] = {
     r"|whether\s+(?:we|to)\b[^.?!]{3,120}\bor\b"  # "I'd add whether we keep outsourcing … or bring it in"
     rf"|(?:will|it{_APOS}ll|would|should)\s+(?:also\s+)?inform\b",
     # why this map: what triggered it, or a change already seen ("refunds are up 40% since February")
-    "question": r"why\s+this\s+map|trigger\s+(?:was|for\s+(?:this|the\s+map|us))|triggered\s+(?:this|the\s+map)"
+    "question": r"why\s+this\s+map|why(?:\s+now)?\s*:"
+    r"|trigger\s+(?:was|for\s+(?:this|the\s+map|us))|triggered\s+(?:this|the\s+map)"
     r"|(?:prompted|kicked\s+off|sparked)\s+(?:this|the\s+map|all\s+this)"
     r"|(?:up|down)\s+\d+(?:\.\d+)?\s*%\s+(?:since|in|over|on)\b|(?:is|are)\s+(?:up|down)\s+(?:from\s+)?[-+−~]?\d"
     r"|(?:has|have)\s+(?:slid|slipped|doubled|tripled|risen|fallen|dropped|grown|jumped|climbed|gone\s+(?:up|down))\b"
@@ -88,6 +90,7 @@ _SEEN_CHANGE = re.compile(
     r"|(?:is|are)\s+(?:up|down))\b)"
 )
 _EMOJI_CODE = re.compile(r"\s*:[a-z0-9_+-]+:")
+_EMPHASIS = re.compile(r"(?<![\w*_])[*_]+(?=\S)|(?<=\S)[*_]+(?![\w*_])")  # Slack's *bold* and _italics_: "*Scope:* …"
 _DECIDE = re.compile(r"(?i:\bdecide\b.*)")
 
 
@@ -145,11 +148,12 @@ def _kind(sentence: str) -> str | None:
 
 def _clean(sentence: str, kind: str, full_stop: bool = False) -> str:
     """The sentence without its label ("Scope: …"), emoji codes or bullet, capitalised, within a length."""
-    text = _EMOJI_CODE.sub("", sentence).strip().lstrip("-•* ")
+    text = _EMPHASIS.sub("", _EMOJI_CODE.sub("", sentence)).strip().lstrip("-•* ")
     pattern = _PATTERNS[kind]
     cue = pattern.match(text)
     labelled = _LABEL.match(text)
-    if cue and (_SEPARATOR.match(text[cue.end() :]) or _LEAD_IN.match(text)):  # "Scope: …", "KPI - …"
+    labelled_by_cue = cue is not None and cue.group().rstrip().endswith((":", "=", "-", "–"))  # "Success = …"
+    if cue and (_SEPARATOR.match(text[cue.end() :]) or _LEAD_IN.match(text) or labelled_by_cue):  # "Scope: …"
         text = _SEPARATOR.sub("", text[cue.end() :], count=1).strip()
     elif labelled and len(labelled["label"].split()) <= MAX_LABEL_WORDS and pattern.search(labelled["label"]):
         # "I'd add a success measure: …"; a longer lead-in ("From support's side the journey starts …:") is meaning

@@ -48,6 +48,9 @@ _NAMES_ONE = re.compile(
 )
 
 
+_NAMED = re.compile(r"@[^@]*?['’]s\s+([^,;:.!?()]{3,80})")
+
+
 @dataclass(frozen=True)
 class Said:
     """A note with who wrote it and whom it mentions, as (user id, label) in order; `text` as written."""
@@ -90,6 +93,8 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
     for position, item in enumerate(said):
         found = endorsed(item.text, item.mentions)
         theirs = [earlier.note for earlier in said[:position] if found and earlier.author == found[0] != item.author]
+        if found and not theirs and found[0] != item.author:  # "+1 to @Ana's receipt": an action listed for her
+            theirs = [earlier.note for earlier in said[:position] if found[0] in (user for user, _ in earlier.mentions)]
         if not found and _REFERS_BACK.search(opening_stripped(item.text)):
             theirs = [earlier.note for earlier in said[:position] if earlier.author == item.author][-1:]
         elif not found and (subject := endorsed_subject(item.text)):
@@ -103,7 +108,8 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
             continue
         target = theirs[-1]
         if found and found[1]:
-            vectors = np.asarray(embedder().encode([item.text, *(note.text for note in theirs)]))
+            named = _NAMED.search(item.text)  # "ack letter" of "+1 to @Ana's ack letter, and put the list on it"
+            vectors = np.asarray(embedder().encode([named[1] if named else item.text, *(n.text for n in theirs)]))
             target = theirs[int(np.argmax(vectors[1:] @ vectors[0]))]
         notes.append(item.note.model_copy(update={"builds_on": target.id}))
     return notes

@@ -52,6 +52,24 @@ def test_a_note_that_refers_back_builds_on_its_writers_last_note() -> None:
     assert [note.builds_on for note in notes] == [None, None, "1", "2", None, None]
 
 
+def test_an_endorsement_of_an_action_listed_for_someone_builds_on_it() -> None:
+    said = [
+        _said("1", "U9", "1. @Ana: downloadable HMRC submission receipt with the FPS reference", [ANA]),
+        _said("2", "U9", "2) @Sam — payday phone line open until 8pm", [SAM]),
+        _said("3", "U2", "+1 to @Ana's receipt, and let's email it after every submission", [ANA]),
+    ]
+    assert [note.builds_on for note in link_endorsements(said, get_embedder)] == [None, None, "1"]
+
+
+def test_the_note_an_endorsement_names_is_found_by_the_words_it_names_it_with() -> None:
+    said = [
+        _said("1", "U1", "Send a referral acknowledgement SMS and letter with the current median wait"),
+        _said("2", "U1", "someone should pull waiting list positions into the portal"),
+        _said("3", "U2", "+1 to @Ana's ack letter, and put the 'where am I on the list' number on it", [ANA]),
+    ]
+    assert link_endorsements(said, get_embedder)[2].builds_on == "1"
+
+
 def test_an_endorsement_that_names_a_subject_builds_on_the_note_about_it() -> None:
     said = [
         _said("1", "U1", "Status tracker in the portal: received, checking documents, approved, with dates"),
