@@ -43,7 +43,8 @@ _CUES = {
     "frustrations": words_pattern(FRUSTRATION_CUES),
 }
 _NAME_WORD = r"[^\W\d_][^\W_]*(?:['’-][^\W_]+)*"  # no "_" at its end: "_Restart Rob_" is Slack's italics
-_QUOTED_NAME = rf"[\"“'‘*_](?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})[\"”'’*_]"  # quotes, *bold*, _italics_
+# In quotes, *bold* or _italics_, perhaps asked: “Commuter Kemi?”
+_QUOTED_NAME = rf"[\"“'‘*_](?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})[?!]?[\"”'’*_]"
 # "Meet Priya", "let's call her Maya", "we'll call him …", "name her Nora", "Her name is Ana", "Persona name
 # suggestion: "Fiona"".
 _PERSONA_NAME = re.compile(

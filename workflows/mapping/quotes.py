@@ -63,7 +63,7 @@ _OUR_WORDS_BEFORE = re.compile(
     r"(?i:\b(?:we|we've|we’ve|internally|in-house|our\s+(?:team|company|side|org|organisation|organization))\b"
     r"(?:(?!\b(?:she|he|they|customers?|users?|clients?|people|patients?|someone|one|and|but)\b)[^.!?\"“”]){0,40}?"
     r"\b(?:say|says|said|saying|call|calls|called|describe|describes|described|assume|assumes"
-    r"|assumed|tell\s+ourselves|told\s+ourselves|repeat|believe|think)\b[^.!?\"“”]{0,20})$"
+    r"|assumed|tell\s+ourselves|told\s+ourselves|telling\s+ourselves|repeat|believe|think)\b[^.!?\"“”]{0,20})$"
 )
 # Who speaks a quotation: the last speaker named before it in the note. Staff, the product and its messages speak
 # to the customer ('the GP says "I'm going to refer you"', 'Basil the bot replies "…"', 'push notification: "…"',
@@ -72,7 +72,8 @@ _OUR_WORDS_BEFORE = re.compile(
 # email: …"), else from the organisation ("September rebooking email: …").
 _ORG_SPEAKER = words_pattern(
     r"agents?|agent's|agent’s|advis[eo]rs?|staff|gps?|doctors?|consultants?|nurses?|receptionists?|guards?|drivers?"
-    r"|reps?|hosts?|guides?|crew|concierge|couriers?|officers?|clerks?|tellers?|cashiers?|operators?"
+    r"|reps?|hosts?|guides?|crew|concierge|couriers?|officers?|clerks?|tellers?|cashiers?|operators?|shops?|stores?"
+    r"|dealers?|dealerships?|branch(?:es)?|partners?|suppliers?|vendors?|installers?|technicians?|mechanics?"
     r"|bots?|chatbots?|assistants?|ivr|banners?|notifications?|push|subject|announcements?|pa"
     r"|pop-?ups?|tooltips?|prompts?|screens?|errors?|messages?|status|tracker|ads?|adverts?|campaigns?|copy|headlines?"
     r"|taglines?|scripts?|googl\w*|searches|searching|typed|types"
@@ -83,7 +84,11 @@ _CUSTOMER_SPEAKER = words_pattern(
     r"|respondents?"
     r"|interviewees?|reviewers?|owners?|interviews?|surveys?|reviews?|complaints?|tickets?|quotes?|verbatims?|feedback"
 )
-_CHANNEL = words_pattern(r"e-?mails?|letters?|sms|texts?|messages?|newsletters?|leaflets?|flyers?|posts?")
+_CHANNEL = words_pattern(
+    r"e-?mails?|letters?|sms|texts?|messages?|newsletters?|leaflets?|flyers?|posts?|apps?|website|site|portal|dashboard"
+)
+# Whom a speaker tells it: "Partner shops tell riders “…”" is the shops speaking, not the riders.
+_LISTENER = re.compile(r"\b(?:tell|tells|told|ask|asks|asked|remind|reminds|warn|warns)\s+(?:[\w'’-]+\s+){1,2}$", re.I)
 # The organisation addressing the customer: "Your driver is 5 stops away", "We have received your referral"; not
 # the customer addressing it ("Your app rejected my face four times").
 _ADDRESSED = re.compile(
@@ -125,7 +130,7 @@ def _said_to_the_customer(before: str, span: str) -> bool:
     speakers = sorted(
         (match.start(), kind)
         for kind, pattern in (("org", _ORG_SPEAKER), ("customer", _CUSTOMER_SPEAKER), ("channel", _CHANNEL))
-        for match in pattern.finditer(before)
+        for match in pattern.finditer(_LISTENER.sub(" ", before))
     )
     if speakers and speakers[-1][1] == "channel":
         clause = _CLAUSE_START.split(before)[-1]

@@ -60,6 +60,7 @@ def demo_persona_themes() -> list[Theme]:
         ("ok, Hannah it is then", "Hannah"),
         ("Persona: _Restart Rob_, 44, used to play five-a-side", "Restart Rob"),
         ("Meet the Okafors, kids aged 4 and 9. Let's call the lead booker Nadia", "Nadia"),
+        ("Persona name suggestion: “Commuter Kemi?” — early 30s, 12 km each way", "Commuter Kemi"),
     ],
 )
 def test_the_persona_is_called_what_the_team_calls_it(note: str, name: str) -> None:

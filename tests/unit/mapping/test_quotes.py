@@ -68,6 +68,12 @@ def note(text: str, evidence: Evidence = Evidence.assumption, user: str = "U0HEA
             Evidence.ticket,
             "my client says they never got it",
         ),
+        # a customer speaking in the app
+        (
+            "Customers in the app chat: “I can't find where my ticket went”",
+            Evidence.ticket,
+            "I can't find where my ticket went",
+        ),
         # the customer addressing the company
         (
             '[app review] "Your app rejected my face four times and then told me to go to a branch"',
@@ -126,6 +132,12 @@ def test_the_customers_words_are_a_quote_heard_by_the_notes_author(text: str, ev
             Evidence.assumption,
         ),
         ("(Loyalty) September rebooking email: “Same week next year? Lock in this year's price”", Evidence.assumption),
+        ("Partner shops tell riders “we're not authorised to open the motor, contact Brisa”", Evidence.assumption),
+        (
+            "(Retention) the app pings every 12 months: “Time for your Brisa service!” with a button",
+            Evidence.assumption,
+        ),
+        ("We keep telling ourselves “our customers are sporty people who like to tinker”", Evidence.assumption),
         ('standing in a puddle googling "is a burst pipe covered by my policy"', Evidence.assumption),
         ('27% of churned trials picked "too complicated to set up VAT and taxes" in the exit survey', Evidence.survey),
     ],
