@@ -63,7 +63,8 @@ _CUES: dict[str, str] = {
     r"|(?:has|have)\s+(?:slid|slipped|doubled|tripled|risen|fallen|dropped|grown|jumped|climbed|gone\s+(?:up|down))\b"
     r"|(?:dropped|fell|rose|slid|grew|doubled|tripled)\s+(?:from\s+[^.;]{1,30}?\s+)?(?:since|over\s+the\s+(?:last|past))\b"
     r"|(?:dropped|fell|rose|slid|grew|went\s+(?:up|down))\s+from\s+[-+−~]?\d"
-    r"|(?:key\s+|main\s+|research\s+|open\s+)?questions?(?=[^:\n.?!]{0,30}:)"
+    r"|(?:key\s+|main\s+|research\s+|open\s+)?questions?(?!\s+(?:to|for)\s+(?:the\s+)?(?:group|team|all|everyone|you))"
+    r"(?=[^:\n.?!]{0,30}:)"
     r"|purpose(?=\s*:)"
     rf"|(?:we|i)(?:\s+(?:want|would\s+like)|{_APOS}d\s+like)\s+(?:us\s+)?to\s+(?:learn|know|understand|find\s+out)"
     r"|what\s+we\s+want\s+to\s+(?:learn|know|find\s+out|understand)|we\s+want\s+to\s+learn",
@@ -84,6 +85,7 @@ _LEAD_IN = re.compile(
 _FROM_TO = re.compile(
     r"(?i:\bfrom\s+[-+−~]?\d[\d.,]*\s*(?:%|/\w+)?\s+to\s+(?:at\s+least\s+|under\s+|below\s+|above\s+|over\s+)?[-+−~]?\d)"
 )
+_BARE_CHANGE = re.compile(r"(?i:\b(?:up|down)\s+[-+−~]?\d+(?:\.\d+)?\s*%)")  # "referral redemptions up 50%"
 _SEEN_CHANGE = re.compile(
     r"(?i:\b(?:dropped|fell|rose|slid|slipped|grew|went|moved|jumped|climbed|declined|increased|decreased|shrank|was"
     r"|were|has|have|had|since|ago|last\s+(?:year|quarter|month)|over\s+the\s+(?:last|past)|year\s+on\s+year|yoy"
@@ -137,11 +139,12 @@ def _in_order(themes: Sequence[Theme]) -> list[Contribution]:
 
 
 def _kind(sentence: str) -> str | None:
-    """The first kind whose cue the sentence carries outside its quotations; a bare "from 48% to 60%" is a target
-    unless the sentence says the change has happened ("slid from 4.6 to 4.1 in 3 months")."""
+    """The first kind whose cue the sentence carries outside its quotations; a bare "from 48% to 60%" or "up 50%" is
+    a target unless the sentence says the change has happened ("slid from 4.6 to 4.1 in 3 months")."""
     own_words = without_quotes(sentence)
     kind = next((kind for kind, pattern in _PATTERNS.items() if pattern.search(own_words)), None)
-    if kind in (None, "scope") and _FROM_TO.search(own_words) and not _SEEN_CHANGE.search(own_words):
+    target = _FROM_TO.search(own_words) or _BARE_CHANGE.search(own_words)
+    if kind in (None, "scope") and target and not _SEEN_CHANGE.search(own_words):
         return "success_measures"
     return kind
 

@@ -157,6 +157,7 @@ def test_the_demo_objective_step_gives_its_measures_with_their_numbers() -> None
         ("informal challenges on 'paid but pending' permits from ~260/quarter to under 50", "success_measures"),
         ("It'll also inform the emissions-based pricing review", "decision"),
         ("I'd also track how many first payrolls need a correction afterwards", "success_measures"),
+        ("referral code redemptions up 50%", "success_measures"),
     ],
 )
 def test_terse_cues_are_read_too(note: str, field: str) -> None:
@@ -179,6 +180,10 @@ def test_terse_cues_are_read_too(note: str, field: str) -> None:
 def test_what_triggered_the_map_is_why_this_map(note: str) -> None:
     assert note_kind(note) == "question"
     assert note[-30:] in build_objective_card("Why do refunds stall?", themes(note)).question
+
+
+def test_a_question_to_the_group_is_not_the_maps_question() -> None:
+    assert note_kind("Question to the group: do we include people who bought through a cycle-to-work scheme?") is None
 
 
 def test_a_decision_the_map_should_inform_is_the_decision() -> None:
