@@ -98,6 +98,7 @@ _CLAUSE_START = re.compile(r"[.!?;\n•]|\(\w+\)")
 _NOT_SPEECH_START = re.compile(r"^(?i:how\s+to)\b")
 _QUOTE_END = re.compile(r"(?<=[.!?…][\"”»“」])\s+(?=[A-ZÀ-Þ\"“„«])")  # "…pay.\" Then …", not "…slow?\" she asked"
 _WRAP = ' "“”„«»「」'
+HEARD = frozenset({Evidence.interview, Evidence.ticket, Evidence.survey})  # evidence that reports customers' words
 
 
 class Quote(BaseModel):
@@ -109,8 +110,9 @@ class Quote(BaseModel):
     evidence: Evidence = Evidence.assumption  # the note's source: interview, ticket, survey…
 
 
-def quoted_spans(text: str) -> list[str]:
-    """The quotations in a text that read as something said, in order."""
+def quoted_spans(text: str, heard: bool = False) -> list[str]:
+    """The quotations in a text that read as something said, in order; `heard`: the note reports what customers
+    said (an interview, a ticket, a survey), so an app or an e-mail it names is where they said it."""
     spans = []
     for match in _QUOTED.finditer(text):
         span = " ".join(next(group for group in match.groups() if group).split())
@@ -119,12 +121,12 @@ def quoted_spans(text: str) -> list[str]:
             after
         ):
             continue
-        if is_clause(span) and not _said_to_the_customer(before, span):
+        if is_clause(span) and not _said_to_the_customer(before, span, heard):
             spans.append(span)
     return spans
 
 
-def _said_to_the_customer(before: str, span: str) -> bool:
+def _said_to_the_customer(before: str, span: str, heard: bool = False) -> bool:
     """Whether the organisation speaks the quotation: its speaker, named last before it, is staff or the product,
     or it addresses the customer ("Your claim has been approved")."""
     speakers = sorted(
@@ -134,7 +136,7 @@ def _said_to_the_customer(before: str, span: str) -> bool:
     )
     if speakers and speakers[-1][1] == "channel":
         clause = _CLAUSE_START.split(before)[-1]
-        return not _CUSTOMER_SPEAKER.search(clause) or bool(_ADDRESSED.search(span))
+        return not (heard or _CUSTOMER_SPEAKER.search(clause)) or bool(_ADDRESSED.search(span))
     return (bool(speakers) and speakers[-1][1] == "org") or bool(_ADDRESSED.search(span))
 
 
@@ -151,7 +153,7 @@ def quotes_in(note: Contribution) -> list[Quote]:
     """The customer quotes in one note: its quotations, or the whole note where it is a tagged quotation or the
     facilitator marked it as one."""
     tagged = note.quote or note.evidence == Evidence.interview or bool(_QUOTE_TAG.search(note.text))
-    spans = quoted_spans(note.text)
+    spans = quoted_spans(note.text, heard=note.evidence in HEARD)
     if not spans and tagged and (whole := _whole_quotation(note.text)):
         spans = [whole]
     if not spans and note.quote:

@@ -68,6 +68,12 @@ def note(text: str, evidence: Evidence = Evidence.assumption, user: str = "U0HEA
             Evidence.ticket,
             "my client says they never got it",
         ),
+        # an interview note (its tag stored as its evidence) naming the app where customers said it
+        (
+            'Sending the first invoice from the web app is the high point: "oh, that looks really professional"',
+            Evidence.interview,
+            "oh, that looks really professional",
+        ),
         # a customer speaking in the app
         (
             "Customers in the app chat: “I can't find where my ticket went”",
