@@ -238,11 +238,13 @@ _RULES: list[tuple[str, _Resolver]] = [
     (rf"(?<=,\s){_DURATION}(?=[\s.!)]*$)", _duration),  # "owner @Ana, 2 weeks": a bare duration closing the text
     (r"(?P<word>tomorrow|today|tonight|eod|end\s+of\s+(?:the\s+)?day)", _relative_day),
 ]
+_RANGE_END = re.compile(r"\d\s*[-–—]\s*$")
 _COMPILED = [(re.compile(rf"(?<!\w){_LEAD}(?:{core})(?!\w)", re.IGNORECASE), resolve) for core, resolve in _RULES]
 
 
 def parse_due(text: str, today: date) -> DueMatch | None:
-    """The first due date in the text (the longest phrase where two start together), or None."""
+    """The first due date in the text (the longest phrase where two start together), or None. A date that ends a
+    range ("every day 10-28 Sept") is part of the action, not its deadline."""
     found: list[DueMatch] = []
     for pattern, resolve in _COMPILED:
         for match in pattern.finditer(text):
@@ -250,6 +252,6 @@ def parse_due(text: str, today: date) -> DueMatch | None:
                 due = resolve(match, today)
             except ValueError:  # 31 February and other impossible dates
                 continue
-            if due:
+            if due and not _RANGE_END.search(text[: match.start()]):
                 found.append(DueMatch(due=due, start=match.start(), end=match.end(), text=match.group()))
     return min(found, key=lambda m: (m.start, -m.end), default=None)

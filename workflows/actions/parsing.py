@@ -38,7 +38,8 @@ _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:\-–—]?\s*\)|\[\s*\]")
 # An aside about the owner inside the action's sentence: "(owner TBD)", ", who? not sure yet".
 _OWNER_ASIDE = re.compile(
     r"\(\s*(?:owner|who)\s*(?:tbd|tbc|\?)[^)]*\)|[,;]\s*(?:owner|who)\s*(?:tbd|tbc|\?)[^,;.!?]*"
-    r"|[,;]\s*(?:same|usual)\s+owner\b|\(\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^)]*\)",
+    r"|[,;]\s*(?:same|usual)\s+owner\b|\(\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^)]*\)"
+    r"|[,;]\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^,;.!?]*",
     re.IGNORECASE,
 )
 # What is said about an action's owner or timing rather than the action: dropped from its title.
@@ -57,7 +58,11 @@ _VAGUE_WHEN = re.compile(
 # Before an owner's mention, the end of the action: a sentence or clause break, or "owner".
 _OWNER_CLAUSE_START = re.compile(rf"(?:[.;:,!?\-–—(]|\b{_OWNER_CUE})\s*$", re.IGNORECASE)
 MIN_TITLE_WORDS = 3
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“'(])|\s*;\s+")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\s*;\s+|\s*:[a-z_+-][a-z0-9_+-]*:(?!\w)\s*")
+_ABBREVIATIONS = frozenset(
+    {"e.g.", "i.e.", "etc.", "incl.", "approx.", "vs.", "no.", "nr.", "mr.", "mrs.", "ms.", "dr.", "st."}
+    | {f"{month}." for month in ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")}
+)
 # A trailing aside on who might own it (", not sure who owns that, Network Rail?", " who — resort ops?") or where
 # the draft is (", draft here PA scripts v3", "— draft spec here Tracker feed v2").
 _UNSURE = re.compile(
@@ -73,7 +78,8 @@ def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date) ->
     sentence ("ask @Ben to…") stays."""
     owner, label = next(((i, name) for i, name in mentions if not _credited(text, name)), (None, None))
     due = parse_due(text, today)
-    title = f"{text[: due.start]} {text[due.end :]}" if due else text
+    # "… the deposit by 30 June. Needs …": the sentence still ends where its date did
+    title = f"{text[: due.start]}{'.' if due.text.endswith('.') else ''} {text[due.end :]}" if due else text
     if label:
         title = _before_owner_clause(title, label) or _without_owner(title, label)
     title = _first_sentence(_tidy(_VAGUE_WHEN.sub(" ", _OWNERSHIP_SENTENCE.sub(" ", _OWNER_ASIDE.sub(" ", title)))))
@@ -127,9 +133,22 @@ def _without_owner(text: str, label: str) -> str:
 def _first_sentence(text: str) -> str:
     """The action as its first sentence says it: what follows is how, who or when ("… milestone. Marketing",
     "… the queue; needs telephony budget", "…, not sure who owns that, Network Rail?")."""
-    sentences = [s for s in _SENTENCE_BREAK.split(text) if s]
+    sentences = _sentences(text)
     first = next((s for s in sentences if len(re.findall(r"\w+", s)) >= MIN_TITLE_WORDS), text)
     return _TRAILING_FILLER.sub("", _UNSURE.sub("", first)) or text
+
+
+def _sentences(text: str) -> list[str]:
+    """The text's sentences: after a full stop (not an abbreviation's: "e.g. for iPhones"), "!" or "?", at ";", or
+    at an emoji code ("… email :pray: quick win")."""
+    sentences, start = [], 0
+    for end in _SENTENCE_BREAK.finditer(text):
+        words = text[start : end.start()].split()
+        if words and words[-1].lower() in _ABBREVIATIONS:
+            continue
+        sentences.append(text[start : end.start()].strip())
+        start = end.end()
+    return [s for s in [*sentences, text[start:].strip()] if s]
 
 
 def _tidy(text: str) -> str:

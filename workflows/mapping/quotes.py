@@ -74,6 +74,7 @@ _ORG_SPEAKER = words_pattern(
     r"agents?|agent's|agent’s|advis[eo]rs?|staff|gps?|doctors?|consultants?|nurses?|receptionists?|guards?|drivers?"
     r"|reps?|hosts?|guides?|crew|concierge|couriers?|officers?|clerks?|tellers?|cashiers?|operators?|shops?|stores?"
     r"|dealers?|dealerships?|branch(?:es)?|partners?|suppliers?|vendors?|installers?|technicians?|mechanics?"
+    r"|ambassadors?|coaches?|tutors?|lecturers?|teams?|offices?|departments?|admissions|everyone"
     r"|bots?|chatbots?|assistants?|ivr|banners?|notifications?|push|subject|announcements?|pa"
     r"|pop-?ups?|tooltips?|prompts?|screens?|errors?|messages?|status|tracker|ads?|adverts?|campaigns?|copy|headlines?"
     r"|taglines?|scripts?|googl\w*|searches|searching|typed|types"
@@ -88,7 +89,11 @@ _CHANNEL = words_pattern(
     r"e-?mails?|letters?|sms|texts?|messages?|newsletters?|leaflets?|flyers?|posts?|apps?|website|site|portal|dashboard"
 )
 # Whom a speaker tells it: "Partner shops tell riders “…”" is the shops speaking, not the riders.
-_LISTENER = re.compile(r"\b(?:tell|tells|told|ask|asks|asked|remind|reminds|warn|warns)\s+(?:[\w'’-]+\s+){1,2}$", re.I)
+_LISTENER = re.compile(
+    r"\b(?:tell|tells|told|telling|ask|asks|asked|asking|remind|reminds|reminding|warn|warns|warning)"
+    r"\s+(?:[\w'’-]+\s+){1,2}$",
+    re.IGNORECASE,
+)
 # The organisation addressing the customer: "Your driver is 5 stops away", "We have received your referral"; not
 # the customer addressing it ("Your app rejected my face four times").
 _ADDRESSED = re.compile(
@@ -136,7 +141,8 @@ def _said_to_the_customer(before: str, span: str, heard: bool = False) -> bool:
     )
     if speakers and speakers[-1][1] == "channel":
         clause = _CLAUSE_START.split(before)[-1]
-        return not (heard or _CUSTOMER_SPEAKER.search(clause)) or bool(_ADDRESSED.search(span))
+        own_words = heard or _CUSTOMER_SPEAKER.search(clause) or _FIRST_PERSON.search(span)  # "[email] “I landed…”"
+        return not own_words or bool(_ADDRESSED.search(span))
     return (bool(speakers) and speakers[-1][1] == "org") or bool(_ADDRESSED.search(span))
 
 

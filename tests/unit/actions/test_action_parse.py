@@ -158,6 +158,22 @@ def test_what_is_said_about_owner_and_timing_leaves_the_title(
             "Rewrite the disruption PA scripts with a reason and a time",
         ),
         ("Raise the limit to 20MB, e.g. for iPhones", "Raise the limit to 20MB, e.g. for iPhones"),
+        (
+            "Day-before confirmation call with the crew lead's name, no owner yet",
+            "Day-before confirmation call with the crew lead's name",
+        ),
+        (
+            "Total cost calculator on every course page (fees + rent). ETA 2 weeks for a prototype",
+            "Total cost calculator on every course page (fees + rent)",
+        ),
+        (
+            "Student Hub link on the app home screen :pray: quick win, this sprint",
+            "Student Hub link on the app home screen",
+        ),
+        (
+            "Guarantee a room to everyone who pays the deposit by 30 June. Needs the committee",
+            "Guarantee a room to everyone who pays the deposit",
+        ),
     ],
 )
 def test_the_title_is_the_action_not_how_who_or_where_the_draft_is(text: str, title: str) -> None:

@@ -119,6 +119,7 @@ def test_the_first_date_in_the_text_wins() -> None:
         "Support by 24/7 chat",
         "Show the payout status with a real ETA in the app header",
         "Interview 5 customers, 2 weeks of diary study",
+        "Extend airport pickup to every day 10-28 Sept",  # a range in the action, not its deadline
         "",
     ],
 )

@@ -74,6 +74,12 @@ def note(text: str, evidence: Evidence = Evidence.assumption, user: str = "U0HEA
             Evidence.interview,
             "oh, that looks really professional",
         ),
+        # an e-mail the customer wrote, in the first person
+        (
+            "[email] “I landed with nowhere to stay and spent my first week in an Airbnb an hour away”",
+            Evidence.assumption,
+            "I landed with nowhere to stay and spent my first week in an Airbnb an hour away",
+        ),
         # a customer speaking in the app
         (
             "Customers in the app chat: “I can't find where my ticket went”",
@@ -144,6 +150,14 @@ def test_the_customers_words_are_a_quote_heard_by_the_notes_author(text: str, ev
             Evidence.assumption,
         ),
         ("We keep telling ourselves “our customers are sporty people who like to tinker”", Evidence.assumption),
+        (
+            "bounced between admissions and the CAS team, and everyone says “that's not us, try the other inbox”",
+            Evidence.assumption,
+        ),
+        (
+            "ambassadors telling applicants “yes you can definitely bring your wife” when that's wrong",
+            Evidence.assumption,
+        ),
         ('standing in a puddle googling "is a burst pipe covered by my policy"', Evidence.assumption),
         ('27% of churned trials picked "too complicated to set up VAT and taxes" in the exit survey', Evidence.survey),
     ],
