@@ -195,7 +195,7 @@ WEAK_TITLE_WORDS = word_set(
 _GREETING = r"(?:hi|hey|hello|hiya|howdy|yo|greetings|morning|good\s+(?:morning|afternoon|evening))"
 FILLER_OPENERS = (
     rf"{_GREETING}(?:\s+[a-z][\w'-]*)?",  # "Hi all,", "Hey team —", "Morning Dana!"
-    r"(?:sorry,?\s+)?(?:i'?m\s+)?late\s+to\s+the\s+(?:party|thread|game|discussion)",
+    r"(?:sorry,?\s+)?(?:i'?m\s+)?late\s+to\s+(?:the\s+(?:party|thread|game|discussion)|this(?:\s+(?:one|thread))?)",
     r"(?:sorry|apologies),?\s+(?:i'?m\s+|i\s+am\s+|for\s+being\s+|for\s+the\s+)?(?:so\s+)?(?:late|delay)(?:\s+(?:reply|response|answer))?",
     r"(?:just\s+)?(?:catching\s+up|jumping\s+in|chiming\s+in)(?:\s+(?:here|late|on\s+(?:this|the)\s+thread))?",
     r"(?:ok(?:ay)?|so|well|right|oh|also|anyway|and)",

@@ -21,6 +21,7 @@ from typing import Protocol
 import numpy as np
 
 from workflows.contributions.parsing import take_evidence_tag
+from workflows.themes.clustering.cleaning import clean
 from workflows.workshop.stages import StageDef
 
 # How much the stage's own texts count against the notes already placed there (the rest), when both exist;
@@ -55,6 +56,11 @@ _OPENING = re.compile(
 _STRUCK = re.compile(r"(?<!\w)~[^~\n]+~(?!\w)\s*")  # Slack's ~struck~: taken back
 _EMPHASIS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")  # Slack's *bold* and _italic_ around words
 _STAGE_WORD = r"(?:stage|phase|step)"
+# "at the settling-in stage", "going back to the Choose a course stage": the stage called by name, in any form.
+_CALLED_STAGE = re.compile(
+    r"\b(?:in|at|during|on|for|to)\s+the\s+(?P<words>[\w-]+(?:\s+[\w-]+){0,3}?)\s+(?:stage|phase)\b", re.IGNORECASE
+)
+STEM_LETTERS = 5
 # "Stage 2: …", "Phase 3 — …", "[stage 4] …": the stage by its number in the journey ("Step 2" is as often a form's).
 _NUMBERED = re.compile(r"^[\[(]?\s*(?:stage|phase)\s*(?P<number>\d{1,2})\s*(?:[\])]|[:\-–—](?=\s))", re.IGNORECASE)
 
@@ -82,6 +88,10 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
         return heading
     body = bare(text)
     found = [(position, stage.name) for stage in stages if (position := _label_position(body, stage.name)) is not None]
+    if not found and (spoken := clean(body)) != body:  # after a preamble: "sorry, late to this — post purchase: …"
+        found = [(at, stage.name) for stage in stages if (at := _label_position(spoken, stage.name)) is not None]
+    if not found and (called := _CALLED_STAGE.search(body)):  # "at the settling-in stage", "at the renewal stage"
+        found = [(called.start(), stage.name) for stage in stages if _same_stem(called["words"], stage.name)]
     if found:
         return min(found)[1]
     numbered = _NUMBERED.match(body)
@@ -285,7 +295,7 @@ def _label_position(body: str, name: str) -> int | None:
         rf"^\[\s*{words}\s*\]",  # "[Awareness] …"
         rf"^#{words}(?![\w-])",  # "#awareness …"
         rf"\(\s*{words}(?:\s+{_STAGE_WORD})?\s*\)",  # "Trial end (Purchase): …"
-        rf"\b(?:in|at|during|on|for)\s+the\s+{words}\s+{_STAGE_WORD}\b",  # "at the awareness stage"
+        rf"\b(?:in|at|during|on|for|to)\s+the\s+{words}\s+{_STAGE_WORD}\b",  # "at the awareness stage"
         rf"\b{_STAGE_WORD}(?:\s*\d{{1,2}})?\s*[:=\-–—]\s*{words}(?!\w)",  # "Stage: Awareness", "Stage 3 - Purchase"
         rf"^(?:in|at|during)\s+(?:the\s+)?{words}\s*(?:{_STAGE_WORD}\s*)?[,:\-–—]",  # "In Awareness, …"
         # "…, but it's advocacy": a sentence that ends by saying which stage it is
@@ -298,6 +308,13 @@ def _label_position(body: str, name: str) -> int | None:
     if as_written and name[:1].isupper():
         positions.append(as_written.start())
     return min(positions) if positions else None
+
+
+def _same_stem(words: str, name: str) -> bool:
+    """Whether a stage called by another form of its name's first word is that stage ("settling-in" for "Settle
+    in", "renewal" for "Renew or appeal"): the same first five letters, the rest of the name aside."""
+    said, own = re.split(r"[-\s]+", words.lower()), re.split(r"[-\s]+", name.lower())
+    return len(said[0]) >= STEM_LETTERS and said[0][:STEM_LETTERS] == own[0][:STEM_LETTERS]
 
 
 def _mentions(text: str, name: str) -> bool:

@@ -66,6 +66,10 @@ CLINIC = resolve_stage_model("Referral, Check-in, Consultation, Follow-up")
         ("Stage 2: roughly 1 in 5 still ring the line and an advisor fills the form in", RAIL, "Book"),
         ("Phase 3 — the guard checks tickets onboard", RAIL, "Travel"),
         ("[stage 4] taps out at the gates", RAIL, "Arrive"),
+        # another form of the name, or after a preamble
+        ("at the arriving stage people look for the onward bus", RAIL, "Arrive"),
+        ("Going back to the Book stage for a sec: the railcard can't be added", RAIL, "Book"),
+        ("sorry, late to this one — travel: the QR code fails at the gates", RAIL, "Travel"),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str) -> None:
