@@ -172,7 +172,7 @@ def naming_notes(texts: Sequence[str]) -> list[bool]:
     if name is None:
         return [False] * len(texts)
     said = re.compile(rf"(?<!\w){re.escape(name.split()[-1])}(?!\w)")
-    quoted = re.compile(rf"[\"“'‘*_]{re.escape(name)}[\"”'’*_]")
+    quoted = re.compile(rf"[\"“'‘*_]{re.escape(name)}[\"”'’*_]|(?<!\w){re.escape(name.split()[-1])}\?")  # "Or Alison?"
     return [
         bool(next(_suggested([text]), None) or quoted.search(text))
         or (len(text.split()) <= MAX_NAMING_WORDS and bool(said.search(text)) and persona_kind(text) is None)

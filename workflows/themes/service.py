@@ -103,6 +103,7 @@ PERSONA_PARTS = {
     "frustrations": "Frustrations and pains",
 }
 PERSONA_NAME_PART = "Persona name"
+PART_TITLES = frozenset({*OBJECTIVE_PARTS.values(), *PERSONA_PARTS.values(), PERSONA_NAME_PART})
 
 
 def objective_parts(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list[ThemeDraft]:
@@ -184,13 +185,16 @@ def cluster_notes(engine: ClusterEngine, notes: Sequence[Note], plan: StepPlan |
         notes = [note.model_copy(update={"subject": subject_of(note.text, plan.stages)}) for note in notes]
         engine = engine.evidence_aside() if isinstance(engine, EmbeddedEngine) else engine
     drafts = repair(engine.cluster(notes), notes)
-    if plan and plan.objective:
-        drafts = objective_parts(drafts, notes)
-    elif plan and plan.persona:
-        drafts = persona_parts(drafts, notes)
-    elif plan and plan.stages:
+    if plan and (plan.objective or plan.persona):
+        drafts = objective_parts(drafts, notes) if plan.objective else persona_parts(drafts, notes)
+        # A note that says which part it is stays in it, whatever it builds on; a note that says none joins the
+        # note it builds on, in its part or not.
+        parted = {i for draft in drafts if draft.title in PART_TITLES for i in draft.ids}
+        notes = [note.model_copy(update={"builds_on": None}) if note.id in parted else note for note in notes]
+        return follow_endorsements(drafts, notes, keep_titles=True)
+    if plan and plan.stages:
         drafts = unnamed_quotes_join(on_stages(drafts, said, plan), notes, get_embedder())
-    drafts = follow_endorsements(drafts, notes, keep_titles=bool(plan and (plan.objective or plan.persona)))
+    drafts = follow_endorsements(drafts, notes)
     if plan and plan.stages:  # notes labelled "[Seek support] …" share the stage's name, which names no theme
         drafts = apart_from(drafts, {note.id: note.text for note in notes}, [stage.name for stage in plan.stages])
     return drafts

@@ -6,6 +6,7 @@ from storage.models import ContributionRow
 from workflows.themes.clustering.base import Note, ThemeDraft
 from workflows.themes.clustering.embedded import EmbeddedEngine
 from workflows.themes.clustering.embeddings import get_embedder
+from workflows.themes.endorsements import Said, link_endorsements
 from workflows.themes.lone_quotes import unnamed_quotes_join
 from workflows.themes.service import StepPlan, action_text, by_feeling, cluster_notes, cluster_step, on_stages
 from workflows.themes.stage_placement import Placed
@@ -143,6 +144,22 @@ def test_the_notes_that_name_the_persona_are_one_theme() -> None:
     ]
     by_title = _by_title(texts, StepPlan(persona=True))
     assert by_title["Persona name"] == ["0", "2", "3"]
+
+
+def test_a_note_that_says_its_part_stays_in_it_whatever_it_builds_on() -> None:
+    said = [
+        ("U1", "*Persona: Graham, 58*, retired engineer who reads every spec sheet", []),
+        ("U4", "Or Alison? In our call logs it's the wife who books the survey and chases us 7 times out of 10", []),
+        ("U3", "Expects a fixed price and a fixed date, and for the survey engineer to know her house", []),
+        ("U4", "Context: works from home 3 days a week, so the house has to be warm in the daytime", []),
+        ("U5", "agree with @Dee, Alison it is", [("U4", "Dee")]),
+    ]
+    notes = link_endorsements(
+        [Said(Note(id=str(n), text=text), author, text, mentions) for n, (author, text, mentions) in enumerate(said)],
+        get_embedder,
+    )
+    drafts = cluster_notes(EmbeddedEngine(), notes, StepPlan(persona=True))
+    assert {draft.title: sorted(draft.ids) for draft in drafts}["Persona name"] == ["0", "1", "4"]
 
 
 def test_actions_are_grouped_by_what_is_to_be_done_not_by_owner_or_date() -> None:
