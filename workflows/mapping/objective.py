@@ -48,7 +48,12 @@ _CUES: dict[str, str] = {
     r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     # "fewer chase-up calls: -35% on that contact reason", "first-time completion >80% (today 61%)"
     r"|(?:fewer|less|more|lower|higher)\s[^.;]{0,40}?[-−+]\d+(?:\.\d+)?\s*%"
-    r"|\w+\s*[<>≤≥]\s*\d[^.;]{0,40}?\(?\s*(?:today|currently|now|baseline)\b",
+    r"|\w+\s*[<>≤≥]\s*\d[^.;]{0,40}?\(?\s*(?:today|currently|now|baseline)\b"
+    # "40% fewer 'where is my CAS' emails", "under 5% of new installs, we're at 17%", "back above the sector average",
+    # "halve the 'where is my install' calls"
+    r"|\d+(?:\.\d+)?\s*%\s+(?:fewer|less|more|lower|higher)\b"
+    rf"|(?:under|below|above|over)\s+\d+(?:\.\d+)?\s*%[^.;]*\b(?:we{_APOS}re\s+at|we\s+are\s+at|today|currently)\b"
+    r"|back\s+(?:above|below|under|over)\b|back\s+to\s+[-+−~]?\d|^\W*(?:halve|double|triple)\b",
     "decision": r"decisions?\s+(?:this|it|the\s+map)\s+(?:(?:should|will|would|must)\s+)?(?:informs?|feeds?|supports?)"
     r"|decisions?(?=\s*:)|(?:call|choice)\s+(?:on|about)\s+(?:whether|which|if)|choose\s+between"
     r"|informs?\s+(?:the|our|a)\s+decision|(?:help\w*\s+(?:us\s+)?|so\s+(?:that\s+)?we\s+can\s+|to\s+)decide"
@@ -62,7 +67,7 @@ _CUES: dict[str, str] = {
     r"|(?:up|down)\s+\d+(?:\.\d+)?\s*%\s+(?:since|in|over|on)\b|(?:is|are)\s+(?:up|down)\s+(?:from\s+)?[-+−~]?\d"
     r"|(?:has|have)\s+(?:slid|slipped|doubled|tripled|risen|fallen|dropped|grown|jumped|climbed|gone\s+(?:up|down))\b"
     r"|(?:dropped|fell|rose|slid|grew|doubled|tripled)\s+(?:from\s+[^.;]{1,30}?\s+)?(?:since|over\s+the\s+(?:last|past))\b"
-    r"|(?:dropped|fell|rose|slid|grew|went\s+(?:up|down))\s+from\s+[-+−~]?\d"
+    r"|(?:dropped|fell|rose|slid|grew|went(?:\s+(?:up|down))?|(?:has|have)\s+gone)\s+from\s+[-+−~]?\d"
     r"|(?:key\s+|main\s+|research\s+|open\s+)?questions?(?!\s+(?:to|for)\s+(?:the\s+)?(?:group|team|all|everyone|you))"
     r"(?=[^:\n.?!]{0,30}:)"
     r"|purpose(?=\s*:)"

@@ -158,6 +158,10 @@ def test_the_demo_objective_step_gives_its_measures_with_their_numbers() -> None
         ("It'll also inform the emissions-based pricing review", "decision"),
         ("I'd also track how many first payrolls need a correction afterwards", "success_measures"),
         ("referral code redemptions up 50%", "success_measures"),
+        ("40% fewer 'where is my CAS' emails, our biggest enquiry type", "success_measures"),
+        ("first-bill complaints under 5% of new installs, we're at 17%", "success_measures"),
+        ("Barometer arrival score back above the sector average (we're 6 pts below)", "success_measures"),
+        ("halve the 'where is my install' calls (~1,300/month right now)", "success_measures"),
     ],
 )
 def test_terse_cues_are_read_too(note: str, field: str) -> None:
@@ -175,6 +179,7 @@ def test_terse_cues_are_read_too(note: str, field: str) -> None:
         "family repeat-booking rate dropped from 34% to 26% over two seasons",
         "the Ombudsman upheld 2 complaints about permits never issued, that's what prompted this",
         "*Why now:* the late-filing penalty letters customers got in Q1 are all from first payrolls",
+        "Trustpilot went from 4.6 to 3.9 in six months, nearly all about first winter bills",
     ],
 )
 def test_what_triggered_the_map_is_why_this_map(note: str) -> None:
@@ -184,6 +189,7 @@ def test_what_triggered_the_map_is_why_this_map(note: str) -> None:
 
 def test_a_question_to_the_group_is_not_the_maps_question() -> None:
     assert note_kind("Question to the group: do we include people who bought through a cycle-to-work scheme?") is None
+    assert note_kind("we can come back to this after the pilot") is None
 
 
 def test_a_decision_the_map_should_inform_is_the_decision() -> None:
