@@ -99,6 +99,10 @@ _LISTENER = re.compile(
 _ADDRESSED = re.compile(
     r"^(?i:(?:your?|we(?:'|’)?(?:ll|ve|re)?\b.*\byou\w*)\b)(?!.*\b(?i:i|i'm|i’m|me|my)\b)", re.DOTALL
 )
+_RECEIVED = re.compile(
+    r"\b(?:get|gets|got|getting|see|sees|saw|seeing|receive|receives|received)\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,1}$",
+    re.IGNORECASE,
+)
 _CLAUSE_START = re.compile(r"[.!?;\n•]|\(\w+\)")
 _NOT_SPEECH_START = re.compile(r"^(?i:how\s+to)\b")
 _QUOTE_END = re.compile(r"(?<=[.!?…][\"”»“」])\s+(?=[A-ZÀ-Þ\"“„«])")  # "…pay.\" Then …", not "…slow?\" she asked"
@@ -133,7 +137,10 @@ def quoted_spans(text: str, heard: bool = False) -> list[str]:
 
 def _said_to_the_customer(before: str, span: str, heard: bool = False) -> bool:
     """Whether the organisation speaks the quotation: its speaker, named last before it, is staff or the product,
-    or it addresses the customer ("Your claim has been approved")."""
+    what the customer gets or sees ('people just get “Something went wrong”'), or it addresses the customer ("Your
+    claim has been approved")."""
+    if _RECEIVED.search(before):
+        return True
     speakers = sorted(
         (match.start(), kind)
         for kind, pattern in (("org", _ORG_SPEAKER), ("customer", _CUSTOMER_SPEAKER), ("channel", _CHANNEL))

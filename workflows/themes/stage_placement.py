@@ -302,6 +302,8 @@ def _label_position(body: str, name: str) -> int | None:
         rf"\b(?:it's|it’s|it is|that's|that’s|that is|this is)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?"
         rf"\s*(?:[.!?)]|$)",
     ]
+    if len(name.split()) > 1:  # "In ongoing care the plan's direct debit …": a name of several words needs no comma
+        case_blind.append(rf"^(?:in|at|during)\s+(?:the\s+)?{words}(?!\w)")
     positions = [m.start() for p in case_blind if (m := re.search(p, body, re.IGNORECASE))]
     # "during Purchase": a preposition and the stage's own capitalised name, mid-sentence.
     as_written = re.search(rf"\b(?i:in|at|during)\s+{words}(?!\w)", body)

@@ -158,6 +158,10 @@ def test_the_customers_words_are_a_quote_heard_by_the_notes_author(text: str, ev
             "ambassadors telling applicants “yes you can definitely bring your wife” when that's wrong",
             Evidence.assumption,
         ),
+        (
+            "App login broke after the migration, people just get “Something went wrong, please call your clinic”",
+            Evidence.assumption,
+        ),
         ('standing in a puddle googling "is a burst pipe covered by my policy"', Evidence.assumption),
         ('27% of churned trials picked "too complicated to set up VAT and taxes" in the exit survey', Evidence.survey),
     ],

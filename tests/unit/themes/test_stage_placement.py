@@ -21,6 +21,7 @@ from workflows.workshop.stages import resolve_stage_model
 DEFAULT = resolve_stage_model(None)
 RAIL = resolve_stage_model("Plan, Book, Travel, Arrive")
 CLINIC = resolve_stage_model("Referral, Check-in, Consultation, Follow-up")
+CLAIMS = resolve_stage_model("Plan, Book, Travel, Claim a refund")
 
 
 @pytest.mark.parametrize(
@@ -70,6 +71,7 @@ CLINIC = resolve_stage_model("Referral, Check-in, Consultation, Follow-up")
         ("at the arriving stage people look for the onward bus", RAIL, "Arrive"),
         ("Going back to the Book stage for a sec: the railcard can't be added", RAIL, "Book"),
         ("sorry, late to this one — travel: the QR code fails at the gates", RAIL, "Travel"),
+        ("In claim a refund the form asks for the ticket number again", CLAIMS, "Claim a refund"),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str) -> None:
