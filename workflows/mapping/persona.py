@@ -155,12 +155,12 @@ def _persona_name(texts: Sequence[str]) -> str | None:
     names = list(_suggested(texts))
     if not names:
         return None
-    said = "\n".join(texts)
-    name = max(reversed(names), key=lambda n: len(re.findall(rf"(?<!\w){re.escape(n.split()[-1])}(?!\w)", said)))
+    thread = "\n".join(texts)
+    name = max(reversed(names), key=lambda n: len(re.findall(rf"(?<!\w){re.escape(n.split()[-1])}(?!\w)", thread)))
     quoted = [m["quoted"] for text in texts for m in re.finditer(_QUOTED_NAME, text)]
     longer = re.compile(rf"(?:{_NAME_WORD}\s+){{1,2}}{re.escape(name)}(?!\w)")
-    said = [m.group() for text in texts for m in longer.finditer(text)]
-    repeated = [n for n in said if said.count(n) > 1]  # "Planner Nadia?", "+1 Planner Nadia"
+    forms = [m.group() for text in texts for m in longer.finditer(text)]
+    repeated = [form for form in forms if forms.count(form) > 1]  # "Planner Nadia?", "+1 Planner Nadia"
     whole = [n for n in names + quoted + repeated if n.endswith(f" {name}") and _name_words(n.split()) == n.split()]
     return whole[0] if whole else name
 

@@ -2,8 +2,9 @@
 
 The persona card and the map's "Thoughts & quotes" lane both show them, so both read them here with one set of
 rules: text in quotation marks that reads as something said (a clause, not a term like "Reminders" or a button
-label, nor what the team says among itself: 'we always say "…"'), or a whole note tagged `[quote]` or
-`[interview]` that is itself a quotation ("I just want…"). Each quote names who heard it: the note's author.
+label, nor what the team says among itself: 'we always say "…"', nor what staff or the product say to the customer:
+'the kiosk says "…"', whoever is named last before the quotation), or a whole note tagged `[quote]` or `[interview]`
+that is itself a quotation ("I just want…"). Each quote names who heard it: the note's author.
 """
 
 from __future__ import annotations
@@ -50,13 +51,6 @@ _NAMING_AFTER = re.compile(
     r"^\s*(?i:button|e-?mails?|page|link|article|field|tab|menu|label|banner|screen|summary|message|template|option"
     r"|step|feature|section|checkbox|campaign|report|widget|setting)\b"
 )
-# What the product says, not a person: 'the banner says "You may be able to claim"', 'the SMS reads "…"'.
-_PRODUCT_SAYS = re.compile(
-    r"(?i:\b(?:button|banner|e-?mail|message|error|screen|page|app|site|website|form|pop-?up|notification|push|sms"
-    r"|text|letter|sign|board|label|tooltip|prompt|dialog|modal|kiosk|machine|system|chatbot|bot|auto-?reply|receipt"
-    r"|invoice|subject(?:\s+line)?|copy|faq|announcement|display)\s+(?:still\s+|just\s+|only\s+)?"
-    r"(?:says|said|reads|read|shows|showed|displays|displayed|asks|asked|states|stated|goes)\s*:?\s*)$"
-)
 # The team quoting itself ('We always say internally "the customer wants the cheapest fare"'): a belief to test, not
 # the customer's words.
 _OUR_WORDS_BEFORE = re.compile(
@@ -87,6 +81,8 @@ _CUSTOMER_SPEAKER = words_pattern(
 )
 _CHANNEL = words_pattern(
     r"e-?mails?|letters?|sms|texts?|messages?|newsletters?|leaflets?|flyers?|posts?|apps?|website|site|portal|dashboard"
+    r"|forms?|kiosks?|machines?|boards?|signs?|displays?|systems?|receipts?|invoices?|faqs?|labels?|dialogs?|modals?"
+    r"|buttons?|pages?|auto-?reply"
 )
 # Whom a speaker tells it: "Partner shops tell riders “…”" is the shops speaking, not the riders.
 _LISTENER = re.compile(
@@ -126,9 +122,7 @@ def quoted_spans(text: str, heard: bool = False) -> list[str]:
     for match in _QUOTED.finditer(text):
         span = " ".join(next(group for group in match.groups() if group).split())
         before, after = text[: match.start()], text[match.end() :]
-        if any(p.search(before) for p in (_NAMING_BEFORE, _PRODUCT_SAYS, _OUR_WORDS_BEFORE)) or _NAMING_AFTER.match(
-            after
-        ):
+        if any(p.search(before) for p in (_NAMING_BEFORE, _OUR_WORDS_BEFORE)) or _NAMING_AFTER.match(after):
             continue
         if is_clause(span) and not _said_to_the_customer(before, span, heard):
             spans.append(span)

@@ -249,7 +249,7 @@ def named_apart(drafts: Sequence[ThemeDraft], notes: Sequence[Note], stages: Seq
         if len(by_stage) < 2:
             kept.append(draft)
             continue
-        largest, *others = sorted(by_stage.values(), key=len, reverse=True)
+        _largest, *others = sorted(by_stage.values(), key=len, reverse=True)
         gone = {note_id for part in others for note_id in part}
         kept.append(draft.model_copy(update={"ids": [i for i in draft.ids if i not in gone]}))
         split_off += others

@@ -67,28 +67,36 @@ def test_the_persona_is_called_what_the_team_calls_it(note: str, name: str) -> N
     assert build_persona([theme(note)]).name == name
 
 
-def test_the_name_the_team_settles_on_wins_over_the_first_suggestion() -> None:
-    notes = [
-        'Persona name idea: "Startup Steve", just left employment and set up a Ltd',
-        "what about *Maker Maya*? makes homeware, feels closer to who applies than Steve tbh",
-        "Maya works for me :+1:",
-        "going with Maya then, thanks both",
-    ]
-    assert build_persona([theme(*notes)]).name == "Maker Maya"
-
-
-def test_the_name_the_facilitator_goes_with_wins() -> None:
-    notes = [
-        'Persona name suggestion: "Commuter Colin", drives to the business park',
-        "hmm, Colin is more our renewals crowd. The ones who struggle are new renters. Priya the Renter?",
-        "Going with Priya the Renter :+1: thanks both",
-    ]
-    assert build_persona([theme(*notes)]).name == "Priya the Renter"
-
-
-def test_a_longer_form_said_twice_is_the_name() -> None:
-    notes = ["Let's call the lead booker Nadia", "Planner Nadia?", "+1 Planner Nadia", "Nadia books in January"]
-    assert build_persona([theme(*notes)]).name == "Planner Nadia"
+@pytest.mark.parametrize(
+    ("notes", "name"),
+    [
+        (  # the one the notes say most, not the first suggested
+            [
+                'Persona name idea: "Startup Steve", just left employment and set up a Ltd',
+                "what about *Maker Maya*? makes homeware, feels closer to who applies than Steve tbh",
+                "Maya works for me :+1:",
+                "going with Maya then, thanks both",
+            ],
+            "Maker Maya",
+        ),
+        (  # the one the facilitator goes with
+            [
+                'Persona name suggestion: "Commuter Colin", drives to the business park',
+                "hmm, Colin is more our renewals crowd. The ones who struggle are new renters. Priya the Renter?",
+                "Going with Priya the Renter :+1: thanks both",
+            ],
+            "Priya the Renter",
+        ),
+        # whole where it was quoted in full before, or said twice in full
+        (['Straw man to get us going: "Busy Bea", 38, two kids', "I'd call her Bea then :raised_hands:"], "Busy Bea"),
+        (
+            ["Let's call the lead booker Nadia", "Planner Nadia?", "+1 Planner Nadia", "Nadia books in January"],
+            "Planner Nadia",
+        ),
+    ],
+)
+def test_the_persona_takes_the_name_the_team_settles_on(notes: list[str], name: str) -> None:
+    assert build_persona([theme(*notes)]).name == name
 
 
 def test_the_notes_about_the_name_are_those_that_suggest_quote_or_just_say_it() -> None:
@@ -99,11 +107,6 @@ def test_the_notes_about_the_name_are_those_that_suggest_quote_or_just_say_it() 
         "Goal: Bea wants the weekly shop done in 20 minutes",
     ]
     assert naming_notes(notes) == [True, True, False, False]
-
-
-def test_a_name_quoted_in_full_before_wins_over_its_short_form() -> None:
-    notes = ['Straw man to get us going: "Busy Bea", 38, two kids', "I'd call her Bea then :raised_hands:"]
-    assert build_persona([theme(*notes)]).name == "Busy Bea"
 
 
 @pytest.mark.parametrize(

@@ -80,6 +80,12 @@ def note(text: str, evidence: Evidence = Evidence.assumption, user: str = "U0HEA
             Evidence.assumption,
             "I landed with nowhere to stay and spent my first week in an Airbnb an hour away",
         ),
+        # a customer speaking at a machine the note names
+        (
+            "Customers at the ticket machine: “I can't find the railcard button anywhere”",
+            Evidence.observation,
+            "I can't find the railcard button anywhere",
+        ),
         # a customer speaking in the app
         (
             "Customers in the app chat: “I can't find where my ticket went”",
@@ -125,6 +131,7 @@ def test_the_customers_words_are_a_quote_heard_by_the_notes_author(text: str, ev
         ('The banner says "You may be able to claim" only after 30 min', Evidence.observation),
         ('The SMS reads: "Your appointment is confirmed, reply STOP to opt out"', Evidence.ticket),
         ('the app still says "on time" when the train is already cancelled', Evidence.assumption),
+        ('The check-in kiosk says "Please see reception" for every second patient', Evidence.observation),
         # staff and the product speaking to the customer, however the note puts it
         ('Journey starts when the GP says "I\'m going to refer you", not when the referral lands', Evidence.assumption),
         ('Basil the bot replies "Sorry, I didn\'t quite get that!" to anything off its menu', Evidence.observation),

@@ -58,9 +58,8 @@ def test_alike_comments_on_two_touchpoints_are_not_one_theme() -> None:
         "Invite email to end users, they set a password and land on an empty page",
         "Invite email: most people open it on the phone and never come back",
     ]
-    notes = [Note(id=str(n), text=text, reply=str(n)) for n, text in enumerate(texts)]
-    themes = cluster_notes(EmbeddedEngine(), notes, StepPlan(SAAS, split_feelings=True))
-    theme_of = {note_id: n for n, theme in enumerate(themes) for note_id in theme.ids}
+    themes = _themes(texts, SAAS)
+    theme_of = {note_id: n for n, theme in enumerate(themes) for note_id in theme}
     assert theme_of["1"] != theme_of["3"], "a broken link, but in the webinar's email and in the changelog"
     assert theme_of["4"] == theme_of["5"], "both about the invite email"
 
@@ -86,9 +85,7 @@ def test_touchpoints_are_grouped_by_what_they_say_not_by_the_figures_they_share(
         "Adopt: the app shows the wrong platform",
         "Adopt: the gates reject the e-ticket",
     ]
-    notes = [Note(id=str(n), text=text, reply=str(n)) for n, text in enumerate(texts)]
-    themes = cluster_notes(EmbeddedEngine(), notes, StepPlan(SAAS, split_feelings=True))
-    assert sorted(sorted(theme.ids) for theme in themes) == [["0", "2"], ["1", "3"]], "the app's, the gates'"
+    assert _themes(texts, SAAS) == [["0", "2"], ["1", "3"]], "the app's, the gates'"
 
 
 def test_the_words_most_of_a_board_says_are_its_domain() -> None:
@@ -114,6 +111,13 @@ def test_touchpoints_are_grouped_by_what_they_say_not_by_the_domain_they_share()
         "permit team checks each application by hand",
         "the permit team asks for missing documents by email",
     ]
-    notes = [Note(id=str(n), text=text, reply=str(n)) for n, text in enumerate(texts)]
-    themes = [sorted(theme.ids) for theme in cluster_notes(EmbeddedEngine(), notes, StepPlan(PERMITS))]
+    themes = _themes(texts, PERMITS)
     assert ["0", "1"] in themes and ["2", "3"] in themes and ["4", "5"] in themes
+
+
+def _themes(texts: list[str], stages: list) -> list[list[str]]:
+    """The note ids of each theme of a touchpoints step, one reply a note, sorted."""
+    notes = [Note(id=str(n), text=text, reply=str(n)) for n, text in enumerate(texts)]
+    return sorted(
+        sorted(theme.ids) for theme in cluster_notes(EmbeddedEngine(), notes, StepPlan(stages, split_feelings=True))
+    )

@@ -72,7 +72,8 @@ def without_figures(text: str) -> str:
 
 def board_words(texts: Sequence[str]) -> frozenset[str]:
     """The words a large share of a board's notes say ("permit" on a parking-permit board, "claim" on a claims
-    board): its domain, not what tells its notes apart. None on a board too small to tell."""
+    board): its domain, not what tells its notes apart. None on a board too small to tell (fewer than
+    MIN_BOARD_NOTES)."""
     if len(texts) < MIN_BOARD_NOTES:
         return frozenset()
     said = Counter(word for text in texts for word in {_word_key(w) for w in _WORD.findall(text)})
