@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo demo-llm test lint format bench-cluster bench-map bench-llm record-llm bench-footprint serve clean chromium check-image check-llm
+.PHONY: demo demo-llm test lint format bench-cluster bench-map fit-judges bench-llm record-llm bench-footprint serve clean chromium check-image check-llm
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ bench-cluster: $(VENV)/.runtime
 
 bench-map: $(VENV)/.runtime
 	$(BIN)/python bench/map_quality.py
+
+# Refits the steps' same-theme judges on the labelled workshops and the demo (bench/data/), printing how each scores
+# when left out of the fit, and writes them to workflows/themes/clustering/assets/same_theme.json.
+fit-judges: $(VENV)/.runtime
+	$(BIN)/python bench/fit_same_theme.py
 
 # Issue 13's size and speed targets: idle `serve` memory, `cluster` on 2,000 notes, publishing a 100-note workshop
 # (medians of 3 runs; about 2 minutes).

@@ -75,9 +75,9 @@ def workshops(names: list[str], llm: Observed, synthesis: LLMSynthesis) -> None:
     rows: dict[str, dict[str, float]] = {}
     for name in names:
         path = map_quality.WORKSHOPS / f"{name}.yaml"
-        rows[f"{name} embedded"] = map_quality.report(map_quality.workshop(path))
+        rows[f"{name} embedded"] = map_quality.report(map_quality.workshop(map_quality.load(path)))
         before = len(llm.failed)
-        rows[f"{name} llm"] = map_quality.report(map_quality.workshop(path, llm, synthesis))
+        rows[f"{name} llm"] = map_quality.report(map_quality.workshop(map_quality.load(path), llm, synthesis))
         failed = llm.failed[before:]
         print(f"the LLM failed {len(failed)} of 5 steps (the embedded engine's themes there){_reasons(failed)}")
     print("\n## labelled workshops: embedded vs LLM")

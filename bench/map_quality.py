@@ -4,9 +4,10 @@
 Two kinds of input, scored the same way:
   * the demo workshop (`journeybot/demo/script.py`), played through the bot (the real endpoint, signed requests, the
     Slack stand-in); its truth is `bench/data/demo_truth.yaml`, and the published `journey-map.json` is read;
-  * labelled workshops in other domains (`bench/data/workshops/*.yaml`: a rail operator, a clinic, a B2B SaaS, a
-    home insurer, an online grocer), run offline through the same domain functions the bot uses when a step closes
-    and a map is assembled.
+  * labelled workshops in other domains (`bench/data/workshops/*.yaml`), and the demo's replies with their truth,
+    run offline through the same domain functions the bot uses when a step closes and a map is assembled. The bot's
+    same-theme judges are fitted on these very workshops (`fit_same_theme.py`), so each is grouped by judges fitted
+    on the others: the figures of a workshop the judges never saw (`--in-sample`: the bot's own judges).
 
 For each it prints:
   * stage placement: notes that name their stage and land there; all notes on their true stage;
@@ -18,14 +19,13 @@ For each it prints:
   * action titles still carrying an owner or a date; the objective's success measures;
 and, for the demo, the time to cluster every step, assemble and draw its map, and this process's peak memory.
 
-Usage: .venv/bin/python bench/map_quality.py [--out DIR] [--skip-demo] [--shuffle SEED]
+Usage: .venv/bin/python bench/map_quality.py [--out DIR] [--skip-demo] [--shuffle SEED] [--in-sample]
 """
 
 from __future__ import annotations
 
 import argparse
 import html
-import random
 import re
 import resource
 import shutil
@@ -45,11 +45,20 @@ from sklearn.metrics import adjusted_rand_score
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.text import decode  # noqa: E402
+from fit_same_theme import judges_left_out  # noqa: E402
+from workshops import (  # noqa: E402
+    DEMO_TRUTH,
+    PLACED_STEPS,
+    labelled,
+    plain,
+    plan_for,
+    shuffled,
+    stages_of,
+    step_notes,
+    truth_of,
+)
+
 from workflows.actions.dates import parse_due  # noqa: E402
-from workflows.actions.parsing import parse_action  # noqa: E402
-from workflows.contributions.parsing import parse_reply  # noqa: E402
-from workflows.contributions.service import headings_kept  # noqa: E402
 from workflows.llm.client import LLMUnavailable  # noqa: E402
 from workflows.llm.engine import LLMSynthesis  # noqa: E402
 from workflows.mapping.assembly import place_themes  # noqa: E402
@@ -58,18 +67,13 @@ from workflows.mapping.objective import build_objective_card  # noqa: E402
 from workflows.mapping.persona import build_persona  # noqa: E402
 from workflows.mapping.quotes import customer_quotes  # noqa: E402
 from workflows.themes.clustering.base import ClusterEngine, Note  # noqa: E402
-from workflows.themes.clustering.cleaning import is_note  # noqa: E402
 from workflows.themes.clustering.embedded import EmbeddedEngine  # noqa: E402
 from workflows.themes.clustering.embeddings import get_embedder  # noqa: E402
-from workflows.themes.endorsements import Said, link_endorsements  # noqa: E402
-from workflows.themes.service import StepPlan, action_text, cluster_notes, named_apart  # noqa: E402
+from workflows.themes.clustering.same_theme import Judge, judge_for  # noqa: E402
+from workflows.themes.service import StepPlan, cluster_notes, named_apart  # noqa: E402
 from workflows.themes.stage_placement import Placed  # noqa: E402
-from workflows.workshop.stages import resolve_stage_model  # noqa: E402
 
-DEMO_TRUTH = ROOT / "bench" / "data" / "demo_truth.yaml"
-WORKSHOPS = ROOT / "bench" / "data" / "workshops"
 MAX_TITLE_WORDS = 6
-PLACED_STEPS = (StepKey.touchpoints, StepKey.pain_points)
 _GREETING = re.compile(r"^(?:hi|hey|hello|thanks|thank you|late to|for the record|fyi|\+1)\b", re.IGNORECASE)
 _FILLER_END = re.compile(r"(?:^|\s)(?:a|an|the|of|to|for|and|or|in|on|at|with|by|from|is|are|was|were|it|this)$", re.I)
 _VAGUE = re.compile(r"\b(?:next|this)\s+sprint\b|\bideally\b|\bowner\b", re.IGNORECASE)
@@ -89,10 +93,6 @@ class Scored:
     success_measures: list[str]
     not_notes_themed: list[str] = field(default_factory=list)
     lane_quotes: list[str] = field(default_factory=list)  # every step's customer quotes, where not `quotes`
-
-
-def _plain(text: str) -> str:
-    return " ".join(html.unescape(html.unescape(text)).split()).casefold()
 
 
 def report(scored: Scored) -> dict[str, float]:
@@ -134,13 +134,13 @@ def report(scored: Scored) -> dict[str, float]:
         print(f"replies without a note that became themes: {scored.not_notes_themed}")
     name = scored.persona.name if scored.persona else None
     print(f"persona name: {name!r} (truth {scored.persona_name!r})")
-    quotes = [_plain(q) for q in scored.quotes]
-    verbatims = [_plain(v.text) for v in (scored.persona.verbatims if scored.persona else [])]
+    quotes = [plain(q) for q in scored.quotes]
+    verbatims = [plain(v.text) for v in (scored.persona.verbatims if scored.persona else [])]
     real = sum(any(q in v or v in q for q in quotes) for v in verbatims)
     print(f"verbatims: {real} of {len(verbatims)} are customer quotes")
     notes = [c for themed in scored.themes.values() for theme, _ in themed for c in theme.contributions]
-    quotes = [_plain(q) for q in scored.lane_quotes] or quotes
-    lane = [_plain(q.text) for q in customer_quotes(notes)]
+    quotes = [plain(q) for q in scored.lane_quotes] or quotes
+    lane = [plain(q.text) for q in customer_quotes(notes)]
     real = [v for v in lane if any(q in v or v in q for q in quotes)]
     found = sum(any(q in v or v in q for v in lane) for q in quotes)
     figures["lane"] = len(real) / max(len(lane), 1)
@@ -200,8 +200,8 @@ def demo(out: Path) -> Scored:
     themes = {}
     for key, step_themes in journey_map.steps.items():
         entries = truth["steps"][key.value]["notes"]
-        themes[key] = [(theme, [_truth_of(entries, c.text) for c in theme.contributions]) for theme in step_themes]
-    not_notes = {_plain(t) for step in truth["steps"].values() for t in step.get("not_notes", [])}
+        themes[key] = [(theme, [truth_of(entries, c.text) for c in theme.contributions]) for theme in step_themes]
+    not_notes = {plain(t) for step in truth["steps"].values() for t in step.get("not_notes", [])}
     return Scored(
         name="demo (through the bot)",
         themes=themes,
@@ -217,14 +217,9 @@ def demo(out: Path) -> Scored:
             for ts in journey_map.steps.values()
             for t in ts
             for c in t.contributions
-            if _plain(c.text) in not_notes
+            if plain(c.text) in not_notes
         ],
     )
-
-
-def _truth_of(entries: Sequence[dict], text: str) -> dict | None:
-    found = [entry for entry in entries if _plain(entry["note"]) in _plain(text)]
-    return found[0] if len(found) == 1 else None
 
 
 def publish_work(database: Path) -> tuple[float, int]:
@@ -255,48 +250,31 @@ def publish_work(database: Path) -> tuple[float, int]:
 
 
 def workshop(
-    path: Path, engine: ClusterEngine | None = None, llm: LLMSynthesis | None = None, shuffle: int | None = None
+    data: dict,
+    engine: ClusterEngine | None = None,
+    llm: LLMSynthesis | None = None,
+    shuffle: int | None = None,
+    judges: dict[StepKey, Judge] | None = None,
 ) -> Scored:
     """Scored as the bot would make its map: with the embedded engine by default, or with `engine` (the LLM's,
     given no step plan, as the bot does) and `llm` placing touchpoints and pain points and writing the persona.
     With `shuffle` (a seed), the replies of those two steps come in a random order: a thread that does not walk
-    through the journey."""
+    through the journey. The embedded engine's same-theme `judges` are the bot's unless given."""
     engine = engine or EmbeddedEngine()
+    judges = judges if judges is not None else {key: judge for key in StepKey if (judge := judge_for(key))}
     embedded = isinstance(engine, EmbeddedEngine)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if shuffle is not None:
-        for key in PLACED_STEPS:
-            random.Random(shuffle).shuffle(data["steps"][key.value])
-    stages = resolve_stage_model(data.get("preset") or ", ".join(data["stages"]))
+    data = data if shuffle is None else shuffled(data, shuffle)
+    stages = stages_of(data)
     themes: dict[StepKey, list[tuple[Theme, list[dict | None]]]] = {}
     stage_of: dict[str, str] = {}
     placed: list[Placed] = []
     not_notes_themed: list[str] = []
     actions: list[str] = []
     for key in StepKey:
-        said, truth, users = [], {}, {}
-        for number, reply in enumerate(data["steps"][key.value]):
-            text, mentions = decode(reply["text"], lambda user_id: user_id)
-            parsed = parse_reply(text, keep_headings=headings_kept(key, stages))
-            labels = reply["notes"] or [None] * len(parsed)
-            for item, (parsed_note, label) in enumerate(zip(parsed, labels, strict=False)):
-                note_id = f"{number}.{item}"
-                own = [m for m in mentions if f"@{m[1]}" in parsed_note.text]  # as the bot records them
-                text_of = action_text(parsed_note.text, own) if key == StepKey.action_plan else parsed_note.text
-                said.append(
-                    Said(Note(id=note_id, text=text_of, reply=str(number)), reply["user"], parsed_note.text, own)
-                )
-                truth[note_id], users[note_id] = label, reply["user"]
-                if key == StepKey.action_plan and is_note(parsed_note.text):
-                    actions.append(parse_action(parsed_note.text, own, date(2026, 12, 1)).title)
-        notes = link_endorsements(said, get_embedder)
-        plan = {
-            StepKey.objective: StepPlan(objective=True),
-            StepKey.persona: StepPlan(persona=True),
-            StepKey.touchpoints: StepPlan(stages, split_feelings=True),
-            StepKey.pain_points: StepPlan(stages, placed),
-            StepKey.action_plan: StepPlan(actions=True),
-        }.get(key)
+        step = step_notes(data, key)
+        notes, truth, users = step.notes, step.truth, step.users
+        actions += step.action_titles
+        plan = plan_for(key, stages, placed, judges.get(key))
         drafts = _cluster(engine, notes, plan)
         texts = {note.id: note.text for note in notes}
         not_notes_themed += [texts[i] for draft in drafts for i in draft.ids if truth[i] is None]
@@ -325,6 +303,7 @@ def workshop(
         stage_of=stage_of,
         persona=_persona(steps[StepKey.persona], llm),
         quotes=data["customer_quotes"],
+        lane_quotes=data.get("lane_quotes", []),
         persona_name=data["persona_name"],
         action_titles=actions,
         success_measures=card.success_measures,
@@ -364,13 +343,20 @@ def main() -> int:
         metavar="SEED",
         help="the labelled workshops' touchpoint and pain-point replies in a random order",
     )
+    parser.add_argument(
+        "--in-sample",
+        action="store_true",
+        help="group each workshop's notes with the bot's same-theme judges, fitted on all the workshops (by default, "
+        "with judges fitted on the others: the figures a workshop the judges never saw would get)",
+    )
     args = parser.parse_args()
     results = {}
-    for path in sorted(WORKSHOPS.glob("*.yaml")):
-        results[path.stem] = report(workshop(path, shuffle=args.shuffle))
+    left_out = {} if args.in_sample else judges_left_out()
+    for name, data in labelled().items():
+        results[name] = report(workshop(data, shuffle=args.shuffle, judges=left_out.get(name)))
     if not args.skip_demo:
         out = args.out or Path(tempfile.mkdtemp(prefix="map-quality-"))
-        results["demo"] = report(demo(out))
+        results["demo, bot"] = report(demo(out))
         seconds, notes = publish_work(out / "journeybot.db")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"cluster 5 steps + assemble + draw: {seconds:.1f} s for {notes} notes; peak memory {peak:.0f} MB")

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from storage.models import ContributionRow
+from workflows.mapping.models import StepKey
 from workflows.themes.clustering.base import Note, ThemeDraft
 from workflows.themes.clustering.embedded import EmbeddedEngine
 from workflows.themes.clustering.embeddings import get_embedder
+from workflows.themes.clustering.same_theme import judge_for
 from workflows.themes.endorsements import Said, link_endorsements
 from workflows.themes.lone_quotes import unnamed_quotes_join
-from workflows.themes.service import StepPlan, action_text, by_feeling, cluster_notes, cluster_step, on_stages
+from workflows.themes.service import (
+    StepPlan,
+    action_text,
+    by_feeling,
+    cluster_notes,
+    cluster_step,
+    on_stages,
+    prepared,
+)
 from workflows.themes.stage_placement import Placed
 from workflows.workshop.stages import resolve_stage_model
 
@@ -48,7 +58,7 @@ def test_a_theme_whose_notes_sit_on_two_stages_becomes_two_with_distinct_titles(
         Note(id="4", text="Travel: gates reject the QR code on my phone"),
     ]
     one_theme = [ThemeDraft(title="Ticket", ids=["1", "2", "3", "4"])]
-    drafts = on_stages(one_theme, notes, StepPlan(RAIL))
+    drafts = on_stages(one_theme, prepared(notes, StepPlan(RAIL)), split_feelings=False)
     assert sorted((d.stage, tuple(d.ids)) for d in drafts) == [("Book", ("1", "2")), ("Travel", ("3", "4"))]
     assert len({d.title.casefold() for d in drafts}) == 2
 
@@ -66,7 +76,7 @@ def test_a_theme_is_never_titled_with_its_stages_name() -> None:
 
 def test_a_theme_already_on_one_stage_keeps_its_title() -> None:
     notes = [Note(id="1", text="Arrive: no taxis at night"), Note(id="2", text="Arrive: the taxi rank is empty")]
-    drafts = on_stages([ThemeDraft(title="Taxi rank", ids=["1", "2"])], notes, StepPlan(RAIL))
+    drafts = on_stages([ThemeDraft(title="Taxi rank", ids=["1", "2"])], prepared(notes, StepPlan(RAIL)), False)
     assert drafts == [ThemeDraft(title="Taxi rank", ids=["1", "2"], stage="Arrive")]
 
 
@@ -91,8 +101,7 @@ def test_pain_points_follow_the_touchpoints_already_placed() -> None:
         placed=[Placed("The journey planner shows three routes", "Plan"), Placed("Seat reservation", "Book")],
     )
     notes = [Note(id="1", text="The journey planner hides cheaper routes")]
-    drafts = on_stages([ThemeDraft(title="Planner", ids=["1"])], notes, plan)
-    assert drafts[0].stage == "Plan"
+    assert [note.stage for note in prepared(notes, plan)] == ["Plan"]
 
 
 def _by_title(texts: list[str], plan: StepPlan) -> dict[str, list[str]]:
@@ -119,19 +128,17 @@ def test_the_objective_step_is_grouped_into_the_parts_of_the_objective() -> None
     assert by_title["Decision it informs"] == ["5"]
 
 
-def test_the_persona_step_gathers_the_goals_and_needs_several_notes_name() -> None:
+def test_the_persona_step_groups_notes_that_speak_to_the_same_part() -> None:
     texts = [
         "Her goal: one place where leadership can see status without chasing 15 people",
         "Main goal is getting a date and getting it sorted before the summer",
         "Expects onboarding to be done for her: templates and someone to run the kickoff",
-        "Needs the hospital to already have her details from the GP referral",
+        "Expects the hospital to already have her details from the GP referral",
         "Frustration: what the station announces contradicts the app",
         "Lives 40 min away, her daughter drives her in",
     ]
-    by_title = _by_title(texts, StepPlan(persona=True))
-    assert by_title["Goals and motivations"] == ["0", "1"]
-    assert by_title["Needs and expectations"] == ["2", "3"]
-    assert "Frustrations and pains" not in by_title, "one note naming a part keeps its own theme"
+    groups = sorted(_by_title(texts, StepPlan(persona=True, judge=judge_for(StepKey.persona))).values())
+    assert groups == [["0", "1"], ["2", "3"], ["4"], ["5"]]
 
 
 def test_the_notes_that_name_the_persona_are_one_theme() -> None:

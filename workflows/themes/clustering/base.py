@@ -16,6 +16,8 @@ class Note(BaseModel):
     reply: str | None = None  # the Slack reply it is a part of (a bullet of a list), for placing it on a stage
     builds_on: str | None = None  # the id of the note it endorses ("+1 to @Ana's point"): it joins that note's theme
     subject: str | None = None  # what it is about, said first (`workflows.themes.subjects`): weighs as the whole note
+    stage: str | None = None  # the journey stage it is placed on, for touchpoints and pain points
+    part: str | None = None  # the part of the persona it speaks to ("goals", "Persona name"), if any
 
 
 class ThemeDraft(BaseModel):

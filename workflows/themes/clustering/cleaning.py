@@ -76,12 +76,13 @@ def board_words(texts: Sequence[str]) -> frozenset[str]:
     MIN_BOARD_NOTES)."""
     if len(texts) < MIN_BOARD_NOTES:
         return frozenset()
-    said = Counter(word for text in texts for word in {_word_key(w) for w in _WORD.findall(text)})
-    return frozenset(
-        word
-        for word, notes in said.items()
-        if notes >= BOARD_WORD_SHARE * len(texts) and word not in ENGLISH_STOP_WORDS
-    )
+    said = Counter(word for text in texts for word in content_words(text))
+    return frozenset(word for word, notes in said.items() if notes >= BOARD_WORD_SHARE * len(texts))
+
+
+def content_words(text: str, common: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The words a text says (any plural or case), without stop words and the board's `common` words."""
+    return frozenset(_word_key(word) for word in _WORD.findall(text)) - ENGLISH_STOP_WORDS - common
 
 
 def without_words(text: str, words: frozenset[str]) -> str:

@@ -9,15 +9,17 @@ them all as the same unknown token, yet they must not be dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from workflows.themes.clustering.base import Note, ThemeDraft
-from workflows.themes.clustering.cleaning import board_words, clean, without_figures, without_words
+from workflows.themes.clustering.cleaning import board_words, clean, content_words, without_figures, without_words
 from workflows.themes.clustering.consensus import group
 from workflows.themes.clustering.embeddings import Embedder, get_embedder
 from workflows.themes.clustering.refine import alike_only
+from workflows.themes.clustering.same_theme import Judge, pair_features
 from workflows.themes.clustering.titles import titles
 
 _READABLE = re.compile(r"[^\W_]")
@@ -32,50 +34,50 @@ class EmbeddedEngine:
         count: int | None = None,
         alike: float | None = None,
         evidence: bool = True,
+        judge: Judge | None = None,
     ) -> None:
         self._embedder = embedder
         self._count = count  # as many themes as the facilitator asked for; None: as the notes call for
         self._alike = alike  # only notes this alike share a theme (no count is chosen); None: as `count` says
         # False: notes are compared by their subject, without figures or the words most of the board says
         self._evidence = evidence
+        self._judge = judge  # a step's fitted same-theme model (`same_theme`) groups the notes; None: `group`
 
     def only_alike(self, floor: float) -> EmbeddedEngine:
         """This engine grouping only notes at least `floor` alike, on average; itself when a count was asked."""
         return self if self._count is not None else EmbeddedEngine(self._embedder, alike=floor, evidence=self._evidence)
+
+    def judged(self, judge: Judge | None) -> EmbeddedEngine:
+        """This engine grouping notes by a step's fitted same-theme model; itself when a count was asked or there is
+        no model."""
+        if self._count is not None or judge is None:
+            return self
+        return EmbeddedEngine(self._embedder, evidence=self._evidence, judge=judge)
 
     def evidence_aside(self) -> EmbeddedEngine:
         """This engine comparing notes by what they are about: without their figures ("31% of P2 tickets" and
         "NPS -12" share a number, not a subject) nor the words most of the board says ("permit" on a permits
         board, half-weighted). Where notes are evidence about touchpoints and pain points; not where a number is the
         point."""
-        return EmbeddedEngine(self._embedder, self._count, self._alike, evidence=False)
+        return EmbeddedEngine(self._embedder, self._count, self._alike, evidence=False, judge=self._judge)
 
     def cluster(self, notes: Sequence[Note]) -> list[ThemeDraft]:
         """Every distinct id in exactly one theme (a repeated id keeps its first text); largest themes first."""
-        texts: dict[str, str] = {}
-        subjects: dict[str, str | None] = {}
-        for note in notes:
-            texts.setdefault(note.id, clean(note.text))
-            subjects.setdefault(note.id, note.subject)
-        by_text: dict[str, list[str]] = {}
-        for note_id, text in texts.items():
-            by_text.setdefault(text.casefold(), []).append(note_id)
-        readable = sorted(key for key in by_text if _READABLE.search(key))
+        distinct = _Distinct.of(notes)
         embedder = self._embedder or get_embedder()
-        firsts = [min(by_text[key], key=lambda i: texts[i]) for key in readable]
-        vectors = sum(
-            _with_subjects(
-                embedder, [view(texts[i]) for i in firsts], [subjects[i] and view(subjects[i]) for i in firsts]
-            )
-            for view in self._views([texts[i] for i in firsts])
-        )
-        vectors = vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
-        labels = group(vectors, self._count) if self._alike is None else alike_only(vectors, self._alike)
+        vectors = self._vectors(embedder, distinct)
+        if self._judge is not None:
+            labels = self._judge.group(_judged(distinct, vectors))
+        elif self._alike is None:
+            labels = group(vectors, self._count)
+        else:
+            labels = alike_only(vectors, self._alike)
         themes: list[list[str]] = [[] for _ in range(labels.max(initial=-1) + 1)]
-        for key, label in zip(readable, labels, strict=True):
-            themes[label].extend(by_text[key])
-        themes += [by_text[key] for key in sorted(set(by_text) - set(readable))]
+        for key, label in zip(distinct.readable, labels, strict=True):
+            themes[label].extend(distinct.by_text[key])
+        themes += [distinct.by_text[key] for key in sorted(set(distinct.by_text) - set(distinct.readable))]
         centres = _centres(vectors, labels, len(themes))
+        texts = distinct.texts
         named = titles([sorted(texts[i] for i in theme) for theme in themes], centres, embedder.encode)
         position = {note_id: n for n, note_id in enumerate(texts)}
         drafts = [
@@ -83,6 +85,26 @@ class EmbeddedEngine:
             for title, theme in zip(named, themes, strict=True)
         ]
         return sorted(drafts, key=lambda d: (-len(d.ids), d.title))
+
+    def pairs(self, notes: Sequence[Note]) -> tuple[list[list[str]], Iterator[tuple[str, np.ndarray]]]:
+        """What a judge compares, as `cluster` gives it: the ids of each distinct text (in the order of the rows)
+        and the features of every pair of them. For fitting judges (`bench/fit_same_theme.py`)."""
+        distinct = _Distinct.of(notes)
+        vectors = self._vectors(self._embedder or get_embedder(), distinct)
+        return [distinct.by_text[key] for key in distinct.readable], _judged(distinct, vectors)
+
+    def _vectors(self, embedder: Embedder, distinct: _Distinct) -> np.ndarray:
+        """The L2-normalised vectors the distinct texts are compared by: a view of each, or the mean of two views,
+        leaning toward the subject the note opens with."""
+        texts = [distinct.texts[i] for i in distinct.firsts]
+        subjects = [distinct.notes[i].subject for i in distinct.firsts]
+        vectors = sum(
+            _with_subjects(
+                embedder, [view(text) for text in texts], [subject and view(subject) for subject in subjects]
+            )
+            for view in self._views(texts)
+        )
+        return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
 
     def _views(self, texts: Sequence[str]) -> list[Callable[[str], str]]:
         """What of a note is compared: all of it; or, evidence aside, the note without its figures, as much as the
@@ -93,6 +115,47 @@ class EmbeddedEngine:
         common = board_words(texts)
         views: list[Callable[[str], str]] = [without_figures]
         return views + [lambda text: without_words(without_figures(text), common)] if common else views
+
+
+@dataclass(frozen=True)
+class _Distinct:
+    """The notes' cleaned texts, each distinct text (case aside) once: a note posted five times must not weigh
+    five times."""
+
+    notes: dict[str, Note]  # by id, in thread order
+    texts: dict[str, str]  # cleaned, by id
+    by_text: dict[str, list[str]]  # the ids saying each distinct text
+    readable: list[str]  # the distinct texts with a letter or digit, sorted: the rows clustered
+    firsts: list[str]  # the id each row's note is read from
+
+    @classmethod
+    def of(cls, notes: Sequence[Note]) -> _Distinct:
+        said: dict[str, Note] = {}
+        for note in notes:
+            said.setdefault(note.id, note)
+        texts = {note_id: clean(note.text) for note_id, note in said.items()}
+        by_text: dict[str, list[str]] = {}
+        for note_id, text in texts.items():
+            by_text.setdefault(text.casefold(), []).append(note_id)
+        readable = sorted(key for key in by_text if _READABLE.search(key))
+        firsts = [min(by_text[key], key=lambda i: texts[i]) for key in readable]
+        return cls(said, texts, by_text, readable, firsts)
+
+
+def _judged(distinct: _Distinct, vectors: np.ndarray) -> Iterator[tuple[str, np.ndarray]]:
+    """The pair features of the distinct texts: each read from its first note, placed in the thread where its first
+    reply is."""
+    replies = dict.fromkeys(note.reply or note.id for note in distinct.notes.values())
+    position = {reply: n for n, reply in enumerate(replies)}
+    firsts = [distinct.notes[i] for i in distinct.firsts]
+    texts = [distinct.texts[i] for i in distinct.firsts]
+    common = board_words(texts)
+    return pair_features(
+        firsts,
+        vectors,
+        [content_words(text, common) for text in texts],
+        [position[note.reply or note.id] for note in firsts],
+    )
 
 
 def _with_subjects(embedder: Embedder, texts: list[str], subjects: list[str | None]) -> np.ndarray:

@@ -1,0 +1,105 @@
+"""A step's same-theme judge: notes that say the same uncommon words, answer each other or build on each other go
+together, however differently a sentence model reads them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workflows.mapping.models import StepKey
+from workflows.themes.clustering.base import Note
+from workflows.themes.clustering.cleaning import content_words
+from workflows.themes.clustering.embedded import EmbeddedEngine
+from workflows.themes.clustering.same_theme import FEATURES, Judge, judge_for, pair_features
+from workflows.themes.service import StepPlan, cluster_notes
+from workflows.workshop.stages import resolve_stage_model
+
+LIBRARY = resolve_stage_model("Discover, Borrow, Renew, Return")
+# A step says many things: a word two of its notes share is uncommon only against the rest.
+GYM = [
+    "the price checker hides the joining fee",
+    "price checker is the top exit page on mobile",
+    "the tour is a sales pitch",
+    "advisors earn commission on the contract",
+    "the induction is one session and then nothing",
+    "classes at 6pm are always full",
+    "cancelling needs a letter by recorded delivery",
+    "the app crashes on login",
+]
+
+
+def _features(notes: list[Note], texts: list[str], replies: list[int]) -> dict[str, np.ndarray]:
+    vectors = np.eye(len(notes))  # unlike in meaning: only the other features can join them
+    return dict(pair_features(notes, vectors, [content_words(text) for text in texts], replies))
+
+
+def _judge(**weights: float) -> Judge:
+    return Judge(weights=dict.fromkeys(FEATURES, 0.0) | weights, intercept=-5.0, floor=0.5)
+
+
+@pytest.mark.parametrize("step", [StepKey.persona, StepKey.touchpoints, StepKey.pain_points])
+def test_the_steps_with_many_small_themes_have_a_fitted_judge(step: StepKey) -> None:
+    judge = judge_for(step)
+    assert judge is not None
+    assert set(judge.weights) == set(FEATURES)
+    assert judge.weights["words"] > 0 and judge.weights["meaning"] > 0
+    assert 0 < judge.floor < 1
+
+
+def test_the_objective_and_the_action_plan_have_none() -> None:
+    assert judge_for(StepKey.objective) is None
+    assert judge_for(StepKey.action_plan) is None
+
+
+def test_notes_that_share_an_uncommon_word_are_alike_in_words_and_a_word_every_note_says_counts_for_nothing() -> None:
+    notes = [Note(id=str(n), text=text) for n, text in enumerate(GYM)]
+    words = _features(notes, GYM, list(range(len(GYM))))["words"]
+    assert words[0, 1] > 0.2
+    assert words[0, 2:].max() == 0.0
+    every_note = [f"gym {text}" for text in GYM]
+    assert _features(notes, every_note, list(range(len(GYM))))["words"][0, 2:].max() == 0.0
+
+
+def test_the_thread_says_which_notes_answer_each_other() -> None:
+    notes = [
+        Note(id="a", text="Renew: you can only renew twice", stage="Renew"),
+        Note(id="b", text="31% of overdue fines hit the renewal cap", stage="Renew", builds_on="a"),
+        Note(id="c", text="the drop box is full by noon", stage=None),
+        Note(id="d", text="the drop box jams", stage=None),
+    ]
+    features = _features(notes, [note.text for note in notes], [0, 1, 2, 2])
+    assert features["next_reply"][0, 1] == features["next_reply"][1, 0] == 1.0
+    assert features["next_reply"][0, 2] == 0.0
+    assert features["same_reply"][2, 3] == 1.0 and features["same_reply"][1, 2] == 0.0
+    assert features["builds_on"][0, 1] == features["builds_on"][1, 0] == 1.0
+    assert features["same_stage"][0, 1] == 1.0
+    assert features["same_stage"][2, 3] == 0.0, "no stage known is no stage shared"
+
+
+def test_a_judge_groups_the_pairs_its_weights_say_are_likely_and_no_others() -> None:
+    notes = [Note(id=str(n), text=text) for n, text in enumerate(GYM)]
+    features = _features(notes, GYM, list(range(len(GYM))))
+    by_words = _judge(words=30.0).group(iter(features.items()))
+    assert by_words[0] == by_words[1]
+    assert len(set(by_words)) == len(GYM) - 1, "every other note on its own"
+    replies = [0, 1, 5, 6, 10, 11, 15, 16]  # four notes, each with an answer right after it
+    by_replies = _judge(next_reply=10.0).group(iter(_features(notes, GYM, replies).items()))
+    assert [list(by_replies).count(label) for label in by_replies] == [2] * len(GYM)
+    assert all(by_replies[n] == by_replies[n + 1] for n in range(0, len(GYM), 2))
+
+
+def test_pain_points_are_grouped_by_what_they_are_about_and_evidence_joins_the_pain_it_backs() -> None:
+    texts = [
+        "Discover: the catalogue search can't find a title if you make one typo",
+        "catalogue search results list the e-book and the paperback as two separate items",
+        "Borrow: self-checkout kiosks reject library cards with a worn barcode",
+        "Renew: you can only renew twice, then the book has to come back in person",
+        "[analytics] 31% of overdue fines are on loans that hit the renewal cap",
+        "Return: the drop box at Central is full by Saturday noon",
+        '[interview] "I had to carry six books home again because the drop box was jammed"',
+    ]
+    notes = [Note(id=str(n), text=text, reply=str(n)) for n, text in enumerate(texts)]
+    drafts = cluster_notes(EmbeddedEngine(), notes, StepPlan(LIBRARY, judge=judge_for(StepKey.pain_points)))
+    groups = sorted(draft.ids for draft in drafts)
+    assert groups == [["0", "1"], ["2"], ["3", "4"], ["5", "6"]]
+    assert {draft.stage for draft in drafts if draft.ids == ["5", "6"]} == {"Return"}

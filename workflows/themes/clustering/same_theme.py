@@ -1,0 +1,122 @@
+"""Whether two notes of a step share a theme, judged from more than their sentence vectors.
+
+A sentence model alone ranks the pairs of notes that share a theme above those that do not only 84% of the time on
+the labelled workshops' touchpoints and pain points: "the price checker says from £24.99" and "the price checker
+is the #1 exit page" read as far apart as two notes about different pages. Teams say which notes go together in
+other ways too: the same uncommon words, the same stage, a reply right after the note it answers, a "+1" to it, the
+same part of a persona. A logistic model per step, fitted on the labelled workshops (`bench/fit_same_theme.py`,
+which writes `assets/same_theme.json` and prints how each workshop scores when left out of the fit), weighs these
+into the chance that two notes share a theme; notes are then grouped by average linkage while a group's mean chance
+is at least the step's floor, so the data, not a theme count, says how many themes there are.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from pydantic import BaseModel
+
+from workflows.mapping.models import StepKey
+from workflows.themes.clustering.base import Note
+
+JUDGES = Path(__file__).parent / "assets" / "same_theme.json"
+# What is known about a pair of notes, in the order the fit script writes the weights.
+FEATURES = ("meaning", "words", "same_stage", "same_reply", "next_reply", "builds_on", "same_part")
+
+
+class Judge(BaseModel):
+    """A step's fitted model: a weight per feature, the intercept, and the floor a group's mean chance keeps."""
+
+    weights: dict[str, float]
+    intercept: float
+    floor: float
+
+    def chances(self, features: Iterator[tuple[str, np.ndarray]]) -> np.ndarray:
+        """Each pair's chance of sharing a theme (the features one at a time: at 2,000 notes each is 16 MB)."""
+        logit: np.ndarray | float = self.intercept
+        for name, values in features:
+            logit = logit + self.weights[name] * values
+        return 1.0 / (1.0 + np.exp(-np.asarray(logit)))
+
+    def group(self, features: Iterator[tuple[str, np.ndarray]]) -> np.ndarray:
+        """A theme label (0..k-1) per note: average linkage on the chances of `pair_features`, merging while a
+        merged group's mean chance is at least the floor."""
+        from scipy.cluster.hierarchy import fcluster, linkage
+        from scipy.spatial.distance import squareform
+
+        apart = 1.0 - self.chances(features)
+        if len(apart) < 2:
+            return np.zeros(len(apart), dtype=int)
+        apart = (apart + apart.T) / 2
+        np.fill_diagonal(apart, 0.0)
+        tree = linkage(squareform(np.clip(apart, 0.0, 1.0), checks=False), "average")
+        return np.unique(fcluster(tree, 1.0 - self.floor, "distance"), return_inverse=True)[1]
+
+
+class Judges(BaseModel):
+    """The fitted models, by step, with where they came from."""
+
+    fitted_on: list[str]
+    judges: dict[StepKey, Judge]
+
+
+@cache
+def judge_for(step: StepKey) -> Judge | None:
+    """The step's fitted model; None for a step without one (its notes are grouped by meaning alone)."""
+    return Judges.model_validate_json(JUDGES.read_text(encoding="utf-8")).judges.get(step)
+
+
+def pair_features(
+    notes: Sequence[Note], vectors: np.ndarray, words: Sequence[frozenset[str]], replies: Sequence[int]
+) -> Iterator[tuple[str, np.ndarray]]:
+    """Each of the FEATURES, in order, as an n x n matrix over `notes`, from their L2-normalised sentence `vectors`,
+    their content `words` and the position in the thread of the reply each is a part of."""
+    position = np.array(replies)
+    yield "meaning", vectors @ vectors.T
+    yield "words", _shared_words(words)
+    yield "same_stage", _same([note.stage for note in notes])
+    yield "same_reply", (position[:, None] == position[None, :]).astype(np.float32)
+    yield "next_reply", (np.abs(position[:, None] - position[None, :]) == 1).astype(np.float32)
+    yield "builds_on", _building_on(notes)
+    yield "same_part", _same([note.part for note in notes])
+
+
+def _building_on(notes: Sequence[Note]) -> np.ndarray:
+    """1 where one note builds on the other ("+1 to @Ana's point")."""
+    row_of = {note.id: row for row, note in enumerate(notes)}
+    pairs = np.zeros((len(notes), len(notes)), dtype=np.float32)
+    for row, note in enumerate(notes):
+        if note.builds_on in row_of:
+            pairs[row, row_of[note.builds_on]] = pairs[row_of[note.builds_on], row] = 1.0
+    return pairs
+
+
+def _same(values: Sequence[str | None]) -> np.ndarray:
+    """1 where both notes have the value and it is the same."""
+    known = sorted({value for value in values if value is not None})
+    codes = np.array([known.index(value) if value is not None else -1 for value in values])
+    return ((codes[:, None] == codes[None, :]) & (codes[:, None] >= 0)).astype(np.float32)
+
+
+def _shared_words(words: Sequence[frozenset[str]]) -> np.ndarray:
+    """The cosine of the notes' word sets, each word weighted by how few notes of the step say it (a word every
+    note says weighs nothing)."""
+    from scipy.sparse import csr_matrix
+
+    said = Counter(word for text_words in words for word in text_words)
+    columns = {word: column for column, word in enumerate(said)}
+    rows, cols, weights = [], [], []
+    for row, text_words in enumerate(words):
+        for word in text_words:
+            rows.append(row)
+            cols.append(columns[word])
+            weights.append(math.log(len(words) / said[word]))
+    matrix = csr_matrix((np.array(weights, dtype=np.float32), (rows, cols)), shape=(len(words), len(columns)))
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    matrix = csr_matrix(matrix.multiply(1.0 / np.clip(norms, 1e-12, None)[:, None]))
+    return (matrix @ matrix.T).toarray()
