@@ -2,8 +2,9 @@
 
 Notes are cleaned of Slack leftovers, identical texts are embedded once (a note posted five times must not weigh
 five times), and the distinct texts are clustered in sorted order, so the same notes in any order give the same
-themes. Notes without a letter or digit (empty, emoji only) are grouped only with identical ones: the model reads
-them all as the same unknown token, yet they must not be dropped.
+themes (with a step's same-theme judge, the same notes in the same replies: which reply answers which is part of
+what it weighs). Notes without a letter or digit (empty, emoji only) are grouped only with identical ones: the model
+reads them all as the same unknown token, yet they must not be dropped.
 """
 
 from __future__ import annotations
