@@ -1,6 +1,6 @@
 """A step's contributions become themes: cluster, repair (nothing dropped, nothing doubled), place, store.
 
-Touchpoints and pain points are themes on a journey stage, so after clustering a theme whose notes sit on two
+Touchpoints and pain points are themes on a journey stage, so after clustering a theme whose notes name two
 stages becomes two themes, and a touchpoint that some find delightful and others infuriating becomes two as well:
 averaged, they would put a false middle on the emotion curve. Replies with nothing to cluster (emoji, "+1", a
 greeting) are kept with the step but never become a theme.
@@ -9,6 +9,7 @@ greeting) are kept with the step but never become a theme.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -190,7 +191,8 @@ def cluster_notes(engine: ClusterEngine, notes: Sequence[Note], plan: StepPlan |
         notes = [note.model_copy(update={"builds_on": None}) if note.id in parted else note for note in notes]
         return follow_endorsements(drafts, notes, keep_titles=True)
     if plan and plan.stages:
-        drafts = unnamed_quotes_join(on_stages(drafts, notes, plan.split_feelings), notes, get_embedder())
+        drafts = on_stages(drafts, notes, plan.stages, plan.split_feelings)
+        drafts = unnamed_quotes_join(drafts, notes, get_embedder())
     drafts = follow_endorsements(drafts, notes)
     if plan and plan.stages:  # notes labelled "[Seek support] …" share the stage's name, which names no theme
         drafts = apart_from(drafts, {note.id: note.text for note in notes}, [stage.name for stage in plan.stages])
@@ -237,17 +239,16 @@ def has_substance(text: str, stages: Sequence[StageDef]) -> bool:
     return is_note(text) and stage_heading(text, stages) is None
 
 
-def on_stages(drafts: Sequence[ThemeDraft], notes: Sequence[Note], split_feelings: bool) -> list[ThemeDraft]:
-    """Each theme on one stage (split where its notes are on several), and split by feeling if asked; the parts
+def on_stages(
+    drafts: Sequence[ThemeDraft], notes: Sequence[Note], stages: Sequence[StageDef], split_feelings: bool
+) -> list[ThemeDraft]:
+    """Each theme on one stage (split where its notes name several), and split by feeling if asked; the parts
     are titled afresh, all together, so titles stay distinct within the step."""
     texts = {note.id: note.text for note in notes}
-    stage_of = {note.id: note.stage or "" for note in notes}
-    parts: list[tuple[ThemeDraft, str, list[str]]] = []
+    by_id = {note.id: note for note in notes}
+    parts: list[tuple[ThemeDraft, str | None, list[str]]] = []
     for draft in drafts:
-        by_stage: dict[str, list[str]] = {}
-        for note_id in draft.ids:
-            by_stage.setdefault(stage_of[note_id], []).append(note_id)
-        for stage, members in by_stage.items():
+        for stage, members in stage_parts(draft.ids, by_id, stages).items():
             groups = by_feeling(members, texts) if split_feelings else [members]
             parts += [(draft, stage, group) for group in groups]
     if len(parts) == len(drafts):
@@ -258,26 +259,35 @@ def on_stages(drafts: Sequence[ThemeDraft], notes: Sequence[Note], split_feeling
     ]
 
 
+def stage_parts(ids: Sequence[str], notes: dict[str, Note], stages: Sequence[StageDef]) -> dict[str | None, list[str]]:
+    """A theme's notes by the stage they go on. The stages its notes name decide: a note that names one goes there,
+    and one that names none goes with the part on the stage it is placed on, else with the part named most (evidence
+    posted under a pain point is about that pain point's stage, whatever its words lean to). A theme whose notes
+    name no stage goes on the stage most of them are placed on."""
+    named = {i: named_stage(notes[i].text, stages) for i in ids}
+    counts = Counter(stage for stage in named.values() if stage)
+    if not counts:
+        placed = Counter(notes[i].stage for i in ids).most_common(1)
+        return {placed[0][0] if placed else None: list(ids)}
+    most = counts.most_common(1)[0][0]
+    parts: dict[str | None, list[str]] = {}
+    for note_id in ids:
+        stage = named[note_id] or notes[note_id].stage
+        parts.setdefault(stage if stage in counts else most, []).append(note_id)
+    return parts
+
+
 def named_apart(drafts: Sequence[ThemeDraft], notes: Sequence[Note], stages: Sequence[StageDef]) -> list[ThemeDraft]:
     """Another engine's themes (the LLM's) split where their notes name different stages: a part per stage named,
-    the notes that name none with the largest part, which keeps the title; the others are titled afresh, apart
+    the notes that name none with the part named most, which keeps the title; the others are titled afresh, apart
     from the step's titles. So every note that names its stage can land there when the map is made."""
-    named = {note.id: named_stage(note.text, stages) for note in notes}
-    texts = {note.id: note.text for note in notes}
+    by_id = {note.id: note for note in notes}
     kept, split_off = [], []
     for draft in drafts:
-        by_stage: dict[str, list[str]] = {}
-        for note_id in draft.ids:
-            if named.get(note_id):
-                by_stage.setdefault(named[note_id], []).append(note_id)
-        if len(by_stage) < 2:
-            kept.append(draft)
-            continue
-        _largest, *others = sorted(by_stage.values(), key=len, reverse=True)
-        gone = {note_id for part in others for note_id in part}
-        kept.append(draft.model_copy(update={"ids": [i for i in draft.ids if i not in gone]}))
+        largest, *others = sorted(stage_parts(draft.ids, by_id, stages).values(), key=len, reverse=True)
+        kept.append(draft.model_copy(update={"ids": largest}) if others else draft)
         split_off += others
-    titles = name_groups([[texts[i] for i in part] for part in split_off], taken=[d.title for d in kept])
+    titles = name_groups([[by_id[i].text for i in part] for part in split_off], taken=[d.title for d in kept])
     return kept + [ThemeDraft(title=title, ids=part) for title, part in zip(titles, split_off, strict=True)]
 
 

@@ -58,9 +58,28 @@ def test_a_theme_whose_notes_sit_on_two_stages_becomes_two_with_distinct_titles(
         Note(id="4", text="Travel: gates reject the QR code on my phone"),
     ]
     one_theme = [ThemeDraft(title="Ticket", ids=["1", "2", "3", "4"])]
-    drafts = on_stages(one_theme, prepared(notes, StepPlan(RAIL)), split_feelings=False)
+    drafts = on_stages(one_theme, prepared(notes, StepPlan(RAIL)), RAIL, split_feelings=False)
     assert sorted((d.stage, tuple(d.ids)) for d in drafts) == [("Book", ("1", "2")), ("Travel", ("3", "4"))]
     assert len({d.title.casefold() for d in drafts}) == 2
+
+
+def test_a_note_that_names_no_stage_goes_on_the_stage_its_theme_names() -> None:
+    notes = [
+        Note(id="1", text="Travel: the QR code fails at the gates", stage="Travel"),
+        Note(id="2", text="[analytics] 12% of scans are rejected on the first try", stage="Book"),
+    ]
+    drafts = on_stages([ThemeDraft(title="QR code", ids=["1", "2"])], notes, RAIL, split_feelings=False)
+    assert [(draft.stage, draft.ids) for draft in drafts] == [("Travel", ["1", "2"])]
+
+
+def test_a_theme_whose_notes_name_no_stage_goes_where_most_of_them_are() -> None:
+    notes = [
+        Note(id="1", text="the seat map is slow", stage="Book"),
+        Note(id="2", text="seat map hides the quiet coach", stage="Book"),
+        Note(id="3", text="seat numbers are hard to find", stage="Travel"),
+    ]
+    drafts = on_stages([ThemeDraft(title="Seat map", ids=["1", "2", "3"])], notes, RAIL, split_feelings=False)
+    assert [(draft.stage, draft.ids) for draft in drafts] == [("Book", ["1", "2", "3"])]
 
 
 def test_a_theme_is_never_titled_with_its_stages_name() -> None:
@@ -76,7 +95,7 @@ def test_a_theme_is_never_titled_with_its_stages_name() -> None:
 
 def test_a_theme_already_on_one_stage_keeps_its_title() -> None:
     notes = [Note(id="1", text="Arrive: no taxis at night"), Note(id="2", text="Arrive: the taxi rank is empty")]
-    drafts = on_stages([ThemeDraft(title="Taxi rank", ids=["1", "2"])], prepared(notes, StepPlan(RAIL)), False)
+    drafts = on_stages([ThemeDraft(title="Taxi rank", ids=["1", "2"])], prepared(notes, StepPlan(RAIL)), RAIL, False)
     assert drafts == [ThemeDraft(title="Taxi rank", ids=["1", "2"], stage="Arrive")]
 
 
