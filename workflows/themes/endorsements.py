@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from workflows.themes.clustering.base import Note, ThemeDraft
+from workflows.themes.clustering.cleaning import content_words
 from workflows.themes.clustering.naming import name_groups
 from workflows.themes.stage_placement import TextEmbedder, opening_stripped
 
@@ -34,9 +35,15 @@ _REFERS_BACK = re.compile(
     r"|[,;(]\s*(?:the\s+)?same\s+(?:ticket|change|fix|story|epic|pr|work\s+item)\b",
     re.IGNORECASE,
 )
+# "I'll take the Google profiles, …" takes on what an earlier note asked someone to own.
+_TAKES_ON = re.compile(
+    r"^(?:i['’]?ll|i will|i can|happy to|i['’]m happy to)\s+(?:take|own|pick up|grab|handle|drive)\s+", re.IGNORECASE
+)
 # "+1 to the status tracker, …" names a note by its subject: the words up to the clause's end.
 _SUBJECT = re.compile(r"^(?:the|this|that|your|their)\s+(?P<subject>[^,;:.!?()]{3,60})", re.IGNORECASE)
 SAME_SUBJECT_FLOOR = 0.4  # how close a named subject must be to an earlier note to join it
+# A phrase naming one of several notes ("@Ana's ack letter") leans this much toward the note saying all its words.
+NAMED_WORDS_WEIGHT = 0.5
 # "@Ana's ack letter" or "@Ana's point on payouts" names one of her notes; "@Ana's point" (or idea, comment…) alone
 # is whatever she said last.
 _GENERIC = (
@@ -76,10 +83,10 @@ def endorsed(text: str, mentions: Sequence[tuple[str, str]]) -> tuple[str, bool]
 
 
 def endorsed_subject(text: str) -> str | None:
-    """What a note opens by endorsing when it names a subject, not a person: "+1 to the status tracker, …" ->
-    "status tracker"."""
+    """What a note opens by endorsing or taking on when it names a subject, not a person: "+1 to the status
+    tracker, …" -> "status tracker", "I'll take the Google profiles, …" -> "Google profiles"."""
     body = opening_stripped(text)
-    opening = _OPENING.match(body)
+    opening = _OPENING.match(body) or _TAKES_ON.match(body)
     subject = _SUBJECT.match(body[opening.end() :]) if opening else None
     if subject is None or re.fullmatch(rf"{_GENERIC}(?:\s+(?:above|here|too))?", subject["subject"].strip(), re.I):
         return None  # "+1 to the idea" names none
@@ -109,10 +116,22 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
         target = theirs[-1]
         if found and found[1]:
             named = _NAMED.search(item.text)  # "ack letter" of "+1 to @Ana's ack letter, and put the list on it"
-            vectors = np.asarray(embedder().encode([named[1] if named else item.text, *(n.text for n in theirs)]))
-            target = theirs[int(np.argmax(vectors[1:] @ vectors[0]))]
+            target = _named_one(named[1] if named else item.text, theirs, embedder())
         notes.append(item.note.model_copy(update={"builds_on": target.id}))
     return notes
+
+
+def _named_one(phrase: str, notes: Sequence[Note], embedder: TextEmbedder) -> Note:
+    """The note a phrase names: the closest in meaning, and more so for each of its words the note says ("@Ana's
+    pre-check" names her "Check passport details at the offer stage", not her "funds checklist")."""
+    vectors = np.asarray(embedder.encode([phrase, *(note.text for note in notes)]))
+    words = _words(phrase)
+    said = np.array([len(words & _words(note.text)) / max(len(words), 1) for note in notes])
+    return notes[int(np.argmax(vectors[1:] @ vectors[0] + NAMED_WORDS_WEIGHT * said))]
+
+
+def _words(text: str) -> frozenset[str]:
+    return content_words(re.sub(r"[-/]", " ", text))
 
 
 def follow_endorsements(

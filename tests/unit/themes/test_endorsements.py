@@ -70,12 +70,31 @@ def test_the_note_an_endorsement_names_is_found_by_the_words_it_names_it_with() 
     assert link_endorsements(said, get_embedder)[2].builds_on == "1"
 
 
+def test_the_named_note_is_the_one_saying_the_words_not_one_merely_alike() -> None:
+    said = [
+        _said("1", "U1", "Check passport/name details at the offer stage so the CAS form stops bouncing"),
+        _said("2", "U1", "funds checklist + 28-day countdown email the day they firm their offer"),
+        _said("3", "U2", "+1 to @Ana's pre-check, and ask for the passport in the application form", [ANA]),
+    ]
+    assert link_endorsements(said, get_embedder)[2].builds_on == "1"
+
+
 def test_an_endorsement_that_names_a_subject_builds_on_the_note_about_it() -> None:
     said = [
         _said("1", "U1", "Status tracker in the portal: received, checking documents, approved, with dates"),
         _said("2", "U1", "Extend the form timeout to 60 minutes and save progress"),
         _said("3", "U2", "+1 to the status tracker, can it show the date the documents were checked?"),
         _said("4", "U2", "+1 to the idea"),  # names no subject
+    ]
+    assert [note.builds_on for note in link_endorsements(said, get_embedder)] == [None, None, "1", None]
+
+
+def test_a_note_taking_on_what_an_earlier_one_asked_for_builds_on_it() -> None:
+    said = [
+        _said("1", "U1", "someone needs to own the Google profiles, 34 clinics and it's nobody's job right now"),
+        _said("2", "U1", "Reminder texts 48h before every vaccination"),
+        _said("3", "U2", "I'll take the Google profiles, all 34 checked and updated by the 28th"),
+        _said("4", "U2", "I'll take a look at the budget next week"),  # nothing asked for it
     ]
     assert [note.builds_on for note in link_endorsements(said, get_embedder)] == [None, None, "1", None]
 
