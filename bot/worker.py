@@ -40,6 +40,9 @@ class Worker:
     def _loop(self) -> None:
         while True:
             self._wake.wait(self._interval)
+            # Read before the run: a stop that comes during a run gets one more, for the work stored meanwhile
+            # (the events of requests answered while this run was under way).
+            last = self._stopped.is_set()
             self._wake.clear()
             try:
                 self._run_due()
@@ -47,5 +50,5 @@ class Worker:
                 log.exception("running due jobs failed")
             if not self._wake.is_set():
                 self._idle.set()
-            if self._stopped.is_set():
+            if last:
                 return
