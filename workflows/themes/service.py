@@ -37,7 +37,7 @@ from workflows.themes.endorsements import Said, follow_endorsements, link_endors
 from workflows.themes.lone_quotes import unnamed_quotes_join
 from workflows.themes.repair import repair
 from workflows.themes.stage_placement import Placed, named_stage, place_notes, stage_heading
-from workflows.themes.subjects import subject_of
+from workflows.themes.subjects import opening_label, subject_of
 from workflows.workshop.stages import StageDef, stored_stages
 
 # Each action is a thing to do of its own: two share a theme only when they are this alike (mean cosine), the same
@@ -211,8 +211,10 @@ def for_step(engine: ClusterEngine, plan: StepPlan | None) -> ClusterEngine:
 
 def prepared(notes: Sequence[Note], plan: StepPlan | None) -> list[Note]:
     """The notes with substance, with what the step's plan knows of each: on stages, the subject a note opens with
-    and the stage it is on; in the persona step, the part of the persona it speaks to. A reply that is only a
-    stage's name is no note, yet it still tells where the thread is when the others are placed."""
+    and the stage it is on; in the persona step, the part of the persona it speaks to and the label it opens with
+    ("Context: …"; on stages a label names a touchpoint, and touchpoints named differently were as often one theme
+    in the labelled workshops). A reply that is only a stage's name is no note, yet it still tells where the thread
+    is when the others are placed."""
     said = [note for note in notes if is_note(note.text)]
     if plan and plan.stages:
         replies = [note.reply or note.id for note in said]
@@ -224,7 +226,9 @@ def prepared(notes: Sequence[Note], plan: StepPlan | None) -> list[Note]:
         ]
     if plan and plan.persona:
         parts = persona_part_of(said)
-        return [note.model_copy(update={"part": parts[note.id]}) for note in said]
+        return [
+            note.model_copy(update={"part": parts[note.id], "label": opening_label(note.text, ())}) for note in said
+        ]
     return said
 
 

@@ -17,8 +17,10 @@ from workflows.themes.stage_placement import bare, stage_heading
 from workflows.workshop.stages import StageDef
 
 MOST_WORDS = 8  # a subject longer than this is a sentence: its first words are the subject
+LABEL_WORDS = 3  # a label is a word or three before a colon: "Context:", "Digital habits:", "Price checker:"
 # Where an opening clause ends: a mark before a space ("1,900", "10:30" and "v2.1" go on), a bracket, or a dash or
 # an arrow between words ("-" inside "e-mail" is no end).
+_LABEL = re.compile(r"^\s*([^.,;:!?()\[\]{}\"“”/|\n–—→=<>#*+]{2,40}):\s")
 _CLAUSE_END = re.compile(r"\s*(?:[:;,.!?](?=\s|$)|[()\[\]]|\s[-–—]+\s|[–—]|--|//|->|=>|→)\s*")
 
 
@@ -32,3 +34,12 @@ def subject_of(text: str, stages: Sequence[StageDef]) -> str | None:
     if opening is None or len(clauses) == 1 and len(opening) <= MOST_WORDS:
         return None
     return " ".join(opening[:MOST_WORDS])
+
+
+def opening_label(text: str, stages: Sequence[StageDef]) -> str | None:
+    """The short label a note opens with, in lower case ("Context: …" -> "context"); None for none, or for a
+    stage's name ("Awareness: …"), which says where the note is, not what it is."""
+    match = _LABEL.match(bare(text))
+    if match is None or len(match[1].split()) > LABEL_WORDS or stage_heading(match[1], stages):
+        return None
+    return " ".join(match[1].split()).casefold()

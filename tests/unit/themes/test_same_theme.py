@@ -76,6 +76,19 @@ def test_the_thread_says_which_notes_answer_each_other() -> None:
     assert features["same_stage"][2, 3] == 0.0, "no stage known is no stage shared"
 
 
+def test_notes_labelled_differently_say_different_things() -> None:
+    notes = [
+        Note(id="a", text="Context: invoices in short bursts between jobs", label="context"),
+        Note(id="b", text="Expectation: set up in one sitting", label="expectation"),
+        Note(id="c", text="Expectation: money in the bank in 1-2 days", label="expectation"),
+        Note(id="d", text="57% of trial sessions are on mobile web"),
+    ]
+    other = _features(notes, [note.text for note in notes], [0, 0, 0, 1])["other_label"]
+    assert other[0, 1] == other[0, 2] == 1.0
+    assert other[1, 2] == 0.0, "the same label"
+    assert other[0, 3] == 0.0, "no label says nothing"
+
+
 def test_a_judge_groups_the_pairs_its_weights_say_are_likely_and_no_others() -> None:
     notes = [Note(id=str(n), text=text) for n, text in enumerate(GYM)]
     features = _features(notes, GYM, list(range(len(GYM))))

@@ -8,7 +8,7 @@ from workflows.themes.clustering.base import Note
 from workflows.themes.clustering.cleaning import board_words, without_figures, without_words
 from workflows.themes.clustering.embedded import EmbeddedEngine
 from workflows.themes.service import StepPlan, cluster_notes
-from workflows.themes.subjects import subject_of
+from workflows.themes.subjects import opening_label, subject_of
 from workflows.workshop.stages import resolve_stage_model
 
 SAAS = resolve_stage_model("Discover, Trial, Buy, Adopt")
@@ -47,6 +47,22 @@ def test_the_subject_is_the_opening_clause_past_greetings_tags_and_stage_labels(
 @pytest.mark.parametrize("note", ["Template gallery", "Trial: the onboarding webinar", "Slack integration"])
 def test_a_note_that_is_only_its_subject_has_none_apart(note: str) -> None:
     assert subject_of(note, SAAS) is None
+
+
+@pytest.mark.parametrize(
+    ("note", "label"),
+    [
+        ("- Context: they do invoicing in short bursts, on the phone between jobs", "context"),
+        ("Expectation: set up in one sitting", "expectation"),
+        ("• Digital habits: lives in WhatsApp", "digital habits"),
+        ("Price checker: pick a club, see the price", "price checker"),
+        ("Trial: the onboarding webinar", None),  # the stage's name says where the note is, not what it is
+        ("Persona name suggestion for the whole team: Fiona", None),  # a sentence, not a label
+        ("No label here, just a note", None),
+    ],
+)
+def test_the_label_a_note_opens_with_is_read_apart_from_a_stages_name(note: str, label: str | None) -> None:
+    assert opening_label(note, SAAS) == label
 
 
 def test_alike_comments_on_two_touchpoints_are_not_one_theme() -> None:

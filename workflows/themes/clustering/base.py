@@ -17,7 +17,8 @@ class Note(BaseModel):
     builds_on: str | None = None  # the id of the note it endorses ("+1 to @Ana's point"): it joins that note's theme
     subject: str | None = None  # what it is about, said first (`workflows.themes.subjects`): weighs as the whole note
     stage: str | None = None  # the journey stage it is placed on, for touchpoints and pain points
-    part: str | None = None  # the part of the persona it speaks to ("goals", "Persona name"), if any
+    part: str | None = None  # the part of the persona it speaks to ("goals", "name"), if any
+    label: str | None = None  # the short label it opens with ("Context: …"), a stage's name aside
 
 
 class ThemeDraft(BaseModel):

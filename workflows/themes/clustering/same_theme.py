@@ -4,10 +4,11 @@ A sentence model alone ranks the pairs of notes that share a theme above those t
 the labelled workshops' touchpoints and pain points: "the price checker says from £24.99" and "the price checker
 is the #1 exit page" read as far apart as two notes about different pages. Teams say which notes go together in
 other ways too: the same uncommon words, the same stage, a reply right after the note it answers, a "+1" to it, the
-same part of a persona. A logistic model per step, fitted on the labelled workshops (`bench/fit_same_theme.py`,
-which writes `assets/same_theme.json` and prints how each workshop scores when left out of the fit), weighs these
-into the chance that two notes share a theme; notes are then grouped by average linkage while a group's mean chance
-is at least the step's floor, so the data, not a theme count, says how many themes there are.
+same part of a persona; and labels that differ ("Context: …", "Expectation: …") say two different things. A
+logistic model per step, fitted on the labelled workshops (`bench/fit_same_theme.py`, which writes
+`assets/same_theme.json` and prints how each workshop scores when left out of the fit), weighs these into the
+chance that two notes share a theme; notes are then grouped by average linkage while a group's mean chance is at
+least the step's floor, so the data, not a theme count, says how many themes there are.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from workflows.themes.clustering.base import Note
 
 JUDGES = Path(__file__).parent / "assets" / "same_theme.json"
 # What is known about a pair of notes, in the order the fit script writes the weights.
-FEATURES = ("meaning", "words", "same_stage", "same_reply", "next_reply", "builds_on", "same_part")
+FEATURES = ("meaning", "words", "same_stage", "same_reply", "next_reply", "builds_on", "same_part", "other_label")
 
 
 class Judge(BaseModel):
@@ -84,6 +85,8 @@ def pair_features(
     yield "next_reply", (np.abs(position[:, None] - position[None, :]) == 1).astype(np.float32)
     yield "builds_on", _building_on(notes)
     yield "same_part", _same([note.part for note in notes])
+    labels = [note.label for note in notes]
+    yield "other_label", _known(labels) - _same(labels)
 
 
 def _building_on(notes: Sequence[Note]) -> np.ndarray:
@@ -101,6 +104,12 @@ def _same(values: Sequence[str | None]) -> np.ndarray:
     known = sorted({value for value in values if value is not None})
     codes = np.array([known.index(value) if value is not None else -1 for value in values])
     return ((codes[:, None] == codes[None, :]) & (codes[:, None] >= 0)).astype(np.float32)
+
+
+def _known(values: Sequence[str | None]) -> np.ndarray:
+    """1 where both notes have a value."""
+    known = np.array([value is not None for value in values])
+    return (known[:, None] & known[None, :]).astype(np.float32)
 
 
 def _shared_words(words: Sequence[frozenset[str]]) -> np.ndarray:
