@@ -298,6 +298,13 @@ def _label_position(body: str, name: str) -> int | None:
         rf"\b(?:in|at|during|on|for|to)\s+the\s+{words}\s+{_STAGE_WORD}\b",  # "at the awareness stage"
         rf"\b{_STAGE_WORD}(?:\s*\d{{1,2}})?\s*[:=\-–—]\s*{words}(?!\w)",  # "Stage: Awareness", "Stage 3 - Purchase"
         rf"^(?:in|at|during)\s+(?:the\s+)?{words}\s*(?:{_STAGE_WORD}\s*)?[,:\-–—]",  # "In Awareness, …"
+        # "in consideration it's the postcode checker": the stage as a place, then who or what is there
+        rf"^(?:in|at|during)\s+(?:the\s+)?{words}\s+(?=(?:it's|it’s|it is|there's|there’s|there is|we|they|you|"
+        r"people|customers|users|most|everyone)\b)",
+        # "fines are really a Problem-solving thing", "I'd file this one under Problem-solving": a note filed there
+        rf"\b(?:is|are|it's|it’s|that's|that’s)\s+(?:really\s+|more\s+|mostly\s+|actually\s+|probably\s+)?an?\s+"
+        rf"{words}\s+(?:thing|issue|problem|question|topic|one)\b",
+        rf"\bfile[sd]?\s+(?:this|it|that)(?:\s+one)?\s+under\s+(?:the\s+)?{words}(?!\w)",
         # "…, but it's advocacy": a sentence that ends by saying which stage it is
         rf"\b(?:it's|it’s|it is|that's|that’s|that is|this is)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?"
         rf"\s*(?:[.!?)]|$)",

@@ -72,6 +72,10 @@ CLAIMS = resolve_stage_model("Plan, Book, Travel, Claim a refund")
         ("Going back to the Book stage for a sec: the railcard can't be added", RAIL, "Book"),
         ("sorry, late to this one — travel: the QR code fails at the gates", RAIL, "Travel"),
         ("In claim a refund the form asks for the ticket number again", CLAIMS, "Claim a refund"),
+        # the stage as a place, then who is there; a note filed under a stage
+        ("in consideration it's the postcode checker on the site", DEFAULT, "Consideration"),
+        ("fines are really a Retention thing: they arrive weeks after the trip", DEFAULT, "Retention"),
+        ("I'd file this one under Advocacy, the referral code", DEFAULT, "Advocacy"),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str) -> None:
@@ -89,6 +93,8 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         ("People travel with large luggage", RAIL),
         ("Step 2: the form asks for the railcard number", RAIL),  # a form's step, not the journey's
         ("Stage 9: nothing that far", RAIL),
+        ("a slow unlock turns into a Retention mess later", DEFAULT),  # said in passing, not filed there
+        ("that's where a lot of our Retention goes to die", DEFAULT),
     ],
 )
 def test_a_stage_word_in_passing_does_not_name_the_stage(note: str, stages: list) -> None:
