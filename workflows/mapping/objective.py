@@ -27,7 +27,8 @@ _CUES: dict[str, str] = {
     r"|outside\s+(?:the\s+|our\s+)?scope|non-goals?"
     r"|(?:is|are)\s+out(?=\s*(?:[.;,!)]|$))|exclud\w*"
     rf"|we\s+(?:won{_APOS}t|will\s+not|don{_APOS}t)\s+(?:cover|look\s+at|map|include)"
-    r"|(?:leave|leaving|keep|keeping)\s+(?:\S+\s+){1,6}?out\b|not\s+(?:covering|including|looking\s+at)\b",
+    r"|(?:leave|leaving|keep|keeping)\s+(?:\S+\s+){1,6}?out\b|not\s+(?:covering|including|looking\s+at)\b"
+    r"|^\W*out\s+for\s+now\b",
     "success_measures": r"success\s+(?:measures?|metrics?|criteri(?:a|on)|looks\s+like|means|is|should\s+(?:include|be)"
     r"|will\s+be)|success\s*(?:[:=]|[-–]\s)|targets?\s*[:=]?\s*[-–+<>~]?\s*\d|measures?\s+of\s+success"
     r"|kpis?|okrs?|key\s+results?|north\s+star(?:\s+metric)?|metrics?(?=\s*:)"
@@ -53,7 +54,9 @@ _CUES: dict[str, str] = {
     # "halve the 'where is my install' calls"
     r"|\d+(?:\.\d+)?\s*%\s+(?:fewer|less|more|lower|higher)\b"
     rf"|(?:under|below|above|over)\s+\d+(?:\.\d+)?\s*%[^.;]*\b(?:we{_APOS}re\s+at|we\s+are\s+at|today|currently)\b"
-    r"|back\s+(?:above|below|under|over)\b|back\s+to\s+[-+−~]?\d|^\W*(?:halve|double|triple)\b",
+    r"|back\s+(?:above|below|under|over)\b|back\s+to\s+[-+−~]?\d|^\W*(?:halve|double|triple)\b"
+    # "90% of families seated together without paying (today 71%)"
+    r"|\d+(?:\.\d+)?\s*%[^.;()]{0,60}\(\s*(?:today|currently|now)\b",
     "decision": r"decisions?\s+(?:this|it|the\s+map)\s+(?:(?:should|will|would|must)\s+)?(?:informs?|feeds?|supports?)"
     r"|decisions?(?=\s*:)|(?:call|choice)\s+(?:on|about)\s+(?:whether|which|if)|choose\s+between"
     r"|informs?\s+(?:the|our|a)\s+decision|(?:help\w*\s+(?:us\s+)?|so\s+(?:that\s+)?we\s+can\s+|to\s+)decide"
@@ -67,7 +70,12 @@ _CUES: dict[str, str] = {
     r"|(?:up|down)\s+\d+(?:\.\d+)?\s*%\s+(?:since|in|over|on)\b|(?:is|are)\s+(?:up|down)\s+(?:from\s+)?[-+−~]?\d"
     r"|(?:has|have)\s+(?:slid|slipped|doubled|tripled|risen|fallen|dropped|grown|jumped|climbed|gone\s+(?:up|down))\b"
     r"|(?:dropped|fell|rose|slid|grew|doubled|tripled)\s+(?:from\s+[^.;]{1,30}?\s+)?(?:since|over\s+the\s+(?:last|past))\b"
-    r"|(?:dropped|fell|rose|slid|grew|went(?:\s+(?:up|down))?|(?:has|have)\s+gone)\s+from\s+[-+−~]?\d"
+    r"|(?:dropped|fell|rose|slid|grew|went(?:\s+(?:up|down))?|(?:has|have)\s+gone)\s+from\s+[-+−~£$€]?\d"
+    # "year-1 churn 9.8% -> 16.5% since the April rise", "we used to sit around 15%", "the business case assumed
+    # 22%", "families were 14% of passengers but 31% of complaints"
+    r"|\d[\d.,]*\s*%?\s*(?:->|→|=>)\s*[-+−~]?\d[\d.,]*\s*%?\s+(?:since|over\s+the|in\s+the\s+(?:last|past))\b"
+    r"|we\s+used\s+to\s+(?:be|sit|run|get|have|see)\b|(?:business\s+case|plan|forecast|budget)\s+(?:assumed|expected)"
+    r"|\d+(?:\.\d+)?\s*%\s+of\s+[^.;]{1,30}?\bbut\s+\d+(?:\.\d+)?\s*%\s+of\b"
     r"|(?:key\s+|main\s+|research\s+|open\s+)?questions?(?!\s+(?:to|for)\s+(?:the\s+)?(?:group|team|all|everyone|you))"
     r"(?=[^:\n.?!]{0,30}:)"
     r"|purpose(?=\s*:)"
@@ -75,7 +83,8 @@ _CUES: dict[str, str] = {
     r"|what\s+we\s+want\s+to\s+(?:learn|know|find\s+out|understand)|we\s+want\s+to\s+learn",
     "scope": r"^\W*in\s*:|(?<!out\sof\s)\bscope\b|in\s+scope"
     r"|(?:journey|map|experience|it)\s+(?:really\s+)?(?:starts|begins|ends|covers|runs)"
-    r"|(?:starts|begins|ends)\s+(?:at|with|when)|(?:has|have|needs?)\s+to\s+(?:include|cover)\b",
+    r"|(?:starts|begins|ends)\s+(?:at|with|when)|(?:has|have|needs?)\s+to\s+(?:include|cover|run|start|end)\b"
+    r"|\bin\s+or\s+out\b|(?:do|should|shall)\s+we\s+include\b",
 }
 _PATTERNS = {kind: re.compile(rf"(?i:\b(?:{cue}))") for kind, cue in _CUES.items()}
 # A label such as "Success measure suggestion:" or "The decision this informs:", dropped from what follows it.

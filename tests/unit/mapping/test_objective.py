@@ -180,6 +180,11 @@ def test_terse_cues_are_read_too(note: str, field: str) -> None:
         "the Ombudsman upheld 2 complaints about permits never issued, that's what prompted this",
         "*Why now:* the late-filing penalty letters customers got in Q1 are all from first payrolls",
         "Trustpilot went from 4.6 to 3.9 in six months, nearly all about first winter bills",
+        "year-1 churn 9.8% -> 16.5% since the April rise",
+        "free consult no-shows hit 26% in January, we used to sit around 15%",
+        "take-up 12 months after a street goes live: 14%, the business case assumed 22%",
+        "Jul-Aug: families were 14% of passengers but 31% of complaints",
+        "cost per started case has gone from £410 to £780",
     ],
 )
 def test_what_triggered_the_map_is_why_this_map(note: str) -> None:
@@ -187,8 +192,23 @@ def test_what_triggered_the_map_is_why_this_map(note: str) -> None:
     assert note[-30:] in build_objective_card("Why do refunds stall?", themes(note)).question
 
 
+@pytest.mark.parametrize(
+    ("note", "kind"),
+    [
+        ("90% of families seated together at check-in without paying (today 71%)", "success_measures"),
+        ("flats/MDUs in or out? wayleaves are a whole journey of their own", "scope"),
+        ("Do we include existing patients who get asked about it at their check-up?", "scope"),
+        ("for me it has to run to the day the bag turns up at their door", "scope"),
+        ("out for now imo, houses only this round", "out_of_scope"),
+    ],
+)
+def test_targets_against_today_and_scope_asked_as_a_question_are_read(note: str, kind: str) -> None:
+    assert note_kind(note) == kind
+
+
 def test_a_question_to_the_group_is_not_the_maps_question() -> None:
-    assert note_kind("Question to the group: do we include people who bought through a cycle-to-work scheme?") is None
+    asked = "Question to the group: do we include people who bought through a cycle-to-work scheme?"
+    assert note_kind(asked) == "scope", "a question about what the journey covers is about its scope"
     assert note_kind("we can come back to this after the pilot") is None
 
 
