@@ -82,7 +82,7 @@ _CUSTOMER_SPEAKER = words_pattern(
 _CHANNEL = words_pattern(
     r"e-?mails?|letters?|sms|texts?|messages?|newsletters?|leaflets?|flyers?|posts?|apps?|website|site|portal|dashboard"
     r"|forms?|kiosks?|machines?|boards?|signs?|displays?|systems?|receipts?|invoices?|faqs?|labels?|dialogs?|modals?"
-    r"|buttons?|pages?|auto-?reply"
+    r"|buttons?|pages?|auto-?reply|tablets?|terminals?|devices?|support|helpdesk|chats?"
 )
 # Whom a speaker tells it: "Partner shops tell riders “…”" is the shops speaking, not the riders.
 _LISTENER = re.compile(
@@ -93,12 +93,18 @@ _LISTENER = re.compile(
 # The organisation addressing the customer: "Your driver is 5 stops away", "We have received your referral"; not
 # the customer addressing it ("Your app rejected my face four times").
 _ADDRESSED = re.compile(
-    r"^(?i:(?:your?|we(?:'|’)?(?:ll|ve|re)?\b.*\byou\w*)\b)(?!.*\b(?i:i|i'm|i’m|me|my)\b)", re.DOTALL
+    r"^(?i:(?:(?:unfortunately|sorry|oops|thanks|thank\s+you|hi|hello)[,!]?\s+)?"
+    r"(?:your?|we(?:'|’)?(?:ll|ve|re)?\b.*\byou\w*)\b)(?!.*\b(?i:i|i'm|i’m|me|my)\b)",
+    re.DOTALL,
 )
 _RECEIVED = re.compile(
-    r"\b(?:get|gets|got|getting|see|sees|saw|seeing|receive|receives|received)\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,1}$",
+    r"\b(?:get|gets|got|getting|see|sees|saw|seeing|receive|receives|received|gives|gave|shows|showed|displays"
+    r"|displayed|throws|threw|flashes|pops\s+up(?:\s+with)?)\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,1}$",
     re.IGNORECASE,
 )
+# Where the clause that names a channel's sender begins: "they arrive weeks later, and the email just says" is the
+# e-mail's own clause; "Passenger email: …" names the customer in it.
+_SENDER_CLAUSE = re.compile(r",|\band\b|\bbut\b", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"[.!?;\n•]|\(\w+\)")
 _NOT_SPEECH_START = re.compile(r"^(?i:how\s+to)\b")
 _QUOTE_END = re.compile(r"(?<=[.!?…][\"”»“」])\s+(?=[A-ZÀ-Þ\"“„«])")  # "…pay.\" Then …", not "…slow?\" she asked"
@@ -141,7 +147,7 @@ def _said_to_the_customer(before: str, span: str, heard: bool = False) -> bool:
         for match in pattern.finditer(_LISTENER.sub(" ", before))
     )
     if speakers and speakers[-1][1] == "channel":
-        clause = _CLAUSE_START.split(before)[-1]
+        clause = _SENDER_CLAUSE.split(_CLAUSE_START.split(before)[-1])[-1]
         own_words = heard or _CUSTOMER_SPEAKER.search(clause) or _FIRST_PERSON.search(span)  # "[email] “I landed…”"
         return not own_words or bool(_ADDRESSED.search(span))
     return (bool(speakers) and speakers[-1][1] == "org") or bool(_ADDRESSED.search(span))

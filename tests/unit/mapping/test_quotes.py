@@ -171,6 +171,19 @@ def test_the_customers_words_are_a_quote_heard_by_the_notes_author(text: str, ev
         ),
         ('standing in a puddle googling "is a burst pipe covered by my policy"', Evidence.assumption),
         ('27% of churned trials picked "too complicated to set up VAT and taxes" in the exit survey', Evidence.survey),
+        (
+            'fines arrive 6-10 weeks after the trip, and the email just says "A charge of €105.00 has been applied"',
+            Evidence.assumption,
+        ),
+        (
+            'ending outside the zone gives "Trip could not be ended: vehicle outside operating area"',
+            Evidence.assumption,
+        ),
+        ('support chat: Loopy loops on "Did this answer your question?" and never hands over', Evidence.assumption),
+        (
+            'the tablet just says "Unfortunately we\'re unable to offer you finance at this time"',
+            Evidence.assumption,
+        ),
     ],
 )
 def test_terms_labels_and_team_commentary_are_not_quotes(text: str, evidence: Evidence) -> None:
