@@ -83,7 +83,7 @@ _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
 _LEAD = (
     r"(?P<lead>(?:due\s+(?:by|on|date:?)|due:?|deadline:?|eta:?|no\s+later\s+than|latest\s+by"
-    r"|by|before|on|until|till|in|during|for)\s+)?"
+    r"|by|before|on|until|till|in|during|for|from|starting(?:\s+on)?)\s+)?"
 )
 _THE = r"(?:the\s+)?"
 _OPTIONAL_WEEKDAY = rf"(?:(?:{_alternatives(_WEEKDAYS)})\.?,?\s+)?"

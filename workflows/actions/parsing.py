@@ -42,6 +42,11 @@ _OWNER_ASIDE = re.compile(
     r"|[,;]\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^,;.!?]*",
     re.IGNORECASE,
 )
+# The writer taking it on: "…, owner me", "(owner: myself)", "I'll own it."
+_SELF_OWNED = re.compile(
+    r"[,;]?\s*\(?\s*\b(?:owner\s*[:=]?\s*(?:me|myself)\b|i(?:['’]ll|\s+will)\s+own\s+(?:it|this|that)\b)\s*\)?[.!]?",
+    re.IGNORECASE,
+)
 # What is said about an action's owner or timing rather than the action: dropped from its title.
 _OWNERSHIP_SENTENCE = re.compile(
     r"(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:nobody|no\s+one|no-one)\s+(?:owns?|has\s+(?:it|this|that)|is\s+on)\b[^.!?;]*[.!?;]?"
@@ -73,10 +78,12 @@ _UNSURE = re.compile(
 )
 
 
-def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date) -> ActionDraft:
-    """The first mentioned user owns the action, unless only credited ("+1 to @Ana's idea"); a mention inside the
-    sentence ("ask @Ben to…") stays."""
+def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date, author: str | None = None) -> ActionDraft:
+    """The first mentioned user owns the action, unless only credited ("+1 to @Ana's idea"), else its `author` when
+    the note says so ("owner me", "I'll own it"); a mention inside the sentence ("ask @Ben to…") stays."""
     owner, label = next(((i, name) for i, name in mentions if not _credited(text, name)), (None, None))
+    if owner is None and _SELF_OWNED.search(text):
+        owner, text = author, _SELF_OWNED.sub(" ", text)
     due = parse_due(text, today)
     # "… the deposit by 30 June. Needs …": the sentence still ends where its date did
     title = f"{text[: due.start]}{'.' if due.text.endswith('.') else ''} {text[due.end :]}" if due else text

@@ -174,7 +174,7 @@ def create_action_items(
     pain_stage = {p.theme_id: stage for stage, p in pains}
 
     def embedded() -> list:
-        drafts = [parse_action(c.text, [tuple(m) for m in c.mentions], today) for c in notes]
+        drafts = [parse_action(c.text, [tuple(m) for m in c.mentions], today, c.user_id) for c in notes]
         return link_actions(drafts, steps[StepKey.pain_points], pain_stage)
 
     action_notes = [ActionNote(id=str(c.id), text=c.text, mentions=[tuple(m) for m in c.mentions]) for c in notes]

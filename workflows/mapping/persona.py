@@ -52,10 +52,11 @@ _PERSONA_NAME = re.compile(
     r"(?:\s+(?:suggestion|idea|proposal))?|called|meet)\s*(?:is|:|=|-|–)?\s*)"
     rf"(?:{_QUOTED_NAME}|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}))"
 )
-# "we'll go with "Maker Mia" as the name", "I vote for Marco as the persona name", "Busy Bea it is"
+# "we'll go with "Maker Mia" as the name", "I vote for Marco as the persona name", "Busy Bea it is", "Car-free Niamh
+# then, best of both"
 _NAME_AFTER = re.compile(
     rf"(?:{_QUOTED_NAME}|(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,2}}))"
-    r"\s+(?i:(?:as|for)\s+(?:the|our|her|his|a)\s+(?:persona(?:'s|’s)?\s+)?name|it\s+is\b)"
+    r"\s+(?i:(?:as|for)\s+(?:the|our|her|his|a)\s+(?:persona(?:'s|’s)?\s+)?name|it\s+is\b|then(?=\s*(?:[,.!]|$)))"
 )
 # "Persona: Commuter Carl, 41, …", "Our persona is …", "Our persona, Ollie the Owner, …": a label, so only a name
 # that stands alone ("Persona: Solo designers" is none).

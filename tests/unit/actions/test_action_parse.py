@@ -237,3 +237,19 @@ def test_brand_spelling_and_emoji_survive() -> None:
 def test_other_languages_keep_their_words() -> None:
     draft = parse_action("Mettre à jour la FAQ d’ici vendredi @Ben", [BEN], TODAY)
     assert draft == ActionDraft(title="Mettre à jour la FAQ d’ici vendredi", owner="U0BEN")
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        (
+            "A 'talk to a person' button for payout topics. ETA 2 weeks, owner me",
+            "A 'talk to a person' button for payout topics",
+            date(2026, 5, 27),
+        ),
+        ("Fix the seat map (owner: me), end of May", "Fix the seat map", date(2026, 5, 31)),
+        ("Interim: staff the wide gate from Monday. I'll own it.", "Interim: staff the wide gate", date(2026, 5, 18)),
+    ],
+)
+def test_the_writer_taking_it_on_owns_the_action(text: str, title: str, due: date) -> None:
+    assert parse_action(text, [], TODAY, author="U0ME") == ActionDraft(title=title, owner="U0ME", due=due)

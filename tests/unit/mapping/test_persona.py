@@ -79,6 +79,15 @@ def test_the_persona_is_called_what_the_team_calls_it(note: str, name: str) -> N
             ],
             "Maker Maya",
         ),
+        (  # settled by naming the blend: "X then"
+            [
+                "Persona name: _Car-free Ciara_? :red_car:",
+                "Nomad Niamh? she's not really a nomad tbh. Or just Niamh",
+                "+1 for Niamh",
+                "Car-free Niamh then, best of both :+1:",
+            ],
+            "Car-free Niamh",
+        ),
         (  # the one the facilitator goes with
             [
                 'Persona name suggestion: "Commuter Colin", drives to the business park',
