@@ -56,7 +56,7 @@ _CUES: dict[str, str] = {
     rf"|(?:under|below|above|over)\s+\d+(?:\.\d+)?\s*%[^.;]*\b(?:we{_APOS}re\s+at|we\s+are\s+at|today|currently)\b"
     r"|back\s+(?:above|below|under|over)\b|back\s+to\s+[-+−~]?\d|^\W*(?:halve|double|triple)\b"
     # "90% of families seated together without paying (today 71%)"
-    r"|\d+(?:\.\d+)?\s*%[^.;()]{0,60}\(\s*(?:today|currently|now)\b",
+    r"|\d+(?:\.\d+)?\s*%[^.;()]{0,60}\(\s*(?:today|currently|now|we(?:'|’)re\s+(?:on|at))\b",
     "decision": r"decisions?\s+(?:this|it|the\s+map)\s+(?:(?:should|will|would|must)\s+)?(?:informs?|feeds?|supports?)"
     r"|decisions?(?=\s*:)|(?:call|choice)\s+(?:on|about)\s+(?:whether|which|if)|choose\s+between"
     r"|informs?\s+(?:the|our|a)\s+decision|(?:help\w*\s+(?:us\s+)?|so\s+(?:that\s+)?we\s+can\s+|to\s+)decide"
@@ -76,6 +76,8 @@ _CUES: dict[str, str] = {
     r"|\d[\d.,]*\s*%?\s*(?:->|→|=>)\s*[-+−~]?\d[\d.,]*\s*%?\s+(?:since|over\s+the|in\s+the\s+(?:last|past))\b"
     r"|we\s+used\s+to\s+(?:be|sit|run|get|have|see)\b|(?:business\s+case|plan|forecast|budget)\s+(?:assumed|expected)"
     r"|\d+(?:\.\d+)?\s*%\s+of\s+[^.;]{1,30}?\bbut\s+\d+(?:\.\d+)?\s*%\s+of\b"
+    # "…, it was 38% two years ago"
+    r"|\bwas\s+(?:only\s+|just\s+)?[-+−~£$€]?\d[\d.,]*\s*%?\s+(?:\w+\s+){0,2}(?:ago|last\s+(?:year|quarter|month))\b"
     r"|(?:key\s+|main\s+|research\s+|open\s+)?questions?(?!\s+(?:to|for)\s+(?:the\s+)?(?:group|team|all|everyone|you))"
     r"(?=[^:\n.?!]{0,30}:)"
     r"|purpose(?=\s*:)"
@@ -84,7 +86,7 @@ _CUES: dict[str, str] = {
     "scope": r"^\W*in\s*:|(?<!out\sof\s)\bscope\b|in\s+scope"
     r"|(?:journey|map|experience|it)\s+(?:really\s+)?(?:starts|begins|ends|covers|runs)"
     r"|(?:starts|begins|ends)\s+(?:at|with|when)|(?:has|have|needs?)\s+to\s+(?:include|cover|run|start|end)\b"
-    r"|\bin\s+or\s+out\b|(?:do|should|shall)\s+we\s+include\b",
+    r"|\bin\s+or\s+out\b|(?:do|should|shall)\s+we\s+include\b|\b(?:is|are|be)\s+in\s+(?:too|as\s+well)\b",
 }
 _PATTERNS = {kind: re.compile(rf"(?i:\b(?:{cue}))") for kind, cue in _CUES.items()}
 # A label such as "Success measure suggestion:" or "The decision this informs:", dropped from what follows it.
