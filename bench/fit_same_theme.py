@@ -75,8 +75,9 @@ def boards() -> dict[StepKey, list[Board]]:
 
 
 def fit(training: list[Board]) -> tuple[dict[str, float], float]:
-    x = np.vstack([board.pairs()[0] for board in training])
-    y = np.concatenate([board.pairs()[1] for board in training])
+    pairs = [board.pairs() for board in training]
+    x = np.vstack([features for features, _ in pairs])
+    y = np.concatenate([same for _, same in pairs])
     model = LogisticRegression(C=REGULARISATION, max_iter=5000).fit(x, y)
     return dict(zip(FEATURES, map(float, model.coef_[0]), strict=True)), float(model.intercept_[0])
 

@@ -83,7 +83,7 @@ class StepPlan:
     placed: Sequence[Placed] = ()
     split_feelings: bool = False
     objective: bool = False  # the objective step: themes are the parts of the objective
-    persona: bool = False  # the persona step: goals, needs and frustrations that several notes name are themes
+    persona: bool = False  # the persona step: the notes about its name are a theme
     actions: bool = False  # the action plan: notes are grouped by what is to be done
     judge: Judge | None = None  # the step's fitted same-theme model: it groups the embedded engine's notes
 
