@@ -229,12 +229,27 @@ def _preset(*names: str) -> list[StageDef]:
     return [_KNOWN_STAGES[name.casefold()] for name in names]
 
 
+# A business buyer's journey opens at Purchase: what a consumer's Consideration holds (the demo, the trial, the
+# pricing page, the sales calls) happens in it.
+_B2B_PURCHASE = _stage(
+    "Purchase",
+    "the customer's company evaluates and buys: website, pricing page, demo with sales, free trial, proposal, "
+    "security review, procurement, contract",
+    "Books a demo with sales",
+    "Starts a free trial",
+    "Looks at the pricing page",
+    "Gets a proposal and negotiates the price",
+    "Goes through procurement and a security review",
+    "Signs the contract",
+)
+
+
 PRESETS: dict[str, list[StageDef]] = {
     "default": _preset("Awareness", "Consideration", "Purchase", "Retention", "Advocacy"),
     "aipel": _preset("Awareness", "Interest", "Purchase", "Experience", "Loyalty"),
     "decision": _preset("Awareness", "Consideration", "Decision", "Post-purchase"),
     "research": _preset("Discovery", "Research", "Use", "Problem-solving", "Retention", "Advocacy"),
-    "b2b": _preset("Purchase", "Adoption", "Retention", "Expansion", "Advocacy"),
+    "b2b": [_B2B_PURCHASE, *_preset("Adoption", "Retention", "Expansion", "Advocacy")],
     "ecommerce": _preset("Discover", "Try", "Buy", "Use", "Seek support"),
 }
 

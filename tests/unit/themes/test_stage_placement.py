@@ -110,6 +110,16 @@ def test_other_notes_go_to_the_stage_they_mean() -> None:
     assert place_notes(notes, DEFAULT, get_embedder()) == ["Awareness", "Consideration", "Advocacy"]
 
 
+def test_a_business_buyers_evaluation_is_part_of_the_b2b_purchase() -> None:
+    """The b2b journey opens at Purchase: the demo and the trial happen there, not in Adoption."""
+    notes = [
+        "Sales demo of the dashboards, 30 minutes with an account executive",
+        "30-day free trial with a pre-filled sample company",
+        "Kickoff call with the implementation specialist and the migration checklist",
+    ]
+    assert place_notes(notes, resolve_stage_model("b2b"), get_embedder()) == ["Purchase", "Purchase", "Adoption"]
+
+
 def test_custom_stages_learn_from_the_notes_that_name_them() -> None:
     """Custom stages carry no description: the team's labelled notes tell the others where they belong."""
     notes = [
