@@ -282,3 +282,19 @@ def test_a_one_note_theme_keeps_its_writers_label_when_another_theme_mentions_th
         ['Help center: "How to set up VAT" is the most viewed article in a new account\'s first week'],
     ]
     assert name_groups(groups)[1] == "Help center"
+
+
+@pytest.mark.parametrize(
+    ("note", "expected"),
+    [
+        ("owners leave with a 30-page booklet and remember maybe two things", "30-page booklet"),
+        ('"Every tool says it\'s easy to set up. None of them are."', "Every tool"),
+        ("What they want is pretty simple: to feel they're doing something decent every month", "Something decent"),
+    ],
+)
+def test_a_one_note_theme_without_a_noun_phrase_gets_two_words_of_its_own(note: str, expected: str) -> None:
+    """A lone word ("Booklet", "Tool") is no title: a number that describes it, or the words that lead to it."""
+    groups = [[clean(note)], [clean("The kiosk rejects the insurance card")]]
+    embedder = get_embedder()
+    centres = np.stack([embedder.encode(g).mean(axis=0) for g in groups])
+    assert titles(groups, centres, embedder.encode)[0] == expected

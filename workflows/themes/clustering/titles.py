@@ -66,6 +66,8 @@ _NOTE_KINDS = word_set(  # a label with one of these says what kind of note foll
     "touchpoint pain point persona action objective scope success measure goal need frustration quote verbatim "
     "context segment assumption idea note suggestion proposal example"
 )
+_LEADS = word_set("every each any no some something anything nothing everything")  # "every tool", "something decent"
+_NUMBERED = re.compile(r"^\d+(?:[.,]\d+)?-[a-z]+$")  # "30-page", "14-day": a modifier, never a title's head
 _STOP = (ENGLISH_STOP_WORDS - TITLE_WORDS_AMONG_STOP_WORDS) | ADVERBS
 
 Encode = Callable[[Sequence[str]], np.ndarray]
@@ -132,30 +134,50 @@ def titles(
         }
         options = sorted(fits, key=lambda p: fits[p], reverse=True)
         options += [p for p in _by_score(ranked[g]) if p not in fits]
-        spelled = [capitalised(p.spelling) for p in _two_words_first(options)] or [_fallback(groups[g])]
+        spelled = [capitalised(p.spelling) for p in _two_words_first(options, groups[g])] or [_fallback(groups[g])]
         title = next((s for s in spelled if s.casefold() not in taken), None) or _numbered(spelled[0], taken)
         taken.add(title.casefold())
         result[g] = title
     return result
 
 
-def _two_words_first(options: list[_Phrase]) -> list[_Phrase | _Pair]:
+def _two_words_first(options: list[_Phrase], texts: Sequence[str]) -> list[_Phrase | _Made]:
     """One word names a theme poorly ("Patients"): a longer option goes first when there is one, else the two best
-    single words joined ("Registrar and consultant")."""
+    single words joined ("Registrar and consultant"), else the best word with the words that lead to it in a note
+    ("Own a car")."""
     if not options or len(options[0].stems) > 1:
         return options
     longer = next((p for p in options if len(p.stems) > 1), None)
     if longer is not None:
         return [longer, *(p for p in options if p is not longer)]
     second = next((p for p in options[1:] if p.stems != options[0].stems), None)
-    return [_Pair(f"{options[0].spelling} and {second.spelling}"), *options] if second else options
+    if second is not None:
+        return [_Made(f"{options[0].spelling} and {second.spelling}"), *options]
+    lead_in = next(filter(None, (_lead_in(options[0], text) for text in texts)), None)
+    return [_Made(lead_in), *options] if lead_in else options
 
 
 @dataclass(frozen=True)
-class _Pair:
-    """Two single-word candidates joined, for a theme without a phrase of two words."""
+class _Made:
+    """A title made for a theme without a phrase of two words."""
 
     spelling: str
+
+
+def _lead_in(word: _Phrase, text: str) -> str | None:
+    """The word with the fewest words before it in the text that make a phrase of it: a verb ("own a car", "get in
+    the post"), a noun or a quantifier ("something decent", "every tool"), then any joining words; None when
+    nothing leads to it."""
+    for chunk in _BREAK.split(text):
+        tokens = _in_context([_Token(m.group(), _kind(_key(m.group()))) for m in _TOKEN.finditer(chunk)])
+        at = next((i for i, t in enumerate(tokens) if (_stem(t.key),) == word.stems), None)
+        for start in range(at - 1, max(at - SIDE_WORDS, 0) - 1, -1) if at else ():
+            first, between = tokens[start], tokens[start + 1 : at]
+            if any(t.kind not in ("join", "det") for t in between):
+                break
+            if first.kind in ("verb", "word", "participle") or first.key in _LEADS | VERB_FORMS:
+                return " ".join(t.text for t in tokens[start : at + 1])
+    return None
 
 
 def _phrases(text: str) -> list[_Phrase]:
@@ -252,6 +274,8 @@ def _kind(key: str) -> str:
         return "join"
     if key in _DETERMINERS:
         return "det"
+    if _NUMBERED.match(key):
+        return "word"
     if (
         key[0].isdigit()
         or not 1 < len(key) <= MAX_WORD_CHARS
@@ -266,7 +290,7 @@ def _kind(key: str) -> str:
 
 
 def _is_adjective(key: str) -> bool:
-    return key in ADJECTIVES or (len(key) > 5 and key.endswith(ADJECTIVE_ENDINGS))
+    return key in ADJECTIVES or _NUMBERED.match(key) is not None or (len(key) > 5 and key.endswith(ADJECTIVE_ENDINGS))
 
 
 def _is_adverb(key: str) -> bool:
