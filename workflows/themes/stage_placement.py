@@ -82,11 +82,15 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
 
     Written as a label ("Awareness: …", "Awareness - …", "[Awareness] …", "(Awareness)"), as a place ("In Awareness,
     …", "during Awareness", "at the awareness stage"), as "Stage: Awareness", by its number ("Stage 2: …") or as a
-    sentence ending "…, but it's advocacy". When several are named, the first.
+    sentence ending "…, but it's advocacy". When several are named, the first, unless the writer settles on one
+    ("…belong in Use as much as in Seek support. But fine, Seek support").
     """
     if heading := stage_heading(text, stages):
         return heading
     body = bare(text)
+    settled = [(m.start(), stage.name) for stage in stages for m in re.finditer(_settled_on(stage.name), body, re.I)]
+    if settled:
+        return max(settled)[1]
     found = [(position, stage.name) for stage in stages if (position := _label_position(body, stage.name)) is not None]
     if not found and (spoken := clean(body)) != body:  # after a preamble: "sorry, late to this — post purchase: …"
         found = [(at, stage.name) for stage in stages if (at := _label_position(spoken, stage.name)) is not None]
@@ -317,6 +321,14 @@ def _label_position(body: str, name: str) -> int | None:
     if as_written and name[:1].isupper():
         positions.append(as_written.start())
     return min(positions) if positions else None
+
+
+def _settled_on(name: str) -> str:
+    """A writer settling on a stage after weighing it: "fine, Seek support,", "ok, Use.", "let's say Retention"."""
+    return (
+        rf"\b(?:fine|ok|okay|alright|let's say|let’s say|let's go with|let’s go with|going with)\s*,?\s+"
+        rf"{_name_words(name)}(?:\s+{_STAGE_WORD})?\s*(?:[,.;!?)]|$)"
+    )
 
 
 def _same_stem(words: str, name: str) -> bool:

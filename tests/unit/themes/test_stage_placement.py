@@ -76,6 +76,13 @@ CLAIMS = resolve_stage_model("Plan, Book, Travel, Claim a refund")
         ("in consideration it's the postcode checker on the site", DEFAULT, "Consideration"),
         ("fines are really a Retention thing: they arrive weeks after the trip", DEFAULT, "Retention"),
         ("I'd file this one under Advocacy, the referral code", DEFAULT, "Advocacy"),
+        # two stages weighed, one settled on
+        (
+            "Refunds: I'd argue they belong in Retention as much as in Purchase. But fine, Purchase, since it's a payment",
+            DEFAULT,
+            "Purchase",
+        ),
+        ("Honestly could go in Travel or Arrive. Let's say Arrive.", RAIL, "Arrive"),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str) -> None:
