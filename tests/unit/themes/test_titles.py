@@ -290,6 +290,7 @@ def test_a_one_note_theme_keeps_its_writers_label_when_another_theme_mentions_th
         ("owners leave with a 30-page booklet and remember maybe two things", "30-page booklet"),
         ('"Every tool says it\'s easy to set up. None of them are."', "Every tool"),
         ("What they want is pretty simple: to feel they're doing something decent every month", "Something decent"),
+        ('"I don\'t want to own a car, I just want one for the two hours a week I actually need it"', "Own a car"),
     ],
 )
 def test_a_one_note_theme_without_a_noun_phrase_gets_two_words_of_its_own(note: str, expected: str) -> None:

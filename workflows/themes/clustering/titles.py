@@ -165,8 +165,8 @@ class _Made:
 
 
 def _lead_in(word: _Phrase, text: str) -> str | None:
-    """The word with the fewest words before it in the text that make a phrase of it: a verb ("own a car", "get in
-    the post"), a noun or a quantifier ("something decent", "every tool"), then any joining words; None when
+    """The word with the fewest words before it in the text that make a phrase of it: a verb ("get in the post",
+    "own a car" after "to"), a noun or a quantifier ("something decent", "every tool"), then any joining words; None when
     nothing leads to it."""
     for chunk in _BREAK.split(text):
         tokens = _in_context([_Token(m.group(), _kind(_key(m.group()))) for m in _TOKEN.finditer(chunk)])
@@ -175,7 +175,8 @@ def _lead_in(word: _Phrase, text: str) -> str | None:
             first, between = tokens[start], tokens[start + 1 : at]
             if any(t.kind not in ("join", "det") for t in between):
                 break
-            if first.kind in ("verb", "word", "participle") or first.key in _LEADS | VERB_FORMS:
+            after_to = start > 0 and tokens[start - 1].key == "to"  # "want to own a car"
+            if first.kind in ("verb", "word", "participle") or first.key in _LEADS | VERB_FORMS or after_to:
                 return " ".join(t.text for t in tokens[start : at + 1])
     return None
 
