@@ -76,7 +76,8 @@ from workflows.themes.stage_placement import Placed  # noqa: E402
 MAX_TITLE_WORDS = 6
 _GREETING = re.compile(r"^(?:hi|hey|hello|thanks|thank you|late to|for the record|fyi|\+1)\b", re.IGNORECASE)
 _FILLER_END = re.compile(r"(?:^|\s)(?:a|an|the|of|to|for|and|or|in|on|at|with|by|from|is|are|was|were|it|this)$", re.I)
-_VAGUE = re.compile(r"\b(?:next|this)\s+sprint\b|\bideally\b|\bowner\b", re.IGNORECASE)
+# "owner" as an assignment ("owner: @Ana", "owner me", "… owner"), not in a name ("the Notice to Owner letter")
+_VAGUE = re.compile(r"\b(?:next|this)\s+sprint\b|\bideally\b|\bowner\s*(?:[:=@]|is\b|me\b|$)", re.IGNORECASE)
 
 
 @dataclass

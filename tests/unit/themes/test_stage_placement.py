@@ -78,7 +78,7 @@ CLAIMS = resolve_stage_model("Plan, Book, Travel, Claim a refund")
         ("I'd file this one under Advocacy, the referral code", DEFAULT, "Advocacy"),
         # two stages weighed, one settled on
         (
-            "Refunds: I'd argue they belong in Retention as much as in Purchase. But fine, Purchase, since it's a payment",
+            "Refunds: I'd argue they belong in Retention as much as in Purchase. But fine, Purchase, it's a payment",
             DEFAULT,
             "Purchase",
         ),

@@ -299,3 +299,11 @@ def test_a_one_note_theme_without_a_noun_phrase_gets_two_words_of_its_own(note: 
     embedder = get_embedder()
     centres = np.stack([embedder.encode(g).mean(axis=0) for g in groups])
     assert titles(groups, centres, embedder.encode)[0] == expected
+
+
+def test_a_theme_titled_like_a_stage_is_named_by_its_own_words_not_a_word_of_the_stage() -> None:
+    """ "Discover damage: first thing most people do is ring a plumber": not "Discover damage", nor "Damage"."""
+    texts = {"1": "Discover damage: first thing most people do is ring a plumber, often a random one off Google"}
+    drafts = [ThemeDraft(title="Discover damage", ids=["1"])]
+    (retitled,) = apart_from(drafts, texts, fixed=["Discover damage", "Report claim", "Repairs"])
+    assert retitled.title == "Ring a plumber"

@@ -67,6 +67,7 @@ _NOTE_KINDS = word_set(  # a label with one of these says what kind of note foll
     "context segment assumption idea note suggestion proposal example"
 )
 _LEADS = word_set("every each any no some something anything nothing everything")  # "every tool", "something decent"
+_OBJECT_LEADS = _POSSESSIVES | {"a", "an"}  # after a noun these are rare; after a verb they open its object
 _NUMBERED = re.compile(r"^\d+(?:[.,]\d+)?-[a-z]+$")  # "30-page", "14-day": a modifier, never a title's head
 _STOP = (ENGLISH_STOP_WORDS - TITLE_WORDS_AMONG_STOP_WORDS) | ADVERBS
 
@@ -126,6 +127,7 @@ def titles(
     spellings = sorted({p.spelling for shortlist in shortlists for p in shortlist})
     meaning = dict(zip(spellings, encode(spellings), strict=True)) if spellings else {}
     taken = {title.casefold() for title in taken}
+    given = [set(_stems(title)) for title in taken]  # a word of a stage's name is no title ("Damage")
     result = [""] * len(groups)
     for g in sorted(range(len(groups)), key=lambda g: -len(groups[g])):
         fits = {
@@ -134,6 +136,11 @@ def titles(
         }
         options = sorted(fits, key=lambda p: fits[p], reverse=True)
         options += [p for p in _by_score(ranked[g]) if p not in fits]
+        options = [
+            p
+            for p in options
+            if p.spelling.casefold() not in taken and not any(set(p.stems) < words for words in given)
+        ]
         spelled = [capitalised(p.spelling) for p in _two_words_first(options, groups[g])] or [_fallback(groups[g])]
         title = next((s for s in spelled if s.casefold() not in taken), None) or _numbered(spelled[0], taken)
         taken.add(title.casefold())
@@ -142,14 +149,17 @@ def titles(
 
 
 def _two_words_first(options: list[_Phrase], texts: Sequence[str]) -> list[_Phrase | _Made]:
-    """One word names a theme poorly ("Patients"): a longer option goes first when there is one, else the two best
-    single words joined ("Registrar and consultant"), else the best word with the words that lead to it in a note
-    ("Own a car")."""
+    """One word names a theme poorly ("Patients"): a longer option goes first when there is one, else the best word
+    with its object when a note has one ("Ring a plumber"), else the two best single words joined ("Registrar and
+    consultant"), else the best word with the words that lead to it in a note ("Own a car")."""
     if not options or len(options[0].stems) > 1:
         return options
     longer = next((p for p in options if len(p.stems) > 1), None)
     if longer is not None:
         return [longer, *(p for p in options if p is not longer)]
+    with_object = next(filter(None, (_with_object(options[0], text) for text in texts)), None)
+    if with_object is not None:
+        return [_Made(with_object), *options]
     second = next((p for p in options[1:] if p.stems != options[0].stems), None)
     if second is not None:
         return [_Made(f"{options[0].spelling} and {second.spelling}"), *options]
@@ -164,10 +174,22 @@ class _Made:
     spelling: str
 
 
+def _with_object(word: _Phrase, text: str) -> str | None:
+    """The word as the verb it is when "a", "an" or a possessive and a noun follow it ("ring a plumber", "call our
+    partner"); None otherwise."""
+    for chunk in _BREAK.split(text):
+        tokens = _in_context([_Token(m.group(), _kind(_key(m.group()))) for m in _TOKEN.finditer(chunk)])
+        for at, token in enumerate(tokens[:-2]):
+            article, noun = tokens[at + 1], tokens[at + 2]
+            if (_stem(token.key),) == word.stems and article.key in _OBJECT_LEADS and noun.kind == "word":
+                return " ".join(t.text for t in tokens[at : at + 3])
+    return None
+
+
 def _lead_in(word: _Phrase, text: str) -> str | None:
     """The word with the fewest words before it in the text that make a phrase of it: a verb ("get in the post",
-    "own a car" after "to"), a noun or a quantifier ("something decent", "every tool"), then any joining words; None when
-    nothing leads to it."""
+    "own a car" after "to"), a noun or a quantifier ("something decent", "every tool"), then any joining words;
+    None when nothing leads to it."""
     for chunk in _BREAK.split(text):
         tokens = _in_context([_Token(m.group(), _kind(_key(m.group()))) for m in _TOKEN.finditer(chunk)])
         at = next((i for i, t in enumerate(tokens) if (_stem(t.key),) == word.stems), None)
@@ -315,6 +337,10 @@ def _stem(key: str) -> str:
     if len(key) > 3 and key.endswith("s") and not key.endswith(("ss", "us", "is")):
         return key[:-1]
     return key
+
+
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(_stem(_key(m.group())) for m in _TOKEN.finditer(text))
 
 
 def _strength(stems: Sequence[str]) -> float:
