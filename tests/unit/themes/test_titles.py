@@ -183,6 +183,8 @@ def test_a_short_real_note_is_a_note(text: str) -> None:
         # "let's" is no possessive, and a word in -s before "the" is a verb: neither ends a title
         ("let's call her Margaret, the retired teacher", {"Retired teacher"}),
         ("What the station board says contradicts the app", {"Station board"}),
+        # an abbreviation that opens what follows never ends a title ("Yr-2 price incl")
+        ("yr-2 price incl. the April rise in £ next to every price", {"Yr-2 price", "Yr-2 price incl the April rise"}),
     ],
 )
 def test_a_note_is_titled_by_its_key_noun_phrase(note: str, expected: set[str]) -> None:

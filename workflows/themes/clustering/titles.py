@@ -57,7 +57,8 @@ _BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”/|\n–—→=<>#*+]+|\s-+\s")  # a
 _LABEL = re.compile(r"^\s*([^.,;:!?()\[\]{}\"“”/|\n–—→=<>#*+]+):")
 _TOKEN = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?|&")
 _JOINS = word_set(
-    "of for to in on at from per with without about behind after before during into off under over via vs versus and &"
+    "of for to in on at from per with without about behind after before during into off under over via vs versus and & "
+    "incl including excl excluding"
 )
 _DETERMINERS = word_set("the a an our their your my his her its this that these those")
 _POSSESSIVES = word_set("our their your my his her its")
