@@ -102,6 +102,13 @@ _RECEIVED = re.compile(
     r"|displayed|throws|threw|flashes|pops\s+up(?:\s+with)?)\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,1}$",
     re.IGNORECASE,
 )
+# What software says when it fails or asks ("Unlock failed, try again", "Invalid postcode", "Please wait"): the
+# product's words however the note introduces them, unless someone says them of themselves ("I tried again…").
+_SYSTEM_MESSAGE = re.compile(
+    r"\b(?:try\s+again|went\s+wrong|failed|error|invalid|unable\s+to|not\s+available|could\s+not\s+be"
+    r"|couldn't\s+be|couldn’t\s+be|please\s+(?:try|wait|contact|call|enter|check|select|reply))\b",
+    re.IGNORECASE,
+)
 # Where the clause that names a channel's sender begins: "they arrive weeks later, and the email just says" is the
 # e-mail's own clause; "Passenger email: …" names the customer in it.
 _SENDER_CLAUSE = re.compile(r",|\band\b|\bbut\b", re.IGNORECASE)
@@ -137,9 +144,9 @@ def quoted_spans(text: str, heard: bool = False) -> list[str]:
 
 def _said_to_the_customer(before: str, span: str, heard: bool = False) -> bool:
     """Whether the organisation speaks the quotation: its speaker, named last before it, is staff or the product,
-    what the customer gets or sees ('people just get “Something went wrong”'), or it addresses the customer ("Your
-    claim has been approved")."""
-    if _RECEIVED.search(before):
+    what the customer gets or sees ('people just get “Something went wrong”'), it reads as software failing or asking
+    ("Unlock failed, try again"), or it addresses the customer ("Your claim has been approved")."""
+    if _RECEIVED.search(before) or (_SYSTEM_MESSAGE.search(span) and not _FIRST_PERSON.search(span)):
         return True
     speakers = sorted(
         (match.start(), kind)

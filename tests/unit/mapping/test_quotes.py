@@ -184,6 +184,9 @@ def test_the_customers_words_are_a_quote_heard_by_the_notes_author(text: str, ev
             'the tablet just says "Unfortunately we\'re unable to offer you finance at this time"',
             Evidence.assumption,
         ),
+        # software failing or asking, however the note brings it in
+        ('Use: "Unlock failed, try again" and no reason given, most of the time', Evidence.assumption),
+        ('[ticket] top tag this month: "Payment error, please contact your bank"', Evidence.ticket),
     ],
 )
 def test_terms_labels_and_team_commentary_are_not_quotes(text: str, evidence: Evidence) -> None:
