@@ -183,6 +183,8 @@ def test_a_short_real_note_is_a_note(text: str) -> None:
         # "let's" is no possessive, and a word in -s before "the" is a verb: neither ends a title
         ("let's call her Margaret, the retired teacher", {"Retired teacher"}),
         ("What the station board says contradicts the app", {"Station board"}),
+        # personal data is no title ("Client jess" out of an e-mail address)
+        ('typical ticket: "my client jess.moreno@example.com says nothing arrived"', {"Typical ticket"}),
         # an abbreviation that opens what follows never ends a title ("Yr-2 price incl")
         ("yr-2 price incl. the April rise in £ next to every price", {"Yr-2 price", "Yr-2 price incl the April rise"}),
     ],

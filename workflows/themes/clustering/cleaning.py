@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from workflows.contributions.parsing import take_evidence_tag
+from workflows.contributions.privacy import without_personal_data
 from workflows.mapping.lexicon import FILLER_CLOSERS, FILLER_LEADS, FILLER_OPENERS, NON_NOTE_WORDS
 from workflows.themes.clustering.stop_words import ENGLISH_STOP_WORDS
 
@@ -54,10 +55,10 @@ _FIGURE = re.compile(
 
 
 def clean(text: str) -> str:
-    """One line of plain words: links reduced to their label, mentions, emoji codes and filler gone, entities
-    decoded."""
+    """One line of plain words: links reduced to their label, mentions, e-mail addresses, phone numbers, emoji codes
+    and filler gone, entities decoded."""
     text = _SLACK_TOKEN.sub(" ", _LABELLED_LINK.sub(r" \1 ", text[: 4 * MAX_CHARS]))
-    text = html.unescape(text)
+    text = without_personal_data(html.unescape(text))
     for pattern in (_URL, _MENTION, _SHORTCODE, _MARKUP):
         text = pattern.sub(" ", text)
     text = take_evidence_tag(text)[1]
