@@ -180,6 +180,7 @@ def test_a_short_real_note_is_a_note(text: str) -> None:
         ('Help center: "How to set up VAT" is the most viewed article in a new account\'s first week', {"Help center"}),
         ("The VAT step: studios with EU clients abandon at the VAT question", {"VAT step"}),
         ("Support touchpoints: in-app chat on weekdays, the help center and email", {"In-app chat"}),
+        ("The biggest pain point for support: in-app chat on weekdays only", {"In-app chat"}),
         # "let's" is no possessive, and a word in -s before "the" is a verb: neither ends a title
         ("let's call her Margaret, the retired teacher", {"Retired teacher"}),
         ("What the station board says contradicts the app", {"Station board"}),

@@ -214,7 +214,14 @@ def _phrases(text: str) -> list[_Phrase]:
         phrases = _chunk_phrases(_in_context(tokens), position)
         found += [replace(p, label=True) if p.spelling == label else p for p in phrases]
         position += len(tokens)
-    return [p for p in found if any(s not in WEAK_TITLE_WORDS for s in p.stems)]
+    return [p for p in found if any(s not in WEAK_TITLE_WORDS for s in p.stems) and not _names_the_method(p)]
+
+
+def _names_the_method(phrase: _Phrase) -> bool:
+    """A phrase with the workshop's own terms ("Support touchpoints", "Biggest pain point") says what kind of note
+    it is, never what the note is about."""
+    stems = " ".join(phrase.stems)
+    return any(term in f" {stems} " for term in (" touchpoint ", " touch point ", " pain point ", " painpoint "))
 
 
 def _label(text: str) -> str | None:
