@@ -79,7 +79,7 @@ _SEGMENT_LABEL = re.compile(
 _A_WHO = re.compile(r"\ban?\s+(?P<segment>[^.,;!?\n]{3,60}?\s+who\s+[^.;!?\n]{3,100})", re.IGNORECASE)
 _SEGMENT_HEAD = words_pattern(SEGMENT_HEADS)
 _SEGMENT_STOP = re.compile(SEGMENT_STOPWORDS, re.IGNORECASE)
-_LABEL = re.compile(r"^\s*(?P<label>[^:\n]{1,30}):\s+(?P<rest>.+)$", re.DOTALL)
+_LABEL = re.compile(r"^\s*(?P<label>[^:\n]{1,50}):\s+(?P<rest>.+)$", re.DOTALL)
 # A label naming another part of the persona: "Context: … has to park" describes her day, it is no need.
 _OTHER_PART = re.compile(r"context|background|segment|demographics?|habits?|behaviou?rs?|profile|situation|day", re.I)
 

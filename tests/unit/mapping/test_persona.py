@@ -136,6 +136,12 @@ def test_the_notes_about_the_name_are_those_that_suggest_quote_or_just_say_it() 
             "goals",
             'Survey: top goals were "arrive on time" and "a seat"',
         ),
+        # the team's framing before the colon says which part it is; the item is what follows
+        (
+            "Frustration I hear on every sales call: VAT and sales tax. They don't know what to charge",
+            "frustrations",
+            "VAT and sales tax",
+        ),
     ],
 )
 def test_items_are_whole_sentences_and_quotations_stay_whole(note: str, kind: str | None, item: str | None) -> None:
