@@ -37,7 +37,7 @@ from workflows.themes.endorsements import Said, follow_endorsements, link_endors
 from workflows.themes.lone_quotes import unnamed_quotes_join
 from workflows.themes.repair import repair
 from workflows.themes.stage_placement import Placed, named_stage, place_notes, stage_heading
-from workflows.themes.subjects import opening_label, subject_of
+from workflows.themes.subjects import key_phrase_of, opening_label, subject_of
 from workflows.workshop.stages import StageDef, stored_stages
 
 # Each action is a thing to do of its own: two share a theme only when they are this alike (mean cosine), the same
@@ -220,14 +220,27 @@ def prepared(notes: Sequence[Note], plan: StepPlan | None) -> list[Note]:
         replies = [note.reply or note.id for note in said]
         stages = place_notes([note.text for note in said], plan.stages, get_embedder(), plan.placed, replies)
         return [
-            note.model_copy(update={"subject": subject_of(note.text, plan.stages), "stage": stage})
+            note.model_copy(
+                update={
+                    "subject": subject_of(note.text, plan.stages),
+                    "stage": stage,
+                    "key_phrase": key_phrase_of(note.text, plan.stages),
+                }
+            )
             for note, stage in zip(said, stages, strict=True)
             if stage_heading(note.text, plan.stages) is None
         ]
     if plan and plan.persona:
         parts = persona_part_of(said)
         return [
-            note.model_copy(update={"part": parts[note.id], "label": opening_label(note.text, ())}) for note in said
+            note.model_copy(
+                update={
+                    "part": parts[note.id],
+                    "label": opening_label(note.text, ()),
+                    "key_phrase": key_phrase_of(note.text, ()),
+                }
+            )
+            for note in said
         ]
     return said
 

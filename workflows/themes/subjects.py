@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from workflows.themes.clustering.cleaning import clean
+from workflows.themes.clustering.titles import note_title
 from workflows.themes.stage_placement import bare, stage_heading
 from workflows.workshop.stages import StageDef
 
@@ -21,6 +22,8 @@ LABEL_WORDS = 3  # a label is a word or three before a colon: "Context:", "Digit
 # Where an opening clause ends: a mark before a space ("1,900", "10:30" and "v2.1" go on), a bracket, or a dash or
 # an arrow between words ("-" inside "e-mail" is no end).
 _LABEL = re.compile(r"^\s*([^.,;:!?()\[\]{}\"“”/|\n–—→=<>#*+]{2,40}):\s")
+# A stage's name the note opens with: "Awareness: …", "[Purchase] …", "(Loyalty) …", "Discover damage - …".
+_STAGE_LABEL = re.compile(r"^\s*(\[[^\]\n]{1,40}\]|\([^)\n]{1,40}\)|[^:\n]{1,40}?(?::|\s[-–—]+\s|//))\s*")
 _CLAUSE_END = re.compile(r"\s*(?:[:;,.!?](?=\s|$)|[()\[\]]|\s[-–—]+\s|[–—]|--|//|->|=>|→)\s*")
 
 
@@ -43,3 +46,14 @@ def opening_label(text: str, stages: Sequence[StageDef]) -> str | None:
     if match is None or len(match[1].split()) > LABEL_WORDS or stage_heading(match[1], stages):
         return None
     return " ".join(match[1].split()).casefold()
+
+
+def key_phrase_of(text: str, stages: Sequence[StageDef]) -> str:
+    """The noun phrase that names what the note is about, as a title of it would ("Referral link" of "NPS
+    promoters see the referral link on the thank-you page"), past any stage's name it opens with: two notes of
+    which one says the other's key phrase are most often about one thing, in however different words."""
+    body = bare(text)
+    label = _STAGE_LABEL.match(body)
+    if label and stage_heading(label[1].strip("[]():/ -–—"), stages):
+        body = body[label.end() :]
+    return note_title(clean(body))

@@ -12,6 +12,7 @@ from workflows.themes.clustering.cleaning import content_words
 from workflows.themes.clustering.embedded import EmbeddedEngine
 from workflows.themes.clustering.same_theme import FEATURES, Judge, judge_for, pair_features
 from workflows.themes.service import StepPlan, cluster_notes
+from workflows.themes.subjects import key_phrase_of
 from workflows.workshop.stages import resolve_stage_model
 
 LIBRARY = resolve_stage_model("Discover, Borrow, Renew, Return")
@@ -30,7 +31,8 @@ GYM = [
 
 def _features(notes: list[Note], texts: list[str], replies: list[int]) -> dict[str, np.ndarray]:
     vectors = np.eye(len(notes))  # unlike in meaning: only the other features can join them
-    return dict(pair_features(notes, vectors, [content_words(text) for text in texts], replies))
+    said = [content_words(text) for text in texts]
+    return dict(pair_features(notes, vectors, said, said, replies))
 
 
 def _judge(**weights: float) -> Judge:
@@ -58,6 +60,21 @@ def test_notes_that_share_an_uncommon_word_are_alike_in_words_and_a_word_every_n
     assert words[0, 2:].max() == 0.0
     every_note = [f"gym {text}" for text in GYM]
     assert _features(notes, every_note, list(range(len(GYM))))["words"][0, 2:].max() == 0.0
+
+
+def test_a_note_that_says_another_notes_key_phrase_names_it() -> None:
+    """ "NPS promoters see the referral link" is about the referral link, though it opens on NPS promoters."""
+    texts = [
+        "Advocacy: referral link in the app footer, give £100 get £100",
+        "NPS promoters see the referral link on the survey thank-you page",
+        "Trustpilot review request email after the third pay run",
+    ]
+    stages = resolve_stage_model("b2b")
+    notes = [Note(id=str(n), text=text, key_phrase=key_phrase_of(text, stages)) for n, text in enumerate(texts)]
+    assert notes[0].key_phrase == "Referral link"
+    named = _features(notes, texts, [0, 1, 2])["names_other"]
+    assert named[0, 1] == named[1, 0] == 1.0
+    assert named[0, 2] == named[1, 2] == 0.0
 
 
 def test_the_thread_says_which_notes_answer_each_other() -> None:

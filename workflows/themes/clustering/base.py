@@ -19,6 +19,7 @@ class Note(BaseModel):
     stage: str | None = None  # the journey stage it is placed on, for touchpoints and pain points
     part: str | None = None  # the part of the persona it speaks to ("goals", "name"), if any
     label: str | None = None  # the short label it opens with ("Context: …"), a stage's name aside
+    key_phrase: str | None = None  # the noun phrase that names what it is about ("Referral link"), a stage aside
 
 
 class ThemeDraft(BaseModel):

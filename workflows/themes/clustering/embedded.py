@@ -155,6 +155,7 @@ def _judged(distinct: _Distinct, vectors: np.ndarray) -> Iterator[tuple[str, np.
         firsts,
         vectors,
         [content_words(text, common) for text in texts],
+        [content_words(text) for text in texts],
         [position[note.reply or note.id] for note in firsts],
     )
 

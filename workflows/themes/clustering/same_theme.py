@@ -24,10 +24,21 @@ from pydantic import BaseModel
 
 from workflows.mapping.models import StepKey
 from workflows.themes.clustering.base import Note
+from workflows.themes.clustering.cleaning import content_words
 
 JUDGES = Path(__file__).parent / "assets" / "same_theme.json"
 # What is known about a pair of notes, in the order the fit script writes the weights.
-FEATURES = ("meaning", "words", "same_stage", "same_reply", "next_reply", "builds_on", "same_part", "other_label")
+FEATURES = (
+    "meaning",
+    "words",
+    "names_other",
+    "same_stage",
+    "same_reply",
+    "next_reply",
+    "builds_on",
+    "same_part",
+    "other_label",
+)
 
 
 class Judge(BaseModel):
@@ -73,13 +84,19 @@ def judge_for(step: StepKey) -> Judge | None:
 
 
 def pair_features(
-    notes: Sequence[Note], vectors: np.ndarray, words: Sequence[frozenset[str]], replies: Sequence[int]
+    notes: Sequence[Note],
+    vectors: np.ndarray,
+    words: Sequence[frozenset[str]],
+    said: Sequence[frozenset[str]],
+    replies: Sequence[int],
 ) -> Iterator[tuple[str, np.ndarray]]:
     """Each of the FEATURES, in order, as an n x n matrix over `notes`, from their L2-normalised sentence `vectors`,
-    their content `words` and the position in the thread of the reply each is a part of."""
+    their uncommon content `words`, every content word each note says (`said`) and the position in the thread of
+    the reply each is a part of."""
     position = np.array(replies)
     yield "meaning", vectors @ vectors.T
     yield "words", _shared_words(words)
+    yield "names_other", _naming_other([content_words(note.key_phrase or "") for note in notes], said)
     yield "same_stage", _same([note.stage for note in notes])
     yield "same_reply", (position[:, None] == position[None, :]).astype(np.float32)
     yield "next_reply", (np.abs(position[:, None] - position[None, :]) == 1).astype(np.float32)
@@ -87,6 +104,18 @@ def pair_features(
     yield "same_part", _same([note.part for note in notes])
     labels = [note.label for note in notes]
     yield "other_label", _known(labels) - _same(labels)
+
+
+def _naming_other(key_words: Sequence[frozenset[str]], said: Sequence[frozenset[str]]) -> np.ndarray:
+    """How much of one note's key phrase the other says (the larger share of the two): "NPS promoters see the
+    referral link" says all of "Referral link: give £100, get £100"'s."""
+    pairs = np.zeros((len(said), len(said)), dtype=np.float32)
+    for row, key in enumerate(key_words):
+        if key:
+            pairs[row] = [len(key & words) / len(key) for words in said]
+    pairs = np.maximum(pairs, pairs.T)
+    np.fill_diagonal(pairs, 0.0)
+    return pairs
 
 
 def _building_on(notes: Sequence[Note]) -> np.ndarray:
