@@ -109,13 +109,20 @@ def pair_features(
 def _naming_other(key_words: Sequence[frozenset[str]], said: Sequence[frozenset[str]]) -> np.ndarray:
     """How much of one note's key phrase the other says (the larger share of the two): "NPS promoters see the
     referral link" says all of "Referral link: give £100, get £100"'s."""
-    pairs = np.zeros((len(said), len(said)), dtype=np.float32)
-    for row, key in enumerate(key_words):
-        if key:
-            pairs[row] = [len(key & words) / len(key) for words in said]
-    pairs = np.maximum(pairs, pairs.T)
-    np.fill_diagonal(pairs, 0.0)
-    return pairs
+    from scipy.sparse import csr_matrix
+
+    columns = {word: column for column, word in enumerate({word for words in said for word in words})}
+
+    def incidence(word_sets: Sequence[frozenset[str]]) -> csr_matrix:
+        cells = [(row, columns[word]) for row, words in enumerate(word_sets) for word in words if word in columns]
+        rows, cols = zip(*cells, strict=True) if cells else ((), ())
+        return csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(said), len(columns)))
+
+    sizes = np.array([len(words) for words in key_words], dtype=np.float32)
+    shares = (incidence(key_words) @ incidence(said).T).toarray() / np.clip(sizes, 1.0, None)[:, None]
+    shares = np.maximum(shares, shares.T)
+    np.fill_diagonal(shares, 0.0)
+    return shares
 
 
 def _building_on(notes: Sequence[Note]) -> np.ndarray:
