@@ -3,12 +3,12 @@
 A sentence model alone ranks the pairs of notes that share a theme above those that do not only 84% of the time on
 the labelled workshops' touchpoints and pain points: "the price checker says from £24.99" and "the price checker
 is the #1 exit page" read as far apart as two notes about different pages. Teams say which notes go together in
-other ways too: the same uncommon words, the same stage, a reply right after the note it answers, a "+1" to it, the
-same part of a persona; and labels that differ ("Context: …", "Expectation: …") say two different things. A
-logistic model per step, fitted on the labelled workshops (`bench/fit_same_theme.py`, which writes
-`assets/same_theme.json` and prints how each workshop scores when left out of the fit), weighs these into the
-chance that two notes share a theme; notes are then grouped by average linkage while a group's mean chance is at
-least the step's floor, so the data, not a theme count, says how many themes there are.
+other ways too: the same uncommon words, one saying the other's key phrase, the same stage, a reply right after the
+note it answers, a "+1" to it, the same part of a persona; and labels that differ ("Context: …", "Expectation: …")
+say two different things. A logistic model per step, fitted on the labelled workshops (`bench/fit_same_theme.py`,
+which writes `assets/same_theme.json` and prints how each workshop scores when left out of the fit), weighs these
+into the chance that two notes share a theme; notes are then grouped by average linkage while a group's mean chance
+is at least the step's floor, so the data, not a theme count, says how many themes there are.
 """
 
 from __future__ import annotations
