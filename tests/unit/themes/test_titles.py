@@ -296,6 +296,7 @@ def test_a_one_note_theme_keeps_its_writers_label_when_another_theme_mentions_th
         ('"Every tool says it\'s easy to set up. None of them are."', "Every tool"),
         ("What they want is pretty simple: to feel they're doing something decent every month", "Something decent"),
         ('"I don\'t want to own a car, I just want one for the two hours a week I actually need it"', "Own a car"),
+        ('"The first time I had no idea if I was allowed to park it outside my own flat"', "Outside my own flat"),
     ],
 )
 def test_a_one_note_theme_without_a_noun_phrase_gets_two_words_of_its_own(note: str, expected: str) -> None:

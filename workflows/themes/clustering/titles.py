@@ -196,7 +196,7 @@ def _lead_in(word: _Phrase, text: str) -> str | None:
         at = next((i for i, t in enumerate(tokens) if (_stem(t.key),) == word.stems), None)
         for start in range(at - 1, max(at - SIDE_WORDS, 0) - 1, -1) if at else ():
             first, between = tokens[start], tokens[start + 1 : at]
-            if any(t.kind not in ("join", "det") for t in between):
+            if any(t.kind not in ("join", "det") and t.key != "own" for t in between):  # "my own flat"
                 break
             after_to = start > 0 and tokens[start - 1].key == "to"  # "want to own a car"
             if first.kind in ("verb", "word", "participle") or first.key in _LEADS | VERB_FORMS or after_to:
