@@ -106,7 +106,7 @@ _RECEIVED = re.compile(
 # product's words however the note introduces them, unless someone says them of themselves ("I tried again…").
 _SYSTEM_MESSAGE = re.compile(
     r"\b(?:try\s+again|went\s+wrong|failed|error|invalid|unable\s+to|not\s+available|could\s+not\s+be"
-    r"|couldn't\s+be|couldn’t\s+be|please\s+(?:try|wait|contact|call|enter|check|select|reply))\b",
+    r"|couldn['’]t\s+be|please\s+(?:try|wait|contact|call|enter|check|select|reply))\b",
     re.IGNORECASE,
 )
 # Where the clause that names a channel's sender begins: "they arrive weeks later, and the email just says" is the

@@ -150,13 +150,10 @@ def _judged(distinct: _Distinct, vectors: np.ndarray) -> Iterator[tuple[str, np.
     position = {reply: n for n, reply in enumerate(replies)}
     firsts = [distinct.notes[i] for i in distinct.firsts]
     texts = [distinct.texts[i] for i in distinct.firsts]
+    said = [content_words(text) for text in texts]
     common = board_words(texts)
     return pair_features(
-        firsts,
-        vectors,
-        [content_words(text, common) for text in texts],
-        [content_words(text) for text in texts],
-        [position[note.reply or note.id] for note in firsts],
+        firsts, vectors, [words - common for words in said], said, [position[note.reply or note.id] for note in firsts]
     )
 
 

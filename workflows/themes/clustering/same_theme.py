@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import BaseModel
@@ -25,6 +26,9 @@ from pydantic import BaseModel
 from workflows.mapping.models import StepKey
 from workflows.themes.clustering.base import Note
 from workflows.themes.clustering.cleaning import content_words
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 JUDGES = Path(__file__).parent / "assets" / "same_theme.json"
 # What is known about a pair of notes, in the order the fit script writes the weights.
@@ -109,17 +113,10 @@ def pair_features(
 def _naming_other(key_words: Sequence[frozenset[str]], said: Sequence[frozenset[str]]) -> np.ndarray:
     """How much of one note's key phrase the other says (the larger share of the two): "NPS promoters see the
     referral link" says all of "Referral link: give £100, get £100"'s."""
-    from scipy.sparse import csr_matrix
-
     columns = {word: column for column, word in enumerate({word for words in said for word in words})}
-
-    def incidence(word_sets: Sequence[frozenset[str]]) -> csr_matrix:
-        cells = [(row, columns[word]) for row, words in enumerate(word_sets) for word in words if word in columns]
-        rows, cols = zip(*cells, strict=True) if cells else ((), ())
-        return csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(said), len(columns)))
-
     sizes = np.array([len(words) for words in key_words], dtype=np.float32)
-    shares = (incidence(key_words) @ incidence(said).T).toarray() / np.clip(sizes, 1.0, None)[:, None]
+    overlap = _word_matrix(key_words, columns) @ _word_matrix(said, columns).T
+    shares = overlap.toarray() / np.clip(sizes, 1.0, None)[:, None]
     shares = np.maximum(shares, shares.T)
     np.fill_diagonal(shares, 0.0)
     return shares
@@ -151,17 +148,22 @@ def _known(values: Sequence[str | None]) -> np.ndarray:
 def _shared_words(words: Sequence[frozenset[str]]) -> np.ndarray:
     """The cosine of the notes' word sets, each word weighted by how few notes of the step say it (a word every
     note says weighs nothing)."""
-    from scipy.sparse import csr_matrix
-
     said = Counter(word for text_words in words for word in text_words)
     columns = {word: column for column, word in enumerate(said)}
-    rows, cols, weights = [], [], []
-    for row, text_words in enumerate(words):
-        for word in text_words:
-            rows.append(row)
-            cols.append(columns[word])
-            weights.append(math.log(len(words) / said[word]))
-    matrix = csr_matrix((np.array(weights, dtype=np.float32), (rows, cols)), shape=(len(words), len(columns)))
+    matrix = _word_matrix(words, columns, lambda word: math.log(len(words) / said[word]))
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    matrix = csr_matrix(matrix.multiply(1.0 / np.clip(norms, 1e-12, None)[:, None]))
+    matrix = matrix.multiply(1.0 / np.clip(norms, 1e-12, None)[:, None]).tocsr()
     return (matrix @ matrix.T).toarray()
+
+
+def _word_matrix(
+    word_sets: Sequence[frozenset[str]], columns: dict[str, int], weight: Callable[[str], float] = lambda _: 1.0
+) -> csr_matrix:
+    """Notes x words, sparse: each note's words (those with a column) at their weight."""
+    from scipy.sparse import csr_matrix
+
+    cells = [
+        (row, columns[word], weight(word)) for row, words in enumerate(word_sets) for word in words if word in columns
+    ]
+    rows, cols, values = zip(*cells, strict=True) if cells else ((), (), ())
+    return csr_matrix((np.array(values, dtype=np.float32), (rows, cols)), shape=(len(word_sets), len(columns)))

@@ -179,7 +179,7 @@ def _with_object(word: _Phrase, text: str) -> str | None:
     """The word as the verb it is when "a", "an" or a possessive and a noun follow it ("ring a plumber", "call our
     partner"); None otherwise."""
     for chunk in _BREAK.split(text):
-        tokens = _in_context([_Token(m.group(), _kind(_key(m.group()))) for m in _TOKEN.finditer(chunk)])
+        tokens = _tokens(chunk)
         for at, token in enumerate(tokens[:-2]):
             article, noun = tokens[at + 1], tokens[at + 2]
             if (_stem(token.key),) == word.stems and article.key in _OBJECT_LEADS and noun.kind == "word":
@@ -192,14 +192,19 @@ def _lead_in(word: _Phrase, text: str) -> str | None:
     "own a car" after "to"), a noun or a quantifier ("something decent", "every tool"), then any joining words;
     None when nothing leads to it."""
     for chunk in _BREAK.split(text):
-        tokens = _in_context([_Token(m.group(), _kind(_key(m.group()))) for m in _TOKEN.finditer(chunk)])
+        tokens = _tokens(chunk)
         at = next((i for i, t in enumerate(tokens) if (_stem(t.key),) == word.stems), None)
         for start in range(at - 1, max(at - SIDE_WORDS, 0) - 1, -1) if at else ():
             first, between = tokens[start], tokens[start + 1 : at]
             if any(t.kind not in ("join", "det") and t.key != "own" for t in between):  # "my own flat"
                 break
             after_to = start > 0 and tokens[start - 1].key == "to"  # "want to own a car"
-            if first.kind in ("verb", "word", "participle") or first.key in _LEADS | VERB_FORMS or after_to:
+            if (
+                first.kind in ("verb", "word", "participle")
+                or first.key in _LEADS
+                or first.key in VERB_FORMS
+                or after_to
+            ):
                 return " ".join(t.text for t in tokens[start : at + 1])
     return None
 
@@ -210,8 +215,8 @@ def _phrases(text: str) -> list[_Phrase]:
     position = 0
     label = _label(text)
     for chunk in _BREAK.split(text):
-        tokens = [_Token(m.group(), _kind(_key(m.group()))) for m in _TOKEN.finditer(chunk)]
-        phrases = _chunk_phrases(_in_context(tokens), position)
+        tokens = _tokens(chunk)
+        phrases = _chunk_phrases(tokens, position)
         found += [replace(p, label=True) if p.spelling == label else p for p in phrases]
         position += len(tokens)
     return [p for p in found if any(s not in WEAK_TITLE_WORDS for s in p.stems) and not _names_the_method(p)]
@@ -270,6 +275,11 @@ def _runs(tokens: list[_Token]) -> Iterator[tuple[int, int]]:
         elif token.kind != "word" and start is not None:
             yield start, i
             start = None
+
+
+def _tokens(chunk: str) -> list[_Token]:
+    """A chunk's words, each of the kind its next word decides."""
+    return _in_context([_Token(m.group(), _kind(_key(m.group()))) for m in _TOKEN.finditer(chunk)])
 
 
 def _in_context(tokens: list[_Token]) -> list[_Token]:
