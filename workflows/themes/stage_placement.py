@@ -56,6 +56,9 @@ _OPENING = re.compile(
 _STRUCK = re.compile(r"(?<!\w)~[^~\n]+~(?!\w)\s*")  # Slack's ~struck~: taken back
 _EMPHASIS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")  # Slack's *bold* and _italic_ around words
 _STAGE_WORD = r"(?:stage|phase|step)"
+# What may come before a stage's label: "For Awareness: …", "Re: Awareness - …", "Under retention: …"
+_LEAD = r"(?:(?:for|re:?|under|regarding|about)\s+)?"
+_EMOJI = r"(?::[a-z0-9_+'-]+:|[\u2600-\u27bf\U0001f000-\U0001faff]\ufe0f?)"  # "Awareness 👉 …"
 # "at the settling-in stage", "going back to the Choose a course stage": the stage called by name, in any form.
 _CALLED_STAGE = re.compile(
     r"\b(?:in|at|during|on|for|to)\s+the\s+(?P<words>[\w-]+(?:\s+[\w-]+){0,3}?)\s+(?:stage|phase)\b", re.IGNORECASE
@@ -80,7 +83,7 @@ class Placed:
 def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     """The stage a note names as its stage, in any of the ways people write it; None when it names none.
 
-    Written as a label ("Awareness: …", "Awareness - …", "[Awareness] …", "(Awareness)"), as a place ("In Awareness,
+    Written as a label ("Awareness: …", "For Awareness - …", "[Awareness] …", "(Awareness)"), as a place ("In Awareness,
     …", "during Awareness", "at the awareness stage"), as "Stage: Awareness", by its number ("Stage 2: …") or as a
     sentence ending "…, but it's advocacy". When several are named, the first, unless the writer settles on one
     ("…belong in Use as much as in Seek support. But fine, Seek support").
@@ -292,11 +295,11 @@ def _label_position(body: str, name: str) -> int | None:
     words = _name_words(name)
     case_blind = [
         # "Awareness: …", "Awareness - …", "Awareness // …", "Awareness" on a line of its own
-        rf"^{words}\s*(?:{_STAGE_WORD}\s*)?(?:\(\s*(?:{_STAGE_WORD}\s*)?\d{{1,2}}\s*\)\s*)?"
-        r"(?::|;|\s[-–—|]\s|[-–—]\s|--|//|->|=>|→|➜|➡\ufe0f?|⇒|»|>|\n)",
+        rf"^{_LEAD}{words}\s*(?:{_STAGE_WORD}\s*)?(?:\(\s*(?:{_STAGE_WORD}\s*)?\d{{1,2}}\s*\)\s*)?"
+        rf"(?::|;|\s[-–—|]\s|[-–—]\s|--|//|->|=>|→|➜|➡\ufe0f?|⇒|»|>|\n|\s*{_EMOJI}\s)",
         rf"^{_STAGE_WORD}\s+{words}\s*(?::|\s[-–—|]\s)",  # "Stage Awareness: …"
         rf"^{words}\s*(?:/|&|\+)\s*[^:\n]{{1,30}}:",  # "Purchase/checkout: …", "Retention & renewal: …"
-        rf"^\[\s*{words}\s*\]",  # "[Awareness] …"
+        rf"^[\[{{]\s*{words}\s*[\]}}]",  # "[Awareness] …", "{Awareness} …"
         rf"^#{words}(?![\w-])",  # "#awareness …"
         rf"\(\s*{words}(?:\s+{_STAGE_WORD})?\s*\)",  # "Trial end (Purchase): …"
         rf"\b(?:in|at|during|on|for|to)\s+the\s+{words}\s+{_STAGE_WORD}\b",  # "at the awareness stage"
@@ -313,6 +316,8 @@ def _label_position(body: str, name: str) -> int | None:
         rf"\b(?:it's|it’s|it is|that's|that’s|that is|this is)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?"
         rf"\s*(?:[.!?)]|$)",
     ]
+    # "During aftercare a nurse rings": "during" opening a note names a stage, whatever follows
+    case_blind.append(rf"^during\s+(?:the\s+)?{words}(?!\w)")
     if len(name.split()) > 1:  # "In ongoing care the plan's direct debit …": a name of several words needs no comma
         case_blind.append(rf"^(?:in|at|during)\s+(?:the\s+)?{words}(?!\w)")
     positions = [m.start() for p in case_blind if (m := re.search(p, body, re.IGNORECASE))]

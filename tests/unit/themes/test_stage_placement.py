@@ -63,6 +63,11 @@ CLAIMS = resolve_stage_model("Plan, Book, Travel, Claim a refund")
         ("Stage Arrive: taps out at the gates", RAIL, "Arrive"),
         ("Arrive ➜ taps out at the gates", RAIL, "Arrive"),
         ("Arrive (stage 4): taps out at the gates", RAIL, "Arrive"),
+        ("For Awareness: a podcast ad", DEFAULT, "Awareness"),
+        ("Re: Consideration - compares three tools", DEFAULT, "Consideration"),
+        ("{Retention} renews every year", DEFAULT, "Retention"),
+        ("Arrive 👉 taps out at the gates", RAIL, "Arrive"),
+        ("during travel a conductor checks the QR code", RAIL, "Travel"),
         # by its number in the journey
         ("Stage 2: roughly 1 in 5 still ring the line and an advisor fills the form in", RAIL, "Book"),
         ("Phase 3 — the guard checks tickets onboard", RAIL, "Travel"),
