@@ -70,6 +70,7 @@ _NUMBER_WORDS = {
     "few": 3,
 }
 _FRIDAY = 4
+_ORDINALS = {"1st": 1, "first": 1, "2nd": 2, "second": 2, "3rd": 3, "third": 3, "4th": 4, "fourth": 4}
 
 
 def _alternatives(words: Iterable[str]) -> str:
@@ -87,6 +88,7 @@ _LEAD = (
 )
 _THE = r"(?:the\s+)?"
 _OPTIONAL_WEEKDAY = rf"(?:(?:{_alternatives(_WEEKDAYS)})\.?,?\s+)?"
+_END_OF_DAY = r"(?:(?:eod|cob|end\s+of\s+(?:the\s+)?day)\s+(?:on\s+)?)?"  # "by EOD Friday": the Friday
 
 
 def _next_weekday(today: date, weekday: int) -> date:
@@ -182,6 +184,32 @@ def _quarter(match: re.Match[str], today: date) -> date:
     return _upcoming(today, quarter_end.month, quarter_end.day, match["year"])
 
 
+def _day_of_month(match: re.Match[str], today: date) -> date | None:
+    """ "by the 20th": the next 20th from today (a month without one is skipped); a bare "4th" ("came 4th.") is a
+    rank, not a date."""
+    if match.group()[0].isdigit():
+        return None
+    day = int(match["day"])
+    for months in range(3):
+        month = today + relativedelta(months=months)
+        try:
+            candidate = date(month.year, month.month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    raise ValueError(f"no day {day}")
+
+
+def _week_of_month(match: re.Match[str], today: date) -> date:
+    """ "the 3rd week of January" ends on the 21st; "the last week of March" on its last day."""
+    month = _MONTHS[match["month"].lower()]
+    last = (date(2000, month, 1) + relativedelta(day=31)).day
+    nth = match["nth"].lower()
+    day = last if nth == "last" else min(last, 7 * _ORDINALS[nth])
+    return _upcoming(today, month, day, match["year"])
+
+
 def _relative_day(match: re.Match[str], today: date) -> date:
     return today + timedelta(days=match["word"].lower() == "tomorrow")
 
@@ -233,8 +261,11 @@ _RULES: list[tuple[str, _Resolver]] = [
     (rf"{_THE}end\s+of\s+(?:the\s+|this\s+|(?P<which>next)\s+)?{_PERIOD}", _period_end),
     (r"eo(?P<unit>[wmqy])", _period_end),
     (rf"(?P<which>this|next)\s+{_PERIOD}", _period_end),
-    (rf"(?:(?P<relation>next|this|coming|this\s+coming)\s+)?{_WEEKDAY}", _weekday),
-    (rf"(?:in|within|eta:?)\s+{_DURATION}", _duration),
+    (rf"{_THE}(?P<nth>{_alternatives(_ORDINALS)}|last)\s+week\s+of\s+{_MONTH}(?:\s+{_YEAR})?", _week_of_month),
+    (rf"{_END_OF_DAY}(?:(?P<relation>next|this|coming|this\s+coming)\s+)?{_WEEKDAY}", _weekday),
+    # "by the 20th", "Monday 14th": a day of the month, with its ordinal ending and no noun after ("1st invoice")
+    (rf"{_OPTIONAL_WEEKDAY}{_THE}(?P<day>\d{{1,2}})(?:st|nd|rd|th)(?=\s*(?:[^\w\s]|$))", _day_of_month),
+    (rf"(?:in|within|eta:?|~|approx\.?|about|around)\s*{_DURATION}", _duration),
     (rf"(?<=,\s){_DURATION}(?=[\s.!)]*$)", _duration),  # "owner @Ana, 2 weeks": a bare duration closing the text
     (r"(?P<word>tomorrow|today|tonight|eod|end\s+of\s+(?:the\s+)?day)", _relative_day),
 ]

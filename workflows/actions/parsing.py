@@ -27,7 +27,8 @@ _LEADING_FILLER = re.compile(
     r"^(?:(?:action(?:\s+item)?|todo|to-do|task)\s*(?:\([^)]{0,40}\))?\s*[:\-–]\s*"
     r"|(?:we|i|you|they)\s+(?:should|must|will|can|could|need\s+to|have\s+to|are\s+going\s+to)\s+"
     r"|(?:we|i|they)(?:'|’)ll\s+|let(?:'|’)?s\s+|please\s+|need\s+to\s+|should\s+|must\s+|will\s+|to\s+"
-    r"|\+1\s+to\s+[^,;:.]{1,80}[,;:.]\s*(?:and\s+)?)",
+    r"|\+1\s+to\s+[^,;:.]{1,80}[,;:.]\s*(?:and\s+)?"
+    r"|(?:to\s+)?(?:own|take|lead|drive)s?(?:\s+(?:this|it))?\s*:\s*)",  # "@Ana to own: fix …"
     re.IGNORECASE,
 )
 # Only words that never end a sensible title: "log in" and "turn it on" keep their last word.
@@ -43,8 +44,12 @@ _OWNER_ASIDE = re.compile(
     re.IGNORECASE,
 )
 # The writer taking it on: "…, owner me", "(owner: myself)", "I'll own it."
+# "(me, by Friday)", "-- mine": the writer alone in a clause.
 _SELF_OWNED = re.compile(
-    r"[,;]?\s*\(?\s*\b(?:owner\s*[:=]?\s*(?:me|myself)\b|i(?:['’]ll|\s+will)\s+own\s+(?:it|this|that)\b)\s*\)?[.!]?",
+    r"[,;]?\s*\(?\s*\b(?:owner\s*[:=]?\s*(?:me|myself)\b"
+    r"|i(?:['’]ll|\s+will)\s+(?:own|take|pick\s+up|do)\s+(?:it|this|that)(?:\s+on)?\b|i(?:['’]ve|\s+have)\s+got\s+(?:it|this)\b)"
+    r"\s*\)?[.!]?"
+    r"|(?:[,;]|\s[-–—]+|(?<=\())\s*(?:me|mine|myself)\s*[,;.!]?(?=\s|\)|$)",
     re.IGNORECASE,
 )
 # What is said about an action's owner or timing rather than the action: dropped from its title.
@@ -57,11 +62,13 @@ _OWNERSHIP_SENTENCE = re.compile(
 )
 _VAGUE_WHEN = re.compile(
     r"\b(?:(?:in\s+)?(?:this|next|the\s+next|the\s+following|following)\s+(?:sprint|iteration|cycle|release)"
+    r"|(?:(?:target|aim(?:ing)?\s+for)\s*:?\s*)?(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(?:sprint|iteration|cycle)"
+    r"(?:\s+\d+)?|(?:before|after)\s+(?:the\s+)?(?:holidays|christmas|summer|launch|release|year[-\s]end|peak)"
     r"|asap|as\s+soon\s+as\s+possible|(?:some\s*time\s+)?soon(?:ish)?|ideally|hopefully|tbd|tbc)\b",
     re.IGNORECASE,
 )
 # Before an owner's mention, the end of the action: a sentence or clause break, or "owner".
-_OWNER_CLAUSE_START = re.compile(rf"(?:[.;:,!?\-–—(]|\b{_OWNER_CUE})\s*$", re.IGNORECASE)
+_OWNER_CLAUSE_START = re.compile(rf"(?:[.;:,!?\-–—(\[|]|\b{_OWNER_CUE})\s*$", re.IGNORECASE)
 MIN_TITLE_WORDS = 3
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\s*;\s+|\s*:[a-z_+-][a-z0-9_+-]*:(?!\w)\s*")
 _ABBREVIATIONS = frozenset(
@@ -118,7 +125,7 @@ def _before_owner_clause(text: str, label: str) -> str | None:
     before = text[: mention.start()]
     if not _OWNER_CLAUSE_START.search(before):
         return None
-    action = re.sub(rf"\b{_OWNER_CUE}\s*[:=\-–]?\s*$", "", before.rstrip(), flags=re.IGNORECASE).rstrip(" ([{")
+    action = re.sub(rf"\b{_OWNER_CUE}\s*[:=\-–]?\s*$", "", before.rstrip(), flags=re.IGNORECASE).rstrip(" ([{|")
     return action if len(re.findall(r"\w+", action)) >= MIN_TITLE_WORDS else None
 
 

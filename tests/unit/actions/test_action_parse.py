@@ -249,7 +249,25 @@ def test_other_languages_keep_their_words() -> None:
         ),
         ("Fix the seat map (owner: me), end of May", "Fix the seat map", date(2026, 5, 31)),
         ("Interim: staff the wide gate from Monday. I'll own it.", "Interim: staff the wide gate", date(2026, 5, 18)),
+        ("Fix the seat map, I'll take it, end of May", "Fix the seat map", date(2026, 5, 31)),
+        ("Fix the seat map (me, by Friday)", "Fix the seat map", date(2026, 5, 15)),
+        ("Fix the seat map -- mine, next week", "Fix the seat map", date(2026, 5, 22)),
     ],
 )
 def test_the_writer_taking_it_on_owns_the_action(text: str, title: str, due: date) -> None:
     assert parse_action(text, [], TODAY, author="U0ME") == ActionDraft(title=title, owner="U0ME", due=due)
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("@Ana Lima to own: fix the refund email copy, Q3", date(2026, 9, 30)),
+        ("Fix the refund email copy [@Ana Lima] [Jun 10]", date(2026, 6, 10)),
+        ("Fix the refund email copy | @Ana Lima | 10 Jun", date(2026, 6, 10)),
+        ("Fix the refund email copy before the holidays @Ana Lima", None),
+        ("Fix the refund email copy, target end of sprint 14, @Ana Lima", None),
+        ("Fix the refund email copy by Monday 8th @Ana Lima", date(2026, 6, 8)),
+    ],
+)
+def test_the_title_keeps_neither_owner_nor_timing_however_written(text: str, due: date | None) -> None:
+    assert parse_action(text, [ANA], TODAY) == ActionDraft(title="Fix the refund email copy", owner="U0ANA", due=due)

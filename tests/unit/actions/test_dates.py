@@ -28,6 +28,12 @@ SATURDAY = date(2026, 5, 16)
         ("Go live 13 May", date(2026, 5, 13), "13 May"),
         ("Go live 12 May", date(2027, 5, 12), "12 May"),
         ("Audit by 15/01/2027", date(2027, 1, 15), "by 15/01/2027"),
+        ("Fix it by EOD Friday", FRIDAY, "by EOD Friday"),
+        ("Fix it by the 20th", date(2026, 5, 20), "by the 20th"),
+        ("Fix it by Monday 8th, please", date(2026, 6, 8), "by Monday 8th"),
+        ("Fix it by the 3rd week of June", date(2026, 6, 21), "by the 3rd week of June"),
+        ("Fix it, the last week of May", date(2026, 5, 31), "the last week of May"),
+        ("Fix it ~2 weeks", date(2026, 5, 27), "~2 weeks"),
         ("Audit by 15.01.27", date(2027, 1, 15), "by 15.01.27"),
         ("Audit by 01/15/2027", date(2027, 1, 15), "by 01/15/2027"),
         ("Rewrite FAQ in 2 weeks", date(2026, 5, 27), "in 2 weeks"),
@@ -120,6 +126,8 @@ def test_the_first_date_in_the_text_wins() -> None:
         "Show the payout status with a real ETA in the app header",
         "Interview 5 customers, 2 weeks of diary study",
         "Extend airport pickup to every day 10-28 Sept",  # a range in the action, not its deadline
+        "Resend the 1st invoice email",  # an ordinal before a noun is a rank
+        "Came 4th.",
         "",
     ],
 )
