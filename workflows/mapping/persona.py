@@ -46,17 +46,20 @@ _NAME_WORD = r"[^\W\d_][^\W_]*(?:['’-][^\W_]+)*"  # no "_" at its end: "_Resta
 # In quotes, *bold* or _italics_, perhaps asked: “Commuter Kemi?”
 _QUOTED_NAME = rf"[\"“'‘*_](?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})[?!]?[\"”'’*_]"
 # "Meet Priya", "let's call her Maya", "we'll call him …", "name her Nora", "Her name is Ana", "Persona name
-# suggestion: "Fiona"".
+# suggestion: "Fiona"", "call this persona 'Hannah'", "name → Sam", "working title for her: Clara".
 _PERSONA_NAME = re.compile(
-    r"(?i:\b(?:call(?:ing)?\s+(?:her|him|them|the\s+persona|it|the(?:\s+[a-z][\w-]*){1,2})|name\s+(?:her|him|them|it)|(?:persona\s+)?name(?:d)?"
-    r"(?:\s+(?:suggestion|idea|proposal))?|called|meet)\s*(?:is|:|=|-|–)?\s*)"
+    r"(?i:\b(?:call(?:ing)?\s+(?:her|him|them|it|(?:the|this|that|our)(?:\s+[a-z][\w-]*){1,2})"
+    r"|name\s+(?:her|him|them|it|(?:the|this|our)\s+persona)|(?:persona\s+)?name(?:d)?"
+    r"(?:\s+(?:suggestion|idea|proposal))?|working\s+(?:title|name)(?:\s+for\s+(?:her|him|them))?|called|meet)"
+    r"\s*(?:is|:|=|-|–|→|->|=>)?\s*)"
     rf"(?:{_QUOTED_NAME}|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}))"
 )
-# "we'll go with "Maker Mia" as the name", "I vote for Marco as the persona name", "Busy Bea it is", "Car-free Niamh
+# "we'll go with "Maker Mia" as the name", "I propose Budget Ben as the persona", "I vote for Marco as the persona name", "Busy Bea it is", "Car-free Niamh
 # then, best of both"
 _NAME_AFTER = re.compile(
     rf"(?:{_QUOTED_NAME}|(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,2}}))"
-    r"\s+(?i:(?:as|for)\s+(?:the|our|her|his|a)\s+(?:persona(?:'s|’s)?\s+)?name|it\s+is\b|then(?=\s*(?:[,.!]|$)))"
+    r"\s+(?i:(?:as|for)\s+(?:the|our|her|his|a)\s+(?:persona(?:'s|’s)?\s+)?name|(?:as|for)\s+(?:the|our)\s+persona\b"
+    r"|it\s+is\b|then(?=\s*(?:[,.!]|$)))"
 )
 # "Persona: Commuter Carl, 41, …", "Our persona is …", "Our persona, Ollie the Owner, …": a label, so only a name
 # that stands alone ("Persona: Solo designers" is none).

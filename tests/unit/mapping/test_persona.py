@@ -61,6 +61,11 @@ def demo_persona_themes() -> list[Theme]:
         ("Persona: _Restart Rob_, 44, used to play five-a-side", "Restart Rob"),
         ("Meet the Okafors, kids aged 4 and 9. Let's call the lead booker Nadia", "Nadia"),
         ("Persona name suggestion: “Commuter Kemi?” — early 30s, 12 km each way", "Commuter Kemi"),
+        ("How about we call this persona 'Harried Hannah'? two jobs, one car", "Harried Hannah"),
+        ("Persona name → Solo Sam, runs his own studio", "Solo Sam"),
+        ("I propose Budget Ben as the persona", "Budget Ben"),
+        ("Let's name the persona Tired Tom, night-shift worker", "Tired Tom"),
+        ("working title for her: Careful Clara", "Careful Clara"),
     ],
 )
 def test_the_persona_is_called_what_the_team_calls_it(note: str, name: str) -> None:
