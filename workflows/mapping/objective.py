@@ -102,6 +102,19 @@ _FROM_TO = re.compile(
     r"(?i:\bfrom\s+[-+−~]?\d[\d.,]*\s*(?:%|/\w+)?\s+to\s+(?:at\s+least\s+|under\s+|below\s+|above\s+|over\s+)?[-+−~]?\d)"
 )
 _BARE_CHANGE = re.compile(r"(?i:\b(?:up|down)\s+[-+−~]?\d+(?:\.\d+)?\s*%)")  # "referral redemptions up 50%"
+# Other ways a target is written, each with its number: "3.2% → 5% by end of year", "to 5% from 3.2%", "reduce
+# handling time to under 6 minutes", "cut no-shows in half", "hits 70%", "call it a win if …", and a label that says
+# it is one ("Aim: CSAT 4.5+ by Q3", "Win condition: churn under 3%", "The number we care about is …: 3 days").
+_TARGET = re.compile(
+    r"(?i:[-+−~]?\d[\d.,]*\s*%?\s*(?:->|→|=>|➜)\s*[-+−~]?\d"
+    r"|\bto\s+[-+−~£$€]?\d[\d.,]*\s*%?\s+from\s+[-+−~£$€]?\d"
+    r"|\b(?:cut|reduce|lower|raise|increase|grow|lift|get|bring|improve|drop|push|shorten|speed\s+up)\s[^.;]{0,50}?\bto\s+"
+    r"(?:(?:under|below|above|over|at\s+least|at\s+most|less\s+than|more\s+than|within)\s+)?[-+−~£$€]?\d"
+    r"|\b(?:cut|reduce|halve|lower)\s[^.;]{0,60}?\b(?:in|by)\s+half\b|\bhits?\s+[-+−~£$€]?\d"
+    r"|\bcall\s+it\s+an?\s+(?:win|success)\b[^.;]*\d"
+    r"|^\W*(?:\w+\s+){0,3}(?:goals?|aims?|targets?|outcomes?|win\s+condition|good\s+looks\s+like|numbers?\s+we\s+care"
+    r"\s+about|measures?|metrics?)\b[^:=\d]{0,30}[:=][^.;]*\d)"
+)
 _SEEN_CHANGE = re.compile(
     r"(?i:\b(?:dropped|fell|rose|slid|slipped|grew|went|moved|jumped|climbed|declined|increased|decreased|shrank|was"
     r"|were|has|have|had|since|ago|last\s+(?:year|quarter|month)|over\s+the\s+(?:last|past)|year\s+on\s+year|yoy"
@@ -159,7 +172,7 @@ def _kind(sentence: str) -> str | None:
     a target unless the sentence says the change has happened ("slid from 4.6 to 4.1 in 3 months")."""
     own_words = without_quotes(sentence)
     kind = next((kind for kind, pattern in _PATTERNS.items() if pattern.search(own_words)), None)
-    target = _FROM_TO.search(own_words) or _BARE_CHANGE.search(own_words)
+    target = _FROM_TO.search(own_words) or _BARE_CHANGE.search(own_words) or _TARGET.search(own_words)
     if kind in (None, "scope") and target and not _SEEN_CHANGE.search(own_words):
         return "success_measures"
     return kind

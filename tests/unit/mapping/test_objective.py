@@ -209,6 +209,25 @@ def test_targets_against_today_and_scope_asked_as_a_question_are_read(note: str,
     assert note_kind(note) == kind
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        "We'd call it a win if first-week activation hits 70%",
+        "Aim: CSAT 4.5+ on the returns journey by Q3",
+        "Win condition: churn under 3% a month",
+        "The number we care about is time-to-first-payslip: 9 days now, 3 days by spring",
+        "Outcome we want: 50% of claims settled in under 10 days",
+        "Good looks like: 9 in 10 customers pay on the first reminder",
+        "Hoping to get conversion to 5% from 3.2%",
+        "Conversion rate 3.2% → 5% by end of year",
+        "Reduce average handling time to under 6 minutes",
+        "Cut no-shows in half by March",
+    ],
+)
+def test_a_target_written_any_way_is_a_success_measure(note: str) -> None:
+    assert build_objective_card("Why do refunds stall?", themes(note)).success_measures == [note.rstrip(".")]
+
+
 def test_a_question_to_the_group_is_not_the_maps_question() -> None:
     asked = "Question to the group: do we include people who bought through a cycle-to-work scheme?"
     assert note_kind(asked) == "scope", "a question about what the journey covers is about its scope"
@@ -229,6 +248,7 @@ def test_a_decision_the_map_should_inform_is_the_decision() -> None:
         "Claims rose from 10 to 20 by the end of last year",
         "Churn increased by 20% last year",
         "first-90-day churn is up from 29% to 37% year on year",
+        "Conversion went 5% → 3.2% over the last year",
     ],
 )
 def test_a_change_that_already_happened_is_not_a_success_measure(note: str) -> None:
