@@ -54,8 +54,8 @@ _PERSONA_NAME = re.compile(
     r"\s*(?:is|:|=|-|–|→|->|=>)?\s*)"
     rf"(?:{_QUOTED_NAME}|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}))"
 )
-# "we'll go with "Maker Mia" as the name", "I propose Budget Ben as the persona", "I vote for Marco as the persona name", "Busy Bea it is", "Car-free Niamh
-# then, best of both"
+# "we'll go with "Maker Mia" as the name", "I propose Budget Ben as the persona", "I vote for Marco as the persona
+# name", "Busy Bea it is", "Car-free Niamh then, best of both"
 _NAME_AFTER = re.compile(
     rf"(?:{_QUOTED_NAME}|(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,2}}))"
     r"\s+(?i:(?:as|for)\s+(?:the|our|her|his|a)\s+(?:persona(?:'s|’s)?\s+)?name|(?:as|for)\s+(?:the|our)\s+persona\b"
