@@ -7,7 +7,9 @@ parameter, so a test or another engine can pass its own.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -15,6 +17,7 @@ import numpy as np
 from workflows.actions.parsing import ActionDraft
 from workflows.mapping.lexicon import CHANNELS, EMOJI_SENTIMENT, NEGATION, SENTIMENT, words_pattern
 from workflows.mapping.models import ActionItem, Evidence, PainPoint, Theme, Touchpoint
+from workflows.themes.clustering.cleaning import clean, content_words
 from workflows.themes.clustering.embeddings import get_embedder
 from workflows.themes.stage_placement import TextEmbedder, named_stage
 from workflows.workshop.stages import StageDef
@@ -25,6 +28,13 @@ MIN_TOUCHPOINT_SIMILARITY = 0.3
 STAGE_FIT_WEIGHT = 0.5
 # Below this similarity an action addresses no pain point: unlinked is honest, a wrong link is misleading.
 MIN_ACTION_SIMILARITY = 0.2
+# An action that shares no word with a pain point's notes addresses it only when their meanings are this close:
+# "Re-validate this map with 5 interviews" resembles a pain point heard in interviews, and addresses none.
+SURE_ACTION_SIMILARITY = 0.45
+# Among the pain points an action resembles, how much the share of its rarer words one of their notes says counts:
+# "Tell people what is missing the moment a document is rejected" is about "… never says what's missing: a blurry
+# ID photo gets rejected", not the closest meaning ("trials never send a first invoice").
+ACTION_WORDS_WEIGHT = 0.3
 DUPLICATE_ACTION_SIMILARITY = 0.9
 # Severity: a pain raised or voted for by half the team (with evidence) is severe, by a quarter notable.
 SEVERE_SHARE = 0.5
@@ -173,10 +183,13 @@ def link_actions(
     """
     titles = [[draft.title] for draft in drafts]
     merged = _merge_duplicates(drafts, _affinity(titles, titles, embedder))
-    to_pains = _affinity([[draft.title] for draft in merged], [_texts(theme) for theme in pain_themes], embedder)
+    pain_texts = [_texts(theme) for theme in pain_themes]
+    to_pains = _affinity([[draft.title] for draft in merged], pain_texts, embedder)
+    shared = _words_said([draft.title for draft in merged], pain_texts)
     items = []
-    for number, (draft, row) in enumerate(zip(merged, to_pains, strict=True), start=1):
-        pain = pain_themes[int(row.argmax())].id if len(row) and row.max() >= MIN_ACTION_SIMILARITY else None
+    for number, (draft, meaning, words) in enumerate(zip(merged, to_pains, shared, strict=True), start=1):
+        addressed = _addressed(meaning, words)
+        pain = pain_themes[addressed].id if addressed is not None else None
         items.append(
             ActionItem(
                 id=f"A{number}",
@@ -188,6 +201,32 @@ def link_actions(
             )
         )
     return items
+
+
+def _addressed(meaning: np.ndarray, words: np.ndarray) -> int | None:
+    """The pain point (index) an action addresses, from how close it is to each in meaning and in words."""
+    if not len(meaning):
+        return None
+    best = int(np.argmax(meaning + ACTION_WORDS_WEIGHT * words))
+    sure = words[best] > 0 or meaning[best] >= SURE_ACTION_SIMILARITY
+    return best if sure and meaning[best] >= MIN_ACTION_SIMILARITY else None
+
+
+def _words_said(texts: Sequence[str], groups: Sequence[Sequence[str]]) -> np.ndarray:
+    """For each text and group, the largest share of the text's words (weighted by how rare they are among all
+    these texts) that one text of the group says."""
+    left = [content_words(clean(text)) for text in texts]
+    right = [[content_words(clean(text)) for text in group] for group in groups]
+    documents = [*left, *(words for group in right for words in group)]
+    said = Counter(word for words in documents for word in words)
+    rarity = {word: math.log(len(documents) / count) for word, count in said.items()}
+    result = np.zeros((len(left), len(right)))
+    for i, words in enumerate(left):
+        total = sum(rarity[word] for word in words)
+        for j, group in enumerate(right):
+            result[i, j] = max((sum(rarity[word] for word in words & other) for other in group), default=0.0)
+            result[i, j] /= max(total, 1e-9)
+    return result
 
 
 def _merge_duplicates(drafts: Sequence[ActionDraft], similarity: np.ndarray) -> list[ActionDraft]:

@@ -383,6 +383,30 @@ def test_actions_are_linked_to_the_pain_point_they_address(embedder: Embedder) -
     )
 
 
+def test_an_action_addresses_the_pain_point_whose_notes_say_its_words(embedder: Embedder) -> None:
+    """Closest in meaning is not enough: the demo's "document is rejected" action went to a pain point about trials
+    that stall, not to the one whose note says the ID photo gets rejected without saying what is missing."""
+    pains = [
+        theme(
+            "p-payout",
+            "Payouts stuck in 'Verifying' for 3-5 business days",
+            "Payout verification never says what's missing: a blurry ID photo gets rejected by email 3 days later",
+        ),
+        theme(
+            "p-trial",
+            "18% of trials never send a first invoice at all",
+            "No automatic reminders on the trial plan, so people write awkward chasing emails themselves",
+        ),
+        theme("p-mail", "4 of 10 interviewees said their first client never got the invoice email"),
+    ]
+    drafts = [
+        ActionDraft(title="Tell people exactly what is missing the moment a document is rejected"),
+        ActionDraft(title="Re-validate this map with 5 new-customer interviews once these changes ship"),
+    ]
+    items = link_actions(drafts, pains, {}, embedder)
+    assert [item.pain_point for item in items] == ["p-payout", None], "a map re-check addresses no pain point"
+
+
 def test_duplicate_actions_merge_keeping_the_owner_and_the_earliest_date(embedder: Embedder) -> None:
     drafts = [
         ActionDraft(title="Fix the checkout timeout on Safari", due=date(2026, 6, 30)),
