@@ -29,8 +29,10 @@ _CUES: dict[str, str] = {
     rf"|we\s+(?:won{_APOS}t|will\s+not|don{_APOS}t)\s+(?:cover|look\s+at|map|include)"
     r"|(?:leave|leaving|keep|keeping)\s+(?:\S+\s+){1,6}?out\b|not\s+(?:covering|including|looking\s+at)\b"
     r"|^\W*out\s+for\s+now\b",
-    "success_measures": r"success\s+(?:measures?|metrics?|criteri(?:a|on)|looks\s+like|means|is|should\s+(?:include|be)"
-    r"|will\s+be)|success\s*(?:[:=]|[-–]\s)|targets?\s*[:=]?\s*[-–+<>~]?\s*\d|measures?\s+of\s+success"
+    "success_measures": r"success\s+(?:measures?|metrics?|criteri(?:a|on))"
+    # "Success is …", "for us success means …"; not "so real success is lower than that"
+    r"|(?:^\W*|(?:our|the|for\s+(?:us|me))\W+)success\s+(?:looks\s+like|means|is|should\s+(?:include|be)|will\s+be)"
+    r"|success\s*(?:[:=]|[-–]\s)|targets?\s*[:=]?\s*[-–+<>~]?\s*\d|measures?\s+of\s+success"
     r"|kpis?|okrs?|key\s+results?|north\s+star(?:\s+metric)?|metrics?(?=\s*:)"
     rf"|targets?(?=\s*:)|(?:we{_APOS}ll|we\s+will)\s+know\s+(?:it|this|we)\s+\w+\s+(?:when|if)"
     # a target: "from -12 to at least 0 by end of Q3", "cut calls by 25%", "we want <2", "baseline for the deck: …"

@@ -228,6 +228,12 @@ def test_a_target_written_any_way_is_a_success_measure(note: str) -> None:
     assert build_objective_card("Why do refunds stall?", themes(note)).success_measures == [note.rstrip(".")]
 
 
+def test_success_said_in_passing_is_no_success_measure() -> None:
+    note = "If the phone has no signal the attempt never shows up at all, so real success is lower than that"
+    assert build_objective_card("Why do unlocks fail?", themes(note)).success_measures == []
+    assert build_objective_card("Why?", themes("Success is 9 in 10 unlocks first try")).success_measures
+
+
 def test_a_question_to_the_group_is_not_the_maps_question() -> None:
     asked = "Question to the group: do we include people who bought through a cycle-to-work scheme?"
     assert note_kind(asked) == "scope", "a question about what the journey covers is about its scope"
