@@ -177,7 +177,9 @@ def create_action_items(
         drafts = [parse_action(c.text, [tuple(m) for m in c.mentions], today, c.user_id) for c in notes]
         return link_actions(drafts, steps[StepKey.pain_points], pain_stage)
 
-    action_notes = [ActionNote(id=str(c.id), text=c.text, mentions=[tuple(m) for m in c.mentions]) for c in notes]
+    action_notes = [
+        ActionNote(id=str(c.id), text=c.text, mentions=[tuple(m) for m in c.mentions], author=c.user_id) for c in notes
+    ]
     items = _with_fallback(
         llm, "actions", lambda m: m.actions(action_notes, steps[StepKey.pain_points], today, pain_stage), embedded, {}
     )

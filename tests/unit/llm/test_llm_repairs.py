@@ -12,6 +12,7 @@ from storage.db import Database
 from tests.fake_openai import FakeOpenAI
 from tests.llm_fixtures import (
     ACTION_NOTES,
+    ANA,
     BEN,
     PAIN_THEMES,
     PEOPLE,
@@ -20,7 +21,7 @@ from tests.llm_fixtures import (
     TODAY,
     TOUCHPOINT_THEMES,
 )
-from workflows.llm import LLMConfig, LLMSynthesis
+from workflows.llm import ActionNote, LLMConfig, LLMSynthesis
 from workflows.llm.checks import copied_example
 from workflows.mapping.models import Touchpoint
 
@@ -137,11 +138,35 @@ def test_actions_take_owners_only_from_their_notes_and_lose_no_note(fake_llm: Fa
     items = tasks.actions(ACTION_NOTES, PAIN_THEMES, TODAY)
 
     decline, boxes, *forgotten = items
-    assert decline.owner is None  # @Person_3 is Ben, whom neither note mentions
+    assert decline.owner == ANA  # the model said @Person_3, Ben, whom neither note mentions: the notes say Ana
     assert decline.pain_point == "pain_points-1"
     assert (boxes.owner, boxes.pain_point, str(boxes.due)) == ("U0CHO0001", None, "2026-11-30")
     assert [item.title for item in forgotten][0].startswith("Call customers back")  # parsed by the embedded engine
     assert [item.id for item in items] == [f"A{n}" for n in range(1, len(items) + 1)]
+
+
+def test_a_writer_who_takes_an_action_on_owns_it_on_the_llm_engine_too(
+    fake_llm: FakeOpenAI, tasks: LLMSynthesis
+) -> None:
+    notes = [
+        ActionNote(id="601", text="Rewrite the refund email, I'll take it, by Friday", author=BEN),
+        ActionNote(id="602", text="Fix the seat map (owner: me)", author=ANA),
+    ]
+    answer(
+        fake_llm,
+        {
+            "actions": [
+                {"title": "Rewrite the refund email", "owner": None, "due": None, "pain_point": None, "notes": ["a1"]}
+            ]
+        },
+    )
+
+    items = tasks.actions(notes, PAIN_THEMES, TODAY)
+
+    assert [(item.title, item.owner) for item in items] == [
+        ("Rewrite the refund email", BEN),  # the model named no owner; the note says who
+        ("Fix the seat map", ANA),  # forgotten by the model, parsed with its writer
+    ]
 
 
 EXAMPLE = {"title": "Account verification email fails", "summary": "Customers never receive the email to verify."}

@@ -26,6 +26,7 @@ class ActionNote(BaseModel):
     id: str
     text: str
     mentions: list[Mention] = Field(default_factory=list)
+    author: str | None = None  # who wrote it: the owner when the note says so ("owner me", "I'll take it")
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def read_actions(answer: ActionsAnswer, request: ActionsRequest) -> list[ActionI
             ActionItem(
                 id="",
                 title=shield.restore(action.title).strip() or sources[0].text,
-                owner=_owner(shield.user_of(action.owner) if action.owner else None, sources),
+                owner=_owner(shield.user_of(action.owner) if action.owner else None, sources, context.today),
                 due=action.due,
                 pain_point=pain.id if pain else None,
                 stage=context.pain_stage.get(pain.id) if pain else None,
@@ -113,11 +114,14 @@ def read_actions(answer: ActionsAnswer, request: ActionsRequest) -> list[ActionI
         )
     forgotten = [note for note in short.values() if note.id not in taken]
     if forgotten:
-        drafts = [parse_action(note.text, note.mentions, context.today) for note in forgotten]
+        drafts = [parse_action(note.text, note.mentions, context.today, note.author) for note in forgotten]
         items += link_actions(drafts, list(pains.values()), context.pain_stage)
     return [item.model_copy(update={"id": f"A{number}"}) for number, item in enumerate(items, start=1)]
 
 
-def _owner(user: str | None, sources: Sequence[ActionNote]) -> str | None:
-    """The user the model named, if one of the action's own notes mentions them: owners are never invented."""
-    return user if any(user == mentioned for note in sources for mentioned, _ in note.mentions) else None
+def _owner(user: str | None, sources: Sequence[ActionNote], today: date) -> str | None:
+    """The user the model named, if one of the action's own notes mentions them: owners are never invented. Else
+    the owner the notes themselves give, as the embedded engine reads them (a writer saying "owner me")."""
+    if any(user == mentioned for note in sources for mentioned, _ in note.mentions):
+        return user
+    return next(filter(None, (parse_action(n.text, n.mentions, today, n.author).owner for n in sources)), None)
