@@ -134,6 +134,10 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "Apologies for the delay!",
         "Subscribing",
         "Great thread, thanks everyone!",
+        "strongly agree",
+        "good shout",
+        "Yep, seen this too",
+        "^^ what she said",
     ],
 )
 def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
@@ -155,6 +159,10 @@ def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
         "配送が遅れた",
         "Sorry for the late reply, the app crashes on login",
         "The late payment reminder is rude",
+        "Instagram",
+        "Same for Android",
+        "agree with @Dee, Alison it is",
+        "+1 for Rob",  # a vote for the persona's name
     ],
 )
 def test_a_short_real_note_is_a_note(text: str) -> None:
