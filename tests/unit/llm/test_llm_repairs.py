@@ -169,6 +169,33 @@ def test_a_writer_who_takes_an_action_on_owns_it_on_the_llm_engine_too(
     ]
 
 
+def test_a_title_the_model_words_with_its_owner_and_date_keeps_neither(
+    fake_llm: FakeOpenAI, tasks: LLMSynthesis
+) -> None:
+    answer(
+        fake_llm,
+        {
+            "actions": [
+                {
+                    "title": "Add a clear decline reason at checkout, @Person_2 by Friday",
+                    "owner": "@Person_2",
+                    "due": None,
+                    "pain_point": None,
+                    "notes": ["a1", "a2"],
+                },
+                *(
+                    {"title": f"Action {n}", "owner": None, "due": None, "pain_point": None, "notes": [f"a{n}"]}
+                    for n in (3, 4, 5)
+                ),
+            ]
+        },
+    )
+
+    decline = tasks.actions(ACTION_NOTES, PAIN_THEMES, TODAY)[0]
+
+    assert (decline.title, decline.owner) == ("Add a clear decline reason at checkout", ANA)
+
+
 EXAMPLE = {"title": "Account verification email fails", "summary": "Customers never receive the email to verify."}
 
 

@@ -105,7 +105,7 @@ def read_actions(answer: ActionsAnswer, request: ActionsRequest) -> list[ActionI
         items.append(
             ActionItem(
                 id="",
-                title=shield.restore(action.title).strip() or sources[0].text,
+                title=_plain_title(shield.restore(action.title), sources, context.today) or sources[0].text,
                 owner=_owner(shield.user_of(action.owner) if action.owner else None, sources, context.today),
                 due=action.due,
                 pain_point=pain.id if pain else None,
@@ -117,6 +117,14 @@ def read_actions(answer: ActionsAnswer, request: ActionsRequest) -> list[ActionI
         drafts = [parse_action(note.text, note.mentions, context.today, note.author) for note in forgotten]
         items += link_actions(drafts, list(pains.values()), context.pain_stage)
     return [item.model_copy(update={"id": f"A{number}"}) for number, item in enumerate(items, start=1)]
+
+
+def _plain_title(title: str, sources: Sequence[ActionNote], today: date) -> str:
+    """The model's title without an owner or a date it kept ("Add a decline reason, @Ana by Friday"), as the embedded
+    engine words a title; empty when the model gave none."""
+    if not title.strip():
+        return ""
+    return parse_action(title, [mention for note in sources for mention in note.mentions], today).title
 
 
 def _owner(user: str | None, sources: Sequence[ActionNote], today: date) -> str | None:
