@@ -288,7 +288,9 @@ def opening_stripped(text: str) -> str:
 
 
 def _name_words(name: str) -> str:
-    return r"[-\s]?".join(map(re.escape, re.split(r"[-\s]+", name.strip())))
+    """A stage's name as a pattern: its words with or without hyphens, "&" and "and" alike ("Renew and grow")."""
+    words = re.split(r"[-\s]+", name.strip())
+    return r"[-\s]?".join(r"(?:&|and)" if word.lower() in ("&", "and") else re.escape(word) for word in words)
 
 
 def _label_position(body: str, name: str) -> int | None:
