@@ -48,7 +48,7 @@ _QUOTED_NAME = rf"[\"“'‘*_](?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}
 # "Meet Priya", "let's call her Maya", "we'll call him …", "name her Nora", "Her name is Ana", "Persona name
 # suggestion: "Fiona"", "call this persona 'Hannah'", "name → Sam", "working title for her: Clara".
 _PERSONA_NAME = re.compile(
-    r"(?i:\b(?:call(?:ing)?\s+(?:her|him|them|it|(?:the|this|that|our)(?:\s+[a-z][\w-]*){1,2})"
+    r"(?i:\b(?:call(?:ing)?\s+(?:her|him|them|it|the(?:\s+[a-z][\w-]*){1,2}|(?:this|that|our)\s+persona)"
     r"|name\s+(?:her|him|them|it|(?:the|this|our)\s+persona)|(?:persona\s+)?name(?:d)?"
     r"(?:\s+(?:suggestion|idea|proposal))?|working\s+(?:title|name)(?:\s+for\s+(?:her|him|them))?|called|meet)"
     r"\s*(?:is|:|=|-|–|→|->|=>)?\s*)"
