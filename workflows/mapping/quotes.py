@@ -59,6 +59,12 @@ _OUR_WORDS_BEFORE = re.compile(
     r"\b(?:say|says|said|saying|call|calls|called|describe|describes|described|assume|assumes"
     r"|assumed|tell\s+ourselves|told\s+ourselves|telling\s+ourselves|repeat|believe|think)\b[^.!?\"“”]{0,20})$"
 )
+# A moment the team imagines ('the journey begins when someone thinks "how do I get to Leeds"', 'when she first thinks
+# "I could sell this"'): a thought made up to mark where the journey starts or ends, not words a customer said.
+_IMAGINED_BEFORE = re.compile(
+    r"(?i:\b(?:when|once|if|until|the\s+moment|as\s+soon\s+as)\s+(?:\w+\s+){0,3}?(?:first\s+)?"
+    r"(?:thinks?|wonders?|realis(?:es|e)|realiz(?:es|e)|decides?)\s*[,:]?\s*)$"
+)
 # Who speaks a quotation: the last speaker named before it in the note. Staff, the product and its messages speak
 # to the customer ('the GP says "I'm going to refer you"', 'Basil the bot replies "…"', 'push notification: "…"',
 # 'PA announcements … Often just "we apologise for the delay"'); the customer, or whoever reports them, does not. An
@@ -135,11 +141,19 @@ def quoted_spans(text: str, heard: bool = False) -> list[str]:
     for match in _QUOTED.finditer(text):
         span = " ".join(next(group for group in match.groups() if group).split())
         before, after = text[: match.start()], text[match.end() :]
-        if any(p.search(before) for p in (_NAMING_BEFORE, _OUR_WORDS_BEFORE)) or _NAMING_AFTER.match(after):
+        if _not_speech(before, after):
             continue
         if is_clause(span) and not _said_to_the_customer(before, span, heard):
             spans.append(span)
     return spans
+
+
+def _not_speech(before: str, after: str) -> bool:
+    """Whether the quotation between these is no one's speech: a name of something, the team's own words or a
+    moment the team imagines."""
+    return any(p.search(before) for p in (_NAMING_BEFORE, _OUR_WORDS_BEFORE, _IMAGINED_BEFORE)) or bool(
+        _NAMING_AFTER.match(after)
+    )
 
 
 def _said_to_the_customer(before: str, span: str, heard: bool = False) -> bool:

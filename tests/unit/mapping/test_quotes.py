@@ -187,6 +187,9 @@ def test_the_customers_words_are_a_quote_heard_by_the_notes_author(text: str, ev
         # software failing or asking, however the note brings it in
         ('Use: "Unlock failed, try again" and no reason given, most of the time', Evidence.assumption),
         ('[ticket] top tag this month: "Payment error, please contact your bank"', Evidence.ticket),
+        # a moment the team imagines, to say where the journey starts
+        ('Journey begins when someone thinks "how do I get to Leeds on Saturday" and searches', Evidence.assumption),
+        ('The journey starts when she first thinks "I could sell this" and ends at payout', Evidence.assumption),
     ],
 )
 def test_terms_labels_and_team_commentary_are_not_quotes(text: str, evidence: Evidence) -> None:
