@@ -64,7 +64,11 @@ _CUES: dict[str, str] = {
     r"|informs?\s+(?:the|our|a)\s+decision|(?:help\w*\s+(?:us\s+)?|so\s+(?:that\s+)?we\s+can\s+|to\s+)decide"
     r"|we\s+(?:need|want|have)\s+to\s+decide|decide\s+(?:whether|which|what|if|how)"
     r"|whether\s+(?:we|to)\b[^.?!]{3,120}\bor\b"  # "I'd add whether we keep outsourcing … or bring it in"
-    rf"|(?:will|it{_APOS}ll|would|should)\s+(?:also\s+)?inform\b",
+    rf"|(?:will|it{_APOS}ll|would|should)\s+(?:also\s+)?inform\b"
+    # "+1 to @Ana, and whether we launch a price-lock tariff", "it should also settle whether …", "Decision this
+    # needs to feed: …"
+    r"|(?:and|plus|also)\s+whether\s+(?:we|to|the|our)\b|(?:settle|tell\s+us|answer)\s+whether\b"
+    r"|^\W*decisions?\b[^:.?!]{0,30}:",
     # why this map: what triggered it, or a change already seen ("refunds are up 40% since February")
     "question": r"why\s+this\s+map|why(?:\s+now)?\s*:"
     r"|trigger\s+(?:was|for\s+(?:this|the\s+map|us))|triggered\s+(?:this|the\s+map)"
@@ -88,7 +92,9 @@ _CUES: dict[str, str] = {
     "scope": r"^\W*in\s*:|(?<!out\sof\s)\bscope\b|in\s+scope"
     r"|(?:journey|map|experience|it)\s+(?:really\s+)?(?:starts|begins|ends|covers|runs)"
     r"|(?:starts|begins|ends)\s+(?:at|with|when)|(?:has|have|needs?)\s+to\s+(?:include|cover|run|start|end)\b"
-    r"|\bin\s+or\s+out\b|(?:do|should|shall)\s+we\s+include\b|\b(?:is|are|be)\s+in\s+(?:too|as\s+well)\b",
+    r"|\bin\s+or\s+out\b|(?:do|should|shall)\s+we\s+include\b|\b(?:is|are|be)\s+in\s+(?:too|as\s+well)\b"
+    # "one map for heat pumps and solar, or two?", "are we mapping the person who books or the whole family?"
+    r"|\b(?:one|a\s+single|the\s+same)\s+map\s+for\b|\bor\s+two\s*\?|\bare\s+we\s+mapping\b",
 }
 _PATTERNS = {kind: re.compile(rf"(?i:\b(?:{cue}))") for kind, cue in _CUES.items()}
 # A label such as "Success measure suggestion:" or "The decision this informs:", dropped from what follows it.
@@ -122,6 +128,18 @@ _SEEN_CHANGE = re.compile(
     r"|were|has|have|had|since|ago|last\s+(?:year|quarter|month)|over\s+the\s+(?:last|past)|year\s+on\s+year|yoy"
     r"|(?:is|are)\s+(?:up|down))\b)"
 )
+# A problem measured today: a share with what goes wrong ("41% of firm offer holders never pay the deposit", "1 in 5
+# signed jobs cancel before install day", "complaints doubled in Q1", "we keep hearing …"): why the map is made. Not
+# a caveat on the data ("the churn figure excludes home movers").
+_PROBLEM_SEEN = re.compile(
+    r"(?i:(?:\d+(?:\.\d+)?\s*%|\b\d+\s+(?:in|of|out\s+of)\s+(?:every\s+|our\s+|the\s+)?\d+\b|\bnearly\s+(?:half|all)\b)"
+    r"[^.;]{0,80}?\b(?:never|cancel\w*|churn\w*|abandon\w*|complain\w*|complaints?|fail\w*|lost|leave|left|stuck"
+    r"|dormant|rejected|upheld|don['’]t|didn['’]t|can['’]t|couldn['’]t|no-?shows?|empty)\b"
+    r"|\b(?:complaints|calls|tickets|cancellations|refunds|claims|churn|contacts)\s+(?:have\s+|has\s+)?"
+    r"(?:doubled|tripled|jumped|spiked)\b|\bkeep\s+(?:hearing|telling|saying|getting|seeing)\b)"
+)
+_PROBLEM = "problem"
+_CAVEAT = re.compile(r"(?i:\b(?:includes?|excludes?|doesn['’]t\s+(?:include|count)|only\s+counts|skew\w*|caveat)\b)")
 _EMOJI_CODE = re.compile(r"\s*:[a-z0-9_+-]+:")
 _EMPHASIS = re.compile(r"(?<![\w*_])[*_]+(?=\S)|(?<=\S)[*_]+(?![\w*_])")  # Slack's *bold* and _italics_: "*Scope:* …"
 _DECIDE = re.compile(r"(?i:\bdecide\b.*)")
@@ -136,6 +154,7 @@ def build_objective_card(objective: str, themes: Sequence[Theme]) -> ObjectiveCa
         why: list[str] = []  # the "why" runs on through the note's next sentences until one says something else
         for sentence in split_outside_quotes(note.text):
             kind = _kind(sentence)
+            kind = None if kind == _PROBLEM else kind  # evidence of the problem, not the question the map answers
             if why and kind in (None, "question"):
                 why.append(_EMOJI_CODE.sub("", sentence).strip())
                 continue
@@ -159,8 +178,10 @@ def build_objective_card(objective: str, themes: Sequence[Theme]) -> ObjectiveCa
 
 
 def note_kind(text: str) -> str | None:
-    """Which part of the card a note speaks to: the kind of its first sentence that carries a cue, if any."""
-    return next((kind for sentence in split_outside_quotes(text) if (kind := _kind(sentence))), None)
+    """Which part of the card a note speaks to: the kind of its first sentence that carries a cue, if any; a problem
+    measured today is part of why this map."""
+    kind = next((kind for sentence in split_outside_quotes(text) if (kind := _kind(sentence))), None)
+    return "question" if kind == _PROBLEM else kind
 
 
 def _in_order(themes: Sequence[Theme]) -> list[Contribution]:
@@ -177,6 +198,8 @@ def _kind(sentence: str) -> str | None:
     target = _FROM_TO.search(own_words) or _BARE_CHANGE.search(own_words) or _TARGET.search(own_words)
     if kind in (None, "scope") and target and not _SEEN_CHANGE.search(own_words):
         return "success_measures"
+    if kind is None and _PROBLEM_SEEN.search(own_words) and not _CAVEAT.search(own_words):
+        return _PROBLEM
     return kind
 
 

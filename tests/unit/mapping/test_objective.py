@@ -228,6 +228,32 @@ def test_a_target_written_any_way_is_a_success_measure(note: str) -> None:
     assert build_objective_card("Why do refunds stall?", themes(note)).success_measures == [note.rstrip(".")]
 
 
+@pytest.mark.parametrize(
+    ("note", "kind"),
+    [
+        ("+1 to @Ana, and whether we launch a 24m price-lock tariff for the autumn", "decision"),
+        ("+1, and it should also settle whether we take bag tracing back in-house", "decision"),
+        ("Decision this needs to feed: do we build our own night service or renew the contract?", "decision"),
+        ("Question for the group: one map for heat pumps and solar, or two?", "scope"),
+        ("are we mapping the person who books or the whole family?", "scope"),
+        # a problem measured today: why the map is made
+        ("1 in 5 signed jobs cancel before install day", "question"),
+        ("41% of firm offer holders never pay the deposit", "question"),
+        ("onboarding complaints doubled in Q1", "question"),
+        ("we keep hearing the app is useless the moment something goes wrong", "question"),
+        ("fyi the churn figure excludes home movers, they'd add ~2pts", "out_of_scope"),  # a caveat, not why
+        ("the NRR number includes the two accounts we lost, 3% of revenue", None),
+    ],
+)
+def test_decisions_scope_questions_and_problems_seen_are_read(note: str, kind: str | None) -> None:
+    assert note_kind(note) == kind
+
+
+def test_a_problem_seen_is_not_the_question_the_map_answers() -> None:
+    card = build_objective_card("Why do new heat pump customers cancel?", themes("1 in 5 signed jobs cancel"))
+    assert card.question == "Why do new heat pump customers cancel?"
+
+
 def test_success_said_in_passing_is_no_success_measure() -> None:
     note = "If the phone has no signal the attempt never shows up at all, so real success is lower than that"
     assert build_objective_card("Why do unlocks fail?", themes(note)).success_measures == []
