@@ -81,7 +81,7 @@ _CUES: dict[str, str] = {
     # 22%", "families were 14% of passengers but 31% of complaints"
     r"|\d[\d.,]*\s*%?\s*(?:->|→|=>)\s*[-+−~]?\d[\d.,]*\s*%?\s+(?:since|over\s+the|in\s+the\s+(?:last|past))\b"
     r"|we\s+used\s+to\s+(?:be|sit|run|get|have|see)\b|(?:business\s+case|plan|forecast|budget)\s+(?:assumed|expected)"
-    r"|\d+(?:\.\d+)?\s*%\s+of\s+[^.;]{1,30}?\bbut\s+\d+(?:\.\d+)?\s*%\s+of\b"
+    r"|\d+(?:\.\d+)?\s*%\s+of\s+[^.;]{1,30}?\bbut\s+(?:only\s+|just\s+)?\d+(?:\.\d+)?\s*%\s+of\b"
     # "…, it was 38% two years ago"
     r"|\bwas\s+(?:only\s+|just\s+)?[-+−~£$€]?\d[\d.,]*\s*%?\s+(?:\w+\s+){0,2}(?:ago|last\s+(?:year|quarter|month))\b"
     r"|(?:key\s+|main\s+|research\s+|open\s+)?questions?(?!\s+(?:to|for)\s+(?:the\s+)?(?:group|team|all|everyone|you))"
@@ -94,7 +94,8 @@ _CUES: dict[str, str] = {
     r"|(?:starts|begins|ends)\s+(?:at|with|when)|(?:has|have|needs?)\s+to\s+(?:include|cover|run|start|end)\b"
     r"|\bin\s+or\s+out\b|(?:do|should|shall)\s+we\s+include\b|\b(?:is|are|be)\s+in\s+(?:too|as\s+well)\b"
     # "one map for heat pumps and solar, or two?", "are we mapping the person who books or the whole family?"
-    r"|\b(?:one|a\s+single|the\s+same)\s+map\s+for\b|\bor\s+two\s*\?|\bare\s+we\s+mapping\b",
+    r"|\b(?:one|a\s+single|the\s+same)\s+map\s+for\b|\bor\s+two\s*\?|\bare\s+we\s+mapping\b"
+    r"|\b(?:first|last)\s+touch(?:\s*point)?\s+(?:is|was)\b",  # "so for many the first touch is our template page"
 }
 _PATTERNS = {kind: re.compile(rf"(?i:\b(?:{cue}))") for kind, cue in _CUES.items()}
 # A label such as "Success measure suggestion:" or "The decision this informs:", dropped from what follows it.

@@ -241,6 +241,8 @@ def test_a_target_written_any_way_is_a_success_measure(note: str) -> None:
         ("41% of firm offer holders never pay the deposit", "question"),
         ("onboarding complaints doubled in Q1", "question"),
         ("we keep hearing the app is useless the moment something goes wrong", "question"),
+        ("solo accounts are 72% of trials but only 55% of paid conversions", "question"),
+        ('41% of signups come from search for "free invoice template", so the first touch is our blog', "scope"),
         ("fyi the churn figure excludes home movers, they'd add ~2pts", "out_of_scope"),  # a caveat, not why
         ("the NRR number includes the two accounts we lost, 3% of revenue", None),
     ],
