@@ -124,6 +124,30 @@ def _persona_items(themes: Sequence[Theme]) -> dict[str, list[str]]:
     return {kind: _unique(texts)[:MAX_PERSONA_ITEMS] for kind, texts in found.items()}
 
 
+# Who the persona is: an age or size range ("27-40, renting", "a 150-400 person company"), a median age, a share of
+# the customers ("72% of new puppy registrations"), a segment, a role.
+_SEGMENT_FACET = re.compile(
+    r"(?i:\b[1-9]\d{0,2}\s*[-–]\s*[1-9]\d{0,2}\b(?!\s*(?:%|min\w*|days?|weeks?|months?|years?|hours?|hrs?|km|kg|miles|nights))"
+    r"|\bmedian\s+age\b|\baged\s+\d|\bsegment\b|\b(?:owner-occupier|sole\s+(?:director|trader)|head\s+of)\b"
+    r"|\d+(?:\.\d+)?\s*%\s+of\s+(?:new\s+|our\s+|the\s+|all\s+)?(?:[\w/-]+\s+){0,3}(?:customers|users|applicants|bookings"
+    r"|contracts|registrations|joiners|recruits|sellers|buyers|offers|members|donors|households|patients|starts|trials"
+    r"|accounts)\b)"
+)
+# Their circumstances: "Context: …", where and how they live and work.
+_CONTEXT_FACET = re.compile(
+    r"(?i:^\W*context\s*[:\-–]|\blives\s+(?:in|with|alone|on|near|about|around|\d+)\b"
+    r"|\bworks\s+(?:from\s+home|full[-\s]time|part[-\s]time|shifts|nights)\b)"
+)
+
+
+def persona_facet(text: str) -> str | None:
+    """What else of the persona a note describes: "segment" (who they are) or "context" (their circumstances)."""
+    own_words = without_quotes(text)
+    if _SEGMENT_FACET.search(own_words):
+        return "segment"
+    return "context" if _CONTEXT_FACET.search(own_words) else None
+
+
 def persona_kind(text: str) -> str | None:
     """The part of the persona a note speaks to first ("goals", "needs", "frustrations"), by its cue words."""
     return next((item[0] for item in map(_classify, split_outside_quotes(text)) if item), None)

@@ -23,7 +23,7 @@ from workflows.actions.parsing import parse_action
 from workflows.contributions.text import ts_order
 from workflows.mapping.models import Contribution, Evidence, StepKey, Theme
 from workflows.mapping.objective import note_kind
-from workflows.mapping.persona import naming_notes, persona_kind
+from workflows.mapping.persona import naming_notes, persona_facet, persona_kind
 from workflows.mapping.synthesis import note_sentiment
 from workflows.themes.clustering.base import ClusterEngine, Note, ThemeDraft
 from workflows.themes.clustering.cleaning import clean, is_note
@@ -121,10 +121,13 @@ def persona_parts(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list[T
 
 
 def persona_part_of(notes: Sequence[Note]) -> dict[str, str | None]:
-    """The part of the persona each note speaks to: "goals", "needs" or "frustrations" by its cue words, or NAMING
-    when it is about the persona's name."""
+    """The part of the persona each note speaks to: "goals", "needs" or "frustrations" by its cue words, its
+    "segment" or "context", or NAMING when it is about the persona's name."""
     naming = naming_notes([note.text for note in notes])
-    return {note.id: NAMING if names else persona_kind(note.text) for note, names in zip(notes, naming, strict=True)}
+    return {
+        note.id: NAMING if names else persona_kind(note.text) or persona_facet(note.text)
+        for note, names in zip(notes, naming, strict=True)
+    }
 
 
 def by_parts(drafts: Sequence[ThemeDraft], notes: Sequence[Note], part_of: dict[str, str | None]) -> list[ThemeDraft]:

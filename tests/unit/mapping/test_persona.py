@@ -8,7 +8,7 @@ from bot.text import decode
 from journeybot.demo.script import DEMO_SCRIPT
 from workflows.contributions.parsing import parse_reply
 from workflows.mapping.models import Contribution, Evidence, StepKey, Theme
-from workflows.mapping.persona import DEFAULT_PERSONA_NAME, build_persona, naming_notes
+from workflows.mapping.persona import DEFAULT_PERSONA_NAME, build_persona, naming_notes, persona_facet
 
 
 def theme(*notes: str | tuple[str, Evidence], user: str = "U0TEAM") -> Theme:
@@ -208,3 +208,20 @@ def test_the_demo_persona_keeps_its_name_its_sentences_and_its_best_quote() -> N
     assert not any("feature request" in text or "survey" in text.casefold() for text in verbatims)
     heard_by = {v.text: v.user for v in persona.verbatims}
     assert heard_by["Honestly I'd pay double if it just chased my late payers for me."] == DEMO_SCRIPT.facilitator.id
+
+
+@pytest.mark.parametrize(
+    ("note", "facet"),
+    [
+        ("27-40, renting a flat, no car", "segment"),
+        ("Office manager at a 20-60 person business", "segment"),
+        ("median age at consult is 33", "segment"),
+        ("72% of new puppy registrations are at a clinic the owner has never used", "segment"),
+        ("Context: works from home 3 days a week", "context"),
+        ("lives 30-40 min away, relies on her daughter to get in", "context"),
+        ("Her goal: pay everyone on time", None),
+        ('"I sat in that waiting room for 40-50 minutes"', None),  # the customer's words, not the team's description
+    ],
+)
+def test_who_the_persona_is_and_their_circumstances_are_told_apart(note: str, facet: str | None) -> None:
+    assert persona_facet(note) == facet
