@@ -75,7 +75,10 @@ def map_markdown(journey_map: JourneyMap) -> str:
             rated = f", rated by {tp.ratings}" if tp.ratings else ""
             lines.append(f"- Touchpoint: {tp.title}{channel}, {emotion_label(tp.emotion)}{rated}")
         for pp in stage.pain_points:
-            at = f" at {titles[pp.touchpoint]}" if pp.touchpoint in titles else ""
+            place = titles.get(pp.touchpoint or "", "")
+            at = (
+                f" at {place}" if place and place.casefold() != pp.title.casefold() else ""
+            )  # not "Pricing page at Pricing page"
             severity = f", severity {pp.severity}/3" if pp.severity else ""
             lines.append(f"- Pain point: {pp.title}{at} ({pp.votes} vote{'s' * (pp.votes != 1)}{severity})")
         if not stage.touchpoints and not stage.pain_points:
