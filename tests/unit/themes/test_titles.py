@@ -266,6 +266,14 @@ def test_a_theme_without_a_two_word_phrase_is_titled_by_its_two_key_words() -> N
     assert len(first.split()) >= 2 and {"registrar", "consultant"} <= set(first.casefold().split())
 
 
+def test_a_lone_possessive_is_no_title_word() -> None:
+    groups = [["No loaner. Kemi's back on the bus."], ["The kiosk rejects the card"]]
+    embedder = get_embedder()
+    centres = np.stack([embedder.encode(g).mean(axis=0) for g in groups])
+    first, _ = titles(groups, centres, embedder.encode)
+    assert "kemi's" not in first.casefold()  # was "Loaner and Kemi's"
+
+
 def test_a_title_avoids_those_the_step_already_has() -> None:
     """A theme split in a revision: the half that does not inherit the old title gets one of its own."""
     group = ["The 1% per-payment fee surprises new customers", "Per-payment fee not on the pricing page"]

@@ -219,7 +219,16 @@ def _phrases(text: str) -> list[_Phrase]:
         phrases = _chunk_phrases(tokens, position)
         found += [replace(p, label=True) if p.spelling == label else p for p in phrases]
         position += len(tokens)
-    return [p for p in found if any(s not in WEAK_TITLE_WORDS for s in p.stems) and not _names_the_method(p)]
+    return [
+        p
+        for p in found
+        if any(s not in WEAK_TITLE_WORDS for s in p.stems) and not _names_the_method(p) and not _possessive(p)
+    ]
+
+
+def _possessive(phrase: _Phrase) -> bool:
+    """A lone possessive ("person's", "Kemi's") leaves out what is theirs: no title."""
+    return len(phrase.tokens) == 1 and phrase.tokens[0].text.lower().endswith(("'s", "’s"))
 
 
 def _names_the_method(phrase: _Phrase) -> bool:
