@@ -64,6 +64,7 @@ _CALLED_STAGE = re.compile(
     r"\b(?:in|at|during|on|for|to)\s+the\s+(?P<words>[\w-]+(?:\s+[\w-]+){0,3}?)\s+(?:stage|phase)\b", re.IGNORECASE
 )
 STEM_LETTERS = 5
+MIN_ALTERNATIVE_LETTERS = 4  # "Check-in/out": "Check-in" names the stage alone, "out" does not
 # "Stage 2: …", "Phase 3 — …", "[stage 4] …": the stage by its number in the journey ("Step 2" is as often a form's).
 _NUMBERED = re.compile(r"^[\[(]?\s*(?:stage|phase)\s*(?P<number>\d{1,2})\s*(?:[\])]|[:\-–—](?=\s))", re.IGNORECASE)
 
@@ -94,9 +95,9 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     settled = [(m.start(), stage.name) for stage in stages for m in re.finditer(_settled_on(stage.name), body, re.I)]
     if settled:
         return max(settled)[1]
-    found = [(position, stage.name) for stage in stages if (position := _label_position(body, stage.name)) is not None]
+    found = [(position, stage.name) for stage in stages if (position := _labelled_at(body, stage.name)) is not None]
     if not found and (spoken := clean(body)) != body:  # after a preamble: "sorry, late to this — post purchase: …"
-        found = [(at, stage.name) for stage in stages if (at := _label_position(spoken, stage.name)) is not None]
+        found = [(at, stage.name) for stage in stages if (at := _labelled_at(spoken, stage.name)) is not None]
     if not found and (called := _CALLED_STAGE.search(body)):  # "at the settling-in stage", "at the renewal stage"
         found = [(called.start(), stage.name) for stage in stages if _same_stem(called["words"], stage.name)]
     if found:
@@ -291,6 +292,15 @@ def _name_words(name: str) -> str:
     """A stage's name as a pattern: its words with or without hyphens, "&" and "and" alike ("Renew and grow")."""
     words = re.split(r"[-\s]+", name.strip())
     return r"[-\s]?".join(r"(?:&|and)" if word.lower() in ("&", "and") else re.escape(word) for word in words)
+
+
+def _labelled_at(body: str, name: str) -> int | None:
+    """Where the note labels itself with the stage, by its name or, for a name of alternatives ("Onboarding/Setup",
+    "Check-in/out"), by one of them of four letters or more ("Setup: …", "Check-in: …")."""
+    names = [name, *(part.strip() for part in name.split("/") if len(part.strip()) >= MIN_ALTERNATIVE_LETTERS)]
+    return min(
+        (at for option in dict.fromkeys(names) if (at := _label_position(body, option)) is not None), default=None
+    )
 
 
 def _label_position(body: str, name: str) -> int | None:

@@ -70,6 +70,12 @@ CLAIMS = resolve_stage_model("Plan, Book, Travel, Claim a refund")
         ("during travel a conductor checks the QR code", RAIL, "Travel"),
         ("Renew and grow: the upsell call", resolve_stage_model("Join, Renew & grow"), "Renew & grow"),
         ("Research & book - compares prices", resolve_stage_model("Research and book, Travel"), "Research and book"),
+        (
+            "Setup: the wizard asks for a VAT number",
+            resolve_stage_model("Discover, Onboarding/Setup"),
+            "Onboarding/Setup",
+        ),
+        ("Check-in: the kiosk freezes", resolve_stage_model("Arrive, Check-in/out"), "Check-in/out"),
         # by its number in the journey
         ("Stage 2: roughly 1 in 5 still ring the line and an advisor fills the form in", RAIL, "Book"),
         ("Phase 3 — the guard checks tickets onboard", RAIL, "Travel"),
