@@ -193,7 +193,8 @@ def _in_order(themes: Sequence[Theme]) -> list[Contribution]:
 
 def _kind(sentence: str) -> str | None:
     """The first kind whose cue the sentence carries outside its quotations; a bare "from 48% to 60%" or "up 50%" is
-    a target unless the sentence says the change has happened ("slid from 4.6 to 4.1 in 3 months")."""
+    a target unless the sentence says the change has happened ("slid from 4.6 to 4.1 in 3 months"); one that only
+    measures a problem today ("1 in 5 cancel before install day") is _PROBLEM."""
     own_words = without_quotes(sentence)
     kind = next((kind for kind, pattern in _PATTERNS.items() if pattern.search(own_words)), None)
     target = _FROM_TO.search(own_words) or _BARE_CHANGE.search(own_words) or _TARGET.search(own_words)
