@@ -225,7 +225,7 @@ FILLER_CLOSERS = (
 NON_NOTE_WORDS = word_set(
     "absolutely ack agree agreed all awesome bump cheers cool definitely ditto done everybody everyone exactly "
     "fair folks following good got great guys ha haha hahaha hehe hello hey hi hiya hmm idea indeed interesting "
-    "lmao lol love makes me morning much nice noted nope omg perfect plus point said same seconded seen sense shout "
+    "lmao lol love makes me morning much nice noted nope omg perfect plus point same seconded sense shout "
     "sounds spot strongly subscribed subscribing sure team thank thanks thread thx too totally true ty watching wow "
     "yay yeah yep yes yup"
 )
