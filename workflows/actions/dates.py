@@ -184,6 +184,11 @@ def _quarter(match: re.Match[str], today: date) -> date:
     return _upcoming(today, quarter_end.month, quarter_end.day, match["year"])
 
 
+def _last_day(month: int) -> int:
+    """The month's last day in a leap year: 29 February counts."""
+    return (date(2000, month, 1) + relativedelta(day=31)).day
+
+
 def _day_of_month(match: re.Match[str], today: date) -> date | None:
     """ "by the 20th": the next 20th from today (a month without one is skipped); a bare "4th" ("came 4th.") is a
     rank, not a date."""
@@ -204,7 +209,7 @@ def _day_of_month(match: re.Match[str], today: date) -> date | None:
 def _week_of_month(match: re.Match[str], today: date) -> date:
     """ "the 3rd week of January" ends on the 21st; "the last week of March" on its last day."""
     month = _MONTHS[match["month"].lower()]
-    last = (date(2000, month, 1) + relativedelta(day=31)).day
+    last = _last_day(month)
     nth = match["nth"].lower()
     day = last if nth == "last" else min(last, 7 * _ORDINALS[nth])
     return _upcoming(today, month, day, match["year"])
@@ -236,7 +241,7 @@ def _day_slash_month(match: re.Match[str], today: date) -> date:
 def _part_of_month(match: re.Match[str], today: date) -> date:
     """ "early March" is the 10th, "mid-March" the 15th, "late March" its last day: the next such, from today."""
     month = _MONTHS[match["month"].lower()]
-    last = (date(2000, month, 1) + relativedelta(day=31)).day  # a leap year: 29 February counts
+    last = _last_day(month)
     day = {"early": 10, "mid": 15}.get(match["part"].lower(), last)
     return _upcoming(today, month, day, match["year"])
 

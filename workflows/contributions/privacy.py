@@ -247,12 +247,13 @@ def find_personal_data(text: str) -> list[Span]:
     return sorted(spans)
 
 
-def _mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """Found values blanked out (same length, so offsets hold) for the detectors that come after."""
+def _mask(text: str, spans: Sequence[tuple[int, int]], fill: Callable[[int], str] = lambda size: "\x00" * size) -> str:
+    """Found values blanked out (same length, so offsets hold) for the detectors that come after; or replaced by
+    what `fill` makes of their length."""
     pieces: list[str] = []
     last = 0
     for start, stop in spans:
-        pieces += [text[last:start], "\x00" * (stop - start)]
+        pieces += [text[last:start], fill(stop - start)]
         last = stop
     pieces.append(text[last:])
     return "".join(pieces)
@@ -261,11 +262,7 @@ def _mask(text: str, spans: Sequence[tuple[int, int]]) -> str:
 def without_personal_data(text: str) -> str:
     """The text with every e-mail, IBAN, card and phone number left out: what a title or a comparison of notes
     reads ("my client jess.moreno@example.com" must not make a theme "Client jess")."""
-    pieces, last = [], 0
-    for start, stop, _ in find_personal_data(text):
-        pieces.append(text[last:start])
-        last = stop
-    return " ".join([*pieces, text[last:]]) if pieces else text
+    return _mask(text, [(start, stop) for start, stop, _ in find_personal_data(text)], lambda _: " ")
 
 
 def contains_personal_data(text: str) -> bool:

@@ -76,9 +76,8 @@ def map_markdown(journey_map: JourneyMap) -> str:
             lines.append(f"- Touchpoint: {tp.title}{channel}, {emotion_label(tp.emotion)}{rated}")
         for pp in stage.pain_points:
             place = titles.get(pp.touchpoint or "", "")
-            at = (
-                f" at {place}" if place and place.casefold() != pp.title.casefold() else ""
-            )  # not "Pricing page at Pricing page"
+            named_alike = place.casefold() == pp.title.casefold()  # not "Pricing page at Pricing page"
+            at = f" at {place}" if place and not named_alike else ""
             severity = f", severity {pp.severity}/3" if pp.severity else ""
             lines.append(f"- Pain point: {pp.title}{at} ({pp.votes} vote{'s' * (pp.votes != 1)}{severity})")
         if not stage.touchpoints and not stage.pain_points:

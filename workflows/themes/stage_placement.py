@@ -49,16 +49,15 @@ WALKING_AHEAD_BONUS = 0.08
 FORWARD_SHARE = 0.8
 FEWEST_MOVES = 3
 
+# An emoji, as Slack's code or the character itself: ":mega:", "📣", "👉".
+_EMOJI = r"(?::[a-z0-9_+'-]+:|[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d])"
 # Bullets, numbering and the emoji a note may open with (":mega: Awareness: …", "📣 Awareness: …").
-_OPENING = re.compile(
-    r"^(?:[\s•*·>\-–—]|:[a-z0-9_+'-]+:|[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d])*(?:\d{1,2}[.)]\s*)?"
-)
+_OPENING = re.compile(rf"^(?:[\s•*·>\-–—]|{_EMOJI})*(?:\d{{1,2}}[.)]\s*)?")
 _STRUCK = re.compile(r"(?<!\w)~[^~\n]+~(?!\w)\s*")  # Slack's ~struck~: taken back
 _EMPHASIS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")  # Slack's *bold* and _italic_ around words
 _STAGE_WORD = r"(?:stage|phase|step)"
 # What may come before a stage's label: "For Awareness: …", "Re: Awareness - …", "Under retention: …"
 _LEAD = r"(?:(?:for|re:?|under|regarding|about)\s+)?"
-_EMOJI = r"(?::[a-z0-9_+'-]+:|[\u2600-\u27bf\U0001f000-\U0001faff]\ufe0f?)"  # "Awareness 👉 …"
 # "at the settling-in stage", "going back to the Choose a course stage": the stage called by name, in any form.
 _CALLED_STAGE = re.compile(
     r"\b(?:in|at|during|on|for|to)\s+the\s+(?P<words>[\w-]+(?:\s+[\w-]+){0,3}?)\s+(?:stage|phase)\b", re.IGNORECASE
@@ -308,7 +307,7 @@ def _label_position(body: str, name: str) -> int | None:
     case_blind = [
         # "Awareness: …", "Awareness - …", "Awareness // …", "Awareness" on a line of its own
         rf"^{_LEAD}{words}\s*(?:{_STAGE_WORD}\s*)?(?:\(\s*(?:{_STAGE_WORD}\s*)?\d{{1,2}}\s*\)\s*)?"
-        rf"(?::|;|\s[-–—|]\s|[-–—]\s|--|//|->|=>|→|➜|➡\ufe0f?|⇒|»|>|\n|\s*{_EMOJI}\s)",
+        rf"(?::|;|\s[-–—|]\s|[-–—]\s|--|//|->|=>|→|➜|➡\ufe0f?|⇒|»|>|\n|\s*{_EMOJI}+\s)",  # "Arrive 👉 …"
         rf"^{_STAGE_WORD}\s+{words}\s*(?::|\s[-–—|]\s)",  # "Stage Awareness: …"
         rf"^{words}\s*(?:/|&|\+)\s*[^:\n]{{1,30}}:",  # "Purchase/checkout: …", "Retention & renewal: …"
         rf"^[\[{{]\s*{words}\s*[\]}}]",  # "[Awareness] …", "{Awareness} …"
@@ -328,10 +327,10 @@ def _label_position(body: str, name: str) -> int | None:
         rf"\b(?:it's|it’s|it is|that's|that’s|that is|this is)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?"
         rf"\s*(?:[.!?)]|$)",
     ]
-    # "During aftercare a nurse rings": "during" opening a note names a stage, whatever follows
-    case_blind.append(rf"^during\s+(?:the\s+)?{words}(?!\w)")
-    if len(name.split()) > 1:  # "In ongoing care the plan's direct debit …": a name of several words needs no comma
-        case_blind.append(rf"^(?:in|at|during)\s+(?:the\s+)?{words}(?!\w)")
+    # "During aftercare a nurse rings": "during" opening a note names a stage, whatever follows; "in" and "at" do for
+    # a name of several words ("In ongoing care the plan's direct debit …"), one word is as often an everyday word
+    opening = "(?:in|at|during)" if len(name.split()) > 1 else "during"
+    case_blind.append(rf"^{opening}\s+(?:the\s+)?{words}(?!\w)")
     positions = [m.start() for p in case_blind if (m := re.search(p, body, re.IGNORECASE))]
     # "during Purchase": a preposition and the stage's own capitalised name, mid-sentence.
     as_written = re.search(rf"\b(?i:in|at|during)\s+{words}(?!\w)", body)
