@@ -22,6 +22,7 @@ DEFAULT = resolve_stage_model(None)
 RAIL = resolve_stage_model("Plan, Book, Travel, Arrive")
 CLINIC = resolve_stage_model("Referral, Check-in, Consultation, Follow-up")
 CLAIMS = resolve_stage_model("Plan, Book, Travel, Claim a refund")
+HOTEL = resolve_stage_model("Search, Book, Arrive, Stay, Check-out & review")
 
 
 @pytest.mark.parametrize(
@@ -85,6 +86,14 @@ CLAIMS = resolve_stage_model("Plan, Book, Travel, Claim a refund")
         ("Going back to the Book stage for a sec: the railcard can't be added", RAIL, "Book"),
         ("sorry, late to this one — travel: the QR code fails at the gates", RAIL, "Travel"),
         ("In claim a refund the form asks for the ticket number again", CLAIMS, "Claim a refund"),
+        ("Jumping ahead a bit: Advocacy — the in-app review ask after 90 days", DEFAULT, "Advocacy"),
+        ("oh, forgot one for Book: the railcard can't be added", RAIL, "Book"),
+        ("Morning! late to the party — Purchase for me starts on a comparison site", DEFAULT, "Purchase"),
+        ("Retention is where the monthly report lands", DEFAULT, "Retention"),
+        ("On the advocacy side: the people who review us are the angry ones", DEFAULT, "Advocacy"),
+        # one of a name's alternatives, or a hyphenated name as a place
+        ("review stage - points land in the rewards account", HOTEL, "Check-out & review"),
+        ("at check-out the folio goes to a relay address", HOTEL, "Check-out & review"),
         # the stage as a place, then who is there; a note filed under a stage
         ("in consideration it's the postcode checker on the site", DEFAULT, "Consideration"),
         ("fines are really a Retention thing: they arrive weeks after the trip", DEFAULT, "Retention"),
@@ -115,6 +124,9 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         ("Stage 9: nothing that far", RAIL),
         ("a slow unlock turns into a Retention mess later", DEFAULT),  # said in passing, not filed there
         ("that's where a lot of our Retention goes to die", DEFAULT),
+        ("We stay in touch by email: a newsletter", HOTEL),
+        ("I read every review: they matter", HOTEL),
+        ("people look for support: chat first", resolve_stage_model("ecommerce")),
     ],
 )
 def test_a_stage_word_in_passing_does_not_name_the_stage(note: str, stages: list) -> None:
