@@ -89,6 +89,11 @@ _LEAD = (
 _THE = r"(?:the\s+)?"
 _OPTIONAL_WEEKDAY = rf"(?:(?:{_alternatives(_WEEKDAYS)})\.?,?\s+)?"
 _END_OF_DAY = r"(?:(?:eod|cob|end\s+of\s+(?:the\s+)?day)\s+(?:on\s+)?)?"  # "by EOD Friday": the Friday
+# "Friday morning", "Friday at 5", "Fri 3pm": the day is the due date, the hour goes with it out of the title
+_TIME_OF_DAY = (
+    r"(?:,?\s+(?:morning|afternoon|evening|night|lunchtime|noon"
+    r"|at\s+\d{1,2}(?:[:.]\d{2})?(?:\s*[ap]m)?|\d{1,2}(?:[:.]\d{2})?\s*[ap]m))?"
+)
 
 
 def _next_weekday(today: date, weekday: int) -> date:
@@ -145,7 +150,20 @@ def _weekday(match: re.Match[str], today: date) -> date | None:
     is_full_name = match["weekday"].lower() == _WEEKDAY_NAMES[weekday]
     if not (is_full_name or relation or match["lead"]):
         return None  # "sat with a customer" is not a due date
+    if not (relation or match["lead"]) and _DAY_AS_WORD.match(match.string, match.end("weekday")):
+        return None  # "open Sunday/Monday", "a second Tuesday story time": which days, not when it is due
     return _next_weekday(today, weekday)
+
+
+# What may follow a bare weekday that is a due date ("@Ana Friday", "Friday at 5", "Friday morning"); any other word
+# or a slash makes it a word of the action.
+_DAY_AS_WORD = re.compile(
+    r"\s*/|\s+(?!(?:at|by|eod|cob|noon|morning|afternoon|evening|night|latest|the|next|this|week|\d)\b)[a-z]",
+    re.IGNORECASE,
+)
+_SLASHED = re.compile(r"/\s*$")
+# Quoted words are the customer's or an example's ("'sent to your GP Tue 4th'"), never the action's due date.
+_QUOTED = re.compile(r"(?<!\w)'(?:[^'\n]|'(?=\w))*'(?!\w)|\"[^\"\n]*\"|“[^”\n]*”")  # "Patel's" inside
 
 
 def _duration(match: re.Match[str], today: date) -> date:
@@ -267,7 +285,7 @@ _RULES: list[tuple[str, _Resolver]] = [
     (r"eo(?P<unit>[wmqy])", _period_end),
     (rf"(?P<which>this|next)\s+{_PERIOD}", _period_end),
     (rf"{_THE}(?P<nth>{_alternatives(_ORDINALS)}|last)\s+week\s+of\s+{_MONTH}(?:\s+{_YEAR})?", _week_of_month),
-    (rf"{_END_OF_DAY}(?:(?P<relation>next|this|coming|this\s+coming)\s+)?{_WEEKDAY}", _weekday),
+    (rf"{_END_OF_DAY}(?:(?P<relation>next|this|coming|this\s+coming)\s+)?{_WEEKDAY}{_TIME_OF_DAY}", _weekday),
     # "by the 20th", "Monday 14th": a day of the month, with its ordinal ending and no noun after ("1st invoice")
     (rf"{_OPTIONAL_WEEKDAY}{_THE}(?P<day>\d{{1,2}})(?:st|nd|rd|th)(?=\s*(?:[^\w\s]|$))", _day_of_month),
     (rf"(?:in|within|eta:?|~|approx\.?|about|around)\s*{_DURATION}", _duration),
@@ -280,14 +298,21 @@ _COMPILED = [(re.compile(rf"(?<!\w){_LEAD}(?:{core})(?!\w)", re.IGNORECASE), res
 
 def parse_due(text: str, today: date) -> DueMatch | None:
     """The first due date in the text (the longest phrase where two start together), or None. A date that ends a
-    range ("every day 10-28 Sept") is part of the action, not its deadline."""
+    range ("every day 10-28 Sept") or follows a slash ("Sunday/Monday") is part of the action, not its deadline;
+    so is one in quotation marks."""
     found: list[DueMatch] = []
+    quotes = [m.span() for m in _QUOTED.finditer(text)]
     for pattern, resolve in _COMPILED:
         for match in pattern.finditer(text):
             try:
                 due = resolve(match, today)
             except ValueError:  # 31 February and other impossible dates
                 continue
-            if due and not _RANGE_END.search(text[: match.start()]):
+            before = text[: match.start()]
+            if due and not _RANGE_END.search(before) and not _SLASHED.search(before) and not _quoted(match, quotes):
                 found.append(DueMatch(due=due, start=match.start(), end=match.end(), text=match.group()))
     return min(found, key=lambda m: (m.start, -m.end), default=None)
+
+
+def _quoted(match: re.Match[str], quotes: list[tuple[int, int]]) -> bool:
+    return any(start <= match.start() and match.end() <= end for start, end in quotes)

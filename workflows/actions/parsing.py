@@ -168,6 +168,7 @@ def _sentences(text: str) -> list[str]:
 def _tidy(text: str) -> str:
     text = _EMPTY_BRACKETS.sub(" ", " ".join(text.split()))
     text = re.sub(r"\s+([,;:.!?)])", r"\1", text)
+    text = re.sub(r"([.!?])[,;:]+", r"\1", text)  # "… reviews. I'll own that, from …": the owner went, the stop stays
     while (stripped := _LEADING_FILLER.sub("", text.strip(" ,;:-–—"), count=1)) != text:
         text = stripped
     text = _TRAILING_FILLER.sub("", text)

@@ -117,6 +117,29 @@ def test_owner_date_and_a_clean_title(text: str, mentions: list[tuple[str, str]]
             [],
             ActionDraft(title="Make flex monthly the default plan in the sign-up flow, needs finance OK first"),
         ),
+        (  # the days the drops open are the action's; the due date is "in 2 weeks"
+            "Trial keeping the book drops open Sunday/Monday at 4 branches. @Ben to check in 2 weeks",
+            [BEN],
+            ActionDraft(
+                title="Trial keeping the book drops open Sunday/Monday at 4 branches",
+                owner="U0BEN",
+                due=date(2026, 5, 27),
+            ),
+        ),
+        (  # a date inside a quoted example is the example's
+            "Show GP status with dates ('sent to Dr Patel's surgery Tue 4th'). Owner @Ben, by end of June",
+            [BEN],
+            ActionDraft(
+                title="Show GP status with dates ('sent to Dr Patel's surgery Tue 4th')",
+                owner="U0BEN",
+                due=date(2026, 6, 30),
+            ),
+        ),
+        (
+            "Fix the gate readers by Friday morning",
+            [],
+            ActionDraft(title="Fix the gate readers", due=date(2026, 5, 15)),
+        ),
         (  # "nobody has to ask" is the action's point, not a word on its owner
             "Out-of-hours notes go onto the claim record so nobody has to ask again. owner: @Ben, 2 weeks",
             [BEN],
@@ -252,6 +275,11 @@ def test_other_languages_keep_their_words() -> None:
         ("Fix the seat map, I'll take it, end of May", "Fix the seat map", date(2026, 5, 31)),
         ("Fix the seat map (me, by Friday)", "Fix the seat map", date(2026, 5, 15)),
         ("Fix the seat map -- mine, next week", "Fix the seat map", date(2026, 5, 22)),
+        (
+            "Reply to every review, starting with the 5 busiest branches. I'll own that, from next Monday",
+            "Reply to every review, starting with the 5 busiest branches",
+            date(2026, 5, 18),
+        ),
     ],
 )
 def test_the_writer_taking_it_on_owns_the_action(text: str, title: str, due: date) -> None:

@@ -29,6 +29,8 @@ SATURDAY = date(2026, 5, 16)
         ("Go live 12 May", date(2027, 5, 12), "12 May"),
         ("Audit by 15/01/2027", date(2027, 1, 15), "by 15/01/2027"),
         ("Fix it by EOD Friday", FRIDAY, "by EOD Friday"),
+        ("Call Ana Friday 3pm about the refund", FRIDAY, "Friday 3pm"),
+        ("Fix it, Friday at 5", FRIDAY, "Friday at 5"),
         ("Fix it by the 20th", date(2026, 5, 20), "by the 20th"),
         ("Fix it by Monday 8th, please", date(2026, 6, 8), "by Monday 8th"),
         ("Fix it by the 3rd week of June", date(2026, 6, 21), "by the 3rd week of June"),
@@ -128,6 +130,9 @@ def test_the_first_date_in_the_text_wins() -> None:
         "Extend airport pickup to every day 10-28 Sept",  # a range in the action, not its deadline
         "Resend the 1st invoice email",  # an ordinal before a noun is a rank
         "Came 4th.",
+        "Add a second Tuesday story time for the Saturday ones",  # which days, not when
+        "Keep the drops open Sunday/Monday",
+        "Tell them 'usually approved by Friday'",  # an example's words
         "",
     ],
 )
