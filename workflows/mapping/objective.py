@@ -36,7 +36,7 @@ _CUES: dict[str, str] = {
     r"|kpis?|okrs?|key\s+results?|north\s+star(?:\s+metric)?|metrics?(?=\s*:)"
     rf"|targets?(?=\s*:)|(?:we{_APOS}ll|we\s+will)\s+know\s+(?:it|this|we)\s+\w+\s+(?:when|if)"
     # a target: "from -12 to at least 0 by end of Q3", "cut calls by 25%", "we want <2", "baseline for the deck: …"
-    r"|from\s+[-−]?\d[^.;]{0,30}?\bto\s+(?:at\s+least\s+|under\s+|below\s+|above\s+|over\s+)?[-−]?\d[^.;]*?"
+    r"|from\s+[-−]?\d[^.;]{0,30}?\b(?:(?:down|up)\s+)?to\s+(?:at\s+least\s+|under\s+|below\s+|above\s+|over\s+)?[-−]?\d[^.;]*?"
     r"\bby\s+(?:the\s+)?(?:end\s+of\s+)?(?:q[1-4]|h[12]|fy|20\d\d|next|this|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov"
     r"|dec)"
     r"|(?:cut|reduce|lower|raise|increase|grow|halve|lift)\s[^.;]{0,60}?\bby\s+(?:a\s+(?:third|quarter)|half|\d+\s*%)"
@@ -58,7 +58,10 @@ _CUES: dict[str, str] = {
     rf"|(?:under|below|above|over)\s+\d+(?:\.\d+)?\s*%[^.;]*\b(?:we{_APOS}re\s+at|we\s+are\s+at|today|currently)\b"
     r"|back\s+(?:above|below|under|over)\b|back\s+to\s+[-+−~]?\d|^\W*(?:halve|double|triple)\b"
     # "90% of families seated together without paying (today 71%)"
-    r"|\d+(?:\.\d+)?\s*%[^.;()]{0,60}\(\s*(?:today|currently|now|we(?:'|’)re\s+(?:on|at))\b",
+    r"|\d+(?:\.\d+)?\s*%[^.;()]{0,60}\(\s*(?:today|currently|now|we(?:'|’)re\s+(?:on|at))\b"
+    # "online joins without a trip to the desk: 12% now, 50% by Q3", "invoice emails halved (it's ~300 a month now)"
+    r"|\d+(?:\.\d+)?\s*%\s+(?:now|today|currently)\W+(?:\w+\s+){0,2}\d+(?:\.\d+)?\s*%\s+by\b"
+    rf"|\b(?:halved|doubled|tripled|down|up|cut)\b[^.;()]{{0,40}}\(\s*(?:it{_APOS}s|it\s+is|we{_APOS}re|today|currently|now)\b",
     "decision": r"decisions?\s+(?:this|it|the\s+map)\s+(?:(?:should|will|would|must)\s+)?(?:informs?|feeds?|supports?)"
     r"|decisions?(?=\s*:)|(?:call|choice)\s+(?:on|about)\s+(?:whether|which|if)|choose\s+between"
     r"|informs?\s+(?:the|our|a)\s+decision|(?:help\w*\s+(?:us\s+)?|so\s+(?:that\s+)?we\s+can\s+|to\s+)decide"
@@ -68,7 +71,7 @@ _CUES: dict[str, str] = {
     # "+1 to @Ana, and whether we launch a price-lock tariff", "it should also settle whether …", "Decision this
     # needs to feed: …"
     r"|(?:and|plus|also)\s+whether\s+(?:we|to|the|our)\b|(?:settle|tell\s+us|answer)\s+whether\b"
-    r"|^\W*decisions?\b[^:.?!]{0,30}:",
+    r"|^\W*(?:(?:the|our|my|one|a)\s+)?(?:(?:main|key|big|real|other|second)\s+)?decisions?\b[^:.?!]{0,40}:",
     # why this map: what triggered it, or a change already seen ("refunds are up 40% since February")
     "question": r"why\s+this\s+map|why(?:\s+now)?\s*:"
     r"|trigger\s+(?:was|for\s+(?:this|the\s+map|us))|triggered\s+(?:this|the\s+map)"
@@ -95,7 +98,10 @@ _CUES: dict[str, str] = {
     r"|\bin\s+or\s+out\b|(?:do|should|shall)\s+we\s+include\b|\b(?:is|are|be)\s+in\s+(?:too|as\s+well)\b"
     # "one map for heat pumps and solar, or two?", "are we mapping the person who books or the whole family?"
     r"|\b(?:one|a\s+single|the\s+same)\s+map\s+for\b|\bor\s+two\s*\?|\bare\s+we\s+mapping\b"
-    r"|\b(?:first|last)\s+touch(?:\s*point)?\s+(?:is|was)\b",  # "so for many the first touch is our template page"
+    r"|\b(?:first|last)\s+touch(?:\s*point)?\s+(?:is|was)\b"  # "so for many the first touch is our template page"
+    # "for me it can't stop when they hand the key back", "the rollout week has to be in there"
+    rf"|(?:can{_APOS}t|cannot|shouldn{_APOS}t|doesn{_APOS}t|mustn{_APOS}t|won{_APOS}t)\s+(?:stop|end|start|begin)\s+"
+    r"(?:at|with|when|before|after)\b|\b(?:has|have|needs?|should)\s+(?:to\s+)?be\s+in\s+(?:there|it|the\s+map)\b",
 }
 _PATTERNS = {kind: re.compile(rf"(?i:\b(?:{cue}))") for kind, cue in _CUES.items()}
 # A label such as "Success measure suggestion:" or "The decision this informs:", dropped from what follows it.
@@ -108,7 +114,8 @@ _LEAD_IN = re.compile(
     r"|success\s+(?:should\s+include|looks\s+like|means|is|will\s+be))"
 )
 _FROM_TO = re.compile(
-    r"(?i:\bfrom\s+[-+−~]?\d[\d.,]*\s*(?:%|/\w+)?\s+to\s+(?:at\s+least\s+|under\s+|below\s+|above\s+|over\s+)?[-+−~]?\d)"
+    r"(?i:\bfrom\s+[-+−~]?\d[\d.,]*\s*(?:%|/\w+)?\s+(?:(?:down|up)\s+)?to\s+"
+    r"(?:at\s+least\s+|under\s+|below\s+|above\s+|over\s+)?[-+−~]?\d)"
 )
 _BARE_CHANGE = re.compile(r"(?i:\b(?:up|down)\s+[-+−~]?\d+(?:\.\d+)?\s*%)")  # "referral redemptions up 50%"
 # Other ways a target is written, each with its number: "3.2% → 5% by end of year", "to 5% from 3.2%", "reduce
@@ -130,14 +137,19 @@ _SEEN_CHANGE = re.compile(
     r"|(?:is|are)\s+(?:up|down))\b)"
 )
 # A problem measured today: a share with what goes wrong ("41% of firm offer holders never pay the deposit", "1 in 5
-# signed jobs cancel before install day", "complaints doubled in Q1", "we keep hearing …"): why the map is made. Not
+# signed jobs cancel before install day", "complaints doubled in Q1", "we keep hearing …", "only 22% came back",
+# "it cost us £610k"): why the map is made. Not
 # a caveat on the data ("the churn figure excludes home movers").
 _PROBLEM_SEEN = re.compile(
     r"(?i:(?:\d+(?:\.\d+)?\s*%|\b\d+\s+(?:in|of|out\s+of)\s+(?:every\s+|our\s+|the\s+)?\d+\b|\bnearly\s+(?:half|all)\b)"
     r"[^.;]{0,80}?\b(?:never|cancel\w*|churn\w*|abandon\w*|complain\w*|complaints?|fail\w*|lost|leave|left|stuck"
-    r"|dormant|rejected|upheld|don['’]t|didn['’]t|can['’]t|couldn['’]t|no-?shows?|empty)\b"
+    r"|dormant|rejected|upheld|don['’]t|didn['’]t|can['’]t|couldn['’]t|no-?shows?|empty|drop(?:s|ped)?\s+(?:off|out)"
+    r"|lapse[sd]?|downgrad\w*|gave\s+up|give\s+up)\b"
     r"|\b(?:complaints|calls|tickets|cancellations|refunds|claims|churn|contacts)\s+(?:have\s+|has\s+)?"
-    r"(?:doubled|tripled|jumped|spiked)\b|\bkeep\s+(?:hearing|telling|saying|getting|seeing)\b)"
+    r"(?:doubled|tripled|jumped|spiked)\b|\bkeep\s+(?:hearing|telling|saying|getting|seeing)\b"
+    # "only 22% of last quarter's guests came back", "is now 44% of all contacts", "cost us £610k last year"
+    r"|\b(?:only|just)\s+(?:about\s+|around\s+|~)?(?:\d+(?:\.\d+)?\s*%|\d+\s+in\s+\d+)\s+of\b"
+    r"|\b(?:is|are)\s+now\s+(?:about\s+|around\s+|~)?\d+(?:\.\d+)?\s*%\s+of\b|\bcosts?\s+us\b)"
 )
 _PROBLEM = "problem"
 _CAVEAT = re.compile(r"(?i:\b(?:includes?|excludes?|doesn['’]t\s+(?:include|count)|only\s+counts|skew\w*|caveat)\b)")

@@ -222,6 +222,9 @@ def test_targets_against_today_and_scope_asked_as_a_question_are_read(note: str,
         "Conversion rate 3.2% → 5% by end of year",
         "Reduce average handling time to under 6 minutes",
         "Cut no-shows in half by March",
+        "Online joins finished without a trip to the desk: 12% now, 50% by Q3",
+        "Families lapsing within their first year from 44% down to 30%",
+        "Invoice emails to the reservations inbox halved (it's ~300 a month now)",
     ],
 )
 def test_a_target_written_any_way_is_a_success_measure(note: str) -> None:
@@ -245,6 +248,14 @@ def test_a_target_written_any_way_is_a_success_measure(note: str) -> None:
         ('41% of signups come from search for "free invoice template", so the first touch is our blog', "scope"),
         ("fyi the churn figure excludes home movers, they'd add ~2pts", "out_of_scope"),  # a caveat, not why
         ("the NRR number includes the two accounts we lost, 3% of revenue", None),
+        ("only 22% of the business guests we had in Q1 came back within 90 days", "question"),
+        ("31% of repeat patients drop off before their 3rd refill", "question"),
+        ("'where is my prescription' is now 44% of all contacts to the pharmacy team", "question"),
+        ("commission on those OTA nights cost us roughly £610k last year", "question"),
+        ("The decision this needs to feed: do we take fine-free cards to the council?", "decision"),
+        ("the other decision hiding behind this one: grow the lockers or pay for tracked delivery", "decision"),
+        ("For me it can't stop when they hand the key back", "scope"),
+        ("I'd argue the staff rollout week has to be in there", "scope"),
     ],
 )
 def test_decisions_scope_questions_and_problems_seen_are_read(note: str, kind: str | None) -> None:
