@@ -100,8 +100,12 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
     for position, item in enumerate(said):
         found = endorsed(item.text, item.mentions)
         theirs = [earlier.note for earlier in said[:position] if found and earlier.author == found[0] != item.author]
-        if found and not theirs and found[0] != item.author:  # "+1 to @Ana's receipt": an action listed for her
-            theirs = [earlier.note for earlier in said[:position] if found[0] in (user for user, _ in earlier.mentions)]
+        if found and found[0] != item.author and (found[1] or not theirs):  # "+1 to @Ana's receipt": listed for her
+            theirs = [
+                earlier.note
+                for earlier in said[:position]
+                if earlier.author == found[0] or found[0] in (user for user, _ in earlier.mentions)
+            ]
         if not found and _REFERS_BACK.search(opening_stripped(item.text)):
             theirs = [earlier.note for earlier in said[:position] if earlier.author == item.author][-1:]
         elif not found and (subject := endorsed_subject(item.text)):

@@ -61,6 +61,17 @@ def test_an_endorsement_of_an_action_listed_for_someone_builds_on_it() -> None:
     assert [note.builds_on for note in link_endorsements(said, get_embedder)] == [None, None, "1"]
 
 
+def test_a_named_action_listed_for_someone_is_found_among_their_own_notes_too() -> None:
+    said = [
+        _said(
+            "1", "U9", "Guided rollout kit in the console: staff email templates, a 5-min video. @Ana to scope", [ANA]
+        ),
+        _said("2", "U1", "Fix the SSO setup docs before the next release", []),
+        _said("3", "U2", "+1 to @Ana's rollout kit, let's test it with 3 customers mid-rollout", [ANA]),
+    ]
+    assert [note.builds_on for note in link_endorsements(said, get_embedder)] == [None, None, "1"]
+
+
 def test_the_note_an_endorsement_names_is_found_by_the_words_it_names_it_with() -> None:
     said = [
         _said("1", "U1", "Send a referral acknowledgement SMS and letter with the current median wait"),
