@@ -36,11 +36,12 @@ _TRAILING_FILLER = re.compile(
     r"(?:\s+(?:by|due|before|until|and|cc|owner|assignee)\s*:?|[\s.,;:!\-–—])+$", re.IGNORECASE
 )
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:\-–—]?\s*\)|\[\s*\]")
-# An aside about the owner inside the action's sentence: "(owner TBD)", ", who? not sure yet".
+# An aside about the owner or another person inside the action's sentence: "(owner TBD)", ", who? not sure yet".
 _OWNER_ASIDE = re.compile(
     r"\(\s*(?:owner|who)\s*(?:tbd|tbc|\?)[^)]*\)|[,;]\s*(?:owner|who)\s*(?:tbd|tbc|\?)[^,;.!?]*"
     r"|[,;]\s*(?:same|usual)\s+owner\b|\(\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^)]*\)"
-    r"|[,;]\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^,;.!?]*",
+    r"|[,;]\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^,;.!?]*"
+    r"|\([^()]*@[^()]*\)",  # "(same data as @Ana's first item)", "(with @Ben)": whose, not what
     re.IGNORECASE,
 )
 # The writer taking it on: "…, owner me", "(owner: myself)", "I'll own it."

@@ -140,6 +140,11 @@ def test_owner_date_and_a_clean_title(text: str, mentions: list[tuple[str, str]]
             [],
             ActionDraft(title="Fix the gate readers", due=date(2026, 5, 15)),
         ),
+        (  # an aside about someone else's note says whose, not what
+            "Give advisors a view of the GP timeline (same data as @Ana Lima's first item). @Ben, Q3",
+            [BEN, ANA],
+            ActionDraft(title="Give advisors a view of the GP timeline", owner="U0BEN", due=date(2026, 9, 30)),
+        ),
         (  # "nobody has to ask" is the action's point, not a word on its owner
             "Out-of-hours notes go onto the claim record so nobody has to ask again. owner: @Ben, 2 weeks",
             [BEN],
