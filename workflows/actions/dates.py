@@ -89,7 +89,7 @@ _LEAD = (
 _THE = r"(?:the\s+)?"
 _OPTIONAL_WEEKDAY = rf"(?:(?:{_alternatives(_WEEKDAYS)})\.?,?\s+)?"
 _END_OF_DAY = r"(?:(?:eod|cob|end\s+of\s+(?:the\s+)?day)\s+(?:on\s+)?)?"  # "by EOD Friday": the Friday
-# "Friday morning", "Friday at 5", "Fri 3pm": the day is the due date, the hour goes with it out of the title
+# "Friday morning", "Friday at 5", "Friday 3pm": the day is the due date, the hour goes with it out of the title
 _TIME_OF_DAY = (
     r"(?:,?\s+(?:morning|afternoon|evening|night|lunchtime|noon"
     r"|at\s+\d{1,2}(?:[:.]\d{2})?(?:\s*[ap]m)?|\d{1,2}(?:[:.]\d{2})?\s*[ap]m))?"
@@ -161,9 +161,6 @@ _DAY_AS_WORD = re.compile(
     r"\s*/|\s+(?!(?:at|by|eod|cob|noon|morning|afternoon|evening|night|latest|the|next|this|week|\d)\b)[a-z]",
     re.IGNORECASE,
 )
-_SLASHED = re.compile(r"/\s*$")
-# Quoted words are the customer's or an example's ("'sent to your GP Tue 4th'"), never the action's due date.
-_QUOTED = re.compile(r"(?<!\w)'(?:[^'\n]|'(?=\w))*'(?!\w)|\"[^\"\n]*\"|“[^”\n]*”")  # "Patel's" inside
 
 
 def _duration(match: re.Match[str], today: date) -> date:
@@ -292,7 +289,11 @@ _RULES: list[tuple[str, _Resolver]] = [
     (rf"(?<=,\s){_DURATION}(?=[\s.!)]*$)", _duration),  # "owner @Ana, 2 weeks": a bare duration closing the text
     (r"(?P<word>tomorrow|today|tonight|eod|end\s+of\s+(?:the\s+)?day)", _relative_day),
 ]
-_RANGE_END = re.compile(r"\d\s*[-–—]\s*$")
+# What before a date makes it part of the action: the start of a range ("every day 10-28 Sept"), a slash
+# ("Sunday/Monday").
+_IN_THE_ACTION = re.compile(r"\d\s*[-–—]\s*$|/\s*$")
+# Quoted words are the customer's or an example's ("'sent to your GP Tue 4th'"), never the action's due date.
+_QUOTED = re.compile(r"(?<!\w)'(?:[^'\n]|'(?=\w))*'(?!\w)|\"[^\"\n]*\"|“[^”\n]*”")  # "Patel's" inside
 _COMPILED = [(re.compile(rf"(?<!\w){_LEAD}(?:{core})(?!\w)", re.IGNORECASE), resolve) for core, resolve in _RULES]
 
 
@@ -308,8 +309,7 @@ def parse_due(text: str, today: date) -> DueMatch | None:
                 due = resolve(match, today)
             except ValueError:  # 31 February and other impossible dates
                 continue
-            before = text[: match.start()]
-            if due and not _RANGE_END.search(before) and not _SLASHED.search(before) and not _quoted(match, quotes):
+            if due and not _IN_THE_ACTION.search(text[: match.start()]) and not _quoted(match, quotes):
                 found.append(DueMatch(due=due, start=match.start(), end=match.end(), text=match.group()))
     return min(found, key=lambda m: (m.start, -m.end), default=None)
 

@@ -295,8 +295,13 @@ def opening_stripped(text: str) -> str:
 
 def _name_words(name: str) -> str:
     """A stage's name as a pattern: its words with or without hyphens, "&" and "and" alike ("Renew and grow")."""
-    words = re.split(r"[-\s]+", name.strip())
+    words = _name_parts(name)
     return r"[-\s]?".join(r"(?:&|and)" if word.lower() in ("&", "and") else re.escape(word) for word in words)
+
+
+def _name_parts(name: str) -> list[str]:
+    """A stage's name in words, a hyphen parting them too ("Check-out" is two)."""
+    return re.split(r"[-\s]+", name.strip())
 
 
 def _labelled_at(body: str, name: str) -> int | None:
@@ -341,7 +346,7 @@ def _label_position(body: str, name: str) -> int | None:
     # "During aftercare a nurse rings": "during" opening a note names a stage, whatever follows; "in" and "at" do for
     # a name of several words ("In ongoing care the plan's direct debit …", "at check-out the folio …"), one word is
     # as often an everyday word
-    opening = "(?:in|at|during)" if len(re.split(r"[-\s]+", name.strip())) > 1 else "during"
+    opening = "(?:in|at|during)" if len(_name_parts(name)) > 1 else "during"
     case_blind.append(rf"^{opening}\s+(?:the\s+)?{words}(?!\w)")
     positions = [m.start() for p in case_blind if (m := re.search(p, body, re.IGNORECASE))]
     # "during Purchase": a preposition and the stage's own capitalised name, mid-sentence.
@@ -365,7 +370,7 @@ def _settled_on(name: str) -> str:
 def _same_stem(words: str, name: str) -> bool:
     """Whether a stage called by another form of its name's first word is that stage ("settling-in" for "Settle
     in", "renewal" for "Renew or appeal"): the same first five letters, the rest of the name aside."""
-    said, own = re.split(r"[-\s]+", words.lower()), re.split(r"[-\s]+", name.lower())
+    said, own = _name_parts(words.lower()), _name_parts(name.lower())
     return len(said[0]) >= STEM_LETTERS and said[0][:STEM_LETTERS] == own[0][:STEM_LETTERS]
 
 
