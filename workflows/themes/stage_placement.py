@@ -65,7 +65,10 @@ _LEAD = r"(?:(?:for|re:?|under|regarding|about)\s+)?"
 _CALLED_STAGE = re.compile(
     r"\b(?:in|at|during|on|for|to)\s+the\s+(?P<words>[\w-]+(?:\s+[\w-]+){0,3}?)\s+(?:stage|phase)\b", re.IGNORECASE
 )
+# "quote stage — quotes expire …": a note opening with a stage called by one word of its name ("Get a quote").
+_OPENING_STAGE = re.compile(r"^(?:the\s+)?(?P<words>[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?:stage|phase)\b", re.IGNORECASE)
 STEM_LETTERS = 5
+_ONE_WORD_LABEL = re.compile(r"^(?P<word>[A-Za-z]+)\s*(?::|\s[-–—]\s)")  # "Booking: …", "buying - …"
 # A stage named by two alternatives ("Onboarding/Setup", "Check-out & review", "Renew and grow") is named by either
 # of four letters or more ("Setup: …", "review stage - …"); "Check-in/out": "Check-in" names it alone, "out" not.
 MIN_ALTERNATIVE_LETTERS = 4
@@ -103,8 +106,8 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     found = [(position, stage.name) for stage in stages if (position := _labelled_at(body, stage.name)) is not None]
     if not found and (spoken := clean(body)) != body:  # after a preamble: "sorry, late to this — post purchase: …"
         found = [(at, stage.name) for stage in stages if (at := _labelled_at(spoken, stage.name)) is not None]
-    if not found and (called := _CALLED_STAGE.search(body)):  # "at the settling-in stage", "at the renewal stage"
-        found = [(called.start(), stage.name) for stage in stages if _same_stem(called["words"], stage.name)]
+    if not found and (called := _CALLED_STAGE.search(body) or _OPENING_STAGE.match(body)):
+        found = [(called.start(), name) for name in _called(called["words"], stages)]  # "at the renewal stage"
     if found:
         return min(found)[1]
     numbered = _NUMBERED.match(body)
@@ -306,12 +309,20 @@ def _name_parts(name: str) -> list[str]:
 
 def _labelled_at(body: str, name: str) -> int | None:
     """Where the note labels itself with the stage, by its name or, for a name of alternatives, by one of them (see
-    MIN_ALTERNATIVE_LETTERS)."""
+    MIN_ALTERNATIVE_LETTERS), or by another form of a one-word name ("Booking: …" for "Plan & book")."""
     parts = (part.strip() for part in _ALTERNATIVES.split(name))
     names = [name, *(part for part in parts if len(part) >= MIN_ALTERNATIVE_LETTERS)]
-    return min(
-        (at for option in dict.fromkeys(names) if (at := _label_position(body, option)) is not None), default=None
-    )
+    positions = [at for option in dict.fromkeys(names) if (at := _label_position(body, option)) is not None]
+    label = _ONE_WORD_LABEL.match(body)
+    if label and any(_inflected(label["word"], option) for option in names if len(_name_parts(option)) == 1):
+        positions.append(0)
+    return min(positions, default=None)
+
+
+def _inflected(word: str, name: str) -> bool:
+    """Whether a word is another form of a one-word name: "booking" of "book", "using" of "use"."""
+    word, name = word.lower(), name.lower()
+    return word != name and re.fullmatch(rf"{re.escape(name.removesuffix('e'))}e?(?:ing|s|es|ed|d)", word) is not None
 
 
 def _label_position(body: str, name: str) -> int | None:
@@ -324,6 +335,8 @@ def _label_position(body: str, name: str) -> int | None:
         # after a few words of preamble: "Jumping ahead a bit: Advocacy — …", "oh, forgot one for Discover: …"
         rf"^[^.!?:\n]{{0,30}}[:,—–]\s+{_LEAD}{words}\s*(?::|\s[-–—|]\s|[-–—]\s)",
         rf"^[^.!?:\n]{{0,40}}\b(?:for|re|under|about)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*:\s",
+        rf"^(?:for|re:?|under|regarding)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*(?:,|\.\.\.|…)",  # "For Use, …"
+        rf"^{words}[-\s]?wise\b",  # "consideration-wise, the comparison table …"
         rf"^{words}\s*(?:/|&|\+)\s*[^:\n]{{1,30}}:",  # "Purchase/checkout: …", "Retention & renewal: …"
         rf"^[\[{{]\s*{words}\s*[\]}}]",  # "[Awareness] …", "{Awareness} …"
         rf"^#{words}(?![\w-])",  # "#awareness …"
@@ -365,6 +378,15 @@ def _settled_on(name: str) -> str:
         rf"\b(?:fine|ok|okay|alright|let's say|let’s say|let's go with|let’s go with|going with)\s*,?\s+"
         rf"{_name_words(name)}(?:\s+{_STAGE_WORD})?\s*(?:[,.;!?)]|$)"
     )
+
+
+def _called(words: str, stages: Sequence[StageDef]) -> list[str]:
+    """The stages called by `words` ("settling-in" for "Settle in", "quote" for "Get a quote"): those whose first
+    word they share a stem with, else the one stage whose name has their last word."""
+    stemmed = [stage.name for stage in stages if _same_stem(words, stage.name)]
+    last = _name_parts(words.lower())[-1]
+    having = [stage.name for stage in stages if last in _name_parts(stage.name.lower())]
+    return stemmed or (having if len(having) == 1 and len(last) >= MIN_ALTERNATIVE_LETTERS else [])
 
 
 def _same_stem(words: str, name: str) -> bool:

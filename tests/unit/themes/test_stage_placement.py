@@ -91,6 +91,12 @@ HOTEL = resolve_stage_model("Search, Book, Arrive, Stay, Check-out & review")
         ("Morning! late to the party — Purchase for me starts on a comparison site", DEFAULT, "Purchase"),
         ("Retention is where the monthly report lands", DEFAULT, "Retention"),
         ("On the advocacy side: the people who review us are the angry ones", DEFAULT, "Advocacy"),
+        ("consideration-wise, the comparison table leaves out the coverage map", DEFAULT, "Consideration"),
+        ("for Retention, the renewal letter lands a week late", DEFAULT, "Retention"),
+        ("Under Advocacy... the referral code only works in the app", DEFAULT, "Advocacy"),
+        # another form of a one-word name, or one word of a longer name before "stage"
+        ("booking: the seat map hides the fare rules", resolve_stage_model("Plan & book, Fly"), "Plan & book"),
+        ("quote stage — quotes expire after 30 days", resolve_stage_model("Get a quote, Make a claim"), "Get a quote"),
         # one of a name's alternatives, or a hyphenated name as a place
         ("review stage - points land in the rewards account", HOTEL, "Check-out & review"),
         ("at check-out the folio goes to a relay address", HOTEL, "Check-out & review"),
@@ -127,6 +133,7 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         ("We stay in touch by email: a newsletter", HOTEL),
         ("I read every review: they matter", HOTEL),
         ("people look for support: chat first", resolve_stage_model("ecommerce")),
+        ("Users: mostly finance admins", resolve_stage_model("ecommerce")),
     ],
 )
 def test_a_stage_word_in_passing_does_not_name_the_stage(note: str, stages: list) -> None:
