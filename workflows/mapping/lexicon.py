@@ -197,9 +197,9 @@ FILLER_OPENERS = (
     rf"{_GREETING}(?:\s+[a-z][\w'-]*)?",  # "Hi all,", "Hey team —", "Morning Dana!"
     r"(?:sorry,?\s+)?(?:i'?m\s+)?late\s+to\s+(?:the\s+(?:party|thread|game|discussion)|this(?:\s+(?:one|thread))?)",
     r"(?:sorry|apologies),?\s+(?:i'?m\s+|i\s+am\s+|for\s+being\s+|for\s+the\s+)?(?:so\s+)?(?:late|delay)(?:\s+(?:reply|response|answer))?",
-    r"(?:just\s+)?(?:catching\s+up|jumping\s+in|chiming\s+in)(?:\s+(?:here|late|on\s+(?:this|the)\s+thread))?",
+    r"(?:just\s+)?(?:catching\s+up|jumping\s+in|chiming\s+in)(?:\s+(?:here|late|now|on\s+(?:this|the)\s+thread))?",
     r"(?:ok(?:ay)?|so|well|right|oh|also|anyway|and)",
-    r"(?:\+1|agreed?|same|seconded|ditto|this|yes|yep|yeah)",
+    r"(?:\+1|agreed?|same|seconded|ditto|this|yes|yep|yeah)(?:\s+(?:to|with|as)\s+what\s+[\w.'-]+\s+said)?",
     r"quick\s+(?:one|note|thought|point|question|update|addition)|(?:one\s+)?more\s+from\s+me|one\s+more"
     r"|another\s+one|adding\s+(?:one|another)(?:\s+more)?|to\s+add(?:\s+to\s+(?:this|that))?",
     r"(?:just\s+)?my\s+(?:two|2)\s+cents|my\s+take|from\s+my\s+side|from\s+me",
@@ -223,9 +223,9 @@ FILLER_CLOSERS = (
 
 # A reply made only of these words (and emoji, punctuation, stop words) has no substance of its own.
 NON_NOTE_WORDS = word_set(
-    "absolutely ack agree agreed all awesome bump cheers cool definitely ditto done everybody everyone exactly "
-    "fair folks following good got great guys ha haha hahaha hehe hello hey hi hiya hmm idea indeed interesting "
-    "lmao lol love makes me morning much nice noted nope omg perfect plus point same seconded sense shout "
-    "sounds spot strongly subscribed subscribing sure team thank thanks thread thx too totally true ty watching wow "
-    "yay yeah yep yes yup"
+    "absolutely ack add adding agree agreed all awesome brb bump cheers cool definitely ditto done everybody everyone "
+    "exactly fair folks following fwiw going good got great guys ha haha hahaha hehe hello hey hi hiya hmm idea imo "
+    "indeed input interesting joined joining just later lmao lol love makes me morning much nice noted nope omg "
+    "perfect plus pm point same say seconded sense shout sounds spot standup strongly subscribed subscribing "
+    "sure tbh team thank thanks thoughts thread thx too totally true ty watching wow yay yeah yep yes yup"
 )

@@ -136,6 +136,14 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "Great thread, thanks everyone!",
         "strongly agree",
         "good shout",
+        "exactly what I was going to say",
+        "thanks all, great input 🙌",
+        "Sorry I'm late to this one, catching up now",
+        "will add more later",
+        "+1 to what Marco said",
+        "Same as <@U0DEMO02> tbh",
+        "👋 hi all, just joined",
+        "brb, adding thoughts after standup",
     ],
 )
 def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
@@ -162,6 +170,10 @@ def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
         "agree with @Dee, Alison it is",
         "+1 for Rob",  # a vote for the persona's name
         "Nobody said why",  # short, and a complaint of its own
+        "Just the IVR",
+        "Add a live chat",
+        "Input validation on the form",
+        "Later delivery slots",
     ],
 )
 def test_a_short_real_note_is_a_note(text: str) -> None:
