@@ -49,6 +49,7 @@ from fit_same_theme import judges_left_out  # noqa: E402
 from workshops import (  # noqa: E402
     DEMO_TRUTH,
     PLACED_STEPS,
+    TODAY,
     labelled,
     plain,
     plan_for,
@@ -59,6 +60,7 @@ from workshops import (  # noqa: E402
 )
 
 from workflows.actions.dates import parse_due  # noqa: E402
+from workflows.actions.parsing import ActionDraft  # noqa: E402
 from workflows.llm.client import LLMUnavailable  # noqa: E402
 from workflows.llm.engine import LLMSynthesis  # noqa: E402
 from workflows.mapping.assembly import place_themes  # noqa: E402
@@ -90,10 +92,11 @@ class Scored:
     persona: Persona | None
     quotes: list[str]
     persona_name: str
-    action_titles: list[str]
+    actions: list[ActionDraft]
     success_measures: list[str]
     not_notes_themed: list[str] = field(default_factory=list)
     lane_quotes: list[str] = field(default_factory=list)  # every step's customer quotes, where not `quotes`
+    today: date = TODAY  # the day the action plan was read on
 
 
 def report(scored: Scored) -> dict[str, float]:
@@ -149,12 +152,13 @@ def report(scored: Scored) -> dict[str, float]:
         f"quotes lane: {len(real)} of {len(lane)} are customer quotes, {found} of the {len(quotes)} real ones shown"
         + "".join(f"\n  not a customer quote: {v!r}" for v in lane if v not in real)
     )
-    leftovers = [
-        t
-        for t in scored.action_titles
-        if _VAGUE.search(t) or re.search(r"(?<!\w)@\w", t) or parse_due(t, date(2026, 12, 1))
+    leftovers = [a.title for a in scored.actions if _VAGUE.search(a.title) or re.search(r"(?<!\w)@\w", a.title)]
+    # a date left in the title that is the action's due date ("Fix X Friday"), not one of the action's own ("paid
+    # within 5 working days", "a family lane for July-August")
+    leftovers += [
+        a.title for a in scored.actions if a.due and (d := parse_due(a.title, scored.today)) and d.due == a.due
     ]
-    print(f"action titles with an owner or a date: {len(leftovers)} of {len(scored.action_titles)} {leftovers}")
+    print(f"action titles with an owner or a date: {len(leftovers)} of {len(scored.actions)} {leftovers}")
     print(f"success measures on the map: {len(scored.success_measures)} {scored.success_measures}")
     return figures
 
@@ -211,7 +215,8 @@ def demo(out: Path) -> Scored:
         quotes=truth["customer_quotes"],
         lane_quotes=truth["lane_quotes"],
         persona_name=truth["persona_name"],
-        action_titles=[item.title for item in journey_map.action_items],
+        actions=[ActionDraft(title=i.title, owner=i.owner, due=i.due) for i in journey_map.action_items],
+        today=date.today(),
         success_measures=journey_map.objective_card.success_measures if journey_map.objective_card else [],
         not_notes_themed=[
             t.title
@@ -274,7 +279,7 @@ def workshop(
     for key in StepKey:
         step = step_notes(data, key)
         notes, truth, users = step.notes, step.truth, step.users
-        actions += step.action_titles
+        actions += step.actions
         plan = plan_for(key, stages, placed, judges.get(key))
         drafts = _cluster(engine, notes, plan)
         texts = {note.id: note.text for note in notes}
@@ -306,7 +311,7 @@ def workshop(
         quotes=data["customer_quotes"],
         lane_quotes=data.get("lane_quotes", []),
         persona_name=data["persona_name"],
-        action_titles=actions,
+        actions=actions,
         success_measures=card.success_measures,
         not_notes_themed=not_notes_themed,
     )

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.text import decode  # noqa: E402
-from workflows.actions.parsing import parse_action  # noqa: E402
+from workflows.actions.parsing import ActionDraft, parse_action  # noqa: E402
 from workflows.contributions.parsing import parse_reply  # noqa: E402
 from workflows.contributions.service import headings_kept  # noqa: E402
 from workflows.mapping.models import StepKey  # noqa: E402
@@ -33,6 +33,7 @@ from workflows.workshop.stages import StageDef, resolve_stage_model  # noqa: E40
 WORKSHOPS = ROOT / "bench" / "data" / "workshops"
 DEMO_TRUTH = ROOT / "bench" / "data" / "demo_truth.yaml"
 PLACED_STEPS = (StepKey.touchpoints, StepKey.pain_points)
+TODAY = date(2026, 12, 1)  # the day the labelled workshops' action plans are read on
 
 
 def labelled() -> dict[str, dict]:
@@ -64,7 +65,7 @@ class StepNotes:
     notes: list[Note]
     truth: dict[str, dict | None]  # note id -> its truth entry (None: no note, "+1" or emoji)
     users: dict[str, str]
-    action_titles: list[str]
+    actions: list[ActionDraft]  # as the action items' titles, owners and dates are read
 
 
 def step_notes(data: dict, key: StepKey) -> StepNotes:
@@ -82,7 +83,7 @@ def step_notes(data: dict, key: StepKey) -> StepNotes:
             said.append(Said(Note(id=note_id, text=text_of, reply=str(number)), reply["user"], parsed_note.text, own))
             truth[note_id], users[note_id] = label, reply["user"]
             if key == StepKey.action_plan and is_note(parsed_note.text):
-                actions.append(parse_action(parsed_note.text, own, date(2026, 12, 1)).title)
+                actions.append(parse_action(parsed_note.text, own, TODAY))
     return StepNotes(link_endorsements(said, get_embedder), truth, users, actions)
 
 

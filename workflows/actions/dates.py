@@ -148,10 +148,13 @@ def _weekday(match: re.Match[str], today: date) -> date | None:
     if relation == "this":
         return today + timedelta(days=(weekday - today.weekday()) % 7)
     is_full_name = match["weekday"].lower() == _WEEKDAY_NAMES[weekday]
-    if not (is_full_name or relation or match["lead"]):
-        return None  # "sat with a customer" is not a due date
+    closing = _CLOSING_DAY.search(match.string[: match.start()]) and not match.string[match.end() :].strip(" .!)")
+    if not (is_full_name or relation or match["lead"] or closing):
+        return None  # "sat with a customer" is not a due date; "owner me, Thu" is
     if not (relation or match["lead"]) and _DAY_AS_WORD.match(match.string, match.end("weekday")):
         return None  # "open Sunday/Monday", "a second Tuesday story time": which days, not when it is due
+    if _SOME_DAYS.match(match.string, match.end("weekday")) and not _DEADLINE.fullmatch(match["lead"] or ""):
+        return None  # "on Monday mornings", "a Sunday evening reminder": a time of the week, part of the action
     return _next_weekday(today, weekday)
 
 
@@ -163,10 +166,26 @@ _DAY_AS_WORD = re.compile(
 )
 
 
+# Before a bare abbreviated weekday that closes the text, a clause break: "— @Mei, Mon", "owner me, Thu".
+_CLOSING_DAY = re.compile(r"[,;\-–—]\s*$")
+# After a weekday, a time of the week rather than of one day: "Monday mornings", "the Friday night surge".
+_SOME_DAYS = re.compile(
+    r"\s+(?:morning|afternoon|evening|night|lunchtime)(?:s\b|\s+(?!(?:at|by|latest|eod|cob|please|or|and|\d)\b)[a-z])",
+    re.IGNORECASE,
+)
+# The words that make a phrase a deadline, whatever follows it.
+_DEADLINE = re.compile(
+    r"(?:due\s+(?:by|on|date:?)|due:?|deadline:?|eta:?|no\s+later\s+than|latest\s+by|by|before|until|till)\s+",
+    re.IGNORECASE,
+)
+
+
 def _duration(match: re.Match[str], today: date) -> date:
     count_text = " ".join(match["count"].lower().split())
     count = int(count_text) if count_text.isdigit() else _NUMBER_WORDS[count_text]
     unit = match["unit"].lower().rstrip("s")
+    if unit == "fortnight":
+        count, unit = 2 * count, "week"
     if match["business"]:
         return _add_business_days(today, count)
     return today + relativedelta(**{f"{unit}s": count})
@@ -194,7 +213,23 @@ def _end_of_month_name(match: re.Match[str], today: date) -> date:
     return this_year if this_year >= today else date(today.year + 1, month, 1) + relativedelta(day=31)
 
 
-def _quarter(match: re.Match[str], today: date) -> date:
+# After a quarter, a noun it qualifies ("Q4 churn", "the Q2 pricing review"), not a word that carries on the sentence
+# ("trial it over Q3 and watch complaints").
+_QUARTER_AS_WORD = re.compile(
+    r"\s+(?!(?:and|or|but|so|then|with|to|for|at|by|the|latest|please|too|as|if|once|end)\b)[a-z]", re.IGNORECASE
+)
+
+
+def _month_alone(match: re.Match[str], today: date) -> date:
+    """ "in January": the month's last day; "before March": the last day of the month before it."""
+    end = _end_of_month_name(match, today)
+    return end if match["word"].lower() != "before" else end.replace(day=1) - timedelta(days=1)
+
+
+def _quarter(match: re.Match[str], today: date) -> date | None:
+    deadline = _DEADLINE.fullmatch(match["lead"] or "")
+    if not deadline and not match["year"] and _QUARTER_AS_WORD.match(match.string, match.end()):
+        return None  # "report on Q4 churn", "the Q1 price rise letter": which quarter, not when it is due
     quarter_end = date(today.year, 3 * int(match["quarter"]), 1) + relativedelta(day=31)
     return _upcoming(today, quarter_end.month, quarter_end.day, match["year"])
 
@@ -237,7 +272,7 @@ def _relative_day(match: re.Match[str], today: date) -> date:
 _Resolver = Callable[[re.Match[str], date], "date | None"]
 _COUNT = rf"(?P<count>\d{{1,3}}|{_alternatives(_NUMBER_WORDS)})"
 _PERIOD = r"(?P<unit>week|month|quarter|year)"
-_DURATION = rf"{_COUNT}\s+(?P<business>business\s+|working\s+)?(?P<unit>days?|weeks?|months?|years?)"
+_DURATION = rf"{_COUNT}\s+(?P<business>business\s+|working\s+)?(?P<unit>days?|weeks?|fortnights?|months?|years?)"
 
 
 def _day_month(match: re.Match[str], today: date) -> date:
@@ -277,30 +312,41 @@ _RULES: list[tuple[str, _Resolver]] = [
     (rf"{_OPTIONAL_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?", _day_month),
     (rf"{_OPTIONAL_WEEKDAY}{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?", _day_month),
     (rf"{_THE}end\s+of\s+{_THE}{_MONTH}(?:\s+{_YEAR})?", _end_of_month_name),
+    # "in January", "by March 2027": a month alone is a date only after one of these words ("the January sale" is not),
+    # and not as a range's start ("in July-August")
+    (rf"(?P<word>in|by|during|until|till|before)\s+{_MONTH}(?:\s+{_YEAR})?(?!\s*\d|\s*[-–/]\s*\w)", _month_alone),
     (rf"(?:{_THE}end\s+of\s+{_THE})?q(?P<quarter>[1-4])(?:\s+{_YEAR})?", _quarter),
     (rf"{_THE}end\s+of\s+(?:the\s+|this\s+|(?P<which>next)\s+)?{_PERIOD}", _period_end),
     (r"eo(?P<unit>[wmqy])", _period_end),
+    (
+        rf"(?:by|before|until|at)\s+{_THE}(?:this\s+|(?P<which>next)\s+)?{_PERIOD}[-\s]end",
+        _period_end,
+    ),  # "by month end"
     (rf"(?P<which>this|next)\s+{_PERIOD}", _period_end),
     (rf"{_THE}(?P<nth>{_alternatives(_ORDINALS)}|last)\s+week\s+of\s+{_MONTH}(?:\s+{_YEAR})?", _week_of_month),
     (rf"{_END_OF_DAY}(?:(?P<relation>next|this|coming|this\s+coming)\s+)?{_WEEKDAY}{_TIME_OF_DAY}", _weekday),
     # "by the 20th", "Monday 14th": a day of the month, with its ordinal ending and no noun after ("1st invoice")
     (rf"{_OPTIONAL_WEEKDAY}{_THE}(?P<day>\d{{1,2}})(?:st|nd|rd|th)(?=\s*(?:[^\w\s]|$))", _day_of_month),
     (rf"(?:in|within|eta:?|~|approx\.?|about|around)\s*{_DURATION}", _duration),
+    (rf"{_DURATION}\s+from\s+(?:today|now)", _duration),  # "2 weeks from today"
     (rf"(?<=,\s){_DURATION}(?=[\s.!)]*$)", _duration),  # "owner @Ana, 2 weeks": a bare duration closing the text
     (r"(?P<word>tomorrow|today|tonight|eod|end\s+of\s+(?:the\s+)?day)", _relative_day),
 ]
-# What before a date makes it part of the action: the start of a range ("every day 10-28 Sept"), a slash
-# ("Sunday/Monday").
-_IN_THE_ACTION = re.compile(r"\d\s*[-–—]\s*$|/\s*$")
+# What before a date makes it part of the action: the start of a range ("every day 10-28 Sept", "any day from the
+# 1st to the 28th"), a slash ("Sunday/Monday"), "every" ("every Monday morning").
+_IN_THE_ACTION = re.compile(
+    r"\d\s*[-–—]\s*$|/\s*$|\b(?:every|each)\s+$|\bfrom\s+[^,;.!?]{1,30}\s+to\s+(?:the\s+)?$", re.IGNORECASE
+)
 # Quoted words are the customer's or an example's ("'sent to your GP Tue 4th'"), never the action's due date.
 _QUOTED = re.compile(r"(?<!\w)'(?:[^'\n]|'(?=\w))*'(?!\w)|\"[^\"\n]*\"|“[^”\n]*”")  # "Patel's" inside
 _COMPILED = [(re.compile(rf"(?<!\w){_LEAD}(?:{core})(?!\w)", re.IGNORECASE), resolve) for core, resolve in _RULES]
 
 
 def parse_due(text: str, today: date) -> DueMatch | None:
-    """The first due date in the text (the longest phrase where two start together), or None. A date that ends a
-    range ("every day 10-28 Sept") or follows a slash ("Sunday/Monday") is part of the action, not its deadline;
-    so is one in quotation marks."""
+    """The due date in the text, or None: the first phrase that says it is a deadline ("by …", "due …") or closes
+    the text ("— @Felix, 15 Jan"), else the first date (the longest phrase where two start together). A date that
+    ends a range ("every day 10-28 Sept") or follows a slash ("Sunday/Monday") or "every" is part of the action, not
+    its deadline; so is one in quotation marks."""
     found: list[DueMatch] = []
     quotes = [m.span() for m in _QUOTED.finditer(text)]
     for pattern, resolve in _COMPILED:
@@ -311,7 +357,13 @@ def parse_due(text: str, today: date) -> DueMatch | None:
                 continue
             if due and not _IN_THE_ACTION.search(text[: match.start()]) and not _quoted(match, quotes):
                 found.append(DueMatch(due=due, start=match.start(), end=match.end(), text=match.group()))
-    return min(found, key=lambda m: (m.start, -m.end), default=None)
+    return min(found, key=lambda m: (not _says_deadline(m, text), m.start, -m.end), default=None)
+
+
+def _says_deadline(match: DueMatch, text: str) -> bool:
+    """ "Report on Q4 churn — @Felix, by the 10th": the phrase with "by", or the one that closes the text, is the
+    deadline; a date before it is part of the action."""
+    return bool(_DEADLINE.match(match.text)) or not text[match.end :].strip(" .!?)]")
 
 
 def _quoted(match: re.Match[str], quotes: list[tuple[int, int]]) -> bool:

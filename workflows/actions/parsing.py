@@ -24,7 +24,8 @@ class ActionDraft(BaseModel):
 
 _OWNER_CUE = r"(?:owner|owned\s+by|assigned\s+to|assignee|responsible|dri|lead|who)"
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:action(?:\s+item)?|todo|to-do|task)\s*(?:\([^)]{0,40}\))?\s*[:\-–]\s*"
+    r"^(?:(?:action(?:\s+item)?|todo|to-do|task|urgent|priority|p[0-3]|quick\s+win|me|myself)\s*(?:\([^)]{0,40}\))?"
+    r"\s*[:\-–—]\s*"
     r"|(?:we|i|you|they)\s+(?:should|must|will|can|could|need\s+to|have\s+to|are\s+going\s+to)\s+"
     r"|(?:we|i|they)(?:'|’)ll\s+|let(?:'|’)?s\s+|please\s+|need\s+to\s+|should\s+|must\s+|will\s+|to\s+"
     r"|\+1\s+to\s+[^,;:.]{1,80}[,;:.]\s*(?:and\s+)?"
@@ -32,13 +33,11 @@ _LEADING_FILLER = re.compile(
     re.IGNORECASE,
 )
 # Only words that never end a sensible title: "log in" and "turn it on" keep their last word.
-_TRAILING_FILLER = re.compile(
-    r"(?:\s+(?:by|due|before|until|and|cc|owner|assignee)\s*:?|[\s.,;:!\-–—])+$", re.IGNORECASE
-)
+_TRAILING_FILLER = re.compile(r"(?:\s+(?:by|due|until|and|cc|owner|assignee)\s*:?|[\s.,;:!\-–—])+$", re.IGNORECASE)
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:\-–—]?\s*\)|\[\s*\]")
 # An aside about the owner or another person inside the action's sentence: "(owner TBD)", ", who? not sure yet".
 _OWNER_ASIDE = re.compile(
-    r"\(\s*(?:owner|who)\s*(?:tbd|tbc|\?)[^)]*\)|[,;]\s*(?:owner|who)\s*(?:tbd|tbc|\?)[^,;.!?]*"
+    r"\(\s*(?:owner|who)\s*(?:tbd|tbc|\?)[^)]*\)|(?:[,;]|\s[-–—])\s*(?:owner|who)\s*(?:tbd|tbc|\?)[^,;.!?]*"
     r"|[,;]\s*(?:same|usual)\s+owner\b|\(\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^)]*\)"
     r"|[,;]\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^,;.!?]*"
     r"|\([^()]*@[^()]*\)",  # "(same data as @Ana's first item)", "(with @Ben)": whose, not what
@@ -53,6 +52,16 @@ _SELF_OWNED = re.compile(
     r"|(?:[,;]|\s[-–—]+|(?<=\())\s*(?:me|mine|myself)\s*[,;.!]?(?=\s|\)|$)",
     re.IGNORECASE,
 )
+# A note that opens with the writer taking it on: "I'll draft the FAQ", "Me — rewrite the text", "Me: map …".
+_SELF_STARTED = re.compile(
+    r"^\s*(?:i(?:['’]ll|\s+will|['’]m\s+going\s+to|\s+am\s+going\s+to)\s|(?:me|myself)\s*[:\-–—]\s)", re.IGNORECASE
+)
+# A request to the owner: "@Chloe can you add a cancel button …?"
+_REQUEST = re.compile(r"^(?:can|could|would)\s+(?:you|someone|we)\s+(?:please\s+)?(?=\w)", re.IGNORECASE)
+# Before a mention, words that say the person is not the owner: "cc @Dan"; "ask @Lena whether …" (see _CONSULTED).
+_COPIED = re.compile(r"\bcc\s*:?\s*$", re.IGNORECASE)
+_ASKED = re.compile(r"\b(?:ask|check\s+with|consult|ping)\s+$", re.IGNORECASE)
+_CONSULTED = re.compile(r"\s+(?:whether|if|about|what|how|why|when|for\s+(?:the|their|a|an))\b", re.IGNORECASE)
 # What is said about an action's owner or timing rather than the action: dropped from its title.
 _OWNERSHIP_SENTENCE = re.compile(
     r"(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:nobody|no\s+one|no-one)\s+(?:owns?|has\s+(?:it|this|that)|is\s+on)\b[^.!?;]*[.!?;]?"
@@ -64,7 +73,8 @@ _OWNERSHIP_SENTENCE = re.compile(
 _VAGUE_WHEN = re.compile(
     r"\b(?:(?:in\s+)?(?:this|next|the\s+next|the\s+following|following)\s+(?:sprint|iteration|cycle|release)"
     r"|(?:(?:target|aim(?:ing)?\s+for)\s*:?\s*)?(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(?:sprint|iteration|cycle)"
-    r"(?:\s+\d+)?|(?:before|after)\s+(?:the\s+)?(?:holidays|christmas|summer|launch|release|year[-\s]end|peak)"
+    r"(?:\s+\d+)?|(?:starting\s+)?(?:before|after)\s+(?:the\s+)?(?:holidays|christmas|summer|launch|release"
+    r"|year[-\s]end|peak|(?:code\s+)?freeze)"
     r"|asap|as\s+soon\s+as\s+possible|(?:some\s*time\s+)?soon(?:ish)?|ideally|hopefully|tbd|tbc)\b",
     re.IGNORECASE,
 )
@@ -90,13 +100,15 @@ def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date, au
     """The first mentioned user owns the action, unless only credited ("+1 to @Ana's idea"), else its `author` when
     the note says so ("owner me", "I'll own it"); a mention inside the sentence ("ask @Ben to…") stays."""
     owner, label = next(((i, name) for i, name in mentions if not _credited(text, name)), (None, None))
-    if owner is None and _SELF_OWNED.search(text):
-        owner, text = author, _SELF_OWNED.sub(" ", text)
     due = parse_due(text, today)
     # "… the deposit by 30 June. Needs …": the sentence still ends where its date did
     title = f"{text[: due.start]}{'.' if due.text.endswith('.') else ''} {text[due.end :]}" if due else text
+    if owner is None and (_SELF_OWNED.search(title) or _SELF_STARTED.match(title)):
+        owner, title = author, _SELF_OWNED.sub(" ", title)
     if label:
         title = _before_owner_clause(title, label) or _without_owner(title, label)
+    if mentions:
+        title = _without_others(title, [name for _, name in mentions])
     title = _first_sentence(_tidy(_VAGUE_WHEN.sub(" ", _OWNERSHIP_SENTENCE.sub(" ", _OWNER_ASIDE.sub(" ", title)))))
     return ActionDraft(title=title or " ".join(text.split()), owner=owner, due=due.due if due else None)
 
@@ -112,7 +124,12 @@ def _owning_mentions(text: str, label: str) -> list[re.Match[str]]:
     mentions = re.finditer(rf"@{re.escape(label)}(?!\w)", text)
     credit = re.compile(r"(?:\+1\s+to|agree\w*\s+with|thanks?\s+to|\bas)\s+$", re.IGNORECASE)
     return [
-        m for m in mentions if not credit.search(text[: m.start()]) and not re.match(r"(?:'|’)s\b", text[m.end() :])
+        m
+        for m in mentions
+        if not credit.search(before := text[: m.start()])
+        and not re.match(r"(?:'|’)s\b", after := text[m.end() :])
+        and not _COPIED.search(before)
+        and not (_ASKED.search(before) and _CONSULTED.match(after))
     ]
 
 
@@ -145,6 +162,24 @@ def _without_owner(text: str, label: str) -> str:
     return text
 
 
+def _without_others(text: str, labels: Sequence[str]) -> str:
+    """Drops the mentions that only say who, wherever the owner's went: co-owners beside it ("@Priya + @Tom: kill
+    …", "@Tom and I will …", "… page @Rui @Ana"), and anyone copied in ("cc @Dan")."""
+    person = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    people = rf"@(?:{person})(?![\w'’])(?:\s*(?:[+&,/]|and)?\s*@(?:{person})(?![\w'’]))*"
+    for pattern, kept in (
+        (rf"(?:^|[,;(]|\s[-–—])\s*cc\s*:?\s*{people}\s*[)\-–—:,]?", " "),
+        (
+            rf"^(\s*(?:[A-Za-z][\w -]{{0,20}}:\s*)?)[+&,]?\s*{people}(?:\s+and\s+(?:i|me))?\s*(?:to\s+)?[:,\-–—]?\s*",
+            r"\1",
+        ),
+        (r"^\s*(?:&|and)\s+(?:i|me)\b\s*", ""),  # "@Tom and I will …", once the owner's mention is gone
+        (rf"[\s,;\-–—(+&]*{people}\s*\)?[\s.,;:!\-–—]*$", ""),
+    ):
+        text = re.sub(pattern, kept, text, count=1, flags=re.IGNORECASE)
+    return text
+
+
 def _first_sentence(text: str) -> str:
     """The action as its first sentence says it: what follows is how, who or when ("… milestone. Marketing",
     "… the queue; needs telephony budget", "…, not sure who owns that, Network Rail?")."""
@@ -172,5 +207,7 @@ def _tidy(text: str) -> str:
     text = re.sub(r"([.!?])[,;:]+", r"\1", text)  # "… reviews. I'll own that, from …": the owner went, the stop stays
     while (stripped := _LEADING_FILLER.sub("", text.strip(" ,;:-–—"), count=1)) != text:
         text = stripped
+    if request := _REQUEST.match(text):  # "can you add a cancel button …?": what is asked
+        text = text[request.end() :].rstrip(" ?")
     text = _TRAILING_FILLER.sub("", text)
     return capitalised(text)

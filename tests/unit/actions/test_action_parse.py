@@ -304,3 +304,66 @@ def test_the_writer_taking_it_on_owns_the_action(text: str, title: str, due: dat
 )
 def test_the_title_keeps_neither_owner_nor_timing_however_written(text: str, due: date | None) -> None:
     assert parse_action(text, [ANA], TODAY) == ActionDraft(title="Fix the refund email copy", owner="U0ANA", due=due)
+
+
+TOM = ("U0TOM", "Tom")
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("I'll draft the new joint account FAQ by Monday", "Draft the new joint account FAQ", date(2026, 5, 18)),
+        ("Me — rewrite the SIM activation text. Tomorrow.", "Rewrite the SIM activation text", date(2026, 5, 14)),
+        ("Me: map the December returns journey by Wed", "Map the December returns journey", date(2026, 5, 20)),
+        (
+            "Make sure the outage map updates every 30 minutes — me, Thu",
+            "Make sure the outage map updates every 30 minutes",
+            date(2026, 5, 14),
+        ),
+    ],
+)
+def test_a_note_that_opens_with_the_writer_is_theirs(text: str, title: str, due: date) -> None:
+    assert parse_action(text, [], TODAY, author="U0ME") == ActionDraft(title=title, owner="U0ME", due=due)
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions"),
+    [
+        ("@Ana Lima + @Tom: kill the 3-step login by Friday", [ANA, TOM]),
+        ("@Ana Lima & @Tom to kill the 3-step login by Friday", [ANA, TOM]),
+        ("@Ana Lima @Tom kill the 3-step login by Friday", [ANA, TOM]),
+        ("Kill the 3-step login @Ana Lima @Tom — by Friday", [ANA, TOM]),
+        ("Urgent: @Ana Lima to kill the 3-step login by Friday", [ANA]),
+        ("@Ana Lima can you kill the 3-step login? by Friday", [ANA]),
+        ("Kill the 3-step login by Friday, cc @Ben, owner @Ana Lima", [BEN, ANA]),
+    ],
+)
+def test_every_owner_leaves_the_title(text: str, mentions: list[tuple[str, str]]) -> None:
+    draft = parse_action(text, mentions, TODAY)
+    assert draft == ActionDraft(title="Kill the 3-step login", owner="U0ANA", due=date(2026, 5, 15))
+
+
+def test_the_writer_and_a_colleague_both_leave_the_title() -> None:
+    draft = parse_action("@Tom and I will shadow reception on Monday mornings", [TOM], TODAY, author="U0ME")
+    assert draft == ActionDraft(title="Shadow reception on Monday mornings", owner="U0TOM")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Review the 14-day returns window for sale items cc @Ben", "Review the 14-day returns window for sale items"),
+        ("Cc @Ben — review why applicants drop off", "Review why applicants drop off"),
+        ("Ask @Ben whether we can drop the paper form", "Ask @Ben whether we can drop the paper form"),
+        (
+            "Send the renewal notice 60 days before, not 30 — owner tbd",
+            "Send the renewal notice 60 days before, not 30",
+        ),
+    ],
+)
+def test_someone_copied_in_or_consulted_is_no_owner(text: str, title: str) -> None:
+    assert parse_action(text, [BEN], TODAY) == ActionDraft(title=title)
+
+
+def test_the_owner_after_a_question_to_someone_else_owns_it() -> None:
+    draft = parse_action("Ask @Ana Lima whether we need the cut-off — @Ben to do it, Thursday", [ANA, BEN], TODAY)
+    assert draft == ActionDraft(title="Ask @Ana Lima whether we need the cut-off", owner="U0BEN", due=date(2026, 5, 14))

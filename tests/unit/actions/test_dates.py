@@ -72,6 +72,18 @@ SATURDAY = date(2026, 5, 16)
         ("Reprint the leaflets late May", date(2026, 5, 31), "late May"),
         ("Pilot weekend chat, ETA 2 weeks", date(2026, 5, 27), "ETA 2 weeks"),
         ("Pilot weekend chat, owner @Ana, 2 weeks", date(2026, 5, 27), "2 weeks"),  # a bare duration closing it
+        ("Roll out in March 2027", date(2027, 3, 31), "in March 2027"),
+        ("Run 5 interviews with students in January", date(2027, 1, 31), "in January"),
+        ("Close the old inbox before July", date(2026, 6, 30), "before July"),
+        ("Explain the processing time on the page, in a fortnight", date(2026, 5, 27), "in a fortnight"),
+        ("Merge the two permit forms, 2 weeks from today", date(2026, 5, 27), "2 weeks from today"),
+        ("Give customers 14 days to pay, by month end", date(2026, 5, 31), "by month end"),
+        ("Map the returns journey — me, Thu", date(2026, 5, 14), "Thu"),
+        # a date in the action, then the deadline
+        ("Report on Q4 churn by tariff — @Felix, 15 Jan", date(2027, 1, 15), "15 Jan"),
+        ("Refund trains within 7 days not 28 (owner: @Eve) — by end of Jan", date(2027, 1, 31), "by end of Jan"),
+        ("Rewrite the Q1 price rise letter by the 20th", date(2026, 5, 20), "by the 20th"),
+        ("Stop the calls, trial it over Q3 and watch complaints", date(2026, 9, 30), "Q3"),
     ],
 )
 def test_due_phrases(text: str, due: date, phrase: str) -> None:
@@ -120,7 +132,13 @@ def test_the_first_date_in_the_text_wins() -> None:
         "Upgrade to version 1.2.3",
         "Sat with three customers last week",
         "Due 31 Feb",
-        "Roll out in March 2027",
+        "Report on Q4 churn by tariff",  # which quarter, not when
+        "Let customers pick any debit day from the 1st to the 28th",
+        "Investigate the spike in calls every Monday morning",
+        "Shadow reception on Monday mornings",
+        "Sort out the Friday night surge in rebooking calls",
+        "Compare January vs February sign-ups",
+        "Open a family lane in July-August",
         "Q5 planning",
         "Zahlung bis Freitag prüfen",
         "Cut drop-off by 2/3 of the current rate",
