@@ -25,9 +25,15 @@ _APOS = r"(?:'|’)"
 _CUES: dict[str, str] = {
     "out_of_scope": r"^\W*out\s*:|out\s+of\s+(?:the\s+)?scope|not\s+in\s+scope"
     r"|outside\s+(?:the\s+|our\s+)?scope|non-goals?"
-    r"|(?:is|are)\s+out(?=\s*(?:[.;,!)]|$))|exclud\w*"
+    r"|(?:is|are)\s+(?:also\s+)?out(?=\s*(?:[.;,!)—–-]|$))|exclud\w*"
+    # "In-store returns — out, that's the stores team's", "Challenge events — not in this map", "aren't in this"
+    r"|\s[—–-]+\s*(?:also\s+)?out\b(?=\s*(?:[.;,!:]|$))|\bnot\s+in\s+(?:this|the)\s+(?:map|one|journey)\b"
+    rf"|(?:isn{_APOS}t|aren{_APOS}t|is\s+not|are\s+not)\s+(?:in|part\s+of)\s+(?:this|scope|the\s+map)\b"
+    r"|^\W*neither\s+(?:is|are)\b|\bnor\s+(?:is|are)\b"
+    rf"|(?:we{_APOS}re|we\s+are)\s+(?:also\s+)?not\s+(?:mapping|covering|including|looking\s+at)\b"
+    r"|\bha(?:s|ve)\s+(?:its|their)\s+own\s+(?:pathway|journey|map|project|process|team)\b"
     rf"|we\s+(?:won{_APOS}t|will\s+not|don{_APOS}t)\s+(?:cover|look\s+at|map|include)"
-    r"|(?:leave|leaving|keep|keeping)\s+(?:\S+\s+){1,6}?out\b|not\s+(?:covering|including|looking\s+at)\b"
+    r"|(?:leave|leaving|keep|keeping)\s+(?:\S+\s+){0,6}?out\b|not\s+(?:covering|including|looking\s+at)\b"
     r"|^\W*out\s+for\s+now\b",
     "success_measures": r"success\s+(?:measures?|metrics?|criteri(?:a|on))"
     # "Success is …", "for us success means …"; not "so real success is lower than that"
@@ -42,10 +48,16 @@ _CUES: dict[str, str] = {
     r"|(?:cut|reduce|lower|raise|increase|grow|halve|lift)\s[^.;]{0,60}?\bby\s+(?:a\s+(?:third|quarter)|half|\d+\s*%)"
     r"|we\s+want\s+(?:it\s+|that\s+)?(?:(?:[<>≤≥~]|under\b|below\b|above\b|over\b|at\s+least\b)\s*)?\d"
     r"|baselines?(?=\s*(?:for\b|:))"
+    # "Goal is DNAs under 6% within 6 months", "Refund within 5 days for 90% of returns, currently 62%", "Settle 50% of
+    # claims within 30 days", "95% should log in at least 3 times", "we'll also watch week 1 logins"
+    r"|\b(?:goal|aim|ambition|target)\s+is\s+(?:to\s+)?[^.;]{0,40}?\b(?:under|below|above|over|at\s+least|within)\s+\d"
+    r"|\d+(?:\.\d+)?\s*%[^.;]{0,60}?,\s*(?:currently|today|now|vs\.?)\s+(?:at\s+)?[~]?\d"
+    r"|\d+(?:\.\d+)?\s*%\s+of\s+[^.;]{1,40}?\bwithin\s+\d|\bwithin\s+\d+\s+\w+[^.;]{0,40}?\bfor\s+\d+(?:\.\d+)?\s*%\s+of\b"
+    r"|\d+(?:\.\d+)?\s*%\s+(?:should|must|need\s+to)\b"
     # "how we'll measure it: …", "measured by …", "get DNA under 8%", "halve no-shows by June"
     rf"|measur\w*\s+(?:success|it|this|progress|impact)|(?:how|what)\s+we(?:{_APOS}ll|\s+will)?\s+measure"
     r"|measured\s+by|metrics?\s+(?:we|that)\s+(?:care|track|watch)|definition\s+of\s+done"
-    rf"|(?:we{_APOS}ll|we\s+will|we\s+should|i{_APOS}d|let{_APOS}s)\s+(?:also\s+)?track\b"
+    rf"|(?:we{_APOS}ll|we\s+will|we\s+should|i{_APOS}d|let{_APOS}s)\s+(?:also\s+)?(?:track|watch|monitor)\b"
     r"|(?:get|bring|keep)\s+[^.;]{0,40}?\b(?:under|below|above|over)\s+\d"
     r"|(?:halve|double|triple)\s[^.;]{0,40}?\bby\s+(?:the\s+)?(?:end\s+of\s+)?(?:q[1-4]|h[12]|20\d\d|next|this"
     r"|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
@@ -57,10 +69,13 @@ _CUES: dict[str, str] = {
     r"|\d+(?:\.\d+)?\s*%\s+(?:fewer|less|more|lower|higher)\b"
     rf"|(?:under|below|above|over)\s+\d+(?:\.\d+)?\s*%[^.;]*\b(?:we{_APOS}re\s+at|we\s+are\s+at|today|currently)\b"
     r"|back\s+(?:above|below|under|over)\b|back\s+to\s+[-+−~]?\d|^\W*(?:halve|double|triple)\b"
+    # "median time to open under 1 day (it's 9 working days today)"
+    rf"|\b(?:under|below|above|over|less\s+than|more\s+than)\s+[-+−~£$€]?\d[^.;()]{{0,30}}\(\s*(?:it{_APOS}s|it\s+is"
+    rf"|we{_APOS}re|today|currently|now)\b"
     # "90% of families seated together without paying (today 71%)"
     r"|\d+(?:\.\d+)?\s*%[^.;()]{0,60}\(\s*(?:today|currently|now|we(?:'|’)re\s+(?:on|at))\b"
     # "online joins without a trip to the desk: 12% now, 50% by Q3", "invoice emails halved (it's ~300 a month now)"
-    r"|\d+(?:\.\d+)?\s*%\s+(?:now|today|currently)\W+(?:\w+\s+){0,2}\d+(?:\.\d+)?\s*%\s+by\b"
+    r"|\d+(?:\.\d+)?\s*%\s+(?:now|today|currently)\W+(?:\w+\s+){0,2}\d+(?:\.\d+)?\s*%\s+(?:by|next|this|in|within)\b"
     rf"|\b(?:halved|doubled|tripled|down|up|cut)\b[^.;()]{{0,40}}\(\s*(?:it{_APOS}s|it\s+is|we{_APOS}re|today|currently|now)\b",
     "decision": r"decisions?\s+(?:this|it|the\s+map)\s+(?:(?:should|will|would|must)\s+)?(?:informs?|feeds?|supports?)"
     r"|decisions?(?=\s*:)|(?:call|choice)\s+(?:on|about)\s+(?:whether|which|if)|choose\s+between"
@@ -71,7 +86,13 @@ _CUES: dict[str, str] = {
     # "+1 to @Ana, and whether we launch a price-lock tariff", "it should also settle whether …", "Decision this
     # needs to feed: …"
     r"|(?:and|plus|also)\s+whether\s+(?:we|to|the|our)\b|(?:settle|tell\s+us|answer)\s+whether\b"
-    r"|^\W*(?:(?:the|our|my|one|a)\s+)?(?:(?:main|key|big|real|other|second)\s+)?decisions?\b[^:.?!]{0,40}:",
+    r"|^\W*(?:(?:the|our|my|one|a)\s+)?(?:(?:main|key|big|real|other|second)\s+)?decisions?\b[^:.?!]{0,40}:"
+    # "This feeds the H2 roadmap call: …", "go/no-go on 1,500 more lockers", "question this answers: do we …"
+    r"|(?:this|it|the\s+map)\s+(?:(?:should|will)\s+)?(?:feeds?|goes)\s+(?:into\s+)?(?:the|our)\s+[^.;:]{0,40}"
+    r"\b(?:call|decision|choice|review|business\s+case|bid)\b|\bgo\s*/\s*no[-\s]go\b"
+    r"|\b(?:answers?|settles?)\s*:\s*(?:do|should|can|will)\s+we\b"
+    rf"|(?:we{_APOS}re|we\s+are)\s+deciding\b"
+    r"|\b(?:do|should)\s+we\s+(?!include|cover|map|start|end|count)\w+[^.?!]{3,120}\bor\b",  # "do we fund X or Y?"
     # why this map: what triggered it, or a change already seen ("refunds are up 40% since February")
     "question": r"why\s+this\s+map|why(?:\s+now)?\s*:"
     r"|trigger\s+(?:was|for\s+(?:this|the\s+map|us))|triggered\s+(?:this|the\s+map)"
@@ -92,7 +113,11 @@ _CUES: dict[str, str] = {
     r"|purpose(?=\s*:)"
     rf"|(?:we|i)(?:\s+(?:want|would\s+like)|{_APOS}d\s+like)\s+(?:us\s+)?to\s+(?:learn|know|understand|find\s+out)"
     r"|what\s+we\s+want\s+to\s+(?:learn|know|find\s+out|understand)|we\s+want\s+to\s+learn",
-    "scope": r"^\W*in\s*:|(?<!out\sof\s)\bscope\b|in\s+scope"
+    "scope": r"^\W*(?:in|start|starts|begins?)\s*:|(?<!out\sof\s)\bscope\b|in\s+scope"
+    # "From the moment they click Start a return to the refund showing", "FNOL through to final payment", "UK
+    # customers only, online orders", "Includes people applying on behalf of someone else"
+    r"|^\W*from\s+(?![-+−~£$€]?\d)[^.;]{3,120}?\s+(?:to|through\s+to|until|till)\s|\bthrough\s+to\b|\bend[-\s]to[-\s]end\b"
+    r"|\b\w+\s+only\s*(?:[,;.]|$)|^\W*(?:it\s+|and\s+)?(?:includes?|including)\b"
     r"|(?:journey|map|experience|it)\s+(?:really\s+)?(?:starts|begins|ends|covers|runs)"
     r"|(?:starts|begins|ends)\s+(?:at|with|when)|(?:has|have|needs?)\s+to\s+(?:include|cover|run|start|end)\b"
     r"|\bin\s+or\s+out\b|(?:do|should|shall)\s+we\s+include\b|\b(?:is|are|be)\s+in\s+(?:too|as\s+well)\b"
@@ -114,8 +139,8 @@ _LEAD_IN = re.compile(
     r"|success\s+(?:should\s+include|looks\s+like|means|is|will\s+be))"
 )
 _FROM_TO = re.compile(
-    r"(?i:\bfrom\s+[-+−~]?\d[\d.,]*\s*(?:%|/\w+)?\s+(?:(?:down|up)\s+)?to\s+"
-    r"(?:at\s+least\s+|under\s+|below\s+|above\s+|over\s+)?[-+−~]?\d)"
+    r"(?i:\bfrom\s+[-+−~£$€]?\d[\d.,]*\s*(?:%|/\w+|k|m|weeks?|days?|months?|hours?|mins?|minutes?)?\s+(?:(?:down|up)\s+)?to\s+"
+    r"(?:at\s+least\s+|under\s+|below\s+|above\s+|over\s+)?[-+−~£$€]?\d)"
 )
 _BARE_CHANGE = re.compile(r"(?i:\b(?:up|down)\s+[-+−~]?\d+(?:\.\d+)?\s*%)")  # "referral redemptions up 50%"
 # Other ways a target is written, each with its number: "3.2% → 5% by end of year", "to 5% from 3.2%", "reduce
@@ -127,7 +152,7 @@ _TARGET = re.compile(
     r"|\b(?:cut|reduce|lower|raise|increase|grow|lift|get|bring|improve|drop|push|shorten|speed\s+up)\s[^.;]{0,50}?\bto\s+"
     r"(?:(?:under|below|above|over|at\s+least|at\s+most|less\s+than|more\s+than|within)\s+)?[-+−~£$€]?\d"
     r"|\b(?:cut|reduce|halve|lower)\s[^.;]{0,60}?\b(?:in|by)\s+half\b|\bhits?\s+[-+−~£$€]?\d"
-    r"|\bcall\s+it\s+an?\s+(?:win|success)\b[^.;]*\d"
+    r"|\bcall\s+it\s+an?\s+(?:win|success)\b[^.;]*\d|\b(?:down|up)\s+by\s+(?:half|a\s+(?:third|quarter)|\d+(?:\.\d+)?\s*%)"
     r"|^\W*(?:\w+\s+){0,3}(?:goals?|aims?|targets?|outcomes?|win\s+condition|good\s+looks\s+like|numbers?\s+we\s+care"
     r"\s+about|measures?|metrics?)\b[^:=\d]{0,30}[:=][^.;]*\d)"
 )
@@ -141,10 +166,15 @@ _SEEN_CHANGE = re.compile(
 # "it cost us £610k"): why the map is made. Not
 # a caveat on the data ("the churn figure excludes home movers").
 _PROBLEM_SEEN = re.compile(
-    r"(?i:(?:\d+(?:\.\d+)?\s*%|\b\d+\s+(?:in|of|out\s+of)\s+(?:every\s+|our\s+|the\s+)?\d+\b|\bnearly\s+(?:half|all)\b)"
+    r"(?i:(?:\d+(?:\.\d+)?\s*%|\b\d+\s+(?:in|of|out\s+of)\s+(?:every\s+|our\s+|the\s+)?\d+\b|\bnearly\s+(?:half|all)\b"
+    r"|\b\d[\d,.]*\s*(?:weeks?|days?|months?|hours?|x)\b)"
     r"[^.;]{0,80}?\b(?:never|cancel\w*|churn\w*|abandon\w*|complain\w*|complaints?|fail\w*|lost|leave|left|stuck"
-    r"|dormant|rejected|upheld|don['’]t|didn['’]t|can['’]t|couldn['’]t|no-?shows?|empty|drop(?:s|ped)?\s+(?:off|out)"
+    r"|dormant|rejected|upheld|don['’]t|didn['’]t|doesn['’]t|isn['’]t|aren['’]t|can['’]t|couldn['’]t|no-?shows?|empty"
+    r"|drop(?:s|ped)?\s+(?:off|out)|drop-?outs?|missed|wasted|lose|loses|losing|waits?|waiting|called|chasing"
     r"|lapse[sd]?|downgrad\w*|gave\s+up|give\s+up)\b"
+    # "We lose 27% of learners in the first 4 weeks", "Escape of water is 35% of our home claims"
+    r"|\b(?:lose|loses|losing|lost|miss|missed|waste|wasted)\b[^.;]{0,60}?(?:\d|£|\$|€)"
+    r"|\b(?:is|are|makes?\s+up|accounts?\s+for)\s+(?:about\s+|around\s+|~|nearly\s+|over\s+)?\d+(?:\.\d+)?\s*%\s+of\b"
     r"|\b(?:complaints|calls|tickets|cancellations|refunds|claims|churn|contacts)\s+(?:have\s+|has\s+)?"
     r"(?:doubled|tripled|jumped|spiked)\b|\bkeep\s+(?:hearing|telling|saying|getting|seeing)\b"
     # "only 22% of last quarter's guests came back", "is now 44% of all contacts", "cost us £610k last year"
@@ -152,7 +182,9 @@ _PROBLEM_SEEN = re.compile(
     r"|\b(?:is|are)\s+now\s+(?:about\s+|around\s+|~)?\d+(?:\.\d+)?\s*%\s+of\b|\bcosts?\s+us\b)"
 )
 _PROBLEM = "problem"
-_CAVEAT = re.compile(r"(?i:\b(?:includes?|excludes?|doesn['’]t\s+(?:include|count)|only\s+counts|skew\w*|caveat)\b)")
+_CAVEAT = re.compile(
+    r"(?i:\b(?:includes?|excludes?|doesn['’]t\s+(?:include|count)|not\s+counting|only\s+counts|skew\w*|caveat)\b)"
+)
 _EMOJI_CODE = re.compile(r"\s*:[a-z0-9_+-]+:")
 _EMPHASIS = re.compile(r"(?<![\w*_])[*_]+(?=\S)|(?<=\S)[*_]+(?![\w*_])")  # Slack's *bold* and _italics_: "*Scope:* …"
 _DECIDE = re.compile(r"(?i:\bdecide\b.*)")
