@@ -50,7 +50,8 @@ _QUOTED_NAME = rf"[\"“'‘*_](?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}
 _PERSONA_NAME = re.compile(
     r"(?i:\b(?:call(?:ing)?\s+(?:her|him|them|it|the(?:\s+[a-z][\w-]*){1,2}|(?:this|that|our)\s+persona)"
     r"|name\s+(?:her|him|them|it|(?:the|this|our)\s+persona)|(?:persona\s+)?name(?:d)?"
-    r"(?:\s+(?:suggestion|idea|proposal))?|working\s+(?:title|name)(?:\s+for\s+(?:her|him|them))?|called|meet)"
+    r"(?:\s+(?:suggestion|idea|proposal))?|working\s+(?:title|name)(?:\s+for\s+(?:her|him|them))?|called|meet"
+    r"|(?:our|my)\s+(?:guy|girl|gal|man|woman|person|hero)\s+is)"
     r"\s*(?:is|:|=|-|–|→|->|=>)?\s*)"
     rf"(?:{_QUOTED_NAME}|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}))"
 )
@@ -67,13 +68,20 @@ _PERSONA_LABEL = re.compile(
     rf"(?i:\bpersona\s*(?:[:=–,-]|\s+is\s)\s*)[\"“*_]?(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}})[\"”*_]?"
     r"\s*(?:[,.;:(–-]|$)"
 )
-# "what about *Maker Maya*?": a name only where it is quoted or bold; "going with Priya the Renter", "+1 for Rob".
-_PASSING_CUE = re.compile(rf"(?i:\b(?:what|how)\s+about)\s*{_QUOTED_NAME}")
+# "what about *Maker Maya*?": a name only where it is quoted or bold, or two capitalised words asked ("I was
+# thinking Techy Tom?"); "going with Priya the Renter", "+1 for Rob", "I'd go Loyal Linda"; "Gadget Gary works".
+_PASSING_CUE = re.compile(
+    rf"(?i:\b(?:what|how)\s+about|\bthinking|\bmaybe)\s*(?:{_QUOTED_NAME}"
+    r"|(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){1,2})\s*\?)"
+)
+_NAME_WORKS = re.compile(r"(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){1,2})\s+(?:works|wins|👍|:\+1:|:thumbsup:)")
 _DECIDED = re.compile(
-    rf"(?i:\bgo(?:ing)?\s+with|\bvote\s+for|\+1\s+for)\s*"
+    rf"(?i:\bgo(?:ing)?\s+with|\bvote\s+for|\+1\s+for|\bi(?:['’]d|\s+would)\s+go(?:\s+for)?)\s*"
     rf"(?:{_QUOTED_NAME}|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}))"
 )
-_NOT_NAMES = frozenset({"the", "a", "an", "our", "this", "that", "she", "he", "they", "it", "i", "we", "persona"})
+_NOT_NAMES = frozenset(
+    {"the", "a", "an", "our", "this", "that", "she", "he", "they", "it", "i", "we", "persona", "tbc", "tbd"}
+)
 _SEGMENT_LABEL = re.compile(
     r"\b(?:segment|audience|target\s+group|customer\s+type|role|job\s+title|occupation)\s*[:=\-–]\s*"
     r"(?P<segment>[^.\n;]{3,120})",
@@ -213,7 +221,7 @@ def _suggested(texts: Sequence[str]) -> Iterator[str]:
     cue; after a label ("Persona: …"), only a name that is all of what follows; after a passing cue ("what about",
     "going with"), only a quoted one."""
     for text in texts:
-        for pattern in (_PERSONA_NAME, _NAME_AFTER, _PERSONA_LABEL, _PASSING_CUE, _DECIDED):
+        for pattern in (_PERSONA_NAME, _NAME_AFTER, _PERSONA_LABEL, _PASSING_CUE, _DECIDED, _NAME_WORKS):
             for match in pattern.finditer(text):
                 quoted = match.groupdict().get("quoted")
                 if quoted and quoted[0].isupper() and quoted.split()[-1][0].isupper():

@@ -24,6 +24,12 @@ MAX_QUOTE_CHARS = 280
 
 # Double quotation marks only: a single one is too often an apostrophe ("it’s").
 _QUOTED = re.compile(r"\"([^\"\n]+)\"|“([^”\n]+)”|„([^“”\n]+)[“”]|«\s*([^»\n]+?)\s*»|「([^」\n]+)」")
+# Single quotation marks only after words that report speech ("She said: 'every letter makes my stomach drop'",
+# "one claimant told us 'I just want it to work'"): elsewhere they are as often apostrophes or scare quotes.
+_REPORTED_SINGLE = re.compile(
+    r"(?i:\b(?:said|says|told\s+(?:us|me|her|him|them)|put\s+it(?:\s+as)?|wrote|asked)\s*[:,]?\s*)"
+    r"(?:‘(?P<curly>(?:[^’\n]|’(?=\w))+)’|'(?P<straight>(?:[^'\n]|'(?=\w))+)'(?!\w))"
+)
 _OPEN_TAIL = re.compile(r"[\"“„«「][^\"”“„«»「」]*$")  # a quotation cut off before its end
 _QUOTE_TAG = re.compile(
     r"^\s*\[\s*(?:quotes?|verbatim|customer\s+quote)\s*\]\s*|\s*\[\s*(?:quotes?|verbatim)\s*\]\s*$", re.IGNORECASE
@@ -44,7 +50,7 @@ _REPORTING = words_pattern(
 # A quoted name of something, not speech: 'the "Add line item" button', '"How to set up VAT" article'.
 _NAMING_BEFORE = re.compile(
     r"(?i:\b(?:the|a|an|our|email|e-mail|article|page|button|link|field|tab|menu|label|banner|subject|title|heading"
-    r"|template|called|named|titled|labell?ed|status|as|option|setting|search\s+for|searches\s+for|picked|chose"
+    r"|template|called|named|titled|labell?ed|status|(?<!put\sit\s)as|option|setting|search\s+for|searches\s+for|picked|chose"
     r"|selected|ticked|clicked|tapped)\s*)$"
 )
 _NAMING_AFTER = re.compile(
@@ -55,9 +61,15 @@ _NAMING_AFTER = re.compile(
 # the customer's words.
 _OUR_WORDS_BEFORE = re.compile(
     r"(?i:\b(?:we|we've|we’ve|internally|in-house|our\s+(?:team|company|side|org|organisation|organization))\b"
-    r"(?:(?!\b(?:she|he|they|customers?|users?|clients?|people|patients?|someone|one|and|but)\b)[^.!?\"“”]){0,40}?"
+    r"(?:(?!\b(?:she|he|they|customers?|users?|clients?|people|patients?|someone|one|and|but)\b)[^.!?,\"“”]){0,40}?"
     r"\b(?:say|says|said|saying|call|calls|called|describe|describes|described|assume|assumes"
     r"|assumed|tell\s+ourselves|told\s+ourselves|telling\s+ourselves|repeat|believe|think)\b[^.!?\"“”]{0,20})$"
+)
+# A colleague quoted ('@Grace said in the kickoff "design for the person doing it at 9pm"', 'our CFO says "…"'): the
+# team's words, not a customer's.
+_COLLEAGUE_BEFORE = re.compile(
+    r"(?i:(?:@[\w.'’-]+|\b(?:my|our)\s+(?:colleague|manager|boss|ceo|cfo|cto|coo|director|head\s+of\s+\w+|pm|lead))"
+    r"\s+(?:\w+\s+){0,2}?(?:said|says|put\s+it|wrote|writes|reminded\s+us|always\s+says)\b[^.!?\"“”]{0,40})$"
 )
 # A moment the team imagines ('the journey begins when someone thinks "how do I get to Leeds"', 'when she first thinks
 # "I could sell this"'): a thought made up to mark where the journey starts or ends, not words a customer said.
@@ -88,7 +100,8 @@ _CUSTOMER_SPEAKER = words_pattern(
 _CHANNEL = words_pattern(
     r"e-?mails?|letters?|sms|texts?|messages?|newsletters?|leaflets?|flyers?|posts?|apps?|website|site|portal|dashboard"
     r"|forms?|kiosks?|machines?|boards?|signs?|displays?|systems?|receipts?|invoices?|faqs?|labels?|dialogs?|modals?"
-    r"|buttons?|pages?|auto-?reply|tablets?|terminals?|devices?|support|helpdesk|chats?"
+    r"|buttons?|pages?|auto-?reply|tablets?|terminals?|devices?|support|helpdesk|chats?|checkers?|tools?|calculators?"
+    r"|widgets?|wizards?"
 )
 # Whom a speaker tells it: "Partner shops tell riders “…”" is the shops speaking, not the riders.
 _LISTENER = re.compile(
@@ -99,7 +112,7 @@ _LISTENER = re.compile(
 # The organisation addressing the customer: "Your driver is 5 stops away", "We have received your referral"; not
 # the customer addressing it ("Your app rejected my face four times").
 _ADDRESSED = re.compile(
-    r"^(?i:(?:(?:unfortunately|sorry|oops|thanks|thank\s+you|hi|hello)[,!]?\s+)?"
+    r"^(?i:(?:(?:unfortunately|sorry|oops|thanks|thank\s+you|hi|hello|yes|great|good\s+news)[,!]?\s+)?"
     r"(?:your?|we(?:'|’)?(?:ll|ve|re)?\b.*\byou\w*)\b)(?!.*\b(?i:i|i'm|i’m|me|my)\b)",
     re.DOTALL,
 )
@@ -138,9 +151,12 @@ def quoted_spans(text: str, heard: bool = False) -> list[str]:
     """The quotations in a text that read as something said, in order; `heard`: the note reports what customers
     said (an interview, a ticket, a survey), so an app or an e-mail it names is where they said it."""
     spans = []
-    for match in _QUOTED.finditer(text):
-        span = " ".join(next(group for group in match.groups() if group).split())
-        before, after = text[: match.start()], text[match.end() :]
+    doubles = [(m.start(), m.end(), next(group for group in m.groups() if group)) for m in _QUOTED.finditer(text)]
+    singles = [(m.start(_which(m)) - 1, m.end(), m[_which(m)]) for m in _REPORTED_SINGLE.finditer(text)]
+    singles = [single for single in singles if not any(a <= single[0] and single[1] <= b for a, b, _ in doubles)]
+    for start, end, quoted in sorted(doubles + singles):
+        span = " ".join(quoted.split())
+        before, after = text[:start], text[end:]
         if _not_speech(before, after):
             continue
         if is_clause(span) and not _said_to_the_customer(before, span, heard):
@@ -148,12 +164,16 @@ def quoted_spans(text: str, heard: bool = False) -> list[str]:
     return spans
 
 
+def _which(match: re.Match[str]) -> str:
+    return "curly" if match["curly"] else "straight"
+
+
 def _not_speech(before: str, after: str) -> bool:
     """Whether the quotation between these is no one's speech: a name of something, the team's own words or a
     moment the team imagines."""
-    return any(p.search(before) for p in (_NAMING_BEFORE, _OUR_WORDS_BEFORE, _IMAGINED_BEFORE)) or bool(
-        _NAMING_AFTER.match(after)
-    )
+    return any(
+        p.search(before) for p in (_NAMING_BEFORE, _OUR_WORDS_BEFORE, _IMAGINED_BEFORE, _COLLEAGUE_BEFORE)
+    ) or bool(_NAMING_AFTER.match(after))
 
 
 def _said_to_the_customer(before: str, span: str, heard: bool = False) -> bool:

@@ -108,6 +108,30 @@ def test_the_persona_is_called_what_the_team_calls_it(note: str, name: str) -> N
             ["Let's call the lead booker Nadia", "Planner Nadia?", "+1 Planner Nadia", "Nadia books in January"],
             "Planner Nadia",
         ),
+        # asked without quotes, then agreed to
+        (
+            [
+                "Persona for the claims journey — I was thinking Techy Tom?",
+                "please no",
+                "lol. What about Gadget Gary?",
+                "Gadget Gary works. Settled.",
+                "Gary, 27, field sales rep, iPhone 15 Pro on a 24-month contract",
+            ],
+            "Gadget Gary",
+        ),
+        (
+            [
+                "Hi both! Draft persona below, name TBC",
+                "68, retired teacher in Harrogate, has given £10/month since 2009",
+                "Ha. I'd go Loyal Linda — the loyalty is the point, not the payment method",
+                "Loyal Linda 👍 updating the board",
+            ],
+            "Loyal Linda",
+        ),
+        (
+            ["ok so for the business shipping journey, our guy is Ops Omar", "Ops manager, ~300 parcels a day"],
+            "Ops Omar",
+        ),
     ],
 )
 def test_the_persona_takes_the_name_the_team_settles_on(notes: list[str], name: str) -> None:

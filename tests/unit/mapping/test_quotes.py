@@ -98,6 +98,32 @@ def note(text: str, evidence: Evidence = Evidence.assumption, user: str = "U0HEA
             Evidence.survey,
             "Your app rejected my face four times and then told me to go to a branch",
         ),
+        # single quotation marks after words that report speech
+        (
+            "She said: 'every letter makes my stomach drop'",
+            Evidence.assumption,
+            "every letter makes my stomach drop",
+        ),
+        (
+            "One claimant told us 'I just want it to work' and honestly that's Gary",
+            Evidence.assumption,
+            "I just want it to work",
+        ),
+        (
+            "She told us ‘the letters might as well be in Latin’",
+            Evidence.assumption,
+            "the letters might as well be in Latin",
+        ),
+        (
+            "He put it as “I don't need cheap, I need predictable”",
+            Evidence.interview,
+            "I don't need cheap, I need predictable",
+        ),
+        (
+            "A regular we spoke to at Reading, Mr Hughes, said “the app shows me five prices and no answer”",
+            Evidence.interview,
+            "the app shows me five prices and no answer",
+        ),
         # German quotation marks
         (
             "Aus dem Interview: „Ich will einfach nur meine Rechnung bezahlen.“",
@@ -190,6 +216,11 @@ def test_the_customers_words_are_a_quote_heard_by_the_notes_author(text: str, ev
         # a moment the team imagines, to say where the journey starts
         ('Journey begins when someone thinks "how do I get to Leeds on Saturday" and searches', Evidence.assumption),
         ('The journey starts when she first thinks "I could sell this" and ends at payout', Evidence.assumption),
+        # a colleague quoted, and single quotes that are no one's speech
+        ('@Grace said in the kickoff "design for the person doing it at 9pm" — Dana fits that', Evidence.assumption),
+        ("our CFO always says “the customer never reads the small print”", Evidence.assumption),
+        ("Also: 'where is my prescription' is now 44% of all contacts", Evidence.assumption),
+        ("postcode checker says 'Yes, we deliver to you!' but the edge of a zone gets an error", Evidence.assumption),
     ],
 )
 def test_terms_labels_and_team_commentary_are_not_quotes(text: str, evidence: Evidence) -> None:
