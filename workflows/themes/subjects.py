@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from workflows.themes.clustering.cleaning import clean
-from workflows.themes.clustering.titles import note_title
+from workflows.themes.clustering.titles import key_phrase
 from workflows.themes.stage_placement import bare, stage_heading
 from workflows.workshop.stages import StageDef
 
@@ -56,4 +56,4 @@ def key_phrase_of(text: str, stages: Sequence[StageDef]) -> str:
     label = _STAGE_LABEL.match(body)
     if label and stage_heading(label[1].strip("[]():/ -–—"), stages):
         body = body[label.end() :]
-    return note_title(clean(body))
+    return key_phrase(clean(body))

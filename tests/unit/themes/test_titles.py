@@ -205,6 +205,12 @@ def test_a_short_real_note_is_a_note(text: str) -> None:
         ("What the station board says contradicts the app", {"Station board"}),
         # an abbreviation that opens what follows never ends a title ("Yr-2 price incl")
         ("yr-2 price incl. the April rise in £ next to every price", {"Yr-2 price", "Yr-2 price incl the April rise"}),
+        # a note with no phrase of two words: its two best words, or the word with what leads to it
+        ("Students mostly use WhatsApp, not email", {"Students and WhatsApp"}),
+        (
+            "He wants to do everything on his phone, but the phone is the thing that's broken",
+            {"Everything on his phone"},
+        ),
     ],
 )
 def test_a_note_is_titled_by_its_key_noun_phrase(note: str, expected: set[str]) -> None:

@@ -104,12 +104,22 @@ class _Phrase:
 
 
 def note_title(text: str) -> str:
-    """A title for one note of cleaned text: its key noun phrase, no embedder needed ("Old phone number")."""
-    phrases = _merged([_phrases(text)])
-    if not phrases:
-        return _fallback([text])
-    best = max(phrases.values(), key=lambda p: (len(p.stems) > 1, _prior(p), -p.position))
-    return capitalised(best.spelling)
+    """A title for one note of cleaned text: its key noun phrase, no embedder needed ("Old phone number"); one word
+    only where nothing of two can be made of the note's words (see `_two_words_first`)."""
+    options = _key_phrases(text)
+    return capitalised(_two_words_first(options, [text])[0].spelling) if options else _fallback([text])
+
+
+def key_phrase(text: str) -> str:
+    """What one note of cleaned text is about, as its best noun phrase, however short ("Referral link", "Fees")."""
+    options = _key_phrases(text)
+    return capitalised(options[0].spelling) if options else _fallback([text])
+
+
+def _key_phrases(text: str) -> list[_Phrase]:
+    """The note's phrases, best first: a phrase of two words or more, then the likelier title, then the earlier."""
+    phrases = _merged([_phrases(text)]).values()
+    return sorted(phrases, key=lambda p: (len(p.stems) > 1, _prior(p), -p.position), reverse=True)
 
 
 def titles(
