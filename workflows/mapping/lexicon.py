@@ -207,6 +207,17 @@ FILLER_OPENERS = (
     r"|(?:the\s+)?big\s+one",
     r"(?:best|favou?rite)\s+quote(?:\s+of\s+the\s+(?:round|day|week|thread))?",
     r"building\s+on\s+(?:this|that|the\s+above)|following\s+up(?:\s+on\s+(?:this|that))?",
+    # the facilitator moving the thread on: "thanks for making time, let's start with the why", "Pain points next 👇",
+    # "5 mins left on this bit", "anything after the first month?", "stage by stage if you can", "Last bit, actions"
+    r"(?:thanks|thank\s+you)\s+(?:all\s+|everyone\s+)?for\s+(?:making|finding)\s+(?:the\s+)?time"
+    r"|let(?:'|’)?s\s+(?:start|kick\s+off|begin)\s+with\s+(?:the\s+)?\w+|\d+\s+mins?\s+left(?:\s+on\s+this(?:\s+\w+)?)?"
+    r"|(?:right|ok(?:ay)?|so|now)?,?\s*(?:the\s+)?(?:touchpoints|pain\s+points|actions|action\s+plan|persona|objective)"
+    r"(?:\s+next)?|last\s+(?:bit|one|step|round)|anything\s+(?:else|more|after|past|before|beyond)\b[^?.!]{0,60}\?"
+    r"|stage\s+by\s+stage(?:\s+if\s+you\s+can)?|(?:(?:but\s+)?(?:honestly\s+)?just\s+)?dump\s+(?:them|it|everything)\s+in"
+    r"(?:\s+and\s+we(?:'|’)ll\s+sort\s+(?:it|them)(?:\s+(?:out|after|later))?)?"
+    r"|(?:customer\s+)?quotes?\s+(?:very\s+|always\s+|more\s+than\s+)?welcome"
+    r"|tag\s+(?:where\s+they(?:'|’)re\s+from|your\s+sources?|the\s+stage)(?:\s+please)?"
+    r"|(?:nice|great),?\s+loads\s+(?:here|already)",
 )
 FILLER_LEADS = (
     r"for\s+the\s+record|heads[\s-]up|fyi|fwiw|btw|imo|imho|tbh|iirc|afaik|psa|nb",

@@ -63,11 +63,12 @@ _STAGE_WORD = r"(?:stage|phase|step)"
 _LEAD = r"(?:(?:for|re:?|under|regarding|about)\s+)?"
 # "at the settling-in stage", "going back to the Choose a course stage": the stage called by name, in any form.
 _CALLED_STAGE = re.compile(
-    r"\b(?:in|at|during|on|for|to)\s+the\s+(?P<words>[\w-]+(?:\s+[\w-]+){0,3}?)\s+(?:stage|phase)\b", re.IGNORECASE
+    r"\b(?:in|at|during|on|for|to)\s+the\s+(?P<words>[\w/&-]+(?:\s+[\w/&-]+){0,3}?)\s+(?:stage|phase)\b", re.IGNORECASE
 )
 # "quote stage — quotes expire …": a note opening with a stage called by one word of its name ("Get a quote").
 _OPENING_STAGE = re.compile(r"^(?:the\s+)?(?P<words>[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?:stage|phase)\b", re.IGNORECASE)
 STEM_LETTERS = 5
+ACRONYM_WORDS = 3
 _ONE_WORD_LABEL = re.compile(r"^(?P<word>[A-Za-z]+)\s*(?::|\s[-–—]\s)")  # "Booking: …", "buying - …"
 # A stage named by two alternatives ("Onboarding/Setup", "Check-out & review", "Renew and grow") is named by either
 # of four letters or more ("Setup: …", "review stage - …"); "Check-in/out": "Check-in" names it alone, "out" not.
@@ -311,12 +312,18 @@ def _labelled_at(body: str, name: str) -> int | None:
     """Where the note labels itself with the stage, by its name or, for a name of alternatives, by one of them (see
     MIN_ALTERNATIVE_LETTERS), or by another form of a one-word name ("Booking: …" for "Plan & book")."""
     parts = (part.strip() for part in _ALTERNATIVES.split(name))
-    names = [name, *(part for part in parts if len(part) >= MIN_ALTERNATIVE_LETTERS)]
+    names = [name, *(part for part in parts if len(part) >= MIN_ALTERNATIVE_LETTERS), *_acronym(name)]
     positions = [at for option in dict.fromkeys(names) if (at := _label_position(body, option)) is not None]
     label = _ONE_WORD_LABEL.match(body)
     if label and any(_inflected(label["word"], option) for option in names if len(_name_parts(option)) == 1):
         positions.append(0)
     return min(positions, default=None)
+
+
+def _acronym(name: str) -> list[str]:
+    """A name of three words or more by its initials, as teams shorten it ("AIP" for "Agreement in principle")."""
+    words = _name_parts(name)
+    return ["".join(word[0] for word in words if word[0].isalpha())] if len(words) >= ACRONYM_WORDS else []
 
 
 def _inflected(word: str, name: str) -> bool:
@@ -329,11 +336,15 @@ def _label_position(body: str, name: str) -> int | None:
     words = _name_words(name)
     case_blind = [
         # "Awareness: …", "Awareness - …", "Awareness // …", "Awareness" on a line of its own
-        rf"^{_LEAD}{words}\s*(?:{_STAGE_WORD}\s*)?(?:\(\s*(?:{_STAGE_WORD}\s*)?\d{{1,2}}\s*\)\s*)?"
+        rf"^{_LEAD}{words}\s*(?:(?:{_STAGE_WORD}|day|date|week)\s*)?(?:\(\s*(?:{_STAGE_WORD}\s*)?\d{{1,2}}\s*\)\s*)?"
         rf"(?::|;|\s[-–—|]\s|[-–—]\s|--|//|->|=>|→|➜|➡\ufe0f?|⇒|»|>|\n|\s*{_EMOJI}+\s)",  # "Arrive 👉 …"
         rf"^{_STAGE_WORD}\s+{words}\s*(?::|\s[-–—|]\s)",  # "Stage Awareness: …"
         # after a few words of preamble: "Jumping ahead a bit: Advocacy — …", "oh, forgot one for Discover: …"
         rf"^[^.!?:\n]{{0,30}}[:,—–]\s+{_LEAD}{words}\s*(?::|\s[-–—|]\s|[-–—]\s)",
+        rf"^[^.!?:\n]{{0,40}}[:,—–]\s+[\[(]\s*{words}\s*[\])]",  # "Going back to the start: [Awareness] …"
+        # "Going back to Purchase for a sec: …", "Back to AIP: …"
+        rf"^(?:(?:going|jumping|coming)\s+)?back\s+to\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?(?![\w-])",
+        rf"^{words}\s*,\s",  # "Interest, people ask the web chat …"
         rf"^[^.!?:\n]{{0,40}}\b(?:for|re|under|about)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*:\s",
         rf"^(?:for|re:?|under|regarding)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*(?:,|\.\.\.|…)",  # "For Use, …"
         rf"^{words}[-\s]?wise\b",  # "consideration-wise, the comparison table …"
@@ -359,7 +370,7 @@ def _label_position(body: str, name: str) -> int | None:
     # "During aftercare a nurse rings": "during" opening a note names a stage, whatever follows; "in" and "at" do for
     # a name of several words ("In ongoing care the plan's direct debit …", "at check-out the folio …"), one word is
     # as often an everyday word
-    opening = "(?:in|at|during)" if len(_name_parts(name)) > 1 else "during"
+    opening = "(?:in|at|during)" if len(_name_parts(name)) > 1 else "(?:during|on)"
     case_blind.append(rf"^{opening}\s+(?:the\s+)?{words}(?!\w)")
     positions = [m.start() for p in case_blind if (m := re.search(p, body, re.IGNORECASE))]
     # "during Purchase": a preposition and the stage's own capitalised name, mid-sentence.

@@ -23,6 +23,7 @@ RAIL = resolve_stage_model("Plan, Book, Travel, Arrive")
 CLINIC = resolve_stage_model("Referral, Check-in, Consultation, Follow-up")
 CLAIMS = resolve_stage_model("Plan, Book, Travel, Claim a refund")
 HOTEL = resolve_stage_model("Search, Book, Arrive, Stay, Check-out & review")
+MORTGAGE = resolve_stage_model("Dream & save, Agreement in principle, Application, Offer, Completion, First year")
 
 
 @pytest.mark.parametrize(
@@ -94,6 +95,19 @@ HOTEL = resolve_stage_model("Search, Book, Arrive, Stay, Check-out & review")
         ("consideration-wise, the comparison table leaves out the coverage map", DEFAULT, "Consideration"),
         ("for Retention, the renewal letter lands a week late", DEFAULT, "Retention"),
         ("Under Advocacy... the referral code only works in the app", DEFAULT, "Advocacy"),
+        ("Going back to the start: [Awareness] people assume there's a fee to keep your number", DEFAULT, "Awareness"),
+        ("Going back to Purchase for a sec: people collect a click & collect order", DEFAULT, "Purchase"),
+        (
+            "Interest, people ask the web chat whether their old contract has an exit fee",
+            resolve_stage_model("aipel"),
+            "Interest",
+        ),
+        ("on completion the solicitor asks us for the money", MORTGAGE, "Completion"),
+        ("completion day: the certificate of title lands at 3pm", MORTGAGE, "Completion"),
+        # a stage of three words or more by its initials, or its alternatives run together
+        ("in the AIP stage 31% of online applicants are declined", MORTGAGE, "Agreement in principle"),
+        ("Back to AIP for a sec: the certificate link breaks on a phone", MORTGAGE, "Agreement in principle"),
+        ("Going back to the dream/save stage for a sec — LISA holders", MORTGAGE, "Dream & save"),
         # another form of a one-word name, or one word of a longer name before "stage"
         ("booking: the seat map hides the fare rules", resolve_stage_model("Plan & book, Fly"), "Plan & book"),
         ("quote stage — quotes expire after 30 days", resolve_stage_model("Get a quote, Make a claim"), "Get a quote"),

@@ -144,6 +144,13 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "Same as <@U0DEMO02> tbh",
         "👋 hi all, just joined",
         "brb, adding thoughts after standup",
+        # the facilitator moving the thread on
+        "Morning all :wave: thanks for making time, let's start with the why",
+        "Nice, loads here :raised_hands: anything after the first month?",
+        "5 mins left on this bit, anything past the first month?",
+        "Right, touchpoints. Stage by stage if you can, but honestly just dump them in and we'll sort it after",
+        "Pain points next :point_down: quotes very welcome, tag where they're from please",
+        "Last bit, actions",
     ],
 )
 def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
@@ -174,6 +181,9 @@ def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
         "Add a live chat",
         "Input validation on the form",
         "Later delivery slots",
+        "Pain points: the app crashes",
+        "Touchpoints next: the shop and the app",
+        "the app :rage: crashes on login",
     ],
 )
 def test_a_short_real_note_is_a_note(text: str) -> None:

@@ -59,10 +59,17 @@ def clean(text: str) -> str:
     and filler gone, entities decoded."""
     text = _SLACK_TOKEN.sub(" ", _LABELLED_LINK.sub(r" \1 ", text[: 4 * MAX_CHARS]))
     text = without_personal_data(html.unescape(text))
-    for pattern in (_URL, _MENTION, _SHORTCODE, _MARKUP):
+    for pattern in (_URL, _MENTION, _MARKUP):
         text = pattern.sub(" ", text)
+    text = _SHORTCODE.sub(_pause, text)
     text = take_evidence_tag(text)[1]
     return _without_filler(" ".join(text.split()))[:MAX_CHARS].strip()
+
+
+def _pause(emoji: re.Match[str]) -> str:
+    """An emoji between words is where a greeting or an aside ends ("Morning all :wave: thanks for …"): a comma, so
+    the filler before it can go; at the end of the text it is nothing."""
+    return " , " if emoji.string[emoji.end() :].strip() and emoji.string[: emoji.start()].strip() else " "
 
 
 def without_figures(text: str) -> str:
