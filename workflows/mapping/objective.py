@@ -94,7 +94,7 @@ _CUES: dict[str, str] = {
     rf"|(?:we{_APOS}re|we\s+are)\s+deciding\b"
     r"|\b(?:do|should)\s+we\s+(?!include|cover|map|start|end|count)\w+[^.?!]{3,120}\bor\b",  # "do we fund X or Y?"
     # why this map: what triggered it, or a change already seen ("refunds are up 40% since February")
-    "question": r"why\s+this\s+map|why(?:\s+now)?\s*:"
+    "question": r"why\s+this\s+map|why(?:\s+now)?\s*:|^\W*why\s+(?:we(?:'|’)re|we\s+are|this)\b[^:.?!\n]{0,30}:"
     r"|trigger\s+(?:was|for\s+(?:this|the\s+map|us))|triggered\s+(?:this|the\s+map)"
     r"|(?:prompted|kicked\s+off|sparked)\s+(?:this|the\s+map|all\s+this)"
     r"|(?:up|down)\s+\d+(?:\.\d+)?\s*%\s+(?:since|in|over|on)\b|(?:is|are)\s+(?:up|down)\s+(?:from\s+)?[-+−~]?\d"
@@ -139,7 +139,8 @@ _LEAD_IN = re.compile(
     r"|success\s+(?:should\s+include|looks\s+like|means|is|will\s+be))"
 )
 _FROM_TO = re.compile(
-    r"(?i:\bfrom\s+[-+−~£$€]?\d[\d.,]*\s*(?:%|/\w+|k|m|weeks?|days?|months?|hours?|mins?|minutes?)?\s+(?:(?:down|up)\s+)?to\s+"
+    r"(?i:\bfrom\s+(?:(?:a|an|the)\s+)?(?:(?:median|average|mean|typical)\s+(?:of\s+)?)?[-+−~£$€]?\d[\d.,]*\s*"
+    r"(?:%|/\w+|k|m|(?:working\s+|business\s+)?(?:weeks?|days?|months?|hours?|mins?|minutes?))?\s+(?:(?:down|up)\s+)?to\s+"
     r"(?:at\s+least\s+|under\s+|below\s+|above\s+|over\s+)?[-+−~£$€]?\d)"
 )
 _BARE_CHANGE = re.compile(r"(?i:\b(?:up|down)\s+[-+−~]?\d+(?:\.\d+)?\s*%)")  # "referral redemptions up 50%"

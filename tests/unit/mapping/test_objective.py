@@ -286,6 +286,8 @@ def test_a_target_written_any_way_is_a_success_measure(note: str) -> None:
         ("Escape of water is 35% of our home claims by volume and 48% by cost", "question"),
         ("The target is 12 weeks and we've missed it 3 quarters running", "question"),
         ("CS spend ~40% of their time on setup calls, which doesn't scale", "question"),
+        ("Morning all, kicking off. Why we're doing this: first-time buyers were 31% of complaints", "question"),
+        ("application → offer from a median 23 working days to 12", "success_measures"),
         ("e-loans went up about 30% too, so some people may have moved online and we're not counting them", None),
     ],
 )
