@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo demo-llm test lint format bench-cluster bench-map fit-judges bench-llm record-llm bench-footprint serve clean chromium check-image check-llm
+.PHONY: demo demo-llm test lint format bench-cluster bench-map bench-forms fit-judges bench-llm record-llm bench-footprint serve clean chromium check-image check-llm
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ bench-cluster: $(VENV)/.runtime
 
 bench-map: $(VENV)/.runtime
 	$(BIN)/python bench/map_quality.py
+
+# How the bot reads the ways people write stage names, non-notes, action items, objectives and persona names.
+bench-forms: $(VENV)/.runtime
+	$(BIN)/python bench/form_quality.py
 
 # Refits the steps' same-theme judges on the labelled workshops and the demo (bench/data/), printing how each scores
 # when left out of the fit, and writes them to workflows/themes/clustering/assets/same_theme.json.
