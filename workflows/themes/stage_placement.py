@@ -312,7 +312,7 @@ def _labelled_at(body: str, name: str) -> int | None:
     """Where the note labels itself with the stage, by its name or, for a name of alternatives, by one of them (see
     MIN_ALTERNATIVE_LETTERS), or by another form of a one-word name ("Booking: …" for "Plan & book")."""
     parts = (part.strip() for part in _ALTERNATIVES.split(name))
-    names = [name, *(part for part in parts if len(part) >= MIN_ALTERNATIVE_LETTERS), *_acronym(name)]
+    names = [name, *(part for part in parts if len(part) >= MIN_ALTERNATIVE_LETTERS), *_acronym(name, body)]
     positions = [at for option in dict.fromkeys(names) if (at := _label_position(body, option)) is not None]
     label = _ONE_WORD_LABEL.match(body)
     if label and any(_inflected(label["word"], option) for option in names if len(_name_parts(option)) == 1):
@@ -320,10 +320,11 @@ def _labelled_at(body: str, name: str) -> int | None:
     return min(positions, default=None)
 
 
-def _acronym(name: str) -> list[str]:
-    """A name of three words or more by its initials, as teams shorten it ("AIP" for "Agreement in principle")."""
-    words = _name_parts(name)
-    return ["".join(word[0] for word in words if word[0].isalpha())] if len(words) >= ACRONYM_WORDS else []
+def _acronym(name: str, body: str) -> list[str]:
+    """A name of three words or more by its initials where the note writes them in capitals, as teams shorten it
+    ("AIP" for "Agreement in principle"; "mac" is no "Make a claim")."""
+    letters = "".join(word[0] for word in _name_parts(name) if word[0].isalpha()).upper()
+    return [letters] if len(letters) >= ACRONYM_WORDS and re.search(rf"\b{letters}\b", body) else []
 
 
 def _inflected(word: str, name: str) -> bool:

@@ -148,6 +148,7 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         ("I read every review: they matter", HOTEL),
         ("people look for support: chat first", resolve_stage_model("ecommerce")),
         ("Users: mostly finance admins", resolve_stage_model("ecommerce")),
+        ("mac: the app crashes on the claim form", resolve_stage_model("Make a claim, Claim decision, Renewal")),
     ],
 )
 def test_a_stage_word_in_passing_does_not_name_the_stage(note: str, stages: list) -> None:
