@@ -218,6 +218,10 @@ FILLER_OPENERS = (
     r"|(?:customer\s+)?quotes?\s+(?:very\s+|always\s+|more\s+than\s+)?welcome"
     r"|tag\s+(?:where\s+they(?:'|’)re\s+from|your\s+sources?|the\s+stage)(?:\s+please)?"
     r"|(?:nice|great),?\s+loads\s+(?:here|already)",
+    # a note that says where in the thread it belongs: "Going back to Purchase for a sec:", "one more from the start:"
+    r"(?:(?:going|jumping|coming)\s+)?back\s+(?:to\s+(?:the\s+)?[\w&/-]+(?:\s+[\w&/-]+){0,3}?|a\s+step)"
+    r"(?:\s+for\s+a\s+(?:sec|second|moment|minute|bit))?(?:\s*\([^)]{0,80}\))?"
+    r"|(?:sorry,?\s+)?(?:one\s+)?more\s+from\s+the\s+(?:very\s+)?(?:start|beginning|top)",
 )
 FILLER_LEADS = (
     r"for\s+the\s+record|heads[\s-]up|fyi|fwiw|btw|imo|imho|tbh|iirc|afaik|psa|nb",

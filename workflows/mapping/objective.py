@@ -19,6 +19,7 @@ from workflows.mapping.quotes import split_outside_quotes, without_quotes
 MAX_CHARS = 240
 MAX_ITEMS = 6
 MAX_LABEL_WORDS = 5
+MIN_MEASURE_WORDS = 4  # a shorter success measure ("Target +30?") says what it is of in the sentence before
 
 _APOS = r"(?:'|’)"
 # Each kind's cue; a sentence takes the first kind, in this order, whose cue it carries.
@@ -198,8 +199,12 @@ def build_objective_card(objective: str, themes: Sequence[Theme]) -> ObjectiveCa
     questions: list[str] = []
     for note in _in_order(themes):
         why: list[str] = []  # the "why" runs on through the note's next sentences until one says something else
+        previous = ""
         for sentence in split_outside_quotes(note.text):
             kind = _kind(sentence)
+            if kind == "success_measures" and previous and len(sentence.split()) < MIN_MEASURE_WORDS:
+                sentence = f"{previous} {sentence}"  # "NPS for FTBs is +12 vs +41. Target +30?": what the target is of
+            previous = sentence
             kind = None if kind == _PROBLEM else kind  # evidence of the problem, not the question the map answers
             if why and kind in (None, "question"):
                 why.append(_EMOJI_CODE.sub("", sentence).strip())

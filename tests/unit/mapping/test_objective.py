@@ -339,3 +339,10 @@ def test_a_change_that_already_happened_is_not_a_success_measure(note: str) -> N
 def test_slacks_bold_around_a_label_is_not_left_on_the_measure(note: str) -> None:
     card = build_objective_card("Why do members leave?", themes(note))
     assert card.success_measures == ["90-day retention from 63% to 75%"]
+
+
+def test_a_short_target_keeps_the_measure_it_is_of() -> None:
+    card = build_objective_card(
+        "Map it", themes("12-month NPS for first-time buyers is +12 vs +41 for others. Target +30?")
+    )
+    assert card.success_measures == ["12-month NPS for first-time buyers is +12 vs +41 for others. Target +30?"]
