@@ -71,10 +71,13 @@ _PERSONA_LABEL = re.compile(
 # "what about *Maker Maya*?": a name only where it is quoted or bold, or two capitalised words asked ("I was
 # thinking Techy Tom?"); "going with Priya the Renter", "+1 for Rob", "I'd go Loyal Linda"; "Gadget Gary works".
 _PASSING_CUE = re.compile(
-    rf"(?i:\b(?:what|how)\s+about|\bthinking|\bmaybe)\s*(?:{_QUOTED_NAME}"
+    rf"(?i:\b(?:what|how)\s+about|\bthinking|\bmaybe|^\W*or)\s*(?:{_QUOTED_NAME}"
     r"|(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){1,2})\s*\?)"
 )
-_NAME_WORKS = re.compile(r"(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){1,2})\s+(?:works|wins|👍|:\+1:|:thumbsup:)")
+_NAME_WORKS = re.compile(
+    r"(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){1,2})\s+(?:works|wins|👍|:\+1:|:thumbsup:)"
+    r"|(?P<voted>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})\s+(?:gets|has)\s+my\s+vote"  # "Zara gets my vote"
+)
 _DECIDED = re.compile(
     rf"(?i:\bgo(?:ing)?\s+with|\bvote\s+for|\+1\s+for|\bi(?:['’]d|\s+would)\s+go(?:\s+for)?)\s*"
     rf"(?:{_QUOTED_NAME}|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}))"
@@ -227,7 +230,7 @@ def _suggested(texts: Sequence[str]) -> Iterator[str]:
                 if quoted and quoted[0].isupper() and quoted.split()[-1][0].isupper():
                     yield quoted
                     continue
-                words = (quoted or match["name"]).split()
+                words = (quoted or match["name"] or match.groupdict().get("voted") or "").split()
                 name = _name_words(words)
                 if name and (pattern is not _PERSONA_LABEL or len(name) == len(words)):
                     yield " ".join(name)
