@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo demo-llm test lint format bench-cluster bench-map bench-forms fit-judges bench-llm record-llm bench-footprint serve clean chromium check-image check-llm
+.PHONY: demo demo-llm test lint format bench-cluster bench-map bench-forms fit-judges fit-objective-kinds bench-llm record-llm bench-footprint serve clean chromium check-image check-llm
 
 $(VENV)/.runtime: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ bench-cluster: $(VENV)/.runtime
 
 bench-map: $(VENV)/.runtime
 	$(BIN)/python bench/map_quality.py
+
+# Refits the objective step's reader of unlabelled notes (workflows/mapping/assets/objective_kinds.json).
+fit-objective-kinds: $(VENV)/.runtime
+	$(BIN)/python bench/fit_objective_kinds.py
 
 # How the bot reads the ways people write stage names, non-notes, action items, objectives and persona names.
 bench-forms: $(VENV)/.runtime

@@ -217,7 +217,8 @@ FILLER_OPENERS = (
     r"(?:\s+and\s+we(?:'|’)ll\s+sort\s+(?:it|them)(?:\s+(?:out|after|later))?)?"
     r"|(?:customer\s+)?quotes?\s+(?:very\s+|always\s+|more\s+than\s+)?welcome"
     r"|tag\s+(?:where\s+they(?:'|’)re\s+from|your\s+sources?|the\s+stage)(?:\s+please)?"
-    r"|(?:nice|great),?\s+loads\s+(?:here|already)",
+    r"|(?:nice|great),?\s+loads\s+(?:here|already)|last\s+call(?:\s+for\s+\w+(?:\s+\w+)?)?"
+    r"|what\s+[\w.'-]+\s+said|agree\w*\s+w/\s*[\w.'-]+|step\s+\d+(?:\s+of\s+\d+)?",
     # a note that says where in the thread it belongs: "Going back to Purchase for a sec:", "one more from the start:"
     r"(?:(?:going|jumping|coming)\s+)?back\s+(?:to\s+(?:the\s+)?[\w&/-]+(?:\s+[\w&/-]+){0,3}?|a\s+step)"
     r"(?:\s+for\s+a\s+(?:sec|second|moment|minute|bit))?(?:\s*\([^)]{0,80}\))?"
@@ -238,9 +239,19 @@ FILLER_CLOSERS = (
 
 # A reply made only of these words (and emoji, punctuation, stop words) has no substance of its own.
 NON_NOTE_WORDS = word_set(
-    "absolutely ack add adding agree agreed all awesome brb bump cheers cool definitely ditto done everybody everyone "
-    "exactly fair folks following fwiw going good got great guys ha haha hahaha hehe hello hey hi hiya hmm idea imo "
-    "indeed input interesting joined joining just later lmao lol love makes me morning much nice noted nope omg "
-    "perfect plus pm point same say seconded sense shout sounds spot standup strongly subscribed subscribing "
-    "sure tbh team thank thanks thoughts thread thx too totally true ty watching wow yay yeah yep yes yup"
+    "absolutely ack add added adding agree agreed all async awesome brb bump can't catch cheers come cool "
+    "definitely ditto done drop everybody everyone exactly fair folks following friday fwiw go going good got great "
+    "guys ha haha hahaha hehe hello hey hi hiya hmm i'll i'm idea imo indeed input interesting joined joining just "
+    "later let's lmao lol love make makes me mine mins minutes monday morning moving much next nice nope note noted "
+    "ok okay omg pain perfect persona please plus pm point points reminder replies reply same say seconded sense "
+    "session share shout sorry sounds spot standup still strongly stuff subscribed subscribing sure synthesise "
+    "synthesize take tbh team thank thanks thinking thoughts thread thursday thx today too totally touchpoint "
+    "touchpoints true tuesday ty w watching we'll wednesday welcome who's wow wrap wrong yay yeah yep yes yup"
+)
+
+# Words any note may open a label with, whatever the stages are called ("Problem: …", "Context: …"): never a stage's.
+NOT_STAGE_WORDS = word_set(
+    "problem problems issue issues pain point points note notes idea ideas question questions quote quotes team "
+    "data context goal goals need needs frustration frustrations touchpoint touchpoints customer customers user users "
+    "also another more update"
 )

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from workflows.contributions.sentences import capitalised
 from workflows.contributions.text import shorten, ts_order
 from workflows.mapping.models import Contribution, ObjectiveCard, Theme
+from workflows.mapping.objective_kinds import CARD_CHANCE, ObjectiveKinds, objective_kinds
 from workflows.mapping.quotes import split_outside_quotes, without_quotes
 
 MAX_CHARS = 240
@@ -81,7 +82,7 @@ _CUES: dict[str, str] = {
     "decision": r"decisions?\s+(?:this|it|the\s+map)\s+(?:(?:should|will|would|must)\s+)?(?:informs?|feeds?|supports?)"
     r"|decisions?(?=\s*:)|(?:call|choice)\s+(?:on|about)\s+(?:whether|which|if)|choose\s+between"
     r"|informs?\s+(?:the|our|a)\s+decision|(?:help\w*\s+(?:us\s+)?|so\s+(?:that\s+)?we\s+can\s+|to\s+)decide"
-    r"|we\s+(?:need|want|have)\s+to\s+decide|decide\s+(?:whether|which|what|if|how)"
+    r"|we\s+(?:need|want|have)\s+to\s+decide|decides?\s+(?:whether|which|what|if|how)"
     r"|whether\s+(?:we|to)\b[^.?!]{3,120}\bor\b"  # "I'd add whether we keep outsourcing … or bring it in"
     rf"|(?:will|it{_APOS}ll|would|should)\s+(?:also\s+)?inform\b"
     # "+1 to @Ana, and whether we launch a price-lock tariff", "it should also settle whether …", "Decision this
@@ -197,7 +198,11 @@ def build_objective_card(objective: str, themes: Sequence[Theme]) -> ObjectiveCa
     text of `/journey start`) is the question when the notes state none, and its "decide …" the decision."""
     found: dict[str, list[str]] = {kind: [] for kind in _CUES}
     questions: list[str] = []
-    for note in _in_order(themes):
+    notes = _in_order(themes)
+    for note, kind in zip(notes, _meant(notes), strict=True):
+        if kind in _MEANT_ON_THE_CARD:  # no cue word: the part its meaning says
+            found[kind].append(_clean(note.text, kind))
+    for note in notes:
         why: list[str] = []  # the "why" runs on through the note's next sentences until one says something else
         previous = ""
         for sentence in split_outside_quotes(note.text):
@@ -228,9 +233,34 @@ def build_objective_card(objective: str, themes: Sequence[Theme]) -> ObjectiveCa
     )
 
 
-def note_kind(text: str) -> str | None:
-    """Which part of the card a note speaks to: the kind of its first sentence that carries a cue, if any; a problem
-    measured today is part of why this map."""
+# The parts a note's meaning puts on the card without a cue word. Not the question (a problem's evidence is why, not
+# what the map answers), nor the scope: the reader tells what is in from what is out less surely than the words do,
+# and a card listing "Pet insurance claims are off the table" under the scope says the opposite of the team.
+_MEANT_ON_THE_CARD = frozenset({"out_of_scope", "success_measures", "decision"})
+
+
+def _meant(notes: Sequence[Contribution]) -> list[str | None]:
+    """Per note, the part its meaning says when none of its sentences has a cue word; None for the others."""
+    reader = objective_kinds()
+    bare = [note for note in notes if not any(_kind(s) for s in split_outside_quotes(note.text))]
+    kinds = reader.kinds([note.text for note in bare], CARD_CHANCE) if reader else [None] * len(bare)
+    meant = dict(zip((id(note) for note in bare), kinds, strict=True))
+    return [meant.get(id(note)) for note in notes]
+
+
+def note_kind(text: str, reader: ObjectiveKinds | None = None) -> str | None:
+    """Which part of the card a note speaks to: the kind its cue words say (`cue_kind`), else the one its meaning
+    says (`objective_kinds`, the shipped reader unless another is given)."""
+    kind = cue_kind(text)
+    reader = reader or objective_kinds()
+    if kind or reader is None or _CAVEAT.search(text):  # a caveat on the data is none of the parts
+        return kind
+    return reader.kinds([text])[0]
+
+
+def cue_kind(text: str) -> str | None:
+    """The kind of the note's first sentence that carries a cue, if any; a problem measured today is part of why
+    this map."""
     kind = next((kind for sentence in split_outside_quotes(text) if (kind := _kind(sentence))), None)
     return "question" if kind == _PROBLEM else kind
 

@@ -21,6 +21,7 @@ from typing import Protocol
 import numpy as np
 
 from workflows.contributions.parsing import take_evidence_tag
+from workflows.mapping.lexicon import NOT_STAGE_WORDS
 from workflows.themes.clustering.cleaning import clean
 from workflows.workshop.stages import StageDef
 
@@ -55,27 +56,33 @@ FEWEST_MOVES = 3
 # An emoji, as Slack's code or the character itself: ":mega:", "📣", "👉".
 _EMOJI = r"(?::[a-z0-9_+'-]+:|[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d])"
 # Bullets, numbering and the emoji a note may open with (":mega: Awareness: …", "📣 Awareness: …").
-_OPENING = re.compile(rf"^(?:[\s•*·>\-–—]|{_EMOJI})*(?:\d{{1,2}}[.)]\s*)?")
+_OPENING = re.compile(rf"^(?:[\s•*·>\-–—→]|{_EMOJI})*(?:\d{{1,2}}[.)]\s*)?")
 _STRUCK = re.compile(r"(?<!\w)~[^~\n]+~(?!\w)\s*")  # Slack's ~struck~: taken back
 _EMPHASIS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")  # Slack's *bold* and _italic_ around words
 _STAGE_WORD = r"(?:stage|phase|step)"
 # What may come before a stage's label: "For Awareness: …", "Re: Awareness - …", "Under retention: …"
-_LEAD = r"(?:(?:for|re:?|under|regarding|about)\s+)?"
+_LEAD = r"(?:(?:for|re:?|under|regarding|about|wrt)\s+)?"
 # "at the settling-in stage", "going back to the Choose a course stage": the stage called by name, in any form.
 _CALLED_STAGE = re.compile(
-    r"\b(?:in|at|during|on|for|to)\s+the\s+(?P<words>[\w/&-]+(?:\s+[\w/&-]+){0,3}?)\s+(?:stage|phase)\b", re.IGNORECASE
+    r"\b(?:in|at|during|on|for|to)\s+the\s+(?P<words>[\w/&-]+(?:\s+[\w/&-]+){0,3}?)\s+(?:stage|phase|bit|part)\b",
+    re.IGNORECASE,
 )
 # "quote stage — quotes expire …": a note opening with a stage called by one word of its name ("Get a quote").
-_OPENING_STAGE = re.compile(r"^(?:the\s+)?(?P<words>[\w-]+(?:\s+[\w-]+){0,2}?)\s+(?:stage|phase)\b", re.IGNORECASE)
+_OPENING_STAGE = re.compile(
+    r"^[\"'“‘]?(?:the\s+)?(?P<words>[\w-]+(?:\s+[\w-]+){0,2}?)[\"'”’]?\s+(?:stage|phase|bit|part|step)\b", re.IGNORECASE
+)
 STEM_LETTERS = 5
 ACRONYM_WORDS = 3
+LABEL_WORDS = 2  # of three letters or more: "reporting a problem", "1st visit"
+# A label of one to three words that opens a note ("1st visit: …", "bill adj — …").
+_SHORT_LABEL = re.compile(r"^(?P<words>[\w'/&-]+(?:\s+[\w'/&-]+){0,2})\s*(?::|\s[-–—]\s|[-–—]\s)")
 _ONE_WORD_LABEL = re.compile(r"^(?P<word>[A-Za-z]+)\s*(?::|\s[-–—]\s)")  # "Booking: …", "buying - …"
 # A stage named by two alternatives ("Onboarding/Setup", "Check-out & review", "Renew and grow") is named by either
 # of four letters or more ("Setup: …", "review stage - …"); "Check-in/out": "Check-in" names it alone, "out" not.
 MIN_ALTERNATIVE_LETTERS = 4
 _ALTERNATIVES = re.compile(r"/|\s(?:&|and)\s", re.IGNORECASE)
 # "Stage 2: …", "Phase 3 — …", "[stage 4] …": the stage by its number in the journey ("Step 2" is as often a form's).
-_NUMBERED = re.compile(r"^[\[(]?\s*(?:stage|phase)\s*(?P<number>\d{1,2})\s*(?:[\])]|[:\-–—](?=\s))", re.IGNORECASE)
+_NUMBERED = re.compile(r"^[\[(]?\s*(?:stage|phase)\s*(?P<number>\d{1,2})\s*(?:[\])]|[:\-–—/](?=\s))", re.IGNORECASE)
 
 
 class TextEmbedder(Protocol):
@@ -109,6 +116,8 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
         found = [(at, stage.name) for stage in stages if (at := _labelled_at(spoken, stage.name)) is not None]
     if not found and (called := _CALLED_STAGE.search(body) or _OPENING_STAGE.match(body)):
         found = [(called.start(), name) for name in _called(called["words"], stages)]  # "at the renewal stage"
+    if not found and (label := _SHORT_LABEL.match(body)):  # "support: …" for "Seek support", "booking: …"
+        found = [(0, name) for name in _named_by_a_word(label["words"], stages)]
     if found:
         return min(found)[1]
     numbered = _NUMBERED.match(body)
@@ -337,15 +346,16 @@ def _label_position(body: str, name: str) -> int | None:
     words = _name_words(name)
     case_blind = [
         # "Awareness: …", "Awareness - …", "Awareness // …", "Awareness" on a line of its own
-        rf"^{_LEAD}{words}\s*(?:(?:{_STAGE_WORD}|day|date|week)\s*)?(?:\(\s*(?:{_STAGE_WORD}\s*)?\d{{1,2}}\s*\)\s*)?"
-        rf"(?::|;|\s[-–—|]\s|[-–—]\s|--|//|->|=>|→|➜|➡\ufe0f?|⇒|»|>|\n|\s*{_EMOJI}+\s)",  # "Arrive 👉 …"
+        rf"^{_LEAD}[\"'“‘]?{words}[\"'”’]?\s*(?:(?:{_STAGE_WORD}|day|date|week)\s*)?"
+        rf"(?:\(\s*(?:{_STAGE_WORD}\s*)?\d{{1,2}}\s*\)\s*)?"
+        rf"(?::|;|\s[-–—|/·]\s|[-–—]\s|--|//|->|=>|→|➜|➡\ufe0f?|⇒|»|>|\n|\s*{_EMOJI}+\s)",  # "Arrive 👉 …"
         rf"^{_STAGE_WORD}\s+{words}\s*(?::|\s[-–—|]\s)",  # "Stage Awareness: …"
         # after a few words of preamble: "Jumping ahead a bit: Advocacy — …", "oh, forgot one for Discover: …"
-        rf"^[^.!?:\n]{{0,30}}[:,—–]\s+{_LEAD}{words}\s*(?::|\s[-–—|]\s|[-–—]\s)",
+        rf"^[^.!?:\n]{{0,40}}[:,—–]\s+{_LEAD}{words}\s*(?::|\s[-–—|]\s|[-–—]\s)",
         rf"^[^.!?:\n]{{0,40}}[:,—–]\s+[\[(]\s*{words}\s*[\])]",  # "Going back to the start: [Awareness] …"
         # "Going back to Purchase for a sec: …", "Back to AIP: …"
         rf"^(?:(?:going|jumping|coming)\s+)?back\s+to\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?(?![\w-])",
-        rf"^{words}\s*,\s",  # "Interest, people ask the web chat …"
+        rf"^{words}\s*,\s(?![^\n]*\?\s*$)",  # "Interest, people ask the web chat …"
         rf"^[^.!?:\n]{{0,40}}\b(?:for|re|under|about)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*:\s",
         rf"^(?:for|re:?|under|regarding)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*(?:,|\.\.\.|…)",  # "For Use, …"
         rf"^{words}[-\s]?wise\b",  # "consideration-wise, the comparison table …"
@@ -364,6 +374,10 @@ def _label_position(body: str, name: str) -> int | None:
         rf"\b(?:is|are|it's|it’s|that's|that’s)\s+(?:really\s+|more\s+|mostly\s+|actually\s+|probably\s+)?an?\s+"
         rf"{words}\s+(?:thing|issue|problem|question|topic|one)\b",
         rf"\bfile[sd]?\s+(?:this|it|that)(?:\s+one)?\s+under\s+(?:the\s+)?{words}(?!\w)",
+        rf"\bgoes\s+(?:under|in|into)\s+(?:the\s+)?[\"'“‘]?{words}(?![\w-])",  # "goes under Wait"
+        # "That's all Advocacy imo", "this one's for Handover"
+        rf"\b(?:that's|that’s|this\s+one's|this\s+one’s|this\s+one\s+is)\s+(?:all\s+|really\s+|for\s+)?(?:the\s+)?"
+        rf"{words}(?:\s+{_STAGE_WORD})?(?:\s+(?:imo|imho|i\s+think|tbh))?\s*(?:[.!?)]|$)",
         # "…, but it's advocacy": a sentence that ends by saying which stage it is
         rf"\b(?:it's|it’s|it is|that's|that’s|that is|this is)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?"
         rf"\s*(?:[.!?)]|$)",
@@ -392,10 +406,33 @@ def _settled_on(name: str) -> str:
     )
 
 
+def _named_by_a_word(label: str, stages: Sequence[StageDef]) -> list[str]:
+    """The one stage of several words whose name has a word of the label, in any form ("rollout" for "Team rollout",
+    "1st visit" for "First visit", "browsing" for "Browse shows"); none when the label says more ("online banking
+    registration"), its words are what any note is ("Problem: …") or name more than one stage."""
+    words = [word for word in re.split(r"[\s/&]+", label.lower()) if len(word) > 2]
+    said = [word for word in words if len(word) >= MIN_ALTERNATIVE_LETTERS and word not in NOT_STAGE_WORDS]
+    named = {
+        stage.name
+        for stage in stages
+        if len(parts := re.split(r"[\s/&]+", stage.name.lower())) > 1
+        for part in parts
+        if any(word == part or _inflected(word, part) for word in said)
+    }
+    return list(named) if len(named) == 1 and len(words) <= LABEL_WORDS else []
+
+
 def _called(words: str, stages: Sequence[StageDef]) -> list[str]:
     """The stages called by `words` ("settling-in" for "Settle in", "quote" for "Get a quote"): those whose first
     word they share a stem with, else the one stage whose name has their last word."""
-    stemmed = [stage.name for stage in stages if _same_stem(words, stage.name)]
+    first = _name_parts(words)[0]
+    stemmed = [
+        stage.name
+        for stage in stages
+        if _same_stem(words, stage.name)
+        or _inflected(first, _name_parts(stage.name)[0])
+        and len(_name_parts(stage.name)) == 1
+    ]
     last = _name_parts(words.lower())[-1]
     having = [stage.name for stage in stages if last in _name_parts(stage.name.lower())]
     return stemmed or (having if len(having) == 1 and len(last) >= MIN_ALTERNATIVE_LETTERS else [])

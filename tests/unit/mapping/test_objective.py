@@ -346,3 +346,24 @@ def test_a_short_target_keeps_the_measure_it_is_of() -> None:
         "Map it", themes("12-month NPS for first-time buyers is +12 vs +41 for others. Target +30?")
     )
     assert card.success_measures == ["12-month NPS for first-time buyers is +12 vs +41 for others. Target +30?"]
+
+
+@pytest.mark.parametrize(
+    ("note", "part"),
+    [
+        ("I'd start from the moment the reminder goes out and stop when the owner leaves the clinic", "scope"),
+        ("Leaseholders and shared-ownership residents have separate obligations — leave them aside", "out_of_scope"),
+        ("I'd want median days-to-sell under 21", "success_measures"),
+        ("Visa delays meant 130 students arrived after teaching started", "question"),
+    ],
+)
+def test_a_part_written_without_a_cue_word_is_read_from_its_meaning(note: str, part: str) -> None:
+    assert note_kind(note) == part
+
+
+def test_the_card_takes_an_unlabelled_part_only_where_its_meaning_is_clear() -> None:
+    card = build_objective_card(
+        "Map it", themes("I'd want median days-to-sell under 21", "Most riders buy at the machine anyway")
+    )
+    assert card.success_measures == ["I'd want median days-to-sell under 21"]
+    assert card.scope == card.out_of_scope == []

@@ -40,7 +40,7 @@ _MARKUP = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
 # Filler counts only where a note or one of its sentences starts (after an opening quote or bracket too), so
 # "the same day" or "this is why" inside a sentence stays.
 _CLAUSE_START = r"(?:^|(?<=[.!?;:…“\"(—–]))\s*"
-_PAUSE = r"\s*(?:[,.:;!?…—–-]+\s*|$)"
+_PAUSE = r"\s*(?:[,.:;!?…—–\-\u2600-\u27bf\U0001f000-\U0001faff]+\s*|$)"  # an emoji ends a greeting too ("Hi 👋")
 _FILLER = re.compile(
     rf"{_CLAUSE_START}(?:(?:{'|'.join(FILLER_OPENERS)}){_PAUSE}|(?:{'|'.join(FILLER_LEADS)})(?:{_PAUSE}|\s+))",
     re.IGNORECASE,
