@@ -266,7 +266,7 @@ def _week_of_month(match: re.Match[str], today: date) -> date:
 
 
 def _relative_day(match: re.Match[str], today: date) -> date:
-    return today + timedelta(days=match["word"].lower() == "tomorrow")
+    return today + timedelta(days=match["word"].lower() in ("tomorrow", "tmrw", "tmw"))
 
 
 _Resolver = Callable[[re.Match[str], date], "date | None"]
@@ -291,9 +291,9 @@ def _day_slash_month(match: re.Match[str], today: date) -> date:
 def _part_of_month(match: re.Match[str], today: date) -> date:
     """ "early March" is the 10th, "mid-March" the 15th, "late March" its last day: the next such, from today."""
     month = _MONTHS[match["month"].lower()]
-    last = _last_day(month)
-    day = {"early": 10, "mid": 15}.get(match["part"].lower(), last)
-    return _upcoming(today, month, day, match["year"])
+    if match["part"].lower() == "late":  # the month's last day, in the year it next comes (28 February in 2027)
+        return _end_of_month_name(match, today)
+    return _upcoming(today, month, {"early": 10, "mid": 15}[match["part"].lower()], match["year"])
 
 
 def _iso(match: re.Match[str], today: date) -> date:
@@ -305,16 +305,19 @@ _RULES: list[tuple[str, _Resolver]] = [
     (r"(?<![\d.])(?P<first>\d{1,2})[/.](?P<second>\d{1,2})[/.](?P<year>\d{4}|\d{2})(?![.\d])", _numeric),
     # "due 15/01", "by 3/2": a day and a month without a year, only after a word that says it is a date
     (
-        r"(?:due|by|before|until|deadline:?|eta:?)\s+(?P<first>\d{1,2})/(?P<second>\d{1,2})(?![/.\d])(?!\s+of\b)",
+        r"(?:due|by|before|until|deadline:?|eta:?|no\s+later\s+than)\s+(?P<first>\d{1,2})/(?P<second>\d{1,2})(?![/.\d])(?!\s+of\b)",
         _day_slash_month,
     ),
     (rf"(?P<part>early|mid|late)[-\s]+{_MONTH}(?:\s+{_YEAR})?", _part_of_month),
     (rf"{_OPTIONAL_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?", _day_month),
     (rf"{_OPTIONAL_WEEKDAY}{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?", _day_month),
-    (rf"{_THE}end\s+of\s+{_THE}{_MONTH}(?:\s+{_YEAR})?", _end_of_month_name),
+    (rf"{_THE}end\s+(?:of\s+)?{_THE}{_MONTH}(?:\s+{_YEAR})?", _end_of_month_name),  # "end of March", "end Feb"
     # "in January", "by March 2027": a month alone is a date only after one of these words ("the January sale" is not),
     # and not as a range's start ("in July-August")
-    (rf"(?P<word>in|by|during|until|till|before)\s+{_MONTH}(?:\s+{_YEAR})?(?!\s*\d|\s*[-–/]\s*\w)", _month_alone),
+    (
+        rf"(?P<word>in|by|during|until|till|before|aim\s+for|aiming\s+for)\s+{_MONTH}(?:\s+{_YEAR})?(?!\s*\d|\s*[-–/]\s*\w)",
+        _month_alone,
+    ),
     (rf"(?:{_THE}end\s+of\s+{_THE})?q(?P<quarter>[1-4])(?:\s+{_YEAR})?", _quarter),
     (rf"{_THE}end\s+of\s+(?:the\s+|this\s+|(?P<which>next)\s+)?{_PERIOD}", _period_end),
     (r"eo(?P<unit>[wmqy])", _period_end),
@@ -329,14 +332,17 @@ _RULES: list[tuple[str, _Resolver]] = [
     (rf"{_OPTIONAL_WEEKDAY}{_THE}(?P<day>\d{{1,2}})(?:st|nd|rd|th)(?=\s*(?:[^\w\s]|$))", _day_of_month),
     (rf"(?:in|within|eta:?|~|approx\.?|about|around)\s*{_DURATION}", _duration),
     (rf"{_DURATION}\s+from\s+(?:today|now)", _duration),  # "2 weeks from today"
-    (rf"(?<=,\s){_DURATION}(?=[\s.!)]*$)", _duration),  # "owner @Ana, 2 weeks": a bare duration closing the text
-    (r"(?P<word>tomorrow|today|tonight|eod|end\s+of\s+(?:the\s+)?day)", _relative_day),
+    (rf"(?<=,\s){_DURATION}(?=[\s.!)]*$)", _duration),
+    (
+        rf"(?<=,\s)(?P<word>){_MONTH}(?:\s+{_YEAR})?(?=[\s.!)]*$)",
+        _month_alone,
+    ),  # "— @Gabe, January"  # "owner @Ana, 2 weeks": a bare duration closing the text
+    (r"(?:(?:eod|cob)\s+)?(?P<word>tomorrow|tmrw|tmw|today|tonight|eod|end\s+of\s+(?:the\s+)?day)", _relative_day),
 ]
 # What before a date makes it part of the action: the start of a range ("every day 10-28 Sept", "any day from the
 # 1st to the 28th"), a slash ("Sunday/Monday"), "every" ("every Monday morning").
-_IN_THE_ACTION = re.compile(
-    r"\d\s*[-–—]\s*$|/\s*$|\b(?:every|each)\s+$|\bfrom\s+[^,;.!?]{1,30}\s+to\s+(?:the\s+)?$", re.IGNORECASE
-)
+_IN_THE_ACTION = re.compile(r"/\s*$|\b(?:every|each)\s+$|\bfrom\s+[^,;.!?]{1,30}\s+to\s+(?:the\s+)?$", re.IGNORECASE)
+_RANGE_START = re.compile(r"\d\s*[-–—]\s*$")
 # Quoted words are the customer's or an example's ("'sent to your GP Tue 4th'"), never the action's due date.
 _QUOTED = re.compile(r"(?<!\w)'(?:[^'\n]|'(?=\w))*'(?!\w)|\"[^\"\n]*\"|“[^”\n]*”")  # "Patel's" inside
 _COMPILED = [(re.compile(rf"(?<!\w){_LEAD}(?:{core})(?!\w)", re.IGNORECASE), resolve) for core, resolve in _RULES]
@@ -355,7 +361,9 @@ def parse_due(text: str, today: date) -> DueMatch | None:
                 due = resolve(match, today)
             except ValueError:  # 31 February and other impossible dates
                 continue
-            if due and not _IN_THE_ACTION.search(text[: match.start()]) and not _quoted(match, quotes):
+            before = text[: match.start()]
+            in_a_range = match.group()[0].isdigit() and _RANGE_START.search(before)  # "10-28 Sept", not "day 3 — by …"
+            if due and not in_a_range and not _IN_THE_ACTION.search(before) and not _quoted(match, quotes):
                 found.append(DueMatch(due=due, start=match.start(), end=match.end(), text=match.group()))
     return min(found, key=lambda m: (not _says_deadline(m, text), m.start, -m.end), default=None)
 

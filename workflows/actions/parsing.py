@@ -24,10 +24,11 @@ class ActionDraft(BaseModel):
 
 _OWNER_CUE = r"(?:owner|owned\s+by|assigned\s+to|assignee|responsible|dri|lead|who)"
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:action(?:\s+item)?|todo|to-do|task|urgent|priority|p[0-3]|quick\s+win|me|myself)\s*(?:\([^)]{0,40}\))?"
+    r"^(?:(?:action(?:\s+item)?|todo|to-do|task|urgent|priority|p[0-3]|quick\s+win|me|myself|mine|on\s+me"
+    r"|leave\s+it\s+with\s+me|that(?:\s+one)?(?:'|’)s\s+mine|owner\s*:?\s*(?:tbc|tbd)?)\s*(?:\([^)]{0,40}\))?"
     r"\s*[:\-–—]\s*"
     r"|(?:we|i|you|they)\s+(?:should|must|will|can|could|need\s+to|have\s+to|are\s+going\s+to)\s+"
-    r"|(?:we|i|they)(?:'|’)ll\s+|let(?:'|’)?s\s+|please\s+|need\s+to\s+|should\s+|must\s+|will\s+|to\s+"
+    r"|(?:we|i|they)(?:'|’)ll\s+|let(?:'|’)?s\s+|(?:please|pls|plz)\s+|need\s+to\s+|should\s+|must\s+|will\s+|to\s+|me\s+to\s+"
     r"|\+1\s+to\s+[^,;:.]{1,80}[,;:.]\s*(?:and\s+)?"
     r"|(?:to\s+)?(?:own|take|lead|drive)s?(?:\s+(?:this|it))?\s*:\s*)",  # "@Ana to own: fix …"
     re.IGNORECASE,
@@ -54,12 +55,14 @@ _SELF_OWNED = re.compile(
 )
 # A note that opens with the writer taking it on: "I'll draft the FAQ", "Me — rewrite the text", "Me: map …".
 _SELF_STARTED = re.compile(
-    r"^\s*(?:i(?:['’]ll|\s+will|['’]m\s+going\s+to|\s+am\s+going\s+to)\s|(?:me|myself)\s*[:\-–—]\s)", re.IGNORECASE
+    r"^\s*(?:i(?:['’]ll|\s+will|\s+can|['’]m\s+going\s+to|\s+am\s+going\s+to)\s|(?:me|myself|mine)\s*[:\-–—]\s|me\s+to\s"
+    r"|(?:on\s+me|leave\s+it\s+with\s+me|that(?:\s+one)?(?:['’]s|\s+is)\s+mine)\s*[:\-–—,]\s)",
+    re.IGNORECASE,
 )
 # A request to the owner: "@Chloe can you add a cancel button …?"
 _REQUEST = re.compile(r"^(?:can|could|would)\s+(?:you|someone|we)\s+(?:please\s+)?(?=\w)", re.IGNORECASE)
 # Before a mention, words that say the person is not the owner: "cc @Dan"; "ask @Lena whether …" (see _CONSULTED).
-_COPIED = re.compile(r"\bcc\s*:?\s*$", re.IGNORECASE)
+_COPIED = re.compile(r"\b(?:cc|fyi)\s*:?\s*$", re.IGNORECASE)
 _ASKED = re.compile(r"\b(?:ask|check\s+with|consult|ping)\s+$", re.IGNORECASE)
 _CONSULTED = re.compile(r"\s+(?:whether|if|about|what|how|why|when|for\s+(?:the|their|a|an))\b", re.IGNORECASE)
 # What is said about an action's owner or timing rather than the action: dropped from its title.
@@ -168,9 +171,10 @@ def _without_others(text: str, labels: Sequence[str]) -> str:
     person = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
     people = rf"@(?:{person})(?![\w'’])(?:\s*(?:[+&,/]|and)?\s*@(?:{person})(?![\w'’]))*"
     for pattern, kept in (
-        (rf"(?:^|[,;(]|\s[-–—])\s*cc\s*:?\s*{people}\s*[)\-–—:,]?", " "),
+        (rf"(?:^|[,;(]|\s[-–—])\s*(?:cc|fyi)\s*:?\s*{people}\s*[)\-–—:,]?", " "),
         (
-            rf"^(\s*(?:[A-Za-z][\w -]{{0,20}}:\s*)?)[+&,]?\s*{people}(?:\s+and\s+(?:i|me))?\s*(?:to\s+)?[:,\-–—]?\s*",
+            rf"^\s*(?:\d{{1,2}}[.)]\s*)?(\s*(?:[A-Za-z][\w -]{{0,20}}:\s*)?)[+&,]?\s*{people}"
+            r"(?:\s+and\s+(?:i|me))?\s*(?:to\s+)?[:,\-–—]?\s*",
             r"\1",
         ),
         (r"^\s*(?:&|and)\s+(?:i|me)\b\s*", ""),  # "@Tom and I will …", once the owner's mention is gone

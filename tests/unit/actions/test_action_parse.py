@@ -367,3 +367,43 @@ def test_someone_copied_in_or_consulted_is_no_owner(text: str, title: str) -> No
 def test_the_owner_after_a_question_to_someone_else_owns_it() -> None:
     draft = parse_action("Ask @Ana Lima whether we need the cut-off — @Ben to do it, Thursday", [ANA, BEN], TODAY)
     assert draft == ActionDraft(title="Ask @Ana Lima whether we need the cut-off", owner="U0BEN", due=date(2026, 5, 14))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mine: clean up the duplicate customer records, by the 20th",
+        "Leave it with me: clean up the duplicate customer records, by the 20th",
+        "On me — clean up the duplicate customer records, by the 20th",
+        "That one's mine — clean up the duplicate customer records by the 20th",
+        "me to clean up the duplicate customer records, by the 20th",
+        "I can clean up the duplicate customer records by the 20th",
+    ],
+)
+def test_the_writer_taking_it_on_in_other_words_owns_it(text: str) -> None:
+    assert parse_action(text, [], TODAY, author="U0ME") == ActionDraft(
+        title="Clean up the duplicate customer records", owner="U0ME", due=date(2026, 5, 20)
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "owner", "due"),
+    [
+        ("1. @Ben — remove the second ID check, no later than 22/05", [BEN], "U0BEN", date(2026, 5, 22)),
+        ("fyi @Ben — remove the second ID check by Friday", [BEN], None, date(2026, 5, 15)),
+        ("Pls remove the second ID check — @Ben, January", [BEN], "U0BEN", date(2027, 1, 31)),
+        ("@Ben to remove the second ID check EOD tmrw", [BEN], "U0BEN", date(2026, 5, 14)),
+        ("owner: TBC — remove the second ID check, by end Jun", [], None, date(2026, 6, 30)),
+    ],
+)
+def test_owners_and_dates_written_tersely(text: str, mentions: list, owner: str | None, due: date) -> None:
+    assert parse_action(text, mentions, TODAY) == ActionDraft(title="Remove the second ID check", owner=owner, due=due)
+
+
+def test_a_deadline_after_a_number_and_a_dash_is_no_range() -> None:
+    draft = parse_action("Fix the email that fires on day 1 instead of day 3 — by the 20th", [], TODAY)
+    assert draft == ActionDraft(title="Fix the email that fires on day 1 instead of day 3", due=date(2026, 5, 20))
+
+
+def test_late_february_ends_on_its_last_day_that_year() -> None:
+    assert parse_action("Replace the PDF form by late Feb", [], date(2026, 12, 1)).due == date(2027, 2, 28)
