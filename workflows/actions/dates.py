@@ -88,7 +88,9 @@ _LEAD = (
 )
 _THE = r"(?:the\s+)?"
 _OPTIONAL_WEEKDAY = rf"(?:(?:{_alternatives(_WEEKDAYS)})\.?,?\s+)?"
-_END_OF_DAY = r"(?:(?:eod|cob|end\s+of\s+(?:the\s+)?day)\s+(?:on\s+)?)?"  # "by EOD Friday": the Friday
+_END_OF_DAY = (  # "by EOD Friday", "by end of play Friday": the Friday
+    r"(?:(?:eod|cob|eop|end\s+of\s+(?:the\s+)?(?:day|play)|close\s+of\s+business)\s+(?:on\s+)?)?"
+)
 # "Friday morning", "Friday at 5", "Friday 3pm": the day is the due date, the hour goes with it out of the title
 _TIME_OF_DAY = (
     r"(?:,?\s+(?:morning|afternoon|evening|night|lunchtime|noon"
@@ -330,14 +332,18 @@ _RULES: list[tuple[str, _Resolver]] = [
     (rf"{_END_OF_DAY}(?:(?P<relation>next|this|coming|this\s+coming)\s+)?{_WEEKDAY}{_TIME_OF_DAY}", _weekday),
     # "by the 20th", "Monday 14th": a day of the month, with its ordinal ending and no noun after ("1st invoice")
     (rf"{_OPTIONAL_WEEKDAY}{_THE}(?P<day>\d{{1,2}})(?:st|nd|rd|th)(?=\s*(?:[^\w\s]|$))", _day_of_month),
-    (rf"(?:in|within|eta:?|~|approx\.?|about|around)\s*{_DURATION}", _duration),
+    (rf"(?:in|within|eta:?|~|approx\.?|about|around)\s*{_DURATION}(?:['’]s?\s+time)?", _duration),  # "in 2 weeks' time"
     (rf"{_DURATION}\s+from\s+(?:today|now)", _duration),  # "2 weeks from today"
     (rf"(?<=,\s){_DURATION}(?=[\s.!)]*$)", _duration),
     (
         rf"(?<=,\s)(?P<word>){_MONTH}(?:\s+{_YEAR})?(?=[\s.!)]*$)",
         _month_alone,
     ),  # "— @Gabe, January"  # "owner @Ana, 2 weeks": a bare duration closing the text
-    (r"(?:(?:eod|cob)\s+)?(?P<word>tomorrow|tmrw|tmw|today|tonight|eod|end\s+of\s+(?:the\s+)?day)", _relative_day),
+    (
+        r"(?:(?:eod|cob)\s+)?(?P<word>tomorrow|tmrw|tmw|today|tonight|eod|end\s+of\s+(?:the\s+)?day|end\s+of\s+play"
+        r"|close\s+of\s+business)",
+        _relative_day,
+    ),
 ]
 # What before a date makes it part of the action: the start of a range ("every day 10-28 Sept", "any day from the
 # 1st to the 28th"), a slash ("Sunday/Monday"), "every" ("every Monday morning").

@@ -22,12 +22,13 @@ class ActionDraft(BaseModel):
     due: date | None = None
 
 
-_OWNER_CUE = r"(?:owner|owned\s+by|assigned\s+to|assignee|responsible|dri|lead|who)"
+_OWNER_CUE = r"(?:owner|owned\s+by|assign(?:ed)?\s+to|assignee|responsible|dri|lead|who)"
 _LEADING_FILLER = re.compile(
     r"^(?:(?:action(?:\s+item)?|todo|to-do|task|urgent|priority|p[0-3]|quick\s+win|me|myself|mine|on\s+me"
-    r"|leave\s+it\s+with\s+me|that(?:\s+one)?(?:'|’)s\s+mine|owner\s*:?\s*(?:tbc|tbd)?)\s*(?:\([^)]{0,40}\))?"
+    r"|leave\s+it\s+with\s+me|that(?:\s+one)?(?:'|’)s\s+mine|owner\s*:?\s*(?:tbc|tbd)?|needs?\s+an?\s+owner)\s*(?:\([^)]{0,40}\))?"
     r"\s*[:\-–—]\s*"
     r"|(?:we|i|you|they)\s+(?:should|must|will|can|could|need\s+to|have\s+to|are\s+going\s+to)\s+"
+    r"|i(?:'|’)m\s+going\s+to\s+|i\s+am\s+going\s+to\s+"
     r"|(?:we|i|they)(?:'|’)ll\s+|let(?:'|’)?s\s+|(?:please|pls|plz)\s+|need\s+to\s+|should\s+|must\s+|will\s+|to\s+|me\s+to\s+"
     r"|\+1\s+to\s+[^,;:.]{1,80}[,;:.]\s*(?:and\s+)?"
     r"|(?:to\s+)?(?:own|take|lead|drive)s?(?:\s+(?:this|it))?\s*:\s*)",  # "@Ana to own: fix …"
@@ -78,7 +79,9 @@ _VAGUE_WHEN = re.compile(
     r"|(?:(?:target|aim(?:ing)?\s+for)\s*:?\s*)?(?:by\s+)?(?:the\s+)?end\s+of\s+(?:the\s+)?(?:sprint|iteration|cycle)"
     r"(?:\s+\d+)?|(?:starting\s+)?(?:before|after)\s+(?:the\s+)?(?:holidays|christmas|summer|launch|release"
     r"|year[-\s]end|peak|(?:code\s+)?freeze)"
-    r"|asap|as\s+soon\s+as\s+possible|(?:some\s*time\s+)?soon(?:ish)?|ideally|hopefully|tbd|tbc)\b",
+    r"|asap|as\s+soon\s+as\s+possible|(?:some\s*time\s+)?soon(?:ish)?|ideally|hopefully|(?:date\s+)?tbd|(?:date\s+)?tbc"
+    r"|when\s+we\s+can|when\s+(?:capacity|time)\s+allows|at\s+some\s+point|(?:starting\s+)?in\s+the\s+new\s+year"
+    r"|once\s+the\s+[\w-]+\s+is\s+(?:signed|live|done|agreed|in))\b",
     re.IGNORECASE,
 )
 # Before an owner's mention, the end of the action: a sentence or clause break, or "owner".
@@ -153,6 +156,8 @@ def _before_owner_clause(text: str, label: str) -> str | None:
 def _without_owner(text: str, label: str) -> str:
     """Drops the owner's mention where it only names the owner: after "owner:", at the start or the end."""
     mention = rf"@{re.escape(label)}(?!\w)"
+    if asked := re.match(rf"\s*(?:can|could|would)\s+{mention}\s+(?:please\s+)?([^?]+)\?\s*$", text, re.IGNORECASE):
+        return asked[1]  # "Can @Nell update the template?": what is asked
     for pattern in (
         rf"[(\[]?\s*{_OWNER_CUE}\s*[:=\-–]?\s*{mention}\s*[)\]]?",
         rf"^\s*{mention}\s*[:,\-–—]?\s*",
@@ -173,7 +178,7 @@ def _without_others(text: str, labels: Sequence[str]) -> str:
     for pattern, kept in (
         (rf"(?:^|[,;(]|\s[-–—])\s*(?:cc|fyi)\s*:?\s*{people}\s*[)\-–—:,]?", " "),
         (
-            rf"^\s*(?:\d{{1,2}}[.)]\s*)?(\s*(?:[A-Za-z][\w -]{{0,20}}:\s*)?)[+&,]?\s*{people}"
+            rf"^\s*(?:\d{{1,2}}[.)]\s*|[•*-]\s*)?(\s*(?:[A-Za-z][\w -]{{0,20}}:\s*)?)(?:[+&,/]|and\s)?\s*{people}"
             r"(?:\s+and\s+(?:i|me))?\s*(?:to\s+)?[:,\-–—]?\s*",
             r"\1",
         ),

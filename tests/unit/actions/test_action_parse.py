@@ -407,3 +407,33 @@ def test_a_deadline_after_a_number_and_a_dash_is_no_range() -> None:
 
 def test_late_february_ends_on_its_last_day_that_year() -> None:
     assert parse_action("Replace the PDF form by late Feb", [], date(2026, 12, 1)).due == date(2027, 2, 28)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Assign to @Ben: run the usability test",
+        "@Ana Lima/@Ben run the usability test",
+        "• @Ben to run the usability test",
+        "Can @Ben run the usability test?",
+        "@Ben to run the usability test when capacity allows",
+        "@Ben to run the usability test in the new year",
+        "@Ben to run the usability test at some point",
+    ],
+)
+def test_who_and_when_leave_the_title_however_tersely_written(text: str) -> None:
+    draft = parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY)
+    assert draft.title == "Run the usability test"
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("Run the usability test in 2 weeks' time", date(2026, 5, 27)),
+        ("Run the usability test by end of play Friday", date(2026, 5, 15)),
+        ("I'm going to run the usability test, date TBC", None),
+    ],
+)
+def test_the_title_keeps_no_date_word(text: str, due: date | None) -> None:
+    draft = parse_action(text, [], TODAY, author="U0ME")
+    assert (draft.title, draft.due) == ("Run the usability test", due)
