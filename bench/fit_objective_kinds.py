@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from workshops import labelled, step_notes  # noqa: E402
 
 from workflows.mapping.models import StepKey  # noqa: E402
-from workflows.mapping.objective import cue_kind, note_kind  # noqa: E402
+from workflows.mapping.objective import cue_kind, note_kinds  # noqa: E402
 from workflows.mapping.objective_kinds import KINDS_FILE, ObjectiveKinds  # noqa: E402
 from workflows.themes.clustering.cleaning import clean  # noqa: E402
 from workflows.themes.clustering.embeddings import get_embedder  # noqa: E402
@@ -85,7 +85,7 @@ def main() -> int:
         held = form_examples(args.held_out)
         truth = [None if kind == "other" else "scope" if kind == "out_of_scope" else kind for _, kind in held]
         cues = [cue_kind(text) for text, _ in held]
-        both = [note_kind(text, kinds) for text, _ in held]
+        both = note_kinds([text for text, _ in held], kinds)
         for name, got in (("cue words", cues), ("cue words, then the reader", both)):
             got = ["scope" if kind == "out_of_scope" else kind for kind in got]
             right = sum(g == t for g, t in zip(got, truth, strict=True))

@@ -8,7 +8,7 @@ code) holds forms a real team uses, hard cases included:
   * non_notes.yaml: 100 replies, half without substance ("brb, adding thoughts after standup"), half short notes
     ("the IVR") (`is_note`);
   * actions.yaml: 120 action-plan notes with the title, owners and due date a person would set (`parse_action`);
-  * objective.yaml: 12 objective threads, each reply's part of the objective (`note_kind`), grouped as the bot
+  * objective.yaml: 12 objective threads, each reply's part of the objective (`note_kinds`), grouped as the bot
     groups the step (ARI), and whether the card gets a success measure;
   * persona.yaml: 12 persona threads with the name the team settles on and the customer quotes in them.
 A second set of each (`*_2.yaml`, persona aside), written later by other sessions, was scored before anything was
@@ -37,7 +37,7 @@ from workshops import plain  # noqa: E402
 
 from workflows.actions.parsing import parse_action  # noqa: E402
 from workflows.mapping.models import StepKey  # noqa: E402
-from workflows.mapping.objective import build_objective_card, note_kind  # noqa: E402
+from workflows.mapping.objective import build_objective_card, note_kinds  # noqa: E402
 from workflows.mapping.quotes import customer_quotes  # noqa: E402
 from workflows.themes.clustering.cleaning import is_note  # noqa: E402
 from workflows.themes.stage_placement import named_stage  # noqa: E402
@@ -104,10 +104,11 @@ def objective(file: str) -> None:
     kinds = right = 0
     aris, cards = [], 0
     for thread in threads:
-        for reply in thread["replies"]:
+        found = note_kinds([reply["text"] for reply in thread["replies"]])
+        for reply, got in zip(thread["replies"], found, strict=True):
             truth = {"why": "question", "other": None}.get(reply["kind"], reply["kind"])
             kinds += 1
-            if (got := note_kind(reply["text"])) == truth:
+            if got == truth:
                 right += 1
             else:
                 print(f"  {got}, truth {truth}: {reply['text']}")

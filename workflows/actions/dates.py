@@ -225,7 +225,8 @@ _QUARTER_AS_WORD = re.compile(
 def _month_alone(match: re.Match[str], today: date) -> date:
     """ "in January": the month's last day; "before March": the last day of the month before it."""
     end = _end_of_month_name(match, today)
-    return end if match["word"].lower() != "before" else end.replace(day=1) - timedelta(days=1)
+    before = (match.groupdict().get("word") or "").lower() == "before"
+    return end.replace(day=1) - timedelta(days=1) if before else end
 
 
 def _quarter(match: re.Match[str], today: date) -> date | None:
@@ -334,11 +335,8 @@ _RULES: list[tuple[str, _Resolver]] = [
     (rf"{_OPTIONAL_WEEKDAY}{_THE}(?P<day>\d{{1,2}})(?:st|nd|rd|th)(?=\s*(?:[^\w\s]|$))", _day_of_month),
     (rf"(?:in|within|eta:?|~|approx\.?|about|around)\s*{_DURATION}(?:['’]s?\s+time)?", _duration),  # "in 2 weeks' time"
     (rf"{_DURATION}\s+from\s+(?:today|now)", _duration),  # "2 weeks from today"
-    (rf"(?<=,\s){_DURATION}(?=[\s.!)]*$)", _duration),
-    (
-        rf"(?<=,\s)(?P<word>){_MONTH}(?:\s+{_YEAR})?(?=[\s.!)]*$)",
-        _month_alone,
-    ),  # "— @Gabe, January"  # "owner @Ana, 2 weeks": a bare duration closing the text
+    (rf"(?<=,\s){_DURATION}(?=[\s.!)]*$)", _duration),  # "owner @Ana, 2 weeks": a bare duration closing the text
+    (rf"(?<=,\s){_MONTH}(?:\s+{_YEAR})?(?=[\s.!)]*$)", _month_alone),  # "— @Gabe, January": a month closing it
     (
         r"(?:(?:eod|cob)\s+)?(?P<word>tomorrow|tmrw|tmw|today|tonight|eod|end\s+of\s+(?:the\s+)?day|end\s+of\s+play"
         r"|close\s+of\s+business)",

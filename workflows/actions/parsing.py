@@ -23,9 +23,12 @@ class ActionDraft(BaseModel):
 
 
 _OWNER_CUE = r"(?:owner|owned\s+by|assign(?:ed)?\s+to|assignee|responsible|dri|lead|who)"
+# The writer naming themself as the owner: "Me —", "mine:", "On me —", "Leave it with me:", "That one's mine —".
+_WRITER = r"(?:me|myself|mine|on\s+me|leave\s+it\s+with\s+me|that(?:\s+one)?(?:['’]s|\s+is)\s+mine)"
+_COPY = r"(?:cc|fyi)"  # "cc @Dan", "fyi @Lux": told, not asked to do it
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:action(?:\s+item)?|todo|to-do|task|urgent|priority|p[0-3]|quick\s+win|me|myself|mine|on\s+me"
-    r"|leave\s+it\s+with\s+me|that(?:\s+one)?(?:'|’)s\s+mine|owner\s*:?\s*(?:tbc|tbd)?|needs?\s+an?\s+owner)\s*(?:\([^)]{0,40}\))?"
+    rf"^(?:(?:action(?:\s+item)?|todo|to-do|task|urgent|priority|p[0-3]|quick\s+win|{_WRITER}"
+    r"|owner\s*:?\s*(?:tbc|tbd)?|needs?\s+an?\s+owner)\s*(?:\([^)]{0,40}\))?"
     r"\s*[:\-–—]\s*"
     r"|(?:we|i|you|they)\s+(?:should|must|will|can|could|need\s+to|have\s+to|are\s+going\s+to)\s+"
     r"|i(?:'|’)m\s+going\s+to\s+|i\s+am\s+going\s+to\s+"
@@ -56,14 +59,13 @@ _SELF_OWNED = re.compile(
 )
 # A note that opens with the writer taking it on: "I'll draft the FAQ", "Me — rewrite the text", "Me: map …".
 _SELF_STARTED = re.compile(
-    r"^\s*(?:i(?:['’]ll|\s+will|\s+can|['’]m\s+going\s+to|\s+am\s+going\s+to)\s|(?:me|myself|mine)\s*[:\-–—]\s|me\s+to\s"
-    r"|(?:on\s+me|leave\s+it\s+with\s+me|that(?:\s+one)?(?:['’]s|\s+is)\s+mine)\s*[:\-–—,]\s)",
+    rf"^\s*(?:i(?:['’]ll|\s+will|\s+can|['’]m\s+going\s+to|\s+am\s+going\s+to)\s|{_WRITER}\s*[:\-–—,]\s|me\s+to\s)",
     re.IGNORECASE,
 )
 # A request to the owner: "@Chloe can you add a cancel button …?"
 _REQUEST = re.compile(r"^(?:can|could|would)\s+(?:you|someone|we)\s+(?:please\s+)?(?=\w)", re.IGNORECASE)
 # Before a mention, words that say the person is not the owner: "cc @Dan"; "ask @Lena whether …" (see _CONSULTED).
-_COPIED = re.compile(r"\b(?:cc|fyi)\s*:?\s*$", re.IGNORECASE)
+_COPIED = re.compile(rf"\b{_COPY}\s*:?\s*$", re.IGNORECASE)
 _ASKED = re.compile(r"\b(?:ask|check\s+with|consult|ping)\s+$", re.IGNORECASE)
 _CONSULTED = re.compile(r"\s+(?:whether|if|about|what|how|why|when|for\s+(?:the|their|a|an))\b", re.IGNORECASE)
 # What is said about an action's owner or timing rather than the action: dropped from its title.
@@ -156,8 +158,9 @@ def _before_owner_clause(text: str, label: str) -> str | None:
 def _without_owner(text: str, label: str) -> str:
     """Drops the owner's mention where it only names the owner: after "owner:", at the start or the end."""
     mention = rf"@{re.escape(label)}(?!\w)"
-    if asked := re.match(rf"\s*(?:can|could|would)\s+{mention}\s+(?:please\s+)?([^?]+)\?\s*$", text, re.IGNORECASE):
-        return asked[1]  # "Can @Nell update the template?": what is asked
+    asking = re.compile(rf"^(\s*(?:can|could|would)\s+){mention}", re.IGNORECASE)
+    if asking.match(text):  # "Can @Nell update the template?" is asked as "can you …?" (see _REQUEST)
+        return asking.sub(r"\1you", text)
     for pattern in (
         rf"[(\[]?\s*{_OWNER_CUE}\s*[:=\-–]?\s*{mention}\s*[)\]]?",
         rf"^\s*{mention}\s*[:,\-–—]?\s*",
@@ -176,7 +179,7 @@ def _without_others(text: str, labels: Sequence[str]) -> str:
     person = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
     people = rf"@(?:{person})(?![\w'’])(?:\s*(?:[+&,/]|and)?\s*@(?:{person})(?![\w'’]))*"
     for pattern, kept in (
-        (rf"(?:^|[,;(]|\s[-–—])\s*(?:cc|fyi)\s*:?\s*{people}\s*[)\-–—:,]?", " "),
+        (rf"(?:^|[,;(]|\s[-–—])\s*{_COPY}\s*:?\s*{people}\s*[)\-–—:,]?", " "),
         (
             rf"^\s*(?:\d{{1,2}}[.)]\s*|[•*-]\s*)?(\s*(?:[A-Za-z][\w -]{{0,20}}:\s*)?)(?:[+&,/]|and\s)?\s*{people}"
             r"(?:\s+and\s+(?:i|me))?\s*(?:to\s+)?[:,\-–—]?\s*",

@@ -9,12 +9,12 @@ those cues sentence by sentence, keeping each sentence whole and as written (num
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from workflows.contributions.sentences import capitalised
 from workflows.contributions.text import shorten, ts_order
 from workflows.mapping.models import Contribution, ObjectiveCard, Theme
-from workflows.mapping.objective_kinds import CARD_CHANCE, ObjectiveKinds, objective_kinds
+from workflows.mapping.objective_kinds import CARD_CHANCE, GROUPING_CHANCE, ObjectiveKinds, objective_kinds
 from workflows.mapping.quotes import split_outside_quotes, without_quotes
 
 MAX_CHARS = 240
@@ -240,22 +240,29 @@ _MEANT_ON_THE_CARD = frozenset({"out_of_scope", "success_measures", "decision"})
 
 
 def _meant(notes: Sequence[Contribution]) -> list[str | None]:
-    """Per note, the part its meaning says when none of its sentences has a cue word; None for the others."""
-    reader = objective_kinds()
-    bare = [note for note in notes if not any(_kind(s) for s in split_outside_quotes(note.text))]
-    kinds = reader.kinds([note.text for note in bare], CARD_CHANCE) if reader else [None] * len(bare)
-    meant = dict(zip((id(note) for note in bare), kinds, strict=True))
-    return [meant.get(id(note)) for note in notes]
+    """Per note, the part its meaning says, sure enough for the card, when no cue word says one; None for the
+    others."""
+    kinds = _read([note.text for note in notes], objective_kinds(), CARD_CHANCE)
+    return [None if cue_kind(note.text) else kind for note, kind in zip(notes, kinds, strict=True)]
 
 
-def note_kind(text: str, reader: ObjectiveKinds | None = None) -> str | None:
-    """Which part of the card a note speaks to: the kind its cue words say (`cue_kind`), else the one its meaning
-    says (`objective_kinds`, the shipped reader unless another is given)."""
-    kind = cue_kind(text)
-    reader = reader or objective_kinds()
-    if kind or reader is None or _CAVEAT.search(text):  # a caveat on the data is none of the parts
-        return kind
-    return reader.kinds([text])[0]
+def note_kind(text: str) -> str | None:
+    """Which part of the card one note speaks to (see `note_kinds`)."""
+    return note_kinds([text])[0]
+
+
+def note_kinds(texts: Sequence[str], reader: ObjectiveKinds | None = None) -> list[str | None]:
+    """Which part of the card each note speaks to: the kind its cue words say (`cue_kind`), else the one its meaning
+    says (`objective_kinds`, the shipped reader unless another is given); the notes read by meaning in one batch."""
+    cues = [cue_kind(text) for text in texts]
+    kinds = _read([text for text, cue in zip(texts, cues, strict=True) if not cue], reader or objective_kinds())
+    return [cue or next(kinds) for cue in cues]
+
+
+def _read(texts: Sequence[str], reader: ObjectiveKinds | None, floor: float = GROUPING_CHANCE) -> Iterator[str | None]:
+    """The reader's part for each text, none for a caveat on the data ("the churn figure excludes home movers")."""
+    kinds = reader.kinds(texts, floor) if reader else [None] * len(texts)
+    return iter(None if _CAVEAT.search(text) else kind for text, kind in zip(texts, kinds, strict=True))
 
 
 def cue_kind(text: str) -> str | None:

@@ -22,7 +22,7 @@ from storage.models import ContributionRow, Step, ThemeMember, ThemeRow
 from workflows.actions.parsing import parse_action
 from workflows.contributions.text import ts_order
 from workflows.mapping.models import Contribution, Evidence, StepKey, Theme
-from workflows.mapping.objective import note_kind
+from workflows.mapping.objective import note_kinds
 from workflows.mapping.persona import naming_notes, persona_facet, persona_kind
 from workflows.mapping.synthesis import note_sentiment
 from workflows.themes.clustering.base import ClusterEngine, Note, ThemeDraft
@@ -110,7 +110,10 @@ PART_TITLES = frozenset({*OBJECTIVE_PARTS.values(), PERSONA_NAME_PART})
 def objective_parts(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list[ThemeDraft]:
     """A theme per part of the objective its notes speak to; notes that speak to none keep their clustered
     themes (retitled when the parts took some of their notes)."""
-    return by_parts(drafts, notes, {note.id: OBJECTIVE_PARTS.get(note_kind(note.text) or "") for note in notes})
+    kinds = note_kinds([note.text for note in notes])
+    return by_parts(
+        drafts, notes, {note.id: OBJECTIVE_PARTS.get(kind or "") for note, kind in zip(notes, kinds, strict=True)}
+    )
 
 
 def persona_parts(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list[ThemeDraft]:

@@ -69,7 +69,8 @@ _CALLED_STAGE = re.compile(
 )
 # "quote stage — quotes expire …": a note opening with a stage called by one word of its name ("Get a quote").
 _OPENING_STAGE = re.compile(
-    r"^[\"'“‘]?(?:the\s+)?(?P<words>[\w-]+(?:\s+[\w-]+){0,2}?)[\"'”’]?\s+(?:stage|phase|bit|part|step)\b", re.IGNORECASE
+    r"^(?:(?:at|in|on|for|during)\s+)?[\"'“‘]?(?:the\s+)?(?P<words>[\w-]+(?:\s+[\w-]+){0,2}?)[\"'”’]?\s+(?:stage|phase|bit|part|step)\b",
+    re.IGNORECASE,
 )
 STEM_LETTERS = 5
 ACRONYM_WORDS = 3
@@ -406,25 +407,30 @@ def _settled_on(name: str) -> str:
     )
 
 
-def _named_by_a_word(label: str, stages: Sequence[StageDef]) -> list[str]:
+def _named_by_a_word(label: str, stages: Sequence[StageDef], ordinary: frozenset[str] = NOT_STAGE_WORDS) -> list[str]:
     """The one stage of several words whose name has a word of the label, in any form ("rollout" for "Team rollout",
     "1st visit" for "First visit", "browsing" for "Browse shows"); none when the label says more ("online banking
-    registration"), its words are what any note is ("Problem: …") or name more than one stage."""
-    words = [word for word in re.split(r"[\s/&]+", label.lower()) if len(word) > 2]
-    said = [word for word in words if len(word) >= MIN_ALTERNATIVE_LETTERS and word not in NOT_STAGE_WORDS]
+    registration"), its words are what any note opens with (`ordinary`: "Problem: …") or name more than one stage."""
+    words = [word for word in _plain_words(label) if len(word) > 2]
+    said = [word for word in words if len(word) >= MIN_ALTERNATIVE_LETTERS and word not in ordinary]
     named = {
         stage.name
         for stage in stages
-        if len(parts := re.split(r"[\s/&]+", stage.name.lower())) > 1
+        if len(parts := _plain_words(stage.name)) > 1
         for part in parts
         if any(word == part or _inflected(word, part) for word in said)
     }
     return list(named) if len(named) == 1 and len(words) <= LABEL_WORDS else []
 
 
+def _plain_words(text: str) -> list[str]:
+    """The text's words in lower case, hyphens, slashes and "&" parting them ("dream/save", "Check-out & review")."""
+    return [word for word in re.split(r"[-\s/&]+", text.lower()) if word]
+
+
 def _called(words: str, stages: Sequence[StageDef]) -> list[str]:
     """The stages called by `words` ("settling-in" for "Settle in", "quote" for "Get a quote"): those whose first
-    word they share a stem with, else the one stage whose name has their last word."""
+    word they share a stem with, else the one stage of several words whose name has their last word."""
     first = _name_parts(words)[0]
     stemmed = [
         stage.name
@@ -433,9 +439,7 @@ def _called(words: str, stages: Sequence[StageDef]) -> list[str]:
         or _inflected(first, _name_parts(stage.name)[0])
         and len(_name_parts(stage.name)) == 1
     ]
-    last = _name_parts(words.lower())[-1]
-    having = [stage.name for stage in stages if last in _name_parts(stage.name.lower())]
-    return stemmed or (having if len(having) == 1 and len(last) >= MIN_ALTERNATIVE_LETTERS else [])
+    return stemmed or _named_by_a_word(_plain_words(words)[-1], stages, ordinary=frozenset())  # "quote stage"
 
 
 def _same_stem(words: str, name: str) -> bool:

@@ -103,6 +103,7 @@ MORTGAGE = resolve_stage_model("Dream & save, Agreement in principle, Applicatio
             "Interest",
         ),
         ("on completion the solicitor asks us for the money", MORTGAGE, "Completion"),
+        ("at offer stage the adviser is meant to call and walk them through the ESIS", MORTGAGE, "Offer"),
         ("completion day: the certificate of title lands at 3pm", MORTGAGE, "Completion"),
         # a stage of three words or more by its initials, or its alternatives run together
         ("in the AIP stage 31% of online applicants are declined", MORTGAGE, "Agreement in principle"),
