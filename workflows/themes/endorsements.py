@@ -3,8 +3,8 @@ that refers back to its writer's own last one ("• same change should fix the l
 
 A thread is a conversation: "+1 to @Ana's point", "agree with @Sam", "building on @Lee's idea" say in so many words
 which note they join, however different their wording. "+1 to @Sam" or "+1 to @Sam's point" builds on what Sam said
-last in the step; "+1 to @Ana's ack letter" names one of Ana's notes, the one closest in meaning (she may have
-posted several).
+last in the step (of the points of Sam's last reply, the one it goes on about); "+1 to @Ana's ack letter" names one
+of Ana's notes, the one closest in meaning (she may have posted several).
 """
 
 from __future__ import annotations
@@ -121,8 +121,17 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
         if found and found[1]:
             named = _NAMED.search(item.text)  # "ack letter" of "+1 to @Ana's ack letter, and put the list on it"
             target = _named_one(named[1] if named else item.text, theirs, embedder())
+        elif found and len(last := _last_reply(theirs)) > 1:
+            target = _named_one(item.text, last, embedder())
         notes.append(item.note.model_copy(update={"builds_on": target.id}))
     return notes
+
+
+def _last_reply(notes: Sequence[Note]) -> list[Note]:
+    """The notes of the last reply among `notes`: "+1 to @Sam" answers Sam's last message, and when it listed
+    several points, the one the endorsement goes on about ("+1 to @Sam; the decision comes back by email")."""
+    last = notes[-1].reply or notes[-1].id
+    return [note for note in notes if (note.reply or note.id) == last]
 
 
 def _named_one(phrase: str, notes: Sequence[Note], embedder: TextEmbedder) -> Note:

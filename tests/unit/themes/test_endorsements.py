@@ -39,6 +39,19 @@ def test_a_bare_endorsement_builds_on_the_last_note_a_named_one_on_the_closest()
     assert [note.builds_on for note in notes] == [None, None, "2", "1", None]
 
 
+def test_an_endorsement_of_a_reply_of_several_points_builds_on_the_point_it_goes_on_about() -> None:
+    def point(note_id: str, text: str) -> Said:
+        return Said(Note(id=note_id, text=text, reply="r1"), "U1", text, [])
+
+    said = [
+        point("1", "Challenge a parking fine online, upload photos, within 14 days to keep the discount"),
+        point("2", "unpaid after 28 days a letter goes to the registered keeper"),
+        _said("3", "U2", "+1 to @Ana; the challenge decision comes back by email 2-3 weeks later", [ANA]),
+        _said("4", "U3", "+1 to @Ana", [ANA]),  # nothing more said: her last point
+    ]
+    assert [note.builds_on for note in link_endorsements(said, get_embedder)] == [None, None, "1", "2"]
+
+
 def test_a_note_that_refers_back_builds_on_its_writers_last_note() -> None:
     said = [
         _said("1", "U1", "Fix notification lag: point the push service at the control feed"),
