@@ -84,7 +84,7 @@ _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
 _LEAD = (
     r"(?P<lead>(?:due\s+(?:by|on|date:?)|due:?|deadline:?|eta:?|no\s+later\s+than|latest\s+by"
-    r"|by|before|on|until|till|in|during|for|from|starting(?:\s+on)?)\s+)?"
+    r"|by|before|ahead\s+of|on|until|till|in|during|for|from|starting(?:\s+on)?)\s+)?"
 )
 _THE = r"(?:the\s+)?"
 _OPTIONAL_WEEKDAY = rf"(?:(?:{_alternatives(_WEEKDAYS)})\.?,?\s+)?"
@@ -177,7 +177,7 @@ _SOME_DAYS = re.compile(
 )
 # The words that make a phrase a deadline, whatever follows it.
 _DEADLINE = re.compile(
-    r"(?:due\s+(?:by|on|date:?)|due:?|deadline:?|eta:?|no\s+later\s+than|latest\s+by|by|before|until|till)\s+",
+    r"(?:due\s+(?:by|on|date:?)|due:?|deadline:?|eta:?|no\s+later\s+than|latest\s+by|by|before|ahead\s+of|until|till)\s+",
     re.IGNORECASE,
 )
 
@@ -234,7 +234,9 @@ def _quarter(match: re.Match[str], today: date) -> date | None:
     if not deadline and not match["year"] and _QUARTER_AS_WORD.match(match.string, match.end()):
         return None  # "report on Q4 churn", "the Q1 price rise letter": which quarter, not when it is due
     quarter_end = date(today.year, 3 * int(match["quarter"]), 1) + relativedelta(day=31)
-    return _upcoming(today, quarter_end.month, quarter_end.day, match["year"])
+    due = _upcoming(today, quarter_end.month, quarter_end.day, match["year"])
+    # "before Q2", "ahead of Q2": the last day of the quarter before it
+    return due - relativedelta(months=3, day=31) if re.match(r"before|ahead", match["lead"] or "", re.I) else due
 
 
 def _last_day(month: int) -> int:
@@ -338,8 +340,8 @@ _RULES: list[tuple[str, _Resolver]] = [
     (rf"(?<=,\s){_DURATION}(?=[\s.!)]*$)", _duration),  # "owner @Ana, 2 weeks": a bare duration closing the text
     (rf"(?<=,\s){_MONTH}(?:\s+{_YEAR})?(?=[\s.!)]*$)", _month_alone),  # "— @Gabe, January": a month closing it
     (
-        r"(?:(?:eod|cob)\s+)?(?P<word>tomorrow|tmrw|tmw|today|tonight|eod|end\s+of\s+(?:the\s+)?day|end\s+of\s+play"
-        r"|close\s+of\s+business)",
+        r"(?:(?:eod|cob|\d{1,2}(?:[:.]\d{2})?\s*[ap]m)\s+)?(?P<word>tomorrow|tmrw|tmw|today|tonight|eod"
+        rf"|end\s+of\s+(?:the\s+)?day|end\s+of\s+play|close\s+of\s+business){_TIME_OF_DAY}",
         _relative_day,
     ),
 ]

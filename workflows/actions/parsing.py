@@ -34,17 +34,21 @@ _LEADING_FILLER = re.compile(
     r"|i(?:'|’)m\s+going\s+to\s+|i\s+am\s+going\s+to\s+"
     r"|(?:we|i|they)(?:'|’)ll\s+|let(?:'|’)?s\s+|(?:please|pls|plz)\s+|need\s+to\s+|should\s+|must\s+|will\s+|to\s+|me\s+to\s+"
     r"|\+1\s+to\s+[^,;:.]{1,80}[,;:.]\s*(?:and\s+)?"
-    r"|(?:to\s+)?(?:own|take|lead|drive)s?(?:\s+(?:this|it))?\s*:\s*)",  # "@Ana to own: fix …"
+    r"|(?:to\s+)?(?:own|take|lead|drive)s?(?:\s+(?:this|it|(?:this|that)\s+one))?\s*[:\-–—]\s*"  # "@Ana to own: fix …"
+    r"|take\s+(?:on\s+)?the\s+(?=\w))",  # "I'll take the IVR audit": the audit
     re.IGNORECASE,
 )
 # Only words that never end a sensible title: "log in" and "turn it on" keep their last word.
-_TRAILING_FILLER = re.compile(r"(?:\s+(?:by|due|until|and|cc|owner|assignee)\s*:?|[\s.,;:!\-–—])+$", re.IGNORECASE)
+_TRAILING_FILLER = re.compile(
+    r"(?:\s+(?:by|due|until|and|cc|owner|assignee|aim(?:ing)?\s+for|target(?:ing)?)\s*:?|[\s.,;:!\-–—])+$",
+    re.IGNORECASE,
+)
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:\-–—]?\s*\)|\[\s*\]")
 # An aside about the owner or another person inside the action's sentence: "(owner TBD)", ", who? not sure yet".
 _OWNER_ASIDE = re.compile(
     r"\(\s*(?:owner|who)\s*(?:tbd|tbc|\?)[^)]*\)|(?:[,;]|\s[-–—])\s*(?:owner|who)\s*(?:tbd|tbc|\?)[^,;.!?]*"
     r"|[,;]\s*(?:same|usual)\s+owner\b|\(\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^)]*\)"
-    r"|[,;]\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^,;.!?]*"
+    r"|(?:[,;]|\s[-–—])\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^,;.!?]*"
     r"|\([^()]*@[^()]*\)",  # "(same data as @Ana's first item)", "(with @Ben)": whose, not what
     re.IGNORECASE,
 )
@@ -52,7 +56,7 @@ _OWNER_ASIDE = re.compile(
 # "(me, by Friday)", "-- mine": the writer alone in a clause.
 _SELF_OWNED = re.compile(
     r"[,;]?\s*\(?\s*\b(?:owner\s*[:=]?\s*(?:me|myself)\b"
-    r"|i(?:['’]ll|\s+will)\s+(?:own|take|pick\s+up|do)\s+(?:it|this|that)(?:\s+on)?\b|i(?:['’]ve|\s+have)\s+got\s+(?:it|this)\b)"
+    r"|i(?:['’]ll|\s+will)\s+(?:own|take|pick\s+up|do)\s+(?:it|this|that)(?:\s+one)?(?:\s+on)?\b|i(?:['’]ve|\s+have)\s+got\s+(?:it|this)\b)"
     r"\s*\)?[.!]?"
     r"|(?:[,;]|\s[-–—]+|(?<=\())\s*(?:me|mine|myself)\s*[,;.!]?(?=\s|\)|$)",
     re.IGNORECASE,
@@ -71,7 +75,7 @@ _CONSULTED = re.compile(r"\s+(?:whether|if|about|what|how|why|when|for\s+(?:the|
 # What is said about an action's owner or timing rather than the action: dropped from its title.
 _OWNERSHIP_SENTENCE = re.compile(
     r"(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:nobody|no\s+one|no-one)\s+(?:owns?|has\s+(?:it|this|that)|is\s+on)\b[^.!?;]*[.!?;]?"
-    r"|(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:no|without\s+an?|needs?\s+an?)\s+owner\b[^.!?;]*[.!?;]?"
+    r"|(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:no|without\s+an?|needs?\s+an?)\s+owner\b(?!\s*[:\-–—])[^.!?;]*[.!?;]?"
     r"|(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:owner|who)\s*(?:tbd|tbc|\?)[^.!?;]*[.!?;]?"
     r"|(?:^|(?<=[.!?;]))\s*(?:when|due|deadline|eta)\s*[:=][^.!?;]*[.!?;]?",  # "When: next month" after its date
     re.IGNORECASE,
@@ -181,8 +185,8 @@ def _without_others(text: str, labels: Sequence[str]) -> str:
     for pattern, kept in (
         (rf"(?:^|[,;(]|\s[-–—])\s*{_COPY}\s*:?\s*{people}\s*[)\-–—:,]?", " "),
         (
-            rf"^\s*(?:\d{{1,2}}[.)]\s*|[•*-]\s*)?(\s*(?:[A-Za-z][\w -]{{0,20}}:\s*)?)(?:[+&,/]|and\s)?\s*{people}"
-            r"(?:\s+and\s+(?:i|me))?\s*(?:to\s+)?[:,\-–—]?\s*",
+            rf"^\s*(?:\d{{1,2}}[.)]\s*|[•*-]\s*)?(\s*(?:[A-Za-z][\w -]{{0,20}}?(?::|\s[-–—])\s*)?)"
+            rf"(?:[+&,/]|and\s)?\s*{people}(?:\s+and\s+(?:i|me))?\s*(?:to\s+)?[:,\-–—]?\s*",
             r"\1",
         ),
         (r"^\s*(?:&|and)\s+(?:i|me)\b\s*", ""),  # "@Tom and I will …", once the owner's mention is gone

@@ -419,6 +419,7 @@ def test_late_february_ends_on_its_last_day_that_year() -> None:
         "@Ben to run the usability test when capacity allows",
         "@Ben to run the usability test in the new year",
         "@Ben to run the usability test at some point",
+        "ACTION - @Ben - run the usability test - by Jan",
     ],
 )
 def test_who_and_when_leave_the_title_however_tersely_written(text: str) -> None:
@@ -432,8 +433,18 @@ def test_who_and_when_leave_the_title_however_tersely_written(text: str) -> None
         ("Run the usability test in 2 weeks' time", date(2026, 5, 27)),
         ("Run the usability test by end of play Friday", date(2026, 5, 15)),
         ("I'm going to run the usability test, date TBC", None),
+        ("Run the usability test by 5pm tomorrow", date(2026, 5, 14)),
+        ("Run the usability test ahead of Q3", date(2026, 6, 30)),  # before the quarter starts
+        ("Action: run the usability test – no owner yet, aim for January", date(2027, 1, 31)),
+        ("needs an owner: run the usability test, early Mar", date(2027, 3, 10)),
+        ("I'll take this one: run the usability test", None),
     ],
 )
 def test_the_title_keeps_no_date_word(text: str, due: date | None) -> None:
     draft = parse_action(text, [], TODAY, author="U0ME")
     assert (draft.title, draft.due) == ("Run the usability test", due)
+
+
+def test_the_writer_taking_on_a_named_piece_of_work_owns_it_and_it_is_the_title() -> None:
+    draft = parse_action("I'll take the IVR menu audit (next sprint)", [], TODAY, author="U0ME")
+    assert (draft.title, draft.owner) == ("IVR menu audit", "U0ME")
