@@ -27,13 +27,18 @@ _APOS = r"(?:'|’)"
 _CUES: dict[str, str] = {
     "out_of_scope": r"^\W*out\s*:|out\s+of\s+(?:the\s+)?scope|not\s+in\s+scope"
     r"|outside\s+(?:the\s+|our\s+)?scope|non-goals?"
-    r"|(?:is|are)\s+(?:also\s+)?out(?=\s*(?:[.;,!)—–-]|$))|exclud\w*"
+    r"|(?:is|are)\s+(?:also\s+)?out(?:\s+(?:too|as\s+well))?(?=\s*(?:[.;,!)—–-]|$))|exclud\w*"
+    # "Pet insurance claims are also off the table", "Postgrad applicants … so park those", "— not this map",
+    # "Let's not get into surgery"
+    rf"|\boff\s+the\s+table\b|\bpark\s+(?:those|that|them|it|this)\b|\bnot\s+this\s+map\b"
+    rf"|let{_APOS}s\s+not\s+(?:get|go)\s+into\b"
     # "In-store returns — out, that's the stores team's", "Challenge events — not in this map", "aren't in this"
     r"|\s[—–-]+\s*(?:also\s+)?out\b(?=\s*(?:[.;,!:]|$))|\bnot\s+in\s+(?:this|the)\s+(?:map|one|journey)\b"
     rf"|(?:isn{_APOS}t|aren{_APOS}t|is\s+not|are\s+not)\s+(?:in|part\s+of)\s+(?:this|scope|the\s+map)\b"
     r"|^\W*neither\s+(?:is|are)\b|\bnor\s+(?:is|are)\b"
     rf"|(?:we{_APOS}re|we\s+are)\s+(?:also\s+)?not\s+(?:mapping|covering|including|looking\s+at)\b"
     r"|\bha(?:s|ve)\s+(?:its|their)\s+own\s+(?:pathway|journey|map|project|process|team)\b"
+    r"|\bha(?:s|ve)\s+(?:[^.;]{0,40}\s)?(?:a\s+)?separate\s+(?:pathway|journey|map|project|process|team)\b"
     rf"|we\s+(?:won{_APOS}t|will\s+not|don{_APOS}t)\s+(?:cover|look\s+at|map|include)"
     r"|(?:leave|leaving|keep|keeping)\s+(?:\S+\s+){0,6}?out\b|not\s+(?:covering|including|looking\s+at)\b"
     r"|^\W*out\s+for\s+now\b",
@@ -56,6 +61,11 @@ _CUES: dict[str, str] = {
     r"|\d+(?:\.\d+)?\s*%[^.;]{0,60}?,\s*(?:currently|today|now|vs\.?)\s+(?:at\s+)?[~]?\d"
     r"|\d+(?:\.\d+)?\s*%\s+of\s+[^.;]{1,40}?\bwithin\s+\d|\bwithin\s+\d+\s+\w+[^.;]{0,40}?\bfor\s+\d+(?:\.\d+)?\s*%\s+of\b"
     r"|\d+(?:\.\d+)?\s*%\s+(?:should|must|need\s+to)\b"
+    # "fewer than 30 late arrivals", "a CSAT of 80 or more", "we'd want cancelling online in under 3 minutes", "no
+    # delegate should wait more than 10 minutes", "contacts back to where they were"
+    r"|\b(?:and|plus|also)\s+(?:fewer|less)\s+than\s+\d|\b\d+(?:\.\d+)?\s*%?\s+or\s+(?:more|above|higher|better)\b"
+    rf"|we{_APOS}d\s+want\s+[^.;]{{0,60}}?\b(?:under|below|within|less\s+than|at\s+least)\s+\d"
+    r"|\bno\s+\w+\s+should\s+[^.;]{0,40}?\b(?:more|longer)\s+than\s+\d|back\s+to\s+where\s+(?:it|they)\s+(?:was|were)\b"
     # "how we'll measure it: …", "measured by …", "get DNA under 8%", "halve no-shows by June"
     rf"|measur\w*\s+(?:success|it|this|progress|impact)|(?:how|what)\s+we(?:{_APOS}ll|\s+will)?\s+measure"
     r"|measured\s+by|metrics?\s+(?:we|that)\s+(?:care|track|watch)|definition\s+of\s+done"
@@ -72,7 +82,7 @@ _CUES: dict[str, str] = {
     rf"|(?:under|below|above|over)\s+\d+(?:\.\d+)?\s*%[^.;]*\b(?:we{_APOS}re\s+at|we\s+are\s+at|today|currently)\b"
     r"|back\s+(?:above|below|under|over)\b|back\s+to\s+[-+−~]?\d|^\W*(?:halve|double|triple)\b"
     # "median time to open under 1 day (it's 9 working days today)"
-    rf"|\b(?:under|below|above|over|less\s+than|more\s+than)\s+[-+−~£$€]?\d[^.;()]{{0,30}}\(\s*(?:it{_APOS}s|it\s+is"
+    rf"|\b(?:under|below|above|over|less\s+than|more\s+than)\s+[-+−~£$€]?\d[^.;()]{{0,30}}[(,]\s*(?:it{_APOS}s|it\s+is"
     rf"|we{_APOS}re|today|currently|now)\b"
     # "90% of families seated together without paying (today 71%)"
     r"|\d+(?:\.\d+)?\s*%[^.;()]{0,60}\(\s*(?:today|currently|now|we(?:'|’)re\s+(?:on|at))\b"
@@ -88,6 +98,7 @@ _CUES: dict[str, str] = {
     # "+1 to @Ana, and whether we launch a price-lock tariff", "it should also settle whether …", "Decision this
     # needs to feed: …"
     r"|(?:and|plus|also)\s+whether\s+(?:we|to|the|our)\b|(?:settle|tell\s+us|answer)\s+whether\b"
+    r"|\btell\s+us\s+if\b[^.?!]{3,120}\bor\b"  # "It'll tell us if we pre-assign rooms … or put on pop-up desks"
     r"|^\W*(?:(?:the|our|my|one|a)\s+)?(?:(?:main|key|big|real|other|second)\s+)?decisions?\b[^:.?!]{0,40}:"
     # "This feeds the H2 roadmap call: …", "go/no-go on 1,500 more lockers", "question this answers: do we …"
     r"|(?:this|it|the\s+map)\s+(?:(?:should|will)\s+)?(?:feeds?|goes)\s+(?:into\s+)?(?:the|our)\s+[^.;:]{0,40}"
@@ -101,7 +112,7 @@ _CUES: dict[str, str] = {
     r"|(?:prompted|kicked\s+off|sparked)\s+(?:this|the\s+map|all\s+this)"
     r"|(?:up|down)\s+\d+(?:\.\d+)?\s*%\s+(?:since|in|over|on)\b|(?:is|are)\s+(?:up|down)\s+(?:from\s+)?[-+−~]?\d"
     r"|(?:has|have)\s+(?:slid|slipped|doubled|tripled|risen|fallen|dropped|grown|jumped|climbed|gone\s+(?:up|down))\b"
-    r"|(?:dropped|fell|rose|slid|grew|doubled|tripled)\s+(?:from\s+[^.;]{1,30}?\s+)?(?:since|over\s+the\s+(?:last|past))\b"
+    r"|(?:dropped|fell|rose|slid|grew|doubled|tripled)\s+(?:from\s+[^.;]{1,30}?\s+)?(?:since|after|over\s+the\s+(?:last|past))\b"
     r"|(?:dropped|fell|rose|slid|grew|went(?:\s+(?:up|down))?|(?:has|have)\s+gone)\s+from\s+[-+−~£$€]?\d"
     # "year-1 churn 9.8% -> 16.5% since the April rise", "we used to sit around 15%", "the business case assumed
     # 22%", "families were 14% of passengers but 31% of complaints"
@@ -121,7 +132,7 @@ _CUES: dict[str, str] = {
     r"|^\W*from\s+(?![-+−~£$€]?\d)[^.;]{3,120}?\s+(?:to|through\s+to|until|till)\s|\bthrough\s+to\b|\bend[-\s]to[-\s]end\b"
     r"|\b\w+\s+only\s*(?:[,;.]|$)|^\W*(?:it\s+|and\s+)?(?:includes?|including)\b"
     r"|(?:journey|map|experience|it)\s+(?:really\s+)?(?:starts|begins|ends|covers|runs)"
-    r"|(?:starts|begins|ends)\s+(?:at|with|when)|(?:has|have|needs?)\s+to\s+(?:include|cover|run|start|end)\b"
+    r"|(?:starts|begins|ends)\s+(?:at|with|when)|\b(?:start|begin)\s+(?:at|with|when|from)\b[^.;]{3,120}\band\s+(?:end|stop|finish)\b|(?:has|have|needs?)\s+to\s+(?:include|cover|run|start|end)\b"
     r"|\bin\s+or\s+out\b|(?:do|should|shall)\s+we\s+include\b|\b(?:is|are|be)\s+in\s+(?:too|as\s+well)\b"
     # "one map for heat pumps and solar, or two?", "are we mapping the person who books or the whole family?"
     r"|\b(?:one|a\s+single|the\s+same)\s+map\s+for\b|\bor\s+two\s*\?|\bare\s+we\s+mapping\b"
@@ -187,6 +198,13 @@ _PROBLEM_SEEN = re.compile(
 _PROBLEM = "problem"
 _CAVEAT = re.compile(
     r"(?i:\b(?:includes?|excludes?|doesn['’]t\s+(?:include|count)|not\s+counting|only\s+counts|skew\w*|caveat)\b)"
+)
+# The workshop's own arrangements: who comes, where, what is shared next ("Can we get someone from compliance in the
+# room?", "Happy to host in the Felixstowe office", "Sharing the panel feedback in a sec").
+_ARRANGEMENTS = re.compile(
+    r"(?i:\b(?:can|could|should)\s+we\s+(?:get|invite|bring|loop\s+in)\s+(?:someone|somebody|people)\b"
+    r"|\bare\s+we\s+inviting\b|\bhappy\s+to\s+host\b|\bi\s+can\s+get\s+us\b"
+    r"|\b(?:sharing|posting|dropping|uploading)\b[^.;]{0,60}\bin\s+a\s+(?:sec|bit|minute|mo)\b)"
 )
 _EMOJI_CODE = re.compile(r"\s*:[a-z0-9_+-]+:")
 _EMPHASIS = re.compile(r"(?<![\w*_])[*_]+(?=\S)|(?<=\S)[*_]+(?![\w*_])")  # Slack's *bold* and _italics_: "*Scope:* …"
@@ -260,9 +278,13 @@ def note_kinds(texts: Sequence[str], reader: ObjectiveKinds | None = None) -> li
 
 
 def _read(texts: Sequence[str], reader: ObjectiveKinds | None, floor: float = GROUPING_CHANCE) -> Iterator[str | None]:
-    """The reader's part for each text, none for a caveat on the data ("the churn figure excludes home movers")."""
+    """The reader's part for each text, none for a caveat on the data ("the churn figure excludes home movers") or
+    the workshop's arrangements."""
     kinds = reader.kinds(texts, floor) if reader else [None] * len(texts)
-    return iter(None if _CAVEAT.search(text) else kind for text, kind in zip(texts, kinds, strict=True))
+    return iter(
+        None if _CAVEAT.search(text) or _ARRANGEMENTS.search(text) else kind
+        for text, kind in zip(texts, kinds, strict=True)
+    )
 
 
 def cue_kind(text: str) -> str | None:

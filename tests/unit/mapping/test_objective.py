@@ -367,3 +367,30 @@ def test_the_card_takes_an_unlabelled_part_only_where_its_meaning_is_clear() -> 
     )
     assert card.success_measures == ["I'd want median days-to-sell under 21"]
     assert card.scope == card.out_of_scope == []
+
+
+@pytest.mark.parametrize(
+    ("note", "kind"),
+    [
+        ("Home visits are out too", "out_of_scope"),
+        ("Commercial fleets are off the table for this one", "out_of_scope"),
+        ("Research degrees work completely differently so park those", "out_of_scope"),
+        ("Walk-in guests — not this map", "out_of_scope"),
+        ("Let's not get into warranty repairs, that's another journey", "out_of_scope"),
+        ("Key accounts — they have a dedicated manager and a separate process", "out_of_scope"),
+        ("And fewer than 40 late deliveries a month", "success_measures"),
+        ("Plus an NPS of 40 or more among first-time buyers", "success_measures"),
+        ("We'd want a refund decided in under 2 days", "success_measures"),
+        ("No caller should wait more than 5 minutes at peak", "success_measures"),
+        ("Quote turnaround under 4 hours, it's two days now", "success_measures"),
+        ("Complaints back to where they were before the migration", "success_measures"),
+        ("Support tickets doubled after we moved to the new portal", "question"),
+        ("It'll tell us if we open a second depot or extend the opening hours", "decision"),
+        ("I'd start at the point someone books and end when the engineer has left", "scope"),
+        # the workshop's own arrangements are none of the map's parts
+        ("Happy to host at the Leeds office", None),
+        ("Are we inviting someone from legal?", None),
+    ],
+)
+def test_parts_said_in_passing_and_the_workshops_arrangements_are_read(note: str, kind: str | None) -> None:
+    assert note_kind(note) == kind
