@@ -78,7 +78,7 @@ def actions(file: str) -> None:
         names = dict.fromkeys(re.findall(r"@(\w+)", case["text"]))
         draft = parse_action(case["text"], [(f"U{name}", name) for name in names], data["today"], AUTHOR)
         first = (case["owners"] or [None])[0]
-        owner = AUTHOR if first == "me" else first and f"U{first}"
+        owner = AUTHOR if first and first.lower() == "me" else first and f"U{first}"
         problems = []
         if draft.due != case["due"]:
             dates += 1

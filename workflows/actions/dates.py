@@ -270,6 +270,11 @@ def _week_of_month(match: re.Match[str], today: date) -> date:
     return _upcoming(today, month, day, match["year"])
 
 
+def _christmas(match: re.Match[str], today: date) -> date | None:
+    """ "before Christmas", "by Xmas": Christmas Eve; "the Christmas campaign" is no date."""
+    return _upcoming(today, 12, 24, None) if _DEADLINE.fullmatch(match["lead"] or "") else None
+
+
 def _relative_day(match: re.Match[str], today: date) -> date:
     return today + timedelta(days=match["word"].lower() in ("tomorrow", "tmrw", "tmw"))
 
@@ -335,13 +340,17 @@ _RULES: list[tuple[str, _Resolver]] = [
     (rf"{_END_OF_DAY}(?:(?P<relation>next|this|coming|this\s+coming)\s+)?{_WEEKDAY}{_TIME_OF_DAY}", _weekday),
     # "by the 20th", "Monday 14th": a day of the month, with its ordinal ending and no noun after ("1st invoice")
     (rf"{_OPTIONAL_WEEKDAY}{_THE}(?P<day>\d{{1,2}})(?:st|nd|rd|th)(?=\s*(?:[^\w\s]|$))", _day_of_month),
-    (rf"(?:in|within|eta:?|~|approx\.?|about|around)\s*{_DURATION}(?:['’]s?\s+time)?", _duration),  # "in 2 weeks' time"
+    # "in 2 weeks' time"; "within 5 working days" closing a clause, not inside the action ("reply within 5 working
+    # days to every complaint")
+    (rf"(?:in|eta:?|~|approx\.?|about|around)\s*{_DURATION}(?:['’]s?\s+time)?", _duration),
+    (rf"within\s+{_DURATION}(?=\s*(?:[,;.!?)—–-]|$|@|pls\b|please\b))", _duration),
     (rf"{_DURATION}\s+from\s+(?:today|now)", _duration),  # "2 weeks from today"
     (rf"(?<=,\s){_DURATION}(?=[\s.!)]*$)", _duration),  # "owner @Ana, 2 weeks": a bare duration closing the text
     (rf"(?<=,\s){_MONTH}(?:\s+{_YEAR})?(?=[\s.!)]*$)", _month_alone),  # "— @Gabe, January": a month closing it
+    (r"(?:christmas|xmas)", _christmas),
     (
         r"(?:(?:eod|cob|\d{1,2}(?:[:.]\d{2})?\s*[ap]m)\s+)?(?P<word>tomorrow|tmrw|tmw|today|tonight|eod"
-        rf"|end\s+of\s+(?:the\s+)?day|end\s+of\s+play|close\s+of\s+business){_TIME_OF_DAY}",
+        rf"|end\s+of\s+(?:the\s+)?day|end\s+of\s+play|close\s+of\s+business)(?!['’]s\b){_TIME_OF_DAY}",  # not "today's"
         _relative_day,
     ),
 ]

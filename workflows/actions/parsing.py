@@ -22,12 +22,21 @@ class ActionDraft(BaseModel):
     due: date | None = None
 
 
+_TODO = re.compile(r"^\s*(?:todo|to-do)\b\s*[:\-–—]?\s*", re.IGNORECASE)  # "TODO @Pip: …", "TODO find out …"
+# ":pray:", ":calendar:": no part of the action; between words, where the action's sentence ends ("… :pray: quick win")
+_SHORTCODE = re.compile(r"\s*(?<!\w):[a-z0-9_+-]+:(?!\w)")
+_POLITENESS = re.compile(r"[\s,]+(?:pls|plz|please|thx|thanks|ta|cheers)[\s.!]*$", re.IGNORECASE)  # "…, Thursday pls"
+_OPENS_WITH_MENTION = re.compile(r"^\W*@")
+_OBJECT_OF = re.compile(r"\b(?:to|with|from|for)$", re.IGNORECASE)
 _OWNER_CUE = r"(?:owner|owned\s+by|assign(?:ed)?\s+to|assignee|responsible|dri|lead|who)"
 # The writer naming themself as the owner: "Me —", "mine:", "On me —", "Leave it with me:", "That one's mine —".
 _WRITER = r"(?:me|myself|mine|on\s+me|leave\s+it\s+with\s+me|that(?:\s+one)?(?:['’]s|\s+is)\s+mine)"
 _COPY = r"(?:cc|fyi)"  # "cc @Dan", "fyi @Lux": told, not asked to do it
 _LEADING_FILLER = re.compile(
-    rf"^(?:(?:action(?:\s+item)?|todo|to-do|task|urgent|priority|p[0-3]|quick\s+win|{_WRITER}"
+    r"^(?:(?:i\s+think|i\s+reckon|imo|honestly)\s*,?\s+|(?:fyi|cc)\s+@[^,;:—–]{1,40}?\s*[,;:\-–—]+\s*"
+    r"|with\s+@[^,;:]{1,40}?['’]s\s+help\s*,\s*"
+    r"|some(?:one|body)(?:\s+from\s+(?:the\s+)?[\w&/-]+(?:\s+team)?)?\s+(?:should|needs?\s+to|has\s+to|must)\s+"
+    rf"|(?:action(?:\s+item)?|task|urgent|priority|p[0-3]|quick\s+win|{_WRITER}"
     r"|owner\s*:?\s*(?:tbc|tbd)?|needs?\s+an?\s+owner)\s*(?:\([^)]{0,40}\))?"
     r"\s*[:\-–—]\s*"
     r"|(?:we|i|you|they)\s+(?:should|must|will|can|could|need\s+to|have\s+to|are\s+going\s+to)\s+"
@@ -40,13 +49,15 @@ _LEADING_FILLER = re.compile(
 )
 # Only words that never end a sensible title: "log in" and "turn it on" keep their last word.
 _TRAILING_FILLER = re.compile(
-    r"(?:\s+(?:by|due|until|and|cc|owner|assignee|aim(?:ing)?\s+for|target(?:ing)?)\s*:?|[\s.,;:!\-–—])+$",
+    r"(?:\s+(?:by|due|until|and|cc|owner|assignee|aim(?:ing)?(?:\s+for)?|target(?:ing)?|pls|plz|please|thx|thanks|ta"
+    r"|cheers)\s*:?|[\s.,;:!\-–—])+$",
     re.IGNORECASE,
 )
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:\-–—]?\s*\)|\[\s*\]")
 # An aside about the owner or another person inside the action's sentence: "(owner TBD)", ", who? not sure yet".
 _OWNER_ASIDE = re.compile(
     r"\(\s*(?:owner|who)\s*(?:tbd|tbc|\?)[^)]*\)|(?:[,;]|\s[-–—])\s*(?:owner|who)\s*(?:tbd|tbc|\?)[^,;.!?]*"
+    r"|(?:[,;]|\s[-–—])\s*some(?:one|body)\s+(?:should|needs?\s+to|has\s+to|must)\s+own\s+(?:this|it|that)\b[^,;.!?]*"
     r"|[,;]\s*(?:same|usual)\s+owner\b|\(\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^)]*\)"
     r"|(?:[,;]|\s[-–—])\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^,;.!?]*"
     r"|\([^()]*@[^()]*\)",  # "(same data as @Ana's first item)", "(with @Ben)": whose, not what
@@ -58,20 +69,26 @@ _SELF_OWNED = re.compile(
     r"[,;]?\s*\(?\s*\b(?:owner\s*[:=]?\s*(?:me|myself)\b"
     r"|i(?:['’]ll|\s+will)\s+(?:own|take|pick\s+up|do)\s+(?:it|this|that)(?:\s+one)?(?:\s+on)?\b|i(?:['’]ve|\s+have)\s+got\s+(?:it|this)\b)"
     r"\s*\)?[.!]?"
-    r"|(?:[,;]|\s[-–—]+|(?<=\())\s*(?:me|mine|myself)\s*[,;.!]?(?=\s|\)|$)",
+    r"|(?:[,;]|\s[-–—]+|(?<=\())\s*(?:on\s+)?(?:me|mine|myself)\s*[,;.!]?(?=\s|\)|$)",
     re.IGNORECASE,
 )
 # A note that opens with the writer taking it on: "I'll draft the FAQ", "Me — rewrite the text", "Me: map …".
 _SELF_STARTED = re.compile(
-    rf"^\s*(?:i(?:['’]ll|\s+will|\s+can|['’]m\s+going\s+to|\s+am\s+going\s+to)\s|{_WRITER}\s*[:\-–—,]\s|me\s+to\s)",
+    r"^\s*(?:(?:fyi|cc|\+1\s+to|with)\s+@[^,;:—–]{1,40}?\s*[,;:—–-]+\s*)?"  # "fyi @Lu — I'll log …"
+    rf"(?:i(?:['’]ll|\s+will|\s+can|['’]m\s+going\s+to|\s+am\s+going\s+to)\s|{_WRITER}\s*[:\-–—,]\s|me\s+to\s"
+    r"|(?:me|i)\s+(?:and|&|\+)\s+@)",  # "Me and @Kurt will …"
     re.IGNORECASE,
 )
 # A request to the owner: "@Chloe can you add a cancel button …?"
-_REQUEST = re.compile(r"^(?:can|could|would)\s+(?:you|someone|we)\s+(?:please\s+)?(?=\w)", re.IGNORECASE)
+_REQUEST = re.compile(
+    r"^(?:can|could|would)\s+(?:you|we|some(?:one|body)(?:\s+from\s+(?:the\s+)?[\w&/-]+(?:\s+team)?)?)"
+    r"\s+(?:please\s+)?(?=\w)",
+    re.IGNORECASE,
+)
 # Before a mention, words that say the person is not the owner: "cc @Dan"; "ask @Lena whether …" (see _CONSULTED).
-_COPIED = re.compile(rf"\b{_COPY}\s*:?\s*$", re.IGNORECASE)
+_COPIED = re.compile(rf"\b{_COPY}\s*:?\s*(?:@[\w.-]+\s*(?:,|and|&|\+)\s*)*$", re.IGNORECASE)  # "fyi @Val, @Will"
 _ASKED = re.compile(r"\b(?:ask|check\s+with|consult|ping)\s+$", re.IGNORECASE)
-_CONSULTED = re.compile(r"\s+(?:whether|if|about|what|how|why|when|for\s+(?:the|their|a|an))\b", re.IGNORECASE)
+_CONSULTED = re.compile(r"\s+(?:whether|if|about|what|how|why|when|for)\b", re.IGNORECASE)
 # What is said about an action's owner or timing rather than the action: dropped from its title.
 _OWNERSHIP_SENTENCE = re.compile(
     r"(?:^|(?<=[.!?;]))\s*[^.!?;]*\b(?:nobody|no\s+one|no-one)\s+(?:owns?|has\s+(?:it|this|that)|is\s+on)\b[^.!?;]*[.!?;]?"
@@ -86,7 +103,7 @@ _VAGUE_WHEN = re.compile(
     r"(?:\s+\d+)?|(?:starting\s+)?(?:before|after)\s+(?:the\s+)?(?:holidays|christmas|summer|launch|release"
     r"|year[-\s]end|peak|(?:code\s+)?freeze)"
     r"|asap|as\s+soon\s+as\s+possible|(?:some\s*time\s+)?soon(?:ish)?|ideally|hopefully|(?:date\s+)?tbd|(?:date\s+)?tbc"
-    r"|when\s+we\s+can|when\s+(?:capacity|time)\s+allows|at\s+some\s+point|(?:starting\s+)?in\s+the\s+new\s+year"
+    r"|when\s+we\s+can|whenever|no\s+rush|when\s+(?:capacity|time)\s+allows|at\s+some\s+point|(?:starting\s+)?in\s+the\s+new\s+year"
     r"|once\s+the\s+[\w-]+\s+is\s+(?:signed|live|done|agreed|in))\b",
     re.IGNORECASE,
 )
@@ -102,7 +119,10 @@ _ABBREVIATIONS = frozenset(
 # the draft is (", draft here PA scripts v3", "— draft spec here Tracker feed v2").
 _UNSURE = re.compile(
     r"(?:,\s*(?:not\s+sure|no\s+idea|i\s+think|i\s+guess|probably|maybe)\b[^.!]*|\s+who\s*[—–-]+[^.!]*"
-    r"|(?:,|\s[—–-])\s*(?:the\s+)?(?:draft|spec|doc|write-?up|proposal|details)(?:\s+spec)?\s*(?:here|in|at|:)[^,;]*)"
+    r"|(?:,|\s[—–-])\s*(?:the\s+)?(?:draft|spec|doc|write-?up|proposal|details)(?:\s+spec)?\s*(?:here|in|at|:)[^,;]*"
+    r"|\s*\(\s*(?:the\s+)?(?:draft|spec|doc|write-?up|proposal|details|notes?)\b[^)]*\)"  # "(draft in the doc)"
+    # why, after the action: "…, it's confusing"
+    r"|,\s*(?:it|this|that)(?:['’]s|\s+is)\s+(?:(?:so|really|very|quite|a\s+bit|super)\s+)?[\w-]+)"
     r"[?.!]*$",
     re.IGNORECASE,
 )
@@ -111,7 +131,11 @@ _UNSURE = re.compile(
 def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date, author: str | None = None) -> ActionDraft:
     """The first mentioned user owns the action, unless only credited ("+1 to @Ana's idea"), else its `author` when
     the note says so ("owner me", "I'll own it"); a mention inside the sentence ("ask @Ben to…") stays."""
+    text = _POLITENESS.sub("", _SHORTCODE.sub(lambda code: "; " if code.string[code.end() :].strip() else " ", text))
+    text = _TODO.sub("", text)
     owner, label = next(((i, name) for i, name in mentions if not _credited(text, name)), (None, None))
+    if owner is not None and _SELF_STARTED.match(text) and not _OPENS_WITH_MENTION.match(text):
+        owner, label = None, None  # "I'll send @Leo the list": the writer's action, Leo is in it
     due = parse_due(text, today)
     # "… the deposit by 30 June. Needs …": the sentence still ends where its date did
     title = f"{text[: due.start]}{'.' if due.text.endswith('.') else ''} {text[due.end :]}" if due else text
@@ -167,7 +191,7 @@ def _without_owner(text: str, label: str) -> str:
         return asking.sub(r"\1you", text)
     for pattern in (
         rf"[(\[]?\s*{_OWNER_CUE}\s*[:=\-–]?\s*{mention}\s*[)\]]?",
-        rf"^\s*{mention}\s*[:,\-–—]?\s*",
+        rf"^\s*{mention}(?:\s*(?:and|&|\+)\s*(?:i|me)\b)?\s*[:,\-–—]?\s*",  # "@Jax + me: …"
         rf"[\s,;\-–—(]*{mention}\s*\)?[\s.,;:!]*$",
         rf"(?:(?<=[.!?])|^)\s*{mention}[^.!?]*\?\s*$",  # "… @Ana can you fold that in?"
     ):
@@ -186,14 +210,21 @@ def _without_others(text: str, labels: Sequence[str]) -> str:
         (rf"(?:^|[,;(]|\s[-–—])\s*{_COPY}\s*:?\s*{people}\s*[)\-–—:,]?", " "),
         (
             rf"^\s*(?:\d{{1,2}}[.)]\s*|[•*-]\s*)?(\s*(?:[A-Za-z][\w -]{{0,20}}?(?::|\s[-–—])\s*)?)"
-            rf"(?:[+&,/]|and\s)?\s*{people}(?:\s+and\s+(?:i|me))?\s*(?:to\s+)?[:,\-–—]?\s*",
+            rf"(?:[+&,/]|and\s)?\s*{people}(?:\s*(?:and|&|\+)\s*(?:i|me)\b)?\s*(?:to\s+)?[:,\-–—]?\s*",
             r"\1",
         ),
         (r"^\s*(?:&|and)\s+(?:i|me)\b\s*", ""),  # "@Tom and I will …", once the owner's mention is gone
-        (rf"[\s,;\-–—(+&]*{people}\s*\)?[\s.,;:!\-–—]*$", ""),
+        (rf"^\s*(?:me|i)\s+(?:and|&|\+)\s+{people}\s+(?:will\s+|to\s+|can\s+)?", ""),  # "Me and @Kurt will …"
+        (rf"[\s,;\-–—(+&]*{people}\s*\)?[\s.,;:!\-–—]*$", _unless_object),
     ):
         text = re.sub(pattern, kept, text, count=1, flags=re.IGNORECASE)
     return text
+
+
+def _unless_object(mention: re.Match[str]) -> str:
+    """Nothing for a mention closing the text that only says who, the mention itself where the action is done to
+    or with them ("send feedback to @Iris")."""
+    return mention.group() if _OBJECT_OF.search(mention.string[: mention.start()]) else ""
 
 
 def _first_sentence(text: str) -> str:

@@ -175,7 +175,7 @@ def test_what_is_said_about_owner_and_timing_leaves_the_title(
         ),
         (
             "Someone should look at the Leeds exit signage, not sure who owns that, Network Rail?",
-            "Someone should look at the Leeds exit signage",
+            "Look at the Leeds exit signage",
         ),
         (
             "Make the welcome meeting optional, move excursion sales into the app. who — resort ops?",
@@ -448,3 +448,45 @@ def test_the_title_keeps_no_date_word(text: str, due: date | None) -> None:
 def test_the_writer_taking_on_a_named_piece_of_work_owns_it_and_it_is_the_title() -> None:
     draft = parse_action("I'll take the IVR menu audit (next sprint)", [], TODAY, author="U0ME")
     assert (draft.title, draft.owner) == ("IVR menu audit", "U0ME")
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "owner", "due"),
+    [
+        ("TODO @Ben: run the usability test, Thursday pls", "Run the usability test", "U0BEN", date(2026, 5, 14)),
+        ("@Ben to run the usability test :pray: by Friday", "Run the usability test", "U0BEN", date(2026, 5, 15)),
+        ("Run the usability test (draft in the doc) — @Ben", "Run the usability test", "U0BEN", None),
+        ("Someone from research should run the usability test", "Run the usability test", None, None),
+        ("I think someone should run the usability test, it's overdue", "Run the usability test", None, None),
+        (
+            "Run the usability test before Christmas — someone should own this",
+            "Run the usability test",
+            None,
+            date(2026, 12, 24),
+        ),
+        ("fyi @Ana Lima — I'll run the usability test tomorrow", "Run the usability test", "U0ME", date(2026, 5, 14)),
+        ("With @Ana Lima's help, I'll run the usability test", "Run the usability test", "U0ME", None),
+        ("Me and @Ben will run the usability test", "Run the usability test", "U0ME", None),
+        ("@Ben + me: run the usability test", "Run the usability test", "U0BEN", None),
+        ("I'll send @Ben the usability test notes", "Send @Ben the usability test notes", "U0ME", None),
+        (
+            "@Ana Lima to run the usability test and send the notes to @Ben",
+            "Run the usability test and send the notes to @Ben",
+            "U0ANA",
+            None,
+        ),
+        ("@Ben to run the usability test, whenever", "Run the usability test", "U0BEN", None),
+        (
+            "@Ben to add a reply within 5 working days promise to the page",
+            "Add a reply within 5 working days promise to the page",
+            "U0BEN",
+            None,
+        ),
+        ("I'll share the notes of today's usability test", "Share the notes of today's usability test", "U0ME", None),
+    ],
+)
+def test_asides_politeness_and_the_writer_after_an_aside_leave_the_title(
+    text: str, title: str, owner: str | None, due: date | None
+) -> None:
+    draft = parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME")
+    assert (draft.title, draft.owner, draft.due) == (title, owner, due)
