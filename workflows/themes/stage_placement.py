@@ -83,6 +83,7 @@ _ONE_WORD_LABEL = re.compile(r"^(?P<word>[A-Za-z]+)\s*(?::|\s[-–—]\s)")  # "
 MIN_ALTERNATIVE_LETTERS = 4
 _ALTERNATIVES = re.compile(r"/|\s(?:&|and)\s", re.IGNORECASE)
 # "Stage 2: …", "Phase 3 — …", "[stage 4] …": the stage by its number in the journey ("Step 2" is as often a form's).
+_COMPARING = re.compile(r"\b(?:than|vs\.?|versus)\b|\?\s*$", re.IGNORECASE)
 _NUMBERED = re.compile(r"^[\[(]?\s*(?:stage|phase)\s*(?P<number>\d{1,2})\s*(?:[\])]|[:\-–—/](?=\s))", re.IGNORECASE)
 
 
@@ -109,6 +110,8 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     if heading := stage_heading(text, stages):
         return heading
     body = bare(text)
+    if _compares(body, stages):
+        return None
     settled = [(m.start(), stage.name) for stage in stages for m in re.finditer(_settled_on(stage.name), body, re.I)]
     if settled:
         return max(settled)[1]
@@ -125,6 +128,15 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     return (
         stages[int(numbered["number"]) - 1].name if numbered and 1 <= int(numbered["number"]) <= len(stages) else None
     )
+
+
+def _compares(body: str, stages: Sequence[StageDef]) -> bool:
+    """Whether the note weighs stages against each other rather than labelling itself ("we lose more in Consideration
+    than in Purchase", "should pilots sit in Shortlist or in Implementation?"); a label first still names one
+    ("Purchase: slower than Consideration")."""
+    if len([stage for stage in stages if _mentions(body, stage.name)]) < 2 or not _COMPARING.search(body):
+        return False
+    return not any(re.match(rf"^{_LEAD}{_name_words(stage.name)}\s*(?::|\s[-–—]\s)", body, re.I) for stage in stages)
 
 
 def stage_heading(text: str, stages: Sequence[StageDef]) -> str | None:
@@ -325,7 +337,7 @@ def _labelled_at(body: str, name: str) -> int | None:
     names = [name, *(part for part in parts if len(part) >= MIN_ALTERNATIVE_LETTERS), *_acronym(name, body)]
     positions = [at for option in dict.fromkeys(names) if (at := _label_position(body, option)) is not None]
     label = _ONE_WORD_LABEL.match(body)
-    if label and any(_inflected(label["word"], option) for option in names if len(_name_parts(option)) == 1):
+    if label and any(_shortened(label["word"], option) for option in names if len(_name_parts(option)) == 1):
         positions.append(0)
     return min(positions, default=None)
 
@@ -337,10 +349,18 @@ def _acronym(name: str, body: str) -> list[str]:
     return [letters] if len(letters) >= ACRONYM_WORDS and re.search(rf"\b{letters}\b", body) else []
 
 
+def _shortened(word: str, name: str) -> bool:
+    """Whether a label word is a one-word name in another form or cut short ("Consid:" for "Consideration")."""
+    cut = len(word) >= MIN_ALTERNATIVE_LETTERS and len(word) < len(name) and name.lower().startswith(word.lower())
+    return cut or _inflected(word, name)
+
+
 def _inflected(word: str, name: str) -> bool:
-    """Whether a word is another form of a one-word name: "booking" of "book", "using" of "use"."""
+    """Whether a word is another form of a one-word name: "booking" of "book", "using" of "use", "arrival" of
+    "arrive", "negotiation" of "negotiate"."""
     word, name = word.lower(), name.lower()
-    return word != name and re.fullmatch(rf"{re.escape(name.removesuffix('e'))}e?(?:ing|s|es|ed|d)", word) is not None
+    stem = re.escape(name.removesuffix("e"))
+    return word != name and re.fullmatch(rf"{stem}e?(?:ing|s|es|ed|d|al|ion|ions|ment|ments)", word) is not None
 
 
 def _label_position(body: str, name: str) -> int | None:
@@ -354,6 +374,8 @@ def _label_position(body: str, name: str) -> int | None:
         # after a few words of preamble: "Jumping ahead a bit: Advocacy — …", "oh, forgot one for Discover: …"
         rf"^[^.!?:\n]{{0,40}}[:,—–]\s+{_LEAD}{words}\s*(?::|\s[-–—|]\s|[-–—]\s)",
         rf"^[^.!?:\n]{{0,40}}[:,—–]\s+[\[(]\s*{words}\s*[\])]",  # "Going back to the start: [Awareness] …"
+        # after a sentence or two of preamble: "Adding one late, sorry! Consideration: …"
+        rf"^[^:\n]{{0,60}}?[.!?]\s+{_LEAD}{words}\s*(?::|\s[-–—|]\s|[-–—]\s)",
         # "Going back to Purchase for a sec: …", "Back to AIP: …"
         rf"^(?:(?:going|jumping|coming)\s+)?back\s+to\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?(?![\w-])",
         rf"^{words}\s*,\s(?![^\n]*\?\s*$)",  # "Interest, people ask the web chat …"
@@ -379,6 +401,7 @@ def _label_position(body: str, name: str) -> int | None:
         # "That's all Advocacy imo", "this one's for Handover"
         rf"\b(?:that's|that’s|this\s+one's|this\s+one’s|this\s+one\s+is)\s+(?:all\s+|really\s+|for\s+)?(?:the\s+)?"
         rf"{words}(?:\s+{_STAGE_WORD})?(?:\s+(?:imo|imho|i\s+think|tbh))?\s*(?:[.!?)]|$)",
+        rf"\s[—–-]+\s*all\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*(?:[.!?)]|$)",  # "… — all Check-in & wait"
         # "…, but it's advocacy": a sentence that ends by saying which stage it is
         rf"\b(?:it's|it’s|it is|that's|that’s|that is|this is)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?"
         rf"\s*(?:[.!?)]|$)",

@@ -126,6 +126,13 @@ MORTGAGE = resolve_stage_model("Dream & save, Agreement in principle, Applicatio
             "Purchase",
         ),
         ("Honestly could go in Travel or Arrive. Let's say Arrive.", RAIL, "Arrive"),
+        # after a sentence or two of preamble, at the end, or cut short
+        ("Adding one late, sorry! Consideration: the size guide is a PDF", DEFAULT, "Consideration"),
+        ("Quick one before we close. Arrive: no taxis after midnight", RAIL, "Arrive"),
+        ("no taxis after midnight — all Arrive", RAIL, "Arrive"),
+        ("Consid: the comparison page is out of date", DEFAULT, "Consideration"),
+        ("arrival: the gates reject paper tickets", RAIL, "Arrive"),
+        ("Purchase: slower than Consideration by a mile", DEFAULT, "Purchase"),  # a label first still names one
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str) -> None:
@@ -150,6 +157,10 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         ("people look for support: chat first", resolve_stage_model("ecommerce")),
         ("Users: mostly finance admins", resolve_stage_model("ecommerce")),
         ("mac: the app crashes on the claim form", resolve_stage_model("Make a claim, Claim decision, Renewal")),
+        # stages weighed against each other: the note is about neither
+        ("we lose more people in Consideration than in Purchase", DEFAULT),
+        ("Travel is way smoother than Arrive for most people", RAIL),
+        ("should the seat map sit in Book or in Travel?", RAIL),
     ],
 )
 def test_a_stage_word_in_passing_does_not_name_the_stage(note: str, stages: list) -> None:
