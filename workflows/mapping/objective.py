@@ -27,14 +27,23 @@ _APOS = r"(?:'|’)"
 _CUES: dict[str, str] = {
     "out_of_scope": r"^\W*out\s*:|out\s+of\s+(?:the\s+)?scope|not\s+in\s+scope"
     r"|outside\s+(?:the\s+|our\s+)?scope|non-goals?"
-    r"|(?:is|are)\s+(?:also\s+)?out(?:\s+(?:too|as\s+well))?(?=\s*(?:[.;,!)—–-]|$))|exclud\w*"
+    r"|(?:is|are)\s+(?:also\s+|definitely\s+|defo\s+|def\s+|obviously\s+|probably\s+)?out"
+    r"(?:\s+(?:too|as\s+well|imo|imho|i\s+think|tbh))?(?=\s*(?:[.;,!)—–-]|$))|exclud\w*"
+    # "PGRs not included pls", "customs fees - not this time", "lottery players - not part of this", "buy to let,
+    # leave it", "group arrivals - please let's not"
+    r"|\bnot\s+included\b|\bnot\s+this\s+time\b|\bnot\s+part\s+of\s+(?:this|it|the\s+map|scope)\b"
+    r"|[,;—–-]\s*leave\s+(?:it|them|those|that)\s*(?:[.,;!]|$)"
     # "Pet insurance claims are also off the table", "Postgrad applicants … so park those", "— not this map",
     # "Let's not get into surgery"
     rf"|\boff\s+the\s+table\b|\bpark\s+(?:those|that|them|it|this)\b|\bnot\s+this\s+map\b"
-    rf"|let{_APOS}s\s+not\s+(?:get|go)\s+into\b"
+    rf"|let{_APOS}s\s+not\b(?!\s+(?:forget|lose|miss|ignore))"
     # "In-store returns — out, that's the stores team's", "Challenge events — not in this map", "aren't in this"
     r"|\s[—–-]+\s*(?:also\s+)?out\b(?=\s*(?:[.;,!:]|$))|\bnot\s+in\s+(?:this|the)\s+(?:map|one|journey)\b"
-    rf"|(?:isn{_APOS}t|aren{_APOS}t|is\s+not|are\s+not)\s+(?:in|part\s+of)\s+(?:this|scope|the\s+map)\b"
+    rf"|(?:isn{_APOS}?t|aren{_APOS}?t|is\s+not|are\s+not)\s+(?:in|part\s+of)\s+(?:this|scope|the\s+map)\b"
+    # "subsidence shouldnt be in here", "PCNs definately not", "can we park damaged bags for now?", "TV add-ons out pls"
+    rf"|\bshouldn{_APOS}?t\s+be\s+in\s+(?:here|this|scope|the\s+map)\b|\b(?:definitely|definately|defo|def)\s+not\s*(?:[,.;!]|$)"
+    r"|\bpark\s+[^.;?]{1,40}?\s+for\s+(?:now|later|another\s+time)\b"
+    r"|^\W*(?:[\w/&'-]+\s+){1,6}out\s*(?:pls|please|imo|tbh)?\s*(?:[,.;!]|$)"
     r"|^\W*neither\s+(?:is|are)\b|\bnor\s+(?:is|are)\b"
     rf"|(?:we{_APOS}re|we\s+are)\s+(?:also\s+)?not\s+(?:mapping|covering|including|looking\s+at)\b"
     r"|\bha(?:s|ve)\s+(?:its|their)\s+own\s+(?:pathway|journey|map|project|process|team)\b"
@@ -66,6 +75,17 @@ _CUES: dict[str, str] = {
     r"|\b(?:and|plus|also)\s+(?:fewer|less)\s+than\s+\d|\b\d+(?:\.\d+)?\s*%?\s+or\s+(?:more|above|higher|better)\b"
     rf"|we{_APOS}d\s+want\s+[^.;]{{0,60}}?\b(?:under|below|within|less\s+than|at\s+least)\s+\d"
     r"|\bno\s+\w+\s+should\s+[^.;]{0,40}?\b(?:more|longer)\s+than\s+\d|back\s+to\s+where\s+(?:it|they)\s+(?:was|were)\b"
+    # "halving the calls … would be a massive win", "I'd also count it a success if …", "I want those close to zero",
+    # "also cost per retained donor under £200"
+    r"|\b(?:would\s+be|that['’]?s|is)\s+(?:a\s+)?(?:big\s+|massive\s+|huge\s+|real\s+|quick\s+)?win\b"
+    r"|\bcount\s+it\s+(?:as\s+)?a\s+(?:success|win)\b|\bi\s+want\s+(?:those|that|it|them)\s+(?:close\s+to|near|under|below)\b"
+    r"|^\W*(?:and\s+|also\s+|plus\s+)+[^.;?]{0,60}\b(?:under|below|above|over|at\s+least)\s+[£$€]?\d"
+    # "getting that to 3 would be great", "fewer handoffs too", "calls about permits coming down", "ready-on-arrival
+    # above 95%", "nobody waiting more than 5 mins", "under 10 working days would be the other one for me"
+    r"|\b(?:getting|get|bringing|bring)\s+(?:that|it|this|them)\s+(?:down\s+)?(?:to|under|below)\s+[~£$€]?\d"
+    r"|(?:^\W*|\b(?:and|also|plus)\s+)fewer\s|\b(?:coming|going)\s+down\b"
+    r"|\b(?:above|over|at\s+least)\s+\d+(?:\.\d+)?\s*%|\b(?:nobody|no\s+one|no-one)\s+\w+ing\s+(?:more|longer)\s+than\s+\d"
+    r"|\bwould\s+be\s+the\s+(?:other|second|third|next)\s+one\b"
     # "how we'll measure it: …", "measured by …", "get DNA under 8%", "halve no-shows by June"
     rf"|measur\w*\s+(?:success|it|this|progress|impact)|(?:how|what)\s+we(?:{_APOS}ll|\s+will)?\s+measure"
     r"|measured\s+by|metrics?\s+(?:we|that)\s+(?:care|track|watch)|definition\s+of\s+done"
@@ -117,6 +137,16 @@ _CUES: dict[str, str] = {
     # "year-1 churn 9.8% -> 16.5% since the April rise", "we used to sit around 15%", "the business case assumed
     # 22%", "families were 14% of passengers but 31% of complaints"
     r"|\d[\d.,]*\s*%?\s*(?:->|→|=>)\s*[-+−~]?\d[\d.,]*\s*%?\s+(?:since|over\s+the|in\s+the\s+(?:last|past))\b"
+    # "there's real pressure from above", "the board has been pushing us to look at F2F", "a regulatory reason to do
+    # this now", "the #1 theme in negative reviews", "the worst CSAT of any touchpoint", "hit 18k after the storms and
+    # we never really recovered"
+    # "the board wants AUM growth", "cllrs want digital usage to justify the spend or it gets cut", "which is the real
+    # pain", "managers are spending hours on enquiry calls"
+    r"|\bthe\s+(?:board|execs?|leadership|regulator|ceo|cllrs|councillors|minister)\s+(?:wants?|is\s+asking|are\s+asking)\b"
+    r"|\bor\s+it\s+gets\s+cut\b|\breal\s+pain\b|\bspending\s+hours\b|\bon\s+record\b"
+    r"|\bpressure\s+from\b|\b(?:has|have)\s+been\s+pushing\s+us\b|\breason\s+to\s+do\s+this\b"
+    r"|(?:the|our|a)\s+(?:#1|number\s+one|no\.\s*1|top)\s+(?:theme|complaint|reason|issue|topic|contact\s+reason)\b|\bworst\s+\w+\s+of\s+any\b"
+    r"|\bnever\s+(?:really\s+)?recover\w*|\bhit\s+[~£$€]?\d[\d.,]*k?\s+after\b"
     r"|we\s+used\s+to\s+(?:be|sit|run|get|have|see)\b|(?:business\s+case|plan|forecast|budget)\s+(?:assumed|expected)"
     r"|\d+(?:\.\d+)?\s*%\s+of\s+[^.;]{1,30}?\bbut\s+(?:only\s+|just\s+)?\d+(?:\.\d+)?\s*%\s+of\b"
     # "…, it was 38% two years ago"
@@ -134,6 +164,13 @@ _CUES: dict[str, str] = {
     r"|(?:journey|map|experience|it)\s+(?:really\s+)?(?:starts|begins|ends|covers|runs)"
     r"|(?:starts|begins|ends)\s+(?:at|with|when)|\b(?:start|begin)\s+(?:at|with|when|from)\b[^.;]{3,120}\band\s+(?:end|stop|finish)\b|(?:has|have|needs?)\s+to\s+(?:include|cover|run|start|end)\b"
     r"|\bin\s+or\s+out\b|(?:do|should|shall)\s+we\s+include\b|\b(?:is|are|be)\s+in\s+(?:too|as\s+well)\b"
+    # "prepayment customers are in, …", "exchanges count too", "let's focus on SMB", "the key group", "we should defo
+    # include that bit too", "it kicks off 6 months before … and finishes when …"
+    r"|\b(?:is|are)\s+in\s*(?:[,.;!—–-]|$)|\bcounts?\s+(?:too|as\s+well|imo)\b|\bthey\s+count\b|\blet['’]?s\s+focus\s+on\b"
+    # "and freezes too right?", "does it include the in-app banner?", "I'd say include the tracing bit too"
+    r"|\btoo\s*(?:,?\s*right)?\s*\?|\bdoes\s+it\s+include\b|\binclude\s+(?:the|all|both)\b"
+    r"|\bkey\s+(?:group|segment|audience)\b|\b(?:should|must|need\s+to)\s+(?:\w+\s+)?include\b"
+    r"|\b(?:kicks\s+off|starts|begins)\b[^.;]{3,120}\b(?:and|then)\s+(?:finishes|ends|stops)\b"
     # "one map for heat pumps and solar, or two?", "are we mapping the person who books or the whole family?"
     r"|\b(?:one|a\s+single|the\s+same)\s+map\s+for\b|\bor\s+two\s*\?|\bare\s+we\s+mapping\b"
     r"|\b(?:first|last)\s+touch(?:\s*point)?\s+(?:is|was)\b"  # "so for many the first touch is our template page"
@@ -204,7 +241,22 @@ _CAVEAT = re.compile(
 _ARRANGEMENTS = re.compile(
     r"(?i:\b(?:can|could|should)\s+we\s+(?:get|invite|bring|loop\s+in)\s+(?:someone|somebody|people)\b"
     r"|\bare\s+we\s+inviting\b|\bhappy\s+to\s+host\b|\bi\s+can\s+get\s+us\b"
-    r"|\b(?:sharing|posting|dropping|uploading)\b[^.;]{0,60}\bin\s+a\s+(?:sec|bit|minute|mo)\b)"
+    r"|\b(?:sharing|posting|dropping|uploading)\b[^.;]{0,60}\bin\s+a\s+(?:sec|bit|minute|mo)\b"
+    # "is the workshop in the Civic Centre or on Teams?", "is the room booked for 2hrs or 3?", "do we have any engineers
+    # joining?", "can someone add @Ana from the warehouse?", "@Raj could you pull the survey results before Thursday?"
+    r"|\bis\s+the\s+(?:workshop|session|meeting|call)\b|\broom\s+(?:is\s+)?booked\b|\bjoining\s*\?"
+    r"|\bcan\s+(?:someone|somebody|you)\s+(?:add|invite|bring)\s+(?:<@|@)"
+    r"|^\W*(?:<@\w+>|@[\w.-]+)\s*,?\s+(?:could|can|would|will)\s+you\b"
+    # "are you joining from the Leeds office or remote?", "can you forward the invite", "are the branch staff invited?"
+    r"|\bjoining\s+(?:from|in\s+person|remotely?)\b|\b(?:forward|send)\s+(?:them\s+)?(?:the|an?)\s+invite\b"
+    r"|\binvited\s*\?|\bable\s+to\s+join\b|\bin\s+the\s+room\b|\b(?:anyone|any\s+\w+)\s+joining\b"
+    r"|^\W*(?:thanks|thank\s+you|cheers|ty)\b(?:\s+(?:all|everyone|for\s+setting\s+(?:this|it)\s+up))?)"
+)
+# A caveat on the data, whatever else it says: "the tracing data before Sept is patchy", "take the splits with a
+# pinch of salt", "older data isn't comparable", "the stats don't link to our member IDs".
+_DATA_CAVEAT = re.compile(
+    r"(?i:\bpatchy\b|\binconsistent\w*|\bpinch\s+of\s+salt\b|\bexpect\s+gaps\b|\b(?:isn['’]?t|not)\s+comparable\b"
+    r"|\b(?:data|stats|figures|numbers)\b[^.;]{0,40}\b(?:don['’]?t|doesn['’]?t|can['’]?t)\s+(?:link|match|join)\b)"
 )
 _EMOJI_CODE = re.compile(r"\s*:[a-z0-9_+-]+:")
 _EMPHASIS = re.compile(r"(?<![\w*_])[*_]+(?=\S)|(?<=\S)[*_]+(?![\w*_])")  # Slack's *bold* and _italics_: "*Scope:* …"
@@ -220,7 +272,7 @@ def build_objective_card(objective: str, themes: Sequence[Theme]) -> ObjectiveCa
     for note, kind in zip(notes, _meant(notes), strict=True):
         if kind in _MEANT_ON_THE_CARD:  # no cue word: the part its meaning says
             found[kind].append(_clean(note.text, kind))
-    for note in notes:
+    for note in (note for note in notes if not _aside(note.text)):
         why: list[str] = []  # the "why" runs on through the note's next sentences until one says something else
         previous = ""
         for sentence in split_outside_quotes(note.text):
@@ -281,15 +333,19 @@ def _read(texts: Sequence[str], reader: ObjectiveKinds | None, floor: float = GR
     """The reader's part for each text, none for a caveat on the data ("the churn figure excludes home movers") or
     the workshop's arrangements."""
     kinds = reader.kinds(texts, floor) if reader else [None] * len(texts)
-    return iter(
-        None if _CAVEAT.search(text) or _ARRANGEMENTS.search(text) else kind
-        for text, kind in zip(texts, kinds, strict=True)
-    )
+    return iter(None if _CAVEAT.search(text) or _aside(text) else kind for text, kind in zip(texts, kinds, strict=True))
+
+
+def _aside(text: str) -> bool:
+    """Whether a note is about the workshop or the data, not the map: its arrangements or a caveat on the data."""
+    return bool(_ARRANGEMENTS.search(text) or _DATA_CAVEAT.search(text))
 
 
 def cue_kind(text: str) -> str | None:
     """The kind of the note's first sentence that carries a cue, if any; a problem measured today is part of why
     this map."""
+    if _aside(text):
+        return None
     kind = next((kind for sentence in split_outside_quotes(text) if (kind := _kind(sentence))), None)
     return "question" if kind == _PROBLEM else kind
 

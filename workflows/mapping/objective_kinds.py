@@ -41,13 +41,14 @@ class ObjectiveKinds(BaseModel):
         from workflows.themes.clustering.cleaning import clean
         from workflows.themes.clustering.embeddings import get_embedder
 
-        vectors = np.asarray(get_embedder().encode([clean(text) or text for text in texts]))
+        said = [clean(text) for text in texts]  # a greeting alone ("hi all, morning :coffee:") says no part
+        vectors = np.asarray(get_embedder().encode([text or " " for text in said]))
         logits = vectors @ np.asarray(self.coef).T + np.asarray(self.intercept)
         chances = np.exp(logits - logits.max(axis=1, keepdims=True))
         chances /= chances.sum(axis=1, keepdims=True)
         return [
-            None if self.classes[best] == OTHER or row[best] < floor else self.classes[best]
-            for row, best in zip(chances, chances.argmax(axis=1), strict=True)
+            None if not text or self.classes[best] == OTHER or row[best] < floor else self.classes[best]
+            for text, row, best in zip(said, chances, chances.argmax(axis=1), strict=True)
         ]
 
 

@@ -394,3 +394,65 @@ def test_the_card_takes_an_unlabelled_part_only_where_its_meaning_is_clear() -> 
 )
 def test_parts_said_in_passing_and_the_workshops_arrangements_are_read(note: str, kind: str | None) -> None:
     assert note_kind(note) == kind
+
+
+@pytest.mark.parametrize(
+    ("note", "kind"),
+    [
+        ("Corporate travel bookings are out imo, different team", "out_of_scope"),
+        ("Trade customers not included pls", "out_of_scope"),
+        ("refunds for cancelled flights - not this time", "out_of_scope"),
+        ("gift cards - not part of this", "out_of_scope"),
+        ("second homes, leave it. different rules", "out_of_scope"),
+        ("school trips - please let's not, the groups desk handles those", "out_of_scope"),
+        ("let's focus on first-time renters in the city", "scope"),
+        ("repeat customers are in, they complain the most", "scope"),
+        ("cancellations count too btw", "scope"),
+        ("it kicks off when the quote is sent and finishes when the first payment clears", "scope"),
+        ("cutting the 'where's my order' calls in half would be a massive win", "success_measures"),
+        ("I'd also count it a success if repeat orders went from 30% to 40%", "success_measures"),
+        ("also cost per new member under £40", "success_measures"),
+        ("the regulator has been pushing us to look at this journey", "question"),
+        ("late deliveries are the #1 theme in our complaints this year", "question"),
+        ("the backlog hit 12k after the system change and we never really recovered", "question"),
+        # the workshop's arrangements are no part, whatever words they use
+        ("<@U0ABC123> could you pull the success metrics by cohort before Thursday?", None),
+        ("is the workshop in the Leeds office or on Teams?", None),
+        ("can someone add <@U0ABC123> from the depot? they know the scope better than us", None),
+    ],
+)
+def test_parts_said_in_chat_and_requests_to_colleagues_are_read(note: str, kind: str | None) -> None:
+    assert note_kind(note) == kind
+
+
+def test_a_request_to_a_colleague_never_reaches_the_card() -> None:
+    card = build_objective_card(
+        "Map it", themes("<@U0ABC123> could you share the success measures dashboard, target 80% by Q3?")
+    )
+    assert card.success_measures == []
+
+
+@pytest.mark.parametrize(
+    ("note", "kind"),
+    [
+        ("home delivery shouldnt be in here, different ops", "out_of_scope"),
+        ("refund disputes definately not", "out_of_scope"),
+        ("can we park lost tickets for now? separate team", "out_of_scope"),
+        ("TV and landline add-ons out pls", "out_of_scope"),
+        ("getting that to 2 would be great", "success_measures"),
+        ("+1 and fewer calls about missing parcels", "success_measures"),
+        ("complaints about noise coming down", "success_measures"),
+        ("on-time arrival above 90% for the school run", "success_measures"),
+        ("and nobody waiting more than 10 mins at the desk", "success_measures"),
+        ("and click & collect too, right?", "scope"),
+        ("what about people who never used the app? they count imo", "scope"),
+        ("the board wants growth and this is the cheapest lever", "question"),
+        ("hi all, morning :coffee:", None),
+        ("thanks for setting this up :muscle:", None),
+        ("can we get a store manager in the room too?", None),
+        ("fyi the booking data before March is patchy, a migration wiped some of it", None),
+        ("take the root-cause splits with a pinch of salt, coding is inconsistent", None),
+    ],
+)
+def test_parts_the_fourth_way_and_greetings_thanks_and_data_caveats(note: str, kind: str | None) -> None:
+    assert note_kind(note) == kind
