@@ -47,7 +47,12 @@ _MONTH_NAMES = (
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = {name: number for number, full in enumerate(_MONTH_NAMES, start=1) for name in (full, full[:3])}
 _MONTHS["sept"] = 9
-_WEEKDAYS = {name: number for number, full in enumerate(_WEEKDAY_NAMES) for name in (full, full[:3])}
+_WEEKDAYS = {name: number for number, full in enumerate(_WEEKDAY_NAMES) for name in (full, full[:3])} | {
+    "tues": 1,
+    "weds": 2,
+    "thur": 3,
+    "thurs": 3,
+}
 _WEEKDAYS |= {"tues": 1, "weds": 2, "thur": 3, "thurs": 3}
 _NUMBER_WORDS = {
     "a": 1,
@@ -169,7 +174,7 @@ _DAY_AS_WORD = re.compile(
 
 
 # Before a bare abbreviated weekday that closes the text, a clause break: "— @Mei, Mon", "owner me, Thu".
-_CLOSING_DAY = re.compile(r"[,;\-–—]\s*$")
+_CLOSING_DAY = re.compile(r"(?:[,;.\-–—]|\b(?:do|done|get\s+to)\s+it|\bdone)\s*$", re.IGNORECASE)  # "I'll do it Mon"
 # After a weekday, a time of the week rather than of one day: "Monday mornings", "the Friday night surge".
 _SOME_DAYS = re.compile(
     r"\s+(?:morning|afternoon|evening|night|lunchtime)(?:s\b|\s+(?!(?:at|by|latest|eod|cob|please|or|and|\d)\b)[a-z])",
@@ -218,7 +223,8 @@ def _end_of_month_name(match: re.Match[str], today: date) -> date:
 # After a quarter, a noun it qualifies ("Q4 churn", "the Q2 pricing review"), not a word that carries on the sentence
 # ("trial it over Q3 and watch complaints").
 _QUARTER_AS_WORD = re.compile(
-    r"\s+(?!(?:and|or|but|so|then|with|to|for|at|by|the|latest|please|too|as|if|once|end)\b)[a-z]", re.IGNORECASE
+    r"\s+(?!(?:and|or|but|so|then|with|to|for|at|by|the|latest|please|pls|too|as|if|once|end|target|deadline|big)\b)[a-z]",
+    re.IGNORECASE,
 )
 
 
@@ -237,6 +243,14 @@ def _quarter(match: re.Match[str], today: date) -> date | None:
     due = _upcoming(today, quarter_end.month, quarter_end.day, match["year"])
     # "before Q2", "ahead of Q2": the last day of the quarter before it
     return due - relativedelta(months=3, day=31) if re.match(r"before|ahead", match["lead"] or "", re.I) else due
+
+
+def _half(match: re.Match[str], today: date) -> date | None:
+    """ "H1", "by end of H2": the half-year's last day; "the H1 results" is which half, not when it is due."""
+    deadline = _DEADLINE.fullmatch(match["lead"] or "")
+    if not deadline and not match["year"] and _QUARTER_AS_WORD.match(match.string, match.end()):
+        return None
+    return _upcoming(today, 6 * int(match["half"]), 30 if match["half"] == "1" else 31, match["year"])
 
 
 def _last_day(month: int) -> int:
@@ -325,10 +339,11 @@ _RULES: list[tuple[str, _Resolver]] = [
     # "in January", "by March 2027": a month alone is a date only after one of these words ("the January sale" is not),
     # and not as a range's start ("in July-August")
     (
-        rf"(?P<word>in|by|during|until|till|before|aim\s+for|aiming\s+for)\s+{_MONTH}(?:\s+{_YEAR})?(?!\s*\d|\s*[-–/]\s*\w)",
+        rf"(?P<word>in|by|due|during|until|till|before|aim\s+for|aiming\s+for)\s+{_MONTH}(?:\s+{_YEAR})?(?!\s*\d|\s*[-–/]\s*\w)",
         _month_alone,
     ),
     (rf"(?:{_THE}end\s+of\s+{_THE})?q(?P<quarter>[1-4])(?:\s+{_YEAR})?", _quarter),
+    (rf"(?:{_THE}end\s+of\s+{_THE})?h(?P<half>[12])(?:\s+{_YEAR})?", _half),  # "H1": 30 June
     (rf"{_THE}end\s+of\s+(?:the\s+|this\s+|(?P<which>next)\s+)?{_PERIOD}", _period_end),
     (r"eo(?P<unit>[wmqy])", _period_end),
     (
@@ -346,6 +361,8 @@ _RULES: list[tuple[str, _Resolver]] = [
     (rf"within\s+{_DURATION}(?=\s*(?:[,;.!?)—–-]|$|@|pls\b|please\b))", _duration),
     (rf"{_DURATION}\s+from\s+(?:today|now)", _duration),  # "2 weeks from today"
     (rf"(?<=,\s){_DURATION}(?=[\s.!)]*$)", _duration),  # "owner @Ana, 2 weeks": a bare duration closing the text
+    # "…, 20/12", "(@Uma) 10/12": a day and a month closing the text or a clause
+    (r"(?<=[,)—–-]\s)(?P<first>\d{1,2})/(?P<second>\d{1,2})(?![/.\d])(?=\s*(?:[,.!)]|$))", _day_slash_month),
     (rf"(?<=,\s){_MONTH}(?:\s+{_YEAR})?(?=[\s.!)]*$)", _month_alone),  # "— @Gabe, January": a month closing it
     (r"(?:christmas|xmas)", _christmas),
     (
@@ -357,6 +374,9 @@ _RULES: list[tuple[str, _Resolver]] = [
 # What before a date makes it part of the action: the start of a range ("every day 10-28 Sept", "any day from the
 # 1st to the 28th"), a slash ("Sunday/Monday"), "every" ("every Monday morning").
 _IN_THE_ACTION = re.compile(r"/\s*$|\b(?:every|each)\s+$|\bfrom\s+[^,;.!?]{1,30}\s+to\s+(?:the\s+)?$", re.IGNORECASE)
+_PAST = re.compile(r"\b(?:\w+ed|was|were|came|went|left|joined|paid|bought)\s+$", re.IGNORECASE)
+# "early next year", "later this month": no date, however near one it sounds
+_VAGUE_PERIOD = re.compile(r"\b(?:early|mid|late|later)\s+(?:next|this)\s+(?:year|month|quarter)\b", re.IGNORECASE)
 _RANGE_START = re.compile(r"\d\s*[-–—]\s*$")
 # Quoted words are the customer's or an example's ("'sent to your GP Tue 4th'"), never the action's due date.
 _QUOTED = re.compile(r"(?<!\w)'(?:[^'\n]|'(?=\w))*'(?!\w)|\"[^\"\n]*\"|“[^”\n]*”")  # "Patel's" inside
@@ -369,7 +389,7 @@ def parse_due(text: str, today: date) -> DueMatch | None:
     ends a range ("every day 10-28 Sept") or follows a slash ("Sunday/Monday") or "every" is part of the action, not
     its deadline; so is one in quotation marks."""
     found: list[DueMatch] = []
-    quotes = [m.span() for m in _QUOTED.finditer(text)]
+    quotes = [m.span() for m in _QUOTED.finditer(text)] + [m.span() for m in _VAGUE_PERIOD.finditer(text)]
     for pattern, resolve in _COMPILED:
         for match in pattern.finditer(text):
             try:
@@ -378,7 +398,8 @@ def parse_due(text: str, today: date) -> DueMatch | None:
                 continue
             before = text[: match.start()]
             in_a_range = match.group()[0].isdigit() and _RANGE_START.search(before)  # "10-28 Sept", not "day 3 — by …"
-            if due and not in_a_range and not _IN_THE_ACTION.search(before) and not _quoted(match, quotes):
+            past = re.match(r"(?:in|during)\s", match.group(), re.I) and _PAST.search(before)  # "who cancelled in May"
+            if due and not in_a_range and not past and not _IN_THE_ACTION.search(before) and not _quoted(match, quotes):
                 found.append(DueMatch(due=due, start=match.start(), end=match.end(), text=match.group()))
     return min(found, key=lambda m: (not _says_deadline(m, text), m.start, -m.end), default=None)
 

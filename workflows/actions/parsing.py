@@ -22,21 +22,32 @@ class ActionDraft(BaseModel):
     due: date | None = None
 
 
-_TODO = re.compile(r"^\s*(?:todo|to-do)\b\s*[:\-–—]?\s*", re.IGNORECASE)  # "TODO @Pip: …", "TODO find out …"
+# "TODO @Pip: …", "TODO find out …", "1) …", "- [ ] …": a list's marks, no part of the action
+_TODO = re.compile(
+    r"^\s*(?:-\s*\[\s*[xX ]?\s*\]|\d{1,2}[.)](?!\d)|[•*·]|(?:todo|to-do)\b\s*[:\-–—]?)\s*", re.IGNORECASE
+)
 # ":pray:", ":calendar:": no part of the action; between words, where the action's sentence ends ("… :pray: quick win")
 _SHORTCODE = re.compile(r"\s*(?<!\w):[a-z0-9_+-]+:(?!\w)")
 _POLITENESS = re.compile(r"[\s,]+(?:pls|plz|please|thx|thanks|ta|cheers)[\s.!]*$", re.IGNORECASE)  # "…, Thursday pls"
 _OPENS_WITH_MENTION = re.compile(r"^\W*@")
+_CREDIT_FIRST = re.compile(r"^\W*(?:as|per|like|following|thanks|thx)\b", re.IGNORECASE)
 _OBJECT_OF = re.compile(r"\b(?:to|with|from|for)$", re.IGNORECASE)
-_OWNER_CUE = r"(?:owner|owned\s+by|assign(?:ed)?\s+to|assignee|responsible|dri|lead|who)"
+# A word of thanks or a remark before the action: "thanks @Mia for flagging! I'll …", "Just to close the loop: I'll …"
+_CHATTER = r"(?:thanks|thx|cheers|ok(?:ay)?|right|just|also|one\s+more|last\s+one)\b[^.!?:—–]{0,40}[.!?:—–]+\s*"
+_CREDITED_IDEA = (
+    r"(?:as|per|like)\s+(?:@[^,]{1,40}?\s+)?(?:suggested|said|mentioned|asked)\s*,\s*"  # "As @Ruby said, …"
+)
+_OWNER_CUE = r"(?:owner|owned\s+by|assign(?:ed)?(?:\s+to)?|assignee|responsible|dri|lead|who)"
 # The writer naming themself as the owner: "Me —", "mine:", "On me —", "Leave it with me:", "That one's mine —".
 _WRITER = r"(?:me|myself|mine|on\s+me|leave\s+it\s+with\s+me|that(?:\s+one)?(?:['’]s|\s+is)\s+mine)"
 _COPY = r"(?:cc|fyi)"  # "cc @Dan", "fyi @Lux": told, not asked to do it
 _LEADING_FILLER = re.compile(
     r"^(?:(?:i\s+think|i\s+reckon|imo|honestly)\s*,?\s+|(?:fyi|cc)\s+@[^,;:—–]{1,40}?\s*[,;:\-–—]+\s*"
-    r"|with\s+@[^,;:]{1,40}?['’]s\s+help\s*,\s*"
+    r"|with\s+@[^,;:]{1,40}?['’]s\s+help\s*,?\s*"
     r"|some(?:one|body)(?:\s+from\s+(?:the\s+)?[\w&/-]+(?:\s+team)?)?\s+(?:should|needs?\s+to|has\s+to|must)\s+"
-    rf"|(?:action(?:\s+item)?|task|urgent|priority|p[0-3]|quick\s+win|{_WRITER}"
+    # "thanks @Mia for flagging! I'll …", "Just to close the loop: I'll …", "As @Ruby suggested, …"
+    rf"|{_CHATTER}|{_CREDITED_IDEA}"
+    rf"|(?:action(?:\s+item)?|ap|task|urgent|priority|p[0-3]|quick\s+win|{_WRITER}"
     r"|owner\s*:?\s*(?:tbc|tbd)?|needs?\s+an?\s+owner)\s*(?:\([^)]{0,40}\))?"
     r"\s*[:\-–—]\s*"
     r"|(?:we|i|you|they)\s+(?:should|must|will|can|could|need\s+to|have\s+to|are\s+going\s+to)\s+"
@@ -50,7 +61,8 @@ _LEADING_FILLER = re.compile(
 # Only words that never end a sensible title: "log in" and "turn it on" keep their last word.
 _TRAILING_FILLER = re.compile(
     r"(?:\s+(?:by|due|until|and|cc|owner|assignee|aim(?:ing)?(?:\s+for)?|target(?:ing)?|pls|plz|please|thx|thanks|ta"
-    r"|cheers)\s*:?|[\s.,;:!\-–—])+$",
+    r"|cheers|probably|though|at\s+the\s+latest|should\s+(?:have\s+it|be)\s+done|give\s+me(?:\s+till)?)\s*:?"
+    r"|[\s.,;:!\-–—|])+$",
     re.IGNORECASE,
 )
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:\-–—]?\s*\)|\[\s*\]")
@@ -58,6 +70,7 @@ _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:\-–—]?\s*\)|\[\s*\]")
 _OWNER_ASIDE = re.compile(
     r"\(\s*(?:owner|who)\s*(?:tbd|tbc|\?)[^)]*\)|(?:[,;]|\s[-–—])\s*(?:owner|who)\s*(?:tbd|tbc|\?)[^,;.!?]*"
     r"|(?:[,;]|\s[-–—])\s*some(?:one|body)\s+(?:should|needs?\s+to|has\s+to|must)\s+own\s+(?:this|it|that)\b[^,;.!?]*"
+    r"|(?:[,;]|\s[-–—])\s*whoever\s+has\s+(?:the\s+)?(?:time|capacity|bandwidth)\b"
     r"|[,;]\s*(?:same|usual)\s+owner\b|\(\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^)]*\)"
     r"|(?:[,;]|\s[-–—])\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^,;.!?]*"
     r"|\([^()]*@[^()]*\)",  # "(same data as @Ana's first item)", "(with @Ben)": whose, not what
@@ -65,23 +78,32 @@ _OWNER_ASIDE = re.compile(
 )
 # The writer taking it on: "…, owner me", "(owner: myself)", "I'll own it."
 # "(me, by Friday)", "-- mine": the writer alone in a clause.
+# The writer taking it on in words of their own: "I'll own it", "I'm on it", "I can take this", "it's mine", "leave it
+# with me", "I'll get to it".
+_TAKES_IT = (
+    r"i(?:['’]ll|\s+will)\s+(?:own|take|pick\s+up|do|get\s+to)\s+(?:it|this|that)(?:\s+one)?(?:\s+on)?\b"
+    r"|i(?:['’]ve|\s+have)\s+got\s+(?:it|this)\b|i['’]?m\s+on\s+it\b|i\s+can\s+take\s+(?:it|this|that)(?:\s+one)?\b"
+    r"|(?:it['’]s|that['’]s|this\s+is)\s+mine\b|leave\s+it\s+with\s+me\b"
+)
+_WRITER_TAKES_IT = re.compile(_TAKES_IT, re.IGNORECASE)
 _SELF_OWNED = re.compile(
-    r"[,;]?\s*\(?\s*\b(?:owner\s*[:=]?\s*(?:me|myself)\b"
-    r"|i(?:['’]ll|\s+will)\s+(?:own|take|pick\s+up|do)\s+(?:it|this|that)(?:\s+one)?(?:\s+on)?\b|i(?:['’]ve|\s+have)\s+got\s+(?:it|this)\b)"
+    rf"(?:[,;]|\s[-–—]+)?\s*\(?\s*\b(?:owner\s*[:=]?\s*(?:me|myself)\b|{_TAKES_IT})"
     r"\s*\)?[.!]?"
     r"|(?:[,;]|\s[-–—]+|(?<=\())\s*(?:on\s+)?(?:me|mine|myself)\s*[,;.!]?(?=\s|\)|$)",
     re.IGNORECASE,
 )
 # A note that opens with the writer taking it on: "I'll draft the FAQ", "Me — rewrite the text", "Me: map …".
 _SELF_STARTED = re.compile(
-    r"^\s*(?:(?:fyi|cc|\+1\s+to|with)\s+@[^,;:—–]{1,40}?\s*[,;:—–-]+\s*)?"  # "fyi @Lu — I'll log …"
+    r"^\s*(?:(?:fyi|cc|\+1\s+to|with)\s+@[^,;:—–]{1,40}?\s*[,;:—–-]+\s*|with\s+@[^,;:]{1,40}?['’]s\s+help\s*"
+    rf"|{_CHATTER})?"
     rf"(?:i(?:['’]ll|\s+will|\s+can|['’]m\s+going\s+to|\s+am\s+going\s+to)\s|{_WRITER}\s*[:\-–—,]\s|me\s+to\s"
     r"|(?:me|i)\s+(?:and|&|\+)\s+@)",  # "Me and @Kurt will …"
     re.IGNORECASE,
 )
 # A request to the owner: "@Chloe can you add a cancel button …?"
 _REQUEST = re.compile(
-    r"^(?:can|could|would)\s+(?:you|we|some(?:one|body)(?:\s+from\s+(?:the\s+)?[\w&/-]+(?:\s+team)?)?)"
+    r"^(?:can|could|would)\s+(?:you|we|some(?:one|body)(?:\s+from\s+(?:the\s+)?[\w&/-]+(?:\s+team)?"
+    r"|\s+with\s+[\w&/-]+(?:\s+[\w&/-]+)?)?)"
     r"\s+(?:please\s+)?(?=\w)",
     re.IGNORECASE,
 )
@@ -103,7 +125,7 @@ _VAGUE_WHEN = re.compile(
     r"(?:\s+\d+)?|(?:starting\s+)?(?:before|after)\s+(?:the\s+)?(?:holidays|christmas|summer|launch|release"
     r"|year[-\s]end|peak|(?:code\s+)?freeze)"
     r"|asap|as\s+soon\s+as\s+possible|(?:some\s*time\s+)?soon(?:ish)?|ideally|hopefully|(?:date\s+)?tbd|(?:date\s+)?tbc"
-    r"|when\s+we\s+can|whenever|no\s+rush|when\s+(?:capacity|time)\s+allows|at\s+some\s+point|(?:starting\s+)?in\s+the\s+new\s+year"
+    r"|when\s+we\s+can|whenever|no\s+rush|(?:early|mid|late|later)\s+(?:next|this)\s+(?:year|month|quarter)|when\s+(?:capacity|time)\s+allows|at\s+some\s+point|(?:starting\s+)?in\s+the\s+new\s+year"
     r"|once\s+the\s+[\w-]+\s+is\s+(?:signed|live|done|agreed|in))\b",
     re.IGNORECASE,
 )
@@ -121,6 +143,10 @@ _UNSURE = re.compile(
     r"(?:,\s*(?:not\s+sure|no\s+idea|i\s+think|i\s+guess|probably|maybe)\b[^.!]*|\s+who\s*[—–-]+[^.!]*"
     r"|(?:,|\s[—–-])\s*(?:the\s+)?(?:draft|spec|doc|write-?up|proposal|details)(?:\s+spec)?\s*(?:here|in|at|:)[^,;]*"
     r"|\s*\(\s*(?:the\s+)?(?:draft|spec|doc|write-?up|proposal|details|notes?)\b[^)]*\)"  # "(draft in the doc)"
+    # "(low effort)", ", low effort", "(see thread)", "…, and let me know", "… so she can brief the agency"
+    r"|\s*\(\s*(?:(?:low|high|medium|big|small)\s+effort|see\s+(?:the\s+)?thread|quick\s+win)\s*\)"
+    r"|,\s*(?:low|high|medium)\s+effort|,?\s*and\s+let\s+me\s+know\b[^.!]*"
+    r"|,\s*(?:thanks|thx|cheers)\s+@[^,;—–]{1,40}?(?:\s+for\s+[^,;—–]{1,40})?\s*[—–-]*"
     # why, after the action: "…, it's confusing"
     r"|,\s*(?:it|this|that)(?:['’]s|\s+is)\s+(?:(?:so|really|very|quite|a\s+bit|super)\s+)?[\w-]+)"
     r"[?.!]*$",
@@ -134,8 +160,12 @@ def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date, au
     text = _POLITENESS.sub("", _SHORTCODE.sub(lambda code: "; " if code.string[code.end() :].strip() else " ", text))
     text = _TODO.sub("", text)
     owner, label = next(((i, name) for i, name in mentions if not _credited(text, name)), (None, None))
-    if owner is not None and _SELF_STARTED.match(text) and not _OPENS_WITH_MENTION.match(text):
-        owner, label = None, None  # "I'll send @Leo the list": the writer's action, Leo is in it
+    if (
+        owner is not None
+        and not _OPENS_WITH_MENTION.match(text)
+        and (_SELF_STARTED.match(text) or _WRITER_TAKES_IT.search(text))
+    ):
+        owner, label = None, None  # "I'll send @Leo the list", "Send @Vera the deck. I'll do it": the writer's
     due = parse_due(text, today)
     # "… the deposit by 30 June. Needs …": the sentence still ends where its date did
     title = f"{text[: due.start]}{'.' if due.text.endswith('.') else ''} {text[due.end :]}" if due else text
@@ -158,12 +188,14 @@ def _credited(text: str, label: str) -> bool:
 def _owning_mentions(text: str, label: str) -> list[re.Match[str]]:
     """The mentions of `label` that do not credit them for an idea."""
     mentions = re.finditer(rf"@{re.escape(label)}(?!\w)", text)
-    credit = re.compile(r"(?:\+1\s+to|agree\w*\s+with|thanks?\s+to|\bas)\s+$", re.IGNORECASE)
+    credit = re.compile(
+        r"(?:\+1\s+to|agree\w*\s+with|thanks?(?:\s+to)?|thx|cheers|\bas|\bwith|\bfrom)\s+$", re.IGNORECASE
+    )
     return [
         m
         for m in mentions
         if not credit.search(before := text[: m.start()])
-        and not re.match(r"(?:'|’)s\b", after := text[m.end() :])
+        and not re.match(r"['’]s\b(?!\s+on\s+it)", after := text[m.end() :])  # "@Ana's idea"; "@Grace's on it" owns
         and not _COPIED.search(before)
         and not (_ASKED.search(before) and _CONSULTED.match(after))
     ]
@@ -177,8 +209,8 @@ def _before_owner_clause(text: str, label: str) -> str | None:
     if mention is None:
         return None
     before = text[: mention.start()]
-    if not _OWNER_CLAUSE_START.search(before):
-        return None
+    if not _OWNER_CLAUSE_START.search(before) or _CREDIT_FIRST.match(before):
+        return None  # "As @Ruby suggested, @Colm to …": the action follows the owner
     action = re.sub(rf"\b{_OWNER_CUE}\s*[:=\-–]?\s*$", "", before.rstrip(), flags=re.IGNORECASE).rstrip(" ([{|")
     return action if len(re.findall(r"\w+", action)) >= MIN_TITLE_WORDS else None
 
@@ -191,7 +223,8 @@ def _without_owner(text: str, label: str) -> str:
         return asking.sub(r"\1you", text)
     for pattern in (
         rf"[(\[]?\s*{_OWNER_CUE}\s*[:=\-–]?\s*{mention}\s*[)\]]?",
-        rf"^\s*{mention}(?:\s*(?:and|&|\+)\s*(?:i|me)\b)?\s*[:,\-–—]?\s*",  # "@Jax + me: …"
+        rf"[\s,;\-–—]*{mention}['’]s\s+on\s+it\s*[:,.]?\s*",  # "— @Grace's on it", "@Jin's on it: …"
+        rf"^\s*(?:{_CREDITED_IDEA})?(?:over\s+to\s+)?{mention}(?:\s*(?:and|&|\+)\s*(?:i|me)\b)?(?:\s+(?:pls|please))?\s*[:,\-–—]?\s*",
         rf"[\s,;\-–—(]*{mention}\s*\)?[\s.,;:!]*$",
         rf"(?:(?<=[.!?])|^)\s*{mention}[^.!?]*\?\s*$",  # "… @Ana can you fold that in?"
     ):
@@ -252,7 +285,7 @@ def _tidy(text: str) -> str:
     text = _EMPTY_BRACKETS.sub(" ", " ".join(text.split()))
     text = re.sub(r"\s+([,;:.!?)])", r"\1", text)
     text = re.sub(r"([.!?])[,;:]+", r"\1", text)  # "… reviews. I'll own that, from …": the owner went, the stop stays
-    while (stripped := _LEADING_FILLER.sub("", text.strip(" ,;:-–—"), count=1)) != text:
+    while (stripped := _LEADING_FILLER.sub("", text.strip(" ,;:.-–—|"), count=1)) != text:
         text = stripped
     if request := _REQUEST.match(text):  # "can you add a cancel button …?": what is asked
         text = text[request.end() :].rstrip(" ?")

@@ -490,3 +490,65 @@ def test_asides_politeness_and_the_writer_after_an_aside_leave_the_title(
 ) -> None:
     draft = parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME")
     assert (draft.title, draft.owner, draft.due) == (title, owner, due)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "owner", "due"),
+    [
+        ("AP: run the usability test — DRI @Ben, in 10 days", "Run the usability test", "U0BEN", date(2026, 5, 23)),
+        (
+            "1) Run the usability test, assigned: @Ben, by the 20th",
+            "Run the usability test",
+            "U0BEN",
+            date(2026, 5, 20),
+        ),
+        ("- [ ] run the usability test", "Run the usability test", None, None),
+        ("over to @Ben: run the usability test, 20/5", "Run the usability test", "U0BEN", date(2026, 5, 20)),
+        ("@Ben pls: run the usability test", "Run the usability test", "U0BEN", None),
+        ("Run the usability test — @Ben's on it, May 18", "Run the usability test", "U0BEN", date(2026, 5, 18)),
+        (
+            "Owner: @Ben | Due: 18 May | Action: run the usability test",
+            "Run the usability test",
+            "U0BEN",
+            date(2026, 5, 18),
+        ),
+        ("Run the usability test — I'm on it", "Run the usability test", "U0ME", None),
+        (
+            "Run the usability test. I can take this, probably by Monday",
+            "Run the usability test",
+            "U0ME",
+            date(2026, 5, 18),
+        ),
+        (
+            "Run the usability test — it's mine, I'll get to it by the 20th",
+            "Run the usability test",
+            "U0ME",
+            date(2026, 5, 20),
+        ),
+        ("thanks @Ben for flagging! I'll run the usability test", "Run the usability test", "U0ME", None),
+        ("Just to close the loop: I'll run the usability test", "Run the usability test", "U0ME", None),
+        ("As @Ben suggested, @Ana Lima to run the usability test", "Run the usability test", "U0ANA", None),
+        (
+            "Follow up with @Ben on the usability test — @Ana Lima",
+            "Follow up with @Ben on the usability test",
+            "U0ANA",
+            None,
+        ),
+        ("Run the usability test (low effort)", "Run the usability test", None, None),
+        ("@Ben to run the usability test, H1", "Run the usability test", "U0BEN", date(2026, 6, 30)),
+        ("@Ben to run the usability test, early next year probably", "Run the usability test", "U0BEN", None),
+        (
+            "Interview five customers who cancelled in April",
+            "Interview five customers who cancelled in April",
+            None,
+            None,
+        ),
+        ("Run the usability test, due Feb", "Run the usability test", None, date(2027, 2, 28)),
+        ("Run the usability test. Thurs", "Run the usability test", None, date(2026, 5, 14)),
+    ],
+)
+def test_list_marks_owner_phrases_and_dates_written_the_fourth_way(
+    text: str, title: str, owner: str | None, due: date | None
+) -> None:
+    draft = parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME")
+    assert (draft.title, draft.owner, draft.due) == (title, owner, due)
