@@ -5,9 +5,10 @@ Teams write the parts of an objective mostly without a label ("I'd start from th
 "Pet insurance claims are also off the table"), in more ways than cue words can list. A logistic regression over the
 notes' sentence vectors learns them from the labelled objective threads: the labelled workshops
 (`bench/data/workshops/`, whose truth keeps scope and what is out of it as one theme, told apart here by the cue
-words) and the first set of objective threads (`bench/data/forms/objective.yaml`). It prints how well the bot reads
-each part of a set it was not fitted on (`--held-out FILE`, a forms file of the same shape), with the cue words alone
-and with the reader behind them, then writes the weights to `workflows/mapping/assets/objective_kinds.json`.
+words) and the sets of objective threads written blind (`bench/data/forms/objective*.yaml`). It prints how well the
+bot reads each part of a set it was not fitted on (`--held-out FILE`, one of those sets, left out of the fit), with the
+cue words alone and with the reader behind them, then writes the weights to
+`workflows/mapping/assets/objective_kinds.json`.
 
 Usage: .venv/bin/python bench/fit_objective_kinds.py [--held-out FILE] [--dry-run]
 """
@@ -33,7 +34,7 @@ from workflows.mapping.objective_kinds import KINDS_FILE, ObjectiveKinds  # noqa
 from workflows.themes.clustering.cleaning import clean  # noqa: E402
 from workflows.themes.clustering.embeddings import get_embedder  # noqa: E402
 
-FORMS = ROOT / "bench" / "data" / "forms" / "objective.yaml"
+FORMS = ROOT / "bench" / "data" / "forms"
 REGULARISATION = 1.0
 THEMES = {
     "why": "question",
@@ -72,7 +73,11 @@ def main() -> int:
     parser.add_argument("--held-out", type=Path, help="a forms file of objective threads to score, not fitted on")
     parser.add_argument("--dry-run", action="store_true", help="print, do not write the weights")
     args = parser.parse_args()
-    examples = workshop_examples() + form_examples(FORMS)
+    sets = [
+        path for path in sorted(FORMS.glob("objective*.yaml")) if path.resolve() != (args.held_out or Path()).resolve()
+    ]
+    examples = workshop_examples() + [example for path in sets for example in form_examples(path)]
+    print("fitted on the labelled workshops and " + ", ".join(path.name for path in sets))
     embedder = get_embedder()
     vectors = np.asarray(embedder.encode([clean(text) for text, _ in examples]))
     model = LogisticRegression(C=REGULARISATION, max_iter=2000).fit(vectors, [kind for _, kind in examples])

@@ -36,7 +36,7 @@ _CUES: dict[str, str] = {
     # "Pet insurance claims are also off the table", "Postgrad applicants … so park those", "— not this map",
     # "Let's not get into surgery"
     rf"|\boff\s+the\s+table\b|\bpark\s+(?:those|that|them|it|this)\b|\bnot\s+this\s+map\b"
-    rf"|let{_APOS}s\s+not\b(?!\s+(?:forget|lose|miss|ignore))"
+    rf"|let{_APOS}s\s+not\s+(?:get|go)\s+into\b|let{_APOS}s\s+not\s*(?:[,.;!]|$)"
     # "In-store returns — out, that's the stores team's", "Challenge events — not in this map", "aren't in this"
     r"|\s[—–-]+\s*(?:also\s+)?out\b(?=\s*(?:[.;,!:]|$))|\bnot\s+in\s+(?:this|the)\s+(?:map|one|journey)\b"
     rf"|(?:isn{_APOS}?t|aren{_APOS}?t|is\s+not|are\s+not)\s+(?:in|part\s+of)\s+(?:this|scope|the\s+map)\b"
@@ -168,7 +168,8 @@ _CUES: dict[str, str] = {
     # include that bit too", "it kicks off 6 months before … and finishes when …"
     r"|\b(?:is|are)\s+in\s*(?:[,.;!—–-]|$)|\bcounts?\s+(?:too|as\s+well|imo)\b|\bthey\s+count\b|\blet['’]?s\s+focus\s+on\b"
     # "and freezes too right?", "does it include the in-app banner?", "I'd say include the tracing bit too"
-    r"|\btoo\s*(?:,?\s*right)?\s*\?|\bdoes\s+it\s+include\b|\binclude\s+(?:the|all|both)\b"
+    r"|\btoo\s*(?:,?\s*right)?\s*\?|\bdoes\s+it\s+include\b"
+    r"|(?:i['’]?d\s+(?:say\s+)?|let['’]?s\s+|we\s+(?:should|could)\s+)include\b"
     r"|\bkey\s+(?:group|segment|audience)\b|\b(?:should|must|need\s+to)\s+(?:\w+\s+)?include\b"
     r"|\b(?:kicks\s+off|starts|begins)\b[^.;]{3,120}\b(?:and|then)\s+(?:finishes|ends|stops)\b"
     # "one map for heat pumps and solar, or two?", "are we mapping the person who books or the whole family?"
@@ -255,7 +256,7 @@ _ARRANGEMENTS = re.compile(
 # A caveat on the data, whatever else it says: "the tracing data before Sept is patchy", "take the splits with a
 # pinch of salt", "older data isn't comparable", "the stats don't link to our member IDs".
 _DATA_CAVEAT = re.compile(
-    r"(?i:\bpatchy\b|\binconsistent\w*|\bpinch\s+of\s+salt\b|\bexpect\s+gaps\b|\b(?:isn['’]?t|not)\s+comparable\b"
+    r"(?i:\bpatchy\b|\binconsistent\w*|\b(?:real|true|actual)\s+\w+\s+is\s+(?:lower|higher|worse|better)\s+than\b|\bpinch\s+of\s+salt\b|\bexpect\s+gaps\b|\b(?:isn['’]?t|not)\s+comparable\b"
     r"|\b(?:data|stats|figures|numbers)\b[^.;]{0,40}\b(?:don['’]?t|doesn['’]?t|can['’]?t)\s+(?:link|match|join)\b)"
 )
 _EMOJI_CODE = re.compile(r"\s*:[a-z0-9_+-]+:")
