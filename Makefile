@@ -22,7 +22,7 @@ demo: $(VENV)/.runtime
 # apt-get); otherwise those tests are skipped and say so.
 chromium:
 	@command -v chromium >/dev/null || [ -n "$$CHROMIUM" ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
-	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null; } \
 	  || echo "Chromium is not installed and cannot be installed here: the browser checks will be skipped."
 
 # One worker per core; a test file stays on one worker (its module-wide fixtures, such as the demo run, run once).
