@@ -210,7 +210,11 @@ FILLER_OPENERS = (
     # the facilitator moving the thread on: "thanks for making time, let's start with the why", "Pain points next 👇",
     # "5 mins left on this bit", "anything after the first month?", "stage by stage if you can", "Last bit, actions"
     r"(?:thanks|thank\s+you)\s+(?:all\s+|everyone\s+)?for\s+(?:making|finding)\s+(?:the\s+)?time"
-    r"|let(?:'|’)?s\s+(?:start|kick\s+off|begin)\s+with\s+(?:the\s+)?\w+|\d+\s+mins?\s+left(?:\s+on\s+this(?:\s+\w+)?)?"
+    r"|let(?:'|’)?s\s+(?:start|kick\s+off|begin)\s+with\s+(?:the\s+)?\w+"
+    r"|\d+\s+(?:mins?|minutes)\s+left(?:\s+on\s+this(?:\s+\w+)?)?"
+    # the workshop's own business: "where's the miro link again?", "will think about it and come back"
+    r"|where(?:'|’)?s\s+the\s+(?:miro|mural|figjam|board|doc|deck)(?:\s+link)?(?:\s+again)?\s*\?"
+    r"|(?:i(?:'|’)ll|will)\s+(?:think\s+about\s+it\s+and\s+)?come\s+back(?:\s+to\s+(?:it|this))?(?:\s+later)?"
     r"|(?:right|ok(?:ay)?|so|now)?,?\s*(?:the\s+)?(?:touchpoints|pain\s+points|actions|action\s+plan|persona|objective)"
     r"(?:\s+next)?|last\s+(?:bit|one|step|round)|anything\s+(?:else|more|after|past|before|beyond)\b[^?.!]{0,60}\?"
     r"|stage\s+by\s+stage(?:\s+if\s+you\s+can)?|(?:(?:but\s+)?(?:honestly\s+)?just\s+)?dump\s+(?:them|it|everything)\s+in"
@@ -239,7 +243,8 @@ FILLER_CLOSERS = (
 
 # A reply made only of these words (and emoji, punctuation, stop words) has no substance of its own.
 NON_NOTE_WORDS = word_set(
-    "absolutely ack add added adding agree agreed all async awesome brb bump can't catch cheers come cool "
+    "absolutely ack actions add added adding agree agreed all async awesome brb bump can't catch cheers come cool "
+    "give late lunch meeting min minute pls remind sec sry step think we're work yours "
     "definitely ditto done drop everybody everyone exactly fair folks following friday fwiw go going good got great "
     "guys ha haha hahaha hehe hello hey hi hiya hmm i'll i'm idea imo indeed input interesting joined joining just "
     "later let's lmao lol love make makes me mine mins minutes monday morning moving much next nice nope note noted "
