@@ -256,7 +256,7 @@ _ARRANGEMENTS = re.compile(
 # A caveat on the data, whatever else it says: "the tracing data before Sept is patchy", "take the splits with a
 # pinch of salt", "older data isn't comparable", "the stats don't link to our member IDs".
 _DATA_CAVEAT = re.compile(
-    r"(?i:\bpatchy\b|\binconsistent\w*|\b(?:real|true|actual)\s+\w+\s+is\s+(?:lower|higher|worse|better)\s+than\b|\bpinch\s+of\s+salt\b|\bexpect\s+gaps\b|\b(?:isn['’]?t|not)\s+comparable\b"
+    r"(?i:\bpatchy\b|\binconsistent\w*|\b(?:real|true|actual)\s+\w+\s+(?:is|would\s+be)\s+(?:nearer|closer\s+to|lower|higher|worse|better)\b|\bpinch\s+of\s+salt\b|\bexpect\s+gaps\b|\b(?:isn['’]?t|not)\s+comparable\b"
     r"|\b(?:data|stats|figures|numbers)\b[^.;]{0,40}\b(?:don['’]?t|doesn['’]?t|can['’]?t)\s+(?:link|match|join)\b)"
 )
 _EMOJI_CODE = re.compile(r"\s*:[a-z0-9_+-]+:")

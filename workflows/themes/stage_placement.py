@@ -76,8 +76,13 @@ STEM_LETTERS = 5
 ACRONYM_WORDS = 3
 LABEL_WORDS = 2  # of three letters or more: "reporting a problem", "1st visit"
 # A label of one to three words that opens a note ("1st visit: …", "bill adj — …").
-_SHORT_LABEL = re.compile(r"^(?P<words>[\w'/&-]+(?:\s+[\w'/&-]+){0,2})\s*(?::|\s[-–—]\s|[-–—]\s)")
-_ONE_WORD_LABEL = re.compile(r"^(?P<word>[A-Za-z]+)\s*(?::|\s[-–—]\s)")  # "Booking: …", "buying - …"
+# After a sentence or two of preamble too: "Sorry for the wall of text earlier. Contributions: …"
+_PREAMBLE = r"(?:[^:\n]{0,60}?[.!?]\s+)?"
+_SHORT_LABEL = re.compile(
+    rf"^{_PREAMBLE}(?P<words>[\w'/&-]+?(?:\s+[\w'/&-]+){{0,2}}?)(?:\s*(?::|\s[-–—]\s|[-–—]\s|→)|-wise\b)"
+)
+# "Booking: …", "buying - …", "Financing-wise, …"
+_ONE_WORD_LABEL = re.compile(rf"^{_PREAMBLE}(?P<word>[A-Za-z]+)(?:\s*(?::|\s[-–—]\s|→)|-wise\b)")
 # A stage named by two alternatives ("Onboarding/Setup", "Check-out & review", "Renew and grow") is named by either
 # of four letters or more ("Setup: …", "review stage - …"); "Check-in/out": "Check-in" names it alone, "out" not.
 MIN_ALTERNATIVE_LETTERS = 4
@@ -134,7 +139,8 @@ def _compares(body: str, stages: Sequence[StageDef]) -> bool:
     """Whether the note weighs stages against each other rather than labelling itself ("we lose more in Consideration
     than in Purchase", "should pilots sit in Shortlist or in Implementation?"); a label first still names one
     ("Purchase: slower than Consideration")."""
-    if len([stage for stage in stages if _mentions(body, stage.name)]) < 2 or not _COMPARING.search(body):
+    mentioned = [stage for stage in stages if re.search(rf"(?<!\w){_name_words(stage.name)}(?!\w)", body, re.I)]
+    if len(mentioned) < 2 or not _COMPARING.search(body):
         return False
     return not any(re.match(rf"^{_LEAD}{_name_words(stage.name)}\s*(?::|\s[-–—]\s)", body, re.I) for stage in stages)
 
@@ -334,7 +340,8 @@ def _labelled_at(body: str, name: str) -> int | None:
     """Where the note labels itself with the stage, by its name or, for a name of alternatives, by one of them (see
     MIN_ALTERNATIVE_LETTERS), or by another form of a one-word name ("Booking: …" for "Plan & book")."""
     parts = (part.strip() for part in _ALTERNATIVES.split(name))
-    names = [name, *(part for part in parts if len(part) >= MIN_ALTERNATIVE_LETTERS), *_acronym(name, body)]
+    unarticled = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)  # "Big day: …" for "The big day"
+    names = [name, unarticled, *(part for part in parts if len(part) >= MIN_ALTERNATIVE_LETTERS), *_acronym(name, body)]
     positions = [at for option in dict.fromkeys(names) if (at := _label_position(body, option)) is not None]
     label = _ONE_WORD_LABEL.match(body)
     if label and any(_shortened(label["word"], option) for option in names if len(_name_parts(option)) == 1):
@@ -359,8 +366,10 @@ def _inflected(word: str, name: str) -> bool:
     """Whether a word is another form of a one-word name: "booking" of "book", "using" of "use", "arrival" of
     "arrive", "negotiation" of "negotiate"."""
     word, name = word.lower(), name.lower()
-    stem = re.escape(name.removesuffix("e"))
-    return word != name and re.fullmatch(rf"{stem}e?(?:ing|s|es|ed|d|al|ion|ions|ment|ments)", word) is not None
+    stem = name.removesuffix("e")
+    doubled = re.escape(stem[-1:])  # "planning" of "plan"
+    endings = r"(?:ing|s|es|ed|d|al|ion|ions|ation|ations|ment|ments)"
+    return word != name and re.fullmatch(rf"{re.escape(stem)}{doubled}?e?{endings}", word) is not None
 
 
 def _label_position(body: str, name: str) -> int | None:
@@ -441,7 +450,7 @@ def _named_by_a_word(label: str, stages: Sequence[StageDef], ordinary: frozenset
         for stage in stages
         if len(parts := _plain_words(stage.name)) > 1
         for part in parts
-        if any(word == part or _inflected(word, part) for word in said)
+        if any(word == part or _inflected(word, part) or _inflected(part, word) for word in said)
     }
     return list(named) if len(named) == 1 and len(words) <= LABEL_WORDS else []
 
@@ -458,9 +467,7 @@ def _called(words: str, stages: Sequence[StageDef]) -> list[str]:
     stemmed = [
         stage.name
         for stage in stages
-        if _same_stem(words, stage.name)
-        or _inflected(first, _name_parts(stage.name)[0])
-        and len(_name_parts(stage.name)) == 1
+        if _same_stem(words, stage.name) or _inflected(first.lower(), _name_parts(stage.name)[0].lower())
     ]
     return stemmed or _named_by_a_word(_plain_words(words)[-1], stages, ordinary=frozenset())  # "quote stage"
 

@@ -133,6 +133,24 @@ MORTGAGE = resolve_stage_model("Dream & save, Agreement in principle, Applicatio
         ("Consid: the comparison page is out of date", DEFAULT, "Consideration"),
         ("arrival: the gates reject paper tickets", RAIL, "Arrive"),
         ("Purchase: slower than Consideration by a mile", DEFAULT, "Purchase"),  # a label first still names one
+        # other forms of a word of the name, and a label after a sentence of preamble
+        ("Booking-wise, the seat map never loads", RAIL, "Book"),
+        ("Sorry for the wall of text. Arrival: no taxis at night", RAIL, "Arrive"),
+        ("Planning stage - the timetable PDF is unreadable", RAIL, "Plan"),
+        ("In the planning stage, nobody knows the engineering works", RAIL, "Plan"),
+        ("Review: the check-out email asks for a rating twice", HOTEL, "Check-out & review"),
+        ("Big day: the coach was late", resolve_stage_model("Enquire, Book, The big day, Album"), "The big day"),
+        (
+            "viewing: twelve people booked into one slot",
+            resolve_stage_model("Search, Book viewings, Apply"),
+            "Book viewings",
+        ),
+        (
+            ":house: Move-out → the inspection clashed with the keys",
+            resolve_stage_model("Find, Sign, Moving out"),
+            "Moving out",
+        ),
+        ("Installation: two trades came on different days", resolve_stage_model("Quote, Install, Use"), "Install"),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str) -> None:
@@ -161,6 +179,7 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         ("we lose more people in Consideration than in Purchase", DEFAULT),
         ("Travel is way smoother than Arrive for most people", RAIL),
         ("should the seat map sit in Book or in Travel?", RAIL),
+        ("Book is way smoother than travel for most people", RAIL),
     ],
 )
 def test_a_stage_word_in_passing_does_not_name_the_stage(note: str, stages: list) -> None:
