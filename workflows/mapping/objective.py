@@ -144,6 +144,9 @@ _CUES: dict[str, str] = {
     # pain", "managers are spending hours on enquiry calls"
     r"|\bthe\s+(?:board|execs?|leadership|regulator|ceo|cllrs|councillors|minister)\s+(?:wants?|is\s+asking|are\s+asking)\b"
     r"|\bor\s+it\s+gets\s+cut\b|\breal\s+pain\b|\bspending\s+hours\b|\bon\s+record\b"
+    # "an average claim stays open 97 days vs 41 for everything else", "this one isn't optional for us"
+    r"|\d[\d.,]*\s*\w*\s+vs\.?\s+[~]?\d[\d.,]*\s*\w*\s+for\s+(?:everything|everyone|the\s+rest|all\s+other)\b"
+    rf"|\b(?:isn{_APOS}?t|is\s+not|not)\s+optional\b"
     r"|\bpressure\s+from\b|\b(?:has|have)\s+been\s+pushing\s+us\b|\breason\s+to\s+do\s+this\b"
     r"|(?:the|our|a)\s+(?:#1|number\s+one|no\.\s*1|top)\s+(?:theme|complaint|reason|issue|topic|contact\s+reason)\b|\bworst\s+\w+\s+of\s+any\b"
     r"|\bnever\s+(?:really\s+)?recover\w*|\bhit\s+[~£$€]?\d[\d.,]*k?\s+after\b"
@@ -250,6 +253,8 @@ _ARRANGEMENTS = re.compile(
     r"|^\W*(?:<@\w+>|@[\w.-]+)\s*,?\s+(?:could|can|would|will)\s+you\b"
     # "are you joining from the Leeds office or remote?", "can you forward the invite", "are the branch staff invited?"
     r"|\bjoining\s+(?:from|in\s+person|remotely?)\b|\b(?:forward|send)\s+(?:them\s+)?(?:the|an?)\s+invite\b"
+    # a rule the map cannot change: "the checks themselves are set by the regulator"
+    r"|\b(?:is|are)\s+set\s+by\s+(?:\w+\s+and\s+)?(?:the\s+)?(?:regulator|law|legislation|government|policy)\b"
     r"|\binvited\s*\?|\bable\s+to\s+join\b|\bin\s+the\s+room\b|\b(?:anyone|any\s+\w+)\s+joining\b"
     r"|^\W*(?:thanks|thank\s+you|cheers|ty)\b(?:\s+(?:all|everyone|for\s+setting\s+(?:this|it)\s+up))?)"
 )

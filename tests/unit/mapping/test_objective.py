@@ -456,3 +456,16 @@ def test_a_request_to_a_colleague_never_reaches_the_card() -> None:
 )
 def test_parts_the_fourth_way_and_greetings_thanks_and_data_caveats(note: str, kind: str | None) -> None:
     assert note_kind(note) == kind
+
+
+@pytest.mark.parametrize(
+    ("note", "kind"),
+    [
+        ("a refund claim stays open 31 days vs 9 for everything else", "question"),
+        ("the regulator flagged this journey, so it isn't optional for us", "question"),
+        ("we can change how we word the checks, but the checks are set by policy and the regulator", None),
+        ("for the record: the figure counts people who rebooked, so the real figure is nearer 20%", None),
+    ],
+)
+def test_a_problem_against_the_rest_is_why_and_a_rule_or_a_caveat_is_no_part(note: str, kind: str | None) -> None:
+    assert note_kind(note) == kind
