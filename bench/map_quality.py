@@ -290,7 +290,9 @@ def workshop(
                 id=f"{key.value}-{number}",
                 title=draft.title,
                 stage=draft.stage,
-                contributions=[Contribution(user=users[i], ts=i, text=texts[i]) for i in draft.ids],
+                contributions=[
+                    Contribution(user=users[i], ts=i, text=texts[i], evidence=step.evidence[i]) for i in draft.ids
+                ],
             )
             step_themes.append((theme, [truth[i] for i in draft.ids]))
             if draft.stage:

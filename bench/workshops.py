@@ -20,7 +20,7 @@ from bot.text import decode  # noqa: E402
 from workflows.actions.parsing import ActionDraft, parse_action  # noqa: E402
 from workflows.contributions.parsing import parse_reply  # noqa: E402
 from workflows.contributions.service import headings_kept  # noqa: E402
-from workflows.mapping.models import StepKey  # noqa: E402
+from workflows.mapping.models import Evidence, StepKey  # noqa: E402
 from workflows.themes.clustering.base import Note  # noqa: E402
 from workflows.themes.clustering.cleaning import is_note  # noqa: E402
 from workflows.themes.clustering.embeddings import get_embedder  # noqa: E402
@@ -66,12 +66,13 @@ class StepNotes:
     truth: dict[str, dict | None]  # note id -> its truth entry (None: no note, "+1" or emoji)
     users: dict[str, str]
     actions: list[ActionDraft]  # as the action items' titles, owners and dates are read
+    evidence: dict[str, Evidence]  # note id -> its evidence tag ("[interview] …"), as the bot records it
 
 
 def step_notes(data: dict, key: StepKey) -> StepNotes:
     """The step's replies parsed into notes, their endorsements linked, as the bot records them."""
     stages = stages_of(data)
-    said, truth, users, actions = [], {}, {}, []
+    said, truth, users, actions, evidence = [], {}, {}, [], {}
     for number, reply in enumerate(data["steps"][key.value]):
         text, mentions = decode(reply["text"], lambda user_id: user_id)
         parsed = parse_reply(text, keep_headings=headings_kept(key, stages))
@@ -81,10 +82,10 @@ def step_notes(data: dict, key: StepKey) -> StepNotes:
             own = [m for m in mentions if f"@{m[1]}" in parsed_note.text]  # as the bot records them
             text_of = action_text(parsed_note.text, own) if key == StepKey.action_plan else parsed_note.text
             said.append(Said(Note(id=note_id, text=text_of, reply=str(number)), reply["user"], parsed_note.text, own))
-            truth[note_id], users[note_id] = label, reply["user"]
+            truth[note_id], users[note_id], evidence[note_id] = label, reply["user"], parsed_note.evidence
             if key == StepKey.action_plan and is_note(parsed_note.text):
                 actions.append(parse_action(parsed_note.text, own, TODAY))
-    return StepNotes(link_endorsements(said, get_embedder), truth, users, actions)
+    return StepNotes(link_endorsements(said, get_embedder), truth, users, actions, evidence)
 
 
 def plan_for(key: StepKey, stages: Sequence[StageDef], placed: Sequence[Placed], judge: Judge | None) -> StepPlan:

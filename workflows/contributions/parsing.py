@@ -18,8 +18,14 @@ from workflows.mapping.models import Evidence
 
 _EVIDENCE_WORDS: dict[Evidence, tuple[str, ...]] = {
     Evidence.interview: ("interview", "interviews", "user interview", "customer interview", "call notes"),
-    Evidence.ticket: ("ticket", "tickets", "support ticket", "support", "zendesk", "complaint", "complaints"),
-    Evidence.survey: ("survey", "surveys", "nps", "csat", "poll", "questionnaire"),
+    Evidence.ticket: (
+        *("ticket", "tickets", "support ticket", "support", "zendesk", "complaint", "complaints"),
+        *("webchat", "web chat", "live chat", "chat log", "email", "customer email"),
+    ),
+    Evidence.survey: (
+        *("survey", "surveys", "nps", "csat", "poll", "questionnaire"),
+        *("review", "reviews", "app review", "app store", "trustpilot", "google review", "forum", "forum post"),
+    ),
     Evidence.analytics: ("analytics", "data", "metrics", "funnel", "usage data", "ga"),
     Evidence.observation: ("observation", "observations", "observed", "usability test", "field visit"),
     Evidence.assumption: ("assumption", "assumptions", "assumed", "hunch", "guess", "hypothesis"),

@@ -74,6 +74,8 @@ _PASSING_CUE = re.compile(
     rf"(?i:\b(?:what|how)\s+about|\bthinking|\bmaybe|^\W*or)\s*(?:{_QUOTED_NAME}"
     r"|(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){1,2})\s*\?)"
 )
+# A name in bold or italics that opens a note and is described after it ("*Juggling Jess* — mum of three, …").
+_OPENING_NAME = re.compile(rf"^\s*[*_](?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})[*_]\s*(?:[—–:,]|-\s)")
 _NAME_WORKS = re.compile(
     r"(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){1,2})\s+(?:works|wins|👍|:\+1:|:thumbsup:)"
     r"|(?P<voted>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})\s+(?:gets|has)\s+my\s+vote"  # "Zara gets my vote"
@@ -224,7 +226,7 @@ def _suggested(texts: Sequence[str]) -> Iterator[str]:
     cue; after a label ("Persona: …"), only a name that is all of what follows; after a passing cue ("what about",
     "going with"), only a quoted one."""
     for text in texts:
-        for pattern in (_PERSONA_NAME, _NAME_AFTER, _PERSONA_LABEL, _PASSING_CUE, _DECIDED, _NAME_WORKS):
+        for pattern in (_PERSONA_NAME, _NAME_AFTER, _PERSONA_LABEL, _PASSING_CUE, _DECIDED, _NAME_WORKS, _OPENING_NAME):
             for match in pattern.finditer(text):
                 quoted = match.groupdict().get("quoted")
                 if quoted and quoted[0].isupper() and quoted.split()[-1][0].isupper():

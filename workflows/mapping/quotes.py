@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel
 
+from workflows.contributions.parsing import take_evidence_tag
 from workflows.contributions.sentences import split_sentences
 from workflows.contributions.text import shorten
 from workflows.mapping.lexicon import VERB_FORMS, words_pattern
@@ -27,7 +28,8 @@ _QUOTED = re.compile(r"\"([^\"\n]+)\"|“([^”\n]+)”|„([^“”\n]+)[“”
 # Single quotation marks only after words that report speech ("She said: 'every letter makes my stomach drop'",
 # "one claimant told us 'I just want it to work'"): elsewhere they are as often apostrophes or scare quotes.
 _REPORTED_SINGLE = re.compile(
-    r"(?i:\b(?:said|says|told\s+(?:us|me|her|him|them)|put\s+it(?:\s+as)?|wrote|asked)\s*[:,]?\s*)"
+    r"(?i:\b(?:said|says|told\s+(?:us|me|her|him|them)|put\s+it(?:\s+as)?|wrote|asked"
+    r"|(?:interviews?|tickets?|surveys?|reviews?|complaints?|feedback|trustpilot)(?=\s*:))\s*[:,]?\s*)"
     r"(?:‘(?P<curly>(?:[^’\n]|’(?=\w))+)’|'(?P<straight>(?:[^'\n]|'(?=\w))+)'(?!\w))"
 )
 _OPEN_TAIL = re.compile(r"[\"“„«「][^\"”“„«»「」]*$")  # a quotation cut off before its end
@@ -70,6 +72,12 @@ _OUR_WORDS_BEFORE = re.compile(
 _COLLEAGUE_BEFORE = re.compile(
     r"(?i:(?:@[\w.'’-]+|\b(?:my|our)\s+(?:colleague|manager|boss|ceo|cfo|cto|coo|director|head\s+of\s+\w+|pm|lead))"
     r"\s+(?:\w+\s+){0,2}?(?:said|says|put\s+it|wrote|writes|reminded\s+us|always\s+says)\b[^.!?\"“”]{0,40})$"
+    # someone of ours by role and name ("Our audiologist Ruth told me", "My instructor mate Tom always says") or by
+    # team ("As Martin from finance always says")
+    r"|(?i:\b(?:my|our)\s+(?!customers?\b|clients?\b|users?\b|members?\b|patients?\b|guests?\b|tenants?\b)"
+    r"(?:[\w-]+\s+){1,3}?(?:always\s+)?(?:said|says|put\s+it|wrote|told\s+(?:me|us))\b[^.!?\"“”]{0,40})$"
+    r"|\b[A-Z][a-z]+\s+from\s+(?:the\s+)?[\w&-]+(?:\s+team)?\s+(?i:always\s+)?(?i:said|says|put\s+it|wrote)\b"
+    r"[^.!?\"“”]{0,40}$"
 )
 # A moment the team imagines ('the journey begins when someone thinks "how do I get to Leeds"', 'when she first thinks
 # "I could sell this"'): a thought made up to mark where the journey starts or ends, not words a customer said.
@@ -96,12 +104,13 @@ _CUSTOMER_SPEAKER = words_pattern(
     r"|policyholders?|homeowners?|students?|residents?|travell?ers?|riders?|subscribers?|someone|people|she|he|they"
     r"|respondents?"
     r"|interviewees?|reviewers?|owners?|interviews?|surveys?|reviews?|complaints?|tickets?|quotes?|verbatims?|feedback"
+    r"|trustpilot"
 )
 _CHANNEL = words_pattern(
     r"e-?mails?|letters?|sms|texts?|messages?|newsletters?|leaflets?|flyers?|posts?|apps?|website|site|portal|dashboard"
     r"|forms?|kiosks?|machines?|boards?|signs?|displays?|systems?|receipts?|invoices?|faqs?|labels?|dialogs?|modals?"
     r"|buttons?|pages?|auto-?reply|tablets?|terminals?|devices?|support|helpdesk|chats?|checkers?|tools?|calculators?"
-    r"|widgets?|wizards?"
+    r"|widgets?|wizards?|onboarding|statements?|sign-?up|checkout"
 )
 # Whom a speaker tells it: "Partner shops tell riders “…”" is the shops speaking, not the riders.
 _LISTENER = re.compile(
@@ -135,6 +144,9 @@ _CLAUSE_START = re.compile(r"[.!?;\n•]|\(\w+\)")
 _NOT_SPEECH_START = re.compile(r"^(?i:how\s+to)\b")
 _QUOTE_END = re.compile(r"(?<=[.!?…][\"”»“」])\s+(?=[A-ZÀ-Þ\"“„«])")  # "…pay.\" Then …", not "…slow?\" she asked"
 _WRAP = ' "“”„«»「」'
+_EVIDENCE_TAG = re.compile(r"\[[^\[\]\n]{1,30}\]")  # "[ticket] …": where the note comes from, not who speaks
+# A tag inside a note, after a sentence, with the customer's words after it to the end: "… [survey] I pressed 1, …"
+_TAGGED_TAIL = re.compile(r"[.!?:]\s+(?P<tag>\[[^\[\]\n]{1,20}\])\s*(?P<words>[^\[\]]+)$")
 HEARD = frozenset({Evidence.interview, Evidence.ticket, Evidence.survey})  # evidence that reports customers' words
 
 
@@ -180,13 +192,16 @@ def _said_to_the_customer(before: str, span: str, heard: bool = False) -> bool:
     """Whether the organisation speaks the quotation: its speaker, named last before it, is staff or the product,
     what the customer gets or sees ('people just get “Something went wrong”'), it reads as software failing or asking
     ("Unlock failed, try again"), or it addresses the customer ("Your claim has been approved")."""
-    if _RECEIVED.search(before) or (_SYSTEM_MESSAGE.search(span) and not _FIRST_PERSON.search(span)):
-        return True
     speakers = sorted(
         (match.start(), kind)
         for kind, pattern in (("org", _ORG_SPEAKER), ("customer", _CUSTOMER_SPEAKER), ("channel", _CHANNEL))
-        for match in pattern.finditer(_LISTENER.sub(" ", before))
+        for match in pattern.finditer(_LISTENER.sub(" ", _EVIDENCE_TAG.sub(" ", before)))
     )
+    from_customer = bool(speakers) and speakers[-1][1] == "customer"  # "one more from Trustpilot: “Failed on …”"
+    if _RECEIVED.search(before) or (
+        _SYSTEM_MESSAGE.search(span) and not _FIRST_PERSON.search(span) and not from_customer
+    ):
+        return True
     if speakers and speakers[-1][1] == "channel":
         clause = _SENDER_CLAUSE.split(_CLAUSE_START.split(before)[-1])[-1]
         own_words = heard or _CUSTOMER_SPEAKER.search(clause) or _FIRST_PERSON.search(span)  # "[email] “I landed…”"
@@ -204,12 +219,17 @@ def is_clause(text: str) -> bool:
 
 
 def quotes_in(note: Contribution) -> list[Quote]:
-    """The customer quotes in one note: its quotations, or the whole note where it is a tagged quotation or the
+    """The customer quotes in one note: its quotations, or the whole note (or what follows a tag inside it: "She
+    needs a patient instructor. [review] My first one shouted at me") where it is a tagged quotation or the
     facilitator marked it as one."""
     tagged = note.quote or note.evidence == Evidence.interview or bool(_QUOTE_TAG.search(note.text))
     spans = quoted_spans(note.text, heard=note.evidence in HEARD)
-    if not spans and tagged and (whole := _whole_quotation(note.text)):
+    heard = tagged or note.evidence in HEARD  # "[survey] Nobody rang me back" speaks as the customer too
+    if not spans and heard and (whole := _whole_quotation(take_evidence_tag(note.text)[1])):
         spans = [whole]
+    if not spans and (tail := _TAGGED_TAIL.search(note.text)) and take_evidence_tag(tail["tag"])[0] in HEARD:
+        spans = [whole] if (whole := _whole_quotation(tail["words"])) else []
+        tagged = tagged or bool(spans)
     if not spans and note.quote:
         spans = [_QUOTE_TAG.sub("", note.text).strip().strip(_WRAP)]
     return [

@@ -67,6 +67,8 @@ def demo_persona_themes() -> list[Theme]:
         ("Let's name the persona Tired Tom, night-shift worker", "Tired Tom"),
         ("working title for her: Careful Clara", "Careful Clara"),
         ('Internally we still call this group "PRM-lite" in the ops reports', DEFAULT_PERSONA_NAME),  # not her name
+        ("*Juggling Jess* — mum of three, works part-time", "Juggling Jess"),
+        ("_Weekend Will_: retired, does the garden himself", "Weekend Will"),
     ],
 )
 def test_the_persona_is_called_what_the_team_calls_it(note: str, name: str) -> None:

@@ -259,3 +259,46 @@ def test_interview_quotes_come_first_then_the_fuller_ones_and_none_twice() -> No
 )
 def test_sentences_are_never_split_inside_a_quotation(text: str, sentences: list[str]) -> None:
     assert split_outside_quotes(text) == sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "evidence", "quote"),
+    [
+        (
+            "She needs a patient instructor. [review] My first instructor shouted at me and I never went back.",
+            Evidence.assumption,
+            "My first instructor shouted at me and I never went back.",
+        ),
+        (
+            "[webchat] Why do I pay for bins when they never get collected?",
+            Evidence.ticket,
+            "Why do I pay for bins when they never get collected?",
+        ),
+        (
+            "From a complaint ticket: 'I only found out it had gone up when I checked my bank statement.'",
+            Evidence.assumption,
+            "I only found out it had gone up when I checked my bank statement.",
+        ),
+        (
+            "one more from Trustpilot: “Failed on a number plate light. A number plate light!”",
+            Evidence.assumption,
+            "Failed on a number plate light. A number plate light!",
+        ),
+    ],
+)
+def test_a_customer_heard_through_a_tag_or_a_source_is_quoted(text: str, evidence: Evidence, quote: str) -> None:
+    assert [q.text for q in quotes_in(note(text, evidence))] == [quote]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My instructor mate Tom always says 'most people need about 45 hours' but nobody tells them",
+        'Our audiologist Ruth told me "half of them keep them in a drawer after a month"',
+        'As Martin from finance always says, "it\'s basically a tax, stop worrying"',
+        'Our onboarding asks "Are you VAT registered on a flat rate scheme?" and half of them don\'t know',
+        'The annual statement literally says "Balance includes interest applied to date" and nothing else',
+    ],
+)
+def test_a_colleague_staff_or_the_product_in_quotation_marks_is_no_customer(text: str) -> None:
+    assert quotes_in(note(text)) == []
