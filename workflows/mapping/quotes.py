@@ -144,6 +144,7 @@ _CLAUSE_START = re.compile(r"[.!?;\n•]|\(\w+\)")
 _NOT_SPEECH_START = re.compile(r"^(?i:how\s+to)\b")
 _QUOTE_END = re.compile(r"(?<=[.!?…][\"”»“」])\s+(?=[A-ZÀ-Þ\"“„«])")  # "…pay.\" Then …", not "…slow?\" she asked"
 _WRAP = ' "“”„«»「」'
+_SPEAKS_AS_CUSTOMER = re.compile(r"^\W*(?:\S+\s+){0,3}?(?i:i|i'm|i’m|i've|i’ve|i'd|i’d|me|my)\b")  # "Why do I pay …"
 _EVIDENCE_TAG = re.compile(r"\[[^\[\]\n]{1,30}\]")  # "[ticket] …": where the note comes from, not who speaks
 # A tag inside a note, after a sentence, with the customer's words after it to the end: "… [survey] I pressed 1, …"
 _TAGGED_TAIL = re.compile(r"[.!?:]\s+(?P<tag>\[[^\[\]\n]{1,20}\])\s*(?P<words>[^\[\]]+)$")
@@ -224,8 +225,11 @@ def quotes_in(note: Contribution) -> list[Quote]:
     facilitator marked it as one."""
     tagged = note.quote or note.evidence == Evidence.interview or bool(_QUOTE_TAG.search(note.text))
     spans = quoted_spans(note.text, heard=note.evidence in HEARD)
-    heard = tagged or note.evidence in HEARD  # "[survey] Nobody rang me back" speaks as the customer too
-    if not spans and heard and (whole := _whole_quotation(take_evidence_tag(note.text)[1])):
+    body = take_evidence_tag(note.text)[1]
+    # "[survey] Nobody told me about the discount" speaks as the customer; "[ticket] 68% of contacts are 'where's my
+    # bag' chasers" counts them
+    heard = tagged or (note.evidence in HEARD and _SPEAKS_AS_CUSTOMER.match(body) and not re.search(r"\d", body))
+    if not spans and heard and (whole := _whole_quotation(body)):
         spans = [whole]
     if not spans and (tail := _TAGGED_TAIL.search(note.text)) and take_evidence_tag(tail["tag"])[0] in HEARD:
         spans = [whole] if (whole := _whole_quotation(tail["words"])) else []

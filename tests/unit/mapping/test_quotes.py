@@ -302,3 +302,11 @@ def test_a_customer_heard_through_a_tag_or_a_source_is_quoted(text: str, evidenc
 )
 def test_a_colleague_staff_or_the_product_in_quotation_marks_is_no_customer(text: str) -> None:
     assert quotes_in(note(text)) == []
+
+
+def test_a_ticket_or_survey_note_that_counts_customers_is_no_quote() -> None:
+    assert quotes_in(note("68% of delayed-bag contacts are 'where's my bag' chasers", Evidence.ticket)) == []
+    assert quotes_in(note("'where is my install' is our #2 contact reason", Evidence.ticket)) == []
+    assert [q.text for q in quotes_in(note("I never got a reminder about the discount", Evidence.survey))] == [
+        "I never got a reminder about the discount"
+    ]
