@@ -34,6 +34,10 @@ _CREDIT_FIRST = re.compile(r"^\W*(?:as|per|like|following|thanks|thx)\b", re.IGN
 _OBJECT_OF = re.compile(r"\b(?:to|with|from|for)$", re.IGNORECASE)
 # A word of thanks or a remark before the action: "thanks @Mia for flagging! I'll …", "Just to close the loop: I'll …"
 _CHATTER = r"(?:thanks|thx|cheers|ok(?:ay)?|right|just|also|one\s+more|last\s+one)\b[^.!?:—–]{0,40}[.!?:—–]+\s*"
+# An aside before the action: "fyi @Lu —", "+1 to @Oli's idea,", "With @Bel's help"
+_ASIDE_FIRST = (
+    r"with\s+@[^,;:]{1,40}?['’]s\s+help\s*,?\s*|(?:fyi|cc|\+1\s+to)\s+@[^,;:—–]{1,40}?\s*(?:[,;:]|\s[-–—])+\s*"
+)
 _CREDITED_IDEA = (
     r"(?:as|per|like)\s+(?:@[^,]{1,40}?\s+)?(?:suggested|said|mentioned|asked)\s*,\s*"  # "As @Ruby said, …"
 )
@@ -42,8 +46,7 @@ _OWNER_CUE = r"(?:owner|owned\s+by|assign(?:ed)?(?:\s+to)?|assignee|responsible|
 _WRITER = r"(?:me|myself|mine|on\s+me|leave\s+it\s+with\s+me|that(?:\s+one)?(?:['’]s|\s+is)\s+mine)"
 _COPY = r"(?:cc|fyi)"  # "cc @Dan", "fyi @Lux": told, not asked to do it
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:i\s+think|i\s+reckon|imo|honestly)\s*,?\s+|(?:fyi|cc)\s+@[^,;:—–]{1,40}?\s*[,;:\-–—]+\s*"
-    r"|with\s+@[^,;:]{1,40}?['’]s\s+help\s*,?\s*"
+    r"^(?:(?:i\s+think|i\s+reckon|imo|honestly)\s*,?\s+"
     r"|some(?:one|body)(?:\s+from\s+(?:the\s+)?[\w&/-]+(?:\s+team)?)?\s+(?:should|needs?\s+to|has\s+to|must)\s+"
     # "thanks @Mia for flagging! I'll …", "Just to close the loop: I'll …", "As @Ruby suggested, …"
     rf"|{_CHATTER}|{_CREDITED_IDEA}"
@@ -54,6 +57,7 @@ _LEADING_FILLER = re.compile(
     r"|i(?:'|’)m\s+going\s+to\s+|i\s+am\s+going\s+to\s+"
     r"|(?:we|i|they)(?:'|’)ll\s+|let(?:'|’)?s\s+|(?:please|pls|plz)\s+|need\s+to\s+|should\s+|must\s+|will\s+|to\s+|me\s+to\s+"
     r"|\+1\s+to\s+[^,;:.]{1,80}[,;:.]\s*(?:and\s+)?"
+    rf"|{_ASIDE_FIRST}"
     r"|(?:to\s+)?(?:own|take|lead|drive)s?(?:\s+(?:this|it|(?:this|that)\s+one))?\s*[:\-–—]\s*"  # "@Ana to own: fix …"
     r"|take\s+(?:on\s+)?the\s+(?=\w))",  # "I'll take the IVR audit": the audit
     re.IGNORECASE,
@@ -76,8 +80,6 @@ _OWNER_ASIDE = re.compile(
     r"|\([^()]*@[^()]*\)",  # "(same data as @Ana's first item)", "(with @Ben)": whose, not what
     re.IGNORECASE,
 )
-# The writer taking it on: "…, owner me", "(owner: myself)", "I'll own it."
-# "(me, by Friday)", "-- mine": the writer alone in a clause.
 # The writer taking it on in words of their own: "I'll own it", "I'm on it", "I can take this", "it's mine", "leave it
 # with me", "I'll get to it".
 _TAKES_IT = (
@@ -86,6 +88,8 @@ _TAKES_IT = (
     r"|(?:it['’]s|that['’]s|this\s+is)\s+mine\b|leave\s+it\s+with\s+me\b"
 )
 _WRITER_TAKES_IT = re.compile(_TAKES_IT, re.IGNORECASE)
+# The writer taking it on: "…, owner me", "(owner: myself)", "I'll own it"; "(me, by Friday)", "-- mine": the writer
+# alone in a clause.
 _SELF_OWNED = re.compile(
     rf"(?:[,;]|\s[-–—]+)?\s*\(?\s*\b(?:owner\s*[:=]?\s*(?:me|myself)\b|{_TAKES_IT})"
     r"\s*\)?[.!]?"
@@ -94,8 +98,7 @@ _SELF_OWNED = re.compile(
 )
 # A note that opens with the writer taking it on: "I'll draft the FAQ", "Me — rewrite the text", "Me: map …".
 _SELF_STARTED = re.compile(
-    r"^\s*(?:(?:fyi|cc|\+1\s+to|with)\s+@[^,;:—–]{1,40}?\s*[,;:—–-]+\s*|with\s+@[^,;:]{1,40}?['’]s\s+help\s*"
-    rf"|{_CHATTER})?"
+    rf"^\s*(?:{_ASIDE_FIRST}|{_CHATTER})?"
     rf"(?:i(?:['’]ll|\s+will|\s+can|['’]m\s+going\s+to|\s+am\s+going\s+to)\s|{_WRITER}\s*[:\-–—,]\s|me\s+to\s"
     r"|(?:me|i)\s+(?:and|&|\+)\s+@)",  # "Me and @Kurt will …"
     re.IGNORECASE,
