@@ -235,22 +235,25 @@ def _month_alone(match: re.Match[str], today: date) -> date:
     return end.replace(day=1) - timedelta(days=1) if before else end
 
 
-def _quarter(match: re.Match[str], today: date) -> date | None:
-    deadline = _DEADLINE.fullmatch(match["lead"] or "")
-    if not deadline and not match["year"] and _QUARTER_AS_WORD.match(match.string, match.end()):
-        return None  # "report on Q4 churn", "the Q1 price rise letter": which quarter, not when it is due
-    quarter_end = date(today.year, 3 * int(match["quarter"]), 1) + relativedelta(day=31)
-    due = _upcoming(today, quarter_end.month, quarter_end.day, match["year"])
-    # "before Q2", "ahead of Q2": the last day of the quarter before it
-    return due - relativedelta(months=3, day=31) if re.match(r"before|ahead", match["lead"] or "", re.I) else due
+def _part_of_year(months: int) -> _Resolver:
+    """The resolver of a quarter ("Q3", 3 months) or a half ("H1", 6): its last day; "before Q2", "ahead of Q2": the
+    last day of the part before it. "Report on Q4 churn", "the H1 results": which part, not when it is due."""
 
+    def resolve(match: re.Match[str], today: date) -> date | None:
+        if (
+            not _DEADLINE.fullmatch(match["lead"] or "")
+            and not match["year"]
+            and _QUARTER_AS_WORD.match(match.string, match.end())
+        ):
+            return None
+        end = date(today.year, months * int(match["number"]), 1) + relativedelta(day=31)
+        due = _upcoming(today, end.month, end.day, match["year"])
+        if not re.match(r"before|ahead", match["lead"] or "", re.I):
+            return due
+        earlier = due - relativedelta(months=months, day=31)
+        return earlier if earlier >= today else earlier + relativedelta(years=1, day=31)  # "before H2" in December
 
-def _half(match: re.Match[str], today: date) -> date | None:
-    """ "H1", "by end of H2": the half-year's last day; "the H1 results" is which half, not when it is due."""
-    deadline = _DEADLINE.fullmatch(match["lead"] or "")
-    if not deadline and not match["year"] and _QUARTER_AS_WORD.match(match.string, match.end()):
-        return None
-    return _upcoming(today, 6 * int(match["half"]), 30 if match["half"] == "1" else 31, match["year"])
+    return resolve
 
 
 def _last_day(month: int) -> int:
@@ -342,8 +345,8 @@ _RULES: list[tuple[str, _Resolver]] = [
         rf"(?P<word>in|by|due|during|until|till|before|aim\s+for|aiming\s+for)\s+{_MONTH}(?:\s+{_YEAR})?(?!\s*\d|\s*[-–/]\s*\w)",
         _month_alone,
     ),
-    (rf"(?:{_THE}end\s+of\s+{_THE})?q(?P<quarter>[1-4])(?:\s+{_YEAR})?", _quarter),
-    (rf"(?:{_THE}end\s+of\s+{_THE})?h(?P<half>[12])(?:\s+{_YEAR})?", _half),  # "H1": 30 June
+    (rf"(?:{_THE}end\s+of\s+{_THE})?q(?P<number>[1-4])(?:\s+{_YEAR})?", _part_of_year(3)),
+    (rf"(?:{_THE}end\s+of\s+{_THE})?h(?P<number>[12])(?:\s+{_YEAR})?", _part_of_year(6)),  # "H1": 30 June
     (rf"{_THE}end\s+of\s+(?:the\s+|this\s+|(?P<which>next)\s+)?{_PERIOD}", _period_end),
     (r"eo(?P<unit>[wmqy])", _period_end),
     (

@@ -253,16 +253,17 @@ _ARRANGEMENTS = re.compile(
     r"|^\W*(?:<@\w+>|@[\w.-]+)\s*,?\s+(?:could|can|would|will)\s+you\b"
     # "are you joining from the Leeds office or remote?", "can you forward the invite", "are the branch staff invited?"
     r"|\bjoining\s+(?:from|in\s+person|remotely?)\b|\b(?:forward|send)\s+(?:them\s+)?(?:the|an?)\s+invite\b"
-    # a rule the map cannot change: "the checks themselves are set by the regulator"
-    r"|\b(?:is|are)\s+set\s+by\s+(?:\w+\s+and\s+)?(?:the\s+)?(?:regulator|law|legislation|government|policy)\b"
     r"|\binvited\s*\?|\bable\s+to\s+join\b|\bin\s+the\s+room\b|\b(?:anyone|any\s+\w+)\s+joining\b"
     r"|^\W*(?:thanks|thank\s+you|cheers|ty)\b(?:\s+(?:all|everyone|for\s+setting\s+(?:this|it)\s+up))?)"
 )
-# A caveat on the data, whatever else it says: "the tracing data before Sept is patchy", "take the splits with a
-# pinch of salt", "older data isn't comparable", "the stats don't link to our member IDs".
+# A caveat on the data, whatever else it says ("the tracing data before Sept is patchy", "take the splits with a
+# pinch of salt", "older data isn't comparable", "the stats don't link to our member IDs", "so the real figure is
+# nearer 20%"), or a rule the map cannot change ("the checks themselves are set by the regulator").
 _DATA_CAVEAT = re.compile(
-    r"(?i:\bpatchy\b|\binconsistent\w*|\b(?:real|true|actual)\s+\w+\s+(?:is|would\s+be)\s+(?:nearer|closer\s+to|lower|higher|worse|better)\b|\bpinch\s+of\s+salt\b|\bexpect\s+gaps\b|\b(?:isn['’]?t|not)\s+comparable\b"
-    r"|\b(?:data|stats|figures|numbers)\b[^.;]{0,40}\b(?:don['’]?t|doesn['’]?t|can['’]?t)\s+(?:link|match|join)\b)"
+    r"(?i:\bpatchy\b|\binconsistent\w*|\bpinch\s+of\s+salt\b|\bexpect\s+gaps\b|\b(?:isn['’]?t|not)\s+comparable\b"
+    r"|\b(?:real|true|actual)\s+\w+\s+(?:is|would\s+be)\s+(?:nearer|closer\s+to|lower|higher|worse|better)\b"
+    r"|\b(?:data|stats|figures|numbers)\b[^.;]{0,40}\b(?:don['’]?t|doesn['’]?t|can['’]?t)\s+(?:link|match|join)\b"
+    r"|\b(?:is|are)\s+set\s+by\s+(?:\w+\s+and\s+)?(?:the\s+)?(?:regulator|law|legislation|government|policy)\b)"
 )
 _EMOJI_CODE = re.compile(r"\s*:[a-z0-9_+-]+:")
 _EMPHASIS = re.compile(r"(?<![\w*_])[*_]+(?=\S)|(?<=\S)[*_]+(?![\w*_])")  # Slack's *bold* and _italics_: "*Scope:* …"
@@ -343,7 +344,8 @@ def _read(texts: Sequence[str], reader: ObjectiveKinds | None, floor: float = GR
 
 
 def _aside(text: str) -> bool:
-    """Whether a note is about the workshop or the data, not the map: its arrangements or a caveat on the data."""
+    """Whether a note is about the workshop or the data, not the map: its arrangements, a caveat on the data or a
+    rule the map cannot change."""
     return bool(_ARRANGEMENTS.search(text) or _DATA_CAVEAT.search(text))
 
 

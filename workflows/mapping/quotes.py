@@ -4,7 +4,8 @@ The persona card and the map's "Thoughts & quotes" lane both show them, so both 
 rules: text in quotation marks that reads as something said (a clause, not a term like "Reminders" or a button
 label, nor what the team says among itself: 'we always say "…"', nor what staff or the product say to the customer:
 'the kiosk says "…"', whoever is named last before the quotation), or a whole note tagged `[quote]` or `[interview]`
-that is itself a quotation ("I just want…"). Each quote names who heard it: the note's author.
+that is itself a quotation ("I just want…"), or a `[survey]`, `[ticket]` or `[review]` note, or what follows such a
+tag inside a note, that speaks as the customer. Each quote names who heard it: the note's author.
 """
 
 from __future__ import annotations
@@ -226,8 +227,8 @@ def quotes_in(note: Contribution) -> list[Quote]:
     tagged = note.quote or note.evidence == Evidence.interview or bool(_QUOTE_TAG.search(note.text))
     spans = quoted_spans(note.text, heard=note.evidence in HEARD)
     body = take_evidence_tag(note.text)[1]
-    # "[survey] Nobody told me about the discount" speaks as the customer; "[ticket] 68% of contacts are 'where's my
-    # bag' chasers" counts them
+    # "[survey] I never got a reminder" speaks as the customer; "[ticket] 68% of contacts are 'where's my bag'
+    # chasers" counts them
     heard = tagged or (note.evidence in HEARD and _SPEAKS_AS_CUSTOMER.match(body) and not re.search(r"\d", body))
     if not spans and heard and (whole := _whole_quotation(body)):
         spans = [whole]

@@ -75,9 +75,9 @@ _OPENING_STAGE = re.compile(
 STEM_LETTERS = 5
 ACRONYM_WORDS = 3
 LABEL_WORDS = 2  # of three letters or more: "reporting a problem", "1st visit"
-# A label of one to three words that opens a note ("1st visit: …", "bill adj — …").
-# After a sentence or two of preamble too: "Sorry for the wall of text earlier. Contributions: …"
+# A sentence or two before a label: "Sorry for the wall of text earlier. Contributions: …"
 _PREAMBLE = r"(?:[^:\n]{0,60}?[.!?]\s+)?"
+# A label of one to three words that opens a note, after a preamble too ("1st visit: …", "bill adj — …").
 _SHORT_LABEL = re.compile(
     rf"^{_PREAMBLE}(?P<words>[\w'/&-]+?(?:\s+[\w'/&-]+){{0,2}}?)(?:\s*(?::|\s[-–—]\s|[-–—]\s|→)|-wise\b)"
 )
@@ -384,7 +384,7 @@ def _label_position(body: str, name: str) -> int | None:
         rf"^[^.!?:\n]{{0,40}}[:,—–]\s+{_LEAD}{words}\s*(?::|\s[-–—|]\s|[-–—]\s)",
         rf"^[^.!?:\n]{{0,40}}[:,—–]\s+[\[(]\s*{words}\s*[\])]",  # "Going back to the start: [Awareness] …"
         # after a sentence or two of preamble: "Adding one late, sorry! Consideration: …"
-        rf"^[^:\n]{{0,60}}?[.!?]\s+{_LEAD}{words}\s*(?::|\s[-–—|]\s|[-–—]\s)",
+        rf"^{_PREAMBLE}{_LEAD}{words}\s*(?::|\s[-–—|]\s|[-–—]\s)",
         # "Going back to Purchase for a sec: …", "Back to AIP: …"
         rf"^(?:(?:going|jumping|coming)\s+)?back\s+to\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?(?![\w-])",
         rf"^{words}\s*,\s(?![^\n]*\?\s*$)",  # "Interest, people ask the web chat …"
@@ -465,9 +465,7 @@ def _called(words: str, stages: Sequence[StageDef]) -> list[str]:
     word they share a stem with, else the one stage of several words whose name has their last word."""
     first = _name_parts(words)[0]
     stemmed = [
-        stage.name
-        for stage in stages
-        if _same_stem(words, stage.name) or _inflected(first.lower(), _name_parts(stage.name)[0].lower())
+        stage.name for stage in stages if _same_stem(words, stage.name) or _inflected(first, _name_parts(stage.name)[0])
     ]
     return stemmed or _named_by_a_word(_plain_words(words)[-1], stages, ordinary=frozenset())  # "quote stage"
 

@@ -110,6 +110,15 @@ def test_end_of_the_current_month_or_quarter_is_this_one() -> None:
     assert parse_due("end of quarter", date(2026, 12, 31)).due == date(2026, 12, 31)
 
 
+def test_a_half_year_and_before_a_part_of_the_year() -> None:
+    december = date(2026, 12, 1)
+    assert parse_due("by end of H2", december).due == date(2026, 12, 31)
+    assert parse_due("H1", december).due == date(2027, 6, 30)
+    assert parse_due("ahead of Q2", december).due == date(2027, 3, 31)
+    assert parse_due("before H2", december).due == date(2027, 6, 30)  # next year's, not June gone
+    assert parse_due("report on the H1 results", december) is None
+
+
 def test_end_of_february_knows_leap_years() -> None:
     assert parse_due("end of February", date(2027, 5, 1)).due == date(2028, 2, 29)
     assert parse_due("end of Feb", date(2026, 2, 10)).due == date(2026, 2, 28)
