@@ -72,6 +72,10 @@ _OPENING_STAGE = re.compile(
     r"^(?:(?:at|in|on|for|during)\s+)?[\"'“‘]?(?:the\s+)?(?P<words>[\w-]+(?:\s+[\w-]+){0,2}?)[\"'”’]?\s+(?:stage|phase|bit|part|step)\b",
     re.IGNORECASE,
 )
+# "… — quiz stage", "Ride stage for sure": up to four words before "stage" that are a stage's name or one of its words
+_FILED_STAGE = re.compile(r"(?:^|[.!?—–-]\s+|,\s*)(?P<words>[\w&/-]+(?:\s+[\w&/-]+){0,3})\s+(?:stage|phase)\b", re.I)
+# Words before "stage" that say which, not what: "the next stage", "the first stage of the project".
+_NOT_FILED = frozenset({"first", "second", "third", "next", "last", "final", "early", "later", "main", "same", "other"})
 STEM_LETTERS = 5
 ACRONYM_WORDS = 3
 LABEL_WORDS = 2  # of three letters or more: "reporting a problem", "1st visit"
@@ -125,6 +129,8 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
         found = [(at, stage.name) for stage in stages if (at := _labelled_at(spoken, stage.name)) is not None]
     if not found and (called := _CALLED_STAGE.search(body) or _OPENING_STAGE.match(body)):
         found = [(called.start(), name) for name in _called(called["words"], stages)]  # "at the renewal stage"
+    if not found:  # "… — quiz stage", "Living-with-it stage, I guess": filed there at the end
+        found = [(m.start(), name) for m in _FILED_STAGE.finditer(body) for name in _filed(m["words"], stages)][:1]
     if not found and (label := _SHORT_LABEL.match(body)):  # "support: …" for "Seek support", "booking: …"
         found = [(0, name) for name in _named_by_a_word(label["words"], stages)]
     if found:
@@ -148,9 +154,13 @@ def _compares(body: str, stages: Sequence[StageDef]) -> bool:
 def stage_heading(text: str, stages: Sequence[StageDef]) -> str | None:
     """The stage a text names and says nothing else ("Awareness", "*Purchase stage*:", "Stage 3 - Purchase",
     "[Book]", "In Awareness"): a heading over what follows, not a note; None otherwise."""
-    body = bare(text).strip().rstrip(":.!").strip()
+    body = re.sub(rf"^#+\s*|{_EMOJI}", " ", bare(text)).strip().rstrip(":.!").strip()  # "*Use* :electric_plug:"
     for stage in stages:
-        words = _name_words(stage.name)
+        options = _options(stage.name)
+        words = "|".join(_said(option) for option in options)
+        words = f"(?:{words})"
+        if any(_inflected(body, option) for option in options if len(_name_parts(option)) == 1):
+            return stage.name  # "*Snags*" for "Snagging"
         forms = (
             rf"(?:(?:in|at|during)\s+(?:the\s+)?)?{words}(?:\s+{_STAGE_WORD})?",
             rf"{_STAGE_WORD}(?:\s*\d{{1,2}})?\s*[:=\-–—]?\s*{words}",
@@ -328,7 +338,9 @@ def opening_stripped(text: str) -> str:
 def _name_words(name: str) -> str:
     """A stage's name as a pattern: its words with or without hyphens, "&" and "and" alike ("Renew and grow")."""
     words = _name_parts(name)
-    return r"[-\s]?".join(r"(?:&|and)" if word.lower() in ("&", "and") else re.escape(word) for word in words)
+    return r"[-\s]?".join(
+        r"(?:&|and)" if word.lower() in ("&", "and") else re.escape(word).replace("/", r"\s*/\s*") for word in words
+    )
 
 
 def _name_parts(name: str) -> list[str]:
@@ -339,14 +351,27 @@ def _name_parts(name: str) -> list[str]:
 def _labelled_at(body: str, name: str) -> int | None:
     """Where the note labels itself with the stage, by its name or, for a name of alternatives, by one of them (see
     MIN_ALTERNATIVE_LETTERS), or by another form of a one-word name ("Booking: …" for "Plan & book")."""
-    parts = (part.strip() for part in _ALTERNATIVES.split(name))
-    unarticled = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)  # "Big day: …" for "The big day"
-    names = [name, unarticled, *(part for part in parts if len(part) >= MIN_ALTERNATIVE_LETTERS), *_acronym(name, body)]
+    names = [*_options(name), *_acronym(name, body)]
     positions = [at for option in dict.fromkeys(names) if (at := _label_position(body, option)) is not None]
     label = _ONE_WORD_LABEL.match(body)
     if label and any(_shortened(label["word"], option) for option in names if len(_name_parts(option)) == 1):
         positions.append(0)
     return min(positions, default=None)
+
+
+def _options(name: str) -> list[str]:
+    """The ways a stage is named: whole, without its article ("Big day" for "The big day") and, for a name of
+    alternatives, by either ("Setup" for "Onboarding/Setup"; see MIN_ALTERNATIVE_LETTERS)."""
+    parts = (part.strip() for part in _ALTERNATIVES.split(name))
+    unarticled = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    return list(dict.fromkeys([name, unarticled, *(part for part in parts if len(part) >= MIN_ALTERNATIVE_LETTERS)]))
+
+
+def _said(name: str) -> str:
+    """A stage's name as a pattern, its first word in any form too: "Booking a term" for "Book a term"."""
+    first, *rest = _name_parts(name)
+    words = _name_words(" ".join(rest)) if rest else ""
+    return rf"(?:{re.escape(first)}|{_forms(first)})" + (rf"[-\s]?{words}" if words else "")
 
 
 def _acronym(name: str, body: str) -> list[str]:
@@ -364,16 +389,30 @@ def _shortened(word: str, name: str) -> bool:
 
 def _inflected(word: str, name: str) -> bool:
     """Whether a word is another form of a one-word name: "booking" of "book", "using" of "use", "arrival" of
-    "arrive", "negotiation" of "negotiate"."""
+    "arrive", "negotiation" of "negotiate", "snags" of "snagging"."""
     word, name = word.lower(), name.lower()
-    stem = name.removesuffix("e")
+    if word == name:
+        return False
+    stem = _stem(name)
+    return re.fullmatch(_forms(name), word) is not None or (len(stem) >= STEM_LETTERS - 1 and _stem(word) == stem)
+
+
+def _forms(word: str) -> str:
+    """A pattern for a word's other forms: "book" -> booking, books, booked; "plan" -> planning."""
+    stem = word.lower().removesuffix("e")
     doubled = re.escape(stem[-1:])  # "planning" of "plan"
-    endings = r"(?:ing|s|es|ed|d|al|ion|ions|ation|ations|ment|ments)"
-    return word != name and re.fullmatch(rf"{re.escape(stem)}{doubled}?e?{endings}", word) is not None
+    return rf"{re.escape(stem)}{doubled}?e?(?:ing|s|es|ed|d|al|ion|ions|ation|ations|ment|ments)"
+
+
+def _stem(word: str) -> str:
+    """A word without its ending, its last consonant single: "snagging" and "snags" -> "snag"."""
+    word = word.lower()
+    stem = re.sub(r"(?:ings?|ations?|ions?|ments?|als?|es|ed|(?<!s)s|e)$", "", word) if len(word) > 4 else word
+    return stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiouls" else stem
 
 
 def _label_position(body: str, name: str) -> int | None:
-    words = _name_words(name)
+    words, said = _name_words(name), _said(name)
     case_blind = [
         # "Awareness: …", "Awareness - …", "Awareness // …", "Awareness" on a line of its own
         rf"^{_LEAD}[\"'“‘]?{words}[\"'”’]?\s*(?:(?:{_STAGE_WORD}|day|date|week)\s*)?"
@@ -386,7 +425,9 @@ def _label_position(body: str, name: str) -> int | None:
         # after a sentence or two of preamble: "Adding one late, sorry! Consideration: …"
         rf"^{_PREAMBLE}{_LEAD}{words}\s*(?::|\s[-–—|]\s|[-–—]\s)",
         # "Going back to Purchase for a sec: …", "Back to AIP: …"
-        rf"^(?:(?:going|jumping|coming)\s+)?back\s+to\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?(?![\w-])",
+        rf"^(?:(?:going|jumping|coming)\s+)?back\s+to\s+(?:the\s+)?{said}(?:\s+{_STAGE_WORD})?(?![\w-])",
+        # "When problem solving for roaming drivers, …", "while they're researching, …"
+        rf"^(?:when|while)\s+(?:(?:they|you|we|people|customers|users)(?:'re|’re|\s+are)\s+)?{said}(?![\w-])",
         rf"^{words}\s*,\s(?![^\n]*\?\s*$)",  # "Interest, people ask the web chat …"
         rf"^[^.!?:\n]{{0,40}}\b(?:for|re|under|about)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*:\s",
         rf"^(?:for|re:?|under|regarding)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*(?:,|\.\.\.|…)",  # "For Use, …"
@@ -401,11 +442,14 @@ def _label_position(body: str, name: str) -> int | None:
         rf"^(?:in|at|during)\s+(?:the\s+)?{words}\s*(?:{_STAGE_WORD}\s*)?[,:\-–—]",  # "In Awareness, …"
         # "in consideration it's the postcode checker": the stage as a place, then who or what is there
         rf"^(?:in|at|during)\s+(?:the\s+)?{words}\s+(?=(?:it's|it’s|it is|there's|there’s|there is|we|they|you|"
-        r"people|customers|users|most|everyone)\b)",
+        r"people|customers|users|most|everyone|the|a|an|our|their|your)\b)",
         # "fines are really a Problem-solving thing", "I'd file this one under Problem-solving": a note filed there
         rf"\b(?:is|are|it's|it’s|that's|that’s)\s+(?:really\s+|more\s+|mostly\s+|actually\s+|probably\s+)?an?\s+"
         rf"{words}\s+(?:thing|issue|problem|question|topic|one)\b",
-        rf"\bfile[sd]?\s+(?:this|it|that)(?:\s+one)?\s+under\s+(?:the\s+)?{words}(?!\w)",
+        # "I'd file this one under …", "(filing under onboarding)", "put this under Tests / Scans", "sits under repair"
+        rf"\b(?:fil(?:e|es|ed|ing)|put(?:ting)?|sits?)(?:\s+(?:this|it|that)(?:\s+one)?)?\s+(?:mostly\s+)?"
+        rf"(?:under|in)\s+(?:the\s+)?{said}(?![\w-])",
+        rf"\ban?\s+{words}\s+(?:thing|issue|problem|one)\b",  # "def a Camping thing"
         rf"\bgoes\s+(?:under|in|into)\s+(?:the\s+)?[\"'“‘]?{words}(?![\w-])",  # "goes under Wait"
         # "That's all Advocacy imo", "this one's for Handover"
         rf"\b(?:that's|that’s|this\s+one's|this\s+one’s|this\s+one\s+is)\s+(?:all\s+|really\s+|for\s+)?(?:the\s+)?"
@@ -468,6 +512,25 @@ def _called(words: str, stages: Sequence[StageDef]) -> list[str]:
         stage.name for stage in stages if _same_stem(words, stage.name) or _inflected(first, _name_parts(stage.name)[0])
     ]
     return stemmed or _named_by_a_word(_plain_words(words)[-1], stages, ordinary=frozenset())  # "quote stage"
+
+
+def _filed(words: str, stages: Sequence[StageDef]) -> list[str]:
+    """The stage the words before "stage" call, trying their last four words, then three, two and one: a whole name
+    in any form ("Living-with-it"), else one word of a longer name ("quiz" for "Taste quiz")."""
+    parts = _plain_words(words)
+    for size in range(min(len(parts), 4), 0, -1):
+        said = " ".join(parts[-size:])
+        named = [name for stage in stages for name in [stage.name] if _called_whole(said, stage.name)]
+        if not named and size == 1 and said not in _NOT_FILED:
+            named = _named_by_a_word(said, stages)
+        if len(named) == 1:
+            return named
+    return []
+
+
+def _called_whole(said: str, name: str) -> bool:
+    """Whether words are a stage's name, or one of its alternatives, in any form ("booking a term", "ride")."""
+    return any(re.fullmatch(_said(option), said, re.IGNORECASE) for option in _options(name))
 
 
 def _same_stem(words: str, name: str) -> bool:

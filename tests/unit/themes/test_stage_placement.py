@@ -23,6 +23,9 @@ RAIL = resolve_stage_model("Plan, Book, Travel, Arrive")
 CLINIC = resolve_stage_model("Referral, Check-in, Consultation, Follow-up")
 CLAIMS = resolve_stage_model("Plan, Book, Travel, Claim a refund")
 HOTEL = resolve_stage_model("Search, Book, Arrive, Stay, Check-out & review")
+FREIGHT = resolve_stage_model("Get a quote, Book, Customs, In transit, Delivery & invoice, Repeat shipments")
+KITCHEN = resolve_stage_model("Design & measure, Fit, Living with it")
+CLINIC_2 = resolve_stage_model("Referral, Booking, Tests/scans, Results")
 MORTGAGE = resolve_stage_model("Dream & save, Agreement in principle, Application, Offer, Completion, First year")
 
 
@@ -151,6 +154,34 @@ MORTGAGE = resolve_stage_model("Dream & save, Agreement in principle, Applicatio
             "Moving out",
         ),
         ("Installation: two trades came on different days", resolve_stage_model("Quote, Install, Use"), "Install"),
+        # another form of the name, as a heading word, after "back to", "when" or "while"
+        ("*Snags*: the grout cracked", resolve_stage_model("Design, Fit, Snagging"), "Snagging"),
+        ("Going back to booking, the form times out after 20 mins", FREIGHT, "Book"),
+        (
+            "When problem solving for roaming drivers, nobody owns it",
+            resolve_stage_model("research"),
+            "Problem-solving",
+        ),
+        ("while they're researching, loads download the app first", resolve_stage_model("research"), "Research"),
+        ("At delivery the haulier rings the warehouse the day before", FREIGHT, "Delivery & invoice"),
+        # filed there at the end
+        (
+            "the recipe card says 'use 15g' — quiz stage",
+            resolve_stage_model("Taste quiz, Subscribe, Brew"),
+            "Taste quiz",
+        ),
+        ("Six months in and the hinges are dropping. Living-with-it stage, I guess", KITCHEN, "Living with it"),
+        (
+            "Nobody got past 'Module 0' (filing under onboarding)",
+            resolve_stage_model("Enrol, Onboarding, Study"),
+            "Onboarding",
+        ),
+        ("Bloods meant 2 hours in a corridor — put this under Tests / Scans", CLINIC_2, "Tests/scans"),
+        (
+            "the nearest water point was a 20 min walk. def a Camping thing",
+            resolve_stage_model("Tickets, Camping"),
+            "Camping",
+        ),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str) -> None:
@@ -180,6 +211,8 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         ("Travel is way smoother than Arrive for most people", RAIL),
         ("should the seat map sit in Book or in Travel?", RAIL),
         ("Book is way smoother than travel for most people", RAIL),
+        ("Does the finance plan belong in consult or scan & plan?", resolve_stage_model("Consult, Scan & plan, Fit")),
+        ("I think the next stage of the project is the hardest", RAIL),
     ],
 )
 def test_a_stage_word_in_passing_does_not_name_the_stage(note: str, stages: list) -> None:
@@ -316,3 +349,10 @@ def test_a_heading_that_names_a_stage_puts_the_list_under_it_on_that_stage() -> 
         "From this week's tickets:\n• the app times out\n• the railcard is not applied", keep_headings=kept
     )
     assert [note.text for note in other] == ["the app times out", "the railcard is not applied"]  # not a stage
+
+
+def test_a_heading_with_an_emoji_after_it_still_heads_the_list() -> None:
+    kept = headings_kept(StepKey.touchpoints, resolve_stage_model("research"))
+    reply = "*Use* :electric_plug:\n• pulling into the bay\n• tap a contactless card on the newer units"
+    notes = [note.text for note in parse_reply(reply, keep_headings=kept)]
+    assert [named_stage(note, resolve_stage_model("research")) for note in notes] == ["Use", "Use"]
