@@ -44,7 +44,7 @@ _CUES = {
 }
 _NAME_WORD = r"[^\W\d_][^\W_]*(?:['’-][^\W_]+)*"  # no "_" at its end: "_Restart Rob_" is Slack's italics
 # In quotes, *bold* or _italics_, perhaps asked: “Commuter Kemi?”
-_QUOTED_NAME = rf"[\"“'‘*_](?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})[?!]?[\"”'’*_]"
+_QUOTED_NAME = rf"(?:[\"“'‘_]|\*\*?)(?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})[?!]?(?:[\"”'’_]|\*\*?)"
 # "Meet Priya", "let's call her Maya", "we'll call him …", "name her Nora", "Her name is Ana", "Persona name
 # suggestion: "Fiona"", "call this persona 'Hannah'", "name → Sam", "working title for her: Clara".
 _PERSONA_NAME = re.compile(
@@ -57,10 +57,11 @@ _PERSONA_NAME = re.compile(
 )
 # "we'll go with "Maker Mia" as the name", "I propose Budget Ben as the persona", "I vote for Marco as the persona
 # name", "Busy Bea it is", "Car-free Niamh then, best of both"
+_CAPITALISED = r"[A-Z][^\W_]*(?:['’-][^\W_]+)*"
 _NAME_AFTER = re.compile(
-    rf"(?:{_QUOTED_NAME}|(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,2}}))"
+    rf"(?:{_QUOTED_NAME}|(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}}))"
     r"\s+(?i:(?:as|for)\s+(?:the|our|her|his|a)\s+(?:persona(?:'s|’s)?\s+)?name|(?:as|for)\s+(?:the|our)\s+persona\b"
-    r"|it\s+is\b|then(?=\s*(?:[,.!]|$)))"
+    r"|then(?=\s*(?:[,.!]|$)))"
 )
 # "Persona: Commuter Carl, 41, …", "Our persona is …", "Our persona, Ollie the Owner, …": a label, so only a name
 # that stands alone ("Persona: Solo designers" is none).
@@ -72,13 +73,25 @@ _PERSONA_LABEL = re.compile(
 # thinking Techy Tom?"); "going with Priya the Renter", "+1 for Rob", "I'd go Loyal Linda"; "Gadget Gary works".
 _PASSING_CUE = re.compile(
     rf"(?i:\b(?:what|how)\s+about|\bthinking|\bmaybe|^\W*or)\s*(?:{_QUOTED_NAME}"
-    r"|(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){1,2})\s*\?)"
+    rf"|(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{1,2}})\s*\?)"
 )
 # A name in bold or italics that opens a note and is described after it ("*Juggling Jess* — mum of three, …").
-_OPENING_NAME = re.compile(rf"^\s*[*_](?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})[*_]\s*(?:[—–:,]|-\s)")
+_OPENING_NAME = re.compile(
+    rf"^\s*[*_](?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})[*_]\s*(?:[—–:,]|-\s)"
+    rf"|^\s*[\"“](?P<opening>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})[\"”]"
+)
 _NAME_WORKS = re.compile(
-    r"(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){1,2})\s+(?:works|wins|👍|:\+1:|:thumbsup:)"
-    r"|(?P<voted>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})\s+(?:gets|has)\s+my\s+vote"  # "Zara gets my vote"
+    rf"(?:{_QUOTED_NAME}|(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{1,2}}))\s+(?:works|wins|👍|:\+1:|:thumbsup:)"
+    rf"|(?P<voted>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}})\s+(?:gets|has)\s+my\s+vote"  # "Zara gets my vote"
+)
+# The team's last word on it, which wins whatever was said more: "final answer: Freelance Fran", "**Irene Walsh** —
+# settled", "Rachel's set", "agree with Ade — just Rachel.", "Busy Bea it is".
+_SETTLED = re.compile(
+    rf"(?i:\bfinal\s+(?:answer|name|call|decision)|\bsettled\s+on|\bdecided\s+on|\b(?:changing|renaming)\s+(?:(?:it|her|him)\s+)?to)"
+    rf"\s*[:—–-]?\s*(?:{_QUOTED_NAME}|(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}}))"
+    rf"|(?:{_QUOTED_NAME.replace('quoted', 'quoted_first')}|(?P<first>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}}))"
+    r"(?:\s*[—–-]\s*|\s*)(?i:\s+it\s+is\b|\s*settled\b|(?:\s+is|['’]s)\s+(?:done|set|settled|final)\b)"
+    rf"|(?i:\b(?:agree\w*|yes|yep|ok|okay|fine)\b[^.?!\n]{{0,30}}?\bjust)\s+(?P<just>{_CAPITALISED})\s*(?:[.!,]|$)"
 )
 _DECIDED = re.compile(
     rf"(?i:\bgo(?:ing)?\s+with|\bvote\s+for|\+1\s+for|\bi(?:['’]d|\s+would)\s+go(?:\s+for)?)\s*"
@@ -196,13 +209,21 @@ def _persona_name(texts: Sequence[str]) -> str | None:
     names = list(_suggested(texts))
     if not names:
         return None
+    settled = [(match, name) for text in texts for match in _SETTLED.finditer(text) if (name := _name_of(match))]
+    if settled and settled[-1][0]["just"]:
+        return settled[-1][1]  # "just Rachel", not "Rusty Rachel"
     thread = "\n".join(texts)
-    name = max(reversed(names), key=lambda n: len(re.findall(rf"(?<!\w){re.escape(n.split()[-1])}(?!\w)", thread)))
+    said = lambda n: len(re.findall(rf"(?<!\w){re.escape(n.split()[-1])}(?!\w)", thread))  # noqa: E731
+    name = settled[-1][1] if settled else max(reversed(names), key=said)
     quoted = [m["quoted"] for text in texts for m in re.finditer(_QUOTED_NAME, text)]
     longer = re.compile(rf"(?:{_NAME_WORD}\s+){{1,2}}{re.escape(name)}(?!\w)")
     forms = [m.group() for text in texts for m in longer.finditer(text)]
     repeated = [form for form in forms if forms.count(form) > 1]  # "Planner Nadia?", "+1 Planner Nadia"
-    whole = [n for n in names + quoted + repeated if n.endswith(f" {name}") and _name_words(n.split()) == n.split()]
+    whole = [
+        n
+        for n in [*reversed(names), *quoted, *repeated]
+        if n.endswith(f" {name}") and _name_words(n.split()) == n.split()
+    ]
     return whole[0] if whole else name
 
 
@@ -225,17 +246,33 @@ def _suggested(texts: Sequence[str]) -> Iterator[str]:
     """Each name after a cue, in order: quoted as written ("Tina the Teacher"), or the capitalised words after the
     cue; after a label ("Persona: …"), only a name that is all of what follows; after a passing cue ("what about",
     "going with"), only a quoted one."""
+    patterns = (
+        _PERSONA_NAME,
+        _NAME_AFTER,
+        _PERSONA_LABEL,
+        _PASSING_CUE,
+        _DECIDED,
+        _NAME_WORKS,
+        _OPENING_NAME,
+        _SETTLED,
+    )
     for text in texts:
-        for pattern in (_PERSONA_NAME, _NAME_AFTER, _PERSONA_LABEL, _PASSING_CUE, _DECIDED, _NAME_WORKS, _OPENING_NAME):
+        for pattern in patterns:
             for match in pattern.finditer(text):
-                quoted = match.groupdict().get("quoted")
-                if quoted and quoted[0].isupper() and quoted.split()[-1][0].isupper():
-                    yield quoted
-                    continue
-                words = (quoted or match["name"] or match.groupdict().get("voted") or "").split()
-                name = _name_words(words)
-                if name and (pattern is not _PERSONA_LABEL or len(name) == len(words)):
-                    yield " ".join(name)
+                if name := _name_of(match, whole=pattern is _PERSONA_LABEL):
+                    yield name
+
+
+def _name_of(match: re.Match[str], *, whole: bool = False) -> str | None:
+    """The name a cue's match gives: quoted as written, or the capitalised words it starts with (`whole`: only when
+    they are all of what was matched)."""
+    found = {key: value for key, value in match.groupdict().items() if value}
+    quoted = found.get("quoted") or found.get("quoted_first") or found.get("opening")
+    if quoted and quoted[0].isupper() and quoted.split()[-1][0].isupper():
+        return quoted
+    words = (quoted or found.get("name") or found.get("voted") or found.get("first") or found.get("just") or "").split()
+    name = _name_words(words)
+    return " ".join(name) if name and (not whole or len(name) == len(words)) else None
 
 
 def _name_words(words: Sequence[str]) -> list[str]:

@@ -130,6 +130,42 @@ def test_the_persona_is_called_what_the_team_calls_it(note: str, name: str) -> N
             ],
             "Loyal Linda",
         ),
+        # the team's last word wins over what was said most
+        (
+            [
+                "Side-Hustle Sid — day job in IT, does web dev on the side",
+                "love Sid",
+                "ok Sid it is for now",
+                "the segment data says the biggest group is full-time freelancers. Sid doesn't really fit",
+                "Freelance Fran? illustrator, self-employed 3 yrs",
+                "ok changing it, final answer: Freelance Fran. Sid's goal still works",
+            ],
+            "Freelance Fran",
+        ),
+        (
+            ["Rusty Rachel? played as a kid", "or just Rachel, the alliteration is cheesy", "agree — just Rachel."],
+            "Rachel",
+        ),
+        (
+            [
+                "what about **Irene**, no nickname",
+                "a surname so she doesn't get mixed up with the other project? **Irene Walsh**?",
+                "yes ok, **Irene Walsh** — settled",
+            ],
+            "Irene Walsh",
+        ),
+        (
+            ["what about _Far-Away Farah_", "ok _Far-Away Farah_ works, I'm sold", "lovely, Farah's done"],
+            "Far-Away Farah",
+        ),
+        (
+            ['"Cold Shower Colin" 😂 dad of two, boiler died on a Monday', "haha yes, Cold Shower Colin"],
+            "Cold Shower Colin",
+        ),
+        (
+            ["Let's call him Council Colin", "Confused Colin?", "Renaming to Confused Colin then.", "OK, Colin's done"],
+            "Confused Colin",
+        ),
         (
             ["ok so for the business shipping journey, our guy is Ops Omar", "Ops manager, ~300 parcels a day"],
             "Ops Omar",
