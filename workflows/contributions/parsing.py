@@ -20,7 +20,7 @@ _EVIDENCE_WORDS: dict[Evidence, tuple[str, ...]] = {
     Evidence.interview: ("interview", "interviews", "user interview", "customer interview", "call notes"),
     Evidence.ticket: (
         *("ticket", "tickets", "support ticket", "support", "zendesk", "complaint", "complaints"),
-        *("webchat", "web chat", "live chat", "chat log", "email", "customer email"),
+        *("webchat", "web chat", "live chat", "chat log", "email", "customer email", "letter", "customer letter"),
     ),
     Evidence.survey: (
         *("survey", "surveys", "nps", "csat", "poll", "questionnaire"),

@@ -46,6 +46,10 @@ _CLAUSE_WORDS = words_pattern(
 )
 _FIRST_PERSON = words_pattern(r"i|i'm|i’m|i'd|i’d|i've|i’ve|i'll|i’ll|me|my|mine|myself")
 # A note that reports what people said, rather than saying it: the team's words.
+_SINGLE_QUOTED = re.compile(r"(?<!\w)['‘](?:[^'’\n]|['’](?=\w))+['’](?!\w)")  # "'where's my bag'" whole
+_COUNTED = words_pattern(
+    r"customers|users|people|reviewers|respondents|participants|members|patients|parents|clients|everyone|most|many"
+)
 _REPORTING = words_pattern(
     r"said|says|told|asked|mentioned|interview\w*|interviewees?|participants?|respondents?|watched|observed"
     r"|noticed|heard|talked|spoke|\d+\s+of\s+\d+"
@@ -72,11 +76,13 @@ _OUR_WORDS_BEFORE = re.compile(
 # team's words, not a customer's.
 _COLLEAGUE_BEFORE = re.compile(
     r"(?i:(?:@[\w.'’-]+|\b(?:my|our)\s+(?:colleague|manager|boss|ceo|cfo|cto|coo|director|head\s+of\s+\w+|pm|lead))"
-    r"\s+(?:\w+\s+){0,2}?(?:said|says|put\s+it|wrote|writes|reminded\s+us|always\s+says)\b[^.!?\"“”]{0,40})$"
+    r"(?:\s+(?:\w+\s+){0,2}?|['’]s\s+)(?:said|says|put\s+it|wrote|writes|reminded\s+us|always\s+says|used\s+to\s+say"
+    r"|likes\s+to\s+say|(?:favou?rite|fave)\s+(?:line|saying|phrase)\s+is|line\s+is)\b[^.!?\"“”]{0,40})$"
     # someone of ours by role and name ("Our audiologist Ruth told me", "My instructor mate Tom always says") or by
     # team ("As Martin from finance always says")
     r"|(?i:\b(?:my|our)\s+(?!customers?\b|clients?\b|users?\b|members?\b|patients?\b|guests?\b|tenants?\b)"
-    r"(?:[\w-]+\s+){1,3}?(?:always\s+)?(?:said|says|put\s+it|wrote|told\s+(?:me|us))\b[^.!?\"“”]{0,40})$"
+    r"(?:[\w-]+\s+){1,4}?(?:always\s+)?(?:said|says|put\s+it|wrote|told\s+(?:me|us)|used\s+to\s+say)\b"
+    r"[^.!?\"“”]{0,40})$"
     r"|\b[A-Z][a-z]+\s+from\s+(?:the\s+)?[\w&-]+(?:\s+team)?\s+(?i:always\s+)?(?i:said|says|put\s+it|wrote)\b"
     r"[^.!?\"“”]{0,40}$"
 )
@@ -85,6 +91,9 @@ _COLLEAGUE_BEFORE = re.compile(
 _IMAGINED_BEFORE = re.compile(
     r"(?i:\b(?:when|once|if|until|the\s+moment|as\s+soon\s+as)\s+(?:\w+\s+){0,3}?(?:first\s+)?"
     r"(?:thinks?|wonders?|realis(?:es|e)|realiz(?:es|e)|decides?)\s*[,:]?\s*)$"
+    # "she's probably quietly wondering", "Kat would be thinking", "she'd be muttering": the persona's imagined thought
+    r"|(?i:(?:['’]s|['’]d|['’]ll|\bis|\bwould|\bwill|\bmight|\bmust)\s+(?:be\s+)?(?:\w+ly\s+|also\s+|be\s+){0,3}"
+    r"(?:thinking|wondering|muttering|asking\s+(?:herself|himself|themselves))\s*[,:]?\s*)$"
 )
 # Who speaks a quotation: the last speaker named before it in the note. Staff, the product and its messages speak
 # to the customer ('the GP says "I'm going to refer you"', 'Basil the bot replies "…"', 'push notification: "…"',
@@ -95,7 +104,7 @@ _ORG_SPEAKER = words_pattern(
     r"agents?|agent's|agent’s|advis[eo]rs?|staff|gps?|doctors?|consultants?|nurses?|receptionists?|guards?|drivers?"
     r"|reps?|hosts?|guides?|crew|concierge|couriers?|officers?|clerks?|tellers?|cashiers?|operators?|shops?|stores?"
     r"|dealers?|dealerships?|branch(?:es)?|partners?|suppliers?|vendors?|installers?|technicians?|mechanics?"
-    r"|ambassadors?|coaches?|tutors?|lecturers?|teams?|offices?|departments?|admissions|everyone"
+    r"|ambassadors?|coaches?|tutors?|lecturers?|teams?|offices?|departments?|admissions|everyone|handlers?"
     r"|bots?|chatbots?|assistants?|ivr|banners?|notifications?|push|subject|announcements?|pa"
     r"|pop-?ups?|tooltips?|prompts?|screens?|errors?|messages?|status|tracker|ads?|adverts?|campaigns?|copy|headlines?"
     r"|taglines?|scripts?|googl\w*|searches|searching|typed|types"
@@ -229,11 +238,12 @@ def quotes_in(note: Contribution) -> list[Quote]:
     body = take_evidence_tag(note.text)[1]
     # "[survey] I never got a reminder" speaks as the customer; "[ticket] 68% of contacts are 'where's my bag'
     # chasers" counts them
-    heard = tagged or (note.evidence in HEARD and _SPEAKS_AS_CUSTOMER.match(body) and not re.search(r"\d", body))
+    heard = tagged or (note.evidence in HEARD and _in_their_words(body, _SPEAKS_AS_CUSTOMER.match(body) is not None))
     if not spans and heard and (whole := _whole_quotation(body)):
         spans = [whole]
     if not spans and (tail := _TAGGED_TAIL.search(note.text)) and take_evidence_tag(tail["tag"])[0] in HEARD:
-        spans = [whole] if (whole := _whole_quotation(tail["words"])) else []
+        words = tail["words"].strip().strip(_WRAP)  # "… adjustments. [survey] Had to come back four times"
+        spans = [words] if is_clause(words) and _in_their_words(words, True) else []
         tagged = tagged or bool(spans)
     if not spans and note.quote:
         spans = [_QUOTE_TAG.sub("", note.text).strip().strip(_WRAP)]
@@ -241,6 +251,17 @@ def quotes_in(note: Contribution) -> list[Quote]:
         Quote(text=shorten(span, MAX_QUOTE_CHARS), user=note.user, tagged=tagged, evidence=note.evidence)
         for span in spans
     ]
+
+
+def _in_their_words(body: str, spoken: bool) -> bool:
+    """Whether a tagged text is the customer's own words: `spoken` as them (opening on "I", or after a tag inside
+    the note), or saying "I" anywhere; never counting people or reporting them ("[survey] 38% of people said…",
+    "[review] reviewers mention…")."""
+    unquoted = _SINGLE_QUOTED.sub(" ", without_quotes(body))  # "68% of contacts are 'where's my bag'" counts them
+    first_person = _FIRST_PERSON.search(unquoted) is not None
+    if _REPORTING.search(body) or (re.search(r"\d", body) and not first_person):
+        return False
+    return spoken or (first_person and not _COUNTED.search(body))
 
 
 def _whole_quotation(text: str) -> str | None:

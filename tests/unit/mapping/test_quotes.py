@@ -284,6 +284,27 @@ def test_sentences_are_never_split_inside_a_quotation(text: str, sentences: list
             Evidence.assumption,
             "Failed on a number plate light. A number plate light!",
         ),
+        # a review or a letter that says "I" past its first words; after a tag inside the note, without it
+        (
+            "[review] The staff were lovely once I got in the door but getting a visit booked was a nightmare.",
+            Evidence.survey,
+            "The staff were lovely once I got in the door but getting a visit booked was a nightmare.",
+        ),
+        (
+            "[letter] Thank you for the pack. Could someone ring me instead? I don't like doing this by email.",
+            Evidence.ticket,
+            "Thank you for the pack. Could someone ring me instead? I don't like doing this by email.",
+        ),
+        (
+            "frustration is the follow-up adjustments. [survey] Had to come back four times, a different audiologist.",
+            Evidence.assumption,
+            "Had to come back four times, a different audiologist.",
+        ),
+        (
+            "she's wary of phone menus. [survey] I pressed 1, then 3, then got cut off.",
+            Evidence.assumption,
+            "I pressed 1, then 3, then got cut off.",
+        ),
     ],
 )
 def test_a_customer_heard_through_a_tag_or_a_source_is_quoted(text: str, evidence: Evidence, quote: str) -> None:
@@ -298,6 +319,13 @@ def test_a_customer_heard_through_a_tag_or_a_source_is_quoted(text: str, evidenc
         'As Martin from finance always says, "it\'s basically a tax, stop worrying"',
         'Our onboarding asks "Are you VAT registered on a flat rate scheme?" and half of them don\'t know',
         'The annual statement literally says "Balance includes interest applied to date" and nothing else',
+        "my manager's favourite line is \"if it's not on the pavement by 7am it's not our problem\"",
+        'my old boss at Leeds used to say "international students just want certainty"',
+        'our call handlers are trained to open with "I\'m so sorry for your loss" even when it jars',
+        # the persona's thoughts, imagined by the team
+        'she\'s probably also thinking "why is this £35 when the tip is free"',
+        'Kat would be thinking "is this a scam?" at every single step',
+        'she\'s probably quietly wondering "will this company even exist when I die?"',
     ],
 )
 def test_a_colleague_staff_or_the_product_in_quotation_marks_is_no_customer(text: str) -> None:
