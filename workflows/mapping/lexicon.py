@@ -244,7 +244,7 @@ FILLER_CLOSERS = (
 # A reply made only of these words (and emoji, punctuation, stop words) has no substance of its own.
 NON_NOTE_WORDS = word_set(
     "absolutely ack actions add added adding agree agreed all async awesome brb bump can't catch cheers come cool "
-    "give late lunch meeting min minute pls remind sec sry step think we're work yours "
+    "crack give late lunch meeting min minute pls remind sec sry step think we're work yours "
     "definitely ditto done drop everybody everyone exactly fair folks following friday fwiw go going good got great "
     "guys ha haha hahaha hehe hello hey hi hiya hmm i'll i'm idea imo indeed input interesting joined joining just "
     "later let's lmao lol love make makes me mine mins minutes monday morning moving much next nice nope note noted "

@@ -159,6 +159,16 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "where's the miro link again?",
         "10 minutes left, wrap up your pain points pls",
         "Great work everyone, moving on to actions now :rocket:",
+        # a step opened or timed, whatever instructions follow it
+        "Touchpoints now :point_down: every place a driver meets us, any stage, tag your evidence if you've got it",
+        "Pain points :fire: same drill, evidence tags where you've got them, quotes very welcome",
+        "Pain points. Tag your evidence where you have it, and [assumption] is fine, just say so :slightly_smiling_face:",
+        "Right, actions. Name + date on each one or it's just a wish :pray:",
+        "Morning both teams :wave: :zap: objective first, then we'll do the persona",
+        "Hi all :wave: welcome to the swim map! First thread is the objective, just throw thoughts in",
+        "15 mins left for touchpoints, then pain points :hourglass_flowing_sand:",
+        "Good stuff :raised_hands: 15 mins left on this bit. What happens when it goes wrong? :sos:",
+        "makes sense to me, let's crack on :ship:",
     ],
 )
 def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
@@ -169,6 +179,8 @@ def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
     "text",
     [
         "VAT confusion",
+        "Pain points: the app crashes on login",  # the step named with a colon is a label
+        "touchpoints, the booking email and the app",
         "Slow checkout",
         "No phone",
         "+1, and the export is slow too",

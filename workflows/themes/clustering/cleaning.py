@@ -49,6 +49,20 @@ _CLOSER = re.compile(rf"(?:^|[\s,.;:!—–-])(?:{FILLER_CLOSERS})[\s!.?]*$", re
 _SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:!?])")
 _STACKED_MARKS = re.compile(r"[,;:](?=\s*[,;:])")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# The facilitator opening a step or keeping time, whatever instructions follow: "Touchpoints now :point_down: every
+# place a driver meets us, …", "Pain points. Tag your evidence …", "objective thread first. I'll let …", "15 mins left
+# for touchpoints, then pain points", "Great stuff. 15 mins left on this one, what about the end?", "welcome to the
+# swim map! …". A note names its step with a colon ("Pain points: the app crashes"), never so.
+_PROMPT = re.compile(
+    r"^(?:(?:hi|hey|hello|morning|afternoon|good\s+morning)\b[^,.!:]{0,20}?[\s,.!:]+)?"  # "Morning both teams :wave:"
+    r"(?:(?:good|great|nice|lovely|brilliant|awesome|amazing)\s+(?:stuff|work|job|start)[\s,.!\u2600-\u27bf\U0001f000-\U0001faff]+)?"
+    r"(?:(?:right|ok(?:ay)?|so|now)[\s,]+)?(?:"
+    r"(?:the\s+)?(?:touch\s?points?|pain[\s-]?points?|actions?|action\s+plan|persona|objective)"
+    r"(?:\s+(?:thread|step|round))?(?:\s+(?:now|next|time|first|then)\s*(?:[,.!\u2600-\u27bf\U0001f000-\U0001faff]|$)|\s*(?:[.!\u2600-\u27bf\U0001f000-\U0001faff]|$))"
+    r"|\d+\s*(?:more\s+)?(?:mins?|minutes)\s+(?:left|to\s+go)\b"
+    r"|welcome\s+to\s+(?:the|our)\s+(?:[\w-]+\s+){0,3}?(?:map|mapping|workshop|session)\b)",
+    re.IGNORECASE,
+)
 _FIGURE = re.compile(
     r"(?<!\w)[~<>≈±+−-]?\d[\d.,:/%x–-]*(?:\s*(?:%|k|m|h|hrs?|hours?|mins?|minutes?|days?|weeks?|months?|years?)\b)?"
 )
@@ -105,7 +119,10 @@ def _word_key(word: str) -> str:
 
 
 def is_note(text: str) -> bool:
-    """Whether a reply says something of its own: False for emoji, greetings, thanks, "+1", "same", "this!"."""
+    """Whether a reply says something of its own: False for emoji, greetings, thanks, "+1", "same", "this!", and
+    the facilitator's prompts."""
+    if _PROMPT.match(" ".join(_SHORTCODE.sub(" 👇 ", _MARKUP.sub(" ", html.unescape(text))).split())):
+        return False
     words = (word.lower().replace("’", "'") for word in _WORD.findall(clean(text)))
     return any(word not in NON_NOTE_WORDS and word not in ENGLISH_STOP_WORDS for word in words)
 
