@@ -162,7 +162,7 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         # a step opened or timed, whatever instructions follow it
         "Touchpoints now :point_down: every place a driver meets us, any stage, tag your evidence if you've got it",
         "Pain points :fire: same drill, evidence tags where you've got them, quotes very welcome",
-        "Pain points. Tag your evidence where you have it, and [assumption] is fine, just say so :slightly_smiling_face:",
+        "Pain points. Tag your evidence where you have it, and [assumption] is fine :slightly_smiling_face:",
         "Right, actions. Name + date on each one or it's just a wish :pray:",
         "Morning both teams :wave: :zap: objective first, then we'll do the persona",
         "Hi all :wave: welcome to the swim map! First thread is the objective, just throw thoughts in",
