@@ -89,7 +89,7 @@ _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>\d{4})"
 _LEAD = (
     r"(?P<lead>(?:due\s+(?:by|on|date:?)|due:?|deadline:?|eta:?|no\s+later\s+than|latest\s+by"
-    r"|by|before|ahead\s+of|on|until|till|in|during|for|from|starting(?:\s+on)?)\s+)?"
+    r"|by|before|b4|ahead\s+of|on|until|till|in|during|for|from|starting(?:\s+on)?)\s+)?"
 )
 _THE = r"(?:the\s+)?"
 _OPTIONAL_WEEKDAY = rf"(?:(?:{_alternatives(_WEEKDAYS)})\.?,?\s+)?"
@@ -165,6 +165,19 @@ def _weekday(match: re.Match[str], today: date) -> date | None:
     return _next_weekday(today, weekday)
 
 
+def _weekday_next_week(match: re.Match[str], today: date) -> date:
+    days = _WEEKDAYS[match["weekday"].lower()] + 7 * bool(match["after"])
+    return _monday_of_next_week(today) + timedelta(days=days)
+
+
+def _week_of(match: re.Match[str], today: date) -> date | None:
+    """The Friday of the week a date starts ("w/c 7 Dec": 11 December)."""
+    start = parse_due(f"by {match['rest']}", today)  # "14th" alone is a rank, "by the 14th" a date
+    return (
+        start.due + timedelta(days=_FRIDAY - start.due.weekday()) if start and start.due.weekday() <= _FRIDAY else None
+    )
+
+
 # What may follow a bare weekday that is a due date ("@Ana Friday", "Friday at 5", "Friday morning"); any other word
 # or a slash makes it a word of the action.
 _DAY_AS_WORD = re.compile(
@@ -182,7 +195,7 @@ _SOME_DAYS = re.compile(
 )
 # The words that make a phrase a deadline, whatever follows it.
 _DEADLINE = re.compile(
-    r"(?:due\s+(?:by|on|date:?)|due:?|deadline:?|eta:?|no\s+later\s+than|latest\s+by|by|before|ahead\s+of|until|till)\s+",
+    r"(?:due\s+(?:by|on|date:?)|due:?|deadline:?|eta:?|no\s+later\s+than|latest\s+by|by|before|b4|ahead\s+of|until|till)\s+",
     re.IGNORECASE,
 )
 
@@ -293,7 +306,7 @@ def _christmas(match: re.Match[str], today: date) -> date | None:
 
 
 def _relative_day(match: re.Match[str], today: date) -> date:
-    return today + timedelta(days=match["word"].lower() in ("tomorrow", "tmrw", "tmw"))
+    return today + timedelta(days=match["word"].lower().startswith(("tom", "tm")))
 
 
 _Resolver = Callable[[re.Match[str], date], "date | None"]
@@ -336,6 +349,11 @@ _RULES: list[tuple[str, _Resolver]] = [
         _day_slash_month,
     ),
     (rf"(?P<part>early|mid|late)[-\s]+{_MONTH}(?:\s+{_YEAR})?", _part_of_month),
+    # "w/c 7 Dec", "week commencing the 14th": by the end of that week
+    (
+        r"(?:w/c|week\s+(?:commencing|beginning))\s+(?P<rest>[^,;.!?)]{1,20}?)(?=\s*(?:[,;.!?)]|$|\s+to\s|\s+[-–—]))",
+        _week_of,
+    ),
     (rf"{_OPTIONAL_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?", _day_month),
     (rf"{_OPTIONAL_WEEKDAY}{_MONTH}\s+{_DAY}(?:,?\s+{_YEAR})?", _day_month),
     (rf"{_THE}end\s+(?:of\s+)?{_THE}{_MONTH}(?:\s+{_YEAR})?", _end_of_month_name),  # "end of March", "end Feb"
@@ -355,12 +373,14 @@ _RULES: list[tuple[str, _Resolver]] = [
     ),  # "by month end"
     (rf"(?P<which>this|next)\s+{_PERIOD}", _period_end),
     (rf"{_THE}(?P<nth>{_alternatives(_ORDINALS)}|last)\s+week\s+of\s+{_MONTH}(?:\s+{_YEAR})?", _week_of_month),
+    # "Thursday week", "Friday next week", "the Monday after next": that day of the week after this one
+    (rf"{_THE}{_WEEKDAY}\s+(?:week|next\s+week|(?P<after>after\s+next))", _weekday_next_week),
     (rf"{_END_OF_DAY}(?:(?P<relation>next|this|coming|this\s+coming)\s+)?{_WEEKDAY}{_TIME_OF_DAY}", _weekday),
     # "by the 20th", "Monday 14th": a day of the month, with its ordinal ending and no noun after ("1st invoice")
     (rf"{_OPTIONAL_WEEKDAY}{_THE}(?P<day>\d{{1,2}})(?:st|nd|rd|th)(?=\s*(?:[^\w\s]|$))", _day_of_month),
     # "in 2 weeks' time"; "within 5 working days" closing a clause, not inside the action ("reply within 5 working
     # days to every complaint")
-    (rf"(?:in|eta:?|~|approx\.?|about|around)\s*{_DURATION}(?:['’]s?\s+time)?", _duration),
+    (rf"(?:in|eta:?|due:?|~|approx\.?|about|around)\s*{_DURATION}(?:['’]s?\s+time)?", _duration),
     (rf"within\s+{_DURATION}(?=\s*(?:[,;.!?)—–-]|$|@|pls\b|please\b))", _duration),
     (rf"{_DURATION}\s+from\s+(?:today|now)", _duration),  # "2 weeks from today"
     (rf"(?<=,\s){_DURATION}(?=[\s.!)]*$)", _duration),  # "owner @Ana, 2 weeks": a bare duration closing the text
@@ -369,14 +389,16 @@ _RULES: list[tuple[str, _Resolver]] = [
     (rf"(?<=,\s){_MONTH}(?:\s+{_YEAR})?(?=[\s.!)]*$)", _month_alone),  # "— @Gabe, January": a month closing it
     (r"(?:christmas|xmas)", _christmas),
     (
-        r"(?:(?:eod|cob|\d{1,2}(?:[:.]\d{2})?\s*[ap]m)\s+)?(?P<word>tomorrow|tmrw|tmw|today|tonight|eod"
+        r"(?:(?:eod|cob|\d{1,2}(?:[:.]\d{2})?\s*[ap]m)\s+)?(?P<word>tomorrow|tomorow|tommorow|tommorrow|tmrw|tmw|today|tonight|eod"
         rf"|end\s+of\s+(?:the\s+)?day|end\s+of\s+play|close\s+of\s+business)(?!['’]s\b){_TIME_OF_DAY}",  # not "today's"
         _relative_day,
     ),
 ]
 # What before a date makes it part of the action: the start of a range ("every day 10-28 Sept", "any day from the
 # 1st to the 28th"), a slash ("Sunday/Monday"), "every" ("every Monday morning").
-_IN_THE_ACTION = re.compile(r"/\s*$|\b(?:every|each)\s+$|\bfrom\s+[^,;.!?]{1,30}\s+to\s+(?:the\s+)?$", re.IGNORECASE)
+_IN_THE_ACTION = re.compile(
+    r"/\s*$|\b(?:every|each|a|an)\s+$|\bfrom\s+[^,;.!?]{1,30}\s+to\s+(?:the\s+)?$", re.IGNORECASE
+)
 _PAST = re.compile(r"\b(?:\w+ed|was|were|came|went|left|joined|paid|bought)\s+$", re.IGNORECASE)
 # "early next year", "later this month": no date, however near one it sounds
 _VAGUE_PERIOD = re.compile(r"\b(?:early|mid|late|later)\s+(?:next|this)\s+(?:year|month|quarter)\b", re.IGNORECASE)
@@ -404,7 +426,18 @@ def parse_due(text: str, today: date) -> DueMatch | None:
             past = re.match(r"(?:in|during)\s", match.group(), re.I) and _PAST.search(before)  # "who cancelled in May"
             if due and not in_a_range and not past and not _IN_THE_ACTION.search(before) and not _quoted(match, quotes):
                 found.append(DueMatch(due=due, start=match.start(), end=match.end(), text=match.group()))
-    return min(found, key=lambda m: (not _says_deadline(m, text), m.start, -m.end), default=None)
+    # a date in brackets is the action's own ("the extension (the one that runs till 31 Jan) by Friday")
+    bracketed = [m.span() for m in re.finditer(r"\([^()]*\)", text)]
+    return min(
+        found,
+        key=lambda m: (
+            any(a <= m.start and m.end <= b for a, b in bracketed),
+            not _says_deadline(m, text),
+            m.start,
+            -m.end,
+        ),
+        default=None,
+    )
 
 
 def _says_deadline(match: DueMatch, text: str) -> bool:

@@ -28,12 +28,20 @@ _TODO = re.compile(
 )
 # ":pray:", ":calendar:": no part of the action; between words, where the action's sentence ends ("… :pray: quick win")
 _SHORTCODE = re.compile(r"\s*(?<!\w):[a-z0-9_+-]+:(?!\w)")
+_OPENING_EMOJI = re.compile(r"^[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d\u2640\u2642]+")  # "🙋‍♀️ mine — …"
+# A field of an action written as a form: "Owner: …", "Due - 2 weeks", "What - shadow the night shift …"
+_FIELD = r"(?:owners?|due|when|deadline|eta|action|what|task|who)"
+_FIELD_LABEL = re.compile(rf"^(?P<field>{_FIELD})\b\s*[:=\-–—]?\s*", re.IGNORECASE)
+_FIELD_KINDS = {"owner": "owner", "who": "owner", "due": "due", "when": "due", "deadline": "due", "eta": "due"}
 _POLITENESS = re.compile(r"[\s,]+(?:pls|plz|please|thx|thanks|ta|cheers)[\s.!]*$", re.IGNORECASE)  # "…, Thursday pls"
 _OPENS_WITH_MENTION = re.compile(r"^\W*@")
 _CREDIT_FIRST = re.compile(r"^\W*(?:as|per|like|following|thanks|thx)\b", re.IGNORECASE)
 _OBJECT_OF = re.compile(r"\b(?:to|with|from|for)$", re.IGNORECASE)
 # A word of thanks or a remark before the action: "thanks @Mia for flagging! I'll …", "Just to close the loop: I'll …"
-_CHATTER = r"(?:thanks|thx|cheers|ok(?:ay)?|right|just|also|one\s+more|last\s+one)\b[^.!?:—–]{0,40}[.!?:—–]+\s*"
+_CHATTER = (
+    r"(?:thanks|thx|cheers|kudos|props|(?:great\s+)?shout-?(?:out)?|ok(?:ay)?|right|just|also|one\s+more|last\s+one"
+    r"|idea\s+(?:via|from))\b(?:\([^()]{0,10}\)|[^.!?:—–(]){0,40}[.!?:—–]+\s*"
+)
 # An aside before the action: "fyi @Lu —", "+1 to @Oli's idea,", "With @Bel's help"
 _ASIDE_FIRST = (
     r"with\s+@[^,;:]{1,40}?['’]s\s+help\s*,?\s*|(?:fyi|cc|\+1\s+to)\s+@[^,;:—–]{1,40}?\s*(?:[,;:]|\s[-–—])+\s*"
@@ -76,6 +84,7 @@ _OWNER_ASIDE = re.compile(
     r"|(?:[,;]|\s[-–—])\s*some(?:one|body)\s+(?:should|needs?\s+to|has\s+to|must)\s+own\s+(?:this|it|that)\b[^,;.!?]*"
     r"|(?:[,;]|\s[-–—])\s*whoever\s+has\s+(?:the\s+)?(?:time|capacity|bandwidth)\b"
     r"|[,;]\s*(?:same|usual)\s+owner\b|\(\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^)]*\)"
+    r"|[,;]\s*owners?\s*[:=]?\s*(?:both|all\s+of\s+us|us\s+(?:two|both))\b"
     r"|(?:[,;]|\s[-–—])\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^,;.!?]*"
     r"|\([^()]*@[^()]*\)",  # "(same data as @Ana's first item)", "(with @Ben)": whose, not what
     re.IGNORECASE,
@@ -99,7 +108,7 @@ _SELF_OWNED = re.compile(
 # A note that opens with the writer taking it on: "I'll draft the FAQ", "Me — rewrite the text", "Me: map …".
 _SELF_STARTED = re.compile(
     rf"^\s*(?:{_ASIDE_FIRST}|{_CHATTER})?"
-    rf"(?:i(?:['’]ll|\s+will|\s+can|['’]m\s+going\s+to|\s+am\s+going\s+to)\s|{_WRITER}\s*[:\-–—,]\s|me\s+to\s"
+    rf"(?:i(?:['’]ll|\s+will|\s+can|['’]m\s+going\s+to|\s+am\s+going\s+to)\s|{_WRITER}\s*[:\-–—,.]\s|me\s+to\s"
     r"|(?:me|i)\s+(?:and|&|\+)\s+@)",  # "Me and @Kurt will …"
     re.IGNORECASE,
 )
@@ -160,8 +169,8 @@ _UNSURE = re.compile(
 def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date, author: str | None = None) -> ActionDraft:
     """The first mentioned user owns the action, unless only credited ("+1 to @Ana's idea"), else its `author` when
     the note says so ("owner me", "I'll own it"); a mention inside the sentence ("ask @Ben to…") stays."""
-    text = _POLITENESS.sub("", _SHORTCODE.sub(lambda code: "; " if code.string[code.end() :].strip() else " ", text))
-    text = _TODO.sub("", text)
+    text = _POLITENESS.sub("", _SHORTCODE.sub(_code_break, _as_fields(text)))
+    text = _TODO.sub("", _OPENING_EMOJI.sub("", text))
     owner, label = next(((i, name) for i, name in mentions if not _credited(text, name)), (None, None))
     if (
         owner is not None
@@ -171,7 +180,8 @@ def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date, au
         owner, label = None, None  # "I'll send @Leo the list", "Send @Vera the deck. I'll do it": the writer's
     due = parse_due(text, today)
     # "… the deposit by 30 June. Needs …": the sentence still ends where its date did
-    title = f"{text[: due.start]}{'.' if due.text.endswith('.') else ''} {text[due.end :]}" if due else text
+    after = re.sub(r"^['’]s\s+\w+", "", text[due.end :]) if due else ""  # "before Thursday's workshop"
+    title = f"{text[: due.start]}{'.' if due.text.endswith('.') else ''} {after}" if due else text
     if owner is None and (_SELF_OWNED.search(title) or _SELF_STARTED.match(title)):
         owner, title = author, _SELF_OWNED.sub(" ", title)
     if label:
@@ -180,6 +190,32 @@ def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date, au
         title = _without_others(title, [name for _, name in mentions])
     title = _first_sentence(_tidy(_VAGUE_WHEN.sub(" ", _OWNERSHIP_SENTENCE.sub(" ", _OWNER_ASIDE.sub(" ", title)))))
     return ActionDraft(title=title or " ".join(text.split()), owner=owner, due=due.due if due else None)
+
+
+def _code_break(code: re.Match[str]) -> str:
+    """An emoji code between words ends the action's sentence ("… :pray: quick win"); opening or closing it, nothing."""
+    inside = code.string[: code.start()].strip() and code.string[code.end() :].strip()
+    return "; " if inside else " "
+
+
+def _as_fields(text: str) -> str:
+    """An action written as a form, its fields between pipes, slashes or dots or one per line ("Owner: @Bram / Due:
+    18 Dec / Action: …", "Due 1 Feb · @Jonas · replace …", "Owner - me⏎Due - 2 weeks⏎What - shadow …"), as the
+    action followed by its owner and date ("shadow …, owner me, due 2 weeks"); other text as it is."""
+    parts = re.split(rf"\s*(?:\||·|\n)\s*|\s+/\s+(?={_FIELD}\b)", text.strip(), flags=re.IGNORECASE)
+    if len(parts) < 2 or not any(_FIELD_LABEL.match(part) for part in parts):
+        return text
+    fields = {"owner": [], "due": [], "action": []}
+    for part in filter(None, parts):
+        label = _FIELD_LABEL.match(part)
+        kind = _FIELD_KINDS.get(label["field"].lower().rstrip("s"), "action") if label else "action"
+        value = part[label.end() :] if label else part
+        fields["owner" if not label and re.fullmatch(r"@[\w.-]+", value) else kind].append(value)
+    if not fields["action"]:
+        return text
+    owner = f", owner {' '.join(fields['owner'])}" if fields["owner"] else ""
+    due = f", due {' '.join(fields['due'])}" if fields["due"] else ""
+    return f"{' '.join(fields['action'])}{owner}{due}"
 
 
 def _credited(text: str, label: str) -> bool:
@@ -192,13 +228,16 @@ def _owning_mentions(text: str, label: str) -> list[re.Match[str]]:
     """The mentions of `label` that do not credit them for an idea."""
     mentions = re.finditer(rf"@{re.escape(label)}(?!\w)", text)
     credit = re.compile(
-        r"(?:\+1\s+to|agree\w*\s+with|thanks?(?:\s+to)?|thx|cheers|\bas|\bwith|\bfrom)\s+$", re.IGNORECASE
+        r"(?:\+1\s+to|agree\w*\s+with|thanks?(?:\s+to)?|thx|cheers|kudos\s+to|shout-?(?:out)?\s+to|\bas|\bwith|\bfrom|\bvia)"
+        r"\s+$",
+        re.IGNORECASE,
     )
     return [
         m
         for m in mentions
         if not credit.search(before := text[: m.start()])
         and not re.match(r"['’]s\b(?!\s+on\s+it)", after := text[m.end() :])  # "@Ana's idea"; "@Grace's on it" owns
+        and not re.match(r"\s*,?\s*(?:thanks|thank\s+you|thx|ty)\b", after, re.IGNORECASE)  # "@Mo thanks for covering"
         and not _COPIED.search(before)
         and not (_ASKED.search(before) and _CONSULTED.match(after))
     ]
@@ -214,6 +253,12 @@ def _before_owner_clause(text: str, label: str) -> str | None:
     before = text[: mention.start()]
     if not _OWNER_CLAUSE_START.search(before) or _CREDIT_FIRST.match(before):
         return None  # "As @Ruby suggested, @Colm to …": the action follows the owner
+    if re.match(r"\s+over\s+to\s+you\b", text[mention.end() :], re.IGNORECASE):
+        return None  # "@Mo thanks for covering — @Efe over to you for the next round …"
+    if re.search(r"[:→]\s*$", before) and re.match(
+        r"\s*(?:(?:and|&|\+)\s*@\S+\s*)?(?:to|will|can|could)\s", text[mention.end() :]
+    ):
+        return None  # "re the checkout drop-off: @Rhys to add …": a label, then the owner and the action
     action = re.sub(rf"\b{_OWNER_CUE}\s*[:=\-–]?\s*$", "", before.rstrip(), flags=re.IGNORECASE).rstrip(" ([{|")
     return action if len(re.findall(r"\w+", action)) >= MIN_TITLE_WORDS else None
 
@@ -221,13 +266,16 @@ def _before_owner_clause(text: str, label: str) -> str | None:
 def _without_owner(text: str, label: str) -> str:
     """Drops the owner's mention where it only names the owner: after "owner:", at the start or the end."""
     mention = rf"@{re.escape(label)}(?!\w)"
-    asking = re.compile(rf"^(\s*(?:can|could|would)\s+){mention}", re.IGNORECASE)
+    asking = re.compile(rf"^(\s*(?:(?:pls|please)\s+)?(?:can|could|would)\s+){mention}", re.IGNORECASE)
     if asking.match(text):  # "Can @Nell update the template?" is asked as "can you …?" (see _REQUEST)
         return asking.sub(r"\1you", text)
     for pattern in (
         rf"[(\[]?\s*{_OWNER_CUE}\s*[:=\-–]?\s*{mention}\s*[)\]]?",
         rf"[\s,;\-–—]*{mention}['’]s\s+on\s+it\s*[:,.]?\s*",  # "— @Grace's on it", "@Jin's on it: …"
-        rf"^\s*(?:{_CREDITED_IDEA})?(?:over\s+to\s+)?{mention}(?:\s*(?:and|&|\+)\s*(?:i|me)\b)?(?:\s+(?:pls|please))?\s*[:,\-–—]?\s*",
+        rf"^\s*(?:action|task|ap|todo)\s+for\s+{mention}\s*[:,\-–—]?\s*",  # "Action for @Freya: …"
+        # "@Mo thanks for covering — @Efe over to you for the next round …"
+        rf"^.*?(?:[.!?]|\s[-–—])\s*{mention}\s+over\s+to\s+you\s*(?:for\s+|with\s+|on\s+)?",
+        rf"^\s*(?:{_CREDITED_IDEA}|(?:quick\s+one|one\s+more|also|ok(?:ay)?|right)\s*,?\s*)?(?:over\s+to\s+)?{mention}(?:\s*(?:and|&|\+)\s*(?:i|me)\b)?(?:\s+(?:pls|please))?\s*[:,\-–—]?\s*",
         rf"[\s,;\-–—(]*{mention}\s*\)?[\s.,;:!]*$",
         rf"(?:(?<=[.!?])|^)\s*{mention}[^.!?]*\?\s*$",  # "… @Ana can you fold that in?"
     ):
@@ -245,11 +293,12 @@ def _without_others(text: str, labels: Sequence[str]) -> str:
     for pattern, kept in (
         (rf"(?:^|[,;(]|\s[-–—])\s*{_COPY}\s*:?\s*{people}\s*[)\-–—:,]?", " "),
         (
-            rf"^\s*(?:\d{{1,2}}[.)]\s*|[•*-]\s*)?(\s*(?:[A-Za-z][\w -]{{0,20}}?(?::|\s[-–—])\s*)?)"
+            rf"^\s*(?:\d{{1,2}}[.)]\s*|[•*-]\s*)?(\s*(?:[A-Za-z][\w -]{{0,40}}?(?::|\s[-–—→])\s*)?)"
             rf"(?:[+&,/]|and\s)?\s*{people}(?:\s*(?:and|&|\+)\s*(?:i|me)\b)?\s*(?:to\s+)?[:,\-–—]?\s*",
             r"\1",
         ),
         (r"^\s*(?:&|and)\s+(?:i|me)\b\s*", ""),  # "@Tom and I will …", once the owner's mention is gone
+        (rf"^\s*((?:can|could|would)\s+you)\s+(?:and|&)\s+{people}\s*", r"\1 "),  # "could you and @Farid run …"
         (rf"^\s*(?:me|i)\s+(?:and|&|\+)\s+{people}\s+(?:will\s+|to\s+|can\s+)?", ""),  # "Me and @Kurt will …"
         (rf"[\s,;\-–—(+&]*{people}\s*\)?[\s.,;:!\-–—]*$", _unless_object),
     ):

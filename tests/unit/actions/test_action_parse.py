@@ -343,6 +343,40 @@ def test_every_owner_leaves_the_title(text: str, mentions: list[tuple[str, str]]
     assert draft == ActionDraft(title="Kill the 3-step login", owner="U0ANA", due=date(2026, 5, 15))
 
 
+@pytest.mark.parametrize(
+    ("text", "mentions", "owner"),
+    [
+        ("🚀 @Ana Lima and @Tom to kill the 3-step login by Friday", [ANA, TOM], "U0ANA"),
+        (":white_check_mark: @Ana Lima @Tom — kill the 3-step login, owner: both, by Friday", [ANA, TOM], "U0ANA"),
+        ("Action for @Ana Lima (cc @Ben): kill the 3-step login. by Friday", [ANA, BEN], "U0ANA"),
+        ("Owner: @Ana Lima / Due: Friday / Action: kill the 3-step login", [ANA], "U0ANA"),
+        ("Due Friday · @Ana Lima · kill the 3-step login", [ANA], "U0ANA"),
+        ("Owner - me\nDue - Friday\nWhat - kill the 3-step login", [], "U0WRITER"),
+        ("Kudos to @Ben for the idea — I'll kill the 3-step login by Friday", [BEN], "U0WRITER"),
+        ("🙋\u200d♀️ mine — I'll kill the 3-step login by Friday", [], "U0WRITER"),
+        ("Me. Friday. Kill the 3-step login", [], "U0WRITER"),
+        ("quick one @Ana Lima — kill the 3-step login by Friday", [ANA], "U0ANA"),
+        ("Pls can @Ana Lima kill the 3-step login by Friday?", [ANA], "U0ANA"),
+    ],
+)
+def test_owners_written_as_forms_labels_and_emoji_leave_the_title(text: str, mentions: list, owner: str) -> None:
+    draft = parse_action(text, mentions, TODAY, author="U0WRITER")
+    assert draft == ActionDraft(title="Kill the 3-step login", owner=owner, due=date(2026, 5, 15))
+
+
+def test_a_label_before_the_owner_stays_and_the_owner_goes() -> None:
+    draft = parse_action("re the checkout drop-off: @Ben to add session replays by Friday", [BEN], TODAY)
+    assert draft == ActionDraft(
+        title="Re the checkout drop-off: add session replays", owner="U0BEN", due=date(2026, 5, 15)
+    )
+    handed = parse_action(
+        "@Ben thanks for covering — @Ana Lima over to you for the next round of calls", [BEN, ANA], TODAY
+    )
+    assert (handed.title, handed.owner) == ("The next round of calls", "U0ANA")
+    asked = parse_action("@Ana Lima, could you and @Ben run a diary study with new owners?", [ANA, BEN], TODAY)
+    assert (asked.title, asked.owner) == ("Run a diary study with new owners", "U0ANA")
+
+
 def test_the_writer_and_a_colleague_both_leave_the_title() -> None:
     draft = parse_action("@Tom and I will shadow reception on Monday mornings", [TOM], TODAY, author="U0ME")
     assert draft == ActionDraft(title="Shadow reception on Monday mornings", owner="U0TOM")

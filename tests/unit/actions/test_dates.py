@@ -84,6 +84,17 @@ SATURDAY = date(2026, 5, 16)
         ("Refund trains within 7 days not 28 (owner: @Eve) — by end of Jan", date(2027, 1, 31), "by end of Jan"),
         ("Rewrite the Q1 price rise letter by the 20th", date(2026, 5, 20), "by the 20th"),
         ("Stop the calls, trial it over Q3 and watch complaints", date(2026, 9, 30), "Q3"),
+        # the week after this one, and the week a date starts (by its Friday)
+        ("Due: Thursday week", date(2026, 5, 21), "Due: Thursday week"),
+        ("Write the one-pager by Friday next week", date(2026, 5, 22), "by Friday next week"),
+        ("Speak to the sales team by the Monday after next", date(2026, 5, 25), "by the Monday after next"),
+        ("Write the FAQ by w/c 7 Dec", date(2026, 12, 11), "by w/c 7 Dec"),
+        ("Draft the status email — w/c 18th", date(2026, 5, 22), "w/c 18th"),
+        ("Send out the survey tomorow", date(2026, 5, 14), "tomorow"),
+        ("Look into the returns window confusion b4 xmas", date(2026, 12, 24), "b4 xmas"),
+        ("Shadow the night shift, due 2 weeks", date(2026, 5, 27), "due 2 weeks"),
+        # a date in brackets is the action's own
+        ("Follow up on the extension (the one that runs till 31 Jan) by Friday", date(2026, 5, 15), "by Friday"),
     ],
 )
 def test_due_phrases(text: str, due: date, phrase: str) -> None:
