@@ -83,7 +83,9 @@ _COLLEAGUE_BEFORE = re.compile(
     r"|(?i:\b(?:my|our)\s+(?!customers?\b|clients?\b|users?\b|members?\b|patients?\b|guests?\b|tenants?\b)"
     r"(?:[\w-]+\s+){1,4}?(?:always\s+)?(?:said|says|put\s+it|wrote|told\s+(?:me|us)|used\s+to\s+say)\b"
     r"[^.!?\"“”]{0,40})$"
-    r"|\b[A-Z][a-z]+\s+from\s+(?:the\s+)?[\w&-]+(?:\s+team)?\s+(?i:always\s+)?(?i:said|says|put\s+it|wrote)\b"
+    # "Tom on the customs desk has a line for this: …"
+    r"|\b[A-Z][a-z]+\s+(?:from|on|in)\s+(?:the\s+)?[\w&-]+(?:\s+(?:team|desk))?\s+(?i:always\s+)?"
+    r"(?i:said|says|put\s+it|wrote|has\s+a\s+(?:line|saying)(?:\s+for\s+(?:this|that|it))?)\b"
     r"[^.!?\"“”]{0,40}$"
 )
 # A moment the team imagines ('the journey begins when someone thinks "how do I get to Leeds"', 'when she first thinks
@@ -105,6 +107,7 @@ _ORG_SPEAKER = words_pattern(
     r"|reps?|hosts?|guides?|crew|concierge|couriers?|officers?|clerks?|tellers?|cashiers?|operators?|shops?|stores?"
     r"|dealers?|dealerships?|branch(?:es)?|partners?|suppliers?|vendors?|installers?|technicians?|mechanics?"
     r"|ambassadors?|coaches?|tutors?|lecturers?|teams?|offices?|departments?|admissions|everyone|handlers?"
+    r"|teachers?|instructors?|ams|account\s+managers?|csms?|reports?"
     r"|bots?|chatbots?|assistants?|ivr|banners?|notifications?|push|subject|announcements?|pa"
     r"|pop-?ups?|tooltips?|prompts?|screens?|errors?|messages?|status|tracker|ads?|adverts?|campaigns?|copy|headlines?"
     r"|taglines?|scripts?|googl\w*|searches|searching|typed|types"
@@ -124,8 +127,8 @@ _CHANNEL = words_pattern(
 )
 # Whom a speaker tells it: "Partner shops tell riders “…”" is the shops speaking, not the riders.
 _LISTENER = re.compile(
-    r"\b(?:tell|tells|told|telling|ask|asks|asked|asking|remind|reminds|reminding|warn|warns|warning)"
-    r"\s+(?:[\w'’-]+\s+){1,2}$",
+    r"\b(?:tell|tells|told|telling|ask|asks|asked|asking|remind|reminds|reminding|warn|warns|warning"
+    r"|sent|sends|emailed|messaged|wrote\s+to)\s+(?:[\w'’-]+\s+){0,4}?[\w'’-]+\s*:?\s*$",
     re.IGNORECASE,
 )
 # The organisation addressing the customer: "Your driver is 5 stops away", "We have received your referral"; not
@@ -149,6 +152,12 @@ _SYSTEM_MESSAGE = re.compile(
 )
 # Where the clause that names a channel's sender begins: "they arrive weeks later, and the email just says" is the
 # e-mail's own clause; "Passenger email: …" names the customer in it.
+# A word naming a page or a tool of the product ("the quote page", "the review form"): no speaker of its own.
+_PRODUCT_NAMED = re.compile(
+    r"\b[\w-]+\s+(?=(?:pages?|site|website|portal|forms?|apps?|tools?|checkers?|calculators?|screens?|widgets?"
+    r"|buttons?|dashboard)\b)",
+    re.IGNORECASE,
+)
 _SENDER_CLAUSE = re.compile(r",|\band\b|\bbut\b", re.IGNORECASE)
 _CLAUSE_START = re.compile(r"[.!?;\n•]|\(\w+\)")
 _NOT_SPEECH_START = re.compile(r"^(?i:how\s+to)\b")
@@ -214,7 +223,7 @@ def _said_to_the_customer(before: str, span: str, heard: bool = False) -> bool:
     ):
         return True
     if speakers and speakers[-1][1] == "channel":
-        clause = _SENDER_CLAUSE.split(_CLAUSE_START.split(before)[-1])[-1]
+        clause = _PRODUCT_NAMED.sub(" ", _SENDER_CLAUSE.split(_CLAUSE_START.split(before)[-1])[-1])
         own_words = heard or _CUSTOMER_SPEAKER.search(clause) or _FIRST_PERSON.search(span)  # "[email] “I landed…”"
         return not own_words or bool(_ADDRESSED.search(span))
     return (bool(speakers) and speakers[-1][1] == "org") or bool(_ADDRESSED.search(span))

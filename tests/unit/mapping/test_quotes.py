@@ -301,6 +301,11 @@ def test_sentences_are_never_split_inside_a_quotation(text: str, sentences: list
             "Had to come back four times, a different audiologist.",
         ),
         (
+            "from a WhatsApp a student sent one of our teachers: “Sorry to cancel again, can we do Thursday?”",
+            Evidence.assumption,
+            "Sorry to cancel again, can we do Thursday?",
+        ),
+        (
             "she's wary of phone menus. [survey] I pressed 1, then 3, then got cut off.",
             Evidence.assumption,
             "I pressed 1, then 3, then got cut off.",
@@ -325,6 +330,12 @@ def test_a_customer_heard_through_a_tag_or_a_source_is_quoted(text: str, evidenc
         # the persona's thoughts, imagined by the team
         'she\'s probably also thinking "why is this £35 when the tip is free"',
         'Kat would be thinking "is this a scam?" at every single step',
+        # staff, a colleague and the product by the page that says it
+        'One of the senior teachers said at the away day "half the parents never read the reports anyway"',
+        'reports that say "great effort this term!" and nothing else',
+        "Tom on the customs desk has a line for this: \"the HS code is the importer's problem until it's ours\"",
+        'AMs open every QBR with "How can we make your supply chain smarter this quarter?"',
+        'Side note, the quote page literally says "All-in price. No surprises." in big letters',
         'she\'s probably quietly wondering "will this company even exist when I die?"',
     ],
 )
