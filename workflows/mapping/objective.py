@@ -108,7 +108,11 @@ _CUES: dict[str, str] = {
     r"|\d+(?:\.\d+)?\s*%[^.;()]{0,60}\(\s*(?:today|currently|now|we(?:'|’)re\s+(?:on|at))\b"
     # "online joins without a trip to the desk: 12% now, 50% by Q3", "invoice emails halved (it's ~300 a month now)"
     r"|\d+(?:\.\d+)?\s*%\s+(?:now|today|currently)\W+(?:\w+\s+){0,2}\d+(?:\.\d+)?\s*%\s+(?:by|next|this|in|within)\b"
-    rf"|\b(?:halved|doubled|tripled|down|up|cut)\b[^.;()]{{0,40}}\(\s*(?:it{_APOS}s|it\s+is|we{_APOS}re|today|currently|now)\b",
+    rf"|\b(?:halved|doubled|tripled|down|up|cut)\b[^.;()]{{0,40}}\(\s*(?:it{_APOS}s|it\s+is|we{_APOS}re|today|currently|now)\b"
+    # "Under 550 a term by next spring", "disputed invoices under 8% by Q1 2027", "Both over 4 by December?"
+    r"|\b(?:under|below|above|over|less\s+than|more\s+than|at\s+least)\s+[~£$€]?\d[\d.,]*\s*%?[^.;?]{0,30}?\bby\s+"
+    r"(?:the\s+)?(?:end\s+of\s+)?(?:q[1-4]|h[12]|20\d\d|next|this|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|spring"
+    r"|summer|autumn|fall|winter|christmas)",
     "decision": r"decisions?\s+(?:this|it|the\s+map)\s+(?:(?:should|will|would|must)\s+)?(?:informs?|feeds?|supports?)"
     r"|decisions?(?=\s*:)|(?:call|choice)\s+(?:on|about)\s+(?:whether|which|if)|choose\s+between"
     r"|informs?\s+(?:the|our|a)\s+decision|(?:help\w*\s+(?:us\s+)?|so\s+(?:that\s+)?we\s+can\s+|to\s+)decide"
@@ -121,9 +125,11 @@ _CUES: dict[str, str] = {
     r"|\btell\s+us\s+if\b[^.?!]{3,120}\bor\b"  # "It'll tell us if we pre-assign rooms … or put on pop-up desks"
     r"|^\W*(?:(?:the|our|my|one|a)\s+)?(?:(?:main|key|big|real|other|second)\s+)?decisions?\b[^:.?!]{0,40}:"
     # "This feeds the H2 roadmap call: …", "go/no-go on 1,500 more lockers", "question this answers: do we …"
-    r"|(?:this|it|the\s+map)\s+(?:(?:should|will)\s+)?(?:feeds?|goes)\s+(?:into\s+)?(?:the|our)\s+[^.;:]{0,40}"
+    r"|(?:this|it|the\s+map)\s+(?:(?:should|will)\s+)?(?:feeds?|goes|is\s+feeding)\s+(?:into\s+)?(?:the|our)\s+[^.;:]{0,40}"
     r"\b(?:call|decision|choice|review|business\s+case|bid)\b|\bgo\s*/\s*no[-\s]go\b"
     r"|\b(?:answers?|settles?)\s*:\s*(?:do|should|can|will)\s+we\b"
+    # "it goes to the board in February": who decides, and when
+    r"|\bgoes\s+to\s+(?:the\s+)?(?:board|exec\w*|committee|leadership|steerco)\b"
     rf"|(?:we{_APOS}re|we\s+are)\s+deciding\b"
     r"|\b(?:do|should)\s+we\s+(?!include|cover|map|start|end|count)\w+[^.?!]{3,120}\bor\b",  # "do we fund X or Y?"
     # why this map: what triggered it, or a change already seen ("refunds are up 40% since February")
@@ -180,7 +186,10 @@ _CUES: dict[str, str] = {
     r"|\b(?:first|last)\s+touch(?:\s*point)?\s+(?:is|was)\b"  # "so for many the first touch is our template page"
     # "for me it can't stop when they hand the key back", "the rollout week has to be in there"
     rf"|(?:can{_APOS}t|cannot|shouldn{_APOS}t|doesn{_APOS}t|mustn{_APOS}t|won{_APOS}t)\s+(?:stop|end|start|begin)\s+"
-    r"(?:at|with|when|before|after)\b|\b(?:has|have|needs?|should)\s+(?:to\s+)?be\s+in\s+(?:there|it|the\s+map)\b",
+    r"(?:at|with|when|before|after)\b|\b(?:has|have|needs?|should)\s+(?:to\s+)?be\s+in\s+(?:there|it|the\s+map)\b"
+    # "I'd keep it to small importers", "please keep roaming in", "Customs has to be in, even for …"
+    r"|\bkeep\s+(?:it|this|the\s+map|us)\s+to\b|\bkeep\s+(?:[\w/&-]+\s+){1,3}in\b(?!-|\s+(?:mind|touch|the\s+loop|check))"
+    r"|\b(?:has|have|needs?)\s+to\s+be\s+in\s*(?:[,.;!—–-]|$)",
 }
 _PATTERNS = {kind: re.compile(rf"(?i:\b(?:{cue}))") for kind, cue in _CUES.items()}
 # A label such as "Success measure suggestion:" or "The decision this informs:", dropped from what follows it.
@@ -263,7 +272,10 @@ _DATA_CAVEAT = re.compile(
     r"(?i:\bpatchy\b|\binconsistent\w*|\bpinch\s+of\s+salt\b|\bexpect\s+gaps\b|\b(?:isn['’]?t|not)\s+comparable\b"
     r"|\b(?:real|true|actual)\s+\w+\s+(?:is|would\s+be)\s+(?:nearer|closer\s+to|lower|higher|worse|better)\b"
     r"|\b(?:data|stats|figures|numbers)\b[^.;]{0,40}\b(?:don['’]?t|doesn['’]?t|can['’]?t)\s+(?:link|match|join)\b"
-    r"|\b(?:is|are)\s+set\s+by\s+(?:\w+\s+and\s+)?(?:the\s+)?(?:regulator|law|legislation|government|policy)\b)"
+    r"|\b(?:is|are)\s+set\s+by\s+(?:\w+\s+and\s+)?(?:the\s+)?(?:regulator|law|legislation|government|policy)\b"
+    # "One warning on the rebooking figures: …", "the parent survey only goes to families who've rebooked"
+    r"|\bwarning\s+on\s+the\s+(?:[\w-]+\s+){0,2}(?:figures?|numbers?|data|stats|rates?)\b"
+    r"|\bonly\s+(?:goes|went|gets\s+sent|is\s+sent)\s+to\b)"
 )
 _EMOJI_CODE = re.compile(r"\s*:[a-z0-9_+-]+:")
 _EMPHASIS = re.compile(r"(?<![\w*_])[*_]+(?=\S)|(?<=\S)[*_]+(?![\w*_])")  # Slack's *bold* and _italics_: "*Scope:* …"
@@ -354,8 +366,10 @@ def cue_kind(text: str) -> str | None:
     this map."""
     if _aside(text):
         return None
-    kind = next((kind for sentence in split_outside_quotes(text) if (kind := _kind(sentence))), None)
-    return "question" if kind == _PROBLEM else kind
+    kinds = [kind for sentence in split_outside_quotes(text) if (kind := _kind(sentence))]
+    if kinds[:1] == [_PROBLEM] and "success_measures" in kinds:
+        return "success_measures"  # "… are 38% of what my team handles. Under 550 a term by next spring": its baseline
+    return "question" if kinds[:1] == [_PROBLEM] else next(iter(kinds), None)
 
 
 def _in_order(themes: Sequence[Theme]) -> list[Contribution]:

@@ -469,3 +469,25 @@ def test_parts_the_fourth_way_and_greetings_thanks_and_data_caveats(note: str, k
 )
 def test_a_problem_against_the_rest_is_why_and_a_rule_or_a_caveat_is_no_part(note: str, kind: str | None) -> None:
     assert note_kind(note) == kind
+
+
+@pytest.mark.parametrize(
+    ("note", "kind"),
+    [
+        ("I'd keep it to small importers, <50 TEU a year, ocean and air", "scope"),
+        ("please keep roaming in :pray: it's 34% of our sessions now", "scope"),
+        ("Customs has to be in, even for people who use their own broker", "scope"),
+        ("+1, keep it to the 4-7s or we'll still be here at Christmas :sweat_smile:", "scope"),
+        ("we have to choose: go fully digital, or keep the in-branch induction", "decision"),  # not "keep … in"
+        ("This is feeding the 2026 capex call, right? contactless readers or more helpline staff", "decision"),
+        ("yep, that's the one, it goes to the board in February", "decision"),
+        ("make-up lessons are 38% of what my team handles. Under 550 a term by next spring", "success_measures"),
+        ("disputed SME invoices under 8% by Q1 2027", "success_measures"),
+        ("One warning on the rebooking figures: a family that skips a term counts as a leaver", None),
+        ("also the termly parent survey only goes to families who've rebooked, so it's mostly the happy ones", None),
+    ],
+)
+def test_scope_kept_to_a_group_a_decision_that_goes_to_the_board_and_targets_by_a_date(
+    note: str, kind: str | None
+) -> None:
+    assert note_kind(note) == kind
