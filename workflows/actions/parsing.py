@@ -144,6 +144,7 @@ _VAGUE_WHEN = re.compile(
 # Before an owner's mention, the end of the action: a sentence or clause break, or "owner".
 _OWNER_CLAUSE_START = re.compile(rf"(?:[.;:,!?\-–—(\[|]|\b{_OWNER_CUE})\s*$", re.IGNORECASE)
 MIN_TITLE_WORDS = 3
+LABEL_WORDS = 5  # "re the checkout drop-off: @Rhys to add …" is a label; a longer text before the owner is the action
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\s*;\s+|\s*:[a-z_+-][a-z0-9_+-]*:(?!\w)\s*")
 _ABBREVIATIONS = frozenset(
     {"e.g.", "i.e.", "etc.", "incl.", "approx.", "vs.", "no.", "nr.", "mr.", "mrs.", "ms.", "dr.", "st."}
@@ -255,8 +256,10 @@ def _before_owner_clause(text: str, label: str) -> str | None:
         return None  # "As @Ruby suggested, @Colm to …": the action follows the owner
     if re.match(r"\s+over\s+to\s+you\b", text[mention.end() :], re.IGNORECASE):
         return None  # "@Mo thanks for covering — @Efe over to you for the next round …"
-    if re.search(r"[:→]\s*$", before) and re.match(
-        r"\s*(?:(?:and|&|\+)\s*@\S+\s*)?(?:to|will|can|could)\s", text[mention.end() :]
+    if (
+        re.search(r"[:→]\s*$", before)
+        and len(before.split()) <= LABEL_WORDS
+        and re.match(r"\s*(?:(?:and|&|\+)\s*@\S+\s*)?(?:to|will|can|could)\s", text[mention.end() :])
     ):
         return None  # "re the checkout drop-off: @Rhys to add …": a label, then the owner and the action
     action = re.sub(rf"\b{_OWNER_CUE}\s*[:=\-–]?\s*$", "", before.rstrip(), flags=re.IGNORECASE).rstrip(" ([{|")

@@ -369,6 +369,10 @@ def test_a_label_before_the_owner_stays_and_the_owner_goes() -> None:
     assert draft == ActionDraft(
         title="Re the checkout drop-off: add session replays", owner="U0BEN", due=date(2026, 5, 15)
     )
+    action_first = parse_action(
+        "Polite payment reminders on the trial plan (paid only): @Ben to decide by Friday", [BEN], TODAY
+    )
+    assert action_first.title == "Polite payment reminders on the trial plan (paid only)"  # the action, then who
     handed = parse_action(
         "@Ben thanks for covering — @Ana Lima over to you for the next round of calls", [BEN, ANA], TODAY
     )
