@@ -48,7 +48,6 @@ class _Heading(NamedTuple):
 
 
 _NO_HEADING = _Heading(None, None)
-_EMOJI_CODE_END = re.compile(r"(?<!\w):[a-z0-9_+'-]+:$")  # "*Use* :electric_plug:" ends on an emoji, not a colon
 
 
 def parse_reply(text: str, *, keep_headings: bool | Callable[[str], bool] = False) -> list[ParsedNote]:
@@ -131,7 +130,7 @@ def _heading(line: str, bare: Callable[[str], bool] | None = None, *, bulleted: 
     bold = _BOLD_LINE.match(rest)
     if bold and not bulleted and len(rest) <= MAX_HEADING_CHARS:
         return _Heading(bold["label"].strip(), evidence)
-    if rest.endswith(":") and not _EMOJI_CODE_END.search(rest) and len(rest) <= MAX_HEADING_CHARS:
+    if rest.endswith(":") and len(rest) <= MAX_HEADING_CHARS:
         return _Heading(rest[:-1].strip() or None, evidence)
     if bare is not None and rest and bare(rest):
         return _Heading(rest, evidence)

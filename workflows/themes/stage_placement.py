@@ -154,11 +154,11 @@ def _compares(body: str, stages: Sequence[StageDef]) -> bool:
 def stage_heading(text: str, stages: Sequence[StageDef]) -> str | None:
     """The stage a text names and says nothing else ("Awareness", "*Purchase stage*:", "Stage 3 - Purchase",
     "[Book]", "In Awareness"): a heading over what follows, not a note; None otherwise."""
-    body = re.sub(rf"^#+\s*|{_EMOJI}", " ", bare(text)).strip().rstrip(":.!").strip()  # "*Use* :electric_plug:"
+    # "## Use", "*Use* :electric_plug:", and as a heading's label, its last colon gone: "*Use* :electric_plug"
+    body = re.sub(rf"^#+\s*|{_EMOJI}|\s:[a-z0-9_+'-]+$", " ", bare(text)).strip().rstrip(":.!").strip()
     for stage in stages:
         options = _options(stage.name)
-        words = "|".join(_said(option) for option in options)
-        words = f"(?:{words})"
+        words = f"(?:{'|'.join(_said(option) for option in options)})"
         if any(_inflected(body, option) for option in options if len(_name_parts(option)) == 1):
             return stage.name  # "*Snags*" for "Snagging"
         forms = (
@@ -443,13 +443,11 @@ def _label_position(body: str, name: str) -> int | None:
         # "in consideration it's the postcode checker": the stage as a place, then who or what is there
         rf"^(?:in|at|during)\s+(?:the\s+)?{words}\s+(?=(?:it's|it’s|it is|there's|there’s|there is|we|they|you|"
         r"people|customers|users|most|everyone|the|a|an|our|their|your)\b)",
-        # "fines are really a Problem-solving thing", "I'd file this one under Problem-solving": a note filed there
-        rf"\b(?:is|are|it's|it’s|that's|that’s)\s+(?:really\s+|more\s+|mostly\s+|actually\s+|probably\s+)?an?\s+"
-        rf"{words}\s+(?:thing|issue|problem|question|topic|one)\b",
+        # "fines are really a Problem-solving thing", "def a Camping thing": a note filed there
+        rf"\ban?\s+{words}\s+(?:thing|issue|problem|question|topic|one)\b",
         # "I'd file this one under …", "(filing under onboarding)", "put this under Tests / Scans", "sits under repair"
         rf"\b(?:fil(?:e|es|ed|ing)|put(?:ting)?|sits?)(?:\s+(?:this|it|that)(?:\s+one)?)?\s+(?:mostly\s+)?"
         rf"(?:under|in)\s+(?:the\s+)?{said}(?![\w-])",
-        rf"\ban?\s+{words}\s+(?:thing|issue|problem|one)\b",  # "def a Camping thing"
         rf"\bgoes\s+(?:under|in|into)\s+(?:the\s+)?[\"'“‘]?{words}(?![\w-])",  # "goes under Wait"
         # "That's all Advocacy imo", "this one's for Handover"
         rf"\b(?:that's|that’s|this\s+one's|this\s+one’s|this\s+one\s+is)\s+(?:all\s+|really\s+|for\s+)?(?:the\s+)?"
