@@ -25,7 +25,7 @@ from workflows.themes.clustering.base import Note  # noqa: E402
 from workflows.themes.clustering.cleaning import is_note  # noqa: E402
 from workflows.themes.clustering.embeddings import get_embedder  # noqa: E402
 from workflows.themes.clustering.same_theme import Judge  # noqa: E402
-from workflows.themes.endorsements import Said, link_endorsements  # noqa: E402
+from workflows.themes.endorsements import Said, link_endorsements, only_endorses  # noqa: E402
 from workflows.themes.service import StepPlan, action_text  # noqa: E402
 from workflows.themes.stage_placement import Placed  # noqa: E402
 from workflows.workshop.stages import StageDef, resolve_stage_model  # noqa: E402
@@ -83,7 +83,7 @@ def step_notes(data: dict, key: StepKey) -> StepNotes:
             text_of = action_text(parsed_note.text, own) if key == StepKey.action_plan else parsed_note.text
             said.append(Said(Note(id=note_id, text=text_of, reply=str(number)), reply["user"], parsed_note.text, own))
             truth[note_id], users[note_id], evidence[note_id] = label, reply["user"], parsed_note.evidence
-            if key == StepKey.action_plan and is_note(parsed_note.text):
+            if key == StepKey.action_plan and is_note(parsed_note.text) and not only_endorses(parsed_note.text, own):
                 actions.append(parse_action(parsed_note.text, own, TODAY))
     return StepNotes(link_endorsements(said, get_embedder), truth, users, actions, evidence)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from workflows.themes.clustering.base import Note, ThemeDraft
-from workflows.themes.clustering.cleaning import content_words
+from workflows.themes.clustering.cleaning import content_words, is_note
 from workflows.themes.clustering.naming import name_groups
 from workflows.themes.stage_placement import TextEmbedder, opening_stripped
 
@@ -80,6 +80,14 @@ def endorsed(text: str, mentions: Sequence[tuple[str, str]]) -> tuple[str, bool]
         if rest.startswith(f"@{label}"):
             return user, bool(_NAMES_ONE.match(rest[len(label) + 1 :]))
     return None
+
+
+def only_endorses(text: str, mentions: Sequence[tuple[str, str]]) -> bool:
+    """Whether a note only backs someone's ("+1 to @Ana's tracker idea"), saying nothing more of its own: no new
+    action in the action plan ("+1 to @Ana's idea, and add a retry button" is one)."""
+    if endorsed(text, mentions) is None:
+        return False
+    return not is_note(re.sub(r"^[^,;:.!?—–]*", "", opening_stripped(text)))
 
 
 def endorsed_subject(text: str) -> str | None:

@@ -479,3 +479,20 @@ def test_a_late_note_about_an_edited_theme_joins_it_when_the_step_is_grouped_aga
         "Clients pay their invoices weeks late",
         "Invoices are paid late by most clients",
     ], "the late note joined the edited theme it is about, which kept its title and its notes"
+
+
+def test_a_reply_that_only_backs_an_action_makes_no_action_of_its_own(db, notifier, flows):
+    start(db, mode=PublishMode.auto)
+    flows.run_due(MONDAY)
+    play(db, flows, notifier, [key for key in StepKey if key != StepKey.action_plan], MONDAY)
+    backing = [(BEN, "+1"), (BEN, "+1 to @Ana's payment link idea"), (BEN, "+1 to @Ana's idea, and add a retry button")]
+    for user, text in [*REPLIES[StepKey.action_plan], *backing]:
+        say(db, notifier, StepKey.action_plan, user, text)
+    advance(db)
+    flows.run_due(MONDAY)
+    (published,) = notifier.of("publish")
+    assert [a.title for a in published["journey_map"].action_items] == [
+        "Fix the mobile payment link",
+        "Simplify tax setup with defaults per country",
+        "Add a retry button",
+    ]
