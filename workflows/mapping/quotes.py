@@ -77,6 +77,7 @@ _OUR_WORDS_BEFORE = re.compile(
 _COLLEAGUE_BEFORE = re.compile(
     r"(?i:(?:@[\w.'’-]+|\b(?:my|our)\s+(?:colleague|manager|boss|ceo|cfo|cto|coo|director|head\s+of\s+\w+|pm|lead))"
     r"(?:\s+(?:\w+\s+){0,2}?|['’]s\s+)(?:said|says|put\s+it|wrote|writes|reminded\s+us|always\s+says|used\s+to\s+say"
+    r"|keeps\s+(?:saying|telling\s+us)|is\s+always\s+saying"
     r"|likes\s+to\s+say|(?:favou?rite|fave)\s+(?:line|saying|phrase)\s+is|line\s+is)\b[^.!?\"“”]{0,40})$"
     # someone of ours by role and name ("Our audiologist Ruth told me", "My instructor mate Tom always says") or by
     # team ("As Martin from finance always says")
@@ -84,7 +85,8 @@ _COLLEAGUE_BEFORE = re.compile(
     r"(?:[\w-]+\s+){1,4}?(?:always\s+)?(?:said|says|put\s+it|wrote|told\s+(?:me|us)|used\s+to\s+say)\b"
     r"[^.!?\"“”]{0,40})$"
     # "Tom on the customs desk has a line for this: …"
-    r"|\b[A-Z][a-z]+\s+(?:from|on|in)\s+(?:the\s+)?[\w&-]+(?:\s+(?:team|desk))?\s+(?i:always\s+)?"
+    r"|\b[A-Z][a-z]+\s+(?:from|on|in|at)\s+(?:the\s+)?[\w&-]+(?:\s+(?:team|desk|hub|office|branch|depot|store))?\s+"
+    r"(?i:always\s+)?"
     r"(?i:said|says|put\s+it|wrote|has\s+a\s+(?:line|saying)(?:\s+for\s+(?:this|that|it))?)\b"
     r"[^.!?\"“”]{0,40}$"
 )
@@ -266,7 +268,8 @@ def _in_their_words(body: str, spoken: bool) -> bool:
     """Whether a tagged text is the customer's own words: `spoken` as them (opening on "I", or after a tag inside
     the note), or saying "I" anywhere; never counting people or reporting them ("[survey] 38% of people said…",
     "[review] reviewers mention…")."""
-    unquoted = _SINGLE_QUOTED.sub(" ", without_quotes(body))  # "68% of contacts are 'where's my bag'" counts them
+    # "68% of contacts are 'where's my bag'", "120 how-do-I-set-up-a-review-cycle tickets": the customer's words named
+    unquoted = re.sub(r"\w+(?:-\w+)+", " ", _SINGLE_QUOTED.sub(" ", without_quotes(body)))
     first_person = _FIRST_PERSON.search(unquoted) is not None
     if _REPORTING.search(body) or (re.search(r"\d", body) and not first_person):
         return False
