@@ -155,6 +155,7 @@ _CUES: dict[str, str] = {
     rf"|\b(?:isn{_APOS}?t|is\s+not|not)\s+optional\b"
     r"|\bpressure\s+from\b|\b(?:has|have)\s+been\s+pushing\s+us\b|\breason\s+to\s+do\s+this\b"
     r"|(?:the|our|a)\s+(?:#1|number\s+one|no\.\s*1|top)\s+(?:theme|complaint|reason|issue|topic|contact\s+reason)\b|\bworst\s+\w+\s+of\s+any\b"
+    r"|\b(?:single\s+)?biggest\s+(?:reason|driver|source|cause)\b"
     r"|\bnever\s+(?:really\s+)?recover\w*|\bhit\s+[~£$€]?\d[\d.,]*k?\s+after\b"
     r"|we\s+used\s+to\s+(?:be|sit|run|get|have|see)\b|(?:business\s+case|plan|forecast|budget)\s+(?:assumed|expected)"
     r"|\d+(?:\.\d+)?\s*%\s+of\s+[^.;]{1,30}?\bbut\s+(?:only\s+|just\s+)?\d+(?:\.\d+)?\s*%\s+of\b"
@@ -189,7 +190,9 @@ _CUES: dict[str, str] = {
     r"(?:at|with|when|before|after)\b|\b(?:has|have|needs?|should)\s+(?:to\s+)?be\s+in\s+(?:there|it|the\s+map)\b"
     # "I'd keep it to small importers", "please keep roaming in", "Customs has to be in, even for …"
     r"|\bkeep\s+(?:it|this|the\s+map|us)\s+to\b|\bkeep\s+(?:[\w/&-]+\s+){1,3}in\b(?!-|\s+(?:mind|touch|the\s+loop|check))"
-    r"|\b(?:has|have|needs?)\s+to\s+be\s+in\s*(?:[,.;!—–-]|$)",
+    r"|\b(?:has|have|needs?)\s+to\s+be\s+in\s*(?:[,.;!—–-]|$)"
+    # "I'd follow the HR director from the last demo through signature, implementation, …"
+    r"|\bfollow\s+(?:the\s+|her\s+|him\s+|them\s+)?[^.;]{0,40}?\bfrom\b[^.;]{3,120}?\b(?:to|through|until|till)\b",
 }
 _PATTERNS = {kind: re.compile(rf"(?i:\b(?:{cue}))") for kind, cue in _CUES.items()}
 # A label such as "Success measure suggestion:" or "The decision this informs:", dropped from what follows it.
@@ -235,7 +238,7 @@ _PROBLEM_SEEN = re.compile(
     r"[^.;]{0,80}?\b(?:never|cancel\w*|churn\w*|abandon\w*|complain\w*|complaints?|fail\w*|lost|leave|left|stuck"
     r"|dormant|rejected|upheld|don['’]t|didn['’]t|doesn['’]t|isn['’]t|aren['’]t|can['’]t|couldn['’]t|no-?shows?|empty"
     r"|drop(?:s|ped)?\s+(?:off|out)|drop-?outs?|missed|wasted|lose|loses|losing|waits?|waiting|called|chasing"
-    r"|lapse[sd]?|downgrad\w*|gave\s+up|give\s+up)\b"
+    r"|lapse[sd]?|downgrad\w*|gave\s+up|give\s+up|(?:under|fewer\s+than|less\s+than)\s+half)\b"
     # "We lose 27% of learners in the first 4 weeks", "Escape of water is 35% of our home claims"
     r"|\b(?:lose|loses|losing|lost|miss|missed|waste|wasted)\b[^.;]{0,60}?(?:\d|£|\$|€)"
     r"|\b(?:is|are|makes?\s+up|accounts?\s+for)\s+(?:about\s+|around\s+|~|nearly\s+|over\s+)?\d+(?:\.\d+)?\s*%\s+of\b"
@@ -275,7 +278,10 @@ _DATA_CAVEAT = re.compile(
     r"|\b(?:is|are)\s+set\s+by\s+(?:\w+\s+and\s+)?(?:the\s+)?(?:regulator|law|legislation|government|policy)\b"
     # "One warning on the rebooking figures: …", "the parent survey only goes to families who've rebooked"
     r"|\bwarning\s+on\s+the\s+(?:[\w-]+\s+){0,2}(?:figures?|numbers?|data|stats|rates?)\b"
-    r"|\bonly\s+(?:goes|went|gets\s+sent|is\s+sent)\s+to\b)"
+    r"|\bonly\s+(?:goes|went|gets\s+sent|is\s+sent)\s+to\b"
+    # "careful with that 13.5 weeks, the clock starts at …", "has only been tracked properly since v3"
+    r"|\bcareful\s+with\s+(?:that|the|those|these)\b"
+    r"|\bonly\s+(?:been\s+)?(?:tracked|measured|recorded|logged|captured)\b[^.;]{0,20}\bsince\b)"
 )
 _EMOJI_CODE = re.compile(r"\s*:[a-z0-9_+-]+:")
 _EMPHASIS = re.compile(r"(?<![\w*_])[*_]+(?=\S)|(?<=\S)[*_]+(?![\w*_])")  # Slack's *bold* and _italics_: "*Scope:* …"

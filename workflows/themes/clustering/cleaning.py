@@ -55,12 +55,14 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # swim map! …". A note names its step with a colon ("Pain points: the app crashes"), never so.
 _PROMPT = re.compile(
     r"^(?:(?:hi|hey|hello|morning|afternoon|good\s+morning)\b[^,.!:]{0,20}?[\s,.!:]+)?"  # "Morning both teams :wave:"
+    r"(?:thanks?(?:\s+you)?\s+(?:all\s+|everyone\s+)?for\s+(?:joining|coming|making\s+(?:the\s+)?time)[\s,.!]+)?"
     r"(?:(?:good|great|nice|lovely|brilliant|awesome|amazing)\s+(?:stuff|work|job|start)[\s,.!\u2600-\u27bf\U0001f000-\U0001faff]+)?"
     r"(?:(?:right|ok(?:ay)?|so|now)[\s,]+)?(?:"
     r"(?:the\s+)?(?:touch\s?points?|pain[\s-]?points?|actions?|action\s+plan|persona|objective)"
     r"(?:\s+(?:thread|step|round))?(?:\s+(?:now|next|time|first|then)\s*(?:[,.!\u2600-\u27bf\U0001f000-\U0001faff]|$)|\s*(?:[.!\u2600-\u27bf\U0001f000-\U0001faff]|$))"
     r"|\d+\s*(?:more\s+)?(?:mins?|minutes)\s+(?:left|to\s+go)\b"
-    r"|welcome\s+to\s+(?:the|our)\s+(?:[\w-]+\s+){0,3}?(?:map|mapping|workshop|session)\b)",
+    r"|welcome\s+to\s+(?:the|our)\s+(?:[\w-]+\s+){0,3}?(?:map|mapping|workshop|session)\b"
+    r"|(?:starting|kicking\s+off|let['’]?s\s+start)\s+with\s+(?:the\s+)?(?:objective|persona|touch\s?points|pain\s+points|actions))",
     re.IGNORECASE,
 )
 _FIGURE = re.compile(
