@@ -50,7 +50,11 @@ _CUES: dict[str, str] = {
     r"|\bha(?:s|ve)\s+(?:[^.;]{0,40}\s)?(?:a\s+)?separate\s+(?:pathway|journey|map|project|process|team)\b"
     rf"|we\s+(?:won{_APOS}t|will\s+not|don{_APOS}t)\s+(?:cover|look\s+at|map|include)"
     r"|(?:leave|leaving|keep|keeping)\s+(?:\S+\s+){0,6}?out\b|not\s+(?:covering|including|looking\s+at)\b"
-    r"|^\W*out\s+for\s+now\b",
+    r"|^\W*out\s+for\s+now\b"
+    # "coach tours … so skip those too", "cash customers / DIY sorts - nah", "I wouldn't include the questionnaire",
+    # "I'd keep it off the map", "let's not spend workshop time on theft"
+    rf"|\bskip\s+(?:those|that|them|it|this)\b|[-–—]\s*nah\b|\bwouldn{_APOS}?t\s+include\b"
+    r"|\bkeep\s+(?:it|that|this|them)\s+off\s+the\s+map\b|let['’]?s\s+not\s+spend\s+(?:\w+\s+)?time\s+on\b",
     "success_measures": r"success\s+(?:measures?|metrics?|criteri(?:a|on))"
     # "Success is …", "for us success means …"; not "so real success is lower than that"
     r"|(?:^\W*|(?:our|the|for\s+(?:us|me))\W+)success\s+(?:looks\s+like|means|is|should\s+(?:include|be)|will\s+be)"
@@ -130,7 +134,7 @@ _CUES: dict[str, str] = {
     r"|\b(?:answers?|settles?)\s*:\s*(?:do|should|can|will)\s+we\b"
     # "it goes to the board in February": who decides, and when
     r"|\bgoes\s+to\s+(?:the\s+)?(?:board|exec\w*|committee|leadership|steerco)\b"
-    rf"|(?:we{_APOS}re|we\s+are)\s+deciding\b"
+    rf"|(?:we{_APOS}re|we\s+are)\s+deciding\b|\bwants?\s+an\s+answer\b"
     r"|\b(?:do|should)\s+we\s+(?!include|cover|map|start|end|count)\w+[^.?!]{3,120}\bor\b",  # "do we fund X or Y?"
     # why this map: what triggered it, or a change already seen ("refunds are up 40% since February")
     "question": r"why\s+this\s+map|why(?:\s+now)?\s*:|^\W*why\s+(?:we(?:'|’)re|we\s+are|this)\b[^:.?!\n]{0,30}:"
@@ -192,7 +196,11 @@ _CUES: dict[str, str] = {
     r"|\bkeep\s+(?:it|this|the\s+map|us)\s+to\b|\bkeep\s+(?:[\w/&-]+\s+){1,3}in\b(?!-|\s+(?:mind|touch|the\s+loop|check))"
     r"|\b(?:has|have|needs?)\s+to\s+be\s+in\s*(?:[,.;!—–-]|$)"
     # "I'd follow the HR director from the last demo through signature, implementation, …"
-    r"|\bfollow\s+(?:the\s+|her\s+|him\s+|them\s+)?[^.;]{0,40}?\bfrom\b[^.;]{3,120}?\b(?:to|through|until|till)\b",
+    r"|\bfollow\s+(?:the\s+|her\s+|him\s+|them\s+)?[^.;]{0,40}?\bfrom\b[^.;]{3,120}?\b(?:to|through|until|till)\b"
+    # "add pets + the onboard kennels pls", "please include the care plan review", "… belong in here too", "that's
+    # the bit I want mapped in detail"
+    r"|^\W*(?:i['’]?d\s+|we\s+should\s+|can\s+we\s+|(?:please|pls)\s+)?(?:add|include)\b"
+    r"|\bbelongs?\s+in\s+(?:here|this|scope|the\s+map)\b|\bwant(?:ed)?\s+mapped\b",
 }
 _PATTERNS = {kind: re.compile(rf"(?i:\b(?:{cue}))") for kind, cue in _CUES.items()}
 # A label such as "Success measure suggestion:" or "The decision this informs:", dropped from what follows it.
@@ -266,6 +274,7 @@ _ARRANGEMENTS = re.compile(
     # "are you joining from the Leeds office or remote?", "can you forward the invite", "are the branch staff invited?"
     r"|\bjoining\s+(?:from|in\s+person|remotely?)\b|\b(?:forward|send)\s+(?:them\s+)?(?:the|an?)\s+invite\b"
     r"|\binvited\s*\?|\bable\s+to\s+join\b|\bin\s+the\s+room\b|\b(?:anyone|any\s+\w+)\s+joining\b"
+    r"|\bcome\s+back\s+to\s+(?:this|it|that)\b"  # "we can come back to this after the pilot"
     r"|^\W*(?:thanks|thank\s+you|cheers|ty)\b(?:\s+(?:all|everyone|for\s+setting\s+(?:this|it)\s+up))?)"
 )
 # A caveat on the data, whatever else it says ("the tracing data before Sept is patchy", "take the splits with a
@@ -280,7 +289,7 @@ _DATA_CAVEAT = re.compile(
     r"|\bwarning\s+on\s+the\s+(?:[\w-]+\s+){0,2}(?:figures?|numbers?|data|stats|rates?)\b"
     r"|\bonly\s+(?:goes|went|gets\s+sent|is\s+sent)\s+to\b"
     # "careful with that 13.5 weeks, the clock starts at …", "has only been tracked properly since v3"
-    r"|\bcareful\s+with\s+(?:that|the|those|these)\b"
+    r"|\bcareful\s+with\s+(?:that|the|those|these)\b|\bwatch\s+out\b|\bdon['’]?t\s+trust\b"
     r"|\bonly\s+(?:been\s+)?(?:tracked|measured|recorded|logged|captured)\b[^.;]{0,20}\bsince\b)"
 )
 _EMOJI_CODE = re.compile(r"\s*:[a-z0-9_+-]+:")

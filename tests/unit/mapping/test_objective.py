@@ -491,3 +491,25 @@ def test_scope_kept_to_a_group_a_decision_that_goes_to_the_board_and_targets_by_
     note: str, kind: str | None
 ) -> None:
     assert note_kind(note) == kind
+
+
+@pytest.mark.parametrize(
+    ("note", "kind"),
+    [
+        ("'where is my car' calls run at 2.3 per order, the single biggest reason anyone contacts us", "question"),
+        ("41% of the 2023 cohort had under half their employees active in the app at day 90", "question"),
+        ("I'd follow the HR director from the last demo through signature, implementation and first payroll", "scope"),
+        ("add pets + the onboard kennels pls, tons of confusion there", "scope"),
+        ("please include the care plan review at week 2", "scope"),
+        ("coach tours come through agents not us, so skip those too", "out_of_scope"),
+        ("I wouldn't include the screening questionnaire itself, we can't change it", "out_of_scope"),
+        ("the partners want an answer by the autumn retreat: fixed fee per case, or keep hourly with caps", "decision"),
+        ("careful with that 13.5 weeks, the clock starts at signature", None),
+        ("app activation has only been tracked properly since v3 in May", None),
+        ("ps watch out, the off-hire dates in the ERP are whatever the driver typed in", None),
+    ],
+)
+def test_the_biggest_reason_a_journey_followed_from_to_what_to_add_or_skip_and_whom_to_answer(
+    note: str, kind: str | None
+) -> None:
+    assert note_kind(note) == kind
