@@ -169,6 +169,25 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "15 mins left for touchpoints, then pain points :hourglass_flowing_sand:",
         "Good stuff :raised_hands: 15 mins left on this bit. What happens when it goes wrong? :sos:",
         "makes sense to me, let's crack on :ship:",
+        "Hi all :wave: thanks for joining. Starting with the objective: why are we mapping this?",
+        "Last one: actions. Owner and date on everything please :pray:",
+        "5 mins ⏰ then dot-voting on pain points, 3 dots each",
+        "ok that's time on touchpoints! pain points next, same drill",
+        "brilliant, let's park that and move on",
+        # the workshop's own tools, comings and goings, and thanks for it
+        "can someone drop the miro link again, mine's expired",
+        "will the recording be shared?",
+        "who's taking notes? 🙋",
+        "is anyone from the contact centre joining today or just us?",
+        "brb, fire drill",
+        "ok back, what did I miss",
+        "sorry can't make the second half, will add async",
+        "Hi all, sorry, dentist :tooth: catching up now",
+        "sorry, I have to drop at 11 for a customer call :see_no_evil:",
+        "thanks for organising <@U02ZZB8K4> :sparkles:",
+        "brilliant session, same time next week?",
+        "lol I'm just here for the biscuits",
+        "+1 to the parking one",
     ],
 )
 def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
@@ -181,6 +200,10 @@ def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
         "VAT confusion",
         "Pain points: the app crashes on login",  # the step named with a colon is a label
         "touchpoints, the booking email and the app",
+        # a clause about the workshop, then a note
+        "Sorry, catching up — at the settlement stage they get an offer letter with the amount",
+        "Morning all :wave: kicking off with the objective. Why we're doing this: first-time buyers fell to 22%",
+        "the payment link in the reminder email is broken?",
         "Slow checkout",
         "No phone",
         "+1, and the export is slow too",

@@ -56,13 +56,42 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _PROMPT = re.compile(
     r"^(?:(?:hi|hey|hello|morning|afternoon|good\s+morning)\b[^,.!:]{0,20}?[\s,.!:]+)?"  # "Morning both teams :wave:"
     r"(?:thanks?(?:\s+you)?\s+(?:all\s+|everyone\s+)?for\s+(?:joining|coming|making\s+(?:the\s+)?time)[\s,.!]+)?"
-    r"(?:(?:good|great|nice|lovely|brilliant|awesome|amazing)\s+(?:stuff|work|job|start)[\s,.!\u2600-\u27bf\U0001f000-\U0001faff]+)?"
-    r"(?:(?:right|ok(?:ay)?|so|now)[\s,]+)?(?:"
+    r"(?:(?:good|great|nice|lovely|brilliant|awesome|amazing)(?:\s+(?:stuff|work|job|start))?"
+    r"[\s,.!\u2600-\u27bf\U0001f000-\U0001faff]+)?(?:(?:right|ok(?:ay)?|so|now|last\s+(?:one|bit|step|round))[\s,:]+)*(?:"
     r"(?:the\s+)?(?:touch\s?points?|pain[\s-]?points?|actions?|action\s+plan|persona|objective)"
     r"(?:\s+(?:thread|step|round))?(?:\s+(?:now|next|time|first|then)\s*(?:[,.!\u2600-\u27bf\U0001f000-\U0001faff]|$)|\s*(?:[.!\u2600-\u27bf\U0001f000-\U0001faff]|$))"
     r"|\d+\s*(?:more\s+)?(?:mins?|minutes)\s+(?:left|to\s+go)\b"
     r"|welcome\s+to\s+(?:the|our)\s+(?:[\w-]+\s+){0,3}?(?:map|mapping|workshop|session)\b"
-    r"|(?:starting|kicking\s+off|let['’]?s\s+start)\s+with\s+(?:the\s+)?(?:objective|persona|touch\s?points|pain\s+points|actions))",
+    # "Starting with the objective: why are we mapping this?", not "kicking off with the objective. Why: …"
+    r"|(?:starting|kicking\s+off|let['’]?s\s+start)\s+with\s+(?:the\s+)?(?:objective|persona|touch\s?points|pain\s+points"
+    r"|actions)\b[^.!]*(?:\?|$)"
+    # "5 mins ⏰ then dot-voting", "ok that's time on touchpoints!", "one more round: …", "Before we start: …", "Quick
+    # reminder of the objective we agreed …", "goal for today is …", "let's park that and move on"
+    r"|\d+\s*(?:more\s+)?(?:mins?|minutes)\b[^.!?]{0,12}\bthen\b|that['’]?s\s+time\b|(?:everyone,?\s+)?one\s+more\s+round\b"
+    r"|before\s+we\s+(?:start|begin)\b|(?:quick\s+)?reminder\s+of\s+the\s+(?:objective|goal|rules|brief)\b"
+    r"|(?:the\s+)?goal\s+for\s+today\b|let['’]?s\s+park\s+(?:that|this)\b)",
+    re.IGNORECASE,
+)
+# The workshop's own business, a clause of a reply that says nothing else: its tools and logistics ("can someone
+# drop the miro link again?", "will the recording be shared?", "who's taking notes?"), coming and going ("brb, fire
+# drill", "ok back, what did I miss", "will add async"), thanks for the session ("thanks for organising",
+# "brilliant session, same time next week?") and banter about it ("just here for the biscuits").
+_WORKSHOP_TALK = re.compile(
+    r"[^.!?—–;\n]*(?:\b(?:miro|mural|figjam|zoom|teams)\s+link\b|\blink\s+to\s+the\s+(?:board|miro|doc|deck)\b"
+    r"|\brecording\s+be\s+shared\b|\bwho['’]?s\s+taking\s+notes\b|\b(?:big\s+room|huddle)\b[^?]{0,40}\?"
+    r"|\bjoining\s+(?:today|us)\b[^?]{0,30}\?|\bsign\s+off\s+the\s+(?:action\s+plan|map)\b"
+    r"|\bdoc\s+for\s+the\s+(?:action\s+plan|map|workshop)\b|\bstraight\s+(?:in|into)\s+jira\b"
+    r"|^\W*(?:brb|ok\s+back|back\s+now|out\s+of\s+(?:the\s+)?office|ooo)\b|\bwhat\s+did\s+i\s+miss\b"
+    r"|\bwill\s+(?:add|catch\s+up)\s+(?:async|later)\b|\bcatching\s+up\s+on\s+the\s+thread\b"
+    r"|\b(?:thanks|thank\s+you|cheers)\b[^.!?]{0,30}\b(?:organi[sz]ing|setting\s+(?:this|it)\s+up|hosting|running\s+this)\b"
+    r"|\b(?:great|brilliant|useful|good|lovely)\s+(?:session|workshop)\b|\bsame\s+time\s+next\s+week\b"
+    r"|^\W*cheers\s+(?:everyone|all)\b|\bhere\s+for\s+the\s+(?:biscuits|snacks|coffee|cake|doughnuts)\b"
+    r"|\basking\s+for\s+a\s+friend\b|\btherapy\s+session\b|^\W*\+1\s+to\s+the\s+[\w\s-]{1,30}?\s+one\s*$"
+    # late or leaving: "sorry, client call ran over", "Hi all, sorry, dentist :tooth: catching up now", "I have to
+    # drop at 11 for a customer call", "been on a porting incident call all morning"
+    r"|\bsorry\b[^.!?]{0,40}\b(?:overran|ran\s+over|catching\s+up|running\s+late)\b"
+    r"|\b(?:have|need)\s+to\s+(?:drop|leave|jump)(?:\s+off)?\s+at\s+\d|\bbeen\s+on\s+an?\s+[\w\s-]{0,30}?\bcall\s+all\s+"
+    r"(?:morning|day|afternoon)\b)[^.!?—–;\n]*[.!?—–;]*",
     re.IGNORECASE,
 )
 _FIGURE = re.compile(
@@ -123,9 +152,10 @@ def _word_key(word: str) -> str:
 def is_note(text: str) -> bool:
     """Whether a reply says something of its own: False for emoji, greetings, thanks, "+1", "same", "this!", and
     the facilitator's prompts."""
-    if _PROMPT.match(" ".join(_SHORTCODE.sub(" 👇 ", _MARKUP.sub(" ", html.unescape(text))).split())):
+    said = " ".join(_SHORTCODE.sub(" 👇 ", _MARKUP.sub(" ", html.unescape(text))).split())
+    if _PROMPT.match(said):
         return False
-    words = (word.lower().replace("’", "'") for word in _WORD.findall(clean(text)))
+    words = (word.lower().replace("’", "'") for word in _WORD.findall(clean(_WORKSHOP_TALK.sub(" ", said))))
     return any(word not in NON_NOTE_WORDS and word not in ENGLISH_STOP_WORDS for word in words)
 
 
