@@ -77,6 +77,7 @@ _FILED_STAGE = re.compile(r"(?:^|[.!?—–-]\s+|,\s*)(?P<words>[\w&/-]+(?:\s+[\
 # Words before "stage" that say which, not what: "the next stage", "the first stage of the project".
 _NOT_FILED = frozenset({"first", "second", "third", "next", "last", "final", "early", "later", "main", "same", "other"})
 STEM_LETTERS = 5
+MISSPELT_LETTERS = 6
 ACRONYM_WORDS = 3
 LABEL_WORDS = 2  # of three letters or more: "reporting a problem", "1st visit"
 # A sentence or two before a label: "Sorry for the wall of text earlier. Contributions: …"
@@ -354,7 +355,11 @@ def _labelled_at(body: str, name: str) -> int | None:
     names = [*_options(name), *_acronym(name, body)]
     positions = [at for option in dict.fromkeys(names) if (at := _label_position(body, option)) is not None]
     label = _ONE_WORD_LABEL.match(body)
-    if label and any(_shortened(label["word"], option) for option in names if len(_name_parts(option)) == 1):
+    if label and any(
+        _shortened(label["word"], option) or _misspelt(label["word"], option)
+        for option in names
+        if len(_name_parts(option)) == 1
+    ):
         positions.append(0)
     return min(positions, default=None)
 
@@ -385,6 +390,20 @@ def _shortened(word: str, name: str) -> bool:
     """Whether a label word is a one-word name in another form or cut short ("Consid:" for "Consideration")."""
     cut = len(word) >= MIN_ALTERNATIVE_LETTERS and len(word) < len(name) and name.lower().startswith(word.lower())
     return cut or _inflected(word, name)
+
+
+def _misspelt(word: str, name: str) -> bool:
+    """Whether a label is a one-word name of six letters or more with one slip: a letter wrong, missing, extra or two
+    swapped ("Adpotion" for "Adoption", "Reseach" for "Research")."""
+    word, name = word.lower(), name.lower()
+    if len(name) < MISSPELT_LETTERS or word == name or abs(len(word) - len(name)) > 1:
+        return False
+    if len(word) == len(name):
+        wrong = [i for i, (a, b) in enumerate(zip(word, name, strict=True)) if a != b]
+        swapped = len(wrong) == 2 and wrong[1] == wrong[0] + 1 and word[wrong[0]] == name[wrong[1]]
+        return len(wrong) == 1 or (swapped and word[wrong[1]] == name[wrong[0]])
+    short, long = sorted((word, name), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def _inflected(word: str, name: str) -> bool:
@@ -425,7 +444,8 @@ def _label_position(body: str, name: str) -> int | None:
         # after a sentence or two of preamble: "Adding one late, sorry! Consideration: …"
         rf"^{_PREAMBLE}{_LEAD}{words}\s*(?::|\s[-–—|]\s|[-–—]\s)",
         # "Going back to Purchase for a sec: …", "Back to AIP: …"
-        rf"^(?:(?:going|jumping|coming)\s+)?back\s+to\s+(?:the\s+)?{said}(?:\s+{_STAGE_WORD})?(?![\w-])",
+        rf"^(?:[^.!?:\n]{{0,30}}?\s)?(?:(?:going|jumping|coming)\s+)?back\s+(?:to|in|at)\s+(?:the\s+)?{said}"
+        rf"(?:\s+{_STAGE_WORD})?(?![\w-])",  # "one more back in purchasing: …"
         # "When problem solving for roaming drivers, …", "while they're researching, …"
         rf"^(?:when|while)\s+(?:(?:they|you|we|people|customers|users)(?:'re|’re|\s+are)\s+)?{said}(?![\w-])",
         rf"^{words}\s*,\s(?![^\n]*\?\s*$)",  # "Interest, people ask the web chat …"
@@ -439,7 +459,8 @@ def _label_position(body: str, name: str) -> int | None:
         rf"\b(?:in|at|during|on|for|to)\s+the\s+{words}\s+{_STAGE_WORD}\b",  # "at the awareness stage"
         rf"\bon\s+the\s+{words}\s+side\b",  # "On the advocacy side: …"
         rf"\b{_STAGE_WORD}(?:\s*\d{{1,2}})?\s*[:=\-–—]\s*{words}(?!\w)",  # "Stage: Awareness", "Stage 3 - Purchase"
-        rf"^(?:in|at|during)\s+(?:the\s+)?{words}\s*(?:{_STAGE_WORD}\s*)?[,:\-–—]",  # "In Awareness, …"
+        # "In Awareness, …", and after a preamble: "Sorry, one from way back at the start: in awareness, …"
+        rf"^(?:[^.!?:\n]{{0,60}}[:—–]\s+)?(?:in|at|during)\s+(?:the\s+)?{words}\s*(?:{_STAGE_WORD}\s*)?[,:\-–—]",
         # "in consideration it's the postcode checker": the stage as a place, then who or what is there
         rf"^(?:in|at|during)\s+(?:the\s+)?{words}\s+(?=(?:it's|it’s|it is|there's|there’s|there is|we|they|you|"
         r"people|customers|users|most|everyone|the|a|an|our|their|your)\b)",

@@ -182,6 +182,11 @@ MORTGAGE = resolve_stage_model("Dream & save, Agreement in principle, Applicatio
             resolve_stage_model("Tickets, Camping"),
             "Camping",
         ),
+        # a slip of one letter in a label, "back in", and "in X," after a preamble
+        ("Adpotion - the payroll sign-off form", resolve_stage_model("b2b"), "Adoption"),
+        ("Reseach: the Plus page, £7.99 a month", resolve_stage_model("research"), "Research"),
+        ("one more back in purchasing: the reference call before they sign", resolve_stage_model("b2b"), "Purchase"),
+        ("Sorry, one from way back at the start: in awareness, the car transporters", DEFAULT, "Awareness"),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str) -> None:
@@ -213,6 +218,7 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         ("Book is way smoother than travel for most people", RAIL),
         ("Does the finance plan belong in consult or scan & plan?", resolve_stage_model("Consult, Scan & plan, Fit")),
         ("I think the next stage of the project is the hardest", RAIL),
+        ("Reserch is ongoing on the booking side", resolve_stage_model("research")),  # a slip, but no label
     ],
 )
 def test_a_stage_word_in_passing_does_not_name_the_stage(note: str, stages: list) -> None:
