@@ -43,8 +43,15 @@ _CUES = {
     "frustrations": words_pattern(FRUSTRATION_CUES),
 }
 _NAME_WORD = r"[^\W\d_][^\W_]*(?:['’-][^\W_]+)*"  # no "_" at its end: "_Restart Rob_" is Slack's italics
-# In quotes, *bold* or _italics_, perhaps asked: “Commuter Kemi?”
-_QUOTED_NAME = rf"(?:[\"“'‘_]|\*\*?)(?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})[?!]?(?:[\"”'’_]|\*\*?)"
+
+
+def _quoted(group: str) -> str:
+    """A name in quotes, *bold* (or markdown's **bold**) or _italics_, perhaps asked (“Commuter Kemi?”), as the
+    regex group `group`."""
+    return rf"(?:[\"“'‘_]|\*\*?)(?P<{group}>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})[?!]?(?:[\"”'’_]|\*\*?)"
+
+
+_QUOTED_NAME = _quoted("quoted")
 # "Meet Priya", "let's call her Maya", "we'll call him …", "name her Nora", "Her name is Ana", "Persona name
 # suggestion: "Fiona"", "call this persona 'Hannah'", "name → Sam", "working title for her: Clara".
 _PERSONA_NAME = re.compile(
@@ -89,7 +96,7 @@ _NAME_WORKS = re.compile(
 _SETTLED = re.compile(
     rf"(?i:\bfinal\s+(?:answer|name|call|decision)|\bsettled\s+on|\bdecided\s+on|\b(?:changing|renaming)\s+(?:(?:it|her|him)\s+)?to)"
     rf"\s*[:—–-]?\s*(?:{_QUOTED_NAME}|(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}}))"
-    rf"|(?:{_QUOTED_NAME.replace('quoted', 'quoted_first')}|(?P<first>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}}))"
+    rf"|(?:{_quoted('quoted_first')}|(?P<first>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}}))"
     r"(?:\s*[—–-]\s*|\s*)(?i:\s+it\s+is\b|\s*settled\b|(?:\s+is|['’]s)\s+(?:done|set|settled|final)\b)"
     rf"|(?i:\b(?:agree\w*|yes|yep|ok|okay|fine)\b[^.?!\n]{{0,30}}?\bjust)\s+(?P<just>{_CAPITALISED})\s*(?:[.!,]|$)"
 )
