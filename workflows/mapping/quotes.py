@@ -46,7 +46,7 @@ _CLAUSE_WORDS = words_pattern(
 )
 _FIRST_PERSON = words_pattern(r"i|i'm|i’m|i'd|i’d|i've|i’ve|i'll|i’ll|me|my|mine|myself")
 # A note that reports what people said, rather than saying it: the team's words.
-_SINGLE_QUOTED = re.compile(r"(?<!\w)['‘](?:[^'’\n]|['’](?=\w))+['’](?!\w)")  # "'where's my bag'" whole
+_SINGLE_QUOTED = re.compile(r"(?<!\w)['‘](?:[^'’\n]|['’](?=\w)){1,200}['’](?!\w)")  # "'where's my bag'" whole
 _COUNTED = words_pattern(
     r"customers|users|people|reviewers|respondents|participants|members|patients|parents|clients|everyone|most|many"
 )

@@ -77,7 +77,7 @@ _PROMPT = re.compile(
 # drill", "ok back, what did I miss", "will add async"), thanks for the session ("thanks for organising",
 # "brilliant session, same time next week?") and banter about it ("just here for the biscuits").
 _WORKSHOP_TALK = re.compile(
-    r"[^.!?—–;\n]*(?:\b(?:miro|mural|figjam|zoom|teams)\s+link\b|\blink\s+to\s+the\s+(?:board|miro|doc|deck)\b"
+    r"\b(?:miro|mural|figjam|zoom|teams)\s+link\b|\blink\s+to\s+the\s+(?:board|miro|doc|deck)\b"
     r"|\brecording\s+be\s+shared\b|\bwho['’]?s\s+taking\s+notes\b|\b(?:big\s+room|huddle)\b[^?]{0,40}\?"
     r"|\bjoining\s+(?:today|us)\b[^?]{0,30}\?|\bsign\s+off\s+the\s+(?:action\s+plan|map)\b"
     r"|\bdoc\s+for\s+the\s+(?:action\s+plan|map|workshop)\b|\bstraight\s+(?:in|into)\s+jira\b"
@@ -91,9 +91,10 @@ _WORKSHOP_TALK = re.compile(
     # drop at 11 for a customer call", "been on a porting incident call all morning"
     r"|\bsorry\b[^.!?]{0,40}\b(?:overran|ran\s+over|catching\s+up|running\s+late)\b"
     r"|\b(?:have|need)\s+to\s+(?:drop|leave|jump)(?:\s+off)?\s+at\s+\d|\bbeen\s+on\s+an?\s+[\w\s-]{0,30}?\bcall\s+all\s+"
-    r"(?:morning|day|afternoon)\b)[^.!?—–;\n]*[.!?—–;]*",
+    r"(?:morning|day|afternoon)\b",
     re.IGNORECASE,
 )
+_CLAUSE_END = re.compile(r"(?<=[.!?—–;\n])")
 _FIGURE = re.compile(
     r"(?<!\w)[~<>≈±+−-]?\d[\d.,:/%x–-]*(?:\s*(?:%|k|m|h|hrs?|hours?|mins?|minutes?|days?|weeks?|months?|years?)\b)?"
 )
@@ -152,10 +153,11 @@ def _word_key(word: str) -> str:
 def is_note(text: str) -> bool:
     """Whether a reply says something of its own: False for emoji, greetings, thanks, "+1", "same", "this!", and
     the facilitator's prompts."""
-    said = " ".join(_SHORTCODE.sub(" 👇 ", _MARKUP.sub(" ", html.unescape(text))).split())
+    said = " ".join(_SHORTCODE.sub(" 👇 ", _MARKUP.sub(" ", html.unescape(text[: 4 * MAX_CHARS]))).split())
     if _PROMPT.match(said):
         return False
-    words = (word.lower().replace("’", "'") for word in _WORD.findall(clean(_WORKSHOP_TALK.sub(" ", said))))
+    own = " ".join(clause for clause in _CLAUSE_END.split(said) if not _WORKSHOP_TALK.search(clause))
+    words = (word.lower().replace("’", "'") for word in _WORD.findall(clean(own)))
     return any(word not in NON_NOTE_WORDS and word not in ENGLISH_STOP_WORDS for word in words)
 
 
