@@ -72,8 +72,14 @@ _OPENING_STAGE = re.compile(
     r"^(?:(?:at|in|on|for|during)\s+)?[\"'“‘]?(?:the\s+)?(?P<words>[\w-]+(?:\s+[\w-]+){0,2}?)[\"'”’]?\s+(?:stage|phase|bit|part|step)\b",
     re.IGNORECASE,
 )
-# "… — quiz stage", "Ride stage for sure": up to four words before "stage" that are a stage's name or one of its words
-_FILED_STAGE = re.compile(r"(?:^|[.!?—–-]\s+|,\s*)(?P<words>[\w&/-]+(?:\s+[\w&/-]+){0,3})\s+(?:stage|phase)\b", re.I)
+# "… — quiz stage", "Ride stage for sure", "booking section:": up to four words before "stage" that are a stage's name
+# or one of its words
+_FILED_STAGE = re.compile(
+    r"(?:^|[.!?—–-]\s+|,\s*)(?P<words>[\w&/-]+(?:\s+[\w&/-]+){0,3})\s+(?:stage|phase|(?:section|bit)(?=\s*:))\b", re.I
+)
+# "re: consid., …", "… re D&Q: …": what a note is about, in a word
+_ABOUT = re.compile(r"^(?:[^.!?:\n]{0,40}?\s)?re:?\s+(?P<word>[\w&]+)\.?\s*(?:[,:—–-]|$)", re.IGNORECASE)
+_BRACKETED = re.compile(r"^[\[(]\s*(?P<words>[^\[\]()]{1,30}?)\s*[\])]")
 # Words before "stage" that say which, not what: "the next stage", "the first stage of the project".
 _NOT_FILED = frozenset({"first", "second", "third", "next", "last", "final", "early", "later", "main", "same", "other"})
 STEM_LETTERS = 5
@@ -134,6 +140,11 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
         found = [(m.start(), name) for m in _FILED_STAGE.finditer(body) for name in _filed(m["words"], stages)][:1]
     if not found and (label := _SHORT_LABEL.match(body)):  # "support: …" for "Seek support", "booking: …"
         found = [(0, name) for name in _named_by_a_word(label["words"], stages)]
+        found = found or [(0, name) for name in _first_word_named(label["words"], stages)]
+    if not found and (about := _ABOUT.match(body)):  # "re: consid., the free trial …", "… re D&Q: three people …"
+        found = [(about.start("word"), stage.name) for stage in stages if _word_names(about["word"], stage.name, body)]
+    if not found and (tag := _BRACKETED.match(body)):  # "[loss adjuster] asked for receipts" for "Adjuster visit"
+        found = [(0, name) for name in _named_by_a_word(tag["words"], stages)]
     if found:
         return min(found)[1]
     numbered = _NUMBERED.match(body)
@@ -383,7 +394,32 @@ def _acronym(name: str, body: str) -> list[str]:
     """A name of three words or more by its initials where the note writes them in capitals, as teams shorten it
     ("AIP" for "Agreement in principle"; "mac" is no "Make a claim")."""
     letters = "".join(word[0] for word in _name_parts(name) if word[0].isalpha()).upper()
-    return [letters] if len(letters) >= ACRONYM_WORDS and re.search(rf"\b{letters}\b", body) else []
+    if len(letters) >= ACRONYM_WORDS and re.search(rf"\b{letters}\b", body):
+        return [letters]
+    paired = re.fullmatch(r"(\w)\w*\s*(?:&|and)\s*(\w)\w*", name, re.IGNORECASE)  # "D&Q" for "Diagnose & quote"
+    joined = f"{paired[1]}&{paired[2]}".upper() if paired else ""
+    return [joined] if joined and re.search(rf"(?<!\w){joined}(?!\w)", body) else []
+
+
+def _word_names(word: str, name: str, body: str) -> bool:
+    """Whether one word names a stage: its name or one of its alternatives cut short, in another form or slipped
+    ("consid" for "Consideration", "certs" for "Certificate", "brewing" for "Brew & review"), or its initials."""
+    options = [option for option in _options(name) if len(_name_parts(option)) == 1]
+    plural = word.lower().removesuffix("s")
+    return word.upper() in _acronym(name, body) or any(
+        word.lower() == option.lower()
+        or _shortened(word, option)
+        or _shortened(plural, option)
+        or _misspelt(word, option)
+        for option in options
+    )
+
+
+def _first_word_named(label: str, stages: Sequence[StageDef]) -> list[str]:
+    """The one-word stage a short label opens with in another form ("Subscribing on mobile:" for "Subscribe")."""
+    first = _plain_words(label)[0] if _plain_words(label) else ""
+    named = [stage.name for stage in stages if len(_name_parts(stage.name)) == 1 and _inflected(first, stage.name)]
+    return named if len(named) == 1 else []
 
 
 def _shortened(word: str, name: str) -> bool:
@@ -548,8 +584,10 @@ def _filed(words: str, stages: Sequence[StageDef]) -> list[str]:
 
 
 def _called_whole(said: str, name: str) -> bool:
-    """Whether words are a stage's name, or one of its alternatives, in any form ("booking a term", "ride")."""
-    return any(re.fullmatch(_said(option), said, re.IGNORECASE) for option in _options(name))
+    """Whether words are a stage's name, or one of its alternatives, in any form ("booking a term", "ride", "design
+    measure" for "Design & measure")."""
+    bare_name = " ".join(word for word in _plain_words(name) if word != "and")
+    return said == bare_name or any(re.fullmatch(_said(option), said, re.IGNORECASE) for option in _options(name))
 
 
 def _same_stem(words: str, name: str) -> bool:

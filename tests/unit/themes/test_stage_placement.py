@@ -25,6 +25,7 @@ CLAIMS = resolve_stage_model("Plan, Book, Travel, Claim a refund")
 HOTEL = resolve_stage_model("Search, Book, Arrive, Stay, Check-out & review")
 FREIGHT = resolve_stage_model("Get a quote, Book, Customs, In transit, Delivery & invoice, Repeat shipments")
 KITCHEN = resolve_stage_model("Design & measure, Fit, Living with it")
+BIKES = resolve_stage_model("Book, Diagnose & quote, Repair, Ride")
 CLINIC_2 = resolve_stage_model("Referral, Booking, Tests/scans, Results")
 MORTGAGE = resolve_stage_model("Dream & save, Agreement in principle, Application, Offer, Completion, First year")
 
@@ -187,6 +188,31 @@ MORTGAGE = resolve_stage_model("Dream & save, Agreement in principle, Applicatio
         ("Reseach: the Plus page, £7.99 a month", resolve_stage_model("research"), "Research"),
         ("one more back in purchasing: the reference call before they sign", resolve_stage_model("b2b"), "Purchase"),
         ("Sorry, one from way back at the start: in awareness, the car transporters", DEFAULT, "Awareness"),
+        # what a note is about in a word ("re: …"), initials of two names joined by "&", a section, a first word
+        ("re: consid., the free trial needs a card up front", DEFAULT, "Consideration"),
+        (
+            "re: certs, the LinkedIn share button posts a broken image",
+            resolve_stage_model("Enrol, Study, Certificate"),
+            "Certificate",
+        ),
+        ("quick one from yesterday's interviews re D&Q: the price came late", BIKES, "Diagnose & quote"),
+        (
+            "T&A — wristband exchange was in a different field",
+            resolve_stage_model("Tickets, Travel & arrival, Camping"),
+            "Travel & arrival",
+        ),
+        ("From the Carters' diary study, design/measure bit: the render showed handles", KITCHEN, "Design & measure"),
+        ("Notes from the focus group, booking section: phone only 8–10am", CLINIC_2, "Booking"),
+        (
+            "Subscribing on mobile: the apple pay button does nothing",
+            resolve_stage_model("Taste quiz, Subscribe, Brew"),
+            "Subscribe",
+        ),
+        (
+            "[loss adjuster] asked for receipts for a 9 year old sofa",
+            resolve_stage_model("Report, Adjuster visit, Repairs"),
+            "Adjuster visit",
+        ),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str) -> None:
@@ -219,6 +245,8 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         ("Does the finance plan belong in consult or scan & plan?", resolve_stage_model("Consult, Scan & plan, Fit")),
         ("I think the next stage of the project is the hardest", RAIL),
         ("Reserch is ongoing on the booking side", resolve_stage_model("research")),  # a slip, but no label
+        ("re: the budget, we're short", DEFAULT),  # "re:" about something that is no stage
+        ("the best bit: the barista remembers your order", resolve_stage_model("Taste quiz, Subscribe, Brew")),
     ],
 )
 def test_a_stage_word_in_passing_does_not_name_the_stage(note: str, stages: list) -> None:
