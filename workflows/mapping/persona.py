@@ -89,6 +89,7 @@ _OPENING_NAME = re.compile(
 )
 _NAME_WORKS = re.compile(
     rf"(?:{_QUOTED_NAME}|(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{1,2}}))\s+(?:works|wins|👍|:\+1:|:thumbsup:)"
+    rf"|(?P<alone>{_CAPITALISED})\s+works\s+for\s+(?:me|us)\b"  # "Sunita works for me"
     rf"|(?P<voted>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}})\s+(?:gets|has)\s+my\s+vote"  # "Zara gets my vote"
 )
 # The team's last word on it, which wins whatever was said more: "final answer: Freelance Fran", "**Irene Walsh** —
@@ -277,7 +278,8 @@ def _name_of(match: re.Match[str], *, whole: bool = False) -> str | None:
     quoted = found.get("quoted") or found.get("quoted_first") or found.get("opening")
     if quoted and quoted[0].isupper() and quoted.split()[-1][0].isupper():
         return quoted
-    words = (quoted or found.get("name") or found.get("voted") or found.get("first") or found.get("just") or "").split()
+    named = [found.get(key) for key in ("name", "voted", "first", "just", "alone")]
+    words = (quoted or next(filter(None, named), "")).split()
     name = _name_words(words)
     return " ".join(name) if name and (not whole or len(name) == len(words)) else None
 

@@ -184,6 +184,11 @@ def test_the_notes_about_the_name_are_those_that_suggest_quote_or_just_say_it() 
         "Goal: Bea wants the weekly shop done in 20 minutes",
     ]
     assert naming_notes(notes) == [True, True, False, False]
+    agreed = [
+        "I'd rather someone like Sunita: 34, rents a flat",
+        "Sunita works for me. Mike can be persona #2 later on",
+    ]
+    assert naming_notes(agreed)[1], "agreeing to a name at length is about the name"
 
 
 @pytest.mark.parametrize(
