@@ -404,7 +404,7 @@ _PAST = re.compile(r"\b(?:\w+ed|was|were|came|went|left|joined|paid|bought)\s+$"
 _VAGUE_PERIOD = re.compile(r"\b(?:early|mid|late|later)\s+(?:next|this)\s+(?:year|month|quarter)\b", re.IGNORECASE)
 _RANGE_START = re.compile(r"\d\s*[-–—]\s*$")
 # Quoted words are the customer's or an example's ("'sent to your GP Tue 4th'"), never the action's due date.
-_QUOTED = re.compile(r"(?<!\w)'(?:[^'\n]|'(?=\w))*'(?!\w)|\"[^\"\n]*\"|“[^”\n]*”")  # "Patel's" inside
+_QUOTED = re.compile(r"(?<!\w)'(?:[^'\n]|'(?=\w)){0,200}'(?!\w)|\"[^\"\n]*\"|“[^”\n]*”")  # "Patel's" inside
 _COMPILED = [(re.compile(rf"(?<!\w){_LEAD}(?:{core})(?!\w)", re.IGNORECASE), resolve) for core, resolve in _RULES]
 
 

@@ -169,6 +169,7 @@ _SPEAKS_AS_CUSTOMER = re.compile(r"^\W*(?:\S+\s+){0,3}?(?i:i|i'm|i’m|i've|i’
 _EVIDENCE_TAG = re.compile(r"\[[^\[\]\n]{1,30}\]")  # "[ticket] …": where the note comes from, not who speaks
 # A tag inside a note, after a sentence, with the customer's words after it to the end: "… [survey] I pressed 1, …"
 _TAGGED_TAIL = re.compile(r"[.!?:]\s+(?P<tag>\[[^\[\]\n]{1,20}\])\s*(?P<words>[^\[\]]+)$")
+SPEAKER_CHARS = 300  # who speaks a quotation is said just before it: a long note is not searched from its start
 HEARD = frozenset({Evidence.interview, Evidence.ticket, Evidence.survey})  # evidence that reports customers' words
 
 
@@ -190,7 +191,7 @@ def quoted_spans(text: str, heard: bool = False) -> list[str]:
     singles = [single for single in singles if not any(a <= single[0] and single[1] <= b for a, b, _ in doubles)]
     for start, end, quoted in sorted(doubles + singles):
         span = " ".join(quoted.split())
-        before, after = text[:start], text[end:]
+        before, after = text[max(0, start - SPEAKER_CHARS) : start], text[end:]
         if _not_speech(before, after):
             continue
         if is_clause(span) and not _said_to_the_customer(before, span, heard):
