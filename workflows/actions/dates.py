@@ -17,6 +17,8 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict
 
+from workflows.mapping.lexicon import SINGLE_QUOTED
+
 
 class DueMatch(BaseModel):
     """A due date and where its phrase ("by Friday") sits in the text, so a caller can cut it out."""
@@ -47,12 +49,7 @@ _MONTH_NAMES = (
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = {name: number for number, full in enumerate(_MONTH_NAMES, start=1) for name in (full, full[:3])}
 _MONTHS["sept"] = 9
-_WEEKDAYS = {name: number for number, full in enumerate(_WEEKDAY_NAMES) for name in (full, full[:3])} | {
-    "tues": 1,
-    "weds": 2,
-    "thur": 3,
-    "thurs": 3,
-}
+_WEEKDAYS = {name: number for number, full in enumerate(_WEEKDAY_NAMES) for name in (full, full[:3])}
 _WEEKDAYS |= {"tues": 1, "weds": 2, "thur": 3, "thurs": 3}
 _NUMBER_WORDS = {
     "a": 1,
@@ -404,7 +401,7 @@ _PAST = re.compile(r"\b(?:\w+ed|was|were|came|went|left|joined|paid|bought)\s+$"
 _VAGUE_PERIOD = re.compile(r"\b(?:early|mid|late|later)\s+(?:next|this)\s+(?:year|month|quarter)\b", re.IGNORECASE)
 _RANGE_START = re.compile(r"\d\s*[-–—]\s*$")
 # Quoted words are the customer's or an example's ("'sent to your GP Tue 4th'"), never the action's due date.
-_QUOTED = re.compile(r"(?<!\w)'(?:[^'\n]|'(?=\w)){0,200}'(?!\w)|\"[^\"\n]*\"|“[^”\n]*”")  # "Patel's" inside
+_QUOTED = re.compile(rf"{SINGLE_QUOTED}|\"[^\"\n]*\"|“[^”\n]*”")  # "Patel's" inside
 _COMPILED = [(re.compile(rf"(?<!\w){_LEAD}(?:{core})(?!\w)", re.IGNORECASE), resolve) for core, resolve in _RULES]
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from workflows.actions.dates import parse_due
 from workflows.contributions.sentences import capitalised
+from workflows.mapping.lexicon import EMOJI_CHARACTERS
 
 
 class ActionDraft(BaseModel):
@@ -28,7 +29,7 @@ _TODO = re.compile(
 )
 # ":pray:", ":calendar:": no part of the action; between words, where the action's sentence ends ("… :pray: quick win")
 _SHORTCODE = re.compile(r"\s*(?<!\w):[a-z0-9_+-]+:(?!\w)")
-_OPENING_EMOJI = re.compile(r"^[\s\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d\u2640\u2642]+")  # "🙋‍♀️ mine — …"
+_OPENING_EMOJI = re.compile(rf"^[\s{EMOJI_CHARACTERS}]+")  # "🙋‍♀️ mine — …"
 # A field of an action written as a form: "Owner: …", "Due - 2 weeks", "What - shadow the night shift …"
 _FIELD = r"(?:owners?|due|when|deadline|eta|action|what|task|who)"
 _FIELD_LABEL = re.compile(rf"^(?P<field>{_FIELD})\b\s*[:=\-–—]?\s*", re.IGNORECASE)

@@ -32,7 +32,7 @@ from workflows.metrics import LLM_FALLBACKS
 from workflows.revisions.service import lineage_actions
 from workflows.themes import reactions
 from workflows.themes.endorsements import only_endorses
-from workflows.themes.service import has_substance, note_stages, set_aside, themes_of
+from workflows.themes.service import has_substance, set_aside, themes_of
 from workflows.workshop.service import stage_defs
 from workflows.workshop.stages import StageDef
 
@@ -167,13 +167,12 @@ def create_action_items(
     if workshop.action_items:
         return  # a re-run publish keeps the actions it made, and any changes made to them since
     plan = next(s for s in workshop.steps if s.key == StepKey.action_plan.value)
-    stages = note_stages(plan)
     notes = [
         c
         for c in plan.contributions
         if c.carried_from_id is None
         and not c.aside
-        and has_substance(c.text, stages)
+        and has_substance(c.text, ())  # the action plan's notes go on no stage
         and not only_endorses(c.text, [tuple(m) for m in c.mentions])  # "+1 to @Ana's idea" backs hers
     ]
     if not notes:

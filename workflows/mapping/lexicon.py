@@ -9,6 +9,13 @@ from __future__ import annotations
 
 import re
 
+# The characters an emoji is written with, for a character class: pictographs and symbols, the variation selector and
+# the joiner of sequences ("🙋‍♀️").
+EMOJI_CHARACTERS = r"\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d"
+# Words in single quotation marks, an apostrophe inside a word kept ("'where's my bag'"); at most 200 characters, so a
+# note full of apostrophes is read in one pass.
+SINGLE_QUOTED = r"(?<!\w)['‘](?:[^'’\n]|['’](?=\w)){0,200}['’](?!\w)"
+
 
 def words_pattern(fragment: str) -> re.Pattern[str]:
     """A lexicon fragment as a case-insensitive pattern that only matches whole words ("app", not "apple")."""

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from workflows.contributions.parsing import take_evidence_tag
 from workflows.contributions.sentences import split_sentences
 from workflows.contributions.text import shorten
-from workflows.mapping.lexicon import VERB_FORMS, words_pattern
+from workflows.mapping.lexicon import SINGLE_QUOTED, VERB_FORMS, words_pattern
 from workflows.mapping.models import Contribution, Evidence
 
 MIN_QUOTE_WORDS = 4  # shorter quoted text is a term, a label or a status ("Verifying"), not something said
@@ -46,7 +46,7 @@ _CLAUSE_WORDS = words_pattern(
 )
 _FIRST_PERSON = words_pattern(r"i|i'm|i’m|i'd|i’d|i've|i’ve|i'll|i’ll|me|my|mine|myself")
 # A note that reports what people said, rather than saying it: the team's words.
-_SINGLE_QUOTED = re.compile(r"(?<!\w)['‘](?:[^'’\n]|['’](?=\w)){1,200}['’](?!\w)")  # "'where's my bag'" whole
+_SINGLE_QUOTED = re.compile(SINGLE_QUOTED)
 _COUNTED = words_pattern(
     r"customers|users|people|reviewers|respondents|participants|members|patients|parents|clients|everyone|most|many"
 )

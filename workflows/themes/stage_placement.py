@@ -21,7 +21,7 @@ from typing import Protocol
 import numpy as np
 
 from workflows.contributions.parsing import take_evidence_tag
-from workflows.mapping.lexicon import NOT_STAGE_WORDS
+from workflows.mapping.lexicon import EMOJI_CHARACTERS, NOT_STAGE_WORDS
 from workflows.themes.clustering.cleaning import clean
 from workflows.workshop.stages import StageDef
 
@@ -54,7 +54,7 @@ FORWARD_SHARE = 0.8
 FEWEST_MOVES = 3
 
 # An emoji, as Slack's code or the character itself: ":mega:", "📣", "👉".
-_EMOJI = r"(?::[a-z0-9_+'-]+:|[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d])"
+_EMOJI = rf"(?::[a-z0-9_+'-]+:|[{EMOJI_CHARACTERS}])"
 # Bullets, numbering and the emoji a note may open with (":mega: Awareness: …", "📣 Awareness: …").
 _OPENING = re.compile(rf"^(?:[\s•*·>\-–—→]|{_EMOJI})*(?:\d{{1,2}}[.)]\s*)?")
 _STRUCK = re.compile(r"(?<!\w)~[^~\n]+~(?!\w)\s*")  # Slack's ~struck~: taken back
@@ -366,11 +366,7 @@ def _labelled_at(body: str, name: str) -> int | None:
     names = [*_options(name), *_acronym(name, body)]
     positions = [at for option in dict.fromkeys(names) if (at := _label_position(body, option)) is not None]
     label = _ONE_WORD_LABEL.match(body)
-    if label and any(
-        _shortened(label["word"], option) or _misspelt(label["word"], option)
-        for option in names
-        if len(_name_parts(option)) == 1
-    ):
+    if label and _word_names(label["word"], name, body):  # "Consid:", "Booking:", "Adpotion -"
         positions.append(0)
     return min(positions, default=None)
 

@@ -521,18 +521,7 @@ def test_the_writer_taking_on_a_named_piece_of_work_owns_it_and_it_is_the_title(
             None,
         ),
         ("I'll share the notes of today's usability test", "Share the notes of today's usability test", "U0ME", None),
-    ],
-)
-def test_asides_politeness_and_the_writer_after_an_aside_leave_the_title(
-    text: str, title: str, owner: str | None, due: date | None
-) -> None:
-    draft = parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME")
-    assert (draft.title, draft.owner, draft.due) == (title, owner, due)
-
-
-@pytest.mark.parametrize(
-    ("text", "title", "owner", "due"),
-    [
+        # list marks, owner phrases and dates written the fourth way
         ("AP: run the usability test — DRI @Ben, in 10 days", "Run the usability test", "U0BEN", date(2026, 5, 23)),
         (
             "1) Run the usability test, assigned: @Ben, by the 20th",
@@ -585,7 +574,7 @@ def test_asides_politeness_and_the_writer_after_an_aside_leave_the_title(
         ("Run the usability test. Thurs", "Run the usability test", None, date(2026, 5, 14)),
     ],
 )
-def test_list_marks_owner_phrases_and_dates_written_the_fourth_way(
+def test_asides_list_marks_politeness_and_the_writer_after_an_aside_leave_the_title(
     text: str, title: str, owner: str | None, due: date | None
 ) -> None:
     draft = parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME")

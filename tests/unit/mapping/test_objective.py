@@ -452,28 +452,12 @@ def test_a_request_to_a_colleague_never_reaches_the_card() -> None:
         ("can we get a store manager in the room too?", None),
         ("fyi the booking data before March is patchy, a migration wiped some of it", None),
         ("take the root-cause splits with a pinch of salt, coding is inconsistent", None),
-    ],
-)
-def test_parts_the_fourth_way_and_greetings_thanks_and_data_caveats(note: str, kind: str | None) -> None:
-    assert note_kind(note) == kind
-
-
-@pytest.mark.parametrize(
-    ("note", "kind"),
-    [
+        # a problem against the rest, and a rule or a caveat
         ("a refund claim stays open 31 days vs 9 for everything else", "question"),
         ("the regulator flagged this journey, so it isn't optional for us", "question"),
         ("we can change how we word the checks, but the checks are set by policy and the regulator", None),
         ("for the record: the figure counts people who rebooked, so the real figure is nearer 20%", None),
-    ],
-)
-def test_a_problem_against_the_rest_is_why_and_a_rule_or_a_caveat_is_no_part(note: str, kind: str | None) -> None:
-    assert note_kind(note) == kind
-
-
-@pytest.mark.parametrize(
-    ("note", "kind"),
-    [
+        # the ways the workshops and threads written last say each part
         ("I'd keep it to small importers, <50 TEU a year, ocean and air", "scope"),
         ("please keep roaming in :pray: it's 34% of our sessions now", "scope"),
         ("Customs has to be in, even for people who use their own broker", "scope"),
@@ -498,5 +482,7 @@ def test_a_problem_against_the_rest_is_why_and_a_rule_or_a_caveat_is_no_part(not
         ("ps watch out, the off-hire dates in the ERP are whatever the driver typed in", None),
     ],
 )
-def test_the_ways_the_workshops_written_last_say_each_part(note: str, kind: str | None) -> None:
+def test_parts_said_the_ways_later_blind_sets_wrote_them_and_greetings_caveats_and_rules(
+    note: str, kind: str | None
+) -> None:
     assert note_kind(note) == kind

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from workflows.contributions.parsing import take_evidence_tag
 from workflows.contributions.privacy import without_personal_data
-from workflows.mapping.lexicon import FILLER_CLOSERS, FILLER_LEADS, FILLER_OPENERS, NON_NOTE_WORDS
+from workflows.mapping.lexicon import EMOJI_CHARACTERS, FILLER_CLOSERS, FILLER_LEADS, FILLER_OPENERS, NON_NOTE_WORDS
 from workflows.themes.clustering.stop_words import ENGLISH_STOP_WORDS
 
 MAX_CHARS = 2_000  # the model reads 128 tokens; a 40,000-character note needs no more than its opening
@@ -40,7 +40,7 @@ _MARKUP = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
 # Filler counts only where a note or one of its sentences starts (after an opening quote or bracket too), so
 # "the same day" or "this is why" inside a sentence stays.
 _CLAUSE_START = r"(?:^|(?<=[.!?;:…“\"(—–]))\s*"
-_PAUSE = r"\s*(?:[,.:;!?…—–\-\u2600-\u27bf\U0001f000-\U0001faff]+\s*|$)"  # an emoji ends a greeting too ("Hi 👋")
+_PAUSE = rf"\s*(?:[,.:;!?…—–\-{EMOJI_CHARACTERS}]+\s*|$)"  # an emoji ends a greeting too ("Hi 👋")
 _FILLER = re.compile(
     rf"{_CLAUSE_START}(?:(?:{'|'.join(FILLER_OPENERS)}){_PAUSE}|(?:{'|'.join(FILLER_LEADS)})(?:{_PAUSE}|\s+))",
     re.IGNORECASE,
@@ -57,9 +57,10 @@ _PROMPT = re.compile(
     r"^(?:(?:hi|hey|hello|morning|afternoon|good\s+morning)\b[^,.!:]{0,20}?[\s,.!:]+)?"  # "Morning both teams :wave:"
     r"(?:thanks?(?:\s+you)?\s+(?:all\s+|everyone\s+)?for\s+(?:joining|coming|making\s+(?:the\s+)?time)[\s,.!]+)?"
     r"(?:(?:good|great|nice|lovely|brilliant|awesome|amazing)(?:\s+(?:stuff|work|job|start))?"
-    r"[\s,.!\u2600-\u27bf\U0001f000-\U0001faff]+)?(?:(?:right|ok(?:ay)?|so|now|last\s+(?:one|bit|step|round))[\s,:]+)*(?:"
+    rf"[\s,.!{EMOJI_CHARACTERS}]+)?(?:(?:right|ok(?:ay)?|so|now|last\s+(?:one|bit|step|round))[\s,:]+)*(?:"
     r"(?:the\s+)?(?:touch\s?points?|pain[\s-]?points?|actions?|action\s+plan|persona|objective)"
-    r"(?:\s+(?:thread|step|round))?(?:\s+(?:now|next|time|first|then)\s*(?:[,.!\u2600-\u27bf\U0001f000-\U0001faff]|$)|\s*(?:[.!\u2600-\u27bf\U0001f000-\U0001faff]|$))"
+    rf"(?:\s+(?:thread|step|round))?(?:\s+(?:now|next|time|first|then)\s*(?:[,.!{EMOJI_CHARACTERS}]|$)"
+    rf"|\s*(?:[.!{EMOJI_CHARACTERS}]|$))"
     r"|\d+\s*(?:more\s+)?(?:mins?|minutes)\s+(?:left|to\s+go)\b"
     r"|welcome\s+to\s+(?:the|our)\s+(?:[\w-]+\s+){0,3}?(?:map|mapping|workshop|session)\b"
     # "Starting with the objective: why are we mapping this?", not "kicking off with the objective. Why: …"
