@@ -11,7 +11,7 @@ code) holds forms a real team uses, hard cases included:
   * objective.yaml: 12 objective threads, each reply's part of the objective (`note_kinds`), grouped as the bot
     groups the step (ARI), and whether the card gets a success measure;
   * persona.yaml: 12 persona threads with the name the team settles on and the customer quotes in them.
-Later sets of each (`*_2.yaml` to `*_5.yaml`), written by other sessions, were scored before anything was changed for
+Later sets of each (`*_2.yaml` onwards), written by other sessions, were scored before anything was changed for
 them; the objective's reader (`fit_objective_kinds.py`) is fitted on every objective set but `objective_5.yaml`.
 
 It prints, per set, what is right and every case that is not. Usage: .venv/bin/python bench/form_quality.py [SET…]
