@@ -81,7 +81,9 @@ def step_notes(data: dict, key: StepKey) -> StepNotes:
             note_id = f"{number}.{item}"
             own = [m for m in mentions if f"@{m[1]}" in parsed_note.text]  # as the bot records them
             text_of = action_text(parsed_note.text, own) if key == StepKey.action_plan else parsed_note.text
-            said.append(Said(Note(id=note_id, text=text_of, reply=str(number)), reply["user"], parsed_note.text, own))
+            tagged = parsed_note.evidence != Evidence.assumption
+            note = Note(id=note_id, text=text_of, reply=str(number), tagged=tagged)
+            said.append(Said(note, reply["user"], parsed_note.text, own))
             truth[note_id], users[note_id], evidence[note_id] = label, reply["user"], parsed_note.evidence
             if key == StepKey.action_plan and is_note(parsed_note.text) and not only_endorses(parsed_note.text, own):
                 actions.append(parse_action(parsed_note.text, own, TODAY))

@@ -59,7 +59,12 @@ def notes_of(
     ordered = in_thread_order(contributions)
     said = [
         Said(
-            Note(id=str(c.id), text=text_of(c) if text_of else c.text, reply=c.message_ts),
+            Note(
+                id=str(c.id),
+                text=text_of(c) if text_of else c.text,
+                reply=c.message_ts,
+                tagged=c.evidence != Evidence.assumption,
+            ),
             c.user_id,
             c.text,
             [tuple(m) for m in c.mentions or ()],

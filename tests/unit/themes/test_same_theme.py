@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from workflows.contributions.parsing import take_evidence_tag
 from workflows.mapping.models import StepKey
 from workflows.themes.clustering.base import Note
 from workflows.themes.clustering.cleaning import content_words
@@ -128,8 +129,30 @@ def test_pain_points_are_grouped_by_what_they_are_about_and_evidence_joins_the_p
         "Return: the drop box at Central is full by Saturday noon",
         '[interview] "I had to carry six books home again because the drop box was jammed"',
     ]
-    notes = [Note(id=str(n), text=text, reply=str(n)) for n, text in enumerate(texts)]
+    # as the bot records them: the evidence tag taken off the text and kept with the note
+    tags = [take_evidence_tag(text) for text in texts]
+    notes = [Note(id=str(n), text=text, reply=str(n), tagged=tag is not None) for n, (tag, text) in enumerate(tags)]
     drafts = cluster_notes(EmbeddedEngine(), notes, StepPlan(LIBRARY, judge=judge_for(StepKey.pain_points)))
     groups = sorted(draft.ids for draft in drafts)
     assert groups == [["0", "1"], ["2"], ["3", "4"], ["5", "6"]]
     assert {draft.stage for draft in drafts if draft.ids == ["5", "6"]} == {"Return"}
+
+
+def test_what_kind_of_note_each_is_a_source_a_figure_or_a_strong_feeling() -> None:
+    """Such notes are said about a touchpoint or a pain someone has named: the judge weighs how many of a pair are
+    of each kind."""
+    notes = [
+        Note(id="plain", text="the drop box by the main doors"),
+        Note(id="tagged", text="they queue for the drop box at opening", tagged=True),  # "[observation] …"
+        Note(id="quoted", text='"I had to carry six books home again"'),
+        Note(id="figure", text="31% of returns come in through the drop box"),
+        Note(id="felt", text="people hate the drop box :rage:"),
+        Note(id="mild", text="the drop box is a bit slow"),
+    ]
+    features = _features(notes, [note.text for note in notes], list(range(len(notes))))
+    assert features["one_sourced"][0, 1] == features["one_sourced"][0, 2] == 1.0
+    assert features["both_sourced"][1, 2] == 1.0 and features["one_sourced"][1, 2] == 0.0
+    assert features["one_counted"][0, 3] == 1.0 and features["one_counted"][0, 1] == 0.0
+    assert features["one_felt"][0, 4] == 1.0
+    assert features["one_felt"][0, 5] == 0.0, "a mild complaint is no strong feeling"
+    assert features["both_felt"][4, 4] == 1.0 and features["both_felt"][0, 4] == 0.0

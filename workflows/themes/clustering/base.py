@@ -20,6 +20,7 @@ class Note(BaseModel):
     part: str | None = None  # the part of the persona it speaks to ("goals", "name"), if any
     label: str | None = None  # the short label it opens with ("Context: …"), a stage's name aside
     key_phrase: str | None = None  # the noun phrase that names what it is about ("Referral link"), a stage aside
+    tagged: bool = False  # it says where it comes from ("[survey] …", "[analytics] …"): evidence, not an assumption
 
 
 class ThemeDraft(BaseModel):

@@ -125,6 +125,11 @@ def without_figures(text: str) -> str:
     return " ".join(_FIGURE.sub(" ", text).split()) or text
 
 
+def has_figure(text: str) -> bool:
+    """Whether the text counts or measures something ("31%", "median 4 days")."""
+    return _FIGURE.search(text) is not None
+
+
 def board_words(texts: Sequence[str]) -> frozenset[str]:
     """The words a large share of a board's notes say ("permit" on a parking-permit board, "claim" on a claims
     board): its domain, not what tells its notes apart. None on a board too small to tell (fewer than

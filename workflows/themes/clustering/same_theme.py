@@ -8,7 +8,10 @@ note it answers, a "+1" to it, the same part of a persona; and labels that diffe
 say two different things. A logistic model per step, fitted on the labelled workshops (`bench/fit_same_theme.py`,
 which writes `assets/same_theme.json` and prints how each workshop scores when left out of the fit), weighs these
 into the chance that two notes share a theme; notes are then grouped by average linkage while a group's mean chance
-is at least the step's floor, so the data, not a theme count, says how many themes there are.
+is at least the step's floor, so the data, not a theme count, says how many themes there are. What kind of note each
+is weighs too: a customer's words or a tagged source, a figure, a strong feeling. Such notes are said about a
+touchpoint or a pain someone has named ("Others really hate PawCall …", "[analytics] 46% of bookings start from
+organic search"), and two people's opposite feelings about one thing are one touchpoint, split by feeling later.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ import numpy as np
 from pydantic import BaseModel
 
 from workflows.mapping.models import StepKey
+from workflows.mapping.quotes import quoted_spans
+from workflows.mapping.synthesis import note_sentiment
 from workflows.themes.clustering.base import Note
-from workflows.themes.clustering.cleaning import content_words
+from workflows.themes.clustering.cleaning import content_words, has_figure
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -42,7 +47,14 @@ FEATURES = (
     "builds_on",
     "same_part",
     "other_label",
+    "one_sourced",
+    "both_sourced",
+    "one_counted",
+    "both_counted",
+    "one_felt",
+    "both_felt",
 )
+STRONG = 2.0  # a note's sentiment (-2..+2) this far from neutral is a strong feeling: "hate", "love", ":rage:"
 
 
 class Judge(BaseModel):
@@ -108,6 +120,20 @@ def pair_features(
     yield "same_part", _same([note.part for note in notes])
     labels = [note.label for note in notes]
     yield "other_label", _known(labels) - _same(labels)
+    kinds = {
+        "sourced": [note.tagged or bool(quoted_spans(note.text)) for note in notes],
+        "counted": [has_figure(note.text) for note in notes],
+        "felt": [abs(note_sentiment(note.text) or 0.0) >= STRONG for note in notes],
+    }
+    for kind, of_kind in kinds.items():
+        yield from _how_many(kind, np.array(of_kind, dtype=np.float32))
+
+
+def _how_many(kind: str, of_kind: np.ndarray) -> Iterator[tuple[str, np.ndarray]]:
+    """Whether one note of the pair is of the kind, and whether both are."""
+    both = of_kind[:, None] * of_kind[None, :]
+    yield f"one_{kind}", of_kind[:, None] + of_kind[None, :] - 2 * both
+    yield f"both_{kind}", both
 
 
 def _naming_other(key_words: Sequence[frozenset[str]], said: Sequence[frozenset[str]]) -> np.ndarray:
