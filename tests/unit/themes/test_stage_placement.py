@@ -390,3 +390,33 @@ def test_a_heading_with_an_emoji_after_it_still_heads_the_list() -> None:
     reply = "*Use* :electric_plug:\n• pulling into the bay\n• tap a contactless card on the newer units"
     notes = [note.text for note in parse_reply(reply, keep_headings=kept)]
     assert [named_stage(note, resolve_stage_model("research")) for note in notes] == ["Use", "Use"]
+
+
+FREIGHT = resolve_stage_model("Get a quote, Book, Customs, In transit, Delivery & invoice")
+FREIGHT_THREAD = [
+    "Get a quote: the instant quote form on the website",
+    "Book: pay the deposit and pick a sailing",
+    "Customs: the customs desk asks for the commercial invoice",
+    "In transit: live tracking page with vessel position",
+]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Booking form asks for HS codes up front and first-timers guess them",
+        "missed one earlier: booking confirmation email with the shipment reference",
+    ],
+)
+def test_a_note_that_opens_on_a_stage_leans_there_against_the_thread(note: str) -> None:
+    """Its writer names the stage as the subject, not as a label: the thread walking on to In transit does not
+    carry it there."""
+    assert named_stage(note, FREIGHT) is None, "not a label: the forms' decoys must stay unnamed"
+    placed = place_notes([*FREIGHT_THREAD, note], FREIGHT, get_embedder(), replies=list("12345"))
+    assert placed[-1] == "Book"
+
+
+def test_a_word_of_a_stage_later_in_a_note_is_no_subject() -> None:
+    note = "the tracking page never shows where the booking is stuck"
+    placed = place_notes([*FREIGHT_THREAD, note], FREIGHT, get_embedder(), replies=list("12345"))
+    assert placed[-1] == "In transit"
