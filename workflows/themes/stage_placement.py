@@ -66,6 +66,9 @@ _OPENING = re.compile(rf"^(?:[\s•*·>\-–—→]|{_EMOJI})*(?:\d{{1,2}}[.)]\s
 _STRUCK = re.compile(r"(?<!\w)~[^~\n]+~(?!\w)\s*")  # Slack's ~struck~: taken back
 _EMPHASIS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")  # Slack's *bold* and _italic_ around words
 _STAGE_WORD = r"(?:stage|phase|step)"
+# What a label may say after the stage: "Fact find pain point: …", "Checkout touchpoint - …"
+_NOTE_KIND = r"(?:pain[-\s]?points?|touch[-\s]?points?|issues?|problems?)"
+_JOINED = r"(?:&|and|/|\+)"  # how the two halves of a name are joined
 # What may come before a stage's label: "For Awareness: …", "Re: Awareness - …", "Under retention: …"
 _LEAD = r"(?:(?:for|re:?|under|regarding|about|wrt)\s+)?"
 # "at the settling-in stage", "going back to the Choose a course stage": the stage called by name, in any form.
@@ -85,6 +88,13 @@ _FILED_STAGE = re.compile(
 )
 # "re: consid., …", "… re D&Q: …": what a note is about, in a word
 _ABOUT = re.compile(r"^(?:[^.!?:\n]{0,40}?\s)?re:?\s+(?P<word>[\w&]+)\.?\s*(?:[,:—–-]|$)", re.IGNORECASE)
+# "for config, …", "during arrival, …": a stage in a word, shortened or in another form, after "for" or "during"
+_FOR_A_WORD = re.compile(
+    r"^(?:[^.!?:\n]{0,40}?[:—–]\s+)?(?:for|during|wrt)\s+(?:the\s+)?(?P<word>[\w&]+)\.?\s*[,:—–]", re.I
+)
+# "sry, was on mute — …": a few words before a dash, naming no stage, then the note
+_DASH_PREAMBLE = re.compile(r"^(?P<lead>[^—–:\n]{1,40}?)\s+(?:[—–]|--?)\s+(?P<rest>\S.*)", re.DOTALL)
+_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")  # "pick-up", written "Pickup" in a stage's name
 _BRACKETED = re.compile(r"^[\[(]\s*(?P<words>[^\[\]()]{1,30}?)\s*[\])]")
 # Words before "stage" that say which, not what: "the next stage", "the first stage of the project".
 _NOT_FILED = frozenset({"first", "second", "third", "next", "last", "final", "early", "later", "main", "same", "other"})
@@ -109,7 +119,8 @@ _ALTERNATIVES = re.compile(r"/|\s(?:&|and)\s", re.IGNORECASE)
 _SUBJECT = re.compile(
     r"^(?:[^:—–\n]{0,40}(?::|\s[—–-])\s+)?(?P<first>[A-Za-z][\w'-]*)(?:\s+(?P<second>[A-Za-z][\w'-]*))?"
 )
-_COMPARING = re.compile(r"\b(?:than|vs\.?|versus)\b|\?\s*$", re.IGNORECASE)
+# "… smoother than Boarding", "Apply or Completion?", "Refund is the worst bit, Label is fine"
+_COMPARING = re.compile(r"\b(?:than|vs\.?|versus)\b|\?\s*$|\b(?:is|are|was)\s+(?:fine|ok|okay|alright)\b", re.I)
 _NUMBERED = re.compile(r"^[\[(]?\s*(?:stage|phase)\s*(?P<number>\d{1,2})\s*(?:[\])]|[:\-–—/](?=\s))", re.IGNORECASE)
 
 
@@ -151,12 +162,18 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     if not found and (label := _SHORT_LABEL.match(body)):  # "support: …" for "Seek support", "booking: …"
         found = [(0, name) for name in _named_by_a_word(label["words"], stages)]
         found = found or [(0, name) for name in _first_word_named(label["words"], stages)]
-    if not found and (about := _ABOUT.match(body)):  # "re: consid., the free trial …", "… re D&Q: three people …"
+    # "re: consid., the free trial …", "… re D&Q: three people …", "for config, …", "during arrival, …"
+    if not found and (about := _ABOUT.match(body) or _FOR_A_WORD.match(body)):
         found = [(about.start("word"), stage.name) for stage in stages if _word_names(about["word"], stage.name, body)]
     if not found and (tag := _BRACKETED.match(body)):  # "[loss adjuster] asked for receipts" for "Adjuster visit"
         found = [(0, name) for name in _named_by_a_word(tag["words"], stages)]
     if found:
         return min(found)[1]
+    if (solid := _HYPHEN.sub("", body)) != body and (named := named_stage(solid, stages)):
+        return named  # "bib pick-up: …" for "Expo & Bib Pickup"
+    preamble = _DASH_PREAMBLE.match(body)
+    if preamble and not _mentioned(preamble["lead"], stages) and (named := named_stage(preamble["rest"], stages)):
+        return named  # "ok sorry for the late one — consultation: …"
     numbered = _NUMBERED.match(body)
     return (
         stages[int(numbered["number"]) - 1].name if numbered and 1 <= int(numbered["number"]) <= len(stages) else None
@@ -167,10 +184,18 @@ def _compares(body: str, stages: Sequence[StageDef]) -> bool:
     """Whether the note weighs stages against each other rather than labelling itself ("we lose more in Consideration
     than in Purchase", "should pilots sit in Shortlist or in Implementation?"); a label first still names one
     ("Purchase: slower than Consideration")."""
-    mentioned = [stage for stage in stages if re.search(rf"(?<!\w){_name_words(stage.name)}(?!\w)", body, re.I)]
-    if len(mentioned) < 2 or not _COMPARING.search(body):
+    if len(_mentioned(body, stages)) < 2 or not _COMPARING.search(body):
         return False
     return not any(re.match(rf"^{_LEAD}{_name_words(stage.name)}\s*(?::|\s[-–—]\s)", body, re.I) for stage in stages)
+
+
+def _mentioned(text: str, stages: Sequence[StageDef]) -> list[StageDef]:
+    """The stages a text mentions, by name or by one of its alternatives ("Boarding" of "Security/Boarding")."""
+    return [
+        stage
+        for stage in stages
+        if any(re.search(rf"(?<!\w){_name_words(option)}(?!\w)", text, re.I) for option in _options(stage.name))
+    ]
 
 
 def stage_heading(text: str, stages: Sequence[StageDef]) -> str | None:
@@ -363,10 +388,11 @@ def opening_stripped(text: str) -> str:
 
 
 def _name_words(name: str) -> str:
-    """A stage's name as a pattern: its words with or without hyphens, "&" and "and" alike ("Renew and grow")."""
+    """A stage's name as a pattern: its words with or without hyphens, "&", "and" and "/" alike ("Renew and grow",
+    "search/compare" for "Search & Compare", "review & sign" for "Review/Sign")."""
     words = _name_parts(name)
     return r"[-\s]?".join(
-        r"(?:&|and)" if word.lower() in ("&", "and") else re.escape(word).replace("/", r"\s*/\s*") for word in words
+        _JOINED if word.lower() in ("&", "and") else re.escape(word).replace("/", rf"\s*{_JOINED}\s*") for word in words
     )
 
 
@@ -481,7 +507,7 @@ def _label_position(body: str, name: str) -> int | None:
     words, said = _name_words(name), _said(name)
     case_blind = [
         # "Awareness: …", "Awareness - …", "Awareness // …", "Awareness" on a line of its own
-        rf"^{_LEAD}[\"'“‘]?{words}[\"'”’]?\s*(?:(?:{_STAGE_WORD}|day|date|week)\s*)?"
+        rf"^{_LEAD}[\"'“‘]?{words}[\"'”’]?\s*(?:(?:{_STAGE_WORD}|day|date|week|{_NOTE_KIND})\s*)?"
         rf"(?:\(\s*(?:{_STAGE_WORD}\s*)?\d{{1,2}}\s*\)\s*)?"
         rf"(?::|;|\s[-–—|/·]\s|[-–—]\s|--|//|->|=>|→|➜|➡\ufe0f?|⇒|»|>|\n|\s*{_EMOJI}+\s)",  # "Arrive 👉 …"
         rf"^{_STAGE_WORD}\s+{words}\s*(?::|\s[-–—|]\s)",  # "Stage Awareness: …"
@@ -526,9 +552,10 @@ def _label_position(body: str, name: str) -> int | None:
         rf"\s*(?:[.!?)]|$)",
     ]
     # "During aftercare a nurse rings": "during" opening a note names a stage, whatever follows; "in" and "at" do for
-    # a name of several words ("In ongoing care the plan's direct debit …", "at check-out the folio …"), one word is
+    # a name of several words ("In ongoing care the plan's direct debit …", "at check-out the folio …", "On delivery
+    # day the driver …"), one word is
     # as often an everyday word
-    opening = "(?:in|at|during)" if len(_name_parts(name)) > 1 else "(?:during|on)"
+    opening = "(?:in|at|during|on)" if len(_name_parts(name)) > 1 else "(?:during|on)"
     case_blind.append(rf"^{opening}\s+(?:the\s+)?{words}(?!\w)")
     positions = [m.start() for p in case_blind if (m := re.search(p, body, re.IGNORECASE))]
     # "during Purchase": a preposition and the stage's own capitalised name, mid-sentence.

@@ -30,6 +30,12 @@ CLINIC_2 = resolve_stage_model("Referral, Booking, Tests/scans, Results")
 MORTGAGE = resolve_stage_model("Dream & save, Agreement in principle, Application, Offer, Completion, First year")
 
 
+SOFA_FLIGHT = resolve_stage_model("Search & Compare, Browse, Configure, Checkout, Delivery Scheduling, Delivery Day")
+WILL = resolve_stage_model("First contact, Fact find, Drafting, Review & Sign")
+MARATHON = resolve_stage_model("Sign-up, Training, Expo & Bib Pickup, Race Day")
+VET = resolve_stage_model("Book Appt, Arrive & Wait, Consult, Treatment/Meds, Pay")
+
+
 @pytest.mark.parametrize(
     ("note", "stages", "stage"),
     [
@@ -213,6 +219,17 @@ MORTGAGE = resolve_stage_model("Dream & save, Agreement in principle, Applicatio
             resolve_stage_model("Report, Adjuster visit, Repairs"),
             "Adjuster visit",
         ),
+        # "/" for "&", a compound written with a hyphen, a word after "for" or "during", a kind of note after the
+        # label, "on" before a name of two words, a preamble before a dash
+        ("for search/compare, filters reset when you hit back", SOFA_FLIGHT, "Search & Compare"),
+        ("signing appt only in office hours (review/sign)", WILL, "Review & Sign"),
+        ("bib pick-up: sent the wrong size tshirt", MARATHON, "Expo & Bib Pickup"),
+        ("for config, dimensions don't update when you pick the chaise", SOFA_FLIGHT, "Configure"),
+        ("during arrival, check-in is a clipboard and then 40 min with no updates", VET, "Arrive & Wait"),
+        ("Fact Find pain point: clients upload ID again", WILL, "Fact find"),
+        ("On delivery day the driver texted 'outside' with zero warning", SOFA_FLIGHT, "Delivery Day"),
+        ("sry, was on mute — for config, dimensions don't update", SOFA_FLIGHT, "Configure"),
+        ("ok sorry for the late one — consultation: no printed summary", VET, "Consult"),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str) -> None:
@@ -247,6 +264,11 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         ("Reserch is ongoing on the booking side", resolve_stage_model("research")),  # a slip, but no label
         ("re: the budget, we're short", DEFAULT),  # "re:" about something that is no stage
         ("the best bit: the barista remembers your order", resolve_stage_model("Taste quiz, Subscribe, Brew")),
+        # weighed by one of a name's alternatives, or one said to be fine against another
+        ("Check-in is way smoother than Boarding honestly", resolve_stage_model("Book, Check-in, Security/Boarding")),
+        ("Consult is fine, it's the Pay bit that's the nightmare", VET),
+        ("Refund is the worst bit, Label is fine", resolve_stage_model("Start Return, Label/QR, Refund")),
+        ("for now, let's park the pricing question", SOFA_FLIGHT),  # "for" and a word that is no stage
     ],
 )
 def test_a_stage_word_in_passing_does_not_name_the_stage(note: str, stages: list) -> None:
