@@ -50,28 +50,42 @@ class _Heading(NamedTuple):
 _NO_HEADING = _Heading(None, None)
 
 
-def parse_reply(text: str, *, keep_headings: bool | Callable[[str], bool] = False) -> list[ParsedNote]:
+class Headings(NamedTuple):
+    """Which headings over a list stay on its items, and how: `bare` tells a heading written without a colon
+    ("Awareness" over a list); `label` gives what the items keep of a heading's label (None: nothing)."""
+
+    bare: Callable[[str], bool] | None
+    label: Callable[[str], str | None]
+
+
+def parse_reply(text: str, *, keep_headings: bool | Headings = False) -> list[ParsedNote]:
     """Every contribution in a reply, in order; a tag applies to what is below it unless an item has its own.
 
     A line such as "Frustrations:" heads the items under it. With `keep_headings` (the persona step) the
     label stays on each item ("Frustrations: slow app"), because there it is the meaning; given a test, the
-    labels that pass it stay (a stage's name over the touchpoints at that stage: "Awareness: Google ads");
+    labels it keeps stay (a stage's name over the touchpoints at that stage: "Awareness: Google ads");
     elsewhere it is dropped, since a shared prefix would pull unrelated notes together when clustering.
     """
-    # Given a test, a line that passes it whole is a heading even without a colon ("Awareness" over a list).
-    bare = keep_headings if callable(keep_headings) else None
-    keep = bare or (lambda _label: bool(keep_headings))
+    rule = keep_headings if isinstance(keep_headings, Headings) else Headings(None, _all if keep_headings else _none)
     reply_evidence, body = take_evidence_tag(text)
     notes = []
-    for raw, heading in _items(body, bare):
+    for raw, heading in _items(body, rule.bare):
         evidence, item = take_evidence_tag(raw)
         if not item:
             continue
-        if heading.label and keep(heading.label):
-            item = f"{heading.label}: {item}"
+        if heading.label and (kept := rule.label(heading.label)):
+            item = f"{kept}: {item}"
         evidence = evidence or heading.evidence or reply_evidence or Evidence.assumption
         notes.append(ParsedNote(text=item, evidence=evidence))
     return notes
+
+
+def _all(label: str) -> str:
+    return label
+
+
+def _none(_label: str) -> None:
+    return None
 
 
 def take_evidence_tag(text: str) -> tuple[Evidence | None, str]:

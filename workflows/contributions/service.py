@@ -7,7 +7,7 @@ deletion leaves a tombstone that nothing brings back. Any order of create, edits
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from storage.db import insert_new
 from storage.models import ContributionRow, ProcessedEvent, ReplyState, Step, Workshop
-from workflows.contributions.parsing import parse_reply
+from workflows.contributions.parsing import Headings, parse_reply
 from workflows.contributions.text import readable, ts_order
 from workflows.logs import bind
 from workflows.mapping.models import StepKey
-from workflows.themes.stage_placement import stage_heading
+from workflows.themes.stage_placement import heading_stage, stage_heading
 from workflows.workshop.models import StepState, WorkshopState
 from workflows.workshop.stages import StageDef, stored_stages
 
@@ -88,14 +88,16 @@ def _no_step(session: Session, team_id: str, channel_id: str) -> Outcome:
     return Outcome.step_opening if session.scalar(opening) is not None else Outcome.not_a_step
 
 
-def headings_kept(key: str, stages: Sequence[StageDef]) -> bool | Callable[[str], bool]:
-    """Which headings over a list stay on its items: all in the persona step ("Frustrations:"), a stage's name in
-    the touchpoint and pain-point steps ("Awareness:", "*Awareness*" or "Awareness" over the touchpoints at
-    Awareness), none elsewhere."""
+def headings_kept(key: str, stages: Sequence[StageDef]) -> bool | Headings:
+    """Which headings over a list stay on its items: all in the persona step ("Frustrations:"), a stage in the
+    touchpoint and pain-point steps ("Awareness:", "*Awareness*" or "Awareness" over the touchpoints at Awareness;
+    "Adoption is where it really hurts imo:" as "Adoption"), none elsewhere."""
     if key == StepKey.persona:
         return True
     if key in (StepKey.touchpoints, StepKey.pain_points):
-        return lambda label: stage_heading(label, stages) is not None
+        return Headings(
+            lambda line: stage_heading(line, stages) is not None, lambda label: heading_stage(label, stages)
+        )
     return False
 
 

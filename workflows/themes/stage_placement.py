@@ -67,7 +67,7 @@ _STRUCK = re.compile(r"(?<!\w)~[^~\n]+~(?!\w)\s*")  # Slack's ~struck~: taken ba
 _EMPHASIS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")  # Slack's *bold* and _italic_ around words
 _STAGE_WORD = r"(?:stage|phase|step)"
 # What a label may say after the stage: "Fact find pain point: …", "Checkout touchpoint - …"
-_NOTE_KIND = r"(?:pain[-\s]?points?|touch[-\s]?points?|issues?|problems?)"
+_NOTE_KIND = r"(?:pain[-\s]?points?|pains?|touch[-\s]?points?|issues?|problems?)"
 _JOINED = r"(?:&|and|/|\+)"  # how the two halves of a name are joined
 # What may come before a stage's label: "For Awareness: …", "Re: Awareness - …", "Under retention: …"
 _LEAD = r"(?:(?:for|re:?|under|regarding|about|wrt)\s+)?"
@@ -196,6 +196,19 @@ def _mentioned(text: str, stages: Sequence[StageDef]) -> list[StageDef]:
         for stage in stages
         if any(re.search(rf"(?<!\w){_name_words(option)}(?!\w)", text, re.I) for option in _options(stage.name))
     ]
+
+
+def heading_stage(label: str, stages: Sequence[StageDef]) -> str | None:
+    """What the items under a heading keep of it: the heading itself where it is a stage ("Purchase stage"), the
+    stage's name where it says a little more about one stage ("Adoption (what ops runs)", "Retention — money",
+    "sorry late to the party :wave: expansion stuff"); None where it names none, or several."""
+    if stage_heading(label, stages):
+        return label
+    mentioned = [stage.name for stage in _mentioned(label, stages)]
+    if not mentioned:  # "tutor stuff, while using the app" for "Use"
+        words = _plain_words(label)
+        mentioned = [stage.name for stage in stages if any(_inflected(word, stage.name) for word in words)]
+    return mentioned[0] if len(mentioned) == 1 else None
 
 
 def stage_heading(text: str, stages: Sequence[StageDef]) -> str | None:
@@ -522,9 +535,12 @@ def _label_position(body: str, name: str) -> int | None:
         # "When problem solving for roaming drivers, …", "while they're researching, …"
         rf"^(?:when|while)\s+(?:(?:they|you|we|people|customers|users)(?:'re|’re|\s+are)\s+)?{said}(?![\w-])",
         rf"^{words}\s*,\s(?![^\n]*\?\s*$)",  # "Interest, people ask the web chat …"
-        rf"^[^.!?:\n]{{0,40}}\b(?:for|re|under|about)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*:\s",
+        rf"^{_PREAMBLE}[^.!?:\n]{{0,40}}\b(?:for|re|under|about)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*:\s",
         rf"^(?:for|re:?|under|regarding)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*(?:,|\.\.\.|…)",  # "For Use, …"
-        rf"^{words}[-\s]?wise\b",  # "consideration-wise, the comparison table …"
+        # "consideration-wise, the comparison table …", "purchase side, …", "…, retention-side: …"
+        rf"(?:^|[,:—–]\s+){words}(?:[-\s]?wise|[-\s]side)\b",
+        # "… that's the interest stage failing us"
+        rf"\b(?:that's|that’s|that is|this is|it's|it’s)\s+(?:the\s+)?{words}\s+{_STAGE_WORD}\b",
         rf"^{words}\s*(?:/|&|\+)\s*[^:\n]{{1,30}}:",  # "Purchase/checkout: …", "Retention & renewal: …"
         rf"^[\[{{]\s*{words}\s*[\]}}]",  # "[Awareness] …", "{Awareness} …"
         rf"^#{words}(?![\w-])",  # "#awareness …"

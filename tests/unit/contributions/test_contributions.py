@@ -145,6 +145,27 @@ def test_in_the_staged_steps_a_heading_stays_only_when_it_names_a_stage() -> Non
     ]
 
 
+@pytest.mark.parametrize(
+    ("heading", "kept"),
+    [
+        ("Adoption is where it really hurts imo:", "Adoption"),
+        ("Adoption (what ops runs):", "Adoption"),
+        ("Retention — money:", "Retention"),
+        ("sorry late to the party :wave: expansion stuff:", "Expansion"),
+        ("tutor stuff, while adopting the app:", "Adoption"),  # another form of a one-word name
+        ("Purchase vs adoption:", None),  # two stages: the items say which, if any
+        ("From this week's tickets:", None),
+    ],
+)
+def test_a_heading_that_says_a_little_more_about_one_stage_puts_its_items_on_that_stage(
+    heading: str, kept: str | None
+) -> None:
+    reply = f"{heading}\n• menu onboarding takes forever\n• 1 in 3 menus goes live with a wrong price"
+    items = texts(reply, keep_headings=headings_kept(StepKey.pain_points, resolve_stage_model("b2b")))
+    prefix = f"{kept}: " if kept else ""
+    assert items == [f"{prefix}menu onboarding takes forever", f"{prefix}1 in 3 menus goes live with a wrong price"]
+
+
 @pytest.mark.parametrize("reply", ["", "   \n\t ", "[interview]", "- \n-\n*   ", "- [ticket]\n- "])
 def test_nothing_to_say_gives_no_contributions(reply: str) -> None:
     assert parse_reply(reply) == []

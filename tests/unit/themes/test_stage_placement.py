@@ -34,6 +34,7 @@ SOFA_FLIGHT = resolve_stage_model("Search & Compare, Browse, Configure, Checkout
 WILL = resolve_stage_model("First contact, Fact find, Drafting, Review & Sign")
 MARATHON = resolve_stage_model("Sign-up, Training, Expo & Bib Pickup, Race Day")
 VET = resolve_stage_model("Book Appt, Arrive & Wait, Consult, Treatment/Meds, Pay")
+AIPEL, ECOMMERCE, B2B = (resolve_stage_model(preset) for preset in ("aipel", "ecommerce", "b2b"))
 
 
 @pytest.mark.parametrize(
@@ -230,6 +231,12 @@ VET = resolve_stage_model("Book Appt, Arrive & Wait, Consult, Treatment/Meds, Pa
         ("On delivery day the driver texted 'outside' with zero warning", SOFA_FLIGHT, "Delivery Day"),
         ("sry, was on mute — for config, dimensions don't update", SOFA_FLIGHT, "Configure"),
         ("ok sorry for the late one — consultation: no printed summary", VET, "Consult"),
+        # "that's the X stage" mid-note, "X pain:", a preamble before "for X:", "X side" and "X-side"
+        ("Deposit info is hidden in the T&amp;Cs. that's the interest stage failing us", AIPEL, "Interest"),
+        ("Discover pain: screenshots show the tutor video call", ECOMMERCE, "Discover"),
+        ("back. one more for retention: commission change notices", B2B, "Retention"),
+        ("going back to the statement, retention-side: the invoice IDs differ", B2B, "Retention"),
+        ("purchase side, small one but it stings: the contract is English-only", B2B, "Purchase"),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str) -> None:
