@@ -58,7 +58,9 @@ _REPORTING = words_pattern(
 _NAMING_BEFORE = re.compile(
     r"(?i:\b(?:the|a|an|our|email|e-mail|article|page|button|link|field|tab|menu|label|banner|subject|title|heading"
     r"|template|called|named|titled|labell?ed|status|(?<!put\sit\s)as|option|setting|search\s+for|searches\s+for|picked|chose"
-    r"|selected|ticked|clicked|tapped)\s*)$"
+    r"|selected|ticked|clicked|tapped)\s*"
+    # what a screen says, in brackets after it: 'goal quiz ("why are you learning?")'
+    r"|\b(?:quiz|question|prompt|option|button|screen|pop-?up|modal|toggle|field|label|link|tab|banner)\s*\(\s*)$"
 )
 _NAMING_AFTER = re.compile(
     r"^\s*(?i:button|e-?mails?|page|link|article|field|tab|menu|label|banner|screen|summary|message|template|option"

@@ -35,12 +35,24 @@ _REFERS_BACK = re.compile(
     r"|[,;(]\s*(?:the\s+)?same\s+(?:ticket|change|fix|story|epic|pr|work\s+item)\b",
     re.IGNORECASE,
 )
-# "I'll take the Google profiles, …" takes on what an earlier note asked someone to own.
+_ACK = r"(?:(?:yes|yep|yeah|ok(?:ay)?|sure)[\s,.!—–-]+)?"  # "yep, …", "ok …"
+# "I'll take the Google profiles, …", "yep I'll take android cancel" takes on what an earlier note asked someone to own.
 _TAKES_ON = re.compile(
-    r"^(?:i['’]?ll|i will|i can|happy to|i['’]m happy to)\s+(?:take|own|pick up|grab|handle|drive)\s+", re.IGNORECASE
+    rf"^{_ACK}(?:i['’]?ll|i will|i can|happy to|i['’]m happy to)\s+(?:take|own|pick up|grab|handle|drive)\s+",
+    re.IGNORECASE,
 )
-# "+1 to the status tracker, …" names a note by its subject: the words up to the clause's end.
+# "+1 happy to help with that", "+1, and I can pull 50 real statements …": an offer to help with the last reply's
+# action, whoever wrote it.
+_OFFERS = re.compile(
+    r"^(?:\+1|yes|yep|yeah|ok(?:ay)?|sure)\b[\s,.!:—–-]*(?:and\s+)?(?:i\s+can|i['’]?ll|i\s+will|happy\s+to|count\s+me\s+in)\b",
+    re.IGNORECASE,
+)
+# "+1 to the status tracker, …" names a note by its subject: the words up to the clause's end; what is taken on
+# needs no article ("I'll take android cancel").
 _SUBJECT = re.compile(r"^(?:the|this|that|your|their)\s+(?P<subject>[^,;:.!?()]{3,60})", re.IGNORECASE)
+_TAKEN = re.compile(
+    r"^(?:(?:the|this|that|your|their)\s+)?(?!(?:it|them|one|these|those)\b)(?P<subject>[^,;:.!?()]{3,60})", re.I
+)
 SAME_SUBJECT_FLOOR = 0.4  # how close a named subject must be to an earlier note to join it
 # A phrase naming one of several notes ("@Ana's ack letter") leans this much toward the note saying all its words.
 NAMED_WORDS_WEIGHT = 0.5
@@ -94,8 +106,8 @@ def endorsed_subject(text: str) -> str | None:
     """What a note opens by endorsing or taking on when it names a subject, not a person: "+1 to the status
     tracker, …" -> "status tracker", "I'll take the Google profiles, …" -> "Google profiles"."""
     body = opening_stripped(text)
-    opening = _OPENING.match(body) or _TAKES_ON.match(body)
-    subject = _SUBJECT.match(body[opening.end() :]) if opening else None
+    opening, taken = _OPENING.match(body), _TAKES_ON.match(body)
+    subject = (_TAKEN if taken else _SUBJECT).match(body[(opening or taken).end() :]) if opening or taken else None
     if subject is None or re.fullmatch(rf"{_GENERIC}(?:\s+(?:above|here|too))?", subject["subject"].strip(), re.I):
         return None  # "+1 to the idea" names none
     return subject["subject"].strip()
@@ -122,6 +134,10 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
                 vectors = np.asarray(embedder().encode([subject, *(note.text for note in others)]))
                 closeness = vectors[1:] @ vectors[0]
                 theirs = [others[int(np.argmax(closeness))]] if closeness.max() >= SAME_SUBJECT_FLOOR else []
+        elif not found and _OFFERS.match(opening_stripped(item.text)):  # "+1 happy to help with that"
+            others = [earlier.note for earlier in said[:position] if earlier.author != item.author]
+            theirs = _last_reply(others) if others else []
+            theirs = [_named_one(item.text, theirs, embedder())] if len(theirs) > 1 else theirs
         if not theirs:
             notes.append(item.note)
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workflows.mapping.models import Contribution, Evidence
-from workflows.mapping.quotes import customer_quotes, quotes_in, split_outside_quotes
+from workflows.mapping.quotes import customer_quotes, quoted_spans, quotes_in, split_outside_quotes
 
 
 def note(text: str, evidence: Evidence = Evidence.assumption, user: str = "U0HEARD") -> Contribution:
@@ -352,3 +352,8 @@ def test_a_ticket_or_survey_note_that_counts_customers_is_no_quote() -> None:
     assert [q.text for q in quotes_in(note("I never got a reminder about the discount", Evidence.survey))] == [
         "I never got a reminder about the discount"
     ]
+
+
+def test_what_a_screen_says_in_brackets_after_it_is_no_ones_speech() -> None:
+    assert quoted_spans('the goal quiz ("why are you learning?") feeds nothing') == []
+    assert quoted_spans('reviews are harsh ("worst app I have ever used")') == ["worst app I have ever used"]

@@ -123,6 +123,22 @@ def test_a_note_taking_on_what_an_earlier_one_asked_for_builds_on_it() -> None:
     assert [note.builds_on for note in link_endorsements(said, get_embedder)] == [None, None, "1", None]
 
 
+def test_an_offer_to_help_or_to_take_an_action_builds_on_it() -> None:
+    """ "+1 happy to help with that" answers the reply before it; "yep I'll take android cancel" names what it takes."""
+    said = [
+        _said("1", "U1", "Android cancel flow down to 2 taps"),
+        _said("2", "U1", "Rewrite the red flags section so it's plain english"),
+        _said("3", "U2", "+1 happy to help with that"),
+        _said("4", "U3", "Scrap the 48h reply rule, effective now"),
+        _said("5", "U2", "yep I'll take android cancel"),
+        _said("6", "U1", "Statement redesign: a summary block on top with sales, commission and fees"),
+        _said("7", "U3", "+1, and I can pull 50 real statements for the usability test"),
+        _said("8", "U2", "+1 good idea"),  # backs the last reply, offers nothing
+    ]
+    linked = [note.builds_on for note in link_endorsements(said, get_embedder)]
+    assert linked == [None, None, "2", None, "1", None, "6", None]
+
+
 def test_a_note_closing_on_same_ticket_builds_on_its_writers_last_one() -> None:
     said = [
         _said("1", "U1", "1. auto-convert HEIC and compress photos on upload, raise the limit to 10MB"),

@@ -188,6 +188,19 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "brilliant session, same time next week?",
         "lol I'm just here for the biscuits",
         "+1 to the parking one",
+        # where the workshop goes next, how long is left, the board praised, the facilitator's follow-up
+        "great start, thanks all 🙏 persona thread is up next :point_down:",
+        "thanks, good board. touchpoints tomorrow 10am",
+        "Adoption next? what happens after the contract's signed",
+        "great list :raised_hands: pain points thread opens tomorrow",
+        "thanks all, this is gold. actions thread is next, pls come with owners + dates 🙏",
+        "halfway :hourglass_flowing_sand: keep going, nobody's touched the later stages yet",
+        "about a day left :clock3:",
+        "great stuff, thanks all 🙏 action plan next",
+        "wow. didn't know that one",
+        "thanks everyone :pray: I'll post the map + summary in #partner-exp by Monday",
+        "Kicking off :wave: this thread is for the *why*. Drop why we're doing this and how we'll know it worked",
+        "Last one :checkered_flag: actions. format whatever, but each one needs an owner and a date",
     ],
 )
 def test_a_reply_without_substance_is_not_a_note(text: str) -> None:

@@ -57,12 +57,15 @@ _PROMPT = re.compile(
     r"^(?:(?:hi|hey|hello|morning|afternoon|good\s+morning)\b[^,.!:]{0,20}?[\s,.!:]+)?"  # "Morning both teams :wave:"
     r"(?:thanks?(?:\s+you)?\s+(?:all\s+|everyone\s+)?for\s+(?:joining|coming|making\s+(?:the\s+)?time)[\s,.!]+)?"
     r"(?:(?:good|great|nice|lovely|brilliant|awesome|amazing)(?:\s+(?:stuff|work|job|start))?"
-    rf"[\s,.!{EMOJI_CHARACTERS}]+)?(?:(?:right|ok(?:ay)?|so|now|last\s+(?:one|bit|step|round))[\s,:]+)*(?:"
+    rf"[\s,.!{EMOJI_CHARACTERS}]+)?(?:(?:right|ok(?:ay)?|so|now|last\s+(?:one|bit|step|round))[\s,:{EMOJI_CHARACTERS}]+)*(?:"
     r"(?:the\s+)?(?:touch\s?points?|pain[\s-]?points?|actions?|action\s+plan|persona|objective)"
     rf"(?:\s+(?:thread|step|round))?(?:\s+(?:now|next|time|first|then)\s*(?:[,.!{EMOJI_CHARACTERS}]|$)"
     rf"|\s*(?:[.!{EMOJI_CHARACTERS}]|$))"
     r"|\d+\s*(?:more\s+)?(?:mins?|minutes)\s+(?:left|to\s+go)\b"
     r"|welcome\s+to\s+(?:the|our)\s+(?:[\w-]+\s+){0,3}?(?:map|mapping|workshop|session)\b"
+    # "Kicking off :wave: this thread is for the *why*. Drop …", "Adoption next? what happens after …"
+    r"|(?:(?:kicking\s+off|starting)\b[^.!?]{0,30}?)?this\s+(?:thread|step)\s+is\s+(?:for|about)\b"
+    r"|[\w-]+(?:\s+[\w-]+)?\s+next\s*\?"
     # "Starting with the objective: why are we mapping this?", not "kicking off with the objective. Why: …"
     r"|(?:starting|kicking\s+off|let['’]?s\s+start)\s+with\s+(?:the\s+)?(?:objective|persona|touch\s?points|pain\s+points"
     r"|actions)\b[^.!]*(?:\?|$)"
@@ -92,7 +95,18 @@ _WORKSHOP_TALK = re.compile(
     # drop at 11 for a customer call", "been on a porting incident call all morning"
     r"|\bsorry\b[^.!?]{0,40}\b(?:overran|ran\s+over|catching\s+up|running\s+late)\b"
     r"|\b(?:have|need)\s+to\s+(?:drop|leave|jump)(?:\s+off)?\s+at\s+\d|\bbeen\s+on\s+an?\s+[\w\s-]{0,30}?\bcall\s+all\s+"
-    r"(?:morning|day|afternoon)\b",
+    r"(?:morning|day|afternoon)\b"
+    # where the workshop goes next and how long is left: "persona thread is up next", "pain points thread opens
+    # tomorrow", "touchpoints tomorrow 10am", "action plan next", "about a day left", "halfway", "keep going";
+    # praise of the board ("good board", "great list") and the facilitator's follow-up ("I'll post the map +
+    # summary in #cx by Monday"), a reaction ("wow. didn't know that one")
+    r"|\b(?:touch\s?points?|pain[\s-]?points?|actions?|action\s+plan|persona|objective)(?:\s+thread)?(?:\s+is)?(?:\s+up)?"
+    r"\s+(?:next|opens|tomorrow|goes\s+up|starts)\b(?!\s*:)"
+    r"|\b(?:about\s+|roughly\s+)?(?:a|one|half\s+a|\d+)\s+(?:days?|hours?|hrs?)\s+(?:left|to\s+go)\b|^\W*half\s*way\b"
+    r"|\bkeep\s+(?:going|them\s+coming|it\s+coming)\b|\b(?:good|great|nice|brilliant)\s+(?:board|list|thread)\b"
+    r"|\b(?:this\s+is|that['’]s|pure)\s+gold\b"
+    r"|\b(?:i['’]ll|i\s+will|will)\s+(?:post|share|send|circulate|write\s+up)\s+(?:the\s+)?(?:map|summary|write-?up|notes"
+    r"|synthesis|deck)\b|\b(?:didn['’]?t|did\s+not)\s+know\s+(?:that|this)(?:\s+one)?\s*[.!]*$",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"(?<=[.!?—–;\n])")
