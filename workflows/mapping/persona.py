@@ -241,7 +241,7 @@ def naming_notes(texts: Sequence[str]) -> list[bool]:
     name = _persona_name(texts)
     if name is None:
         return [False] * len(texts)
-    said = re.compile(rf"(?<!\w){re.escape(name.split()[-1])}(?!\w)")
+    said = re.compile(rf"(?<!\w){re.escape(name.split()[-1])}(?!\w)", re.IGNORECASE)  # "jo +1" for Jo
     quoted = re.compile(rf"[\"“'‘*_]{re.escape(name)}[\"”'’*_]|(?<!\w){re.escape(name.split()[-1])}\?")  # "Or Alison?"
     return [
         bool(next(_suggested([text]), None) or quoted.search(text))

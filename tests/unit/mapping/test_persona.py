@@ -189,6 +189,8 @@ def test_the_notes_about_the_name_are_those_that_suggest_quote_or_just_say_it() 
         "Sunita works for me. Mike can be persona #2 later on",
     ]
     assert naming_notes(agreed)[1], "agreeing to a name at length is about the name"
+    voted = ["I like Jo. or Dawn?", "Jo gets my vote", "jo +1", "she rings the clinic twice a week"]
+    assert naming_notes(voted) == [True, True, True, False], "a vote in lower case"
 
 
 @pytest.mark.parametrize(
