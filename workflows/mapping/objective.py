@@ -181,6 +181,7 @@ _CUES: dict[str, str] = {
     # "prepayment customers are in, …", "exchanges count too", "let's focus on SMB", "the key group", "we should defo
     # include that bit too", "it kicks off 6 months before … and finishes when …"
     r"|\b(?:is|are)\s+in\s*(?:[,.;!—–-]|$)|\bcounts?\s+(?:too|as\s+well|imo)\b|\bthey\s+count\b|\blet['’]?s\s+focus\s+on\b"
+    r"|\b[\w*-]+(?:\s+[\w*-]+){0,3}\s+in\s*,\s*[^,.;]{1,40}?\s+out\b"  # "ok web checkout IN, web *app* out"
     # "and freezes too right?", "does it include the in-app banner?", "I'd say include the tracing bit too"
     r"|\btoo\s*(?:,?\s*right)?\s*\?|\bdoes\s+it\s+include\b"
     r"|(?:i['’]?d\s+(?:say\s+)?|let['’]?s\s+|we\s+(?:should|could)\s+)include\b"
@@ -368,6 +369,12 @@ def _read(texts: Sequence[str], reader: ObjectiveKinds | None, floor: float = GR
     the workshop's arrangements."""
     kinds = reader.kinds(texts, floor) if reader else [None] * len(texts)
     return iter(None if _CAVEAT.search(text) or _aside(text) else kind for text, kind in zip(texts, kinds, strict=True))
+
+
+def is_data_caveat(text: str) -> bool:
+    """Whether a note warns about the data ("the churn figure excludes home movers", "one more caveat — streak data
+    before March double counts …"): no part of the card, yet what the team must keep in mind reading it."""
+    return not _ARRANGEMENTS.search(text) and bool(_CAVEAT.search(text) or _DATA_CAVEAT.search(text))
 
 
 def _aside(text: str) -> bool:

@@ -22,7 +22,7 @@ from storage.models import ContributionRow, Step, ThemeMember, ThemeRow
 from workflows.actions.parsing import parse_action
 from workflows.contributions.text import ts_order
 from workflows.mapping.models import Contribution, Evidence, StepKey, Theme
-from workflows.mapping.objective import note_kinds
+from workflows.mapping.objective import is_data_caveat, note_kinds
 from workflows.mapping.persona import naming_notes, persona_facet, persona_kind
 from workflows.mapping.synthesis import note_sentiment
 from workflows.themes.clustering.base import ClusterEngine, Note, ThemeDraft
@@ -96,12 +96,14 @@ class StepPlan:
 # The objective step's themes are the parts of the map's objective, named as the card names them; scope and what
 # is out of it are one theme, as the team discusses them together.
 STAGED = (StepKey.touchpoints, StepKey.pain_points)  # the steps whose notes and themes sit on the map's stages
+CAVEATS = "caveats"  # not a part of the card: the warnings about its data, kept together
 OBJECTIVE_PARTS = {
     "question": "Why this map",
     "scope": "Scope of the journey",
     "out_of_scope": "Scope of the journey",
     "success_measures": "Success measures",
     "decision": "Decision it informs",
+    CAVEATS: "Caveats on the data",
 }
 # The notes about the persona's name are one theme. The other parts a note speaks to ("Her goal: …", "Expects …")
 # are weighed by the step's same-theme judge: made a theme each, as a persona board's columns, they took notes the
@@ -116,6 +118,7 @@ def objective_parts(drafts: Sequence[ThemeDraft], notes: Sequence[Note]) -> list
     """A theme per part of the objective its notes speak to; notes that speak to none keep their clustered
     themes (retitled when the parts took some of their notes)."""
     kinds = note_kinds([note.text for note in notes])
+    kinds = [kind or (CAVEATS if is_data_caveat(note.text) else None) for note, kind in zip(notes, kinds, strict=True)]
     return by_parts(
         drafts, notes, {note.id: OBJECTIVE_PARTS.get(kind or "") for note, kind in zip(notes, kinds, strict=True)}
     )

@@ -480,6 +480,7 @@ def test_a_request_to_a_colleague_never_reaches_the_card() -> None:
         ("careful with that 13.5 weeks, the clock starts at signature", None),
         ("app activation has only been tracked properly since v3 in May", None),
         ("ps watch out, the off-hire dates in the ERP are whatever the driver typed in", None),
+        ("ok web checkout IN, web *app* out. fair?", "scope"),
     ],
 )
 def test_parts_said_the_ways_later_blind_sets_wrote_them_and_greetings_caveats_and_rules(

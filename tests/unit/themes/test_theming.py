@@ -147,6 +147,20 @@ def test_the_objective_step_is_grouped_into_the_parts_of_the_objective() -> None
     assert by_title["Decision it informs"] == ["5"]
 
 
+def test_the_warnings_about_the_objectives_data_are_kept_together() -> None:
+    """No part of the card, and in different words: "the 22% is iOS only" and "streak data before March double
+    counts …" are one theme, not two about Android and streaks."""
+    texts = [
+        "Trigger: trial-to-paid fell from 31% to 22% since the Feb pricing change",
+        "fwiw the 22% is iOS only, android we only have partial attribution so take it with a pinch of salt",
+        "one more caveat — streak data before March double counts people who change timezone",
+        "Success: trial-to-paid back to 30% by end of Q3",
+    ]
+    by_title = _by_title(texts, StepPlan(objective=True))
+    assert by_title["Caveats on the data"] == ["1", "2"]
+    assert by_title["Success measures"] == ["3"]
+
+
 def test_the_persona_step_groups_notes_that_speak_to_the_same_part() -> None:
     texts = [
         "Her goal: one place where leadership can see status without chasing 15 people",
