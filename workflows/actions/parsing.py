@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from workflows.actions.dates import parse_due
 from workflows.contributions.sentences import capitalised
-from workflows.mapping.lexicon import EMOJI_CHARACTERS
+from workflows.mapping.lexicon import EMOJI_CHARACTERS, word_set
 
 
 class ActionDraft(BaseModel):
@@ -36,6 +36,7 @@ _FIELD_LABEL = re.compile(rf"^(?P<field>{_FIELD})\b\s*[:=\-–—]?\s*", re.IGNO
 _FIELD_KINDS = {"owner": "owner", "who": "owner", "due": "due", "when": "due", "deadline": "due", "eta": "due"}
 _POLITENESS = re.compile(r"[\s,]+(?:pls|plz|please|thx|thanks|ta|cheers)[\s.!]*$", re.IGNORECASE)  # "…, Thursday pls"
 _OPENS_WITH_MENTION = re.compile(r"^\W*@")
+_MEETING_VERBS = word_set("meet meeting sync talk speak chat check align pair up liaise work working")
 _CREDIT_FIRST = re.compile(r"^\W*(?:as|per|like|following|thanks|thx)\b", re.IGNORECASE)
 _OBJECT_OF = re.compile(r"\b(?:to|with|from|for)$", re.IGNORECASE)
 # A word of thanks or a remark before the action: "thanks @Mia for flagging! I'll …", "Just to close the loop: I'll …"
@@ -305,9 +306,17 @@ def _without_others(text: str, labels: Sequence[str]) -> str:
         (rf"^\s*((?:can|could|would)\s+you)\s+(?:and|&)\s+{people}\s*", r"\1 "),  # "could you and @Farid run …"
         (rf"^\s*(?:me|i)\s+(?:and|&|\+)\s+{people}\s+(?:will\s+|to\s+|can\s+)?", ""),  # "Me and @Kurt will …"
         (rf"[\s,;\-–—(+&]*{people}\s*\)?[\s.,;:!\-–—]*$", _unless_object),
+        # "Rewrite the red flags section with @Vic so it's plain English": who helps, not what is done
+        (rf"(?P<before>\w+)\s+(?:with|w/)\s+{people}(?=\s+(?:so|and|by|before|for)\b|\s*[,.;)]|\s*$)", _unless_met),
     ):
         text = re.sub(pattern, kept, text, count=1, flags=re.IGNORECASE)
     return text
+
+
+def _unless_met(helped: re.Match[str]) -> str:
+    """The word before "with @Vic" alone, unless meeting them is the action ("sync with @Vic", "meet w/ @Vic")."""
+    met = helped["before"].lower() in _MEETING_VERBS
+    return helped.group() if met else helped["before"]
 
 
 def _unless_object(mention: re.Match[str]) -> str:
