@@ -584,4 +584,6 @@ def test_asides_list_marks_politeness_and_the_writer_after_an_aside_leave_the_ti
 def test_who_helps_with_an_action_leaves_its_title_unless_meeting_them_is_the_action() -> None:
     helped = parse_action("I'll rewrite the red flags section with @Ben so it's plain english. 2 wks", [BEN], TODAY)
     assert helped.title == "Rewrite the red flags section so it's plain english"
-    assert parse_action("Sync with @Ben on the pricing page", [BEN], TODAY).title == "Sync with @Ben on the pricing page"
+    assert (
+        parse_action("Sync with @Ben on the pricing page", [BEN], TODAY).title == "Sync with @Ben on the pricing page"
+    )
