@@ -147,6 +147,24 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     if heading := stage_heading(text, stages):
         return heading
     body = bare(text)
+    if named := _named_in(body, stages):
+        return named
+    # once more, not again: "bib pick-up: …" for "Expo & Bib Pickup", "ok sorry for the late one — consultation: …"
+    if (solid := _HYPHEN.sub("", body)) != body and (named := _named_in(solid, stages)):
+        return named
+    preamble = _DASH_PREAMBLE.match(body)
+    if preamble and not _mentioned(preamble["lead"], stages):
+        rest = preamble["rest"]
+        if named := stage_heading(rest, stages) or _named_in(bare(rest), stages):
+            return named
+    numbered = _NUMBERED.match(body)
+    return (
+        stages[int(numbered["number"]) - 1].name if numbered and 1 <= int(numbered["number"]) <= len(stages) else None
+    )
+
+
+def _named_in(body: str, stages: Sequence[StageDef]) -> str | None:
+    """The stage a note's words name, read as written (see `named_stage`)."""
     if _compares(body, stages):
         return None
     settled = [(m.start(), stage.name) for stage in stages for m in re.finditer(_settled_on(stage.name), body, re.I)]
@@ -167,17 +185,7 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
         found = [(about.start("word"), stage.name) for stage in stages if _word_names(about["word"], stage.name, body)]
     if not found and (tag := _BRACKETED.match(body)):  # "[loss adjuster] asked for receipts" for "Adjuster visit"
         found = [(0, name) for name in _named_by_a_word(tag["words"], stages)]
-    if found:
-        return min(found)[1]
-    if (solid := _HYPHEN.sub("", body)) != body and (named := named_stage(solid, stages)):
-        return named  # "bib pick-up: …" for "Expo & Bib Pickup"
-    preamble = _DASH_PREAMBLE.match(body)
-    if preamble and not _mentioned(preamble["lead"], stages) and (named := named_stage(preamble["rest"], stages)):
-        return named  # "ok sorry for the late one — consultation: …"
-    numbered = _NUMBERED.match(body)
-    return (
-        stages[int(numbered["number"]) - 1].name if numbered and 1 <= int(numbered["number"]) <= len(stages) else None
-    )
+    return min(found)[1] if found else None
 
 
 def _compares(body: str, stages: Sequence[StageDef]) -> bool:
