@@ -35,7 +35,8 @@ _REFERS_BACK = re.compile(
     r"|[,;(]\s*(?:the\s+)?same\s+(?:ticket|change|fix|story|epic|pr|work\s+item)\b",
     re.IGNORECASE,
 )
-_ACK = r"(?:(?:yes|yep|yeah|ok(?:ay)?|sure)[\s,.!—–-]+)?"  # "yep, …", "ok …"
+_ACK_WORD = r"(?:yes|yep|yeah|ok(?:ay)?|sure)"
+_ACK = rf"(?:{_ACK_WORD}[\s,.!—–-]+)?"  # "yep, …", "ok …"
 # "I'll take the Google profiles, …", "yep I'll take android cancel" takes on what an earlier note asked someone to own.
 _TAKES_ON = re.compile(
     rf"^{_ACK}(?:i['’]?ll|i will|i can|happy to|i['’]m happy to)\s+(?:take|own|pick up|grab|handle|drive)\s+",
@@ -44,7 +45,7 @@ _TAKES_ON = re.compile(
 # "+1 happy to help with that", "+1, and I can pull 50 real statements …": an offer to help with the last reply's
 # action, whoever wrote it.
 _OFFERS = re.compile(
-    r"^(?:\+1|yes|yep|yeah|ok(?:ay)?|sure)\b[\s,.!:—–-]*(?:and\s+)?(?:i\s+can|i['’]?ll|i\s+will|happy\s+to|count\s+me\s+in)\b",
+    rf"^(?:\+1|{_ACK_WORD})\b[\s,.!:—–-]*(?:and\s+)?(?:i\s+can|i['’]?ll|i\s+will|happy\s+to|count\s+me\s+in)\b",
     re.IGNORECASE,
 )
 # "+1 to the status tracker, …" names a note by its subject: the words up to the clause's end; what is taken on

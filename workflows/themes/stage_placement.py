@@ -213,9 +213,7 @@ def heading_stage(label: str, stages: Sequence[StageDef]) -> str | None:
     if stage_heading(label, stages):
         return label
     mentioned = [stage.name for stage in _mentioned(label, stages)]
-    if not mentioned:  # "tutor stuff, while using the app" for "Use"
-        words = _plain_words(label)
-        mentioned = [stage.name for stage in stages if any(_inflected(word, stage.name) for word in words)]
+    mentioned = mentioned or _in_another_form(_plain_words(label), stages)  # "tutor stuff, while using the app"
     return mentioned[0] if len(mentioned) == 1 else None
 
 
@@ -261,9 +259,10 @@ def place_notes(
         walking = walks_the_journey(named, stages)
         scores = _with_list_mates(scores, [None if context[i].heading else replies[i] for i in open_notes])
         for row, i in enumerate(open_notes):
+            opening = _opening_words(texts[i])
             bonus = np.array(
                 [
-                    MENTION_BONUS * _mentions(texts[i], stage.name) + OPENING_BONUS * _opens_on(texts[i], stage.name)
+                    MENTION_BONUS * _mentions(texts[i], stage.name) + OPENING_BONUS * _opens_on(opening, stage.name)
                     for stage in stages
                 ]
             )
@@ -475,9 +474,17 @@ def _word_names(word: str, name: str, body: str) -> bool:
 
 def _first_word_named(label: str, stages: Sequence[StageDef]) -> list[str]:
     """The one-word stage a short label opens with in another form ("Subscribing on mobile:" for "Subscribe")."""
-    first = _plain_words(label)[0] if _plain_words(label) else ""
-    named = [stage.name for stage in stages if len(_name_parts(stage.name)) == 1 and _inflected(first, stage.name)]
+    named = _in_another_form(_plain_words(label)[:1], stages)
     return named if len(named) == 1 else []
+
+
+def _in_another_form(words: Sequence[str], stages: Sequence[StageDef]) -> list[str]:
+    """The one-word stages any of the words is another form of ("using" of "Use", "subscribing" of "Subscribe")."""
+    return [
+        stage.name
+        for stage in stages
+        if len(_name_parts(stage.name)) == 1 and any(_inflected(word, stage.name) for word in words)
+    ]
 
 
 def _shortened(word: str, name: str) -> bool:
@@ -659,15 +666,18 @@ def _same_stem(words: str, name: str) -> bool:
     return len(said[0]) >= STEM_LETTERS and said[0][:STEM_LETTERS] == own[0][:STEM_LETTERS]
 
 
-def _opens_on(text: str, name: str) -> bool:
-    """Whether the note's first words are the stage's name, or another form of a one-word name, in any case."""
+def _opening_words(text: str) -> tuple[str, str]:
+    """The first two words a note opens on after a short preamble, in lower case ("" where there are none)."""
     subject = _SUBJECT.match(bare(text))
-    if subject is None:
-        return False
+    return (subject["first"].lower(), (subject["second"] or "").lower()) if subject else ("", "")
+
+
+def _opens_on(opening: tuple[str, str], name: str) -> bool:
+    """Whether a note's `_opening_words` are the stage's name, or another form of a one-word name."""
     parts = [part.lower() for part in _name_parts(name)]
-    first, second = subject["first"].lower(), (subject["second"] or "").lower()
+    first = opening[0]
     if len(parts) == 2:
-        return [first, second] == parts
+        return list(opening) == parts
     return len(parts) == 1 and first not in NOT_STAGE_WORDS and (first == parts[0] or _inflected(first, name))
 
 
