@@ -67,10 +67,10 @@ def parse_reply(text: str, *, keep_headings: bool | Headings = False) -> list[Pa
     elsewhere it is dropped, since a shared prefix would pull unrelated notes together when clustering.
     """
     rule = keep_headings if isinstance(keep_headings, Headings) else Headings(None, _all if keep_headings else _none)
-    reply_evidence, body = take_evidence_tag(text)
+    reply_evidence, body = _evidence_tag(text, rule)
     notes = []
     for raw, heading in _items(body, rule.bare):
-        evidence, item = take_evidence_tag(raw)
+        evidence, item = _evidence_tag(raw, rule)
         if not item:
             continue
         if heading.label and (kept := rule.label(heading.label)):
@@ -78,6 +78,15 @@ def parse_reply(text: str, *, keep_headings: bool | Headings = False) -> list[Pa
         evidence = evidence or heading.evidence or reply_evidence or Evidence.assumption
         notes.append(ParsedNote(text=item, evidence=evidence))
     return notes
+
+
+def _evidence_tag(text: str, rule: Headings) -> tuple[Evidence | None, str]:
+    """The text's evidence tag, unless the tag is the name of a stage the notes go on ("[Interview] …" where a stage
+    is called Interview): a label then, kept in the text."""
+    opening = _TAG.match(text.lstrip())
+    if opening and rule.bare and rule.bare(opening.group(1)):
+        return None, text
+    return take_evidence_tag(text)
 
 
 def _all(label: str) -> str:

@@ -73,7 +73,8 @@ _JOINED = r"(?:&|and|/|\+)"  # how the two halves of a name are joined
 _LEAD = r"(?:(?:for|re:?|under|regarding|about|wrt)\s+)?"
 # "at the settling-in stage", "going back to the Choose a course stage": the stage called by name, in any form.
 _CALLED_STAGE = re.compile(
-    r"\b(?:in|at|during|on|for|to)\s+the\s+(?P<words>[\w/&-]+(?:\s+[\w/&-]+){0,3}?)\s+(?:stage|phase|bit|part)\b",
+    r"\b(?:in|at|during|on|for|to)\s+(?:the\s+)?(?P<words>(?:(?!(?:in|at|during|on|for|to|the)\s)[\w/&-]+\s+){0,3}?"
+    r"[\w/&-]+)\s+(?:stage|phase|bit|part)\b",
     re.IGNORECASE,
 )
 # "quote stage — quotes expire …": a note opening with a stage called by one word of its name ("Get a quote").
@@ -90,7 +91,10 @@ _FILED_STAGE = re.compile(
 _ABOUT = re.compile(r"^(?:[^.!?:\n]{0,40}?\s)?re:?\s+(?P<word>[\w&]+)\.?\s*(?:[,:—–-]|$)", re.IGNORECASE)
 # "for config, …", "during arrival, …": a stage in a word, shortened or in another form, after "for" or "during"
 _FOR_A_WORD = re.compile(
-    r"^(?:[^.!?:\n]{0,40}?[:—–]\s+)?(?:for|during|wrt)\s+(?:the\s+)?(?P<word>[\w&]+)\.?\s*[,:—–]", re.I
+    r"^(?:[^.!?:\n]{0,40}?[:—–]\s+|(?:oh|and|also|plus|ok|so|btw|same|one\s+more)(?:\s+(?:and|also|one\s+more))?\s+)?"
+    r"(?:for|during|wrt|in|at|(?:going\s+)?back\s+(?:to|in|at))\s+(?:the\s+)?(?P<word>[\w&]+)"
+    r"(?:\.?\s*[,:—–]|\s+(?:for\s+a\s+(?:sec|second|moment|minute|bit)|really|too|as\s+well)\b)",
+    re.I,
 )
 # "sry, was on mute — …": a few words before a dash, naming no stage, then the note
 _DASH_PREAMBLE = re.compile(r"^(?P<lead>[^—–:\n]{1,40}?)\s+(?:[—–]|--?)\s+(?P<rest>\S.*)", re.DOTALL)
@@ -109,7 +113,9 @@ _SHORT_LABEL = re.compile(
     rf"^{_PREAMBLE}(?P<words>[\w'/&-]+?(?:\s+[\w'/&-]+){{0,2}}?)(?:\s*(?::|\s[-–—]\s|[-–—]\s|→)|-wise\b)"
 )
 # "Booking: …", "buying - …", "Financing-wise, …"
-_ONE_WORD_LABEL = re.compile(rf"^{_PREAMBLE}(?P<word>[A-Za-z]+)(?:\s*(?::|\s[-–—]\s|→)|-wise\b)")
+_ONE_WORD_LABEL = re.compile(
+    rf"^{_PREAMBLE}(?P<word>[A-Za-z]+)(?:\s+(?:{_STAGE_WORD}|{_NOTE_KIND}))?(?:\s*(?::|\s[-–—]\s|→)|-wise\b)", re.I
+)
 # A stage named by two alternatives ("Onboarding/Setup", "Check-out & review", "Renew and grow") is named by either
 # of four letters or more ("Setup: …", "review stage - …"); "Check-in/out": "Check-in" names it alone, "out" not.
 MIN_ALTERNATIVE_LETTERS = 4
@@ -146,6 +152,10 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     """
     if heading := stage_heading(text, stages):
         return heading
+    text = _unquoted(text, stages)
+    tag = _BRACKETED.match(_OPENING.sub("", html.unescape(text).strip()))
+    if tag and (heading := stage_heading(tag["words"], stages)):  # "[Interview] …": a stage's name, not evidence
+        return heading
     body = bare(text)
     if named := _named_in(body, stages):
         return named
@@ -161,6 +171,16 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     return (
         stages[int(numbered["number"]) - 1].name if numbered and 1 <= int(numbered["number"]) <= len(stages) else None
     )
+
+
+def _unquoted(text: str, stages: Sequence[StageDef]) -> str:
+    """The note without the lines it quotes ("&gt; that's awareness", answered below): they name the other note's
+    stage, unless they are only a stage's name ("&gt; Consideration" as a label)."""
+    lines = html.unescape(text).splitlines()
+    own = [line for line in lines if not line.lstrip().startswith(">")]
+    if not own or len(own) == len(lines) or stage_heading(lines[0].lstrip(" >"), stages):
+        return text
+    return "\n".join(own)
 
 
 def _named_in(body: str, stages: Sequence[StageDef]) -> str | None:
@@ -183,6 +203,7 @@ def _named_in(body: str, stages: Sequence[StageDef]) -> str | None:
     # "re: consid., the free trial …", "… re D&Q: three people …", "for config, …", "during arrival, …"
     if not found and (about := _ABOUT.match(body) or _FOR_A_WORD.match(body)):
         found = [(about.start("word"), stage.name) for stage in stages if _word_names(about["word"], stage.name, body)]
+        found = found or [(about.start("word"), name) for name in _named_by_a_word(about["word"], stages)]
     if not found and (tag := _BRACKETED.match(body)):  # "[loss adjuster] asked for receipts" for "Adjuster visit"
         found = [(0, name) for name in _named_by_a_word(tag["words"], stages)]
     return min(found)[1] if found else None
@@ -416,6 +437,20 @@ def _name_words(name: str) -> str:
     )
 
 
+def _any_form(name: str) -> str:
+    """A stage's name as a pattern, each word in any form and an article between words allowed: "during interviews"
+    for "Interview", "on the receiving side" for "Receive", "planning the trip" for "Plan trip"."""
+    words = [
+        _JOINED
+        if word.lower() in ("&", "and")
+        else re.escape(word).replace("/", rf"\s*{_JOINED}\s*")
+        if "/" in word
+        else rf"(?:{re.escape(word)}|{_forms(word)}|{re.escape(word.removesuffix('s'))})"
+        for word in _name_parts(name)
+    ]
+    return r"[-\s]?(?:(?:the|a|an)\s+)?".join(words)
+
+
 def _name_parts(name: str) -> list[str]:
     """A stage's name in words, a hyphen parting them too ("Check-out" is two)."""
     return re.split(r"[-\s]+", name.strip())
@@ -468,8 +503,15 @@ def _word_names(word: str, name: str, body: str) -> bool:
         or _shortened(word, option)
         or _shortened(plural, option)
         or _misspelt(word, option)
+        or _abbreviated(word, option)
         for option in options
     )
+
+
+def _abbreviated(word: str, name: str) -> bool:
+    """Whether a word is a long name's first letters made plural, as teams shorten it: "docs" for "Documents"."""
+    short = word.lower().removesuffix("s")
+    return word.lower() != short and len(short) >= 3 and len(name) >= 7 and name.lower().startswith(short)
 
 
 def _first_word_named(label: str, stages: Sequence[StageDef]) -> list[str]:
@@ -483,7 +525,8 @@ def _in_another_form(words: Sequence[str], stages: Sequence[StageDef]) -> list[s
     return [
         stage.name
         for stage in stages
-        if len(_name_parts(stage.name)) == 1 and any(_inflected(word, stage.name) for word in words)
+        if len(_name_parts(stage.name)) == 1
+        and any(_inflected(word, stage.name) or _misspelt(word, stage.name) for word in words)
     ]
 
 
@@ -518,10 +561,16 @@ def _inflected(word: str, name: str) -> bool:
 
 
 def _forms(word: str) -> str:
-    """A pattern for a word's other forms: "book" -> booking, books, booked; "plan" -> planning."""
+    """A pattern for a word's other forms: "book" -> booking, books, booked; "plan" -> planning; "apply" ->
+    application; "register" -> registration."""
     stem = word.lower().removesuffix("e")
     doubled = re.escape(stem[-1:])  # "planning" of "plan"
-    return rf"{re.escape(stem)}{doubled}?e?(?:ing|s|es|ed|d|al|ion|ions|ation|ations|ment|ments)"
+    forms = rf"{re.escape(stem)}{doubled}?e?(?:ing|s|es|ed|d|al|ion|ions|ation|ations|ment|ments)"
+    if stem.endswith("y"):
+        forms += rf"|{re.escape(stem[:-1])}(?:ies|ied|ication|ications)"
+    if stem.endswith("er"):
+        forms += rf"|{re.escape(stem[:-2])}rations?"
+    return f"(?:{forms})"
 
 
 def _stem(word: str) -> str:
@@ -532,7 +581,7 @@ def _stem(word: str) -> str:
 
 
 def _label_position(body: str, name: str) -> int | None:
-    words, said = _name_words(name), _said(name)
+    words, said = _any_form(name), _said(name)
     case_blind = [
         # "Awareness: …", "Awareness - …", "Awareness // …", "Awareness" on a line of its own
         rf"^{_LEAD}[\"'“‘]?{words}[\"'”’]?\s*(?:(?:{_STAGE_WORD}|day|date|week|{_NOTE_KIND})\s*)?"
@@ -560,7 +609,7 @@ def _label_position(body: str, name: str) -> int | None:
         rf"^[\[{{]\s*{words}\s*[\]}}]",  # "[Awareness] …", "{Awareness} …"
         rf"^#{words}(?![\w-])",  # "#awareness …"
         rf"\(\s*{words}(?:\s+{_STAGE_WORD})?\s*\)",  # "Trial end (Purchase): …"
-        rf"\b(?:in|at|during|on|for|to)\s+the\s+{words}\s+{_STAGE_WORD}\b",  # "at the awareness stage"
+        rf"\b(?:in|at|during|on|for|to)\s+(?:the\s+)?{words}\s+{_STAGE_WORD}\b",  # "at (the) awareness stage"
         rf"\bon\s+the\s+{words}\s+side\b",  # "On the advocacy side: …"
         rf"\b{_STAGE_WORD}(?:\s*\d{{1,2}})?\s*[:=\-–—]\s*{words}(?!\w)",  # "Stage: Awareness", "Stage 3 - Purchase"
         # "In Awareness, …", and after a preamble: "Sorry, one from way back at the start: in awareness, …"
@@ -586,13 +635,14 @@ def _label_position(body: str, name: str) -> int | None:
     # a name of several words ("In ongoing care the plan's direct debit …", "at check-out the folio …", "On delivery
     # day the driver …"), one word is
     # as often an everyday word
-    opening = "(?:in|at|during|on)" if len(_name_parts(name)) > 1 else "(?:during|on)"
-    case_blind.append(rf"^{opening}\s+(?:the\s+)?{words}(?!\w)")
+    opening = "(?:in|at|during|on)" if len(_name_parts(name)) > 1 else "(?:during|on|at)"
+    case_blind.append(rf"(?:^|[.!?]\s+){opening}\s+(?:the\s+)?{words}(?!\w)")
     positions = [m.start() for p in case_blind if (m := re.search(p, body, re.IGNORECASE))]
     # "during Purchase": a preposition and the stage's own capitalised name, mid-sentence.
     # Or the stage as what a clause is about, opening the note or after a preamble: "— Purchase for me starts on G2".
-    as_written = re.search(rf"\b(?i:in|at|during)\s+{words}(?!\w)", body) or re.search(
-        rf"(?:^|[:—–]\s+){words}\s+(?:for\s+(?:me|us|them|most)\s+)?(?:starts|begins|is|was|means)\b", body
+    written = _name_words(name)
+    as_written = re.search(rf"\b(?i:in|at|during)\s+{written}(?!\w)", body) or re.search(
+        rf"(?:^|[:—–]\s+){written}\s+(?:for\s+(?:me|us|them|most)\s+)?(?:starts|begins|is|was|means)\b", body
     )
     if as_written and name[:1].isupper():
         positions.append(as_written.start())
@@ -632,8 +682,13 @@ def _called(words: str, stages: Sequence[StageDef]) -> list[str]:
     """The stages called by `words` ("settling-in" for "Settle in", "quote" for "Get a quote"): those whose first
     word they share a stem with, else the one stage of several words whose name has their last word."""
     first = _name_parts(words)[0]
+    said = _plain_words(words)
     stemmed = [
-        stage.name for stage in stages if _same_stem(words, stage.name) or _inflected(first, _name_parts(stage.name)[0])
+        stage.name
+        for stage in stages
+        if _same_stem(words, stage.name)
+        or _inflected(first, _name_parts(stage.name)[0])
+        or (len(said) > 1 and _plain_words(stage.name)[: len(said)] == said)  # "the find out bit": "Find out I …"
     ]
     return stemmed or _named_by_a_word(_plain_words(words)[-1], stages, ordinary=frozenset())  # "quote stage"
 

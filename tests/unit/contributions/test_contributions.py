@@ -188,3 +188,11 @@ def test_emoji_and_other_languages_come_through_untouched() -> None:
 def test_take_evidence_tag_reports_no_tag_as_none() -> None:
     assert take_evidence_tag("  plain note ") == (None, "plain note")
     assert take_evidence_tag("[CSAT] 3/5 on onboarding") == (Evidence.survey, "3/5 on onboarding")
+
+
+def test_a_tag_that_is_a_stages_name_is_the_stage_not_evidence() -> None:
+    """A team whose journey has an Interview stage writes "[Interview]" for it; elsewhere it is evidence."""
+    hiring = headings_kept(StepKey.pain_points, resolve_stage_model("Find job, Apply, Interview, Offer"))
+    reply = "[Interview] candidates get the panel names the morning of"
+    assert parse_reply(reply, keep_headings=hiring) == [ParsedNote(text=reply)]
+    assert parse_reply(reply) == [ParsedNote(text=reply.removeprefix("[Interview] "), evidence=Evidence.interview)]

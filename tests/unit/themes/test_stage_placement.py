@@ -34,6 +34,10 @@ SOFA_FLIGHT = resolve_stage_model("Search & Compare, Browse, Configure, Checkout
 WILL = resolve_stage_model("First contact, Fact find, Drafting, Review & Sign")
 MARATHON = resolve_stage_model("Sign-up, Training, Expo & Bib Pickup, Race Day")
 VET = resolve_stage_model("Book Appt, Arrive & Wait, Consult, Treatment/Meds, Pay")
+HIRING = resolve_stage_model("Find Job, Apply, Interview, Offer, Onboarding")
+GYM = resolve_stage_model("Enquire, Trial, Enrolment, Renew/Cancel")
+PASSPORT = resolve_stage_model("Check Eligibility, Photo & Documents, Plan Trip, Tickets, Receive")
+TAX = resolve_stage_model("Find out I need to file, Register, Keep records, File, Pay, Letters & penalties")
 AIPEL, ECOMMERCE, B2B = (resolve_stage_model(preset) for preset in ("aipel", "ecommerce", "b2b"))
 
 
@@ -237,11 +241,37 @@ AIPEL, ECOMMERCE, B2B = (resolve_stage_model(preset) for preset in ("aipel", "ec
         ("back. one more for retention: commission change notices", B2B, "Retention"),
         ("going back to the statement, retention-side: the invoice IDs differ", B2B, "Retention"),
         ("purchase side, small one but it stings: the contract is English-only", B2B, "Purchase"),
+        # the stage in another form wherever it labels ("during interviews", "on the receiving side", "planning the
+        # trip —", "(ticket)"), a word after a cue, a label with a note kind, a name's opening words, a slip
+        ("during interviews there's no one to meet candidates at reception", HIRING, "Interview"),
+        ("on the application side, the form asks for a cover letter", HIRING, "Apply"),
+        ("renewals pain point: price jumps 20% at renewal", GYM, "Renew/Cancel"),
+        ("enrollment pain point: have to upload the same ID 3 times", GYM, "Enrolment"),
+        ("on the receiving side the old passport comes back weeks later", PASSPORT, "Receive"),
+        (":tent: planning the trip — no clear list of what you can bring in", PASSPORT, "Plan Trip"),
+        ("accessibility info only appears after you've bought (ticket)", PASSPORT, "Tickets"),
+        ("in ticketing, the resale platform charges more fees", PASSPORT, "Tickets"),
+        ("sorry late 🙏 docs: old passport has to be posted", PASSPORT, "Photo & Documents"),
+        ("going back to eligibility — dual nationals can't tell which route", PASSPORT, "Check Eligibility"),
+        ("registration: the online form still asks for 12 questions", TAX, "Register"),
+        ("in records, 22% of first-year returns dump everything into other expenses", TAX, "Keep records"),
+        ("one more for the find out bit: the guidance says you may need to", TAX, "Find out I need to file"),
+        ("appeal form for penalties. at letters &amp; penalties this is the big one", TAX, "Letters & penalties"),
+        ("going back to awarness for a sec: the rooms aren't in any of our posts", DEFAULT, "Awareness"),
+        ("oh and for awareness, local facebook groups", DEFAULT, "Awareness"),
+        ("same for purchase really — they decide in the evening", DEFAULT, "Purchase"),
+        ("at purchase one couple told us they lost £300", DEFAULT, "Purchase"),
+        ("for the bigger accounts at retention stage it's the quarterly check-in call", DEFAULT, "Retention"),
+        ("[Interview] candidates get the panel names the morning of", HIRING, "Interview"),
+        # a line quoted from another reply names that reply's stage; a quoted stage's name alone is a label
+        ("&gt; that's awareness\nfor the couples i spoke to the venue was already shortlisted", DEFAULT, None),
+        ("&gt; Consideration\nno side-by-side plan comparison anywhere", DEFAULT, "Consideration"),
     ],
 )
-def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str) -> None:
+def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str | None) -> None:
     assert named_stage(note, stages) == stage
-    assert place_notes([note], stages, get_embedder()) == [stage]
+    if stage:
+        assert place_notes([note], stages, get_embedder()) == [stage]
 
 
 @pytest.mark.parametrize(
@@ -276,6 +306,9 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         ("Consult is fine, it's the Pay bit that's the nightmare", VET),
         ("Refund is the worst bit, Label is fine", resolve_stage_model("Start Return, Label/QR, Refund")),
         ("for now, let's park the pricing question", SOFA_FLIGHT),  # "for" and a word that is no stage
+        ("brewing was less confusing than the quiz for most people", resolve_stage_model("Taste quiz, Brew & review")),
+        ("in short, the plan works", RAIL),
+        ("at least the app is quick", RAIL),
     ],
 )
 def test_a_stage_word_in_passing_does_not_name_the_stage(note: str, stages: list) -> None:
