@@ -201,6 +201,20 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "thanks everyone :pray: I'll post the map + summary in #partner-exp by Monday",
         "Kicking off :wave: this thread is for the *why*. Drop why we're doing this and how we'll know it worked",
         "Last one :checkered_flag: actions. format whatever, but each one needs an owner and a date",
+        # a thread opened, input asked for, time kept and a wrap-up, in a facilitator's words
+        "thread 2 :bust_in_silhouette: who's our customer? give them a name, a situation, what they want from a move",
+        "thread 4 :fire: pain points. where does it hurt for megan? evidence tags pls ([ticket] [survey])",
+        "pains :fire: what hurts for Dana? evidence tags pls",
+        "thread 3 :round_pushpin: touchpoints — every place megan meets us. use the stages if you can, doesn't need "
+        "to be perfect",
+        "morning all :wave: kicking off the async journey map for ashcombe. this thread = why we're doing it + "
+        "what's in/out. short answers fine, no essays pls",
+        "morning all :wave: kicking off the map. objective thread first: why are we doing this, what's in/out. go wild",
+        "last thread :rocket: actions, owner + date pls. reminder the decision is which 2 bids we fund",
+        "10 mins :alarm_clock: anything on the final invoice?",
+        "that's a wrap :clap: thanks everyone, map coming your way monday",
+        "thanks everyone 🙏 this was great, closing the thread :wave:",
+        "brill, thanks all :pray: i'll write this up + share the map tmrw 🙌",
     ],
 )
 def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
@@ -243,6 +257,9 @@ def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
         "Meeting rooms are never free",
         "Late fees",
         "the board link is broken in the welcome email",
+        "reminder emails on day 1, day 7 and 24h before it closes",
+        "evidence of address pls is the form's worst line",
+        "anything over 30 mins on hold and they hang up",
     ],
 )
 def test_a_short_real_note_is_a_note(text: str) -> None:

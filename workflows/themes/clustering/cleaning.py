@@ -106,7 +106,24 @@ _WORKSHOP_TALK = re.compile(
     r"|\bkeep\s+(?:going|them\s+coming|it\s+coming)\b|\b(?:good|great|nice|brilliant)\s+(?:board|list|thread)\b"
     r"|\b(?:this\s+is|that['’]s|pure)\s+gold\b"
     r"|\b(?:i['’]ll|i\s+will|will)\s+(?:post|share|send|circulate|write\s+up)\s+(?:the\s+)?(?:map|summary|write-?up|notes"
-    r"|synthesis|deck)\b|\b(?:didn['’]?t|did\s+not)\s+know\s+(?:that|this)(?:\s+one)?\s*[.!]*$",
+    r"|synthesis|deck)\b|\b(?:didn['’]?t|did\s+not)\s+know\s+(?:that|this)(?:\s+one)?\s*[.!]*$"
+    # the facilitator opening a thread: "thread 2 of 5", "last thread", "kicking off the async map for …", "we're
+    # mapping …", "this thread = …", and asking for input: "drop thoughts on …", "owner + date pls", "evidence tags
+    # pls", "give them a name", "go wild", "short answers fine", "doesn't need to be perfect", "who's our customer?",
+    # "where does it hurt for Megan?", "10 mins, anything on the final invoice?", "every place Megan meets us"; a
+    # wrap-up ("that's
+    # a wrap", "closing the thread", "map coming your way monday", "i'll write this up")
+    r"|\bthread\s+\d+(?:\s+of\s+\d+)?\b|\bthread\s+first\b|^\W*last\s+(?:thread|one)\b|\bkicking\s+off\b|^\W*we['’]re\s+mapping\b"
+    r"|\bthis\s+thread\s*(?:=|is\s+for)|^\W*(?:quick\s+)?reminder\s*(?::|,|\s+(?:that|the|to)\s)"
+    r"|\b(?:drop|add|post)\s+(?:your\s+|any\s+)?(?:thoughts|notes|ideas|stuff|quotes|examples)\b"
+    r"|\b(?:owners?|dates?|evidence|tags?|sources?|stages?)\b[^.!?]{0,20}\b(?:pls|plz|please)\W*(?:[(\[].*)?$"
+    r"|\bgive\s+(?:them|her|him)\s+a\s+name\b|\bgo\s+wild\b|\b(?:short\s+answers|one-?liners)\s+(?:are\s+)?fine\b"
+    r"|\bno\s+essays\b|\b(?:doesn['’]?t|does\s+not|don['’]?t)\s+(?:need\s+to\s+be\s+perfect|overthink)"
+    r"|^\W*who['’]?s\s+(?:our|the)\s+(?:customer|user|persona)\b|\bwhere\s+does\s+it\s+hurt\b|\bwhat\s+hurts\s+for\b"
+    r"|^\W*(?:\d+\s*(?:mins?|minutes)(?:\s+left)?\W+)?any(?:thing|one)\s+(?:else\s+)?(?:on|about|for)\b[^.!?]{0,40}\?"
+    r"|^\W*every\s+(?:place|time|way)\b[^.!?]{0,40}\b(?:meets?|sees?|hears?\s+from)\s+us\b"
+    r"|\bthat['’]?s\s+a\s+wrap\b|\bclosing\s+(?:the|this)\s+(?:thread|step)\b|\bmap\s+(?:is\s+)?coming\s+your\s+way\b"
+    r"|\b(?:i['’]ll|i\s+will)\s+write\s+(?:this|it)\s+up\b|\bthis\s+was\s+(?:great|brilliant|useful|fun)\b",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"(?<=[.!?—–;\n])")
