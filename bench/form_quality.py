@@ -38,6 +38,7 @@ from workflows.actions.parsing import parse_action  # noqa: E402
 from workflows.mapping.models import StepKey  # noqa: E402
 from workflows.mapping.objective import build_objective_card, note_kinds  # noqa: E402
 from workflows.mapping.quotes import customer_quotes  # noqa: E402
+from workflows.mapping.persona import DEFAULT_PERSONA_NAME  # noqa: E402
 from workflows.themes.clustering.cleaning import is_note  # noqa: E402
 from workflows.themes.stage_placement import named_stage  # noqa: E402
 from workflows.workshop.stages import resolve_stage_model  # noqa: E402
@@ -136,6 +137,7 @@ def persona(file: str) -> None:
         replies = [{"text": r["text"], "user": r["user"], "notes": None} for r in thread["replies"]]
         scored, _ = _quietly(thread["domain"], "", StepKey.persona, replies, thread["quotes"], thread["name"])
         name = scored.persona.name if scored.persona else None
+        name = None if name == DEFAULT_PERSONA_NAME else name  # the map's "Primary customer": no name given
         names += name == thread["name"]
         truth = [plain(q) for q in thread["quotes"]]
         verbatims = [plain(v.text) for v in scored.persona.verbatims] if scored.persona else []

@@ -7,6 +7,7 @@ from `workflows.mapping.quotes`, so the card and the map agree on what is a quot
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -58,13 +59,15 @@ _PERSONA_NAME = re.compile(
     r"(?i:\b(?:call(?:ing)?\s+(?:her|him|them|it|the(?:\s+[a-z][\w-]*){1,2}|(?:this|that|our)\s+persona)"
     r"|name\s+(?:her|him|them|it|(?:the|this|our)\s+persona)|(?:persona\s+)?name(?:d)?"
     r"(?:\s+(?:suggestion|idea|proposal))?|working\s+(?:title|name)(?:\s+for\s+(?:her|him|them))?|called|meet"
-    r"|(?:our|my)\s+(?:guy|girl|gal|man|woman|person|hero)\s+is)"
+    r"|(?:our|my)\s+(?:guy|girl|gal|man|woman|person|hero)\s+is|throw(?:ing)?\s+in)"
     r"\s*(?:is|:|=|-|–|→|->|=>)?\s*)"
     rf"(?:{_QUOTED_NAME}|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}))"
 )
 # "we'll go with "Maker Mia" as the name", "I propose Budget Ben as the persona", "I vote for Marco as the persona
 # name", "Busy Bea it is", "Car-free Niamh then, best of both"
 _CAPITALISED = r"[A-Z][^\W_]*(?:['’-][^\W_]+)*"
+# A name of one to three capitalised words, or two people: "Hannah + Joe", "Sam &amp; Alex"
+_PAIR = rf"{_CAPITALISED}(?:\s*(?:\+|&|&amp;|and)\s*{_CAPITALISED}|(?:\s+{_CAPITALISED}){{0,2}})"
 _NAME_AFTER = re.compile(
     rf"(?:{_QUOTED_NAME}|(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}}))"
     r"\s+(?i:(?:as|for)\s+(?:the|our|her|his|a)\s+(?:persona(?:'s|’s)?\s+)?name|(?:as|for)\s+(?:the|our)\s+persona\b"
@@ -99,12 +102,19 @@ _SETTLED = re.compile(
     rf"\s*[:—–-]?\s*(?:{_QUOTED_NAME}|(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}}))"
     rf"|(?:{_quoted('quoted_first')}|(?P<first>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}}))"
     r"(?:\s*[—–-]\s*|\s*)(?i:\s+it\s+is\b|\s*settled\b|(?:\s+is|['’]s)\s+(?:done|set|settled|final)\b)"
-    rf"|(?i:\b(?:agree\w*|yes|yep|ok|okay|fine)\b[^.?!\n]{{0,30}}?\bjust)\s+(?P<just>{_CAPITALISED})\s*(?:[.!,]|$)"
+    rf"|(?i:(?:\b(?:agree\w*|yes|yep|ok|okay|fine)\b[^.?!\n]{{0,30}}?|^\W*)\bjust)\s+(?P<just>{_CAPITALISED})"
+    r"\s*(?i:then\b)?\s*(?:[.!,]|$)"
+    # written as the team settles it, whole: "Fran wins 6-2", "so persona = Fran, 29", "renamed: Beryl", "she's
+    # *Megan* — 34, …", "i'll write it as Hannah + Joe on the map"
+    rf"|(?P<winner>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}})\s+(?i:wins)\b"
+    rf"|(?i:\bpersona\s*=\s*|\brenamed\s*(?::|to)\s*|\b(?:she|he)['’]s\s+(?=[*_]))[*_]?(?P<exact>{_PAIR})"
+    rf"|(?i:\b(?:write|put|call)\s+(?:it|her|him|them)\s+(?:down\s+)?as)\s+(?P<written>{_PAIR})"
 )
 _DECIDED = re.compile(
     rf"(?i:\bgo(?:ing)?\s+with|\bvote\s+for|\+1\s+for|\bi(?:['’]d|\s+would)\s+go(?:\s+for)?)\s*"
     rf"(?:{_QUOTED_NAME}|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}))"
 )
+_EXACT = ("just", "winner", "exact", "written")  # `_SETTLED`'s groups that give the name as the team writes it
 _NOT_NAMES = frozenset(
     {"the", "a", "an", "our", "this", "that", "she", "he", "they", "it", "i", "we", "persona", "tbc", "tbd"}
 )
@@ -218,8 +228,8 @@ def _persona_name(texts: Sequence[str]) -> str | None:
     if not names:
         return None
     settled = [(match, name) for text in texts for match in _SETTLED.finditer(text) if (name := _name_of(match))]
-    if settled and settled[-1][0]["just"]:
-        return settled[-1][1]  # "just Rachel", not "Rusty Rachel"
+    if settled and any(settled[-1][0][group] for group in _EXACT):
+        return settled[-1][1]  # "just Rachel", not "Rusty Rachel"; "Fran wins", not "Freelance Fran"
     thread = "\n".join(texts)
     said = lambda n: len(re.findall(rf"(?<!\w){re.escape(n.split()[-1])}(?!\w)", thread))  # noqa: E731
     name = settled[-1][1] if settled else max(reversed(names), key=said)
@@ -278,7 +288,9 @@ def _name_of(match: re.Match[str], *, whole: bool = False) -> str | None:
     quoted = found.get("quoted") or found.get("quoted_first") or found.get("opening")
     if quoted and quoted[0].isupper() and quoted.split()[-1][0].isupper():
         return quoted
-    named = [found.get(key) for key in ("name", "voted", "first", "just", "alone")]
+    if exact := next((found[group] for group in _EXACT if group in found), None):
+        return html.unescape(exact)
+    named = [found.get(key) for key in ("name", "voted", "first", "alone")]
     words = (quoted or next(filter(None, named), "")).split()
     name = _name_words(words)
     return " ".join(name) if name and (not whole or len(name) == len(words)) else None

@@ -170,6 +170,37 @@ def test_the_persona_is_called_what_the_team_calls_it(note: str, name: str) -> N
             ["ok so for the business shipping journey, our guy is Ops Omar", "Ops manager, ~300 parcels a day"],
             "Ops Omar",
         ),
+        # the team's last word, as it writes it: a vote won, "persona = …", a rename, a bold name, "write it as …"
+        (
+            [
+                "name suggestion: Freelance Fran :woman_artist:",
+                "or Sole-trader Sam? bit more neutral",
+                "ok voting :one: Fran :two: Sam - react pls",
+                "Fran wins 6-2 :tada: so persona = Fran, 29, first-year sole trader",
+            ],
+            "Fran",
+        ),
+        (
+            [
+                "name suggestions? i'll throw in Moving Megan",
+                "Megan's fine but Chain-Stressed Chris is more accurate lol",
+                "ok tallying… 5 for Megan, 3 for Chris. she's *Megan* — 34, moving with a toddler",
+            ],
+            "Megan",
+        ),
+        (
+            [
+                "name suggestion: Hannah &amp; Joe",
+                "or just Hannah? the one doing the enquiring is mostly her",
+                "ok let's go with both :slightly_smiling_face: i'll write it as Hannah + Joe on the map",
+            ],
+            "Hannah + Joe",
+        ),
+        (["let's call her Margaret, 68", "Margaret :+1:", "or Beryl", "beryl +1", "ok renamed: Beryl."], "Beryl"),
+        (
+            ["Side-hustle Sophie?", "Mum-seller Mel?", "ok so Mum-seller Mel is final? a bit clunky", "just Mel then"],
+            "Mel",
+        ),
     ],
 )
 def test_the_persona_takes_the_name_the_team_settles_on(notes: list[str], name: str) -> None:
