@@ -37,8 +37,8 @@ from workshops import plain  # noqa: E402
 from workflows.actions.parsing import parse_action  # noqa: E402
 from workflows.mapping.models import StepKey  # noqa: E402
 from workflows.mapping.objective import build_objective_card, note_kinds  # noqa: E402
-from workflows.mapping.quotes import customer_quotes  # noqa: E402
 from workflows.mapping.persona import DEFAULT_PERSONA_NAME  # noqa: E402
+from workflows.mapping.quotes import customer_quotes  # noqa: E402
 from workflows.themes.clustering.cleaning import is_note  # noqa: E402
 from workflows.themes.stage_placement import named_stage  # noqa: E402
 from workflows.workshop.stages import resolve_stage_model  # noqa: E402
