@@ -31,7 +31,10 @@ _EVIDENCE_WORDS: dict[Evidence, tuple[str, ...]] = {
     Evidence.assumption: ("assumption", "assumptions", "assumed", "hunch", "guess", "hypothesis"),
 }
 _EVIDENCE_BY_WORD = {word: evidence for evidence, words in _EVIDENCE_WORDS.items() for word in words}
+_SOURCE_WORDS = frozenset({"interview", "interviews", "survey", "surveys", "ticket", "tickets", "complaints"})
+MAX_SOURCE_WORDS = 6
 _TAG = re.compile(r"\[\s*([^\[\]\n]{1,30}?)\s*\]")
+_NUMBERED = re.compile(r"\s*(?:#|no\.?\s*)?\d+$", re.IGNORECASE)  # "[interview 2]", "[ticket #4411]"
 _BULLET = re.compile(r"^\s*(?:[-*•◦‣+–—]|\(?\d{1,3}[.)])(?:\s+|$)(?P<rest>.*)$")
 MAX_HEADING_CHARS = 80
 _BOLD_LINE = re.compile(r"^\*(?P<label>[^*\n]+?):?\*:?$")  # "*Awareness*", "*Goals:*", "*Pain points*:"
@@ -101,10 +104,19 @@ def take_evidence_tag(text: str) -> tuple[Evidence | None, str]:
     """The evidence tag opening (or closing) a text, and the stripped text without it; None when untagged."""
     text = text.strip()
     for match in (_TAG.match(text), _closing_tag(text)):
-        evidence = match and _EVIDENCE_BY_WORD.get(" ".join(match.group(1).lower().split()))
+        evidence = match and _EVIDENCE_BY_WORD.get(" ".join(_NUMBERED.sub("", match.group(1)).lower().split()))
         if evidence:
             return evidence, (text[: match.start()] + text[match.end() :]).strip()
     return None, text
+
+
+def source_named(label: str) -> Evidence | None:
+    """The source a heading names as where what follows comes from ("survey:", "from the branch interviews:",
+    "From this week's tickets:"); None for any other label, or a source word that is as often a touchpoint
+    ("support", "email")."""
+    words = label.lower().split()
+    last = words[-1].strip("*_") if 0 < len(words) <= MAX_SOURCE_WORDS else ""
+    return _EVIDENCE_BY_WORD.get(last) if last in _SOURCE_WORDS else None
 
 
 def _closing_tag(text: str) -> re.Match[str] | None:
@@ -154,7 +166,7 @@ def _heading(line: str, bare: Callable[[str], bool] | None = None, *, bulleted: 
     if bold and not bulleted and len(rest) <= MAX_HEADING_CHARS:
         return _Heading(bold["label"].strip(), evidence)
     if rest.endswith(":") and len(rest) <= MAX_HEADING_CHARS:
-        return _Heading(rest[:-1].strip() or None, evidence)
+        return _Heading(rest[:-1].strip() or None, evidence or source_named(rest[:-1]))
     if bare is not None and rest and bare(rest):
         return _Heading(rest, evidence)
     return None

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel
 
-from workflows.contributions.parsing import take_evidence_tag
+from workflows.contributions.parsing import source_named, take_evidence_tag
 from workflows.contributions.sentences import split_sentences
 from workflows.contributions.text import shorten
 from workflows.mapping.lexicon import SINGLE_QUOTED, VERB_FORMS, words_pattern
@@ -29,7 +29,7 @@ _QUOTED = re.compile(r"\"([^\"\n]+)\"|“([^”\n]+)”|„([^“”\n]+)[“”
 # Single quotation marks only after words that report speech ("She said: 'every letter makes my stomach drop'",
 # "one claimant told us 'I just want it to work'"): elsewhere they are as often apostrophes or scare quotes.
 _REPORTED_SINGLE = re.compile(
-    r"(?i:\b(?:said|says|told\s+(?:us|me|her|him|them)|put\s+it(?:\s+as)?|wrote|asked"
+    r"(?i:\b(?:said|says|told\s+(?:us|me|her|him|them)|put\s+it(?:\s+as)?|wrote(?:\s+(?:on|in)\s+[\w-]+)?|asked"
     r"|(?:interviews?|tickets?|surveys?|reviews?|complaints?|feedback|trustpilot)(?=\s*:))\s*[:,]?\s*)"
     r"(?:‘(?P<curly>(?:[^’\n]|’(?=\w))+)’|'(?P<straight>(?:[^'\n]|'(?=\w))+)'(?!\w))"
 )
@@ -50,6 +50,8 @@ _SINGLE_QUOTED = re.compile(SINGLE_QUOTED)
 _COUNTED = words_pattern(
     r"customers|users|people|reviewers|respondents|participants|members|patients|parents|clients|everyone|most|many"
 )
+# The speaker's own asking and being told: "I asked about deferring", "nobody told me", "it had told me"
+_OWN_REPORTING = re.compile(r"(?i:\bi\s+(?:\w+\s+)?(?:said|asked|told|mentioned|heard)\b|\btold\s+me\b|\basked\s+me\b)")
 _REPORTING = words_pattern(
     r"said|says|told|asked|mentioned|interview\w*|interviewees?|participants?|respondents?|watched|observed"
     r"|noticed|heard|talked|spoke|\d+\s+of\s+\d+"
@@ -84,12 +86,14 @@ _COLLEAGUE_BEFORE = re.compile(
     # someone of ours by role and name ("Our audiologist Ruth told me", "My instructor mate Tom always says") or by
     # team ("As Martin from finance always says")
     r"|(?i:\b(?:my|our)\s+(?!customers?\b|clients?\b|users?\b|members?\b|patients?\b|guests?\b|tenants?\b)"
-    r"(?:[\w-]+\s+){1,4}?(?:always\s+)?(?:said|says|put\s+it|wrote|told\s+(?:me|us)|used\s+to\s+say)\b"
+    r"(?:[\w-]+\s+){1,4}?(?:always\s+)?(?:said|says|put\s+it|wrote|told\s+(?:me|us)|used\s+to\s+say|mentioned)\b"
     r"[^.!?\"“”]{0,40})$"
+    # a lead of ours or a residential assistant, by role: "the volunteer lead told me", "the RA said"
+    r"|(?i:\bthe\s+(?:[\w-]+\s+){0,2}?(?:lead|ra)\s+(?:said|says|told\s+(?:me|us)|mentioned)\b[^.!?\"“”]{0,40})$"
     # "Tom on the customs desk has a line for this: …"
     r"|\b[A-Z][a-z]+\s+(?:from|on|in|at)\s+(?:the\s+)?[\w&-]+(?:\s+(?:team|desk|hub|office|branch|depot|store))?\s+"
     r"(?i:always\s+)?"
-    r"(?i:said|says|put\s+it|wrote|has\s+a\s+(?:line|saying)(?:\s+for\s+(?:this|that|it))?)\b"
+    r"(?i:said|says|put\s+it|wrote|told\s+(?:me|us)|mentioned|has\s+a\s+(?:line|saying)(?:\s+for\s+(?:this|that|it))?)\b"
     r"[^.!?\"“”]{0,40}$"
 )
 # A moment the team imagines ('the journey begins when someone thinks "how do I get to Leeds"', 'when she first thinks
@@ -100,6 +104,8 @@ _IMAGINED_BEFORE = re.compile(
     # "she's probably quietly wondering", "Kat would be thinking", "she'd be muttering": the persona's imagined thought
     r"|(?i:(?:['’]s|['’]d|['’]ll|\bis|\bwould|\bwill|\bmight|\bmust)\s+(?:be\s+)?(?:\w+ly\s+|also\s+|be\s+){0,3}"
     r"(?:thinking|wondering|muttering|asking\s+(?:herself|himself|themselves))\s*[,:]?\s*)$"
+    # "you can just picture him at heathrow thinking", "colin lying awake going", "lol marcus on the forklift like"
+    r"|(?i:\bthinking\s*[,:]?\s*|\b(?:picture|imagine|lying\s+awake|lol)\b[^.!?\"“”]{0,60}\b(?:going|like)\s*[,:]?\s*)$"
 )
 # Who speaks a quotation: the last speaker named before it in the note. Staff, the product and its messages speak
 # to the customer ('the GP says "I'm going to refer you"', 'Basil the bot replies "…"', 'push notification: "…"',
@@ -128,6 +134,7 @@ _CHANNEL = words_pattern(
     r"|forms?|kiosks?|machines?|boards?|signs?|displays?|systems?|receipts?|invoices?|faqs?|labels?|dialogs?|modals?"
     r"|buttons?|pages?|auto-?reply|tablets?|terminals?|devices?|support|helpdesk|chats?|checkers?|tools?|calculators?"
     r"|widgets?|wizards?|onboarding|statements?|sign-?up|checkout"
+    r"|handbooks?|waivers?|contracts?|terms|polic(?:y|ies)|rules|instructions|manuals?|guides?|docs?|brochures?"
 )
 # Whom a speaker tells it: "Partner shops tell riders “…”" is the shops speaking, not the riders.
 _LISTENER = re.compile(
@@ -170,6 +177,9 @@ _WRAP = ' "“”„«»「」'
 _SPEAKS_AS_CUSTOMER = re.compile(r"^\W*(?:\S+\s+){0,3}?(?i:i|i'm|i’m|i've|i’ve|i'd|i’d|me|my)\b")  # "Why do I pay …"
 _EVIDENCE_TAG = re.compile(r"\[[^\[\]\n]{1,30}\]")  # "[ticket] …": where the note comes from, not who speaks
 # A tag inside a note, after a sentence, with the customer's words after it to the end: "… [survey] I pressed 1, …"
+# Words set off as Slack's quote under a source: "survey: &gt; pickup is 3pm, who finishes work at 3pm??",
+# "from the branch interviews:\n&gt; I had to ask my granddaughter …"
+_BLOCKQUOTE = re.compile(r"^(?:(?P<label>[^:\n>]{1,60}):\s*)?(?:&gt;|>)\s*(?P<words>[^\n]+)$")
 _TAGGED_TAIL = re.compile(r"[.!?:]\s+(?P<tag>\[[^\[\]\n]{1,20}\])\s*(?P<words>[^\[\]]+)$")
 SPEAKER_CHARS = 300  # who speaks a quotation is said just before it: a long note is not searched from its start
 HEARD = frozenset({Evidence.interview, Evidence.ticket, Evidence.survey})  # evidence that reports customers' words
@@ -259,6 +269,10 @@ def quotes_in(note: Contribution) -> list[Quote]:
         words = tail["words"].strip().strip(_WRAP)  # "… adjustments. [survey] Had to come back four times"
         spans = [words] if is_clause(words) and _in_their_words(words, True) else []
         tagged = tagged or bool(spans)
+    if not spans and (block := _BLOCKQUOTE.match(note.text)):
+        source = note.evidence in HEARD or (block["label"] and source_named(block["label"]) in HEARD)
+        words = block["words"].strip().strip(_WRAP)
+        spans = [words] if source and is_clause(words) else []
     if not spans and note.quote:
         spans = [_QUOTE_TAG.sub("", note.text).strip().strip(_WRAP)]
     return [
@@ -274,9 +288,15 @@ def _in_their_words(body: str, spoken: bool) -> bool:
     # "68% of contacts are 'where's my bag'", "120 how-do-I-set-up-a-review-cycle tickets": the customer's words named
     unquoted = re.sub(r"\w+(?:-\w+)+", " ", _SINGLE_QUOTED.sub(" ", without_quotes(body)))
     first_person = _FIRST_PERSON.search(unquoted) is not None
-    if _REPORTING.search(body) or (re.search(r"\d", body) and not first_person):
+    if _reports(body) or (re.search(r"\d", body) and not first_person):
         return False
     return spoken or (first_person and not _COUNTED.search(body))
+
+
+def _reports(text: str) -> bool:
+    """Whether a text reports what others said ("4 of 10 people said …", "interviewees mentioned …"), not the
+    speaker's own story ("by the time I asked about deferring", "if it had told me it takes four hours")."""
+    return _REPORTING.search(_OWN_REPORTING.sub(" ", text)) is not None
 
 
 def _whole_quotation(text: str) -> str | None:
@@ -285,7 +305,7 @@ def _whole_quotation(text: str) -> str | None:
     body = _QUOTE_TAG.sub("", text).strip().strip(_WRAP)
     if not is_clause(body):
         return None
-    if _QUOTE_TAG.search(text) or (_FIRST_PERSON.search(body) and not _REPORTING.search(body)):
+    if _QUOTE_TAG.search(text) or (_FIRST_PERSON.search(body) and not _reports(body)):
         return body
     return None
 

@@ -196,3 +196,12 @@ def test_a_tag_that_is_a_stages_name_is_the_stage_not_evidence() -> None:
     reply = "[Interview] candidates get the panel names the morning of"
     assert parse_reply(reply, keep_headings=hiring) == [ParsedNote(text=reply)]
     assert parse_reply(reply) == [ParsedNote(text=reply.removeprefix("[Interview] "), evidence=Evidence.interview)]
+
+
+def test_a_heading_that_names_a_source_is_the_evidence_of_its_items() -> None:
+    reply = "From this week's tickets:\n- VAT confusion\n- [interview 2] PDF export fails"
+    assert [(n.text, n.evidence) for n in parse_reply(reply)] == [
+        ("VAT confusion", Evidence.ticket),
+        ("PDF export fails", Evidence.interview),
+    ]
+    assert [n.evidence for n in parse_reply("Seek support:\n- chat\n- phone")] == [Evidence.assumption] * 2

@@ -310,6 +310,28 @@ def test_sentences_are_never_split_inside_a_quotation(text: str, sentences: list
             Evidence.assumption,
             "I pressed 1, then 3, then got cut off.",
         ),
+        # a quote set off under a source; single quotation marks after "wrote on …"; the speaker's own asking
+        (
+            "survey: &gt; pickup is 3pm, who finishes work at 3pm??",
+            Evidence.survey,
+            "pickup is 3pm, who finishes work at 3pm??",
+        ),
+        (
+            "from the branch interviews:\n&gt; I had to ask my granddaughter to set it up",
+            Evidence.assumption,
+            "I had to ask my granddaughter to set it up",
+        ),
+        (
+            "one guy wrote on trustpilot 'paid the deposit &amp; then nothing for 6 weeks, "
+            "had to ring them every friday'",
+            Evidence.assumption,
+            "paid the deposit &amp; then nothing for 6 weeks, had to ring them every friday",
+        ),
+        (
+            "I got injured in February and by the time I asked about deferring it was too late",
+            Evidence.interview,
+            "I got injured in February and by the time I asked about deferring it was too late",
+        ),
     ],
 )
 def test_a_customer_heard_through_a_tag_or_a_source_is_quoted(text: str, evidence: Evidence, quote: str) -> None:
@@ -339,6 +361,15 @@ def test_a_customer_heard_through_a_tag_or_a_source_is_quoted(text: str, evidenc
         "Sean at the Leeds hub always says \"they're not buying a car, they're buying not having to think about cars\"",
         'My manager keeps saying "the HR director is the buyer, not the user" but she\'s both',
         'she\'s probably quietly wondering "will this company even exist when I die?"',
+        # the persona pictured, documents of ours, a lead or a desk of ours
+        'i can picture Harriet in the car park thinking "did I pay for this term or not??" lol',
+        'colin lying awake going "have I just wasted 9 grand" is very real',
+        'lol marcus at 2:45 on the forklift like "I\'m never making it"',
+        'the handbook literally says "Missed lessons will not be rescheduled or refunded" and people hate it',
+        'the contract says "Early arrivals cannot be accommodated before 12:00 on the contract start date"',
+        '+1 to that, the volunteer lead told me "the back of the pack gets forgotten"',
+        'Mrs Okafor at the desk told me "half my morning is resetting PINs for ebook people"',
+        'our ops lead mentioned "callout fee is £95 before anyone looks at anything" - do we show that earlier?',
     ],
 )
 def test_a_colleague_staff_or_the_product_in_quotation_marks_is_no_customer(text: str) -> None:
