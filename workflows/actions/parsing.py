@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from workflows.actions.dates import parse_due
 from workflows.contributions.sentences import capitalised
+from workflows.contributions.text import unquoted
 from workflows.mapping.lexicon import EMOJI_CHARACTERS, word_set
 
 
@@ -46,7 +47,7 @@ _CHATTER = (
 )
 # An aside before the action: "fyi @Lu —", "+1 to @Oli's idea,", "With @Bel's help"
 _ASIDE_FIRST = (
-    r"with\s+@[^,;:]{1,40}?['’]s\s+help\s*,?\s*|(?:fyi|cc|\+1\s+to)\s+@[^,;:—–]{1,40}?\s*(?:[,;:]|\s[-–—])+\s*"
+    r"with\s+@[^,;:]{1,40}?['’]s\s+help\s*,?\s*|(?:fyi|cc|\+1(?:\s+to)?)\s+@[^,;:—–]{1,40}?\s*(?:[,;:]|\s[-–—])+\s*"
 )
 _CREDITED_IDEA = (
     r"(?:as|per|like)\s+(?:@[^,]{1,40}?\s+)?(?:suggested|said|mentioned|asked)\s*,\s*"  # "As @Ruby said, …"
@@ -172,7 +173,7 @@ _UNSURE = re.compile(
 def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date, author: str | None = None) -> ActionDraft:
     """The first mentioned user owns the action, unless only credited ("+1 to @Ana's idea"), else its `author` when
     the note says so ("owner me", "I'll own it"); a mention inside the sentence ("ask @Ben to…") stays."""
-    text = _POLITENESS.sub("", _SHORTCODE.sub(_code_break, _as_fields(text)))
+    text = _POLITENESS.sub("", _SHORTCODE.sub(_code_break, _as_fields(unquoted(text)[1])))  # not what it answers
     text = _TODO.sub("", _OPENING_EMOJI.sub("", text))
     owner, label = next(((i, name) for i, name in mentions if not _credited(text, name)), (None, None))
     if (
@@ -231,7 +232,7 @@ def _owning_mentions(text: str, label: str) -> list[re.Match[str]]:
     """The mentions of `label` that do not credit them for an idea."""
     mentions = re.finditer(rf"@{re.escape(label)}(?!\w)", text)
     credit = re.compile(
-        r"(?:\+1\s+to|agree\w*\s+with|thanks?(?:\s+to)?|thx|cheers|kudos\s+to|shout-?(?:out)?\s+to|\bas|\bwith|\bfrom|\bvia)"
+        r"(?:\+1(?:\s+to)?|agree\w*\s+with|thanks?(?:\s+to)?|thx|cheers|kudos\s+to|shout-?(?:out)?\s+to|\bas|\bwith|\bfrom|\bvia)"
         r"\s+$",
         re.IGNORECASE,
     )
@@ -307,7 +308,11 @@ def _without_others(text: str, labels: Sequence[str]) -> str:
         (rf"^\s*(?:me|i)\s+(?:and|&|\+)\s+{people}\s+(?:will\s+|to\s+|can\s+)?", ""),  # "Me and @Kurt will …"
         (rf"[\s,;\-–—(+&]*{people}\s*\)?[\s.,;:!\-–—]*$", _unless_object),
         # "Rewrite the red flags section with @Vic so it's plain English": who helps, not what is done
-        (rf"(?P<before>\w+)\s+(?:with|w/)\s+{people}(?=\s+(?:so|and|by|before|for)\b|\s*[,.;)]|\s*$)", _unless_met),
+        (rf"(?P<before>\w+),?\s+(?:with|w/)\s+{people}(?=\s+(?:so|and|by|before|for)\b|\s*[,.;)]|\s*$)", _unless_met),
+        # a question to someone after the action ("… — @Ash ok?") and a closing clause that leans on someone
+        # ("…, need @Ola to send the report within 48h", "…, feeds into @Dev's rewrite")
+        (rf"\s*[,;\-–—]+\s*{people}\s+[^.!?\n]{{1,30}}\?\s*$", ""),
+        (rf",\s+[^,.;:!?\n]{{0,30}}?(?:{people}|@(?:{person})['’]s)(?:\s[^,.;:!?\n]*)?$", ""),
     ):
         text = re.sub(pattern, kept, text, count=1, flags=re.IGNORECASE)
     return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 # NUL and other control characters (tab and newline stay), lone UTF-16 surrogates and the bidirectional overrides
@@ -34,3 +35,15 @@ def ts_order(ts: str) -> tuple[int, int]:
         return int(seconds or 0), int(fraction.ljust(6, "0")[:6] or 0)
     except ValueError:
         return 0, 0
+
+
+def unquoted(text: str) -> tuple[str, str]:
+    """The lines a reply quotes from another ("&gt; needs finance sign-off"), and the reply's own lines after them
+    ("i'll take that to finance on weds"); ("", text) when it quotes nothing, or the quotation is what it says
+    ("from the branch interviews:\n&gt; I had to ask my granddaughter …")."""
+    lines = html.unescape(text).splitlines()
+    quoted = [line.lstrip()[1:].strip() for line in lines if line.lstrip().startswith(">")]
+    own = "\n".join(line for line in lines if not line.lstrip().startswith(">")).strip()
+    if not quoted or not own or own.endswith(":"):
+        return "", text
+    return " ".join(quoted), own

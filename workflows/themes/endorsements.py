@@ -9,12 +9,14 @@ of Ana's notes, the one closest in meaning (she may have posted several).
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from workflows.contributions.text import unquoted
 from workflows.themes.clustering.base import Note, ThemeDraft
 from workflows.themes.clustering.cleaning import content_words, is_note
 from workflows.themes.clustering.naming import name_groups
@@ -54,6 +56,7 @@ _SUBJECT = re.compile(r"^(?:the|this|that|your|their)\s+(?P<subject>[^,;:.!?()]{
 _TAKEN = re.compile(
     r"^(?:(?:the|this|that|your|their)\s+)?(?!(?:it|them|one|these|those)\b)(?P<subject>[^,;:.!?()]{3,60})", re.I
 )
+MIN_QUOTED_CHARS = 8  # "&gt; spend cap" names a note; "&gt; ok" could be any
 SAME_SUBJECT_FLOOR = 0.4  # how close a named subject must be to an earlier note to join it
 # A phrase naming one of several notes ("@Ana's ack letter") leans this much toward the note saying all its words.
 NAMED_WORDS_WEIGHT = 0.5
@@ -119,6 +122,9 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
     `embedder` is called only when a reply names the note it builds on (most steps need no model here)."""
     notes = []
     for position, item in enumerate(said):
+        if quoted := _quoted_note(item.text, [earlier.note for earlier in said[:position]]):
+            notes.append(item.note.model_copy(update={"builds_on": quoted.id}))
+            continue
         found = endorsed(item.text, item.mentions)
         theirs = [earlier.note for earlier in said[:position] if found and earlier.author == found[0] != item.author]
         if found and found[0] != item.author and (found[1] or not theirs):  # "+1 to @Ana's receipt": listed for her
@@ -150,6 +156,20 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
             target = _named_one(item.text, last, embedder())
         notes.append(item.note.model_copy(update={"builds_on": target.id}))
     return notes
+
+
+def _quoted_note(text: str, earlier: Sequence[Note]) -> Note | None:
+    """The note a reply answers by quoting it ("&gt; needs finance sign-off\ni'll take that to finance on weds"):
+    the latest that says the quoted words. A quoted question is answered by another part ("&gt; first-timers only
+    or returning filers too?\nboth, but …"): no link."""
+    quoted = _plain(unquoted(text)[0]).strip(" .…")
+    if len(quoted) < MIN_QUOTED_CHARS or quoted.endswith("?"):
+        return None
+    return next((note for note in reversed(earlier) if quoted in _plain(note.text)), None)
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[*_~`]", "", html.unescape(text)).lower().split())
 
 
 def _last_reply(notes: Sequence[Note]) -> list[Note]:

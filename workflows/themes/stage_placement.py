@@ -21,6 +21,7 @@ from typing import Protocol
 import numpy as np
 
 from workflows.contributions.parsing import take_evidence_tag
+from workflows.contributions.text import unquoted
 from workflows.mapping.lexicon import EMOJI_CHARACTERS, NOT_STAGE_WORDS
 from workflows.themes.clustering.cleaning import clean
 from workflows.workshop.stages import StageDef
@@ -176,11 +177,8 @@ def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
 def _unquoted(text: str, stages: Sequence[StageDef]) -> str:
     """The note without the lines it quotes ("&gt; that's awareness", answered below): they name the other note's
     stage, unless they are only a stage's name ("&gt; Consideration" as a label)."""
-    lines = html.unescape(text).splitlines()
-    own = [line for line in lines if not line.lstrip().startswith(">")]
-    if not own or len(own) == len(lines) or stage_heading(lines[0].lstrip(" >"), stages):
-        return text
-    return "\n".join(own)
+    quoted, own = unquoted(text)
+    return text if stage_heading(quoted, stages) else own
 
 
 def _named_in(body: str, stages: Sequence[StageDef]) -> str | None:

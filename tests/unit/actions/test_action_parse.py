@@ -587,3 +587,36 @@ def test_who_helps_with_an_action_leaves_its_title_unless_meeting_them_is_the_ac
     assert (
         parse_action("Sync with @Ben on the pricing page", [BEN], TODAY).title == "Sync with @Ben on the pricing page"
     )
+    assert parse_action("I'll run 5 interviews with a prototype, with @Ben", [BEN], TODAY).title == (
+        "Run 5 interviews with a prototype"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # a question to someone after the action, a closing clause that leans on someone, "+1 @Ben," before it
+        (
+            "I'll make the source field required so we can measure word of mouth — @Ben ok?",
+            "Make the source field required so we can measure word of mouth",
+        ),
+        (
+            "I'll get deposit refunds down to 14 days, need @Ben to send the report within 48h",
+            "Get deposit refunds down to 14 days",
+        ),
+        (
+            "I'll check with legal what we can say about appeals, feeds into @Ben's rewrite",
+            "Check with legal what we can say about appeals",
+        ),
+        ("+1 @Ben, support can write the sms copy", "Support can write the sms copy"),
+        # a reply quoting what it answers: the title is the answer's
+        (
+            "&gt; needs finance sign-off\nI'll book the finance review for the date changes",
+            "Book the finance review for the date changes",
+        ),
+        # a mention that is what the action is done to stays
+        ("@Ana Lima can you share the transcripts with @Ben by Wednesday?", "Share the transcripts with @Ben"),
+    ],
+)
+def test_who_else_is_asked_or_leaned_on_leaves_the_title(text: str, title: str) -> None:
+    assert parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME").title == title

@@ -189,3 +189,15 @@ def test_a_theme_that_lost_its_note_is_retitled_but_an_objective_part_keeps_its_
     assert moved[1].title != "Photo upload step" and moved[1].title != moved[0].title
     kept = follow_endorsements(drafts, notes, keep_titles=True)
     assert [d.title for d in kept] == ["Claim form", "Photo upload step"]
+
+
+def test_a_reply_quoting_a_note_builds_on_it_unless_it_answers_a_question() -> None:
+    said = [
+        _said("1", "U1", "I'll ship a spend cap + an 80%-of-budget email by end of june"),
+        _said("2", "U1", "Docs: fix the quickstart snippets. Is *pooling* in scope?"),
+        _said("3", "U2", "&gt; spend cap\nI can pull the refund data to size it, by fri"),
+        _said("4", "U2", "&gt; Is pooling in scope?\nno, next quarter"),
+        _said("5", "U2", "&gt; ok\nsure"),  # too short to say which
+        _said("6", "U2", "&gt; something nobody wrote\nanyway, a new idea"),
+    ]
+    assert [note.builds_on for note in link_endorsements(said, get_embedder)] == [None, None, "1", None, None, None]
