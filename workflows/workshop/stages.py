@@ -55,6 +55,9 @@ _KNOWN_STAGES = {
             "Books a demo or talks to sales",
             "Starts a free trial to test the product",
             "Asks peers which tool they would recommend",
+            "Asks for a quote",
+            "Visits in person for a viewing, a tour or an open day",
+            "Chats to us on the website before deciding",
         ),
         _stage(
             "Purchase",
@@ -77,6 +80,9 @@ _KNOWN_STAGES = {
             "Contacts support when something breaks",
             "Gets product update emails",
             "Thinks about cancelling when the price goes up",
+            "The day of the service: the crew turns up and does the job",
+            "Gets a bill for extra hours after the job is done",
+            "Makes a claim or a complaint afterwards",
         ),
         _stage(
             "Advocacy",
@@ -122,6 +128,8 @@ _KNOWN_STAGES = {
             "Checks the final price",
             "Signs up and pays",
             "Decides between us and a competitor",
+            "Pays a deposit to secure the booking",
+            "Signs the contract or the booking form",
         ),
         _stage(
             "Post-purchase",
@@ -132,6 +140,9 @@ _KNOWN_STAGES = {
             "Contacts support",
             "Renews or cancels the subscription",
             "Waits for the delivery",
+            "Gets the service on the day: the team arrives and does the job",
+            "Gets the deposit back after the job is done",
+            "Gets a thank-you or a request for a review",
         ),
         _stage(
             "Discovery",
