@@ -96,6 +96,7 @@ _OWNER_ASIDE = re.compile(
 # with me", "I'll get to it".
 _TAKES_IT = (
     r"i(?:['’]ll|\s+will)\s+(?:own|take|pick\s+up|do|get\s+to)\s+(?:it|this|that)(?:\s+one)?(?:\s+on)?\b"
+    r"(?!\s+(?:to|into|up\s+with|through)\b)"  # "I'll take that to finance" is the action
     r"|i(?:['’]ve|\s+have)\s+got\s+(?:it|this)\b|i['’]?m\s+on\s+it\b|i\s+can\s+take\s+(?:it|this|that)(?:\s+one)?\b"
     r"|(?:it['’]s|that['’]s|this\s+is)\s+mine\b|leave\s+it\s+with\s+me\b"
 )

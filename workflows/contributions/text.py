@@ -44,6 +44,6 @@ def unquoted(text: str) -> tuple[str, str]:
     lines = html.unescape(text).splitlines()
     quoted = [line.lstrip()[1:].strip() for line in lines if line.lstrip().startswith(">")]
     own = "\n".join(line for line in lines if not line.lstrip().startswith(">")).strip()
-    if not quoted or not own or own.endswith(":"):
+    if not quoted or not own or re.sub(r":[a-z0-9_+'-]+:", "", own).strip().endswith(":"):  # not an emoji's colon
         return "", text
     return " ".join(quoted), own

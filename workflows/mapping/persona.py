@@ -114,6 +114,10 @@ _DECIDED = re.compile(
     rf"(?i:\bgo(?:ing)?\s+with|\bvote\s+for|\+1\s+for|\bi(?:['’]d|\s+would)\s+go(?:\s+for)?)\s*"
     rf"(?:{_QUOTED_NAME}|(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}))"
 )
+# The options of a vote: "vote :one: Megan :two: Chris", "1️⃣ Fran 2️⃣ Sam"
+_VOTE_OPTION = re.compile(
+    rf"(?::(?:one|two|three|four):|[1-4]\ufe0f?\u20e3)\s*(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED})?)"
+)
 _EXACT = ("just", "winner", "exact", "written")  # `_SETTLED`'s groups that give the name as the team writes it
 _NOT_NAMES = frozenset(
     {"the", "a", "an", "our", "this", "that", "she", "he", "they", "it", "i", "we", "persona", "tbc", "tbd"}
@@ -251,7 +255,9 @@ def naming_notes(texts: Sequence[str]) -> list[bool]:
     name = _persona_name(texts)
     if name is None:
         return [False] * len(texts)
-    said = re.compile(rf"(?<!\w){re.escape(name.split()[-1])}(?!\w)", re.IGNORECASE)  # "jo +1" for Jo
+    # "jo +1" for Jo; "chris for me" for a name voted down
+    options = {option.split()[-1] for option in [name, *_suggested(texts)]}
+    said = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, options))})(?!\w)", re.IGNORECASE)
     quoted = re.compile(rf"[\"“'‘*_]{re.escape(name)}[\"”'’*_]|(?<!\w){re.escape(name.split()[-1])}\?")  # "Or Alison?"
     return [
         bool(next(_suggested([text]), None) or quoted.search(text))
@@ -273,6 +279,7 @@ def _suggested(texts: Sequence[str]) -> Iterator[str]:
         _NAME_WORKS,
         _OPENING_NAME,
         _SETTLED,
+        _VOTE_OPTION,
     )
     for text in texts:
         for pattern in patterns:

@@ -18,7 +18,7 @@ import numpy as np
 
 from workflows.contributions.text import unquoted
 from workflows.themes.clustering.base import Note, ThemeDraft
-from workflows.themes.clustering.cleaning import content_words, is_note
+from workflows.themes.clustering.cleaning import clean, content_words, is_note
 from workflows.themes.clustering.naming import name_groups
 from workflows.themes.stage_placement import TextEmbedder, opening_stripped
 
@@ -39,6 +39,7 @@ _REFERS_BACK = re.compile(
 )
 _ACK_WORD = r"(?:yes|yep|yeah|ok(?:ay)?|sure)"
 _ACK = rf"(?:{_ACK_WORD}[\s,.!—–-]+)?"  # "yep, …", "ok …"
+_ACCEPTS = re.compile(rf"^(?:{_ACK_WORD}|on\s+it|will\s+do|can\s+do|done|sure\s+thing)\b", re.IGNORECASE)
 # "I'll take the Google profiles, …", "yep I'll take android cancel" takes on what an earlier note asked someone to own.
 _TAKES_ON = re.compile(
     rf"^{_ACK}(?:i['’]?ll|i will|i can|happy to|i['’]m happy to)\s+(?:take|own|pick up|grab|handle|drive)\s+",
@@ -57,7 +58,12 @@ _TAKEN = re.compile(
     r"^(?:(?:the|this|that|your|their)\s+)?(?!(?:it|them|one|these|those)\b)(?P<subject>[^,;:.!?()]{3,60})", re.I
 )
 MIN_QUOTED_CHARS = 8  # "&gt; spend cap" names a note; "&gt; ok" could be any
-SAME_SUBJECT_FLOOR = 0.4  # how close a named subject must be to an earlier note to join it
+SAME_SUBJECT_FLOOR = 0.4
+MIN_CONTINUING_WORDS, MAX_CONTINUING_WORDS = 2, 5  # a short reply going on with the last note, in its words
+_FOR_THAT = re.compile(r"\b(?:for|on|with|to)\s+(?:that|this|it)\b", re.IGNORECASE)
+_OFFERS_ANY = re.compile(
+    r"^(?:i\s+can|i['’]?ll|i\s+will|happy\s+to|can\s+help)\b", re.IGNORECASE
+)  # how close a named subject must be to an earlier note to join it
 # A phrase naming one of several notes ("@Ana's ack letter") leans this much toward the note saying all its words.
 NAMED_WORDS_WEIGHT = 0.5
 # "@Ana's ack letter" or "@Ana's point on payouts" names one of her notes; "@Ana's point" (or idea, comment…) alone
@@ -122,8 +128,13 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
     `embedder` is called only when a reply names the note it builds on (most steps need no model here)."""
     notes = []
     for position, item in enumerate(said):
-        if quoted := _quoted_note(item.text, [earlier.note for earlier in said[:position]]):
-            notes.append(item.note.model_copy(update={"builds_on": quoted.id}))
+        answered = (
+            _quoted_note(item.text, said[:position])
+            or _asked_of(item, said[:position])
+            or _continues(item, said[:position])
+        )
+        if answered:
+            notes.append(item.note.model_copy(update={"builds_on": answered.id}))
             continue
         found = endorsed(item.text, item.mentions)
         theirs = [earlier.note for earlier in said[:position] if found and earlier.author == found[0] != item.author]
@@ -158,14 +169,39 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
     return notes
 
 
-def _quoted_note(text: str, earlier: Sequence[Note]) -> Note | None:
+def _quoted_note(text: str, earlier: Sequence[Said]) -> Note | None:
     """The note a reply answers by quoting it ("&gt; needs finance sign-off\ni'll take that to finance on weds"):
     the latest that says the quoted words. A quoted question is answered by another part ("&gt; first-timers only
     or returning filers too?\nboth, but …"): no link."""
     quoted = _plain(unquoted(text)[0]).strip(" .…")
     if len(quoted) < MIN_QUOTED_CHARS or quoted.endswith("?"):
         return None
-    return next((note for note in reversed(earlier) if quoted in _plain(note.text)), None)
+    return next((e.note for e in reversed(earlier) if quoted in _plain(e.text) or quoted in _plain(e.note.text)), None)
+
+
+def _asked_of(item: Said, earlier: Sequence[Said]) -> Note | None:
+    """The note a reply accepts when it was asked of its writer: "yep :+1: will review" after "@Kim can you review
+    the pooling section?", the latest note of someone else that mentions them."""
+    if not _ACCEPTS.match(opening_stripped(unquoted(item.text)[1])):
+        return None
+    asking = [e.note for e in earlier if e.author != item.author and item.author in (user for user, _ in e.mentions)]
+    return asking[-1] if asking else None
+
+
+def _continues(item: Said, earlier: Sequence[Said]) -> Note | None:
+    """The last note of someone else that a short reply only goes on with, every word of it said there ("me +
+    @Kim on the pilot readout" after "… decision after the pilot readout on 20 june"; "i can pull the funnel baseline
+    for that" after the quote form's prototype)."""
+    others = [e for e in earlier if e.author != item.author]
+    if not others:
+        return None
+    own = unquoted(item.text)[1]
+    words = _words(clean(own))  # not whom it mentions
+    if _FOR_THAT.search(own) and _OFFERS_ANY.match(opening_stripped(own)):
+        return others[-1].note
+    if not MIN_CONTINUING_WORDS <= len(words) <= MAX_CONTINUING_WORDS or not words <= _words(others[-1].text):
+        return None
+    return others[-1].note
 
 
 def _plain(text: str) -> str:

@@ -201,3 +201,25 @@ def test_a_reply_quoting_a_note_builds_on_it_unless_it_answers_a_question() -> N
         _said("6", "U2", "&gt; something nobody wrote\nanyway, a new idea"),
     ]
     assert [note.builds_on for note in link_endorsements(said, get_embedder)] == [None, None, "1", None, None, None]
+
+
+def test_a_reply_accepting_what_was_asked_of_its_writer_builds_on_the_asking_note() -> None:
+    said = [
+        _said("1", "U1", "Docs: fix the quickstart snippets by 6/30. @Sam can you review the pooling section?", [SAM]),
+        _said("2", "U3", "I'll raise the pooler default to 400"),
+        _said("3", "U2", "yep :+1: will review"),
+        _said("4", "U3", "ok, the pooler change ships friday"),  # nobody asked U3
+    ]
+    assert [note.builds_on for note in link_endorsements(said, get_embedder)] == [None, None, "1", None]
+
+
+def test_a_short_reply_going_on_with_the_last_note_in_its_words_builds_on_it() -> None:
+    said = [
+        _said("1", "U1", "I'll prototype a shorter quote form, test live by 14 june"),
+        _said("2", "U2", "i can pull the funnel baseline for that by mon"),
+        _said("3", "U1", "and the video survey rollout — decision after the pilot readout on 20 june"),
+        _said("4", "U2", "me + @Ana on the pilot readout", [ANA]),
+        _said("5", "U3", "&gt; shorter quote form\nsure but it's one more form :thinking_face:"),
+        _said("6", "U3", "the parking reminder goes in the confirmation email"),  # a new action, in new words
+    ]
+    assert [note.builds_on for note in link_endorsements(said, get_embedder)] == [None, "1", None, "3", "1", None]
