@@ -52,6 +52,8 @@ _COUNTED = words_pattern(
 )
 # The speaker's own asking and being told: "I asked about deferring", "nobody told me", "it had told me"
 _OWN_REPORTING = re.compile(r"(?i:\bi\s+(?:\w+\s+)?(?:said|asked|told|mentioned|heard)\b|\btold\s+me\b|\basked\s+me\b)")
+# A contact reason ranked or counted: "where's my UTR = #2 call reason in jan, 88k calls"
+_RANKED = re.compile(r"#\d|\b\d[\d.,]*k?\s+(?:calls|tickets|contacts|complaints|chats|emails)\b", re.IGNORECASE)
 _REPORTING = words_pattern(
     r"said|says|told|asked|mentioned|interview\w*|interviewees?|participants?|respondents?|watched|observed"
     r"|noticed|heard|talked|spoke|\d+\s+of\s+\d+"
@@ -288,7 +290,7 @@ def _in_their_words(body: str, spoken: bool) -> bool:
     # "68% of contacts are 'where's my bag'", "120 how-do-I-set-up-a-review-cycle tickets": the customer's words named
     unquoted = re.sub(r"\w+(?:-\w+)+", " ", _SINGLE_QUOTED.sub(" ", without_quotes(body)))
     first_person = _FIRST_PERSON.search(unquoted) is not None
-    if _reports(body) or (re.search(r"\d", body) and not first_person):
+    if _reports(body) or (re.search(r"\d", body) and not first_person) or _RANKED.search(body):
         return False
     return spoken or (first_person and not _COUNTED.search(body))
 

@@ -380,6 +380,7 @@ def test_a_ticket_or_survey_note_that_counts_customers_is_no_quote() -> None:
     assert quotes_in(note("68% of delayed-bag contacts are 'where's my bag' chasers", Evidence.ticket)) == []
     assert quotes_in(note("'where is my install' is our #2 contact reason", Evidence.ticket)) == []
     assert quotes_in(note("120 how-do-I-set-up-a-review-cycle tickets last quarter", Evidence.ticket)) == []
+    assert quotes_in(note("Register: where's my UTR = #2 call reason in jan, 88k calls", Evidence.ticket)) == []
     assert [q.text for q in quotes_in(note("I never got a reminder about the discount", Evidence.survey))] == [
         "I never got a reminder about the discount"
     ]
