@@ -168,6 +168,8 @@ _KNOWN_STAGES = {
             "Uses the main features for everyday tasks",
             "Logs in on the website or the mobile app",
             "Gets notifications and reminders",
+            "Signs up and goes through the setup wizard",
+            "Follows the getting-started guide and its examples",
         ),
         _stage(
             "Problem-solving",
@@ -177,6 +179,7 @@ _KNOWN_STAGES = {
             "Chats with an agent about an error",
             "Reports a bug",
             "Waits for a reply to a support ticket",
+            "Sees an error message and tries to work out why",
         ),
         _stage(
             "Adoption",
