@@ -258,7 +258,15 @@ NON_NOTE_WORDS = word_set(
     "ok okay omg pain perfect persona please plus pm point points reminder replies reply same say seconded sense "
     "session share shout sorry sounds spot standup still strongly stuff subscribed subscribing sure synthesise "
     "synthesize take tbh team thank thanks thinking thoughts thread thursday thx today too totally touchpoint "
-    "touchpoints true tuesday ty w watching we'll wednesday welcome who's wow wrap wrong yay yeah yep yes yup"
+    "touchpoints true tuesday ty w watching we'll wednesday welcome who's wow wrap wrong yay yeah yep yes yup "
+    # the workshop's own business: presence, praise, nudges, recaps and polls ("joining late, reading back now",
+    # "thanks, that's super helpful!", "friendly nudge", "recap so far: …", "quick poll")
+    "amazing anyone apologies below bits bye closed closing collate drafted energy friendly gotta halfway helpful "
+    "jump lurking missed nudge ping poll reading recap repeating rules sick sticking summarise summarize super "
+    "tagging tonight tomorrow whenever "
+    # the workshop's steps and tools by name, and small talk's contractions and reactions
+    "action plan objective threads workshop miro board sync readout wrap-up round final confused ooh question "
+    "comment react quick what's that's we've they're you're there's instead"
 )
 
 # Words any note may open a label with, whatever the stages are called ("Problem: …", "Context: …"): never a stage's.

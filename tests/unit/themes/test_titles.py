@@ -215,6 +215,16 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "that's a wrap :clap: thanks everyone, map coming your way monday",
         "thanks everyone 🙏 this was great, closing the thread :wave:",
         "brill, thanks all :pray: i'll write this up + share the map tmrw 🙌",
+        # coming and going, praise, nudges and the thread's house-keeping
+        "i'm out next week, <@U0ABC03> will cover for me",
+        "i'll be 15 min late to the sync, start without me",
+        "thanks, that's super helpful!",
+        "joining late, reading back now 👀",
+        "deleted, posted in the wrong place",
+        "note to self: export the thread before it gets archived",
+        "same question as <@U0ABC02> tbh, do we map the current or the ideal journey?",
+        "quick time check: we're halfway, 2 threads to go",
+        "thx <@U0ABC04> &amp; <@U0ABC05> for running this",
     ],
 )
 def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
@@ -260,6 +270,9 @@ def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
         "reminder emails on day 1, day 7 and 24h before it closes",
         "evidence of address pls is the form's worst line",
         "anything over 30 mins on hold and they hang up",
+        "the action plan template in the app is confusing",
+        "same on android",
+        "no phone line",
     ],
 )
 def test_a_short_real_note_is_a_note(text: str) -> None:

@@ -87,7 +87,7 @@ _WORKSHOP_TALK = re.compile(
     r"|\bdoc\s+for\s+the\s+(?:action\s+plan|map|workshop)\b|\bstraight\s+(?:in|into)\s+jira\b"
     r"|^\W*(?:brb|ok\s+back|back\s+now|out\s+of\s+(?:the\s+)?office|ooo)\b|\bwhat\s+did\s+i\s+miss\b"
     r"|\bwill\s+(?:add|catch\s+up)\s+(?:async|later)\b|\bcatching\s+up\s+on\s+the\s+thread\b"
-    r"|\b(?:thanks|thank\s+you|cheers)\b[^.!?]{0,30}\b(?:organi[sz]ing|setting\s+(?:this|it)\s+up|hosting|running\s+this)\b"
+    r"|\b(?:thanks|thank\s+you|thx|ty|cheers)\b[^.!?]{0,30}\b(?:organi[sz]ing|setting\s+(?:this|it)\s+up|hosting|running\s+this)\b"
     r"|\b(?:great|brilliant|useful|good|lovely)\s+(?:session|workshop)\b|\bsame\s+time\s+next\s+week\b"
     r"|^\W*cheers\s+(?:everyone|all)\b|\bhere\s+for\s+the\s+(?:biscuits|snacks|coffee|cake|doughnuts)\b"
     r"|\basking\s+for\s+a\s+friend\b|\btherapy\s+session\b|^\W*\+1\s+to\s+the\s+[\w\s-]{1,30}?\s+one\s*$"
@@ -123,7 +123,18 @@ _WORKSHOP_TALK = re.compile(
     r"|^\W*(?:\d+\s*(?:mins?|minutes)(?:\s+left)?\W+)?any(?:thing|one)\s+(?:else\s+)?(?:on|about|for)\b[^.!?]{0,40}\?"
     r"|^\W*every\s+(?:place|time|way)\b[^.!?]{0,40}\b(?:meets?|sees?|hears?\s+from)\s+us\b"
     r"|\bthat['’]?s\s+a\s+wrap\b|\bclosing\s+(?:the|this)\s+(?:thread|step)\b|\bmap\s+(?:is\s+)?coming\s+your\s+way\b"
-    r"|\b(?:i['’]ll|i\s+will)\s+write\s+(?:this|it)\s+up\b|\bthis\s+was\s+(?:great|brilliant|useful|fun)\b",
+    r"|\b(?:i['’]ll|i\s+will)\s+write\s+(?:this|it)\s+up\b|\bthis\s+was\s+(?:great|brilliant|useful|fun)\b"
+    # coming and going ("i'm out next week, @Ana will cover", "i'll be 15 min late to the sync, start without me"),
+    # the thread's own house-keeping ("deleted, posted in the wrong place", "pls keep the chat in thread", "note to
+    # self: export the thread", "can someone summarise where we landed?", "drop it below 👇", "do we map the current
+    # or the ideal journey?", "step 4 of 5: …")
+    r"|\b(?:i['’]m|i\s+am)\s+(?:out|off|away)\b[^.!?]{0,30}\b(?:will\s+cover|back\s+on)\b|\bstart\s+without\s+me\b"
+    r"|\bposted\s+in\s+the\s+wrong\s+(?:place|thread|channel)\b|\bkeep\s+(?:the\s+)?chat\s+in\s+(?:the\s+)?thread\b"
+    r"|^\W*note\s+to\s+self\b|\bsummari[sz]e\s+where\s+we\b|\bwhere\s+we\s+(?:landed|are|got\s+to)\b"
+    r"|\bdrop\s+(?:it|them|yours?)\s+(?:below|here|in\s+(?:the\s+)?thread)\b"
+    r"|\b(?:current|as-is)\s+or\s+(?:the\s+)?(?:ideal|future|to-be)\s+(?:journey|state)\b"
+    r"|^\W*step\s+\d+\s+of\s+\d+\b|\btime\s+check\b|\b\d+\s+threads?\s+to\s+go\b"
+    r"|^\W*\+1\s+to\s+what\s+\S+\s+said\W*$",  # "+1 to what @Ana said": backs a person, says nothing new
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"(?<=[.!?—–;\n])")
