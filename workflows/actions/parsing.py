@@ -48,6 +48,9 @@ _CHATTER = (
 # An aside before the action: "fyi @Lu —", "+1 to @Oli's idea,", "With @Bel's help"
 _ASIDE_FIRST = (
     r"with\s+@[^,;:]{1,40}?['’]s\s+help\s*,?\s*|(?:fyi|cc|\+1(?:\s+to)?)\s+@[^,;:—–]{1,40}?\s*(?:[,;:]|\s[-–—])+\s*"
+    # "I can help @Ana with that, will test …": the writer's own action follows
+    r"|(?:i\s+can\s+|happy\s+to\s+)?help\s+@[^,;:—–]{1,40}?\s+(?:with|on)\s+(?:that|this|it)\s*[,;:—–]\s*(?:and\s+)?"
+    r"(?:i\s+)?(?:will\s+|['’]ll\s+)?"
 )
 _CREDITED_IDEA = (
     r"(?:as|per|like)\s+(?:@[^,]{1,40}?\s+)?(?:suggested|said|mentioned|asked)\s*,\s*"  # "As @Ruby said, …"
@@ -233,7 +236,8 @@ def _owning_mentions(text: str, label: str) -> list[re.Match[str]]:
     """The mentions of `label` that do not credit them for an idea."""
     mentions = re.finditer(rf"@{re.escape(label)}(?!\w)", text)
     credit = re.compile(
-        r"(?:\+1(?:\s+to)?|agree\w*\s+with|thanks?(?:\s+to)?|thx|cheers|kudos\s+to|shout-?(?:out)?\s+to|\bas|\bwith|\bfrom|\bvia)"
+        r"(?:\+1(?:\s+to)?|agree\w*\s+with|thanks?(?:\s+to)?|thx|cheers|kudos\s+to|shout-?(?:out)?\s+to|\bas|\bwith|\bfrom|\bvia"
+        r"|\bhelp)"
         r"\s+$",
         re.IGNORECASE,
     )

@@ -98,7 +98,7 @@ _NAME_WORKS = re.compile(
 # The team's last word on it, which wins whatever was said more: "final answer: Freelance Fran", "**Irene Walsh** —
 # settled", "Rachel's set", "agree with Ade — just Rachel.", "Busy Bea it is".
 _SETTLED = re.compile(
-    rf"(?i:\bfinal\s+(?:answer|name|call|decision)|\bsettled\s+on|\bdecided\s+on|\b(?:changing|renaming)\s+(?:(?:it|her|him)\s+)?to)"
+    rf"(?i:\bfinal\s+(?:answer|name|call|decision)|\bsettl(?:ed|ing)\s+on|\bdecided\s+on|\b(?:changing|renaming)\s+(?:(?:it|her|him)\s+)?to)"
     rf"\s*[:—–-]?\s*(?:{_QUOTED_NAME}|(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}}))"
     rf"|(?:{_quoted('quoted_first')}|(?P<first>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}}))"
     r"(?:\s*[—–-]\s*|\s*)(?i:\s+it\s+is\b|\s*settled\b|(?:\s+is|['’]s)\s+(?:done|set|settled|final)\b)"

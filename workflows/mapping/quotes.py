@@ -54,6 +54,8 @@ _COUNTED = words_pattern(
 _OWN_REPORTING = re.compile(r"(?i:\bi\s+(?:\w+\s+)?(?:said|asked|told|mentioned|heard)\b|\btold\s+me\b|\basked\s+me\b)")
 # A contact reason ranked or counted: "where's my UTR = #2 call reason in jan, 88k calls"
 _RANKED = re.compile(r"#\d|\b\d[\d.,]*k?\s+(?:calls|tickets|contacts|complaints|chats|emails)\b", re.IGNORECASE)
+# The team speaking, not a customer: "+1 to that. and i'd add: …", "agree, imo …"
+_TEAM_VOICE = re.compile(r"^\W*(?:\+1|agree[ds]?)\b|\bi['’]d\s+(?:add|say|argue|suggest)\b|\bimo\b", re.IGNORECASE)
 _REPORTING = words_pattern(
     r"said|says|told|asked|mentioned|interview\w*|interviewees?|participants?|respondents?|watched|observed"
     r"|noticed|heard|talked|spoke|\d+\s+of\s+\d+"
@@ -120,6 +122,7 @@ _ORG_SPEAKER = words_pattern(
     r"|dealers?|dealerships?|branch(?:es)?|partners?|suppliers?|vendors?|installers?|technicians?|mechanics?"
     r"|ambassadors?|coaches?|tutors?|lecturers?|teams?|offices?|departments?|admissions|everyone|handlers?"
     r"|teachers?|instructors?|ams|account\s+managers?|csms?|reports?"
+    r"|planners?|surveyors?|inspectors?|assessors?|caseworkers?|adjusters?|underwriters?|pharmacists?|therapists?"
     r"|bots?|chatbots?|assistants?|ivr|banners?|notifications?|push|subject|announcements?|pa"
     r"|pop-?ups?|tooltips?|prompts?|screens?|errors?|messages?|status|tracker|ads?|adverts?|campaigns?|copy|headlines?"
     r"|taglines?|scripts?|googl\w*|searches|searching|typed|types"
@@ -182,6 +185,7 @@ _EVIDENCE_TAG = re.compile(r"\[[^\[\]\n]{1,30}\]")  # "[ticket] …": where the 
 # Words set off as Slack's quote under a source: "survey: &gt; pickup is 3pm, who finishes work at 3pm??",
 # "from the branch interviews:\n&gt; I had to ask my granddaughter …"
 _BLOCKQUOTE = re.compile(r"^(?:(?P<label>[^:\n>]{1,60}):\s*)?(?:&gt;|>)\s*(?P<words>[^\n]+)$")
+_LABEL_FIRST = re.compile(r"^[^:\n\"“]{1,40}:\s+(?=\S)")  # "Delivery: …", "Check if I need it pain: …"
 _TAGGED_TAIL = re.compile(r"[.!?:]\s+(?P<tag>\[[^\[\]\n]{1,20}\])\s*(?P<words>[^\[\]]+)$")
 SPEAKER_CHARS = 300  # who speaks a quotation is said just before it: a long note is not searched from its start
 HEARD = frozenset({Evidence.interview, Evidence.ticket, Evidence.survey})  # evidence that reports customers' words
@@ -263,8 +267,9 @@ def quotes_in(note: Contribution) -> list[Quote]:
     spans = quoted_spans(note.text, heard=note.evidence in HEARD)
     body = take_evidence_tag(note.text)[1]
     # "[survey] I never got a reminder" speaks as the customer; "[ticket] 68% of contacts are 'where's my bag'
-    # chasers" counts them
-    heard = tagged or (note.evidence in HEARD and _in_their_words(body, _SPEAKS_AS_CUSTOMER.match(body) is not None))
+    # chasers" counts them; a label before it is the team's ("Check if I need it pain: people can't tell …")
+    said = _LABEL_FIRST.sub("", body)
+    heard = tagged or (note.evidence in HEARD and _in_their_words(said, _SPEAKS_AS_CUSTOMER.match(said) is not None))
     if not spans and heard and (whole := _whole_quotation(body)):
         spans = [whole]
     if not spans and (tail := _TAGGED_TAIL.search(note.text)) and take_evidence_tag(tail["tag"])[0] in HEARD:
@@ -288,6 +293,8 @@ def _in_their_words(body: str, spoken: bool) -> bool:
     the note), or saying "I" anywhere; never counting people or reporting them ("[survey] 38% of people said…",
     "[review] reviewers mention…")."""
     # "68% of contacts are 'where's my bag'", "120 how-do-I-set-up-a-review-cycle tickets": the customer's words named
+    if _TEAM_VOICE.search(body):
+        return False
     unquoted = re.sub(r"\w+(?:-\w+)+", " ", _SINGLE_QUOTED.sub(" ", without_quotes(body)))
     first_person = _FIRST_PERSON.search(unquoted) is not None
     if _reports(body) or (re.search(r"\d", body) and not first_person) or _RANKED.search(body):

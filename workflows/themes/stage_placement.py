@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -68,7 +69,7 @@ _STRUCK = re.compile(r"(?<!\w)~[^~\n]+~(?!\w)\s*")  # Slack's ~struck~: taken ba
 _EMPHASIS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")  # Slack's *bold* and _italic_ around words
 _STAGE_WORD = r"(?:stage|phase|step)"
 # What a label may say after the stage: "Fact find pain point: …", "Checkout touchpoint - …"
-_NOTE_KIND = r"(?:pain[-\s]?points?|pains?|touch[-\s]?points?|issues?|problems?)"
+_NOTE_KIND = r"(?:pain[-\s]?(?:points?|pts?)|pains?|touch[-\s]?points?|issues?|problems?)"
 _JOINED = r"(?:&|and|/|\+)"  # how the two halves of a name are joined
 # What may come before a stage's label: "For Awareness: …", "Re: Awareness - …", "Under retention: …"
 _LEAD = r"(?:(?:for|re:?|under|regarding|about|wrt)\s+)?"
@@ -144,6 +145,19 @@ class Placed:
 
 
 def named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
+    """See `_named_stage`; accents aside ("cafe pain point:" names *Café & Shop*)."""
+    if text.isascii() and all(stage.name.isascii() for stage in stages):
+        return _named_stage(text, stages)
+    plain = [stage.model_copy(update={"name": _unaccented(stage.name)}) for stage in stages]
+    named = _named_stage(_unaccented(text), plain)
+    return next((stage.name for stage, bare in zip(stages, plain, strict=True) if bare.name == named), None)
+
+
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     """The stage a note names as its stage, in any of the ways people write it; None when it names none.
 
     Written as a label ("Awareness: …", "For Awareness - …", "[Awareness] …", "(Awareness)"), as a place ("In Awareness,
@@ -600,7 +614,7 @@ def _label_position(body: str, name: str) -> int | None:
         rf"^{_PREAMBLE}[^.!?:\n]{{0,40}}\b(?:for|re|under|about)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*:\s",
         rf"^(?:for|re:?|under|regarding)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*(?:,|\.\.\.|…)",  # "For Use, …"
         # "consideration-wise, the comparison table …", "purchase side, …", "…, retention-side: …"
-        rf"(?:^|[,:—–]\s+){words}(?:[-\s]?wise|[-\s]side)\b",
+        rf"(?:^|[,:—–]\s+)(?:the\s+)?{words}(?:[-\s]?wise|[-\s]side)\b",
         # "… that's the interest stage failing us"
         rf"\b(?:that's|that’s|that is|this is|it's|it’s)\s+(?:the\s+)?{words}\s+{_STAGE_WORD}\b",
         rf"^{words}\s*(?:/|&|\+)\s*[^:\n]{{1,30}}:",  # "Purchase/checkout: …", "Retention & renewal: …"

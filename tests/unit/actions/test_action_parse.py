@@ -609,6 +609,10 @@ def test_who_helps_with_an_action_leaves_its_title_unless_meeting_them_is_the_ac
             "Check with legal what we can say about appeals",
         ),
         ("+1 @Ben, support can write the sms copy", "Support can write the sms copy"),
+        (
+            "I can help @Ben with that, will test the questions with 5 householders",
+            "Test the questions with 5 householders",
+        ),
         # a reply quoting what it answers: the title is the answer's
         (
             "&gt; needs finance sign-off\nI'll book the finance review for the date changes",

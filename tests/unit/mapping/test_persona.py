@@ -197,6 +197,7 @@ def test_the_persona_is_called_what_the_team_calls_it(note: str, name: str) -> N
             "Hannah + Joe",
         ),
         (["let's call her Margaret, 68", "Margaret :+1:", "or Beryl", "beryl +1", "ok renamed: Beryl."], "Beryl"),
+        (["name idea: Sarah?", "&gt; Sarah\nhow about Maya", "Maya 👍", "ok settling on *Maya*, 38, ty all"], "Maya"),
         (
             ["Side-hustle Sophie?", "Mum-seller Mel?", "ok so Mum-seller Mel is final? a bit clunky", "just Mel then"],
             "Mel",

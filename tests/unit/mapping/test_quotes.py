@@ -370,6 +370,7 @@ def test_a_customer_heard_through_a_tag_or_a_source_is_quoted(text: str, evidenc
         '+1 to that, the volunteer lead told me "the back of the pack gets forgotten"',
         'Mrs Okafor at the desk told me "half my morning is resetting PINs for ebook people"',
         'our ops lead mentioned "callout fee is £95 before anyone looks at anything" - do we show that earlier?',
+        "+1 and when they do get through the planner won't give a definite answer (\"it's only informal advice\")",
     ],
 )
 def test_a_colleague_staff_or_the_product_in_quotation_marks_is_no_customer(text: str) -> None:
@@ -381,6 +382,10 @@ def test_a_ticket_or_survey_note_that_counts_customers_is_no_quote() -> None:
     assert quotes_in(note("'where is my install' is our #2 contact reason", Evidence.ticket)) == []
     assert quotes_in(note("120 how-do-I-set-up-a-review-cycle tickets last quarter", Evidence.ticket)) == []
     assert quotes_in(note("Register: where's my UTR = #2 call reason in jan, 88k calls", Evidence.ticket)) == []
+    # a stage label saying "I" is the team's, and so is a "+1 … i'd add"
+    label = "Check if I need it pain: people can't tell whether they need permission. it's 22% of planning tickets"
+    assert quotes_in(note(label, Evidence.ticket)) == []
+    assert quotes_in(note("+1 to that. and i'd add: fewer complaints escalating to her boss", Evidence.ticket)) == []
     assert [q.text for q in quotes_in(note("I never got a reminder about the discount", Evidence.survey))] == [
         "I never got a reminder about the discount"
     ]

@@ -37,6 +37,7 @@ VET = resolve_stage_model("Book Appt, Arrive & Wait, Consult, Treatment/Meds, Pa
 HIRING = resolve_stage_model("Find Job, Apply, Interview, Offer, Onboarding")
 GYM = resolve_stage_model("Enquire, Trial, Enrolment, Renew/Cancel")
 PASSPORT = resolve_stage_model("Check Eligibility, Photo & Documents, Plan Trip, Tickets, Receive")
+MUSEUM = resolve_stage_model("Plan Visit, Tickets, Galleries, Café & Shop")
 TAX = resolve_stage_model("Find out I need to file, Register, Keep records, File, Pay, Letters & penalties")
 AIPEL, ECOMMERCE, B2B = (resolve_stage_model(preset) for preset in ("aipel", "ecommerce", "b2b"))
 
@@ -266,6 +267,10 @@ AIPEL, ECOMMERCE, B2B = (resolve_stage_model(preset) for preset in ("aipel", "ec
         # a line quoted from another reply names that reply's stage; a quoted stage's name alone is a label
         ("&gt; that's awareness\nfor the couples i spoke to the venue was already shortlisted", DEFAULT, None),
         ("&gt; Consideration\nno side-by-side plan comparison anywhere", DEFAULT, "Consideration"),
+        # accents aside, "the X side", "pain pt"
+        ("cafe pain point: no high chairs, 2 families left", MUSEUM, "Café & Shop"),
+        (":shopping_bags: the shop side — forced exit through the gift shop", MUSEUM, "Café & Shop"),
+        ("galleries pain pt: the audio guide app needs a login", MUSEUM, "Galleries"),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str | None) -> None:

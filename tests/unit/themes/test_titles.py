@@ -225,6 +225,8 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "same question as <@U0ABC02> tbh, do we map the current or the ideal journey?",
         "quick time check: we're halfway, 2 threads to go",
         "thx <@U0ABC04> &amp; <@U0ABC05> for running this",
+        ":wave: morning all! first thread is the objective - why are we doing this + what's in/out. drop it below",
+        "thread for the objective :dart: why are we doing this, what's in/out, how do we know it worked. go wild",
     ],
 )
 def test_a_reply_without_substance_is_not_a_note(text: str) -> None:

@@ -80,6 +80,7 @@ _PROMPT = re.compile(
 # drop the miro link again?", "will the recording be shared?", "who's taking notes?"), coming and going ("brb, fire
 # drill", "ok back, what did I miss", "will add async"), thanks for the session ("thanks for organising",
 # "brilliant session, same time next week?") and banter about it ("just here for the biscuits").
+_STEP_NAMES = r"(?:objective|persona|touch\s?points?|pain\s?points?|actions?)\b"
 _WORKSHOP_TALK = re.compile(
     r"\b(?:miro|mural|figjam|zoom|teams)\s+link\b|\blink\s+to\s+the\s+(?:board|miro|doc|deck)\b"
     r"|\brecording\s+be\s+shared\b|\bwho['’]?s\s+taking\s+notes\b|\b(?:big\s+room|huddle)\b[^?]{0,40}\?"
@@ -134,7 +135,9 @@ _WORKSHOP_TALK = re.compile(
     r"|\bdrop\s+(?:it|them|yours?)\s+(?:below|here|in\s+(?:the\s+)?thread)\b"
     r"|\b(?:current|as-is)\s+or\s+(?:the\s+)?(?:ideal|future|to-be)\s+(?:journey|state)\b"
     r"|^\W*step\s+\d+\s+of\s+\d+\b|\btime\s+check\b|\b\d+\s+threads?\s+to\s+go\b"
-    r"|^\W*\+1\s+to\s+what\s+\S+\s+said\W*$",  # "+1 to what @Ana said": backs a person, says nothing new
+    r"|^\W*\+1\s+to\s+what\s+\S+\s+said\W*$"  # "+1 to what @Ana said": backs a person, says nothing new
+    # "first thread is the objective - …", "thread for the objective :dart: …"
+    rf"|\b(?:first|next|last|this)\s+thread\s+is\s+(?:the\s+)?{_STEP_NAMES}|^\W*thread\s+(?:for|about)\s+(?:the\s+)?{_STEP_NAMES}",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"(?<=[.!?—–;\n])")
