@@ -605,6 +605,8 @@ def _label_position(body: str, name: str) -> int | None:
         rf"^[^.!?:\n]{{0,40}}[:,—–]\s+[\[(]\s*{words}\s*[\])]",  # "Going back to the start: [Awareness] …"
         # after a sentence or two of preamble: "Adding one late, sorry! Consideration: …"
         rf"^{_PREAMBLE}{_LEAD}{words}\s*(?::|\s[-–—|]\s|[-–—]\s)",
+        # "oh and Purchase → the 'add extras' step", "also Retention: …"
+        rf"^(?:oh|and|also|plus|ok|so|btw)(?:\s+(?:and|also))?[\s,]+{_LEAD}{words}\s*(?::|\s[-–—|]\s|->|→)",
         # "Going back to Purchase for a sec: …", "Back to AIP: …"
         rf"^(?:[^.!?:\n]{{0,30}}?\s)?(?:(?:going|jumping|coming)\s+)?back\s+(?:to|in|at)\s+(?:the\s+)?{said}"
         rf"(?:\s+{_STAGE_WORD})?(?![\w-])",  # "one more back in purchasing: …"

@@ -271,6 +271,7 @@ AIPEL, ECOMMERCE, B2B = (resolve_stage_model(preset) for preset in ("aipel", "ec
         ("cafe pain point: no high chairs, 2 families left", MUSEUM, "Café & Shop"),
         (":shopping_bags: the shop side — forced exit through the gift shop", MUSEUM, "Café & Shop"),
         ("galleries pain pt: the audio guide app needs a login", MUSEUM, "Galleries"),
+        ("oh and Purchase → the 'add extras' upsell step before payment", AIPEL, "Purchase"),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str | None) -> None:
