@@ -181,11 +181,11 @@ _QUOTE_END = re.compile(r"(?<=[.!?…][\"”»“」])\s+(?=[A-ZÀ-Þ\"“„«]
 _WRAP = ' "“”„«»「」'
 _SPEAKS_AS_CUSTOMER = re.compile(r"^\W*(?:\S+\s+){0,3}?(?i:i|i'm|i’m|i've|i’ve|i'd|i’d|me|my)\b")  # "Why do I pay …"
 _EVIDENCE_TAG = re.compile(r"\[[^\[\]\n]{1,30}\]")  # "[ticket] …": where the note comes from, not who speaks
-# A tag inside a note, after a sentence, with the customer's words after it to the end: "… [survey] I pressed 1, …"
 # Words set off as Slack's quote under a source: "survey: &gt; pickup is 3pm, who finishes work at 3pm??",
 # "from the branch interviews:\n&gt; I had to ask my granddaughter …"
 _BLOCKQUOTE = re.compile(r"^(?:(?P<label>[^:\n>]{1,60}):\s*)?(?:&gt;|>)\s*(?P<words>[^\n]+)$")
 _LABEL_FIRST = re.compile(r"^[^:\n\"“]{1,40}:\s+(?=\S)")  # "Delivery: …", "Check if I need it pain: …"
+# A tag inside a note, after a sentence, with the customer's words after it to the end: "… [survey] I pressed 1, …"
 _TAGGED_TAIL = re.compile(r"[.!?:]\s+(?P<tag>\[[^\[\]\n]{1,20}\])\s*(?P<words>[^\[\]]+)$")
 SPEAKER_CHARS = 300  # who speaks a quotation is said just before it: a long note is not searched from its start
 HEARD = frozenset({Evidence.interview, Evidence.ticket, Evidence.survey})  # evidence that reports customers' words
@@ -292,9 +292,9 @@ def _in_their_words(body: str, spoken: bool) -> bool:
     """Whether a tagged text is the customer's own words: `spoken` as them (opening on "I", or after a tag inside
     the note), or saying "I" anywhere; never counting people or reporting them ("[survey] 38% of people said…",
     "[review] reviewers mention…")."""
-    # "68% of contacts are 'where's my bag'", "120 how-do-I-set-up-a-review-cycle tickets": the customer's words named
     if _TEAM_VOICE.search(body):
         return False
+    # "68% of contacts are 'where's my bag'", "120 how-do-I-set-up-a-review-cycle tickets": the customer's words named
     unquoted = re.sub(r"\w+(?:-\w+)+", " ", _SINGLE_QUOTED.sub(" ", without_quotes(body)))
     first_person = _FIRST_PERSON.search(unquoted) is not None
     if _reports(body) or (re.search(r"\d", body) and not first_person) or _RANKED.search(body):

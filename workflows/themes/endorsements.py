@@ -47,23 +47,19 @@ _TAKES_ON = re.compile(
 )
 # "+1 happy to help with that", "+1, and I can pull 50 real statements …": an offer to help with the last reply's
 # action, whoever wrote it.
-_OFFERS = re.compile(
-    rf"^(?:\+1|{_ACK_WORD})\b[\s,.!:—–-]*(?:and\s+)?(?:i\s+can|i['’]?ll|i\s+will|happy\s+to|count\s+me\s+in)\b",
-    re.IGNORECASE,
-)
+_OFFER = r"(?:i\s+can|i['’]?ll|i\s+will|happy\s+to|count\s+me\s+in|can\s+help)\b"
+_OFFERS = re.compile(rf"^(?:\+1|{_ACK_WORD})\b[\s,.!:—–-]*(?:and\s+)?{_OFFER}", re.IGNORECASE)
+_OFFERS_ANY = re.compile(rf"^{_OFFER}", re.IGNORECASE)  # "i can pull the funnel baseline for that": with `_FOR_THAT`
 # "+1 to the status tracker, …" names a note by its subject: the words up to the clause's end; what is taken on
 # needs no article ("I'll take android cancel").
 _SUBJECT = re.compile(r"^(?:the|this|that|your|their)\s+(?P<subject>[^,;:.!?()]{3,60})", re.IGNORECASE)
 _TAKEN = re.compile(
     r"^(?:(?:the|this|that|your|their)\s+)?(?!(?:it|them|one|these|those)\b)(?P<subject>[^,;:.!?()]{3,60})", re.I
 )
+SAME_SUBJECT_FLOOR = 0.4  # how close a named subject must be to an earlier note to join it
 MIN_QUOTED_CHARS = 8  # "&gt; spend cap" names a note; "&gt; ok" could be any
-SAME_SUBJECT_FLOOR = 0.4
 MIN_CONTINUING_WORDS, MAX_CONTINUING_WORDS = 2, 5  # a short reply going on with the last note, in its words
 _FOR_THAT = re.compile(r"\b(?:for|on|with|to)\s+(?:that|this|it)\b", re.IGNORECASE)
-_OFFERS_ANY = re.compile(
-    r"^(?:i\s+can|i['’]?ll|i\s+will|happy\s+to|can\s+help)\b", re.IGNORECASE
-)  # how close a named subject must be to an earlier note to join it
 # A phrase naming one of several notes ("@Ana's ack letter") leans this much toward the note saying all its words.
 NAMED_WORDS_WEIGHT = 0.5
 # "@Ana's ack letter" or "@Ana's point on payouts" names one of her notes; "@Ana's point" (or idea, comment…) alone

@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -92,8 +92,9 @@ _FILED_STAGE = re.compile(
 # "re: consid., …", "… re D&Q: …": what a note is about, in a word
 _ABOUT = re.compile(r"^(?:[^.!?:\n]{0,40}?\s)?re:?\s+(?P<word>[\w&]+)\.?\s*(?:[,:—–-]|$)", re.IGNORECASE)
 # "for config, …", "during arrival, …": a stage in a word, shortened or in another form, after "for" or "during"
+_FILLER_LEAD = r"(?:oh|and|also|plus|ok|so|btw)"  # "oh and for awareness, …", "also Retention: …"
 _FOR_A_WORD = re.compile(
-    r"^(?:[^.!?:\n]{0,40}?[:—–]\s+|(?:oh|and|also|plus|ok|so|btw|same|one\s+more)(?:\s+(?:and|also|one\s+more))?\s+)?"
+    rf"^(?:[^.!?:\n]{{0,40}}?[:—–]\s+|(?:{_FILLER_LEAD}|same|one\s+more)(?:\s+(?:and|also|one\s+more))?\s+)?"
     r"(?:for|during|wrt|in|at|(?:going\s+)?back\s+(?:to|in|at))\s+(?:the\s+)?(?P<word>[\w&]+)"
     r"(?:\.?\s*[,:—–]|\s+(?:for\s+a\s+(?:sec|second|moment|minute|bit)|really|too|as\s+well)\b)",
     re.I,
@@ -443,24 +444,26 @@ def opening_stripped(text: str) -> str:
 def _name_words(name: str) -> str:
     """A stage's name as a pattern: its words with or without hyphens, "&", "and" and "/" alike ("Renew and grow",
     "search/compare" for "Search & Compare", "review & sign" for "Review/Sign")."""
-    words = _name_parts(name)
-    return r"[-\s]?".join(
-        _JOINED if word.lower() in ("&", "and") else re.escape(word).replace("/", rf"\s*{_JOINED}\s*") for word in words
-    )
+    return _name_pattern(name, re.escape, r"[-\s]?")
 
 
 def _any_form(name: str) -> str:
     """A stage's name as a pattern, each word in any form and an article between words allowed: "during interviews"
     for "Interview", "on the receiving side" for "Receive", "planning the trip" for "Plan trip"."""
-    words = [
+    any_form = lambda word: rf"(?:{re.escape(word)}|{_forms(word)}|{re.escape(word.removesuffix('s'))})"  # noqa: E731
+    return _name_pattern(name, any_form, r"[-\s]?(?:(?:the|a|an)\s+)?")
+
+
+def _name_pattern(name: str, word: Callable[[str], str], between: str) -> str:
+    """A name's words as `word` patterns, joined by `between`; "&", "and" and "/" stand for one another."""
+    return between.join(
         _JOINED
-        if word.lower() in ("&", "and")
-        else re.escape(word).replace("/", rf"\s*{_JOINED}\s*")
-        if "/" in word
-        else rf"(?:{re.escape(word)}|{_forms(word)}|{re.escape(word.removesuffix('s'))})"
-        for word in _name_parts(name)
-    ]
-    return r"[-\s]?(?:(?:the|a|an)\s+)?".join(words)
+        if part.lower() in ("&", "and")
+        else re.escape(part).replace("/", rf"\s*{_JOINED}\s*")
+        if "/" in part
+        else word(part)
+        for part in _name_parts(name)
+    )
 
 
 def _name_parts(name: str) -> list[str]:
@@ -606,7 +609,7 @@ def _label_position(body: str, name: str) -> int | None:
         # after a sentence or two of preamble: "Adding one late, sorry! Consideration: …"
         rf"^{_PREAMBLE}{_LEAD}{words}\s*(?::|\s[-–—|]\s|[-–—]\s)",
         # "oh and Purchase → the 'add extras' step", "also Retention: …"
-        rf"^(?:oh|and|also|plus|ok|so|btw)(?:\s+(?:and|also))?[\s,]+{_LEAD}{words}\s*(?::|\s[-–—|]\s|->|→)",
+        rf"^{_FILLER_LEAD}(?:\s+(?:and|also))?[\s,]+{_LEAD}{words}\s*(?::|\s[-–—|]\s|->|→)",
         # "Going back to Purchase for a sec: …", "Back to AIP: …"
         rf"^(?:[^.!?:\n]{{0,30}}?\s)?(?:(?:going|jumping|coming)\s+)?back\s+(?:to|in|at)\s+(?:the\s+)?{said}"
         rf"(?:\s+{_STAGE_WORD})?(?![\w-])",  # "one more back in purchasing: …"

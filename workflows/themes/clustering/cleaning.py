@@ -49,6 +49,7 @@ _CLOSER = re.compile(rf"(?:^|[\s,.;:!—–-])(?:{FILLER_CLOSERS})[\s!.?]*$", re
 _SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:!?])")
 _STACKED_MARKS = re.compile(r"[,;:](?=\s*[,;:])")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_STEP = r"(?:touch\s?points?|pain[\s-]?points?|actions?|action\s+plan|persona|objective)"  # a step by its name
 # The facilitator opening a step or keeping time, whatever instructions follow: "Touchpoints now :point_down: every
 # place a driver meets us, …", "Pain points. Tag your evidence …", "objective thread first. I'll let …", "15 mins left
 # for touchpoints, then pain points", "Great stuff. 15 mins left on this one, what about the end?", "welcome to the
@@ -58,7 +59,7 @@ _PROMPT = re.compile(
     r"(?:thanks?(?:\s+you)?\s+(?:all\s+|everyone\s+)?for\s+(?:joining|coming|making\s+(?:the\s+)?time)[\s,.!]+)?"
     r"(?:(?:good|great|nice|lovely|brilliant|awesome|amazing)(?:\s+(?:stuff|work|job|start))?"
     rf"[\s,.!{EMOJI_CHARACTERS}]+)?(?:(?:right|ok(?:ay)?|so|now|last\s+(?:one|bit|step|round))[\s,:{EMOJI_CHARACTERS}]+)*(?:"
-    r"(?:the\s+)?(?:touch\s?points?|pain[\s-]?points?|actions?|action\s+plan|persona|objective)"
+    rf"(?:the\s+)?{_STEP}"
     rf"(?:\s+(?:thread|step|round))?(?:\s+(?:now|next|time|first|then)\s*(?:[,.!{EMOJI_CHARACTERS}]|$)"
     rf"|\s*(?:[.!{EMOJI_CHARACTERS}]|$))"
     r"|\d+\s*(?:more\s+)?(?:mins?|minutes)\s+(?:left|to\s+go)\b"
@@ -80,7 +81,6 @@ _PROMPT = re.compile(
 # drop the miro link again?", "will the recording be shared?", "who's taking notes?"), coming and going ("brb, fire
 # drill", "ok back, what did I miss", "will add async"), thanks for the session ("thanks for organising",
 # "brilliant session, same time next week?") and banter about it ("just here for the biscuits").
-_STEP_NAMES = r"(?:objective|persona|touch\s?points?|pain\s?points?|actions?)\b"
 _WORKSHOP_TALK = re.compile(
     r"\b(?:miro|mural|figjam|zoom|teams)\s+link\b|\blink\s+to\s+the\s+(?:board|miro|doc|deck)\b"
     r"|\brecording\s+be\s+shared\b|\bwho['’]?s\s+taking\s+notes\b|\b(?:big\s+room|huddle)\b[^?]{0,40}\?"
@@ -101,7 +101,7 @@ _WORKSHOP_TALK = re.compile(
     # tomorrow", "touchpoints tomorrow 10am", "action plan next", "about a day left", "halfway", "keep going";
     # praise of the board ("good board", "great list") and the facilitator's follow-up ("I'll post the map +
     # summary in #cx by Monday"), a reaction ("wow. didn't know that one")
-    r"|\b(?:touch\s?points?|pain[\s-]?points?|actions?|action\s+plan|persona|objective)(?:\s+thread)?(?:\s+is)?(?:\s+up)?"
+    rf"|\b{_STEP}(?:\s+thread)?(?:\s+is)?(?:\s+up)?"
     r"\s+(?:next|opens|tomorrow|goes\s+up|starts)\b(?!\s*:)"
     r"|\b(?:about\s+|roughly\s+)?(?:a|one|half\s+a|\d+)\s+(?:days?|hours?|hrs?)\s+(?:left|to\s+go)\b|^\W*half\s*way\b"
     r"|\bkeep\s+(?:going|them\s+coming|it\s+coming)\b|\b(?:good|great|nice|brilliant)\s+(?:board|list|thread)\b"
@@ -112,8 +112,7 @@ _WORKSHOP_TALK = re.compile(
     # mapping …", "this thread = …", and asking for input: "drop thoughts on …", "owner + date pls", "evidence tags
     # pls", "give them a name", "go wild", "short answers fine", "doesn't need to be perfect", "who's our customer?",
     # "where does it hurt for Megan?", "10 mins, anything on the final invoice?", "every place Megan meets us"; a
-    # wrap-up ("that's
-    # a wrap", "closing the thread", "map coming your way monday", "i'll write this up")
+    # wrap-up ("that's a wrap", "closing the thread", "map coming your way monday", "i'll write this up")
     r"|\bthread\s+\d+(?:\s+of\s+\d+)?\b|\bthread\s+first\b|^\W*last\s+(?:thread|one)\b|\bkicking\s+off\b|^\W*we['’]re\s+mapping\b"
     r"|\bthis\s+thread\s*(?:=|is\s+for)|^\W*(?:quick\s+)?reminder\s*(?::|,|\s+(?:that|the|to)\s)"
     r"|\b(?:drop|add|post)\s+(?:your\s+|any\s+)?(?:thoughts|notes|ideas|stuff|quotes|examples)\b"
@@ -137,7 +136,7 @@ _WORKSHOP_TALK = re.compile(
     r"|^\W*step\s+\d+\s+of\s+\d+\b|\btime\s+check\b|\b\d+\s+threads?\s+to\s+go\b"
     r"|^\W*\+1\s+to\s+what\s+\S+\s+said\W*$"  # "+1 to what @Ana said": backs a person, says nothing new
     # "first thread is the objective - …", "thread for the objective :dart: …"
-    rf"|\b(?:first|next|last|this)\s+thread\s+is\s+(?:the\s+)?{_STEP_NAMES}|^\W*thread\s+(?:for|about)\s+(?:the\s+)?{_STEP_NAMES}",
+    rf"|\b(?:first|next|last|this)\s+thread\s+is\s+(?:the\s+)?{_STEP}\b|^\W*thread\s+(?:for|about)\s+(?:the\s+)?{_STEP}\b",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"(?<=[.!?—–;\n])")
