@@ -89,6 +89,11 @@ _OPENING_STAGE = re.compile(
 _FILED_STAGE = re.compile(
     r"(?:^|[.!?—–-]\s+|,\s*)(?P<words>[\w&/-]+(?:\s+[\w&/-]+){0,3})\s+(?:stage|phase|(?:section|bit)(?=\s*:))\b", re.I
 )
+# "… so I'd file it under support": a note filed, at its end, under a word of a stage's name
+_FILED_UNDER = re.compile(
+    r"\b(?:fil(?:e|es|ed|ing)|put(?:ting)?)\s+(?:it|this|that)(?:\s+one)?\s+under\s+(?:the\s+)?(?P<word>[\w-]+)\W*$",
+    re.I,
+)
 # "re: consid., …", "… re D&Q: …": what a note is about, in a word
 _ABOUT = re.compile(r"^(?:[^.!?:\n]{0,40}?\s)?re:?\s+(?P<word>[\w&]+)\.?\s*(?:[,:—–-]|$)", re.IGNORECASE)
 # "for config, …", "during arrival, …": a stage in a word, shortened or in another form, after "for" or "during"
@@ -102,6 +107,17 @@ _FOR_A_WORD = re.compile(
 # "sry, was on mute — …": a few words before a dash, naming no stage, then the note
 _DASH_PREAMBLE = re.compile(r"^(?P<lead>[^—–:\n]{1,40}?)\s+(?:[—–]|--?)\s+(?P<rest>\S.*)", re.DOTALL)
 _HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")  # "pick-up", written "Pickup" in a stage's name
+_PREFIXED = re.compile(r"(?<!\w)(?:pre|post|re|after|mid|non|un)-[^\W\d_]", re.I)  # "pre-sale", "re-booking"
+# Words teams write short, spelled out where a stage's name has them in full
+_SHORTHANDS = {
+    "wk": "week",
+    "wks": "weeks",
+    "mgmt": "management",
+    "appt": "appointment",
+    "acct": "account",
+    "mtg": "meeting",
+}
+_SHORTHAND = re.compile(rf"\b(?:{'|'.join(_SHORTHANDS)})\b", re.I)
 _BRACKETED = re.compile(r"^[\[(]\s*(?P<words>[^\[\]()]{1,30}?)\s*[\])]")
 # Words before "stage" that say which, not what: "the next stage", "the first stage of the project".
 _NOT_FILED = frozenset({"first", "second", "third", "next", "last", "final", "early", "later", "main", "same", "other"})
@@ -120,8 +136,10 @@ _ONE_WORD_LABEL = re.compile(
     rf"^{_PREAMBLE}(?P<word>[A-Za-z]+)(?:\s+(?:{_STAGE_WORD}|{_NOTE_KIND}))?(?:\s*(?::|\s[-–—]\s|→)|-wise\b)", re.I
 )
 # A stage named by two alternatives ("Onboarding/Setup", "Check-out & review", "Renew and grow") is named by either
-# of four letters or more ("Setup: …", "review stage - …"); "Check-in/out": "Check-in" names it alone, "out" not.
+# of three letters or more ("Setup: …", "review stage - …", "dry - …" for "Dry & Vac"); "Check-in/out": "Check-in"
+# names it alone, "out" not.
 MIN_ALTERNATIVE_LETTERS = 4
+_PARTICLES = frozenset({"out", "off", "end", "the", "and", "for", "new", "one", "all"})  # "out" of "Check-in/out"
 _ALTERNATIVES = re.compile(r"/|\s(?:&|and)\s", re.IGNORECASE)
 # "Stage 2: …", "Phase 3 — …", "[stage 4] …": the stage by its number in the journey ("Step 2" is as often a form's).
 # What a note opens on after a short preamble ("missed one earlier: …", "Back to the start for a sec: …").
@@ -130,6 +148,12 @@ _SUBJECT = re.compile(
 )
 # "… smoother than Boarding", "Apply or Completion?", "Refund is the worst bit, Label is fine"
 _COMPARING = re.compile(r"\b(?:than|vs\.?|versus)\b|\?\s*$|\b(?:is|are|was)\s+(?:fine|ok|okay|alright)\b", re.I)
+# "Afterglow is fine, ppl don't expect much", "download step is fine": a stage passed over, unless a "but" follows
+_FINE = re.compile(
+    rf"^(?:the\s+)?(?P<words>[\w&/' -]{{1,30}}?)\s+(?:{_STAGE_WORD}\s+)?(?:is|are|was|seems|looks)\s+"
+    r"(?:fine|ok|okay|alright)\b(?![^.!?\n]*\b(?:but|except|apart\s+from)\b)",
+    re.I,
+)
 _NUMBERED = re.compile(r"^[\[(]?\s*(?:stage|phase)\s*(?P<number>\d{1,2})\s*(?:[\])]|[:\-–—/](?=\s))", re.IGNORECASE)
 
 
@@ -173,10 +197,18 @@ def _named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     if tag and (heading := stage_heading(tag["words"], stages)):  # "[Interview] …": a stage's name, not evidence
         return heading
     body = bare(text)
+    solid = _HYPHEN.sub("", body)
+    if _PREFIXED.search(body) and (named := _named_in(solid, stages)):  # "pre-sale —" for "Presale", not "General Sale"
+        return named
     if named := _named_in(body, stages):
         return named
     # once more, not again: "bib pick-up: …" for "Expo & Bib Pickup", "ok sorry for the late one — consultation: …"
-    if (solid := _HYPHEN.sub("", body)) != body and (named := _named_in(solid, stages)):
+    if solid != body and (named := _named_in(solid, stages)):
+        return named
+    if (joined := _joined_opening(body, stages)) and (named := _named_in(joined, stages)):  # "after glow: …"
+        return named
+    spelled = _SHORTHAND.sub(lambda word: _SHORTHANDS[word[0].lower()], body)  # "camp wk —" for "Camp Week"
+    if spelled != body and (named := _named_in(spelled, stages)):
         return named
     preamble = _DASH_PREAMBLE.match(body)
     if preamble and not _mentioned(preamble["lead"], stages):
@@ -187,6 +219,19 @@ def _named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     return (
         stages[int(numbered["number"]) - 1].name if numbered and 1 <= int(numbered["number"]) <= len(stages) else None
     )
+
+
+def _joined_opening(body: str, stages: Sequence[StageDef]) -> str | None:
+    """The note with its first two words written as one where that is a one-word stage's name ("after glow: …" for
+    "Afterglow", "kick off call" for "Kickoff"); None otherwise."""
+    opening = re.match(r"(\W*)([^\W\d_]+)[\s-]+([^\W\d_]+)", body)
+    if not opening:
+        return None
+    word = opening[2] + opening[3]
+    one_word = (stage.name for stage in stages if len(_name_parts(stage.name)) == 1)
+    if any(word.lower() == name.lower() or _inflected(word, name) for name in one_word):
+        return opening[1] + word + body[opening.end() :]
+    return None
 
 
 def _unquoted(text: str, stages: Sequence[StageDef]) -> str:
@@ -217,6 +262,8 @@ def _named_in(body: str, stages: Sequence[StageDef]) -> str | None:
     if not found and (about := _ABOUT.match(body) or _FOR_A_WORD.match(body)):
         found = [(about.start("word"), stage.name) for stage in stages if _word_names(about["word"], stage.name, body)]
         found = found or [(about.start("word"), name) for name in _named_by_a_word(about["word"], stages)]
+    if not found and (filed := _FILED_UNDER.search(body)):  # "… so I'd file it under support" for "Seek support"
+        found = [(filed.start(), name) for name in _named_by_a_word(filed["word"], stages)]
     if not found and (tag := _BRACKETED.match(body)):  # "[loss adjuster] asked for receipts" for "Adjuster visit"
         found = [(0, name) for name in _named_by_a_word(tag["words"], stages)]
     return min(found)[1] if found else None
@@ -226,7 +273,10 @@ def _compares(body: str, stages: Sequence[StageDef]) -> bool:
     """Whether the note weighs stages against each other rather than labelling itself ("we lose more in Consideration
     than in Purchase", "should pilots sit in Shortlist or in Implementation?"); a label first still names one
     ("Purchase: slower than Consideration")."""
-    if len(_mentioned(body, stages)) < 2 or not _COMPARING.search(body):
+    mentioned = _mentioned(body, stages)
+    if len(mentioned) == 1 and (fine := _FINE.match(body)):  # "Hire stage is fine, skipping"
+        return bool(_mentioned(fine["words"], mentioned))
+    if len(mentioned) < 2 or not _COMPARING.search(body):
         return False
     return not any(re.match(rf"^{_LEAD}{_name_words(stage.name)}\s*(?::|\s[-–—]\s)", body, re.I) for stage in stages)
 
@@ -487,7 +537,8 @@ def _options(name: str) -> list[str]:
     alternatives, by either ("Setup" for "Onboarding/Setup"; see MIN_ALTERNATIVE_LETTERS)."""
     parts = (part.strip() for part in _ALTERNATIVES.split(name))
     unarticled = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
-    return list(dict.fromkeys([name, unarticled, *(part for part in parts if len(part) >= MIN_ALTERNATIVE_LETTERS)]))
+    said = [part for part in parts if len(part) >= MIN_ALTERNATIVE_LETTERS or (len(part) == 3 and part.isalpha())]
+    return list(dict.fromkeys([name, unarticled, *(part for part in said if part.lower() not in _PARTICLES)]))
 
 
 def _said(name: str) -> str:
@@ -502,6 +553,8 @@ def _acronym(name: str, body: str) -> list[str]:
     ("AIP" for "Agreement in principle"; "mac" is no "Make a claim")."""
     letters = "".join(word[0] for word in _name_parts(name) if word[0].isalpha()).upper()
     if len(letters) >= ACRONYM_WORDS and re.search(rf"\b{letters}\b", body):
+        return [letters]
+    if len(letters) == 2 and re.search(rf"\b(?i:in|at|during|for)\s+{letters}\b", body):  # "in PP" for "Post-purchase"
         return [letters]
     paired = re.fullmatch(r"(\w)\w*\s*(?:&|and)\s*(\w)\w*", name, re.IGNORECASE)  # "D&Q" for "Diagnose & quote"
     joined = f"{paired[1]}&{paired[2]}".upper() if paired else ""
@@ -531,7 +584,10 @@ def _abbreviated(word: str, name: str) -> bool:
 
 def _first_word_named(label: str, stages: Sequence[StageDef]) -> list[str]:
     """The one-word stage a short label opens with in another form ("Subscribing on mobile:" for "Subscribe")."""
-    named = _in_another_form(_plain_words(label)[:1], stages)
+    first = _plain_words(label)[:1]
+    named = _in_another_form(first, stages) or [
+        stage.name for stage in stages if [stage.name.lower()] == first and first[0] not in NOT_STAGE_WORDS
+    ]  # "placement test: …" for "Placement"
     return named if len(named) == 1 else []
 
 
@@ -583,6 +639,8 @@ def _forms(word: str) -> str:
     forms = rf"{re.escape(stem)}{doubled}?e?(?:ing|s|es|ed|d|al|ion|ions|ation|ations|ment|ments)"
     if stem.endswith("y"):
         forms += rf"|{re.escape(stem[:-1])}(?:ies|ied|ication|ications)"
+    if stem.endswith("acy"):  # "advocate" of "advocacy"
+        forms += rf"|{re.escape(stem[:-3])}at(?:e|es|ed|ing|ors?)"
     if stem.endswith("er"):
         forms += rf"|{re.escape(stem[:-2])}rations?"
     return f"(?:{forms})"
@@ -621,7 +679,23 @@ def _label_position(body: str, name: str) -> int | None:
         # "consideration-wise, the comparison table …", "purchase side, …", "…, retention-side: …"
         rf"(?:^|[,:—–]\s+)(?:the\s+)?{words}(?:[-\s]?wise|[-\s]side)\b",
         # "… that's the interest stage failing us"
-        rf"\b(?:that's|that’s|that is|this is|it's|it’s)\s+(?:the\s+)?{words}\s+{_STAGE_WORD}\b",
+        rf"\b(?:that's|that’s|that is|this is|it's|it’s)\s+(?:the\s+)?{words}\s+(?:{_STAGE_WORD}|point)\b",
+        # "I'd say that's Try, 38% of …"
+        rf"\b(?:i['’]d\s+say|i\s+would\s+say|i\s+think|imo)\s+(?:that['’]s|it['’]s|this\s+is)\s+(?:the\s+)?{words}\b",
+        # "Awareness (from the survey): …"
+        rf"^{_LEAD}{words}\s*\([^()\n]{{1,40}}\)\s*(?::|\s[-–—]\s)",
+        # "In the advocacy bucket: …", "so that's mid-Retention", "imo biggest Adoption pain is …", "hits post-purchase
+        # too", "…, for advocacy that's brutal"
+        rf"\bin\s+the\s+{words}\s+(?:bucket|column|lane|box|pile|area|section)\b",
+        rf"\bmid[-\s]?{words}(?!\w)",
+        rf"\b{words}\s+(?:pain(?:[-\s]?points?)?|killer)\b",
+        rf"\b(?:hits?|affects?)\s+(?:the\s+)?{words}\s+(?:too|as\s+well)\b",
+        rf"(?:^|[,;]\s+)for\s+(?:the\s+)?{words}\s+(?:that['’]s|it['’]s|this\s+is|there['’]s|there\s+is)\b",
+        # the stage said last, on its own: "… - Advocacy", "…. def awareness-stage", "… — consideration problem more
+        # than anything", "… — advocacy touchpoint I guess?"
+        rf"(?:[.!?]|\s[-–—]+)\s*(?:(?:def(?:initely)?|prob(?:ably)?|mostly|so)\s+)?(?:an?\s+|the\s+)?{words}"
+        rf"(?:[-\s]{_STAGE_WORD}|\s+(?:killer|thing|{_NOTE_KIND}))?"
+        rf"(?:\s+(?:imo|imho|i\s+guess|i\s+think|tbh|too|more\s+than\s+anything))?\s*[.!?)]*\s*$",
         rf"^{words}\s*(?:/|&|\+)\s*[^:\n]{{1,30}}:",  # "Purchase/checkout: …", "Retention & renewal: …"
         rf"^[\[{{]\s*{words}\s*[\]}}]",  # "[Awareness] …", "{Awareness} …"
         rf"^#{words}(?![\w-])",  # "#awareness …"
