@@ -227,6 +227,24 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "thx <@U0ABC04> &amp; <@U0ABC05> for running this",
         ":wave: morning all! first thread is the objective - why are we doing this + what's in/out. drop it below",
         "thread for the objective :dart: why are we doing this, what's in/out, how do we know it worked. go wild",
+        # time left and what is thin, the facilitator's next move, late arrivals, who takes what, nudges by name
+        "lovely, keep em coming. ~15 mins before I collate :clock3:",
+        "5 min warning before I tidy these onto the board",
+        "halfway check :hourglass: good stuff. still light on Renewal if anyone has data",
+        "nice list, not much on Advocacy yet though...",
+        "ok 5 mins left on this, any last ones for Onboarding?",
+        "Wrapping soon, I'll cluster these tonight. action plan tomorrow :wave:",
+        "I'll put all of this in the canvas and we review at the retro",
+        "Great, thanks all. See you in the pain points thread",
+        "hi! :coffee: just catching up",
+        "sorry late to this!! nothing to add, looks good",
+        "morning, sorry late to this, was at the depot all day yesterday :truck:",
+        "happy to be roped in :wave:",
+        "who's taking the invoice one?",
+        "anyone want to pick up the filter fix?",
+        "right, he needs a name :smile: suggestions?",
+        "nudge :wave: <@U0ABC05> <@U0ABC08> anything on the renewal side?",
+        "Brilliant, thank you all",
     ],
 )
 def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
@@ -275,6 +293,15 @@ def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
         "the action plan template in the app is confusing",
         "same on android",
         "no phone line",
+        # the same words about the customer's journey
+        "the engineer rings ~30 min before arriving",
+        "the departure board shows the platform 3 min before departure",
+        "most prospects are halfway through a security review when they find us",
+        "the car arrives with a warning light on",
+        "Catching up late :sweat_smile: lots of people say a neighbour sent them",
+        "sorry late to this - pls keep the catering contracts out of scope",
+        "I was on hold all morning and nobody picked up",
+        "I'll cluster the support tickets by reason before the review",
     ],
 )
 def test_a_short_real_note_is_a_note(text: str) -> None:

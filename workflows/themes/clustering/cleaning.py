@@ -136,7 +136,38 @@ _WORKSHOP_TALK = re.compile(
     r"|^\W*step\s+\d+\s+of\s+\d+\b|\btime\s+check\b|\b\d+\s+threads?\s+to\s+go\b"
     r"|^\W*\+1\s+to\s+what\s+\S+\s+said\W*$"  # "+1 to what @Ana said": backs a person, says nothing new
     # "first thread is the objective - …", "thread for the objective :dart: …"
-    rf"|\b(?:first|next|last|this)\s+thread\s+is\s+(?:the\s+)?{_STEP}\b|^\W*thread\s+(?:for|about)\s+(?:the\s+)?{_STEP}\b",
+    rf"|\b(?:first|next|last|this)\s+thread\s+is\s+(?:the\s+)?{_STEP}\b|^\W*thread\s+(?:for|about)\s+(?:the\s+)?{_STEP}\b"
+    # time left and what is thin ("~10 mins before I collate", "10 min warning", "10 mins on this then I'll move us
+    # over", "halfway check", "keep em coming", "still light on Everyday care", "not much on Post-purchase yet", "any
+    # last ones for …", "anything missing from …", "anything for the very start?"), the facilitator's next move
+    # ("I'll cluster these tonight", "before I tidy these onto the board", "I'll put all of this in the canvas", "see
+    # you in the persona thread", "from last night's clustering …")
+    r"|\b\d+\s*(?:mins?|minutes?)\s+(?:warning|(?:before|till|until)\s+(?:i|we)\b|(?:left\s+)?(?:on|for)\s+this\b)"
+    r"|\b\d+\s*(?:mins?|minutes?)\s+left\W*$"
+    r"|\bmove\s+(?:us|everyone)\s+(?:over\s+)?(?:to|on)\b|\bhalf\s*way\s+(?:check|on\s+time)\b"
+    r"|\bkeep\s+(?:em|'em|’em)\s+coming\b|\b(?:still|a\s+bit|bit|looking)\s+(?:light|thin)\s+on\b"
+    r"|\b(?:not\s+much|nothing)\s+(?:on|for|about)\b[^.!?]{0,40}\byet\b"
+    r"|\bany\s+(?:last|final|more)\s+(?:ones?|thoughts|bits|additions)\b|\banything\s+missing\s+(?:from|on|for)\b"
+    r"|\banything\s+for\s+the\s+(?:very\s+)?(?:start|end|beginning)\b"
+    r"|\b(?:i['’]ll|i\s+will|before\s+i)\s+(?:cluster|collate|tidy)(?:\s+(?:these|this|them|it|everything|all)\b"
+    r"|\s+(?:up|tonight|tomorrow|later|for\s+the\s+(?:morning|board|map))\b|\s*(?:[.,!:;]|$))"
+    r"|\b(?:put|move|copy)\s+(?:all\s+(?:of\s+)?)?(?:this|these|them|it|everything)\s+(?:in|into|on|onto)\s+(?:the|our)\s+"
+    r"(?:canvas|board|map|miro|doc|deck|sheet|spreadsheet)\b|\bsee\s+(?:you|y['’]?all|everyone)\s+(?:in|on|there)\b"
+    r"|\bfrom\s+(?:last\s+night['’]?s|yesterday['’]?s|this\s+morning['’]?s|the)\s+clustering\b"
+    # late or just arrived ("just catching up", "sorry late to this", "been in Ofsted prep all week", "happy to be
+    # roped in", "nothing to add"), asking who takes an action ("who's taking the start date one?", "anyone want to
+    # pick up the size filter?"), for names ("she needs a name, suggestions?") and how to write ("format pls: …",
+    # "challenge the framing above, add what's missing"), nudging people by name ("nudge :wave: @Ana @Ben …")
+    r"|^\W*(?:(?:good\s+)?morning|hi|hey)?\W*(?:just\s+)?catching\s+up\W*$"
+    r"|\bsorry\s+(?:i['’]m\s+|for\s+being\s+)?late\s+to\s+(?:this|the\s+(?:party|thread))\W*$"
+    r"|(?:^|,|\bsorry)\W*(?:i['’]ve\s+|i\s+)?(?:been|was)\s+(?:in|on|at)\s+[\w\s-]{1,30}?\s+all\s+(?:day|week|morning"
+    r"|afternoon)(?:\s+(?:yesterday|today))?\W*$"
+    r"|\bhappy\s+to\s+be\s+(?:roped\s+in|here|involved)\b|\bnothing\s+(?:more\s+)?(?:to\s+add|from\s+me)\b"
+    r"|^\W*(?:who['’]?s|who\s+is|who\s+wants|(?:does\s+)?any(?:one|body)\s+(?:want|fancy|keen|able))\s+(?:to\s+)?"
+    r"(?:taking|take|pick(?:ing)?\s+up|own(?:ing)?|grab(?:bing)?|lead(?:ing)?)\b[^.!]*\?\s*$"
+    r"|\b(?:she|he|they|our\s+persona)\s+needs?\s+a\s+name\b|^\W*(?:name\s+)?suggestions\s*\?"
+    r"|\bformat\s*(?:pls|plz|please)\b|\bchallenge\s+the\s+framing\b|\badd\s+(?:what['’]?s|anything)\s+missing\b"
+    r"|^\W*(?:(?:gentle|friendly)\s+)?(?:nudge|ping)\W+@",
     re.IGNORECASE,
 )
 _CLAUSE_END = re.compile(r"(?<=[.!?—–;\n])")
