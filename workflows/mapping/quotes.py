@@ -54,6 +54,19 @@ _COUNTED = words_pattern(
 _OWN_REPORTING = re.compile(r"(?i:\bi\s+(?:\w+\s+)?(?:said|asked|told|mentioned|heard)\b|\btold\s+me\b|\basked\s+me\b)")
 # A contact reason ranked or counted: "where's my UTR = #2 call reason in jan, 88k calls"
 _RANKED = re.compile(r"#\d|\b\d[\d.,]*k?\s+(?:calls|tickets|contacts|complaints|chats|emails)\b", re.IGNORECASE)
+# A contact reason or a survey item counted around its words: '22% of member tickets were "where is my invoice"',
+# '"when is the engineer coming". 31% of service tickets …', "'communication from my child's room' is our lowest
+# scoring item": what many customers ask, named, not one customer speaking
+_CONTACTS = r"(?:calls|tickets|contacts|complaints|chats|emails|enquiries|queries)"
+_TALLIED_BEFORE = re.compile(
+    rf"(?i:\b\d[\d.,]*\s*%?k?\s+of\s+(?:all\s+|our\s+)?(?:[\w-]+\s+){{0,3}}?{_CONTACTS}\b[^.!?\"“”]{{0,40}})$"
+)
+_TALLIED_AFTER = re.compile(
+    rf"^\W{{0,3}}(?i:\d[\d.,]*\s*%?k?\s+(?:of\s+(?:all\s+|our\s+)?(?:[\w-]+\s+){{0,3}}?)?{_CONTACTS}\b"
+    r"|(?:is|was|are)\s+(?:our|the)\s+(?:#\d|top|biggest|most\s+common|lowest|highest)\b)"
+)
+# The writer imagining it: '"why do you need my address again??" is what I'd be thinking as a parent'
+_IMAGINED_AFTER = re.compile(r"^\W{0,3}(?i:is\s+what\s+(?:i|she|he|they|you)(?:['’]d|\s+would)\s+(?:be\s+)?think)")
 # The team speaking, not a customer: "+1 to that. and i'd add: …", "agree, imo …"
 _TEAM_VOICE = re.compile(r"^\W*(?:\+1|agree[ds]?)\b|\bi['’]d\s+(?:add|say|argue|suggest)\b|\bimo\b", re.IGNORECASE)
 _REPORTING = words_pattern(
@@ -222,11 +235,12 @@ def _which(match: re.Match[str]) -> str:
 
 
 def _not_speech(before: str, after: str) -> bool:
-    """Whether the quotation between these is no one's speech: a name of something, the team's own words or a
-    moment the team imagines."""
+    """Whether the quotation between these is no one's speech: a name of something, the team's own words, a moment
+    the team imagines or a contact reason counted."""
     return any(
-        p.search(before) for p in (_NAMING_BEFORE, _OUR_WORDS_BEFORE, _IMAGINED_BEFORE, _COLLEAGUE_BEFORE)
-    ) or bool(_NAMING_AFTER.match(after))
+        p.search(before)
+        for p in (_NAMING_BEFORE, _OUR_WORDS_BEFORE, _IMAGINED_BEFORE, _COLLEAGUE_BEFORE, _TALLIED_BEFORE)
+    ) or any(p.match(after) for p in (_NAMING_AFTER, _TALLIED_AFTER, _IMAGINED_AFTER))
 
 
 def _said_to_the_customer(before: str, span: str, heard: bool = False) -> bool:

@@ -371,6 +371,11 @@ def test_a_customer_heard_through_a_tag_or_a_source_is_quoted(text: str, evidenc
         'Mrs Okafor at the desk told me "half my morning is resetting PINs for ebook people"',
         'our ops lead mentioned "callout fee is £95 before anyone looks at anything" - do we show that earlier?',
         "+1 and when they do get through the planner won't give a definite answer (\"it's only informal advice\")",
+        # a contact reason or a survey item counted, a thought the writer imagines
+        'top one: "where is my parcel". 40% of delivery tickets are people chasing it [ticket]',
+        'returns: 18% of all support chats last month were "how do I send it back" [ticket]',
+        "survey: 'ease of cancelling' is our lowest scoring item at 2.4/5 [survey]",
+        'the form asks for the address twice. "didn\'t I just type that?" is what I\'d be thinking',
     ],
 )
 def test_a_colleague_staff_or_the_product_in_quotation_marks_is_no_customer(text: str) -> None:
