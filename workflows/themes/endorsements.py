@@ -49,6 +49,7 @@ _TAKES_ON = re.compile(
 # action, whoever wrote it.
 _OFFER = r"(?:i\s+can|i['’]?ll|i\s+will|happy\s+to|count\s+me\s+in|can\s+help)\b"
 _OFFERS = re.compile(rf"^(?:\+1|{_ACK_WORD})\b[\s,.!:—–-]*(?:and\s+)?{_OFFER}", re.IGNORECASE)
+_BACKING = re.compile(rf"^(?:\+1|{_ACK_WORD})\b(?:\s+[A-Z][a-z]+)?[\s,.!:—–-]*", re.IGNORECASE)  # "+1 Ellie, "
 _OFFERS_ANY = re.compile(rf"^{_OFFER}", re.IGNORECASE)  # "i can pull the funnel baseline for that": with `_FOR_THAT`
 # "+1 to the status tracker, …" names a note by its subject: the words up to the clause's end; what is taken on
 # needs no article ("I'll take android cancel").
@@ -60,6 +61,15 @@ SAME_SUBJECT_FLOOR = 0.4  # how close a named subject must be to an earlier note
 MIN_QUOTED_CHARS = 8  # "&gt; spend cap" names a note; "&gt; ok" could be any
 MIN_CONTINUING_WORDS, MAX_CONTINUING_WORDS = 2, 5  # a short reply going on with the last note, in its words
 _FOR_THAT = re.compile(r"\b(?:for|on|with|to)\s+(?:that|this|it)\b", re.IGNORECASE)
+# "I'll help Marco pick the 20", "happy to help Tom with the numbers", "I'll pair with Jen on the video": an offer to
+# someone by name, after their note
+_HELPS_SOMEONE = re.compile(
+    rf"^(?i:{_ACK}(?:\+1[\s,]*)?{_OFFER}\s*(?:help|pair\s+with|support|work\s+with|team\s+up\s+with))\s+"
+    r"(?:@\S+|[A-Z][a-z]+\b)"
+)
+# "I'll wire the portal invite to use that field": a thing of the last note, pointed back at
+_POINTS_BACK = re.compile(r"\b(?:that|those)\s+(?P<word>[a-z][\w-]{2,})\b", re.IGNORECASE)
+_NOT_POINTED = frozenset({"week", "day", "time", "one", "way", "point", "bit", "part", "stage", "step", "thread"})
 # A phrase naming one of several notes ("@Ana's ack letter") leans this much toward the note saying all its words.
 NAMED_WORDS_WEIGHT = 0.5
 # "@Ana's ack letter" or "@Ana's point on payouts" names one of her notes; "@Ana's point" (or idea, comment…) alone
@@ -187,13 +197,19 @@ def _asked_of(item: Said, earlier: Sequence[Said]) -> Note | None:
 def _continues(item: Said, earlier: Sequence[Said]) -> Note | None:
     """The last note of someone else that a short reply only goes on with, every word of it said there ("me +
     @Kim on the pilot readout" after "… decision after the pilot readout on 20 june"; "i can pull the funnel baseline
-    for that" after the quote form's prototype)."""
+    for that" after the quote form's prototype), that it offers help with ("I'll help Marco pick the 20") or whose
+    thing it points back at ("… use that field" after "add an 'office contact' field")."""
     others = [e for e in earlier if e.author != item.author]
     if not others:
         return None
     own = unquoted(item.text)[1]
     words = _words(clean(own))  # not whom it mentions
-    if _FOR_THAT.search(own) and _OFFERS_ANY.match(opening_stripped(own)):
+    opening = opening_stripped(own)
+    offer = _OFFERS_ANY.match(_BACKING.sub("", opening))  # "+1 Ellie, I'll ring-fence budget for it"
+    if (_FOR_THAT.search(own) and offer) or _HELPS_SOMEONE.match(opening):
+        return others[-1].note
+    pointed = {m["word"].lower() for m in _POINTS_BACK.finditer(own)} - _NOT_POINTED
+    if pointed & _words(others[-1].text):
         return others[-1].note
     if not MIN_CONTINUING_WORDS <= len(words) <= MAX_CONTINUING_WORDS or not words <= _words(others[-1].text):
         return None

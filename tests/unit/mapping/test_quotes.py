@@ -375,7 +375,7 @@ def test_a_customer_heard_through_a_tag_or_a_source_is_quoted(text: str, evidenc
         'top one: "where is my parcel". 40% of delivery tickets are people chasing it [ticket]',
         'returns: 18% of all support chats last month were "how do I send it back" [ticket]',
         "survey: 'ease of cancelling' is our lowest scoring item at 2.4/5 [survey]",
-        'the form asks for the address twice. "didn\'t I just type that?" is what I\'d be thinking',
+        "the form asks for the address twice. \"didn't I just type that?\" is what I'd be thinking",
     ],
 )
 def test_a_colleague_staff_or_the_product_in_quotation_marks_is_no_customer(text: str) -> None:

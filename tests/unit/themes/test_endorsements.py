@@ -223,3 +223,26 @@ def test_a_short_reply_going_on_with_the_last_note_in_its_words_builds_on_it() -
         _said("6", "U3", "the parking reminder goes in the confirmation email"),  # a new action, in new words
     ]
     assert [note.builds_on for note in link_endorsements(said, get_embedder)] == [None, "1", None, "3", "1", None]
+
+
+def test_an_offer_to_someone_by_name_or_a_thing_pointed_back_at_builds_on_the_last_note() -> None:
+    said = [
+        _said("1", "U1", "Move renewal calls to month 30, pilot with 20 accounts"),
+        _said("2", "U2", "I'll help Marco pick the 20, I know the wobbly ones"),
+        _said("3", "U3", "Add an 'office contact' field in the CRM so setup emails reach the right person"),
+        _said("4", "U4", "I'll wire the portal invite to use that field once it exists"),
+        _said("5", "U1", "Small-flat photo shoot for the ads"),
+        _said("6", "U2", "+1 Ellie, I'll ring-fence budget from the social pot for it"),
+        _said("7", "U3", "+1 Liam, and I'll write a day-1 checklist for new members"),  # a new action of its own
+        _said("8", "U4", "I'll help with onboarding that week"),  # no one named, nothing pointed back at
+    ]
+    assert [note.builds_on for note in link_endorsements(said, get_embedder)] == [
+        None,
+        "1",
+        None,
+        "3",
+        None,
+        "5",
+        None,
+        None,
+    ]
