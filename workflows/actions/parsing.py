@@ -58,6 +58,9 @@ _CREDITED_IDEA = (
 _OWNER_CUE = r"(?:owner|owned\s+by|assign(?:ed)?(?:\s+to)?|assignee|responsible|dri|lead|who)"
 # The writer naming themself as the owner: "Me —", "mine:", "On me —", "Leave it with me:", "That one's mine —".
 _WRITER = r"(?:me|myself|mine|on\s+me|leave\s+it\s+with\s+me|that(?:\s+one)?(?:['’]s|\s+is)\s+mine)"
+# The writer and someone owning it together, after the action: "…, me + @Dev, first draft by 15 June", "… — owner me
+# + @Kim, scoping"
+_WITH_ME = re.compile(rf"(?:[,;(]|\s[-–—])\s*(?:{_OWNER_CUE}\s*[:=]?\s*)?(?:me|i|myself)\s*(?:\+|&|and)\s*$", re.I)
 _COPY = r"(?:cc|fyi)"  # "cc @Dan", "fyi @Lux": told, not asked to do it
 _LEADING_FILLER = re.compile(
     r"^(?:(?:i\s+think|i\s+reckon|imo|honestly)\s*,?\s+"
@@ -149,7 +152,7 @@ _VAGUE_WHEN = re.compile(
     re.IGNORECASE,
 )
 # Before an owner's mention, the end of the action: a sentence or clause break, or "owner".
-_OWNER_CLAUSE_START = re.compile(rf"(?:[.;:,!?\-–—(\[|]|\b{_OWNER_CUE})\s*$", re.IGNORECASE)
+_OWNER_CLAUSE_START = re.compile(rf"(?:[.;:,!?\-–—(\[|]|\b{_OWNER_CUE}|{_WITH_ME.pattern})\s*$", re.IGNORECASE)
 MIN_TITLE_WORDS = 3
 LABEL_WORDS = 5  # "re the checkout drop-off: @Rhys to add …" is a label; a longer text before the owner is the action
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\s*;\s+|\s*:[a-z_+-][a-z0-9_+-]*:(?!\w)\s*")
@@ -270,7 +273,9 @@ def _before_owner_clause(text: str, label: str) -> str | None:
         and re.match(r"\s*(?:(?:and|&|\+)\s*@\S+\s*)?(?:to|will|can|could)\s", text[mention.end() :])
     ):
         return None  # "re the checkout drop-off: @Rhys to add …": a label, then the owner and the action
-    action = re.sub(rf"\b{_OWNER_CUE}\s*[:=\-–]?\s*$", "", before.rstrip(), flags=re.IGNORECASE).rstrip(" ([{|")
+    action = re.sub(rf"\b{_OWNER_CUE}\s*[:=\-–]?\s*$", "", _WITH_ME.sub("", before).rstrip(), flags=re.I).rstrip(
+        " ([{|"
+    )
     return action if len(re.findall(r"\w+", action)) >= MIN_TITLE_WORDS else None
 
 
@@ -314,6 +319,7 @@ def _without_others(text: str, labels: Sequence[str]) -> str:
         (rf"[\s,;\-–—(+&]*{people}\s*\)?[\s.,;:!\-–—]*$", _unless_object),
         # "Rewrite the red flags section with @Vic so it's plain English": who helps, not what is done
         (rf"(?P<before>\w+),?\s+(?:with|w/)\s+{people}(?=\s+(?:so|and|by|before|for)\b|\s*[,.;)]|\s*$)", _unless_met),
+        (rf"\b(help|support)\s+{people}\s+(?=with|on)\b", r"\1 "),  # "happy to help @Ana with the designs"
         # a question to someone after the action ("… — @Ash ok?") and a closing clause that leans on someone
         # ("…, need @Ola to send the report within 48h", "…, feeds into @Dev's rewrite")
         (rf"\s*[,;\-–—]+\s*{people}\s+[^.!?\n]{{1,30}}\?\s*$", ""),

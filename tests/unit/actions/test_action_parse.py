@@ -620,6 +620,16 @@ def test_who_helps_with_an_action_leaves_its_title_unless_meeting_them_is_the_ac
         ),
         # a mention that is what the action is done to stays
         ("@Ana Lima can you share the transcripts with @Ben by Wednesday?", "Share the transcripts with @Ben"),
+        # the writer and someone owning it together after the action, someone offered help
+        (
+            "60 sec setup video with a QR code on the box, me + @Ben, first cut by 15 June",
+            "60 sec setup video with a QR code on the box",
+        ),
+        (
+            "Build a 'is it the router or us?' checker in the app — owner me + @Ben, scoping",
+            "Build a 'is it the router or us?' checker in the app",
+        ),
+        ("Happy to help @Ben with the designs for that", "Happy to help with the designs for that"),
     ],
 )
 def test_who_else_is_asked_or_leaned_on_leaves_the_title(text: str, title: str) -> None:
