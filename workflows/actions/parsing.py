@@ -319,7 +319,10 @@ def _without_others(text: str, labels: Sequence[str]) -> str:
         (rf"[\s,;\-–—(+&]*{people}\s*\)?[\s.,;:!\-–—]*$", _unless_object),
         # "Rewrite the red flags section with @Vic so it's plain English": who helps, not what is done
         (rf"(?P<before>\w+),?\s+(?:with|w/)\s+{people}(?=\s+(?:so|and|by|before|for)\b|\s*[,.;)]|\s*$)", _unless_met),
-        (rf"\b(help|support)\s+{people}\s+(?=with|on)\b", r"\1 "),  # "happy to help @Ana with the designs"
+        (
+            rf"\b(help|support)\s+{people}\s+(?=(?:with|on)\s+(?!(?:that|this|it)\b))",
+            r"\1 ",
+        ),  # "happy to help @Ana with the designs"
         # a question to someone after the action ("… — @Ash ok?") and a closing clause that leans on someone
         # ("…, need @Ola to send the report within 48h", "…, feeds into @Dev's rewrite")
         (rf"\s*[,;\-–—]+\s*{people}\s+[^.!?\n]{{1,30}}\?\s*$", ""),
