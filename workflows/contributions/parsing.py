@@ -37,6 +37,11 @@ _TAG = re.compile(r"\[\s*([^\[\]\n]{1,30}?)\s*\]")
 _NUMBERED = re.compile(r"\s*(?:#|no\.?\s*)?\d+$", re.IGNORECASE)  # "[interview 2]", "[ticket #4411]"
 _BULLET = re.compile(r"^\s*(?:[-*•◦‣+–—]|\(?\d{1,3}[.)])(?:\s+|$)(?P<rest>.*)$")
 MAX_HEADING_CHARS = 80
+_QUOTED_LINE = re.compile(r"^(?:>|&gt;)")
+# A line that goes on with the one above: "and …", "but …", "(…)", "… and more"; or, after a line without a full
+# stop, one in lower case that opens with no label of its own ("we can't answer them", not "setup: the app …")
+_CONTINUES = re.compile(r"^(?:(?:and|but|so|or|because|cos|which|then|plus)\b|[&+(…]|\.\.\.)", re.IGNORECASE)
+_GOES_ON = re.compile(r"^[a-z](?![\w' /&-]{0,30}(?::|\s[-–—]\s))")
 _BOLD_LINE = re.compile(r"^\*(?P<label>[^*\n]+?):?\*:?$")  # "*Awareness*", "*Goals:*", "*Pain points*:"
 
 
@@ -131,7 +136,28 @@ def _items(body: str, bare: Callable[[str], bool] | None) -> list[tuple[str, _He
     filled = [line for line in lines if line.strip()]
     if filled and _heading(filled[0], bare) and sum(not _heading(line, bare) for line in filled) >= 2:
         return _list_items(lines, bare, bullets=False)
-    return [(body.strip(), _NO_HEADING)]
+    return [(point, _NO_HEADING) for point in _points(filled)] or [(body.strip(), _NO_HEADING)]
+
+
+def _points(lines: list[str]) -> list[str]:
+    """Plain lines are points of their own ("Buy - pricing page …⏎Buy - checkout …", "[First bill] …⏎[First bill]
+    …"), unless a line goes on with the one above: it opens with "and", "but", "so" …, or in brackets, or in lower
+    case after a line without a full stop ("~1,100 calls a yr [ticket]⏎we can't answer them"). A quoted line ("&gt;
+    …") and a line ending in a colon stay with the line they lead to."""
+    points: list[str] = []
+    leading = ""  # quoted lines and lead-ins, waiting for the line they go with
+    for line in lines:
+        text = line.strip()
+        if _QUOTED_LINE.match(text) or text.endswith(":"):
+            leading += f"{text}\n"
+        elif points and not leading and _goes_on(points[-1], text):
+            points[-1] = f"{points[-1]}\n{text}"  # as written
+        else:
+            points.append(leading + text)
+            leading = ""
+    if leading:  # nothing followed: the lines belong to the last point, or are the reply
+        points = [*points[:-1], f"{points[-1]}\n{leading}".strip()] if points else [leading.strip()]
+    return points
 
 
 def _list_items(lines: list[str], bare: Callable[[str], bool] | None, *, bullets: bool) -> list[tuple[str, _Heading]]:
@@ -153,6 +179,15 @@ def _list_items(lines: list[str], bare: Callable[[str], bool] | None, *, bullets
             items.append((content, heading))
             item_open = bullets
     return items
+
+
+def _goes_on(above: str, line: str) -> bool:
+    """Whether a line goes on with the one above (see `_points`), or is a quotation tagged as the evidence for it
+    ("…, people feel insulted.⏎[interview] "It told me my dress was worth £14"")."""
+    evidence, rest = take_evidence_tag(line)
+    if evidence and rest[:1] in '"“':
+        return True
+    return bool(_CONTINUES.match(line) or (_GOES_ON.match(line) and not re.search(r"[.!?]$", above)))
 
 
 def _heading(line: str, bare: Callable[[str], bool] | None = None, *, bulleted: bool = False) -> _Heading | None:

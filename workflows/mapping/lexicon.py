@@ -261,7 +261,7 @@ NON_NOTE_WORDS = word_set(
     "touchpoints true tuesday ty w watching we'll wednesday welcome who's wow wrap wrong yay yeah yep yes yup "
     # the workshop's own business: presence, praise, nudges, recaps and polls ("joining late, reading back now",
     # "thanks, that's super helpful!", "friendly nudge", "recap so far: …", "quick poll")
-    "amazing anyone apologies below bits bye closed closing collate drafted energy friendly gotta halfway helpful "
+    "amazing anyone apologies below bits bye collate drafted energy friendly gotta halfway helpful "
     "jump lurking missed nudge ping poll reading recap repeating rules sick sticking summarise summarize super "
     "tagging tonight tomorrow whenever brilliant fab fantastic excellent lovely looks "
     # the workshop's steps and tools by name, and small talk's contractions and reactions

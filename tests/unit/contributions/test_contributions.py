@@ -23,6 +23,47 @@ def test_a_plain_reply_is_one_assumption() -> None:
 def test_a_multi_line_paragraph_stays_one_contribution() -> None:
     reply = "Priya invoices from her phone between client meetings,\nso the mobile app is where she lives."
     assert texts(reply) == [reply]
+    goes_on = "the help desk gets ~900 of those calls a yr [ticket]\nwe can't answer them, we transfer"
+    assert texts(goes_on) == [goes_on]
+    tagged = 'the price guide lowballs branded items.\n[interview] "It said my coat was worth £14"'
+    assert texts(tagged) == [tagged]  # a quotation tagged as the evidence for the line above
+    assert texts("Reminders are too late\n(the first one goes out on day 30)") == [
+        "Reminders are too late\n(the first one goes out on day 30)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("reply", "points"),
+    [
+        (
+            "Buy - the pricing page only shows monthly\nBuy - checkout asks for a phone number",
+            ["Buy - the pricing page only shows monthly", "Buy - checkout asks for a phone number"],
+        ),
+        (
+            "[Setup] the wizard skips wi-fi\n[Setup] the welcome email",
+            ["[Setup] the wizard skips wi-fi", "[Setup] the welcome email"],
+        ),
+        (
+            "Why: invalid forms cost 40 mins each.\nSuccess: under 20% invalid",
+            ["Why: invalid forms cost 40 mins each.", "Success: under 20% invalid"],
+        ),
+        (
+            "install day: the engineer rang from the doorstep\nsetup: the app wants bluetooth",
+            ["install day: the engineer rang from the doorstep", "setup: the app wants bluetooth"],
+        ),
+        # a quoted line and a lead-in stay with the line they lead to
+        (
+            "&gt; pre-app advice\nuptake is tiny\nThe duty planner line",
+            ["&gt; pre-app advice\nuptake is tiny", "The duty planner line"],
+        ),
+        (
+            'One caller put it best:\n"I just want to know when"',
+            ['One caller put it best:\n"I just want to know when"'],
+        ),
+    ],
+)
+def test_plain_lines_that_stand_alone_are_contributions_of_their_own(reply: str, points: list[str]) -> None:
+    assert texts(reply) == points
 
 
 @pytest.mark.parametrize(

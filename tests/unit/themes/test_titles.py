@@ -245,6 +245,10 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "right, he needs a name :smile: suggestions?",
         "nudge :wave: <@U0ABC05> <@U0ABC08> anything on the renewal side?",
         "Brilliant, thank you all",
+        "ok let's move on",
+        "ok folks, thread 3 of 5, touchpoints: list every place the customer meets us",
+        "closing this one out, thanks all for the input :pray:",
+        "last call for additions before I lock this thread",
     ],
 )
 def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
@@ -302,6 +306,10 @@ def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
         "sorry late to this - pls keep the catering contracts out of scope",
         "I was on hold all morning and nobody picked up",
         "I'll cluster the support tickets by reason before the review",
+        # nouns the stop-word list holds, a thread named mid-sentence, a decision's final call
+        "Move out – closing bill",
+        "Build a dashboard for the measures from thread 1 so we see if anything moves",
+        "the decision this informs, final call at the roadmap review on the 14th",
     ],
 )
 def test_a_short_real_note_is_a_note(text: str) -> None:

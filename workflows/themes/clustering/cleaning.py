@@ -113,7 +113,7 @@ _WORKSHOP_TALK = re.compile(
     # pls", "give them a name", "go wild", "short answers fine", "doesn't need to be perfect", "who's our customer?",
     # "where does it hurt for Megan?", "10 mins, anything on the final invoice?", "every place Megan meets us"; a
     # wrap-up ("that's a wrap", "closing the thread", "map coming your way monday", "i'll write this up")
-    r"|\bthread\s+\d+(?:\s+of\s+\d+)?\b|\bthread\s+first\b|^\W*last\s+(?:thread|one)\b|\bkicking\s+off\b|^\W*we['’]re\s+mapping\b"
+    r"|(?:^|[,!]\s)\W*thread\s+\d+(?:\s+of\s+\d+)?\b|\bthread\s+first\b|^\W*last\s+(?:thread|one)\b|\bkicking\s+off\b|^\W*we['’]re\s+mapping\b"
     r"|\bthis\s+thread\s*(?:=|is\s+for)|^\W*(?:quick\s+)?reminder\s*(?::|,|\s+(?:that|the|to)\s)"
     r"|\b(?:drop|add|post)\s+(?:your\s+|any\s+)?(?:thoughts|notes|ideas|stuff|quotes|examples)\b"
     r"|\b(?:owners?|dates?|evidence|tags?|sources?|stages?)\b[^.!?]{0,20}\b(?:pls|plz|please)\W*(?:[(\[].*)?$"
@@ -122,7 +122,8 @@ _WORKSHOP_TALK = re.compile(
     r"|^\W*who['’]?s\s+(?:our|the)\s+(?:customer|user|persona)\b|\bwhere\s+does\s+it\s+hurt\b|\bwhat\s+hurts\s+for\b"
     r"|^\W*(?:\d+\s*(?:mins?|minutes)(?:\s+left)?\W+)?any(?:thing|one)\s+(?:else\s+)?(?:on|about|for)\b[^.!?]{0,40}\?"
     r"|^\W*every\s+(?:place|time|way)\b[^.!?]{0,40}\b(?:meets?|sees?|hears?\s+from)\s+us\b"
-    r"|\bthat['’]?s\s+a\s+wrap\b|\bclosing\s+(?:the|this)\s+(?:thread|step)\b|\bmap\s+(?:is\s+)?coming\s+your\s+way\b"
+    r"|\bthat['’]?s\s+a\s+wrap\b|\bclosing\s+(?:(?:the|this)\s+(?:thread|step)|this(?:\s+one)?(?:\s+out)?(?=\s+at\b|\s*[,.!]|\W*$))\b"
+    r"|^\W*(?:\w+\W+)?(?:final|last)\s+call\s+(?:for|on)\b|^\W*(?:ok\W+)?let['’]?s\s+move\s+on\W*$|\bmap\s+(?:is\s+)?coming\s+your\s+way\b"
     r"|\b(?:i['’]ll|i\s+will)\s+write\s+(?:this|it)\s+up\b|\bthis\s+was\s+(?:great|brilliant|useful|fun)\b"
     # coming and going ("i'm out next week, @Ana will cover", "i'll be 15 min late to the sync, start without me"),
     # the thread's own house-keeping ("deleted, posted in the wrong place", "pls keep the chat in thread", "note to
@@ -170,6 +171,31 @@ _WORKSHOP_TALK = re.compile(
     r"|^\W*(?:(?:gentle|friendly)\s+)?(?:nudge|ping)\W+@",
     re.IGNORECASE,
 )
+# Stop words that say nothing of their own; not the list's nouns a note may be about ("Move out – closing bill")
+_SAYS_NOTHING = ENGLISH_STOP_WORDS - {
+    "bill",
+    "call",
+    "detail",
+    "empty",
+    "fire",
+    "front",
+    "full",
+    "interest",
+    "move",
+    "name",
+    "part",
+    "side",
+    "system",
+    "top",
+    "amount",
+    "bottom",
+    "computer",
+    "fill",
+    "find",
+    "found",
+    "show",
+    "serious",
+}
 _CLAUSE_END = re.compile(r"(?<=[.!?—–;\n])")
 _FIGURE = re.compile(
     r"(?<!\w)[~<>≈±+−-]?\d[\d.,:/%x–-]*(?:\s*(?:%|k|m|h|hrs?|hours?|mins?|minutes?|days?|weeks?|months?|years?)\b)?"
@@ -239,7 +265,7 @@ def is_note(text: str) -> bool:
         return False
     own = " ".join(clause for clause in _CLAUSE_END.split(said) if not _WORKSHOP_TALK.search(clause))
     words = (word.lower().replace("’", "'") for word in _WORD.findall(clean(own)))
-    return any(word not in NON_NOTE_WORDS and word not in ENGLISH_STOP_WORDS for word in words)
+    return any(word not in NON_NOTE_WORDS and word not in _SAYS_NOTHING for word in words)
 
 
 def _without_filler(line: str) -> str:
