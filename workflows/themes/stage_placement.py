@@ -25,6 +25,7 @@ from workflows.contributions.parsing import take_evidence_tag
 from workflows.contributions.text import unquoted
 from workflows.mapping.lexicon import EMOJI_CHARACTERS, NOT_STAGE_WORDS
 from workflows.themes.clustering.cleaning import clean
+from workflows.themes.clustering.stop_words import ENGLISH_STOP_WORDS
 from workflows.workshop.stages import StageDef
 
 # How much the stage's own texts count against the notes already placed there (the rest), when both exist;
@@ -118,8 +119,13 @@ _SHORTHANDS = {
     "mtg": "meeting",
 }
 _SHORTHAND = re.compile(rf"\b(?:{'|'.join(_SHORTHANDS)})\b", re.I)
+# A stage in two or three letters, as a label or where the note is filed: "Aw - …", "Ret. - …", "… under Exp"
+_SHORT_FORM = re.compile(
+    r"^(?P<word>[A-Za-z]{2,3})\.?\s*(?::|\s[-–—]\s|[-–—]\s)|\bunder\s+(?P<under>[A-Za-z]{2,3})\W*$"
+)
 _BRACKETED = re.compile(r"^[\[(]\s*(?P<words>[^\[\]()]{1,30}?)\s*[\])]")
 # Words before "stage" that say which, not what: "the next stage", "the first stage of the project".
+_WHEN_IN = frozenset({"early", "late", "mid", "first", "initial", "ongoing", "later"})  # "Early experience: …"
 _NOT_FILED = frozenset({"first", "second", "third", "next", "last", "final", "early", "later", "main", "same", "other"})
 STEM_LETTERS = 5
 MISSPELT_LETTERS = 6
@@ -258,6 +264,7 @@ def _named_in(body: str, stages: Sequence[StageDef]) -> str | None:
     if not found and (label := _SHORT_LABEL.match(body)):  # "support: …" for "Seek support", "booking: …"
         found = [(0, name) for name in _named_by_a_word(label["words"], stages)]
         found = found or [(0, name) for name in _first_word_named(label["words"], stages)]
+        found = found or [(0, name) for name in _when_in(label["words"], stages)]
     # "re: consid., the free trial …", "… re D&Q: three people …", "for config, …", "during arrival, …"
     if not found and (about := _ABOUT.match(body) or _FOR_A_WORD.match(body)):
         found = [(about.start("word"), stage.name) for stage in stages if _word_names(about["word"], stage.name, body)]
@@ -266,7 +273,18 @@ def _named_in(body: str, stages: Sequence[StageDef]) -> str | None:
         found = [(filed.start(), name) for name in _named_by_a_word(filed["word"], stages)]
     if not found and (tag := _BRACKETED.match(body)):  # "[loss adjuster] asked for receipts" for "Adjuster visit"
         found = [(0, name) for name in _named_by_a_word(tag["words"], stages)]
+    if not found and (short := _SHORT_FORM.search(body)):  # "Aw - …", "Ret. - …", "… I'd put it under Exp"
+        found = [(short.start(), name) for name in _cut_short(short["word"] or short["under"], stages)]
     return min(found)[1] if found else None
+
+
+def _cut_short(word: str, stages: Sequence[StageDef]) -> list[str]:
+    """The one stage whose name opens with a word of two or three letters that says nothing else ("Aw" for
+    "Awareness", "Ret" for "Retention"); none when several do ("Exp": Experience or Expansion?)."""
+    if word.lower() in ENGLISH_STOP_WORDS or word.lower() in NOT_STAGE_WORDS:
+        return []
+    named = [stage.name for stage in stages if stage.name.lower().startswith(word.lower()) and len(stage.name) > 4]
+    return named if len(named) == 1 else []
 
 
 def _compares(body: str, stages: Sequence[StageDef]) -> bool:
@@ -298,6 +316,7 @@ def heading_stage(label: str, stages: Sequence[StageDef]) -> str | None:
         return label
     mentioned = [stage.name for stage in _mentioned(label, stages)]
     mentioned = mentioned or _in_another_form(_plain_words(label), stages)  # "tutor stuff, while using the app"
+    mentioned = mentioned or _named_by_a_word(re.sub(r"^(?:on|in|at)\s+(?:the\s+)?", "", label, flags=re.I), stages)
     return mentioned[0] if len(mentioned) == 1 else None
 
 
@@ -542,10 +561,13 @@ def _options(name: str) -> list[str]:
 
 
 def _said(name: str) -> str:
-    """A stage's name as a pattern, its first word in any form too: "Booking a term" for "Book a term"."""
+    """A stage's name as a pattern, its first word in any form too: "Booking a term" for "Book a term", "adopting"
+    for "Adoption"."""
     first, *rest = _name_parts(name)
     words = _name_words(" ".join(rest)) if rest else ""
-    return rf"(?:{re.escape(first)}|{_forms(first)})" + (rf"[-\s]?{words}" if words else "")
+    stem = _stem(first)
+    grown = rf"|{re.escape(stem)}\w{{0,4}}" if len(stem) >= STEM_LETTERS else ""  # "adopting" for "Adoption"
+    return rf"(?:{re.escape(first)}|{_forms(first)}{grown})" + (rf"[-\s]?{words}" if words else "")
 
 
 def _acronym(name: str, body: str) -> list[str]:
@@ -591,6 +613,14 @@ def _first_word_named(label: str, stages: Sequence[StageDef]) -> list[str]:
     return named if len(named) == 1 else []
 
 
+def _when_in(label: str, stages: Sequence[StageDef]) -> list[str]:
+    """The one-word stage a label names with when in it it is: "Early experience:", "late retention -"."""
+    words = _plain_words(label)
+    if len(words) != 2 or words[0] not in _WHEN_IN:
+        return []
+    return [stage.name for stage in stages if stage.name.lower() == words[1] or _inflected(words[1], stage.name)][:1]
+
+
 def _in_another_form(words: Sequence[str], stages: Sequence[StageDef]) -> list[str]:
     """The one-word stages any of the words is another form of ("using" of "Use", "subscribing" of "Subscribe")."""
     return [
@@ -633,10 +663,10 @@ def _inflected(word: str, name: str) -> bool:
 
 def _forms(word: str) -> str:
     """A pattern for a word's other forms: "book" -> booking, books, booked; "plan" -> planning; "apply" ->
-    application; "register" -> registration."""
+    application; "register" -> registration; "discover" -> discovery."""
     stem = word.lower().removesuffix("e")
     doubled = re.escape(stem[-1:])  # "planning" of "plan"
-    forms = rf"{re.escape(stem)}{doubled}?e?(?:ing|s|es|ed|d|al|ion|ions|ation|ations|ment|ments)"
+    forms = rf"{re.escape(stem)}{doubled}?e?(?:ing|s|es|ed|d|al|ion|ions|ation|ations|ment|ments|y)"
     if stem.endswith("y"):
         forms += rf"|{re.escape(stem[:-1])}(?:ies|ied|ication|ications)"
     if stem.endswith("acy"):  # "advocate" of "advocacy"
@@ -676,8 +706,8 @@ def _label_position(body: str, name: str) -> int | None:
         rf"^{words}\s*,\s(?![^\n]*\?\s*$)",  # "Interest, people ask the web chat …"
         rf"^{_PREAMBLE}[^.!?:\n]{{0,40}}\b(?:for|re|under|about)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*:\s",
         rf"^(?:for|re:?|under|regarding)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*(?:,|\.\.\.|…)",  # "For Use, …"
-        # "consideration-wise, the comparison table …", "purchase side, …", "…, retention-side: …"
-        rf"(?:^|[,:—–]\s+)(?:the\s+)?{words}(?:[-\s]?wise|[-\s]side)\b",
+        # "consideration-wise, the comparison table …", "purchase side, …", "…, retention-side: …", "Decision-ish"
+        rf"(?:^|[,:—–.]\s+)(?:the\s+)?{words}(?:[-\s]?wise|[-\s]side|-ish)\b",
         # "… that's the interest stage failing us"
         rf"\b(?:that's|that’s|that is|this is|it's|it’s)\s+(?:the\s+)?{words}\s+(?:{_STAGE_WORD}|point)\b",
         # "I'd say that's Try, 38% of …"
@@ -688,7 +718,7 @@ def _label_position(body: str, name: str) -> int | None:
         # too", "…, for advocacy that's brutal"
         rf"\bin\s+the\s+{words}\s+(?:bucket|column|lane|box|pile|area|section)\b",
         rf"\bmid[-\s]?{words}(?!\w)",
-        rf"\b{words}\s+(?:pain(?:[-\s]?points?)?|killer)\b",
+        rf"\b{words}\s+(?:pain(?:[-\s]?points?)?|killer|touch[-\s]?points?)\b",
         rf"\b(?:hits?|affects?)\s+(?:the\s+)?{words}\s+(?:too|as\s+well)\b",
         rf"(?:^|[,;]\s+)for\s+(?:the\s+)?{words}\s+(?:that['’]s|it['’]s|this\s+is|there['’]s|there\s+is)\b",
         # the stage said last, on its own: "… - Advocacy", "…. def awareness-stage", "… — consideration problem more
@@ -704,7 +734,7 @@ def _label_position(body: str, name: str) -> int | None:
         rf"\bon\s+the\s+{words}\s+side\b",  # "On the advocacy side: …"
         rf"\b{_STAGE_WORD}(?:\s*\d{{1,2}})?\s*[:=\-–—]\s*{words}(?!\w)",  # "Stage: Awareness", "Stage 3 - Purchase"
         # "In Awareness, …", and after a preamble: "Sorry, one from way back at the start: in awareness, …"
-        rf"^(?:[^.!?:\n]{{0,60}}[:—–]\s+)?(?:in|at|during)\s+(?:the\s+)?{words}\s*(?:{_STAGE_WORD}\s*)?[,:\-–—]",
+        rf"^(?:[^.!?:\n]{{0,60}}[:—–]\s+|{_FILLER_LEAD}\s+)?(?:in|at|during)\s+(?:the\s+)?{words}\s*(?:{_STAGE_WORD}\s*)?[,:\-–—]",
         # "in consideration it's the postcode checker": the stage as a place, then who or what is there
         rf"^(?:in|at|during)\s+(?:the\s+)?{words}\s+(?=(?:it's|it’s|it is|there's|there’s|there is|we|they|you|"
         r"people|customers|users|most|everyone|the|a|an|our|their|your)\b)",
@@ -729,6 +759,16 @@ def _label_position(body: str, name: str) -> int | None:
     opening = "(?:in|at|during|on)" if len(_name_parts(name)) > 1 else "(?:during|on|at)"
     case_blind.append(rf"(?:^|[.!?]\s+){opening}\s+(?:the\s+)?{words}(?!\w)")
     positions = [m.start() for p in case_blind if (m := re.search(p, body, re.IGNORECASE))]
+    # the stage the note ends on: "… thats a big one for Discover", "… hurts us in discovery :upside_down_face:"; a
+    # short one-word name as written only ("great for Use", not "great for use")
+    blind = len(_name_parts(name)) > 1 or len(name) >= MISSPELT_LETTERS
+    ends_on = re.search(
+        rf"\b(?i:for|in|at|during)\s+(?i:the\s+)?{words if blind else _name_words(name)}(?i:\s+{_STAGE_WORD})?"
+        rf"(?i:\s+(?:imo|tbh|too|really))?\s*(?:{_EMOJI}\s*)*[.!?)]*\s*$",
+        body,
+        re.IGNORECASE if blind else 0,
+    )
+    positions += [ends_on.start()] if ends_on else []
     # "during Purchase": a preposition and the stage's own capitalised name, mid-sentence.
     # Or the stage as what a clause is about, opening the note or after a preamble: "— Purchase for me starts on G2".
     written = _name_words(name)
@@ -751,17 +791,20 @@ def _settled_on(name: str) -> str:
 def _named_by_a_word(label: str, stages: Sequence[StageDef], ordinary: frozenset[str] = NOT_STAGE_WORDS) -> list[str]:
     """The one stage of several words whose name has a word of the label, in any form ("rollout" for "Team rollout",
     "1st visit" for "First visit", "browsing" for "Browse shows"); none when the label says more ("online banking
-    registration"), its words are what any note opens with (`ordinary`: "Problem: …") or name more than one stage."""
+    registration"), its words are what any note opens with (`ordinary`: "Problem: …") or name more than one stage
+    as much ("Bill queries" names "Query a bill" by both words, "First bill" by one)."""
     words = [word for word in _plain_words(label) if len(word) > 2]
     said = [word for word in words if len(word) >= MIN_ALTERNATIVE_LETTERS and word not in ordinary]
-    named = {
-        stage.name
+    matched = {
+        stage.name: sum(
+            any(word == part or _inflected(word, part) or _inflected(part, word) for part in parts) for word in said
+        )
         for stage in stages
         if len(parts := _plain_words(stage.name)) > 1
-        for part in parts
-        if any(word == part or _inflected(word, part) or _inflected(part, word) for word in said)
     }
-    return list(named) if len(named) == 1 and len(words) <= LABEL_WORDS else []
+    most = max(matched.values(), default=0)
+    named = [name for name, count in matched.items() if count == most > 0]  # "Bill queries": "Query a bill"
+    return named if len(named) == 1 and len(words) <= LABEL_WORDS else []
 
 
 def _plain_words(text: str) -> list[str]:

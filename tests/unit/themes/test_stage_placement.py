@@ -302,6 +302,31 @@ CAMP = resolve_stage_model("Research, Enrol, Camp Week, Pick-up")
         ("dry - the blowers miss the back window", CAR_WASH, "Dry & Vac"),
         ("camp wk — lunch was cold two days running", CAMP, "Camp Week"),
         ("research form: asks for the same thing twice", CAMP, "Research"),
+        # the stage a note ends on, "-ish", a touchpoint of a stage, after "also at", a stage's verb, cut short
+        ("alumni posting their certificates, thats a big one for Discover", ECOMMERCE, "Discover"),
+        (
+            "and they post screenshots on Trustpilot, which hurts us in discovery :upside_down_face:",
+            ECOMMERCE,
+            "Discover",
+        ),
+        ("plan limits aren't shown on the plan picker at purchase", AIPEL, "Purchase"),
+        (
+            "the confirmation email says nothing about drop-off. Decision-ish but it bleeds into the day",
+            DECISION,
+            "Decision",
+        ),
+        ("the phone is also a decision touchpoint tbh, 40% of bookings", DECISION, "Decision"),
+        (
+            "also at move in, 1 in 5 forms get rejected",
+            resolve_stage_model("Move in, First bill, Report a leak"),
+            "Move in",
+        ),
+        ("the event day itself. I'd put it under adopting, it's when they use what they paid for", B2B, "Adoption"),
+        ("Aw - our clips don't say the show is ours until the last 2 seconds", AIPEL, "Awareness"),
+        ("Ret. - small accounts get no contact between events", B2B, "Retention"),
+        ("the welcome email with the set-up CTA — I'd put it under Exp", AIPEL, "Experience"),
+        ("Early experience: the first-week home screen is generic", AIPEL, "Experience"),
+        ("Bill queries: avg wait 14 mins", resolve_stage_model("Move in, First bill, Query a bill"), "Query a bill"),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str | None) -> None:
@@ -348,6 +373,9 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         # one stage passed over as fine
         ("Afterglow is fine, nobody expects much from us after", FESTIVAL),
         ("Wash stage is fine, skipping", CAR_WASH),
+        ("the setup wizard is great for use", ECOMMERCE),  # a lower-case everyday word at the end
+        ("Exp: the app crashed twice", resolve_stage_model("Awareness, Experience, Expansion")),  # which one?
+        ("re: the budget", DEFAULT),
         ("we fill in the vet part and charge an admin fee", resolve_stage_model("Find a vet, Register, Emergency")),
     ],
 )
