@@ -147,12 +147,13 @@ _WORKSHOP_TALK = re.compile(
     r"|\b\d+\s*(?:mins?|minutes?)\s+left\W*$"
     r"|\bmove\s+(?:us|everyone)\s+(?:over\s+)?(?:to|on)\b|\bhalf\s*way\s+(?:check|on\s+time)\b"
     r"|\bkeep\s+(?:em|'em|’em)\s+coming\b|\b(?:still|a\s+bit|bit|looking)\s+(?:light|thin)\s+on\b"
-    r"|\b(?:not\s+much|nothing)\s+(?:on|for|about)\b[^.!?]{0,40}\byet\b"
+    r"|\b(?:not\s+much|nothing)\s+(?:on|for|about)\b[^.!?]{0,40}\byet\b|\bnothing\s+yet\s+(?:on|for|about)\b"
     r"|\bany\s+(?:last|final|more)\s+(?:ones?|thoughts|bits|additions)\b|\banything\s+missing\s+(?:from|on|for)\b"
-    r"|\banything\s+for\s+the\s+(?:very\s+)?(?:start|end|beginning)\b"
+    r"|\banything\s+for\s+the\s+(?:very\s+)?(?:start|end|beginning)\b|\banything\b[^.!?]{0,40}\bwe['’]re\s+missing\b"
+    r"|^\W*anything\s+(?:before|after)\b[^.!?]{0,40}\?|\banything\s+(?:there|here)\s*\?|\bany\s+thoughts\s*\?\s*$"
     r"|\b(?:i['’]ll|i\s+will|before\s+i)\s+(?:cluster|collate|tidy)(?:\s+(?:these|this|them|it|everything|all)\b"
-    r"|\s+(?:up|tonight|tomorrow|later|for\s+the\s+(?:morning|board|map))\b|\s*(?:[.,!:;]|$))"
-    r"|\b(?:put|move|copy)\s+(?:all\s+(?:of\s+)?)?(?:this|these|them|it|everything)\s+(?:in|into|on|onto)\s+(?:the|our)\s+"
+    r"|\s+(?:up|tonight|tomorrow|later|over\s+the\s+weekend|for\s+the\s+(?:morning|board|map))\b|\s*(?:[.,!:;]|$))"
+    r"|\b(?:put|move|copy|pull)\s+(?:all\s+(?:of\s+)?)?(?:this|these|them|it|everything)\s+(?:in|into|on|onto)\s+(?:the|our)\s+"
     r"(?:canvas|board|map|miro|doc|deck|sheet|spreadsheet)\b|\bsee\s+(?:you|y['’]?all|everyone)\s+(?:in|on|there)\b"
     r"|\bfrom\s+(?:last\s+night['’]?s|yesterday['’]?s|this\s+morning['’]?s|the)\s+clustering\b"
     # late or just arrived ("just catching up", "sorry late to this", "been in Ofsted prep all week", "happy to be
@@ -163,12 +164,42 @@ _WORKSHOP_TALK = re.compile(
     r"|\bsorry\s+(?:i['’]m\s+|for\s+being\s+)?late\s+to\s+(?:this|the\s+(?:party|thread))\W*$"
     r"|(?:^|,|\bsorry)\W*(?:i['’]ve\s+|i\s+)?(?:been|was)\s+(?:in|on|at)\s+[\w\s-]{1,30}?\s+all\s+(?:day|week|morning"
     r"|afternoon)(?:\s+(?:yesterday|today))?\W*$"
-    r"|\bhappy\s+to\s+be\s+(?:roped\s+in|here|involved)\b|\bnothing\s+(?:more\s+)?(?:to\s+add|from\s+me)\b"
-    r"|^\W*(?:who['’]?s|who\s+is|who\s+wants|(?:does\s+)?any(?:one|body)\s+(?:want|fancy|keen|able))\s+(?:to\s+)?"
-    r"(?:taking|take|pick(?:ing)?\s+up|own(?:ing)?|grab(?:bing)?|lead(?:ing)?)\b[^.!]*\?\s*$"
-    r"|\b(?:she|he|they|our\s+persona)\s+needs?\s+a\s+name\b|^\W*(?:name\s+)?suggestions\s*\?"
-    r"|\bformat\s*(?:pls|plz|please)\b|\bchallenge\s+the\s+framing\b|\badd\s+(?:what['’]?s|anything)\s+missing\b"
-    r"|^\W*(?:(?:gentle|friendly)\s+)?(?:nudge|ping)\W+@",
+    r"|^\W*(?:(?:good\s+)?morning|hi|hey)?\W*(?:just\s+)?catching\s+up\s+on\s+(?:this|the\s+thread|everything)(?:\s+now)?\W*$"
+    r"|\b(?:happy|excited|glad)\s+to\s+be\s+(?:roped\s+in|here|involved|on\s+this(?:\s+one)?|part\s+of\s+this)\b|\bnothing\s+(?:more\s+)?(?:to\s+add|from\s+me)\b"
+    r"|^\W*(?:(?:ok|so)\W+)?(?:who['’]?s|who\s+is|who\s+wants|(?:does\s+)?any(?:one|body)\s+(?:want|fancy|keen|able))\s+"
+    r"(?:going\s+)?(?:to\s+)?(?:taking|take|pick(?:ing)?\s+up|own(?:ing)?|grab(?:bing)?|lead(?:ing)?|summari[sz]e|present)\b"
+    r"[^.!]*\?\s*$|,\s*any(?:one|body)\s*\?\s*$"
+    r"|\b(?:she|he|they|our\s+persona)\s+needs?\s+a\s+name\b|^\W*(?:name\s+)?(?:suggestions|ideas)\s*\?"
+    r"|\bformat\s*(?:pls|plz|please)\b|^\W*format\s*[:\-–—]|\bchallenge\s+the\s+framing\b|\badd\s+(?:what['’]?s|anything)\s+missing\b"
+    r"|^\W*(?:(?:gentle|friendly)\s+)?(?:nudge|ping)\W+@"
+    # more of the same, as the third round of blind workshops and replies wrote it: a thread opened ("Morning all
+    # :wave: thread 1 of 5 is …", "Pain points thread is open", "persona thread going up in 10", "everything Becky
+    # touches", "stage labels help"), kept open or locked ("I'll leave this open till Weds", "locking this"), what is
+    # asked ("shout if …", "any thoughts?", "Night entrance signage, anyone?"), praise ("loving this", "good
+    # coverage", "this is a goldmine", "amazing turnout"), the workshop's logistics and presence ("dot-vote on the
+    # board", "is the readout recorded?", "running out of time", "slammed rn", "calendar invite", "signing off for
+    # today", "radio silence", "in and out today", "ignore that last msg", "replying in thread or in the channel?",
+    # "share the doc link", "pinned msgs", "push the live sync", "add me to …")
+    r"|^\W*(?:(?:good\s+)?morning|hi|hey|hello|ok|right)?\W*(?:\w+\W+)?thread\s+\d+\b"
+    rf"|\b{_STEP}\s+thread\s+(?:is\s+)?(?:now\s+)?(?:open|up|live|going\s+up)\b"
+    r"|\b(?:let['’]?s|we['’]ll)\b[^.!?]{0,40}\bnext\s+thread\b"
+    r"|^\W*every(?:thing|\s+place)\s+\w+\s+(?:touches|sees|hears)\b|\b(?:stage\s+)?(?:labels?|tags?)\s+help\b"
+    r"|\blea(?:ve|ving)\s+(?:it|this)\s+open\b|\block(?:ing)?\s+(?:this|the\s+thread)\b|\bshout\s+if\b"
+    r"|^\W*(?:feels|looks)\s+thin\W*$"
+    r"|^\W*(?:loving|love)\s+(?:this|it|these)\W*$|\bgood\s+coverage\b|\bthis\s+is\s+(?:a\s+)?goldmine\b|\bturnout\b"
+    r"|\bthis\s+thread\s+is\s+getting\s+long\b|\bfor\s+this\s+thread\b[^.!?]{0,40}\?|\bdot[-\s]?vot\w*\b"
+    r"|\b(?:is|be|was|being)\s+recorded\s*\?|\brunning\s+out\s+of\s+time\b|\bslammed\b|\bcalendar\s+invite\b"
+    r"|\bsigning\s+off\s+(?:for\s+(?:today|now|the\s+day)|now)\b|^\W*signing\s+off\W*$|\bradio\s+silence\b|\bin\s+and\s+out\s+today\b|\bignore\s+(?:that|my)\s+(?:last\s+)?(?:msg|message)\b"
+    r"|\bin\s+(?:the\s+)?thread\s+or\s+in\s+the\s+channel\b|\bfirst\s+time\s+doing\s+one\s+of\s+these\b"
+    r"|\b(?:share|send|drop|post|repost)\s+the\s+(?:doc|board|miro|deck|sheet)\s+link\b|\b(?:doc|board|miro|deck)\s+link\s+again\b"
+    r"|\bpinned\s+(?:msgs?|messages?|posts?)\b|\badd\s+me\s+to\b"
+    r"|\b(?:push|move)\s+the\s+(?:live\s+)?(?:sync|call|meeting|readout|workshop)\b|\bmy\s+next\s+workshop\b"
+    r"|^\W*recording\b|^\W*welcome\s+@|\bmind\s+if\s+i\s+(?:loop|add|invite|bring|join|jump)\b|\bwho['’]?s\s+(?:capturing|writing)\s+(?:the\s+)?notes\b"
+    r"|\b(?:quick|gentle|friendly)\s+nudge\b|^\W*(?:(?:gentle|friendly|quick)\s+)?nudge(?=\s*[👇!,—–-]|\s+for\b|\W*$)"
+    r"|\bhard\s+to\s+add\s+anything\b|\bso\s+many\s+good\s+ones\b|\bobjections?\s+by\b|\bor\s+it\s+sticks\b"
+    rf"|\bare\s+we\s+doing\s+(?:the\s+)?{_STEP}\b|\bwe['’]re\s+mapping\s*\?|\badd\s+(?:it|this|that)\s+to\s+the\s+brief\b"
+    r"|\b(?:owners?|dates?)\s*(?:\+|&|and)\s*(?:owners?|dates?)\s+(?:pls|plz|please)\b|^\W*\+1\s+to\s+[A-Z]\w*\W*$"
+    r"|\bnobody['’]?s\s+(?:really\s+)?covered\b",
     re.IGNORECASE,
 )
 # Stop words that say nothing of their own; not the list's nouns a note may be about ("Move out – closing bill")
