@@ -337,6 +337,7 @@ def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
         "the readout is recorded but nobody watches it",
         "the inventory bit is where half drop off, but that's a pain, will put it in the next thread",
         "we're light on stock most Mondays",
+        "Visit & apply: show-rounds only offered 10am-2pm, working parents can't make it",
     ],
 )
 def test_a_short_real_note_is_a_note(text: str) -> None:
