@@ -52,6 +52,11 @@ _ASIDE_FIRST = (
     r"|(?:i\s+can\s+|happy\s+to\s+)?help\s+@[^,;:—–]{1,40}?\s+(?:with|on)\s+(?:that|this|it)\s*[,;:—–]\s*(?:and\s+)?"
     r"(?:i\s+)?(?:will\s+|['’]ll\s+)?"
 )
+# Taking it on or helping before the action itself: "On it, I'll draft …", "Happy to help @Ana, I can run …"
+_TAKEN_FIRST = (
+    r"(?:on\s+it|(?:happy|glad)\s+to\s+help(?:\s+@\S+)?(?:\s+with\s+(?:that|this|it))?)\s*[,;:—–-]\s*(?:and\s+)?"
+    r"(?:i\s+can|i['’]ll|i\s+will|will)\s+"
+)
 _CREDITED_IDEA = (
     r"(?:as|per|like)\s+(?:@[^,]{1,40}?\s+)?(?:suggested|said|mentioned|asked)\s*,\s*"  # "As @Ruby said, …"
 )
@@ -66,7 +71,7 @@ _LEADING_FILLER = re.compile(
     r"^(?:(?:i\s+think|i\s+reckon|imo|honestly)\s*,?\s+"
     r"|some(?:one|body)(?:\s+from\s+(?:the\s+)?[\w&/-]+(?:\s+team)?)?\s+(?:should|needs?\s+to|has\s+to|must)\s+"
     # "thanks @Mia for flagging! I'll …", "Just to close the loop: I'll …", "As @Ruby suggested, …"
-    rf"|{_CHATTER}|{_CREDITED_IDEA}"
+    rf"|{_CHATTER}|{_CREDITED_IDEA}|{_TAKEN_FIRST}"
     rf"|(?:action(?:\s+item)?|ap|task|urgent|priority|p[0-3]|quick\s+win|{_WRITER}"
     r"|owner\s*:?\s*(?:tbc|tbd)?|needs?\s+an?\s+owner)\s*(?:\([^)]{0,40}\))?"
     r"\s*[:\-–—]\s*"
@@ -118,7 +123,7 @@ _SELF_OWNED = re.compile(
 # A note that opens with the writer taking it on: "I'll draft the FAQ", "Me — rewrite the text", "Me: map …".
 _SELF_STARTED = re.compile(
     rf"^\s*(?:{_ASIDE_FIRST}|{_CHATTER})?"
-    rf"(?:i(?:['’]ll|\s+will|\s+can|['’]m\s+going\s+to|\s+am\s+going\s+to)\s|{_WRITER}\s*[:\-–—,.]\s|me\s+to\s"
+    rf"(?:{_TAKEN_FIRST}|i(?:['’]ll|\s+will|\s+can|['’]m\s+going\s+to|\s+am\s+going\s+to)\s|{_WRITER}\s*[:\-–—,.]\s|me\s+to\s"
     r"|(?:me|i)\s+(?:and|&|\+)\s+@)",  # "Me and @Kurt will …"
     re.IGNORECASE,
 )

@@ -123,6 +123,9 @@ _IMAGINED_BEFORE = re.compile(
     r"(?:thinking|wondering|muttering|asking\s+(?:herself|himself|themselves))\s*[,:]?\s*)$"
     # "you can just picture him at heathrow thinking", "colin lying awake going", "lol marcus on the forklift like"
     r"|(?i:\bthinking\s*[,:]?\s*|\b(?:picture|imagine|lying\s+awake|lol)\b[^.!?\"“”]{0,60}\b(?:going|like)\s*[,:]?\s*)$"
+    # "Imagine being Dana: …", "no way to ask "is this right for me"": a thought or a question never said
+    r"|(?i:\bimagine\s+(?:being|you['’]re|you\s+are)\b[^.!?\"“”]{0,40}?[:,]?\s*"
+    r"|\b(?:no\s+way|nowhere|no\s+one|nobody)\s+to\s+(?:ask|say)\s*:?\s*)$"
 )
 # Who speaks a quotation: the last speaker named before it in the note. Staff, the product and its messages speak
 # to the customer ('the GP says "I'm going to refer you"', 'Basil the bot replies "…"', 'push notification: "…"',

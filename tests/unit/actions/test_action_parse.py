@@ -630,6 +630,8 @@ def test_who_helps_with_an_action_leaves_its_title_unless_meeting_them_is_the_ac
             "Build a 'is it the router or us?' checker in the app",
         ),
         ("Happy to help @Ben with the designs for that", "Happy to help with the designs for that"),
+        ("On it, I'll draft the copy and share with legal", "Draft the copy and share with legal"),
+        ("Happy to help @Ben, I can run 5 quick tests on the draft", "Run 5 quick tests on the draft"),
     ],
 )
 def test_who_else_is_asked_or_leaned_on_leaves_the_title(text: str, title: str) -> None:

@@ -376,6 +376,8 @@ def test_a_customer_heard_through_a_tag_or_a_source_is_quoted(text: str, evidenc
         'returns: 18% of all support chats last month were "how do I send it back" [ticket]',
         "survey: 'ease of cancelling' is our lowest scoring item at 2.4/5 [survey]",
         "the form asks for the address twice. \"didn't I just type that?\" is what I'd be thinking",
+        'people never hear back. Imagine being Dana: "I told you the room was cold, did anyone read it?"',
+        'no human anywhere during the trial, no way to ask "is this right for me" before it ends',
     ],
 )
 def test_a_colleague_staff_or_the_product_in_quotation_marks_is_no_customer(text: str) -> None:
