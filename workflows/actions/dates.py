@@ -201,6 +201,7 @@ def _duration(match: re.Match[str], today: date) -> date:
     count_text = " ".join(match["count"].lower().split())
     count = int(count_text) if count_text.isdigit() else _NUMBER_WORDS[count_text]
     unit = match["unit"].lower().rstrip("s")
+    unit = _UNITS.get(unit, unit)
     if unit == "fortnight":
         count, unit = 2 * count, "week"
     if match["business"]:
@@ -309,7 +310,10 @@ def _relative_day(match: re.Match[str], today: date) -> date:
 _Resolver = Callable[[re.Match[str], date], "date | None"]
 _COUNT = rf"(?P<count>\d{{1,3}}|{_alternatives(_NUMBER_WORDS)})"
 _PERIOD = r"(?P<unit>week|month|quarter|year)"
-_DURATION = rf"{_COUNT}\s+(?P<business>business\s+|working\s+)?(?P<unit>days?|weeks?|fortnights?|months?|years?)"
+_DURATION = (
+    rf"{_COUNT}\s*(?P<business>business\s+|working\s+)?(?P<unit>days?|weeks?|wks?|fortnights?|months?|mths?|years?)\b"
+)
+_UNITS = {"wk": "week", "mth": "month"}  # as teams write them short
 
 
 def _day_month(match: re.Match[str], today: date) -> date:
@@ -377,7 +381,7 @@ _RULES: list[tuple[str, _Resolver]] = [
     (rf"{_OPTIONAL_WEEKDAY}{_THE}(?P<day>\d{{1,2}})(?:st|nd|rd|th)(?=\s*(?:[^\w\s]|$))", _day_of_month),
     # "in 2 weeks' time"; "within 5 working days" closing a clause, not inside the action ("reply within 5 working
     # days to every complaint")
-    (rf"(?:in|eta:?|due:?|~|approx\.?|about|around)\s*{_DURATION}(?:['’]s?\s+time)?", _duration),
+    (rf"(?:in|eta:?|due:?|~|approx\.?|about|around|give\s+me)\s*{_DURATION}(?:['’]s?\s+time)?", _duration),
     (rf"within\s+{_DURATION}(?=\s*(?:[,;.!?)—–-]|$|@|pls\b|please\b))", _duration),
     (rf"{_DURATION}\s+from\s+(?:today|now)", _duration),  # "2 weeks from today"
     (rf"(?<=,\s){_DURATION}(?=[\s.!)]*$)", _duration),  # "owner @Ana, 2 weeks": a bare duration closing the text

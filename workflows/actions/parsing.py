@@ -88,6 +88,10 @@ _LEADING_FILLER = re.compile(
 _TRAILING_FILLER = re.compile(
     r"(?:\s+(?:by|due|until|and|cc|owner|assignee|aim(?:ing)?(?:\s+for)?|target(?:ing)?|pls|plz|please|thx|thanks|ta"
     r"|cheers|probably|though|at\s+the\s+latest|should\s+(?:have\s+it|be)\s+done|give\s+me(?:\s+till)?)\s*:?"
+    # what is left of a date's hedge once the date has gone, after a comma or a dash: "…, will do it", "…, is fine",
+    # "…, if poss", "…, so realistically", "… — hopefully, Thursday latest"
+    r"|[,;—–-]\s*(?:will(?:\s+do\s+it)?|is\s+fine|if\s+poss(?:ible)?|(?:so\s+)?realistically|ideally|hopefully"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+latest)"
     r"|[\s.,;:!\-–—|])+$",
     re.IGNORECASE,
 )

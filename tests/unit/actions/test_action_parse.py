@@ -636,3 +636,42 @@ def test_who_helps_with_an_action_leaves_its_title_unless_meeting_them_is_the_ac
 )
 def test_who_else_is_asked_or_leaned_on_leaves_the_title(text: str, title: str) -> None:
     assert parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME").title == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        (
+            "I'll book a room for the next session, will do it Monday",
+            "Book a room for the next session",
+            date(2026, 5, 18),
+        ),
+        ("@Ben please book the follow-up calls, next week is fine", "Book the follow-up calls", date(2026, 5, 22)),
+        (
+            "I'll look at why the emails go out on Sundays — tomorrow hopefully, Thursday latest",
+            "Look at why the emails go out on Sundays",
+            date(2026, 5, 14),
+        ),
+        (
+            "I'll redo the map after the Jan sale, so realistically end of Feb",
+            "Redo the map after the Jan sale",
+            date(2027, 2, 28),
+        ),
+        (
+            "we need the timings for the forecast, EOD tmrw if poss",
+            "We need the timings for the forecast",
+            date(2026, 5, 14),
+        ),
+        (
+            "Pull the queried invoices so finance sees the disputes, give me 2 wks",
+            "Pull the queried invoices so finance sees the disputes",
+            date(2026, 5, 27),
+        ),
+        # the same words inside the action stay
+        ("Check what will break in the new form", "Check what will break in the new form", None),
+        ("Make sure the page is fine on mobile", "Make sure the page is fine on mobile", None),
+    ],
+)
+def test_a_dates_hedge_leaves_the_title_with_the_date(text: str, title: str, due: date | None) -> None:
+    action = parse_action(text, [m for m in (BEN,) if f"@{m[1]}" in text], TODAY, author="U0ME")
+    assert (action.title, action.due) == (title, due)
