@@ -175,7 +175,7 @@ _CUES: dict[str, str] = {
     # customers only, online orders", "Includes people applying on behalf of someone else"
     r"|^\W*from\s+(?![-+−~£$€]?\d)[^.;]{3,120}?\s+(?:to|through\s+to|until|till)\s|\bthrough\s+to\b|\bend[-\s]to[-\s]end\b"
     r"|\b\w+\s+only\s*(?:[,;.]|$)|^\W*(?:it\s+|and\s+)?(?:includes?|including)\b"
-    r"|(?:journey|map|experience|it)\s+(?:really\s+)?(?:starts|begins|ends|covers|runs)"
+    r"|(?:journey|map|experience|it)\s+(?:really\s+)?[\"“'‘]?(?:starts|begins|began|started|ends|ended|covers|runs)"
     r"|(?:starts|begins|ends)\s+(?:at|with|when)|\b(?:start|begin)\s+(?:at|with|when|from)\b[^.;]{3,120}\band\s+(?:end|stop|finish)\b|(?:has|have|needs?)\s+to\s+(?:include|cover|run|start|end)\b"
     r"|\bin\s+or\s+out\b|(?:do|should|shall)\s+we\s+include\b|\b(?:is|are|be)\s+in\s+(?:too|as\s+well)\b"
     # "prepayment customers are in, …", "exchanges count too", "let's focus on SMB", "the key group", "we should defo
