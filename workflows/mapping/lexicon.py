@@ -186,7 +186,7 @@ TITLE_WORDS_AMONG_STOP_WORDS = word_set(
 # Words a title may contain but that cannot name a theme on their own: the labels people put before a note
 # ("Success measure:", "Expectation:"), a workshop's own vocabulary, deadlines and vague quantities.
 WEAK_TITLE_WORDS = word_set(
-    "action advocacy aim april assumption august average awareness bit case consideration context day december "
+    "ok okay action advocacy aim april assumption august average awareness bit case consideration context day december "
     "decision deadline due end eod eow example expectation february feeling first form frustration friday goal "
     "hour idea issue january june kind lot march may measure median metric minute monday month moment mood need "
     "note november objective october owner pain people percent persona point problem proposal purchase "
@@ -207,6 +207,8 @@ FILLER_OPENERS = (
     r"(?:just\s+)?(?:catching\s+up|jumping\s+in|chiming\s+in)(?:\s+(?:here|late|now|on\s+(?:this|the)\s+thread))?",
     r"(?:ok(?:ay)?|so|well|right|oh|also|anyway|and)",
     r"(?:\+1|agreed?|same|seconded|ditto|this|yes|yep|yeah)(?:\s+(?:to|with|as)\s+what\s+[\w.'-]+\s+said)?",
+    r"(?:thanks|thank\s+you|thx|ty|cheers)(?:\s+[a-z][\w'-]*)?",  # "Thanks Priya. For me the decision …"
+    r"before\s+we\s+(?:wrap|close|finish)(?:\s+up)?",  # "Before we wrap: can we agree a success metric …"
     r"quick\s+(?:one|note|thought|point|question|update|addition)|(?:one\s+)?more\s+from\s+me|one\s+more"
     r"|another\s+one|adding\s+(?:one|another)(?:\s+more)?|to\s+add(?:\s+to\s+(?:this|that))?",
     r"(?:just\s+)?my\s+(?:two|2)\s+cents|my\s+take|from\s+my\s+side|from\s+me",

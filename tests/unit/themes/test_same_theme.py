@@ -45,7 +45,9 @@ def test_the_steps_with_many_small_themes_have_a_fitted_judge(step: StepKey) -> 
     judge = judge_for(step)
     assert judge is not None
     assert set(judge.weights) == set(FEATURES)
-    assert judge.weights["words"] > 0 and judge.weights["meaning"] > 0
+    assert judge.weights["meaning"] > 0
+    if step != StepKey.persona:  # a persona's notes share words across its parts ("she", the product): no sign there
+        assert judge.weights["words"] > 0
     assert 0 < judge.floor < 1
 
 

@@ -492,6 +492,9 @@ def test_a_one_note_theme_keeps_its_writers_label_when_another_theme_mentions_th
         ("What they want is pretty simple: to feel they're doing something decent every month", "Something decent"),
         ('"I don\'t want to own a car, I just want one for the two hours a week I actually need it"', "Own a car"),
         ('"The first time I had no idea if I was allowed to park it outside my own flat"', "Outside my own flat"),
+        # the words that follow it, where none lead to it
+        ('"I spend two days a month just chasing people for their hours"', "Spend two days a month"),
+        ("Sign those off", "Sign those off"),
     ],
 )
 def test_a_one_note_theme_without_a_noun_phrase_gets_two_words_of_its_own(note: str, expected: str) -> None:
@@ -516,3 +519,9 @@ def test_personal_data_is_never_compared_nor_titled() -> None:
     cleaned = clean(text)
     assert "jess" not in cleaned and "415" not in cleaned
     assert "jess" not in note_title(cleaned).casefold()
+
+
+def test_thanks_to_someone_or_wrapping_up_is_no_title() -> None:
+    assert clean("Thanks Priya. For me the decision bit is the key one") == "For me the decision bit is the key one"
+    assert clean("Before we wrap: can we agree a success metric for each?") == "can we agree a success metric for each?"
+    assert clean("Thanks page never loads") == "Thanks page never loads"

@@ -67,6 +67,8 @@ _NOTE_KINDS = word_set(  # a label with one of these says what kind of note foll
     "touchpoint pain point persona action objective scope success measure goal need frustration quote verbatim "
     "context segment assumption idea note suggestion proposal example"
 )
+_PARTICLES = frozenset({"off", "up", "out", "down", "back", "in"})  # "Sign those off"
+_FILLERS = frozenset({"bit", "lot", "bunch", "thing", "stuff"})
 _LEADS = word_set("every each any no some something anything nothing everything")  # "every tool", "something decent"
 _OBJECT_LEADS = _POSSESSIVES | {"a", "an"}  # after a noun these are rare; after a verb they open its object
 _NUMBERED = re.compile(r"^\d+(?:[.,]\d+)?-[a-z]+$")  # "30-page", "14-day": a modifier, never a title's head
@@ -162,7 +164,8 @@ def titles(
 def _two_words_first(options: list[_Phrase], texts: Sequence[str]) -> list[_Phrase | _Made]:
     """One word names a theme poorly ("Patients"): a longer option goes first when there is one, else the best word
     with its object when a note has one ("Ring a plumber"), else the two best single words joined ("Registrar and
-    consultant"), else the best word with the words that lead to it in a note ("Own a car")."""
+    consultant"), else the best word with the words that lead to it in a note ("Own a car"), or that follow it
+    ("Spend two days a month", "Sign those off")."""
     if not options or len(options[0].stems) > 1:
         return options
     longer = next((p for p in options if len(p.stems) > 1), None)
@@ -175,6 +178,7 @@ def _two_words_first(options: list[_Phrase], texts: Sequence[str]) -> list[_Phra
     if second is not None:
         return [_Made(f"{options[0].spelling} and {second.spelling}"), *options]
     lead_in = next(filter(None, (_lead_in(options[0], text) for text in texts)), None)
+    lead_in = lead_in or next(filter(None, (_follow_on(options[0], text) for text in texts)), None)
     return [_Made(lead_in), *options] if lead_in else options
 
 
@@ -217,6 +221,27 @@ def _lead_in(word: _Phrase, text: str) -> str | None:
             ):
                 return " ".join(t.text for t in tokens[start : at + 1])
     return None
+
+
+def _follow_on(word: _Phrase, text: str) -> str | None:
+    """The word with the words after it in its clause, up to the last word that is no joining word or article (at
+    most SIDE_WORDS + 1 of them): "I spend two days a month chasing" -> "spend two days a month"; None when nothing
+    follows it."""
+    for chunk in _BREAK.split(text):
+        tokens = _tokens(chunk)
+        at = next((i for i, t in enumerate(tokens) if (_stem(t.key),) == word.stems), None)
+        if at is None:
+            continue
+        after = tokens[at + 1 : at + 2 + SIDE_WORDS]
+        while after and after[-1].key not in _PARTICLES and _says_little(after[-1]):
+            after.pop()
+        return " ".join(t.text for t in tokens[at : at + 1 + len(after)]) if after else None
+    return None
+
+
+def _says_little(token: _Token) -> bool:
+    """A word no title ends on: a joining word, an article, a stop word, a figure or a filler ("a bit", "a lot")."""
+    return token.kind in ("join", "det", "stop") or token.key in ENGLISH_STOP_WORDS or token.key in _FILLERS
 
 
 def _phrases(text: str) -> list[_Phrase]:
@@ -462,7 +487,7 @@ def _ctfidf(groups: list[list[set[str]]]) -> list[dict[str, float]]:
 def _fallback(texts: Sequence[str]) -> str:
     """A title for notes without a phrase (emoji, "not now"): their first words, or `EMPTY` when there are none."""
     words = next((text.split() for text in texts if text.strip()), [])
-    return capitalised(shorten(" ".join(words[:MAX_WORDS]), MAX_CHARS)) or EMPTY
+    return capitalised(shorten(" ".join(words[:MAX_WORDS]), MAX_CHARS).rstrip(" ,;:-—–")) or EMPTY
 
 
 def _numbered(title: str, taken: set[str]) -> str:
