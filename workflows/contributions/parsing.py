@@ -38,10 +38,14 @@ _NUMBERED = re.compile(r"\s*(?:#|no\.?\s*)?\d+$", re.IGNORECASE)  # "[interview 
 _BULLET = re.compile(r"^\s*(?:[-*•◦‣+–—]|\(?\d{1,3}[.)])(?:\s+|$)(?P<rest>.*)$")
 MAX_HEADING_CHARS = 80
 _QUOTED_LINE = re.compile(r"^(?:>|&gt;)")
-# A line that goes on with the one above: "and …", "but …", "(…)", "… and more"; or, after a line without a full
-# stop, one in lower case that opens with no label of its own ("we can't answer them", not "setup: the app …")
+# A line that goes on with the one above: "and …", "but …", "(…)", "… and more"; or, after a line left unfinished, one
+# in lower case that opens with no label of its own ("…, ⏎we can't answer them", not "setup: the app …")
 _CONTINUES = re.compile(r"^(?:(?:and|but|so|or|because|cos|which|then|plus)\b|[&+(…]|\.\.\.)", re.IGNORECASE)
 _GOES_ON = re.compile(r"^[a-z](?![\w' /&-]{0,30}(?::|\s[-–—]\s))")
+# A line visibly left unfinished: "…between client meetings,", "… and the"
+_UNFINISHED = re.compile(
+    r"(?:[,(&+/]|\s-|\b(?:and|or|but|of|to|the|a|an|for|with|in|on|at|by|from|that|which|because|so|when|if))\s*$", re.I
+)
 _BOLD_LINE = re.compile(r"^\*(?P<label>[^*\n]+?):?\*:?$")  # "*Awareness*", "*Goals:*", "*Pain points*:"
 
 
@@ -142,8 +146,8 @@ def _items(body: str, bare: Callable[[str], bool] | None) -> list[tuple[str, _He
 def _points(lines: list[str]) -> list[str]:
     """Plain lines are points of their own ("Buy - pricing page …⏎Buy - checkout …", "[First bill] …⏎[First bill]
     …"), unless a line goes on with the one above: it opens with "and", "but", "so" …, or in brackets, or in lower
-    case after a line without a full stop ("~1,100 calls a yr [ticket]⏎we can't answer them"). A quoted line ("&gt;
-    …") and a line ending in a colon stay with the line they lead to."""
+    case after a line left unfinished ("~1,100 calls a yr,⏎we can't answer them"). A quoted line ("&gt; …") and a
+    line ending in a colon stay with the line they lead to."""
     points: list[str] = []
     leading = ""  # quoted lines and lead-ins, waiting for the line they go with
     for line in lines:
@@ -162,22 +166,25 @@ def _points(lines: list[str]) -> list[str]:
 
 def _list_items(lines: list[str], bare: Callable[[str], bool] | None, *, bullets: bool) -> list[tuple[str, _Heading]]:
     """Bullets (or, without bullets, lines under a heading) are items; in a bulleted reply an unmarked line
-    continues the item above it, unless a blank line or a heading came first."""
+    continues the item above it, unless a blank line or a heading came first. A quoted line ("&gt; …") goes with the
+    item after it, the reply it answers."""
     items: list[tuple[str, _Heading]] = []
-    heading, item_open = _NO_HEADING, False
+    heading, item_open, quoted = _NO_HEADING, False, ""
     for line in lines:
         bullet = _BULLET.match(line)
         content = bullet.group("rest").strip() if bullet else line.strip()
         new_heading = _heading(content, bare, bulleted=bool(bullet))
         if not content:
             item_open = False
+        elif not bullet and _QUOTED_LINE.match(content):
+            quoted, item_open = f"{quoted}{content}\n", False
         elif new_heading:
             heading, item_open = new_heading, False
         elif bullets and item_open and not bullet:
             items[-1] = (f"{items[-1][0]} {content}", items[-1][1])
         else:
-            items.append((content, heading))
-            item_open = bullets
+            items.append((quoted + content, heading))
+            item_open, quoted = bullets, ""
     return items
 
 
@@ -187,7 +194,7 @@ def _goes_on(above: str, line: str) -> bool:
     evidence, rest = take_evidence_tag(line)
     if evidence and rest[:1] in '"“':
         return True
-    return bool(_CONTINUES.match(line) or (_GOES_ON.match(line) and not re.search(r"[.!?]$", above)))
+    return bool(_CONTINUES.match(line) or (_GOES_ON.match(line) and _UNFINISHED.search(above)))
 
 
 def _heading(line: str, bare: Callable[[str], bool] | None = None, *, bulleted: bool = False) -> _Heading | None:

@@ -23,8 +23,12 @@ def test_a_plain_reply_is_one_assumption() -> None:
 def test_a_multi_line_paragraph_stays_one_contribution() -> None:
     reply = "Priya invoices from her phone between client meetings,\nso the mobile app is where she lives."
     assert texts(reply) == [reply]
-    goes_on = "the help desk gets ~900 of those calls a yr [ticket]\nwe can't answer them, we transfer"
+    goes_on = "the help desk gets ~900 of those calls a yr,\nwe can't answer them, we transfer"
     assert texts(goes_on) == [goes_on]
+    assert texts("the help desk gets ~900 calls a yr\nthe chatbot answers none of them") == [
+        "the help desk gets ~900 calls a yr",
+        "the chatbot answers none of them",
+    ]
     tagged = 'the price guide lowballs branded items.\n[interview] "It said my coat was worth £14"'
     assert texts(tagged) == [tagged]  # a quotation tagged as the evidence for the line above
     assert texts("Reminders are too late\n(the first one goes out on day 30)") == [
@@ -64,6 +68,13 @@ def test_a_multi_line_paragraph_stays_one_contribution() -> None:
 )
 def test_plain_lines_that_stand_alone_are_contributions_of_their_own(reply: str, points: list[str]) -> None:
     assert texts(reply) == points
+
+
+def test_a_quoted_line_over_bullets_goes_with_the_first_bullet() -> None:
+    assert texts("&gt; toner runs out\n• auto-reorder at 20%\n• a low-toner email") == [
+        "&gt; toner runs out\nauto-reorder at 20%",
+        "a low-toner email",
+    ]
 
 
 @pytest.mark.parametrize(
