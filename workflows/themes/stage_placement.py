@@ -115,13 +115,14 @@ _SHORTHANDS = {
     "wks": "weeks",
     "mgmt": "management",
     "appt": "appointment",
+    "appts": "appointments",
     "acct": "account",
     "mtg": "meeting",
 }
 _SHORTHAND = re.compile(rf"\b(?:{'|'.join(_SHORTHANDS)})\b", re.I)
 # A stage in two or three letters, as a label or where the note is filed: "Aw - …", "Ret. - …", "… under Exp"
 _SHORT_FORM = re.compile(
-    r"^(?P<word>[A-Za-z]{2,3})\.?\s*(?::|\s[-–—]\s|[-–—]\s)|\bunder\s+(?P<under>[A-Za-z]{2,3})\W*$"
+    r"^(?P<word>[A-Za-z]{2,3})\.?\s*(?:(?:stage|phase)\s*)?(?::|\s[-–—]\s|[-–—]\s)|\bunder\s+(?P<under>[A-Za-z]{2,3})\W*$"
 )
 _BRACKETED = re.compile(r"^[\[(]\s*(?P<words>[^\[\]()]{1,30}?)\s*[\])]")
 # Words before "stage" that say which, not what: "the next stage", "the first stage of the project".
@@ -157,7 +158,7 @@ _COMPARING = re.compile(r"\b(?:than|vs\.?|versus)\b|\?\s*$|\b(?:is|are|was)\s+(?
 # "Afterglow is fine, ppl don't expect much", "download step is fine": a stage passed over, unless a "but" follows
 _FINE = re.compile(
     rf"^(?:the\s+)?(?P<words>[\w&/' -]{{1,30}}?)\s+(?:{_STAGE_WORD}\s+)?(?:is|are|was|seems|looks)\s+"
-    r"(?:fine|ok|okay|alright)\b(?![^.!?\n]*\b(?:but|except|apart\s+from)\b)",
+    r"(?:\w+ly\s+)?(?:fine|ok|okay|alright)\b(?![^.!?\n]*\b(?:but|except|apart\s+from)\b)",
     re.I,
 )
 _NUMBERED = re.compile(r"^[\[(]?\s*(?:stage|phase)\s*(?P<number>\d{1,2})\s*(?:[\])]|[:\-–—/](?=\s))", re.IGNORECASE)
@@ -657,8 +658,9 @@ def _inflected(word: str, name: str) -> bool:
     word, name = word.lower(), name.lower()
     if word == name:
         return False
-    stem = _stem(name)
-    return re.fullmatch(_forms(name), word) is not None or (len(stem) >= STEM_LETTERS - 1 and _stem(word) == stem)
+    stem, said = _stem(name), _stem(word)
+    grown = len(said) >= STEM_LETTERS and name.startswith(said)  # "donating" of "donation", "arriving" of "arrival"
+    return re.fullmatch(_forms(name), word) is not None or (len(stem) >= STEM_LETTERS - 1 and said == stem) or grown
 
 
 def _forms(word: str) -> str:
@@ -707,7 +709,7 @@ def _label_position(body: str, name: str) -> int | None:
         rf"^{_PREAMBLE}[^.!?:\n]{{0,40}}\b(?:for|re|under|about)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*:\s",
         rf"^(?:for|re:?|under|regarding)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*(?:,|\.\.\.|…)",  # "For Use, …"
         # "consideration-wise, the comparison table …", "purchase side, …", "…, retention-side: …", "Decision-ish"
-        rf"(?:^|[,:—–.]\s+)(?:the\s+)?{words}(?:[-\s]?wise|[-\s]side|-ish)\b",
+        rf"(?:^|[,:—–.]\s+|\(\s*)(?:the\s+)?{words}(?:[-\s]?wise|[-\s]side|-ish)\b",
         # "… that's the interest stage failing us"
         rf"\b(?:that's|that’s|that is|this is|it's|it’s)\s+(?:the\s+)?{words}\s+(?:{_STAGE_WORD}|point)\b",
         # "I'd say that's Try, 38% of …"
@@ -716,7 +718,12 @@ def _label_position(body: str, name: str) -> int | None:
         rf"^{_LEAD}{words}\s*\([^()\n]{{1,40}}\)\s*(?::|\s[-–—]\s)",
         # "In the advocacy bucket: …", "so that's mid-Retention", "imo biggest Adoption pain is …", "hits post-purchase
         # too", "…, for advocacy that's brutal"
-        rf"\bin\s+the\s+{words}\s+(?:bucket|column|lane|box|pile|area|section)\b",
+        rf"\b(?:in|for|into)\s+the\s+{words}\s+(?:bucket|column|lane|box|pile|area|section)\b",
+        # "… during adoption, 30 min per site", "during adoption these are noisy", "pricing confusion at booking — …"
+        rf"\bduring\s+(?:the\s+)?{words}(?=\s*[,;:)—–-]|\s+(?:these|this|it|they|we|people|customers|users|there)\b)",
+        rf"\b(?:at|during)\s+(?:the\s+)?{words}\s+[—–]\s",
+        # "feels like Interest to me", "sounds like a retention thing"
+        rf"\b(?:feels|sounds|reads)\s+like\s+(?:an?\s+|the\s+)?{words}(?:\s+{_STAGE_WORD})?(?:\s+(?:to\s+me|imo|tbh))?\b",
         rf"\bmid[-\s]?{words}(?!\w)",
         rf"\b{words}\s+(?:pain(?:[-\s]?points?)?|killer|touch[-\s]?points?)\b",
         rf"\b(?:hits?|affects?)\s+(?:the\s+)?{words}\s+(?:too|as\s+well)\b",
@@ -729,15 +736,16 @@ def _label_position(body: str, name: str) -> int | None:
         rf"^{words}\s*(?:/|&|\+)\s*[^:\n]{{1,30}}:",  # "Purchase/checkout: …", "Retention & renewal: …"
         rf"^[\[{{]\s*{words}\s*[\]}}]",  # "[Awareness] …", "{Awareness} …"
         rf"^#{words}(?![\w-])",  # "#awareness …"
-        rf"\(\s*{words}(?:\s+{_STAGE_WORD})?\s*\)",  # "Trial end (Purchase): …"
+        # "Trial end (Purchase): …", "Helpdesk (retention, obviously): …"
+        rf"\(\s*{words}(?:\s+{_STAGE_WORD})?\s*(?:[,;]\s*(?:obviously|imo|i\s+think|i\s+guess|mostly|really)\s*)?\)",
         rf"\b(?:in|at|during|on|for|to)\s+(?:the\s+)?{words}\s+{_STAGE_WORD}\b",  # "at (the) awareness stage"
         rf"\bon\s+the\s+{words}\s+side\b",  # "On the advocacy side: …"
         rf"\b{_STAGE_WORD}(?:\s*\d{{1,2}})?\s*[:=\-–—]\s*{words}(?!\w)",  # "Stage: Awareness", "Stage 3 - Purchase"
         # "In Awareness, …", and after a preamble: "Sorry, one from way back at the start: in awareness, …"
         rf"^(?:[^.!?:\n]{{0,60}}[:—–]\s+|{_FILLER_LEAD}\s+)?(?:in|at|during)\s+(?:the\s+)?{words}\s*(?:{_STAGE_WORD}\s*)?[,:\-–—]",
         # "in consideration it's the postcode checker": the stage as a place, then who or what is there
-        rf"^(?:in|at|during)\s+(?:the\s+)?{words}\s+(?=(?:it's|it’s|it is|there's|there’s|there is|we|they|you|"
-        r"people|customers|users|most|everyone|the|a|an|our|their|your)\b)",
+        rf"(?:^|[.!?]\s+)(?:in|at|during)\s+(?:the\s+)?{words}\s+(?=(?:it's|it’s|it is|there's|there’s|there is|we|"
+        r"they|you|people|customers|users|most|everyone|the|a|an|our|their|your|this|that|these|those)\b)",
         # "fines are really a Problem-solving thing", "def a Camping thing": a note filed there
         rf"\ban?\s+{words}\s+(?:thing|issue|problem|question|topic|one)\b",
         # "I'd file this one under …", "(filing under onboarding)", "put this under Tests / Scans", "sits under repair"

@@ -327,6 +327,33 @@ CAMP = resolve_stage_model("Research, Enrol, Camp Week, Pick-up")
         ("the welcome email with the set-up CTA — I'd put it under Exp", AIPEL, "Experience"),
         ("Early experience: the first-week home screen is generic", AIPEL, "Experience"),
         ("Bill queries: avg wait 14 mins", resolve_stage_model("Move in, First bill, Query a bill"), "Query a bill"),
+        # the fourth round: "In X this is", "during X,", "(X, obviously)", "Exp stage:", "feels like X", "the X bucket"
+        ("Monthly meter statement. In retention this is what she reads most", B2B, "Retention"),
+        ("Staff training on the new devices during adoption, 30 min per site", B2B, "Adoption"),
+        ("Helpdesk (retention, obviously): 11 min hold at the Monday peak", B2B, "Retention"),
+        ("Exp stage: the ticket window for 'my card's not working'", AIPEL, "Experience"),
+        ("where does the £40 membership fit? feels like Interest to me", AIPEL, "Interest"),
+        ("one more for the Discover bucket: we don't rank for varifocals", ECOMMERCE, "Discover"),
+        (
+            "pricing confusion at booking — people think it's per item",
+            resolve_stage_model("Find out, Book & pay, Collect"),
+            "Book & pay",
+        ),
+        (
+            ":drop_of_blood: Donating — needle anxiety isn't addressed",
+            resolve_stage_model("Appointment, Donation, Recovery"),
+            "Donation",
+        ),
+        (
+            "appts: the reminder SMS comes at 6am",
+            resolve_stage_model("Eligibility, Appointment, Donation"),
+            "Appointment",
+        ),
+        (
+            "each person needs their own login (appointment side)",
+            resolve_stage_model("Eligibility, Appointment, Donation"),
+            "Appointment",
+        ),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str | None) -> None:
@@ -373,6 +400,7 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         # one stage passed over as fine
         ("Afterglow is fine, nobody expects much from us after", FESTIVAL),
         ("Wash stage is fine, skipping", CAR_WASH),
+        ("order stage is honestly fine, no complaints in 200 tickets", resolve_stage_model("Browse, Order, Delivery")),
         ("the setup wizard is great for use", ECOMMERCE),  # a lower-case everyday word at the end
         ("Exp: the app crashed twice", resolve_stage_model("Awareness, Experience, Expansion")),  # which one?
         ("re: the budget", DEFAULT),
