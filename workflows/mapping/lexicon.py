@@ -266,7 +266,7 @@ NON_NOTE_WORDS = word_set(
     "amazing anyone apologies below bits bye collate drafted energy friendly gotta halfway helpful "
     "jump lurking missed nudge ping poll reading recap repeating rules sick sticking summarise summarize super "
     "tagging tonight tomorrow whenever brilliant fab fantastic excellent lovely looks accurate ouch oof yikes classic "
-    "genuinely gif voted worries "
+    "genuinely gif voted worries ugh "
     # the workshop's steps and tools by name, and small talk's contractions and reactions
     "action plan objective threads workshop miro board sync readout wrap-up round final confused ooh question "
     "comment react quick what's that's we've they're you're there's instead"

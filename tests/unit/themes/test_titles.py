@@ -267,6 +267,14 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "can we push the live sync to thursday? clashes with sprint review",
         "gentle nudge for anyone who hasn't posted yet :slightly_smiling_face:",
         ":skull: accurate",
+        "&gt; Four-Eyes Fiona\nlol no :grimacing:",
+        "Own the face shape quiz?",
+        "Morning all :wave: excited for this one",
+        "Ok we need a name for this person :smile: suggestions?",
+        "quick one, are we doing ideas/solutions here or later?",
+        "nice, this is rich. 15 more min then we wrap :clock3:",
+        "I'm just here for the alliteration :joy:",
+        "Great stuff. Nobody's said much about the actual collection yet — <@U0ABC04>?",
     ],
 )
 def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
@@ -338,6 +346,8 @@ def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
         "the inventory bit is where half drop off, but that's a pain, will put it in the next thread",
         "we're light on stock most Mondays",
         "Visit & apply: show-rounds only offered 10am-2pm, working parents can't make it",
+        "&gt; pre-app advice\nuptake is tiny, 4% of householder apps",
+        "Take payment upfront at booking?",
     ],
 )
 def test_a_short_real_note_is_a_note(text: str) -> None:

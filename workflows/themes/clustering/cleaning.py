@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from workflows.contributions.parsing import take_evidence_tag
 from workflows.contributions.privacy import without_personal_data
+from workflows.contributions.text import unquoted
 from workflows.mapping.lexicon import EMOJI_CHARACTERS, FILLER_CLOSERS, FILLER_LEADS, FILLER_OPENERS, NON_NOTE_WORDS
 from workflows.themes.clustering.stop_words import ENGLISH_STOP_WORDS
 
@@ -200,7 +201,15 @@ _WORKSHOP_TALK = re.compile(
     r"|\bhard\s+to\s+add\s+anything\b|\bso\s+many\s+good\s+ones\b|\bobjections?\s+by\b|\bor\s+it\s+sticks\b"
     rf"|\bare\s+we\s+doing\s+(?:the\s+)?{_STEP}\b|\bwe['’]re\s+mapping\s*\?|\badd\s+(?:it|this|that)\s+to\s+the\s+brief\b"
     r"|\b(?:owners?|dates?)\s*(?:\+|&|and)\s*(?:owners?|dates?)\s+(?:pls|plz|please)\b|^\W*\+1\s+to\s+[A-Z]\w*\W*$"
-    r"|\bnobody['’]?s\s+(?:really\s+)?covered\b",
+    r"|\bnobody['’]?s\s+(?:really\s+)?(?:covered|said\s+much|mentioned)\b"
+    # asking for an owner ("Own the rebooking pain?"), looking forward, naming ("we need a name for this person"), the
+    # process asked about ("are we doing ideas here or later?"), praise ("this is rich"), "15 more min then we wrap",
+    # "just here for the alliteration", "this links to the goals point above", "quote the customer where you can"
+    r"|^\W*(?:can\s+some(?:one|body)\s+|who(?:['’]ll|\s+will|\s+can)\s+)?(?:own|pick\s+up)\s+(?:the\s+)?[^.!?]{1,60}\?\s*$"
+    r"|\b(?:excited|looking\s+forward)\s+(?:for|to)\s+this(?:\s+one)?\b|\bneeds?\s+a\s+name\b"
+    r"|\bare\s+we\s+doing\b[^.!?]{0,40}\?|\bhere\s+or\s+later\b|\bthis\s+is\s+rich\b|\bthen\s+we\s+wrap\b"
+    r"|\bjust\s+here\s+for\s+the\b|\blinks?\s+to\s+the\s+\w+\s+(?:point|one|note)\s+above\b"
+    r"|\bquote\s+the\s+customer\b|\btag\s+your\s+evidence\b",
     re.IGNORECASE,
 )
 # Stop words that say nothing of their own; not the list's nouns a note may be about ("Move out – closing bill")
@@ -291,8 +300,9 @@ def _word_key(word: str) -> str:
 
 def is_note(text: str) -> bool:
     """Whether a reply says something of its own: False for emoji, greetings, thanks, "+1", "same", "this!", and
-    the facilitator's prompts."""
-    said = " ".join(_SHORTCODE.sub(" 👇 ", _MARKUP.sub(" ", html.unescape(text[: 4 * MAX_CHARS]))).split())
+    the facilitator's prompts; the lines it quotes from another reply ("&gt; Four-Eyes Fiona⏎lol no") are not its
+    own."""
+    said = " ".join(_SHORTCODE.sub(" 👇 ", _MARKUP.sub(" ", unquoted(html.unescape(text[: 4 * MAX_CHARS]))[1])).split())
     if _PROMPT.match(said):
         return False
     own = " ".join(clause for clause in _CLAUSE_END.split(said) if not _WORKSHOP_TALK.search(clause))
