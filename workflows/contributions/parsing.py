@@ -166,8 +166,8 @@ def _points(lines: list[str]) -> list[str]:
 
 def _list_items(lines: list[str], bare: Callable[[str], bool] | None, *, bullets: bool) -> list[tuple[str, _Heading]]:
     """Bullets (or, without bullets, lines under a heading) are items; in a bulleted reply an unmarked line
-    continues the item above it, unless a blank line or a heading came first. A quoted line ("&gt; …") goes with the
-    item after it, the reply it answers."""
+    continues the item above it, unless a blank line or a heading came first. A quoted line ("&gt; …") over a bullet
+    goes with it, the reply it answers; under a heading ("survey:"), quoted lines are items of their own."""
     items: list[tuple[str, _Heading]] = []
     heading, item_open, quoted = _NO_HEADING, False, ""
     for line in lines:
@@ -176,7 +176,7 @@ def _list_items(lines: list[str], bare: Callable[[str], bool] | None, *, bullets
         new_heading = _heading(content, bare, bulleted=bool(bullet))
         if not content:
             item_open = False
-        elif not bullet and _QUOTED_LINE.match(content):
+        elif bullets and not bullet and _QUOTED_LINE.match(content):
             quoted, item_open = f"{quoted}{content}\n", False
         elif new_heading:
             heading, item_open = new_heading, False
@@ -185,7 +185,7 @@ def _list_items(lines: list[str], bare: Callable[[str], bool] | None, *, bullets
         else:
             items.append((quoted + content, heading))
             item_open, quoted = bullets, ""
-    return items
+    return items + ([(quoted.strip(), heading)] if quoted else [])
 
 
 def _goes_on(above: str, line: str) -> bool:

@@ -83,7 +83,9 @@ _NAMING_BEFORE = re.compile(
 )
 _NAMING_AFTER = re.compile(
     r"^\s*(?i:button|e-?mails?|page|link|article|field|tab|menu|label|banner|screen|summary|message|template|option"
-    r"|step|feature|section|checkbox|campaign|report|widget|setting)\b"
+    r"|step|feature|section|checkbox|campaign|report|widget|setting"
+    # a kind of contact named by its words: '"my collection didn't happen" reports', '"where is my order" msgs'
+    r"|reports|forms|msgs?|messages|problems|issues|queries|questions|calls|tickets|complaints|requests|chats|contacts)\b"
 )
 # The team quoting itself ('We always say internally "the customer wants the cheapest fare"'): a belief to test, not
 # the customer's words.

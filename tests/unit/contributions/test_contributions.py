@@ -70,6 +70,13 @@ def test_plain_lines_that_stand_alone_are_contributions_of_their_own(reply: str,
     assert texts(reply) == points
 
 
+def test_quoted_lines_under_a_source_are_items_of_their_own() -> None:
+    assert texts("survey:\n&gt; the discount showed up after I paid\n&gt; pickup is 3pm, who finishes at 3pm??") == [
+        "&gt; the discount showed up after I paid",
+        "&gt; pickup is 3pm, who finishes at 3pm??",
+    ]
+
+
 def test_a_quoted_line_over_bullets_goes_with_the_first_bullet() -> None:
     assert texts("&gt; toner runs out\n• auto-reorder at 20%\n• a low-toner email") == [
         "&gt; toner runs out\nauto-reorder at 20%",

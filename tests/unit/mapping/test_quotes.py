@@ -378,6 +378,10 @@ def test_a_customer_heard_through_a_tag_or_a_source_is_quoted(text: str, evidenc
         "the form asks for the address twice. \"didn't I just type that?\" is what I'd be thinking",
         'people never hear back. Imagine being Dana: "I told you the room was cold, did anyone read it?"',
         'no human anywhere during the trial, no way to ask "is this right for me" before it ends',
+        # a kind of contact named by its words
+        'the fly-tip app, where a lot of "my collection didn\'t happen" reports end up',
+        'whatsapp too, mostly "where is my order" msgs',
+        'the ticket window for "my card\'s not working" problems',
     ],
 )
 def test_a_colleague_staff_or_the_product_in_quotation_marks_is_no_customer(text: str) -> None:
