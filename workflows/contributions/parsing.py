@@ -42,6 +42,10 @@ _QUOTED_LINE = re.compile(r"^(?:>|&gt;)")
 # in lower case that opens with no label of its own ("…, ⏎we can't answer them", not "setup: the app …")
 _CONTINUES = re.compile(r"^(?:(?:and|but|so|or|because|cos|which|then|plus)\b|[&+(…]|\.\.\.)", re.IGNORECASE)
 _GOES_ON = re.compile(r"^[a-z](?![\w' /&-]{0,30}(?::|\s[-–—]\s))")
+# A sentence wrapped mid-way: a line opening in lower case on a preposition ("Refund form breaks⏎on Android")
+_WRAPPED = re.compile(
+    r"^(?:on|in|at|to|for|with|of|from|by|about|than|as|into|onto|over|under|after|before|while|where|who|whose)\b"
+)
 # A line visibly left unfinished: "…between client meetings,", "… and the"
 _UNFINISHED = re.compile(
     r"(?:[,(&+/]|\s-|\b(?:and|or|but|of|to|the|a|an|for|with|in|on|at|by|from|that|which|because|so|when|if))\s*$", re.I
@@ -194,7 +198,7 @@ def _goes_on(above: str, line: str) -> bool:
     evidence, rest = take_evidence_tag(line)
     if evidence and rest[:1] in '"“':
         return True
-    return bool(_CONTINUES.match(line) or (_GOES_ON.match(line) and _UNFINISHED.search(above)))
+    return bool(_CONTINUES.match(line) or _WRAPPED.match(line) or (_GOES_ON.match(line) and _UNFINISHED.search(above)))
 
 
 def _heading(line: str, bare: Callable[[str], bool] | None = None, *, bulleted: bool = False) -> _Heading | None:

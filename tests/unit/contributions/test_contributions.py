@@ -25,6 +25,7 @@ def test_a_multi_line_paragraph_stays_one_contribution() -> None:
     assert texts(reply) == [reply]
     goes_on = "the help desk gets ~900 of those calls a yr,\nwe can't answer them, we transfer"
     assert texts(goes_on) == [goes_on]
+    assert texts("Refund form breaks\non Android") == ["Refund form breaks\non Android"]  # a sentence wrapped
     assert texts("the help desk gets ~900 calls a yr\nthe chatbot answers none of them") == [
         "the help desk gets ~900 calls a yr",
         "the chatbot answers none of them",
