@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict
 
-from workflows.mapping.lexicon import SINGLE_QUOTED
+from workflows.mapping.lexicon import SHORTHANDS, SINGLE_QUOTED
 
 
 class DueMatch(BaseModel):
@@ -200,8 +200,7 @@ _DEADLINE = re.compile(
 def _duration(match: re.Match[str], today: date) -> date:
     count_text = " ".join(match["count"].lower().split())
     count = int(count_text) if count_text.isdigit() else _NUMBER_WORDS[count_text]
-    unit = match["unit"].lower().rstrip("s")
-    unit = _UNITS.get(unit, unit)
+    unit = SHORTHANDS.get(match["unit"].lower(), match["unit"].lower()).rstrip("s")
     if unit == "fortnight":
         count, unit = 2 * count, "week"
     if match["business"]:
@@ -313,7 +312,6 @@ _PERIOD = r"(?P<unit>week|month|quarter|year)"
 _DURATION = (
     rf"{_COUNT}\s*(?P<business>business\s+|working\s+)?(?P<unit>days?|weeks?|wks?|fortnights?|months?|mths?|years?)\b"
 )
-_UNITS = {"wk": "week", "mth": "month"}  # as teams write them short
 
 
 def _day_month(match: re.Match[str], today: date) -> date:

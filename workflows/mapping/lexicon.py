@@ -14,6 +14,18 @@ import re
 EMOJI_CHARACTERS = r"\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d"
 # Words in single quotation marks, an apostrophe inside a word kept ("'where's my bag'"); at most 200 characters, so a
 # note full of apostrophes is read in one pass.
+# Words teams write short, with the word they stand for: "camp wk", "appts:", "give me 2 wks", "3 mths"
+SHORTHANDS = {
+    "wk": "week",
+    "wks": "weeks",
+    "mth": "month",
+    "mths": "months",
+    "mgmt": "management",
+    "appt": "appointment",
+    "appts": "appointments",
+    "acct": "account",
+    "mtg": "meeting",
+}
 SINGLE_QUOTED = r"(?<!\w)['‘](?:[^'’\n]|['’](?=\w)){0,200}['’](?!\w)"
 
 

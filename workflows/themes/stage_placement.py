@@ -23,7 +23,7 @@ import numpy as np
 
 from workflows.contributions.parsing import take_evidence_tag
 from workflows.contributions.text import unquoted
-from workflows.mapping.lexicon import EMOJI_CHARACTERS, NOT_STAGE_WORDS
+from workflows.mapping.lexicon import EMOJI_CHARACTERS, NOT_STAGE_WORDS, SHORTHANDS
 from workflows.themes.clustering.cleaning import clean
 from workflows.themes.clustering.stop_words import ENGLISH_STOP_WORDS
 from workflows.workshop.stages import StageDef
@@ -109,17 +109,7 @@ _FOR_A_WORD = re.compile(
 _DASH_PREAMBLE = re.compile(r"^(?P<lead>[^—–:\n]{1,40}?)\s+(?:[—–]|--?)\s+(?P<rest>\S.*)", re.DOTALL)
 _HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")  # "pick-up", written "Pickup" in a stage's name
 _PREFIXED = re.compile(r"(?<!\w)(?:pre|post|re|after|mid|non|un)-[^\W\d_]", re.I)  # "pre-sale", "re-booking"
-# Words teams write short, spelled out where a stage's name has them in full
-_SHORTHANDS = {
-    "wk": "week",
-    "wks": "weeks",
-    "mgmt": "management",
-    "appt": "appointment",
-    "appts": "appointments",
-    "acct": "account",
-    "mtg": "meeting",
-}
-_SHORTHAND = re.compile(rf"\b(?:{'|'.join(_SHORTHANDS)})\b", re.I)
+_SHORTHAND = re.compile(rf"\b(?:{'|'.join(SHORTHANDS)})\b", re.I)  # spelled out where a stage's name has it in full
 # A stage in two or three letters, as a label or where the note is filed: "Aw - …", "Ret. - …", "… under Exp"
 _SHORT_FORM = re.compile(
     r"^(?P<word>[A-Za-z]{2,3})\.?\s*(?:(?:stage|phase)\s*)?(?::|\s[-–—]\s|[-–—]\s)|\bunder\s+(?P<under>[A-Za-z]{2,3})\W*$"
@@ -204,18 +194,7 @@ def _named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     if tag and (heading := stage_heading(tag["words"], stages)):  # "[Interview] …": a stage's name, not evidence
         return heading
     body = bare(text)
-    solid = _HYPHEN.sub("", body)
-    if _PREFIXED.search(body) and (named := _named_in(solid, stages)):  # "pre-sale —" for "Presale", not "General Sale"
-        return named
-    if named := _named_in(body, stages):
-        return named
-    # once more, not again: "bib pick-up: …" for "Expo & Bib Pickup", "ok sorry for the late one — consultation: …"
-    if solid != body and (named := _named_in(solid, stages)):
-        return named
-    if (joined := _joined_opening(body, stages)) and (named := _named_in(joined, stages)):  # "after glow: …"
-        return named
-    spelled = _SHORTHAND.sub(lambda word: _SHORTHANDS[word[0].lower()], body)  # "camp wk —" for "Camp Week"
-    if spelled != body and (named := _named_in(spelled, stages)):
+    if named := next(filter(None, (_named_in(reading, stages) for reading in _readings(body, stages))), None):
         return named
     preamble = _DASH_PREAMBLE.match(body)
     if preamble and not _mentioned(preamble["lead"], stages):
@@ -226,6 +205,16 @@ def _named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     return (
         stages[int(numbered["number"]) - 1].name if numbered and 1 <= int(numbered["number"]) <= len(stages) else None
     )
+
+
+def _readings(body: str, stages: Sequence[StageDef]) -> list[str]:
+    """The note as written, then, each once, as its hyphens joined ("bib pick-up: …" for "Expo & Bib Pickup"; first
+    after a prefix: "pre-sale —" for "Presale", not "General Sale"), its first two words joined ("after glow: …") and
+    its shorthand spelled out ("camp wk —" for "Camp Week")."""
+    solid = _HYPHEN.sub("", body)
+    spelled = _SHORTHAND.sub(lambda word: SHORTHANDS[word[0].lower()], body)
+    first = [solid, body] if _PREFIXED.search(body) else [body, solid]
+    return list(dict.fromkeys([*first, _joined_opening(body, stages) or body, spelled]))
 
 
 def _joined_opening(body: str, stages: Sequence[StageDef]) -> str | None:

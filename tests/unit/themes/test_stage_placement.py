@@ -403,7 +403,6 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         ("order stage is honestly fine, no complaints in 200 tickets", resolve_stage_model("Browse, Order, Delivery")),
         ("the setup wizard is great for use", ECOMMERCE),  # a lower-case everyday word at the end
         ("Exp: the app crashed twice", resolve_stage_model("Awareness, Experience, Expansion")),  # which one?
-        ("re: the budget", DEFAULT),
         ("we fill in the vet part and charge an admin fee", resolve_stage_model("Find a vet, Register, Emergency")),
     ],
 )

@@ -84,7 +84,7 @@ _PROMPT = re.compile(
 # "brilliant session, same time next week?") and banter about it ("just here for the biscuits").
 _WORKSHOP_TALK = re.compile(
     r"\b(?:miro|mural|figjam|zoom|teams)\s+link\b|\blink\s+to\s+the\s+(?:board|miro|doc|deck)\b"
-    r"|\brecording\s+be\s+shared\b|\bwho['’]?s\s+taking\s+notes\b|\b(?:big\s+room|huddle)\b[^?]{0,40}\?"
+    r"|\brecording\s+be\s+shared\b|\bwho['’]?s\s+(?:taking|capturing|writing)\s+(?:the\s+)?notes\b|\b(?:big\s+room|huddle)\b[^?]{0,40}\?"
     r"|\bjoining\s+(?:today|us)\b[^?]{0,30}\?|\bsign\s+off\s+the\s+(?:action\s+plan|map)\b"
     r"|\bdoc\s+for\s+the\s+(?:action\s+plan|map|workshop)\b|\bstraight\s+(?:in|into)\s+jira\b"
     r"|^\W*(?:brb|ok\s+back|back\s+now|out\s+of\s+(?:the\s+)?office|ooo)\b|\bwhat\s+did\s+i\s+miss\b"
@@ -114,7 +114,8 @@ _WORKSHOP_TALK = re.compile(
     # pls", "give them a name", "go wild", "short answers fine", "doesn't need to be perfect", "who's our customer?",
     # "where does it hurt for Megan?", "10 mins, anything on the final invoice?", "every place Megan meets us"; a
     # wrap-up ("that's a wrap", "closing the thread", "map coming your way monday", "i'll write this up")
-    r"|(?:^|[,!]\s)\W*thread\s+\d+(?:\s+of\s+\d+)?\b|\bthread\s+first\b|^\W*last\s+(?:thread|one)\b|\bkicking\s+off\b|^\W*we['’]re\s+mapping\b"
+    r"|(?:^\W*(?:(?:(?:good\s+)?morning|hi|hey|hello|ok|right)\W*)?(?:\w+\W+)?|[,!]\s\W*)thread\s+\d+(?:\s+of\s+\d+)?\b"
+    r"|\bthread\s+first\b|^\W*last\s+(?:thread|one)\b|\bkicking\s+off\b|^\W*we['’]re\s+mapping\b"
     r"|\bthis\s+thread\s*(?:=|is\s+for)|^\W*(?:quick\s+)?reminder\s*(?::|,|\s+(?:that|the|to)\s)"
     r"|\b(?:drop|add|post)\s+(?:your\s+|any\s+)?(?:thoughts|notes|ideas|stuff|quotes|examples)\b"
     r"|\b(?:owners?|dates?|evidence|tags?|sources?|stages?)\b[^.!?]{0,20}\b(?:pls|plz|please)\W*(?:[(\[].*)?$"
@@ -159,21 +160,19 @@ _WORKSHOP_TALK = re.compile(
     r"|\bfrom\s+(?:last\s+night['’]?s|yesterday['’]?s|this\s+morning['’]?s|the)\s+clustering\b"
     # late or just arrived ("just catching up", "sorry late to this", "been in Ofsted prep all week", "happy to be
     # roped in", "nothing to add"), asking who takes an action ("who's taking the start date one?", "anyone want to
-    # pick up the size filter?"), for names ("she needs a name, suggestions?") and how to write ("format pls: …",
-    # "challenge the framing above, add what's missing"), nudging people by name ("nudge :wave: @Ana @Ben …")
-    r"|^\W*(?:(?:good\s+)?morning|hi|hey)?\W*(?:just\s+)?catching\s+up\W*$"
+    # pick up the size filter?"), for names ("suggestions?") and how to write ("format pls: …", "challenge the
+    # framing above, add what's missing")
     r"|\bsorry\s+(?:i['’]m\s+|for\s+being\s+)?late\s+to\s+(?:this|the\s+(?:party|thread))\W*$"
     r"|(?:^|,|\bsorry)\W*(?:i['’]ve\s+|i\s+)?(?:been|was)\s+(?:in|on|at)\s+[\w\s-]{1,30}?\s+all\s+(?:day|week|morning"
     r"|afternoon)(?:\s+(?:yesterday|today))?\W*$"
-    r"|^\W*(?:(?:(?:good\s+)?morning|hi|hey)(?:\s+(?:all|everyone|team|folks))?)?\W*(?:just\s+)?catching\s+up\s+on\s+"
-    r"(?:this|the\s+thread|everything)(?:\s+now)?\W*$|\bi\s+can['’]?t\s+make\s+it\b|^\W*lost\s+it\W*$|\bclashes\s+with\b"
+    r"|^\W*(?:(?:(?:good\s+)?morning|hi|hey)(?:\s+(?:all|everyone|team|folks))?)?\W*(?:just\s+)?catching\s+up"
+    r"(?:\s+on\s+(?:this|the\s+thread|everything))?(?:\s+now)?\W*$|\bi\s+can['’]?t\s+make\s+it\b|^\W*lost\s+it\W*$|\bclashes\s+with\b"
     r"|\b(?:happy|excited|glad)\s+to\s+be\s+(?:roped\s+in|here|involved|on\s+this(?:\s+one)?|part\s+of\s+this)\b|\bnothing\s+(?:more\s+)?(?:to\s+add|from\s+me)\b"
     r"|^\W*(?:(?:ok|so)\W+)?(?:who['’]?s|who\s+is|who\s+wants|(?:does\s+)?any(?:one|body)\s+(?:want|fancy|keen|able))\s+"
     r"(?:going\s+)?(?:to\s+)?(?:taking|take|pick(?:ing)?\s+up|own(?:ing)?|grab(?:bing)?|lead(?:ing)?|summari[sz]e|present)\b"
     r"[^.!]*\?\s*$|,\s*any(?:one|body)\s*\?\s*$"
-    r"|\b(?:she|he|they|our\s+persona)\s+needs?\s+a\s+name\b|^\W*(?:name\s+)?(?:suggestions|ideas)\s*\?"
+    r"|^\W*(?:name\s+)?(?:suggestions|ideas)\s*\?"
     r"|\bformat\s*(?:pls|plz|please)\b|^\W*format\s*[:\-–—]|\bchallenge\s+the\s+framing\b|\badd\s+(?:what['’]?s|anything)\s+missing\b"
-    r"|^\W*(?:(?:gentle|friendly)\s+)?(?:nudge|ping)\W+@"
     # more of the same, as the third round of blind workshops and replies wrote it: a thread opened ("Morning all
     # :wave: thread 1 of 5 is …", "Pain points thread is open", "persona thread going up in 10", "everything Becky
     # touches", "stage labels help"), kept open or locked ("I'll leave this open till Weds", "locking this"), what is
@@ -182,7 +181,6 @@ _WORKSHOP_TALK = re.compile(
     # board", "is the readout recorded?", "running out of time", "slammed rn", "calendar invite", "signing off for
     # today", "radio silence", "in and out today", "ignore that last msg", "replying in thread or in the channel?",
     # "share the doc link", "pinned msgs", "push the live sync", "add me to …")
-    r"|^\W*(?:(?:good\s+)?morning|hi|hey|hello|ok|right)?\W*(?:\w+\W+)?thread\s+\d+\b"
     rf"|\b{_STEP}\s+thread\s+(?:is\s+)?(?:now\s+)?(?:open|up|live|going\s+up)\b"
     r"|\b(?:let['’]?s|we['’]ll)\b[^.!?]{0,40}\bnext\s+thread\b"
     r"|^\W*every(?:thing|\s+place)\s+\w+\s+(?:touches|sees|hears)\b|\b(?:stage\s+)?(?:labels?|tags?)\s+help\b"
@@ -196,8 +194,9 @@ _WORKSHOP_TALK = re.compile(
     r"|\b(?:share|send|drop|post|repost)\s+the\s+(?:doc|board|miro|deck|sheet)\s+link\b|\b(?:doc|board|miro|deck)\s+link\s+again\b"
     r"|\bpinned\s+(?:msgs?|messages?|posts?)\b|\badd\s+me\s+to\b"
     r"|\b(?:push|move)\s+the\s+(?:live\s+)?(?:sync|call|meeting|readout|workshop)\b|\bmy\s+next\s+workshop\b"
-    r"|^\W*recording\b|^\W*welcome\s+@|\bmind\s+if\s+i\s+(?:loop|add|invite|bring|join|jump)\b|\bwho['’]?s\s+(?:capturing|writing)\s+(?:the\s+)?notes\b"
-    r"|\b(?:quick|gentle|friendly)\s+nudge\b|^\W*(?:(?:gentle|friendly|quick)\s+)?nudge(?=\s*[👇!,—–-]|\s+for\b|\W*$)"
+    r"|^\W*recording\b|^\W*welcome\s+@|\bmind\s+if\s+i\s+(?:loop|add|invite|bring|join|jump)\b"
+    r"|\b(?:quick|gentle|friendly)\s+nudge\b"
+    r"|^\W*(?:(?:gentle|friendly|quick)\s+)?(?:nudge(?=\s*[👇!,—–-]|\s+for\b|\W*$)|(?:nudge|ping)\W+@)"
     r"|\bhard\s+to\s+add\s+anything\b|\bso\s+many\s+good\s+ones\b|\bobjections?\s+by\b|\bor\s+it\s+sticks\b"
     rf"|\bare\s+we\s+doing\s+(?:the\s+)?{_STEP}\b|\bwe['’]re\s+mapping\s*\?|\badd\s+(?:it|this|that)\s+to\s+the\s+brief\b"
     r"|\b(?:owners?|dates?)\s*(?:\+|&|and)\s*(?:owners?|dates?)\s+(?:pls|plz|please)\b|^\W*\+1\s+to\s+[A-Z]\w*\W*$"
