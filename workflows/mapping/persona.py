@@ -118,6 +118,17 @@ _DECIDED = re.compile(
 _VOTE_OPTION = re.compile(
     rf"(?::(?:one|two|three|four):|[1-4]\ufe0f?\u20e3)\s*(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED})?)"
 )
+# A name coined the way teams coin them, alliterating ("Toner Tina :joy:", "Four-Eyes Fiona", "> Anxious Annie⏎please
+# no", "or Loyal Len, most of them …", "Nomad Nia? or Laptop Lou"): alone, asked, laughed at, or offered as another.
+_COINED = re.compile(
+    rf"(?:^\W*|^(?:&gt;|>)\s*|(?P<offered>\b(?i:or|persona:|what\s+about|how\s+about))\s+)"
+    rf"(?P<name>(?P<initial>[A-Z])[^\W_]*(?:['’-][^\W_]+)*(?:\s+{_CAPITALISED})?\s+(?P=initial)[a-z]{{1,11}})"
+    r"(?=\s*(?:$|\?|!|\n|(?i:lol|haha|ha|lmao)\b|:[a-z0-9_+-]+:|[^\w\s.,;:'’\"”)-]|(?(offered),|(?!))))"
+)
+# Talking about naming itself: "Name ideas? I'll start: …", "Names?", "I'd avoid alliteration tbh", "persona #2".
+_NAMING_TALK = re.compile(
+    r"(?i)\bnames?\s+(?:ideas?|suggestions?|options?)\b|^\W*names?\s*\?|\balliterat\w*|\bpersona\s*#\s*\d"
+)
 _EXACT = ("just", "winner", "exact", "written")  # `_SETTLED`'s groups that give the name as the team writes it
 _NOT_NAMES = frozenset(
     {"the", "a", "an", "our", "this", "that", "she", "he", "they", "it", "i", "we", "persona", "tbc", "tbd"}
@@ -250,20 +261,38 @@ def _persona_name(texts: Sequence[str]) -> str | None:
 
 
 def naming_notes(texts: Sequence[str]) -> list[bool]:
-    """Which notes are about the persona's name: they suggest one ("let's call her Maya"), quote the one the team
-    settles on ('Straw man: "Busy Bea", 38'), or say little else ("Maya works for me", "+1 for Rob")."""
+    """Which notes are about the persona's name: they suggest one ("let's call her Maya", "Toner Tina :joy:"), quote
+    the one the team settles on ('Straw man: "Busy Bea", 38'), weigh the options ("Megan's fine but …", "I vote
+    Carla", "please not Fiona, …"), talk about naming ("Name ideas?", "I'd avoid alliteration") or say little else
+    ("Maya works for me", "+1 for Rob")."""
     name = _persona_name(texts)
-    if name is None:
-        return [False] * len(texts)
+    coined = [match["name"] for text in texts if (match := _COINED.search(text))]
+    if name is None and not coined:
+        return [_NAMING_TALK.search(text) is not None for text in texts]
     # "jo +1" for Jo; "chris for me" for a name voted down
-    options = {option.split()[-1] for option in [name, *_suggested(texts)]}
-    said = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, options))})(?!\w)", re.IGNORECASE)
-    quoted = re.compile(rf"[\"“'‘*_]{re.escape(name)}[\"”'’*_]|(?<!\w){re.escape(name.split()[-1])}\?")  # "Or Alison?"
+    options = {option.split()[-1] for option in [*([name] if name else []), *_suggested(texts)]}
+    said = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, options))})(?!\w)" if options else "(?!)", re.I)
+    weighed = _weighing(options | {option.split()[-1] for option in coined})
+    quoted = (
+        re.compile(rf"[\"“'‘*_]{re.escape(name)}[\"”'’*_]|(?<!\w){re.escape(name.split()[-1])}\?") if name else None
+    )  # "Or Alison?"
     return [
-        bool(next(_suggested([text]), None) or quoted.search(text))
+        bool(next(_suggested([text]), None) or (quoted and quoted.search(text)))
+        or any(pattern.search(text) for pattern in (_COINED, _NAMING_TALK, weighed))
         or (len(text.split()) <= MAX_NAMING_WORDS and bool(said.search(text)) and persona_kind(text) is None)
         for text in texts
     ]
+
+
+def _weighing(options: Iterable[str]) -> re.Pattern[str]:
+    """A note weighing one of the names suggested: "I like Nadia", "I'd keep Tash", "what about Priya", "please not
+    Fiona", "or just Hannah?", "Megan's fine but …", "Carla works but …", "Rosa. half the calls …"."""
+    name = rf"[*_\"“]?(?:{'|'.join(map(re.escape, sorted(options)))})(?!\w)"
+    return re.compile(
+        rf"(?i:\bi(?:['’]d|\s+would)?\s+(?:like|vote|prefer|keep|pick|rather\s+have)|\b(?:what|how)\s+about"
+        rf"|\bplease\s+not|\bcould\s+be|^\W*or(?:\s+just)?|(?<=\w)\s+or)\s+(?:for\s+)?{name}"
+        rf"|{name}(?i:['’]s\s+fine|\s+is\s+fine|\s+works\b)|^\W*{name}\s*[.!]\s"
+    )
 
 
 def _suggested(texts: Sequence[str]) -> Iterator[str]:

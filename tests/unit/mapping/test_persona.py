@@ -326,3 +326,20 @@ def test_the_demo_persona_keeps_its_name_its_sentences_and_its_best_quote() -> N
 )
 def test_who_the_persona_is_and_their_circumstances_are_told_apart(note: str, facet: str | None) -> None:
     assert persona_facet(note) == facet
+
+
+def test_names_coined_weighed_or_talked_about_are_notes_about_the_name() -> None:
+    notes = [
+        "Name ideas? I'll start: Busy Bex :sweat_smile:",
+        "Toner Tina :joy:",
+        "vote :one: Megan :two: Chris",
+        "&gt; Anxious Annie\nplease no, we try hard not to label people as anxious",
+        "or Loyal Len, most of them have been with us a decade",
+        "Megan's fine but Chain-Stressed Chris is more accurate lol",
+        "I'd avoid alliteration tbh, last time it became a meme",
+        "I vote Tina, it's what the engineers call them anyway",
+        "Backing Ben up: median app opens drop to 0.8 a week by week 8",
+        "Direct Debit failures are what she rings about most",
+        "Tina runs the office and orders the toner herself",
+    ]
+    assert naming_notes(notes) == [True] * 8 + [False] * 3
