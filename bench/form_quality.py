@@ -10,7 +10,9 @@ code) holds forms a real team uses, hard cases included:
   * actions.yaml: 120 action-plan notes with the title, owners and due date a person would set (`parse_action`);
   * objective.yaml: 12 objective threads, each reply's part of the objective (`note_kinds`), grouped as the bot
     groups the step (ARI), and whether the card gets a success measure;
-  * persona.yaml: 12 persona threads with the name the team settles on and the customer quotes in them.
+  * persona.yaml: 12 persona threads with the name the team settles on and the customer quotes in them;
+  * naming_1.yaml: 12 persona threads, each reply marked if it is about what to call the persona (the bot makes
+    such notes one theme, "Persona name": `persona_part_of`).
 Later sets of each (`*_2.yaml` onwards), written by other sessions, were scored before anything was changed for
 them; the objective's reader (`fit_objective_kinds.py`) is fitted on every objective set but `objective_5.yaml`.
 
@@ -32,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import map_quality  # noqa: E402
-from workshops import plain  # noqa: E402
+from workshops import plain, step_notes  # noqa: E402
 
 from workflows.actions.parsing import parse_action  # noqa: E402
 from workflows.mapping.models import StepKey  # noqa: E402
@@ -40,6 +42,7 @@ from workflows.mapping.objective import build_objective_card, note_kinds  # noqa
 from workflows.mapping.persona import DEFAULT_PERSONA_NAME  # noqa: E402
 from workflows.mapping.quotes import customer_quotes  # noqa: E402
 from workflows.themes.clustering.cleaning import is_note  # noqa: E402
+from workflows.themes.service import NAMING, StepPlan, prepared  # noqa: E402
 from workflows.themes.stage_placement import named_stage  # noqa: E402
 from workflows.workshop.stages import resolve_stage_model  # noqa: E402
 
@@ -157,6 +160,27 @@ def persona(file: str) -> None:
     )
 
 
+def naming(file: str) -> None:
+    threads = load(file)["threads"]
+    right = replies = 0
+    for thread in threads:
+        said = [{"text": r["text"], "user": r["user"], "notes": None} for r in thread["replies"]]
+        notes = prepared(step_notes({"preset": "default", "steps": {"persona": said}}, StepKey.persona).notes, PLAN)
+        named = {note.id.split(".")[0] for note in notes if note.part == NAMING}
+        for number, reply in enumerate(thread["replies"]):
+            replies += 1
+            if (str(number) in named) == reply["naming"]:
+                right += 1
+            else:
+                print(
+                    f"  {thread['domain']}: {'missed' if reply['naming'] else 'not about the name'}: {reply['text']!r}"
+                )
+    print(f"{file}: replies read right (about the persona's name or not) {right} of {replies}")
+
+
+PLAN = StepPlan(persona=True)
+
+
 def _quietly(name: str, objective: str, key: StepKey, replies: list, quotes: list, persona_name: str) -> tuple:
     """One step's replies through the bot's step functions, as `map_quality` runs a labelled workshop."""
     steps = {step.value: replies if step == key else [] for step in StepKey}
@@ -167,7 +191,14 @@ def _quietly(name: str, objective: str, key: StepKey, replies: list, quotes: lis
         return (card if key == StepKey.objective else scored), map_quality.report(scored)
 
 
-SETS = {"stages": stages, "non_notes": non_notes, "actions": actions, "objective": objective, "persona": persona}
+SETS = {
+    "stages": stages,
+    "non_notes": non_notes,
+    "actions": actions,
+    "objective": objective,
+    "persona": persona,
+    "naming": naming,
+}
 
 
 def main() -> int:

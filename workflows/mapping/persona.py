@@ -118,12 +118,25 @@ _DECIDED = re.compile(
 _VOTE_OPTION = re.compile(
     rf"(?::(?:one|two|three|four):|[1-4]\ufe0f?\u20e3)\s*(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED})?)"
 )
+_RATHER = r"rather(?:\s+have|\s+(?:someone|something)\s+like)?"  # "I'd rather someone like Sunita"
+# A first name, one capitalised word that is not a common one opening a sentence
+_FIRST_NAME = r"(?!(?:I|OK|Ok|Yes|No|So|And|But|Or|The|This|That|It|We|She|He|They)\b)[A-Z][a-z]{1,11}"
 # A name coined the way teams coin them, alliterating ("Toner Tina :joy:", "Four-Eyes Fiona", "> Anxious Annie⏎please
 # no", "or Loyal Len, most of them …", "Nomad Nia? or Laptop Lou"): alone, asked, laughed at, or offered as another.
 _COINED = re.compile(
     rf"(?:^\W*|^(?:&gt;|>)\s*|(?P<offered>\b(?i:or|persona:|what\s+about|how\s+about))\s+)"
     rf"(?P<name>(?P<initial>[A-Z])[^\W_]*(?:['’-][^\W_]+)*(?:\s+{_CAPITALISED})?\s+(?P=initial)[a-z]{{1,11}})"
     r"(?=\s*(?:$|\?|!|\n|(?i:lol|haha|ha|lmao)\b|:[a-z0-9_+-]+:|[^\w\s.,;:'’\"”)-]|(?(offered),|(?!))))"
+    # or a reply that is only a two-word name, asked or laughed at: "Commuter Kate :bike:"
+    rf"|^\W*(?P<alone>{_CAPITALISED}\s+{_FIRST_NAME})\s*(?:\?|(?i:lol|haha)\b|:[a-z0-9_+-]+:|[^\w\s.,;:'’\"”)-])\W*$"
+)
+_OFFERED = re.compile(
+    r"(?:^[\W\d]*(?:(?i:yes|yep|yeah|ok|okay|so|fine|agreed?|\+1|:\+1:)[\s,!.]+)?"
+    rf"|(?i:\b(?:what|how)\s+about|\bi(?:['’]d|\s+would)?\s+(?:(?:vote|lean|pick|prefer|go|keep)(?:\s+for)?|{_RATHER})"
+    r"|\bok(?:ay)?\s+with"
+    r"|\bcould\s+be|^\W*or(?:\s+just)?)\s+)"
+    rf"(?P<name>{_FIRST_NAME})(?:\s+or\s+(?P<other>{_FIRST_NAME}))?"
+    r"(?=\s*(?:$|[?.!,]|:[a-z0-9_+-]+:|\s(?i:or|and|but|then|it\s+is|works|for\s+me|done|confirmed)\b))"
 )
 # Talking about naming itself: "Name ideas? I'll start: …", "Names?", "I'd avoid alliteration tbh", "persona #2".
 _NAMING_TALK = re.compile(
@@ -266,11 +279,11 @@ def naming_notes(texts: Sequence[str]) -> list[bool]:
     Carla", "please not Fiona, …"), talk about naming ("Name ideas?", "I'd avoid alliteration") or say little else
     ("Maya works for me", "+1 for Rob")."""
     name = _persona_name(texts)
-    coined = [match["name"] for text in texts if (match := _COINED.search(text))]
+    coined = [match["name"] or match["alone"] for text in texts if (match := _COINED.search(text))]
     if name is None and not coined:
         return [_NAMING_TALK.search(text) is not None for text in texts]
     # "jo +1" for Jo; "chris for me" for a name voted down
-    options = {option.split()[-1] for option in [*([name] if name else []), *_suggested(texts)]}
+    options = {option.split()[-1] for option in [*([name] if name else []), *_suggested(texts), *_offered(texts)]}
     said = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, options))})(?!\w)" if options else "(?!)", re.I)
     weighed = _weighing(options | {option.split()[-1] for option in coined})
     quoted = (
@@ -284,14 +297,23 @@ def naming_notes(texts: Sequence[str]) -> list[bool]:
     ]
 
 
+def _offered(texts: Sequence[str]) -> Iterator[str]:
+    """First names put forward on their own: a reply that is only the name ("Carol", ":+1: Nadia", "yes, Eva"), or
+    one offered, voted for or accepted ("what about Priya", "I'd lean Karim but …", "could be Rosa or Roberto", "ok
+    with Nadia"); a name stands alone, so "what about Android users" offers none."""
+    for text in texts:
+        for match in _OFFERED.finditer(text):
+            yield from filter(None, (match["name"], match["other"]))
+
+
 def _weighing(options: Iterable[str]) -> re.Pattern[str]:
     """A note weighing one of the names suggested: "I like Nadia", "I'd keep Tash", "what about Priya", "please not
     Fiona", "or just Hannah?", "Megan's fine but …", "Carla works but …", "Rosa. half the calls …"."""
     name = rf"[*_\"“]?(?:{'|'.join(map(re.escape, sorted(options)))})(?!\w)"
     return re.compile(
-        rf"(?i:\bi(?:['’]d|\s+would)?\s+(?:like|vote|prefer|keep|pick|rather\s+have)|\b(?:what|how)\s+about"
+        rf"(?i:\bi(?:['’]d|\s+would)?\s+(?:like|vote|prefer|keep|pick|lean|go(?:\s+for)?|{_RATHER})|\b(?:what|how)\s+about"
         rf"|\bplease\s+not|\bcould\s+be|^\W*or(?:\s+just)?|(?<=\w)\s+or)\s+(?:for\s+)?{name}"
-        rf"|{name}(?i:['’]s\s+fine|\s+is\s+fine|\s+works\b)|^\W*{name}\s*[.!]\s"
+        rf"|{name}(?i:(?:['’]s|\s+is)\s+(?:fine|nice|good|great|ok)\b|\s+works\b)|^\W*{name}\s*[.!]\s"
     )
 
 

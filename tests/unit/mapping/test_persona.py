@@ -340,6 +340,23 @@ def test_names_coined_weighed_or_talked_about_are_notes_about_the_name() -> None
         "I vote Tina, it's what the engineers call them anyway",
         "Backing Ben up: median app opens drop to 0.8 a week by week 8",
         "Direct Debit failures are what she rings about most",
-        "Tina runs the office and orders the toner herself",
+        "Tina runs the office on her own and orders the toner herself when the printer starts to complain",
     ]
     assert naming_notes(notes) == [True] * 8 + [False] * 3
+
+
+def test_first_names_put_forward_on_their_own_are_notes_about_the_name() -> None:
+    notes = [
+        "Main bookers skew female in our data",
+        "what about Priya",
+        "could be Nadia or Nathan, keep it neutral-ish",
+        "yes, Nadia",
+        "Commuter Kate :bike:",
+        "so I'd lean Karim but honestly either works",
+        "Iona?",
+        "Iona's nice but isn't that an actual island?",
+        "visiting family in Spain, Poland or Ireland, mostly",
+        "what about Android users? half of them are",
+        "Nadia books the tickets on her phone in the car park, every single visit, because the queue is long",
+    ]
+    assert naming_notes(notes) == [False, True, True, True, True, True, True, True, False, False, False]
