@@ -265,7 +265,24 @@ def _named_in(body: str, stages: Sequence[StageDef]) -> str | None:
         found = [(0, name) for name in _named_by_a_word(tag["words"], stages)]
     if not found and (short := _SHORT_FORM.search(body)):  # "Aw - …", "Ret. - …", "… I'd put it under Exp"
         found = [(short.start(), name) for name in _cut_short(short["word"] or short["under"], stages)]
+    if not found:  # "… activating the app at the booking appointment is painful", "someone with L&B knowledge"
+        found = [(at, stage.name) for stage in stages if (at := _said_within(body, stage.name)) is not None][:1]
     return min(found)[1] if found else None
+
+
+def _said_within(body: str, name: str) -> int | None:
+    """Where a note says, anywhere, that it is at a stage of two words or more ("at the booking appointment", "in
+    antenatal care"; "great at problem solving" is a skill) or names a stage of two halves by their initials ("L&B"
+    for "Labour and birth"); a stage of one word said in passing ("in use") is a word, not a label."""
+    parts = [part for part in _name_parts(name) if part.lower() not in ("&", "and", "/")]
+    if len(parts) < 2:
+        return None
+    two_halves = len(parts) == 2 and re.search(r"\s(?:&|and)\s", name)
+    initials = "&(?:amp;)?".join(part[0].upper() for part in parts) if two_halves else None
+    said = re.search(rf"\b(?:(?:in|during)(?:\s+the)?|(?:at|on)\s+the)\s+{_name_words(name)}(?!\w)", body, re.I) or (
+        initials and re.search(rf"(?<!\w){initials}(?!\w)", body)
+    )
+    return said.start() if said else None
 
 
 def _cut_short(word: str, stages: Sequence[StageDef]) -> list[str]:

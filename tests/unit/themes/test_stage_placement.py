@@ -44,6 +44,7 @@ DECISION, RESEARCH = resolve_stage_model("decision"), resolve_stage_model("resea
 FESTIVAL = resolve_stage_model("Line-up, Presale, General Sale, On Site, Afterglow")
 CAR_WASH = resolve_stage_model("Drive Up, Wash, Dry & Vac, Join")
 CAMP = resolve_stage_model("Research, Enrol, Camp Week, Pick-up")
+MATERNITY = resolve_stage_model("Finding out, Booking appointment, Antenatal care, Labour and birth, Going home")
 
 
 @pytest.mark.parametrize(
@@ -354,6 +355,9 @@ CAMP = resolve_stage_model("Research, Enrol, Camp Week, Pick-up")
             resolve_stage_model("Eligibility, Appointment, Donation"),
             "Appointment",
         ),
+        ("Also activating the app at the booking appointment is painful, 2FA by SMS", MATERNITY, "Booking appointment"),
+        ("their main touchpoint in antenatal care is the text reminder", MATERNITY, "Antenatal care"),
+        ("Can someone with L&amp;B knowledge add stuff about the epidural wait?", MATERNITY, "Labour and birth"),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str | None) -> None:
@@ -404,6 +408,8 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         ("the setup wizard is great for use", ECOMMERCE),  # a lower-case everyday word at the end
         ("Exp: the app crashed twice", resolve_stage_model("Awareness, Experience, Expansion")),  # which one?
         ("we fill in the vet part and charge an admin fee", resolve_stage_model("Find a vet, Register, Emergency")),
+        ("ops team is great at problem solving once it's escalated", resolve_stage_model("research")),  # a skill
+        ("the going home bag list is on the website", MATERNITY),  # a stage's words as a thing's name
     ],
 )
 def test_a_stage_word_in_passing_does_not_name_the_stage(note: str, stages: list) -> None:
