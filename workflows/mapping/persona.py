@@ -126,7 +126,7 @@ _FIRST_NAME = r"(?!(?:I|OK|Ok|Yes|No|So|And|But|Or|The|This|That|It|We|She|He|Th
 _COINED = re.compile(
     rf"(?:^\W*|^(?:&gt;|>)\s*|(?P<offered>\b(?i:or|persona:|what\s+about|how\s+about))\s+)"
     rf"(?P<name>(?P<initial>[A-Z])[^\W_]*(?:['’-][^\W_]+)*(?:\s+{_CAPITALISED})?\s+(?P=initial)[a-z]{{1,11}})"
-    r"(?=\s*(?:$|\?|!|\n|(?i:lol|haha|ha|lmao)\b|:[a-z0-9_+-]+:|[^\w\s.,;:'’\"”)-]|(?(offered),|(?!))))"
+    r"(?=\s*(?:$|\?|!|\n|(?i:lol|haha|ha|lmao)\b|:[a-z0-9_+-]+:|[^\w\s.,;:'’\"”)-]|(?(offered)(?:,|\s[-–—]\s)|(?!))))"
     # or a reply that is only a two-word name, asked or laughed at: "Commuter Kate :bike:"
     rf"|^\W*(?P<alone>{_CAPITALISED}\s+{_FIRST_NAME})\s*(?:\?|(?i:lol|haha)\b|:[a-z0-9_+-]+:|[^\w\s.,;:'’\"”)-])\W*$"
 )
@@ -138,9 +138,11 @@ _OFFERED = re.compile(
     rf"(?P<name>{_FIRST_NAME})(?:\s+or\s+(?P<other>{_FIRST_NAME}))?"
     r"(?=\s*(?:$|[?.!,]|:[a-z0-9_+-]+:|\s(?i:or|and|but|then|it\s+is|works|for\s+me|done|confirmed)\b))"
 )
-# Talking about naming itself: "Name ideas? I'll start: …", "Names?", "I'd avoid alliteration tbh", "persona #2".
+# Talking about naming itself: "Name ideas? I'll start: …", "Names?", "I'd avoid alliteration tbh", "persona #2",
+# "can we avoid names that make fun of them?"
 _NAMING_TALK = re.compile(
     r"(?i)\bnames?\s+(?:ideas?|suggestions?|options?)\b|^\W*names?\s*\?|\balliterat\w*|\bpersona\s*#\s*\d"
+    r"|\bnames\s+(?:that|which|need|should|sound|feel)\b"
 )
 _EXACT = ("just", "winner", "exact", "written")  # `_SETTLED`'s groups that give the name as the team writes it
 _NOT_NAMES = frozenset(

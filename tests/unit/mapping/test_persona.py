@@ -337,12 +337,14 @@ def test_names_coined_weighed_or_talked_about_are_notes_about_the_name() -> None
         "or Loyal Len, most of them have been with us a decade",
         "Megan's fine but Chain-Stressed Chris is more accurate lol",
         "I'd avoid alliteration tbh, last time it became a meme",
+        "names need to be less cutesy imo, this person is stressed",
+        "What about Busy Becky - being time-poor is the real driver, not anxiety",
         "I vote Tina, it's what the engineers call them anyway",
         "Backing Ben up: median app opens drop to 0.8 a week by week 8",
         "Direct Debit failures are what she rings about most",
         "Tina runs the office on her own and orders the toner herself when the printer starts to complain",
     ]
-    assert naming_notes(notes) == [True] * 8 + [False] * 3
+    assert naming_notes(notes) == [True] * 10 + [False] * 3
 
 
 def test_first_names_put_forward_on_their_own_are_notes_about_the_name() -> None:
