@@ -257,7 +257,12 @@ def _persona_name(texts: Sequence[str]) -> str | None:
     names = list(_suggested(texts))
     if not names:
         return None
-    settled = [(match, name) for text in texts for match in _SETTLED.finditer(text) if (name := _name_of(match))]
+    settled = [
+        (match, name)
+        for text in texts
+        for match in _SETTLED.finditer(text)
+        if (name := _name_of(match)) and not _lone_winner(match, name, text, texts)
+    ]
     if settled and any(settled[-1][0][group] for group in _EXACT):
         return settled[-1][1]  # "just Rachel", not "Rusty Rachel"; "Fran wins", not "Freelance Fran"
     thread = "\n".join(texts)
@@ -292,7 +297,7 @@ def naming_notes(texts: Sequence[str]) -> list[bool]:
         re.compile(rf"[\"“'‘*_]{re.escape(name)}[\"”'’*_]|(?<!\w){re.escape(name.split()[-1])}\?") if name else None
     )  # "Or Alison?"
     return [
-        bool(next(_suggested([text]), None) or (quoted and quoted.search(text)))
+        bool(next(_suggested([text], texts), None) or (quoted and quoted.search(text)))
         or any(pattern.search(text) for pattern in (_COINED, _NAMING_TALK, weighed))
         or (len(text.split()) <= MAX_NAMING_WORDS and bool(said.search(text)) and persona_kind(text) is None)
         for text in texts
@@ -319,10 +324,11 @@ def _weighing(options: Iterable[str]) -> re.Pattern[str]:
     )
 
 
-def _suggested(texts: Sequence[str]) -> Iterator[str]:
+def _suggested(texts: Sequence[str], thread: Sequence[str] | None = None) -> Iterator[str]:
     """Each name after a cue, in order: quoted as written ("Tina the Teacher"), or the capitalised words after the
     cue; after a label ("Persona: …"), only a name that is all of what follows; after a passing cue ("what about",
-    "going with"), only a quoted one."""
+    "going with"), only a quoted one; a name said to win only where the `thread` (`texts` unless given) says it
+    elsewhere too (see `_lone_winner`)."""
     patterns = (
         _PERSONA_NAME,
         _NAME_AFTER,
@@ -337,8 +343,16 @@ def _suggested(texts: Sequence[str]) -> Iterator[str]:
     for text in texts:
         for pattern in patterns:
             for match in pattern.finditer(text):
-                if name := _name_of(match, whole=pattern is _PERSONA_LABEL):
+                name = _name_of(match, whole=pattern is _PERSONA_LABEL)
+                if name and not _lone_winner(match, name, text, thread or texts):
                     yield name
+
+
+def _lone_winner(match: re.Match[str], name: str, text: str, thread: Sequence[str]) -> bool:
+    """Whether a match says a word wins that no other note of the thread says: "Speed wins." is about speed, "Fran
+    wins 6-2" about a name the team put forward."""
+    said = re.compile(rf"(?<!\w){re.escape(name.split()[-1])}(?!\w)")
+    return bool(match.groupdict().get("winner")) and not any(said.search(other) for other in thread if other != text)
 
 
 def _name_of(match: re.Match[str], *, whole: bool = False) -> str | None:

@@ -202,6 +202,14 @@ def test_the_persona_is_called_what_the_team_calls_it(note: str, name: str) -> N
             ["Side-hustle Sophie?", "Mum-seller Mel?", "ok so Mum-seller Mel is final? a bit clunky", "just Mel then"],
             "Mel",
         ),
+        (
+            [
+                "They compare 3 venues at once and go with whoever quotes first. Speed wins.",
+                "&gt; Offsite Olivia\nnot bad, but what about Deadline Dana? always up against a date",
+                "Love this. Going with *Deadline Dana* then",
+            ],
+            "Deadline Dana",
+        ),
     ],
 )
 def test_the_persona_takes_the_name_the_team_settles_on(notes: list[str], name: str) -> None:
