@@ -48,6 +48,7 @@ from workflows.workshop.stages import resolve_stage_model  # noqa: E402
 
 FORMS = ROOT / "bench" / "data" / "forms"
 AUTHOR = "U0WRITER"
+PERSONA = StepPlan(persona=True)  # the persona step's plan, as the bot closes it
 
 
 def load(name: str) -> dict:
@@ -165,7 +166,7 @@ def naming(file: str) -> None:
     right = replies = 0
     for thread in threads:
         said = [{"text": r["text"], "user": r["user"], "notes": None} for r in thread["replies"]]
-        notes = prepared(step_notes({"preset": "default", "steps": {"persona": said}}, StepKey.persona).notes, PLAN)
+        notes = prepared(step_notes({"preset": "default", "steps": {"persona": said}}, StepKey.persona).notes, PERSONA)
         named = {note.id.split(".")[0] for note in notes if note.part == NAMING}
         for number, reply in enumerate(thread["replies"]):
             replies += 1
@@ -176,9 +177,6 @@ def naming(file: str) -> None:
                     f"  {thread['domain']}: {'missed' if reply['naming'] else 'not about the name'}: {reply['text']!r}"
                 )
     print(f"{file}: replies read right (about the persona's name or not) {right} of {replies}")
-
-
-PLAN = StepPlan(persona=True)
 
 
 def _quietly(name: str, objective: str, key: StepKey, replies: list, quotes: list, persona_name: str) -> tuple:

@@ -12,8 +12,6 @@ import re
 # The characters an emoji is written with, for a character class: pictographs and symbols, the variation selector and
 # the joiner of sequences ("🙋‍♀️").
 EMOJI_CHARACTERS = r"\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d"
-# Words in single quotation marks, an apostrophe inside a word kept ("'where's my bag'"); at most 200 characters, so a
-# note full of apostrophes is read in one pass.
 # Words teams write short, with the word they stand for: "camp wk", "appts:", "give me 2 wks", "3 mths"
 SHORTHANDS = {
     "wk": "week",
@@ -26,6 +24,8 @@ SHORTHANDS = {
     "acct": "account",
     "mtg": "meeting",
 }
+# Words in single quotation marks, an apostrophe inside a word kept ("'where's my bag'"); at most 200 characters, so a
+# note full of apostrophes is read in one pass.
 SINGLE_QUOTED = r"(?<!\w)['‘](?:[^'’\n]|['’](?=\w)){0,200}['’](?!\w)"
 
 
@@ -198,10 +198,10 @@ TITLE_WORDS_AMONG_STOP_WORDS = word_set(
 # Words a title may contain but that cannot name a theme on their own: the labels people put before a note
 # ("Success measure:", "Expectation:"), a workshop's own vocabulary, deadlines and vague quantities.
 WEAK_TITLE_WORDS = word_set(
-    "ok okay action advocacy aim april assumption august average awareness bit case consideration context day december "
+    "action advocacy aim april assumption august average awareness bit case consideration context day december "
     "decision deadline due end eod eow example expectation february feeling first form frustration friday goal "
     "hour idea issue january june kind lot march may measure median metric minute monday month moment mood need "
-    "note november objective october owner pain people percent persona point problem proposal purchase "
+    "note november objective october ok okay owner pain people percent persona point problem proposal purchase "
     "q1 q2 q3 q4 question quote retention saturday scope segment september share sprint stage step stuff success "
     "suggestion sunday thing thursday time today tomorrow touchpoint tuesday type verbatim way wednesday week "
     "year"

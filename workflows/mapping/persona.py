@@ -118,7 +118,13 @@ _DECIDED = re.compile(
 _VOTE_OPTION = re.compile(
     rf"(?::(?:one|two|three|four):|[1-4]\ufe0f?\u20e3)\s*(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED})?)"
 )
-_RATHER = r"rather(?:\s+have|\s+(?:someone|something)\s+like)?"  # "I'd rather someone like Sunita"
+# What is said before a name weighed as the persona's: "I like Nadia", "I'd lean Karim", "I'd rather someone like
+# Sunita", "what about Priya", "please not Fiona", "could be Rosa", "ok with Nadia", "or just Hannah?"
+_WEIGHING_CUE = (
+    r"(?i:\bi(?:['’]d|\s+would)?\s+(?:(?:like|vote|prefer|keep|pick|lean|go)(?:\s+for)?"
+    r"|rather(?:\s+have|\s+(?:someone|something)\s+like)?)"
+    r"|\b(?:what|how)\s+about|\bplease\s+not|\bcould\s+be|\bok(?:ay)?\s+with|^\W*or(?:\s+just)?)"
+)
 # A first name, one capitalised word that is not a common one opening a sentence
 _FIRST_NAME = r"(?!(?:I|OK|Ok|Yes|No|So|And|But|Or|The|This|That|It|We|She|He|They)\b)[A-Z][a-z]{1,11}"
 # A name coined the way teams coin them, alliterating ("Toner Tina :joy:", "Four-Eyes Fiona", "> Anxious Annie⏎please
@@ -131,10 +137,7 @@ _COINED = re.compile(
     rf"|^\W*(?P<alone>{_CAPITALISED}\s+{_FIRST_NAME})\s*(?:\?|(?i:lol|haha)\b|:[a-z0-9_+-]+:|[^\w\s.,;:'’\"”)-])\W*$"
 )
 _OFFERED = re.compile(
-    r"(?:^[\W\d]*(?:(?i:yes|yep|yeah|ok|okay|so|fine|agreed?|\+1|:\+1:)[\s,!.]+)?"
-    rf"|(?i:\b(?:what|how)\s+about|\bi(?:['’]d|\s+would)?\s+(?:(?:vote|lean|pick|prefer|go|keep)(?:\s+for)?|{_RATHER})"
-    r"|\bok(?:ay)?\s+with"
-    r"|\bcould\s+be|^\W*or(?:\s+just)?)\s+)"
+    rf"(?:^[\W\d]*(?:(?i:yes|yep|yeah|ok|okay|so|fine|agreed?|\+1|:\+1:)[\s,!.]+)?|{_WEIGHING_CUE}\s+)"
     rf"(?P<name>{_FIRST_NAME})(?:\s+or\s+(?P<other>{_FIRST_NAME}))?"
     r"(?=\s*(?:$|[?.!,]|:[a-z0-9_+-]+:|\s(?i:or|and|but|then|it\s+is|works|for\s+me|done|confirmed)\b))"
 )
@@ -286,7 +289,8 @@ def naming_notes(texts: Sequence[str]) -> list[bool]:
     Carla", "please not Fiona, …"), talk about naming ("Name ideas?", "I'd avoid alliteration") or say little else
     ("Maya works for me", "+1 for Rob")."""
     name = _persona_name(texts)
-    coined = [match["name"] or match["alone"] for text in texts if (match := _COINED.search(text))]
+    coinings = [_COINED.search(text) for text in texts]
+    coined = [match["name"] or match["alone"] for match in coinings if match]
     if name is None and not coined:
         return [_NAMING_TALK.search(text) is not None for text in texts]
     # "jo +1" for Jo; "chris for me" for a name voted down
@@ -297,10 +301,10 @@ def naming_notes(texts: Sequence[str]) -> list[bool]:
         re.compile(rf"[\"“'‘*_]{re.escape(name)}[\"”'’*_]|(?<!\w){re.escape(name.split()[-1])}\?") if name else None
     )  # "Or Alison?"
     return [
-        bool(next(_suggested([text], texts), None) or (quoted and quoted.search(text)))
-        or any(pattern.search(text) for pattern in (_COINED, _NAMING_TALK, weighed))
+        bool(coining or next(_suggested([text], texts), None) or (quoted and quoted.search(text)))
+        or any(pattern.search(text) for pattern in (_NAMING_TALK, weighed))
         or (len(text.split()) <= MAX_NAMING_WORDS and bool(said.search(text)) and persona_kind(text) is None)
-        for text in texts
+        for text, coining in zip(texts, coinings, strict=True)
     ]
 
 
@@ -318,8 +322,7 @@ def _weighing(options: Iterable[str]) -> re.Pattern[str]:
     Fiona", "or just Hannah?", "Megan's fine but …", "Carla works but …", "Rosa. half the calls …"."""
     name = rf"[*_\"“]?(?:{'|'.join(map(re.escape, sorted(options)))})(?!\w)"
     return re.compile(
-        rf"(?i:\bi(?:['’]d|\s+would)?\s+(?:like|vote|prefer|keep|pick|lean|go(?:\s+for)?|{_RATHER})|\b(?:what|how)\s+about"
-        rf"|\bplease\s+not|\bcould\s+be|^\W*or(?:\s+just)?|(?<=\w)\s+or)\s+(?:for\s+)?{name}"
+        rf"(?:{_WEIGHING_CUE}|(?<=\w)\s+or)\s+{name}"
         rf"|{name}(?i:(?:['’]s|\s+is)\s+(?:fine|nice|good|great|ok)\b|\s+works\b)|^\W*{name}\s*[.!]\s"
     )
 
