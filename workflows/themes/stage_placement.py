@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -119,6 +120,8 @@ _BRACKETED = re.compile(r"^[\[(]\s*(?P<words>[^\[\]()]{1,30}?)\s*[\])]")
 _WHEN_IN = frozenset({"early", "late", "mid", "first", "initial", "ongoing", "later"})  # "Early experience: …"
 _NOT_FILED = frozenset({"first", "second", "third", "next", "last", "final", "early", "later", "main", "same", "other"})
 STEM_LETTERS = 5
+# The stage names (and their alternatives) whose label patterns stay compiled: about 140 KB each, a few workshops' worth
+LABEL_NAMES_KEPT = 64
 MISSPELT_LETTERS = 6
 ACRONYM_WORDS = 3
 LABEL_WORDS = 2  # of three letters or more: "reporting a problem", "1st visit"
@@ -692,6 +695,14 @@ def _stem(word: str) -> str:
 
 
 def _label_position(body: str, name: str) -> int | None:
+    """Where the note labels itself with the stage called `name`, in any of the ways `_label_patterns` reads."""
+    return min((m.start() for pattern in _label_patterns(name) if (m := pattern.search(body))), default=None)
+
+
+@lru_cache(maxsize=LABEL_NAMES_KEPT)
+def _label_patterns(name: str) -> tuple[re.Pattern[str], ...]:
+    """The patterns a stage's name labels a note by, compiled once per name: a workshop's stages need more of them
+    than `re` keeps compiled, and compiling them again for every note took nine tenths of `named_stage`'s time."""
     words, said = _any_form(name), _said(name)
     case_blind = [
         # "Awareness: …", "Awareness - …", "Awareness // …", "Awareness" on a line of its own
@@ -772,26 +783,24 @@ def _label_position(body: str, name: str) -> int | None:
     # as often an everyday word
     opening = "(?:in|at|during|on)" if len(_name_parts(name)) > 1 else "(?:during|on|at)"
     case_blind.append(rf"(?:^|[.!?]\s+){opening}\s+(?:the\s+)?{words}(?!\w)")
-    positions = [m.start() for p in case_blind if (m := re.search(p, body, re.IGNORECASE))]
+    patterns = [re.compile(pattern, re.IGNORECASE) for pattern in case_blind]
     # the stage the note ends on: "… thats a big one for Discover", "… hurts us in discovery :upside_down_face:"; a
     # short one-word name as written only ("great for Use", not "great for use")
     blind = len(_name_parts(name)) > 1 or len(name) >= MISSPELT_LETTERS
-    ends_on = re.search(
+    ends_on = (
         rf"\b(?i:for|in|at|during)\s+(?i:the\s+)?{words if blind else _name_words(name)}(?i:\s+{_STAGE_WORD})?"
-        rf"(?i:\s+(?:imo|tbh|too|really))?\s*(?:{_EMOJI}\s*)*[.!?)]*\s*$",
-        body,
-        re.IGNORECASE if blind else 0,
+        rf"(?i:\s+(?:imo|tbh|too|really))?\s*(?:{_EMOJI}\s*)*[.!?)]*\s*$"
     )
-    positions += [ends_on.start()] if ends_on else []
+    patterns.append(re.compile(ends_on, re.IGNORECASE if blind else 0))
     # "during Purchase": a preposition and the stage's own capitalised name, mid-sentence.
     # Or the stage as what a clause is about, opening the note or after a preamble: "— Purchase for me starts on G2".
-    written = _name_words(name)
-    as_written = re.search(rf"\b(?i:in|at|during)\s+{written}(?!\w)", body) or re.search(
-        rf"(?:^|[:—–]\s+){written}\s+(?:for\s+(?:me|us|them|most)\s+)?(?:starts|begins|is|was|means)\b", body
-    )
-    if as_written and name[:1].isupper():
-        positions.append(as_written.start())
-    return min(positions) if positions else None
+    if name[:1].isupper():
+        written = _name_words(name)
+        patterns.append(re.compile(rf"\b(?i:in|at|during)\s+{written}(?!\w)"))
+        patterns.append(
+            re.compile(rf"(?:^|[:—–]\s+){written}\s+(?:for\s+(?:me|us|them|most)\s+)?(?:starts|begins|is|was|means)\b")
+        )
+    return tuple(patterns)
 
 
 def _settled_on(name: str) -> str:
