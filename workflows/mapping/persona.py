@@ -104,10 +104,10 @@ _SETTLED = re.compile(
     r"(?:\s*[—–-]\s*|\s*)(?i:\s+it\s+is\b|\s*settled\b|(?:\s+is|['’]s)\s+(?:done|set|settled|final)\b)"
     rf"|(?i:(?:\b(?:agree\w*|yes|yep|ok|okay|fine)\b[^.?!\n]{{0,30}}?|^\W*)\bjust)\s+(?P<just>{_CAPITALISED})"
     r"\s*(?i:then\b)?\s*(?:[.!,]|$)"
-    # written as the team settles it, whole: "Fran wins 6-2", "so persona = Fran, 29", "renamed: Beryl", "she's
-    # *Megan* — 34, …", "i'll write it as Hannah + Joe on the map"
+    # written as the team settles it, whole: "Fran wins 6-2", "so persona = Fran, 29", "renamed: Beryl", "locked as
+    # *Freya*", "she's *Megan* — 34, …", "i'll write it as Hannah + Joe on the map"
     rf"|(?P<winner>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}})\s+(?i:wins)\b"
-    rf"|(?i:\bpersona\s*=\s*|\brenamed\s*(?::|to)\s*|\b(?:she|he)['’]s\s+(?=[*_]))[*_]?(?P<exact>{_PAIR})"
+    rf"|(?i:\bpersona\s*=\s*|\brenamed\s*(?::|to)\s*|\blocked\s+(?:in\s+)?as\s+|\b(?:she|he)['’]s\s+(?=[*_]))[*_]?(?P<exact>{_PAIR})"
     rf"|(?i:\b(?:write|put|call)\s+(?:it|her|him|them)\s+(?:down\s+)?as)\s+(?P<written>{_PAIR})"
 )
 _DECIDED = re.compile(

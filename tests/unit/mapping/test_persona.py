@@ -197,6 +197,14 @@ def test_the_persona_is_called_what_the_team_calls_it(note: str, name: str) -> N
             "Hannah + Joe",
         ),
         (["let's call her Margaret, 68", "Margaret :+1:", "or Beryl", "beryl +1", "ok renamed: Beryl."], "Beryl"),
+        (
+            [
+                "what about First-Nest Freya? they're nesting, it's their first real place",
+                ":+1: for Freya but drop the First-Nest bit, bit of a mouthful",
+                "Persona locked as *Freya* :tada: thanks all, touchpoints next",
+            ],
+            "Freya",
+        ),
         (["name idea: Sarah?", "&gt; Sarah\nhow about Maya", "Maya 👍", "ok settling on *Maya*, 38, ty all"], "Maya"),
         (
             ["Side-hustle Sophie?", "Mum-seller Mel?", "ok so Mum-seller Mel is final? a bit clunky", "just Mel then"],
