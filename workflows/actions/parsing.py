@@ -206,9 +206,11 @@ def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date, au
         owner, title = author, _SELF_OWNED.sub(" ", title)
     if label:
         title = _before_owner_clause(title, label) or _without_owner(title, label)
-    if mentions:
-        title = _without_others(title, [name for _, name in mentions])
+    labels = [name for _, name in mentions]
+    if labels:
+        title = _without_others(title, labels)
     title = _first_sentence(_tidy(_VAGUE_WHEN.sub(" ", _OWNERSHIP_SENTENCE.sub(" ", _OWNER_ASIDE.sub(" ", title)))))
+    title = _by_name(title, labels) if labels else title
     return ActionDraft(title=title or " ".join(text.split()), owner=owner, due=due.due if due else None)
 
 
@@ -339,6 +341,13 @@ def _without_others(text: str, labels: Sequence[str]) -> str:
     ):
         text = re.sub(pattern, kept, text, count=1, flags=re.IGNORECASE)
     return text
+
+
+def _by_name(text: str, labels: Sequence[str]) -> str:
+    """The people the action is done for or with, by name ("Give Priya the top 50 tickets"): a mention left in a
+    title reads as its owner."""
+    person = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    return re.sub(rf"@({person})(?![\w])", r"\1", text)
 
 
 def _unless_met(helped: re.Match[str]) -> str:
