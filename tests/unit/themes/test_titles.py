@@ -437,6 +437,24 @@ def test_notes_without_words_are_titled_plainly() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("try: nobody tells them that, they just see nothing happen", "Nobody tells them that"),
+        (
+            "ok that one genuinely shocked me, I didn't know we still did that. it has to go",
+            "That one genuinely shocked me",
+        ),
+        ("agree with, Alison it is", "Alison it is"),
+        ("Am I covered? no idea", "Am I covered?"),
+        ("Goals: not get it wrong and have to knock it down", "Not get it wrong"),
+        ("“I wasn't sure I was doing them right so I just stopped”", "I wasn't sure I was doing…"),
+    ],
+)
+def test_a_note_without_a_phrase_is_titled_by_its_first_clause_never_cut_unmarked(text: str, title: str) -> None:
+    assert note_title(text) == title
+
+
+@pytest.mark.parametrize(
     ("text", "limit", "expected"),
     [
         ("Refunds take three weeks", 60, "Refunds take three weeks"),
