@@ -121,7 +121,7 @@ def note_title(text: str) -> str:
 def key_phrase(text: str) -> str:
     """What one note of cleaned text is about, as its best noun phrase, however short ("Referral link", "Fees")."""
     options = _key_phrases(text)
-    return capitalised(options[0].spelling) if options else _fallback([text])
+    return capitalised(options[0].spelling) if options else _opening_words(text)
 
 
 def _key_phrases(text: str) -> list[_Phrase]:
@@ -488,6 +488,11 @@ def _ctfidf(groups: list[list[set[str]]]) -> list[dict[str, float]]:
         {word: n / len(group) * math.log(1 + average / frequency[word]) for word, n in theme.items()}
         for group, theme in zip(groups, counts, strict=True)
     ]
+
+
+def _opening_words(text: str) -> str:
+    """What a note without a phrase ("+1 same here", "not now") is about: its first words, all it has to say."""
+    return capitalised(shorten(" ".join(text.split()[:MAX_WORDS]), MAX_CHARS).rstrip(" ,;:-—–")) or EMPTY
 
 
 def _fallback(texts: Sequence[str]) -> str:
