@@ -447,7 +447,9 @@ def test_notes_without_words_are_titled_plainly() -> None:
         ("agree with, Alison it is", "Alison it is"),
         ("Am I covered? no idea", "Am I covered?"),
         ("Goals: not get it wrong and have to knock it down", "Not get it wrong"),
-        ("“I wasn't sure I was doing them right so I just stopped”", "I wasn't sure I was doing…"),
+        ("“I wasn't sure I was doing them right so I just stopped”", "I just stopped"),
+        ("nobody ever really knows what happens to it afterwards honestly", "Nobody ever really knows what happens"),
+        ("they basically never ever really actually do anything", "They basically never ever really actually…"),
     ],
 )
 def test_a_note_without_a_phrase_is_titled_by_its_first_clause_never_cut_unmarked(text: str, title: str) -> None:

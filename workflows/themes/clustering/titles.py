@@ -505,10 +505,20 @@ def _fallback(texts: Sequence[str]) -> str:
     ending = lambda clause: _key(clause.split()[-1].rstrip("?")) not in _JOINS  # noqa: E731  "agree with" is cut
     clause = next((c for c in clauses if len(c.split()) > 1 and ending(c)), clauses[0] if clauses else "")
     words = clause.split()
-    if len(words) > MAX_WORDS:  # "not get it wrong and have to knock it down": its first part, else its first words
-        first = _CONJUNCTION.split(clause, maxsplit=1)[0].split()
-        words = first if 1 < len(first) <= MAX_WORDS else [*words[:MAX_WORDS], "…"]
+    if len(words) > MAX_WORDS:
+        words = _short_part(words)
     return capitalised(shorten(" ".join(words).replace(" …", "…"), MAX_CHARS)) or EMPTY
+
+
+def _short_part(words: list[str]) -> list[str]:
+    """A clause too long for a title, made whole and short: a part of it between conjunctions ("not get it wrong
+    and have to knock it down": *not get it wrong*), else its words up to a joining word ("can we agree a success
+    metric for each of these?": *can we agree a success metric*), else its first words and "…"."""
+    parts = [part.split() for part in _CONJUNCTION.split(" ".join(words))]
+    if part := next((part for part in parts if 1 < len(part) <= MAX_WORDS), None):
+        return part
+    joins = [at for at, word in enumerate(words[: MAX_WORDS + 1]) if at > 1 and _key(word) in _JOINS]
+    return words[: joins[-1]] if joins else [*words[:MAX_WORDS], "…"]
 
 
 def _numbered(title: str, taken: set[str]) -> str:
