@@ -315,7 +315,7 @@ def _without_owner(text: str, label: str) -> str:
 def _without_others(text: str, labels: Sequence[str]) -> str:
     """Drops the mentions that only say who, wherever the owner's went: co-owners beside it ("@Priya + @Tom: kill
     …", "@Tom and I will …", "… page @Rui @Ana"), and anyone copied in ("cc @Dan")."""
-    person = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    person = _any_of(labels)
     people = rf"@(?:{person})(?![\w'’])(?:\s*(?:[+&,/]|and)?\s*@(?:{person})(?![\w'’]))*"
     for pattern, kept in (
         (rf"(?:^|[,;(]|\s[-–—])\s*{_COPY}\s*:?\s*{people}\s*[)\-–—:,]?", " "),
@@ -346,8 +346,12 @@ def _without_others(text: str, labels: Sequence[str]) -> str:
 def _by_name(text: str, labels: Sequence[str]) -> str:
     """The people the action is done for or with, by name ("Give Priya the top 50 tickets"): a mention left in a
     title reads as its owner."""
-    person = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
-    return re.sub(rf"@({person})(?![\w])", r"\1", text)
+    return re.sub(rf"@({_any_of(labels)})(?!\w)", r"\1", text)
+
+
+def _any_of(labels: Sequence[str]) -> str:
+    """A pattern for any of the mentioned people's names, the longest first ("Ana Lima" before "Ana")."""
+    return "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
 
 
 def _unless_met(helped: re.Match[str]) -> str:

@@ -441,7 +441,7 @@ def test_notes_without_words_are_titled_plainly() -> None:
     [
         ("try: nobody tells them that, they just see nothing happen", "Nobody tells them that"),
         (
-            "ok that one genuinely shocked me, I didn't know we still did that. it has to go",
+            "that one genuinely shocked me, I didn't know we still did that. it has to go",
             "That one genuinely shocked me",
         ),
         ("agree with, Alison it is", "Alison it is"),

@@ -73,12 +73,9 @@ _LEADS = word_set("every each any no some something anything nothing everything"
 _OBJECT_LEADS = _POSSESSIVES | {"a", "an"}  # after a noun these are rare; after a verb they open its object
 _NUMBERED = re.compile(r"^\d+(?:[.,]\d+)?-[a-z]+$")  # "30-page", "14-day": a modifier, never a title's head
 _STOP = (ENGLISH_STOP_WORDS - TITLE_WORDS_AMONG_STOP_WORDS) | ADVERBS
-# For a note without a noun phrase, whose first clause is its title: the label it opens with ("Try:", "Before we
-# wrap:"), where something follows it, and the filler a clause opens with ("ok that one genuinely shocked me").
-_LEADING_LABEL = re.compile(r"^\s*(?:[^\W\d_][\w'’-]*\s+){0,3}[^\W\d_][\w'’-]*\s*:\s+(?=\S)")
+# For a note without a noun phrase, whose first clause is its title: where its clauses and their parts end.
 _CLAUSE_BREAK = re.compile(r"(?<=\?)\s*|[,;.!:()\[\]\n–—]+\s*|\s+-+\s+")  # a question keeps its "?"
 _CONJUNCTION = re.compile(r"\s+(?:and|so|but|because|then|which|while)\s+", re.IGNORECASE)
-_FILLER_OPENING = re.compile(r"^(?:(?:ok(?:ay)?|so|and|but|also|oh|well|yeah|yes|lol|tbh|honestly)\b[\s,]*)+", re.I)
 
 Encode = Callable[[Sequence[str]], np.ndarray]
 
@@ -497,17 +494,23 @@ def _opening_words(text: str) -> str:
 
 def _fallback(texts: Sequence[str]) -> str:
     """A title for notes without a phrase ("not now", "Try: nobody tells them that, they just see nothing happen"):
-    the first clause of the first note that says something, past a short label and a filler ("Nobody tells them
-    that"), cut at a word with "…" where longer than a title; `EMPTY` when no note says anything."""
+    the first whole clause of the first note that says something, past a short label ("Nobody tells them that"),
+    made short (`_short_part`) where longer than a title; `EMPTY` when no note says anything."""
     text = next((text for text in texts if text.strip()), "")
-    body = _LEADING_LABEL.sub("", text, count=1) or text
-    clauses = [c for c in (_FILLER_OPENING.sub("", c.strip(" \"'“”‘’*_")) for c in _CLAUSE_BREAK.split(body)) if c]
-    ending = lambda clause: _key(clause.split()[-1].rstrip("?")) not in _JOINS  # noqa: E731  "agree with" is cut
-    clause = next((c for c in clauses if len(c.split()) > 1 and ending(c)), clauses[0] if clauses else "")
+    label = _LABEL.match(text)
+    if label and len(label[1].split()) <= LABEL_WORDS and text[label.end() :].strip():
+        text = text[label.end() :]  # "Try: …", "Before we wrap: …"
+    clauses = [c for c in (c.strip(" \"'“”‘’*_") for c in _CLAUSE_BREAK.split(text)) if c]
+    clause = next((c for c in clauses if len(c.split()) > 1 and _ends_whole(c)), clauses[0] if clauses else "")
     words = clause.split()
     if len(words) > MAX_WORDS:
         words = _short_part(words)
     return capitalised(shorten(" ".join(words).replace(" …", "…"), MAX_CHARS)) or EMPTY
+
+
+def _ends_whole(clause: str) -> bool:
+    """Whether a clause does not stop on a joining word ("agree with", before ", Alison it is")."""
+    return _key(clause.split()[-1].rstrip("?")) not in _JOINS
 
 
 def _short_part(words: list[str]) -> list[str]:
