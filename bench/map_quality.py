@@ -276,6 +276,7 @@ def workshop(
     placed: list[Placed] = []
     not_notes_themed: list[str] = []
     actions: list[str] = []
+    aside: dict[StepKey, list[Contribution]] = {}  # each step's replies that are no note
     for key in StepKey:
         step = step_notes(data, key)
         notes, truth, users = step.notes, step.truth, step.users
@@ -300,6 +301,8 @@ def workshop(
                 if key == StepKey.touchpoints:
                     placed += [Placed(texts[i], draft.stage) for i in draft.ids]
         themes[key] = step_themes
+        themed = {i for draft in drafts for i in draft.ids}
+        aside[key] = [Contribution(user=users[n.id], ts=n.id, text=n.text) for n in notes if n.id not in themed]
     steps = {key: [theme for theme, _ in themed] for key, themed in themes.items()}
     if not embedded:  # the LLM's themes are placed when the map is made, by the LLM (or the embedded fallback)
         touchpoints, pain_points = place_themes(steps, stages, llm, {})
@@ -309,7 +312,7 @@ def workshop(
         name=f"{data['name']} (offline{'' if embedded else ', ' + engine.name})",
         themes=themes,
         stage_of=stage_of,
-        persona=_persona(steps[StepKey.persona], llm),
+        persona=_persona(steps[StepKey.persona], aside[StepKey.persona], llm),
         quotes=data["customer_quotes"],
         lane_quotes=data.get("lane_quotes", []),
         persona_name=data["persona_name"],
@@ -332,13 +335,13 @@ def _cluster(engine: ClusterEngine, notes: list[Note], plan: StepPlan | None) ->
         return cluster_notes(EmbeddedEngine(), notes, plan)
 
 
-def _persona(themes: list[Theme], llm: LLMSynthesis | None) -> Persona | None:
+def _persona(themes: list[Theme], aside: list[Contribution], llm: LLMSynthesis | None) -> Persona | None:
     if llm is not None:
         try:
             return llm.persona(themes)
         except LLMUnavailable as failure:
             print(f"persona: the LLM failed ({failure.reason}); the embedded persona is scored")
-    return build_persona(themes)
+    return build_persona(themes, aside)
 
 
 def main() -> int:

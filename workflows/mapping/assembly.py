@@ -256,9 +256,14 @@ def assemble_map(
             )
         )
     persona_themes = steps[StepKey.persona]
+    aside = {StepKey(step.key): replies for step in workshop.steps if (replies := set_aside(step))}
     persona = (
         _with_fallback(
-            llm, "persona", lambda m: m.persona(persona_themes), lambda: build_persona(persona_themes), provenance
+            llm,
+            "persona",
+            lambda m: m.persona(persona_themes),
+            lambda: build_persona(persona_themes, aside.get(StepKey.persona, [])),
+            provenance,
         )
         if persona_themes
         else None
@@ -277,7 +282,7 @@ def assemble_map(
         generated_at=utcnow(),
         provenance=provenance,
         objective_card=build_objective_card(workshop.objective, steps.get(StepKey.objective, [])),
-        set_aside={StepKey(step.key): aside for step in workshop.steps if (aside := set_aside(step))},
+        set_aside=aside,
     )
     journey_map.summary = _with_fallback(llm, "summary", lambda m: m.summary(journey_map), lambda: None, provenance)
     return journey_map

@@ -164,20 +164,29 @@ _LABEL = re.compile(r"^\s*(?P<label>[^:\n]{1,50}):\s+(?P<rest>.+)$", re.DOTALL)
 _OTHER_PART = re.compile(r"context|background|segment|demographics?|habits?|behaviou?rs?|profile|situation|day", re.I)
 
 
-def build_persona(themes: Sequence[Theme]) -> Persona:
-    """The persona card from the persona step; the most-mentioned themes come first on it."""
+def build_persona(themes: Sequence[Theme], aside: Sequence[Contribution] = ()) -> Persona:
+    """The persona card from the persona step; the most-mentioned themes come first on it. Its name is read from
+    every reply in the order they were posted, the `aside` ones too: a wrap-up ("Persona locked as *Freya* :tada:
+    thanks all, touchpoints next") is no note, but it is the team's last word on the name."""
     ordered = sorted(themes, key=lambda theme: -len(theme.contributions))
     notes = [contribution for theme in ordered for contribution in theme.contributions]
     texts = [note.text for note in notes]
+    said = [reply.text for reply in sorted([*notes, *aside], key=_posted)]
     items = _persona_items(ordered)
     if not any(items.values()):  # nothing matched a cue word (a terse or non-English step): titles as goals
         items["goals"] = _fallback_goals(ordered)
     return Persona(
-        name=_persona_name(texts) or DEFAULT_PERSONA_NAME,
+        name=_persona_name(said) or DEFAULT_PERSONA_NAME,
         segment=_segment(texts),
         verbatims=_verbatims(notes),
         **items,
     )
+
+
+def _posted(reply: Contribution) -> tuple[int, ...]:
+    """When a reply was posted, from its Slack timestamp ("1712345678.000100"); () where it is no timestamp."""
+    parts = reply.ts.split(".")
+    return tuple(map(int, parts)) if all(part.isdigit() for part in parts) else ()
 
 
 def _fallback_goals(themes: Sequence[Theme]) -> list[str]:

@@ -128,6 +128,19 @@ def test_persona_name(note: str, name: str) -> None:
     assert build_persona([theme("s", note)]).name == name
 
 
+def test_the_name_is_the_teams_last_word_on_it_even_in_a_wrap_up_that_is_no_note() -> None:
+    later = Contribution(
+        user="U1", ts="1700000010.000100", text="final answer: First-Nest Freya, she just bought a flat"
+    )
+    earlier = Contribution(user="U2", ts="1700000002.000100", text="final answer: Nesting Nina")
+    wrap_up = Contribution(
+        user="U3", ts="1700000020.000100", text="Persona locked as *Freya* :tada: thanks all, touchpoints next"
+    )
+    themes = [Theme(id="a", title="Names", contributions=[later, earlier])]  # a theme lists its notes by no time
+    assert build_persona(themes).name == "First-Nest Freya"
+    assert build_persona(themes, [wrap_up]).name == "Freya"
+
+
 @pytest.mark.parametrize(
     ("note", "segment"),
     [
