@@ -163,7 +163,7 @@ def _weekday(match: re.Match[str], today: date) -> date | None:
 
 
 def _weekday_next_week(match: re.Match[str], today: date) -> date:
-    days = _WEEKDAYS[match["weekday"].lower()] + 7 * bool(match["after"])
+    days = _WEEKDAYS[match["weekday"].lower()] + 7 * bool(match.groupdict().get("after"))
     return _monday_of_next_week(today) + timedelta(days=days)
 
 
@@ -374,9 +374,10 @@ _RULES: list[tuple[str, _Resolver]] = [
     (rf"{_THE}(?P<nth>{_alternatives(_ORDINALS)}|last)\s+week\s+of\s+{_MONTH}(?:\s+{_YEAR})?", _week_of_month),
     # "Thursday week", "Friday next week", "the Monday after next": that day of the week after this one
     (rf"{_THE}{_WEEKDAY}\s+(?:week|next\s+week|(?P<after>after\s+next))", _weekday_next_week),
+    (rf"not\s+this\s+{_WEEKDAY},?\s+but\s+the\s+one\s+after", _weekday_next_week),  # "Friday week", put another way
     (rf"{_END_OF_DAY}(?:(?P<relation>next|this|coming|this\s+coming)\s+)?{_WEEKDAY}{_TIME_OF_DAY}", _weekday),
     # "by the 20th", "Monday 14th": a day of the month, with its ordinal ending and no noun after ("1st invoice")
-    (rf"{_OPTIONAL_WEEKDAY}{_THE}(?P<day>\d{{1,2}})(?:st|nd|rd|th)(?=\s*(?:[^\w\s]|$))", _day_of_month),
+    (rf"{_END_OF_DAY}{_OPTIONAL_WEEKDAY}{_THE}(?P<day>\d{{1,2}})(?:st|nd|rd|th)(?=\s*(?:[^\w\s]|$))", _day_of_month),
     # "in 2 weeks' time"; "within 5 working days" closing a clause, not inside the action ("reply within 5 working
     # days to every complaint")
     (rf"(?:in|eta:?|due:?|~|approx\.?|about|around|give\s+me)\s*{_DURATION}(?:['’]s?\s+time)?", _duration),

@@ -68,8 +68,9 @@ _WRITER = r"(?:me|myself|mine|on\s+me|leave\s+it\s+with\s+me|that(?:\s+one)?(?:[
 _WITH_ME = re.compile(rf"(?:[,;(]|\s[-–—])\s*(?:{_OWNER_CUE}\s*[:=]?\s*)?(?:me|i|myself)\s*(?:\+|&|and)\s*$", re.I)
 _COPY = r"(?:cc|fyi)"  # "cc @Dan", "fyi @Lux": told, not asked to do it
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:i\s+think|i\s+reckon|imo|honestly)\s*,?\s+"
+    r"^(?:(?:i\s+think|i\s+reckon|imo|honestly|hmm+|umm*|erm+)\s*,?\s+"
     r"|some(?:one|body)(?:\s+from\s+(?:the\s+)?[\w&/-]+(?:\s+team)?)?\s+(?:should|needs?\s+to|has\s+to|must)\s+"
+    r"(?:probably\s+|really\s+|definitely\s+)?"
     # "thanks @Mia for flagging! I'll …", "Just to close the loop: I'll …", "As @Ruby suggested, …"
     rf"|{_CHATTER}|{_CREDITED_IDEA}|{_TAKEN_FIRST}"
     rf"|(?:action(?:\s+item)?|ap|task|urgent|priority|p[0-3]|quick\s+win|{_WRITER}"
@@ -91,7 +92,7 @@ _TRAILING_FILLER = re.compile(
     # what is left of a date's hedge once the date has gone, after a comma or a dash: "…, will do it", "…, is fine",
     # "…, if poss", "…, so realistically", "… — hopefully, Thursday latest"
     r"|[,;—–-]\s*(?:will(?:\s+do\s+it)?|is\s+fine|if\s+poss(?:ible)?|(?:so\s+)?realistically|ideally|hopefully"
-    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+latest)"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+latest|ok(?:ay)?\s*\?)"
     r"|[\s.,;:!\-–—|])+$",
     re.IGNORECASE,
 )
@@ -114,6 +115,7 @@ _TAKES_IT = (
     r"(?!\s+(?:to|into|up\s+with|through)\b)"  # "I'll take that to finance" is the action
     r"|i(?:['’]ve|\s+have)\s+got\s+(?:it|this)\b|i['’]?m\s+on\s+it\b|i\s+can\s+take\s+(?:it|this|that)(?:\s+one)?\b"
     r"|(?:it['’]s|that['’]s|this\s+is)\s+mine\b|leave\s+it\s+with\s+me\b"
+    r"|i(?:['’]ll|\s+will)\s+pick\s+(?:it|this|that)(?:\s+one)?\s+up\b"  # "I'll pick this one up asap — …"
 )
 _WRITER_TAKES_IT = re.compile(_TAKES_IT, re.IGNORECASE)
 # The writer taking it on: "…, owner me", "(owner: myself)", "I'll own it"; "(me, by Friday)", "-- mine": the writer
@@ -133,10 +135,28 @@ _SELF_STARTED = re.compile(
 )
 # A request to the owner: "@Chloe can you add a cancel button …?"
 _REQUEST = re.compile(
-    r"^(?:can|could|would)\s+(?:you|we|some(?:one|body)(?:\s+from\s+(?:the\s+)?[\w&/-]+(?:\s+team)?"
+    r"^(?:(?:would|do)\s+you\s+mind|(?:(?:are\s+you\s+|would\s+you\s+be\s+)?happy\s+to|fancy|up\s+for)(?=[^.!?]*\?))"
+    r"\s+(?=\w)"  # asked, not offered: "happy to run the interviews?", not "happy to help with that"
+    r"|^(?:can|could|would)\s+(?:you|u|ya|we|some(?:one|body)(?:\s+from\s+(?:the\s+)?[\w&/-]+(?:\s+team)?"
     r"|\s+with\s+[\w&/-]+(?:\s+[\w&/-]+)?)?)"
     r"\s+(?:please\s+)?(?=\w)",
     re.IGNORECASE,
+)
+# An aside before what is asked: "Not urgent, but could you …", "Since you ran the last round, could you …", "Re the
+# freeze policy — could you …", "Parking this for now, but we should …".
+_LEAD_IN = re.compile(
+    r"^(?:not\s+urgent|no\s+rush|since|as|because|given|re\b:?|regarding|about|parking|btw|fwiw|while|now\s+that|after)"
+    r"\b[^.!?]{0,60}?(?:,\s*(?:but|so|then)?|\s[—–-])\s*"
+    r"(?=(?:can|could|would)\s+(?:you|u|we)\b|(?:we|you|i)\s+(?:should|need\s+to|must)\b|(?:pls|please)\s)",
+    re.IGNORECASE,
+)
+# After the owner, how a note tells what they will do: "@Tariq is going to chase …", "@Ana will …", "@Ana's going to"
+_TOLD = re.compile(r"\s+(?:is\s+(?:going\s+to|gonna)|(?:has|needs|plans|is\s+planning)\s+to)\s+", re.I)
+# A verb told of the owner ("rebuilds the picker"), before what it is done to
+_TOLD_VERB = re.compile(
+    r"\s+(?!(?:plus|thus|minus|versus|always|perhaps|towards|afterwards|sometimes|was|has)\b)"
+    r"(?P<stem>[a-z]{2,}?)(?:(?P<y>ies)|(?<=ch|sh|ss|.[xzo])es|s)"
+    r"(?=\s+(?:the|a|an|our|their|all|some|this|that|these|those|its|his|her|every|each|up|out|through|over)\b)"
 )
 # Before a mention, words that say the person is not the owner: "cc @Dan"; "ask @Lena whether …" (see _CONSULTED).
 _COPIED = re.compile(rf"\b{_COPY}\s*:?\s*(?:@[\w.-]+\s*(?:,|and|&|\+)\s*)*$", re.IGNORECASE)  # "fyi @Val, @Will"
@@ -180,7 +200,10 @@ _UNSURE = re.compile(
     r"|,\s*(?:low|high|medium)\s+effort|,?\s*and\s+let\s+me\s+know\b[^.!]*"
     r"|,\s*(?:thanks|thx|cheers)\s+@[^,;—–]{1,40}?(?:\s+for\s+[^,;—–]{1,40})?\s*[—–-]*"
     # why, after the action: "…, it's confusing"
-    r"|,\s*(?:it|this|that)(?:['’]s|\s+is)\s+(?:(?:so|really|very|quite|a\s+bit|super)\s+)?[\w-]+)"
+    r"|,\s*(?:it|this|that)(?:['’]s|\s+is)\s+(?:(?:so|really|very|quite|a\s+bit|super)\s+)?[\w-]+"
+    # who said they would do it, or an aside of the writer's: "…, said he'd do it", "(I'll review but he's driving)"
+    r"|,\s*(?:(?:and\s+)?(?:he|she|they)\s+)?(?:said|says)\s+(?:he|she|they)['’](?:d|ll)\b[^.!]*"
+    r"|,?\s*\([^()]*\b(?:i|i['’]ll|i['’]m|we|he['’]s|she['’]s|they['’]re)\b[^()]*\))"
     r"[?.!]*$",
     re.IGNORECASE,
 )
@@ -205,6 +228,7 @@ def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date, au
     if owner is None and (_SELF_OWNED.search(title) or _SELF_STARTED.match(title)):
         owner, title = author, _SELF_OWNED.sub(" ", title)
     if label:
+        title = _as_asked(title, label)
         title = _before_owner_clause(title, label) or _without_owner(title, label)
     labels = [name for _, name in mentions]
     if labels:
@@ -301,8 +325,8 @@ def _without_owner(text: str, label: str) -> str:
         rf"[\s,;\-–—]*{mention}['’]s\s+on\s+it\s*[:,.]?\s*",  # "— @Grace's on it", "@Jin's on it: …"
         rf"^\s*(?:action|task|ap|todo)\s+for\s+{mention}\s*[:,\-–—]?\s*",  # "Action for @Freya: …"
         # "@Mo thanks for covering — @Efe over to you for the next round …"
-        rf"^.*?(?:[.!?]|\s[-–—])\s*{mention}\s+over\s+to\s+you\s*(?:for\s+|with\s+|on\s+)?",
-        rf"^\s*(?:{_CREDITED_IDEA}|(?:quick\s+one|one\s+more|also|ok(?:ay)?|right)\s*,?\s*)?(?:over\s+to\s+)?{mention}(?:\s*(?:and|&|\+)\s*(?:i|me)\b)?(?:\s+(?:pls|please))?\s*[:,\-–—]?\s*",
+        rf"^(?:.*?(?:[.!?]|\s[-–—]))?\s*{mention}\s+over\s+to\s+you\s*(?:for\s+|with\s+|on\s+)?",
+        rf"^[\s,;:\-–—]*(?:{_CREDITED_IDEA}|(?:quick\s+one|one\s+more|also|ok(?:ay)?|right)\s*,?\s*)?(?:over\s+to\s+)?{mention}(?:\s*(?:and|&|\+)\s*(?:i|me)\b)?(?:\s+(?:pls|please))?\s*[:,\-–—]?\s*",
         rf"[\s,;\-–—(]*{mention}\s*\)?[\s.,;:!]*$",
         rf"(?:(?<=[.!?])|^)\s*{mention}[^.!?]*\?\s*$",  # "… @Ana can you fold that in?"
     ):
@@ -376,24 +400,59 @@ def _first_sentence(text: str) -> str:
 
 def _sentences(text: str) -> list[str]:
     """The text's sentences: after a full stop (not an abbreviation's: "e.g. for iPhones"), "!" or "?", at ";", or
-    at an emoji code ("… email :pray: quick win")."""
+    at an emoji code ("… email :pray: quick win"); never inside brackets or quotation marks ("a 'getting worse?'
+    link")."""
     sentences, start = [], 0
     for end in _SENTENCE_BREAK.finditer(text):
         words = text[start : end.start()].split()
-        if words and words[-1].lower() in _ABBREVIATIONS:
+        if words and words[-1].lower() in _ABBREVIATIONS or _left_open(text[start : end.start()]):
             continue
         sentences.append(text[start : end.start()].strip())
         start = end.end()
     return [s for s in [*sentences, text[start:].strip()] if s]
 
 
+def _left_open(text: str) -> bool:
+    """Whether a bracket or a quotation opened in the text is still open at its end."""
+    opened = len(re.findall(r"(?:^|(?<=[\s(]))['‘\"“](?=\w)", text))
+    closed = len(re.findall(r"(?<=[\w.!?])['’\"”](?=[\s.,;:!?)]|$)", text))
+    return text.count("(") > text.count(")") or opened > closed
+
+
 def _tidy(text: str) -> str:
     text = _EMPTY_BRACKETS.sub(" ", " ".join(text.split()))
     text = re.sub(r"\s+([,;:.!?)])", r"\1", text)
     text = re.sub(r"([.!?])[,;:]+", r"\1", text)  # "… reviews. I'll own that, from …": the owner went, the stop stays
-    while (stripped := _LEADING_FILLER.sub("", text.strip(" ,;:.-–—|"), count=1)) != text:
+    while (stripped := _without_lead_in(_LEADING_FILLER.sub("", text.strip(" ,;:.-–—|"), count=1))) != text:
         text = stripped
     if request := _REQUEST.match(text):  # "can you add a cancel button …?": what is asked
-        text = text[request.end() :].rstrip(" ?")
+        text = re.sub(r"\?+(?=\s|$)", ".", text[request.end() :], count=1)  # the question ends what is asked
     text = _TRAILING_FILLER.sub("", text)
     return capitalised(text)
+
+
+def _without_lead_in(text: str) -> str:
+    """What is asked without the aside before it, unless what is asked points back to it ("Re the invoices, can you
+    check them?")."""
+    lead = _LEAD_IN.match(text)
+    if lead is None or re.search(r"\b(?:it|this|that|them)\b", " ".join(text[lead.end() :].split()[:5]), re.I):
+        return text
+    return text[lead.end() :]
+
+
+def _as_asked(text: str, label: str) -> str:
+    """The owner's action as asked of them where the note tells of it: "@Tariq rebuilds the picker" and "@Tariq is
+    going to rebuild the picker" become "@Tariq to rebuild the picker"."""
+    mention = next(iter(_owning_mentions(text, label)), None)
+    if mention is None:
+        return text
+    rest = text[mention.end() :]
+    told = _TOLD.match(rest)
+    verb = _TOLD_VERB.match(rest)
+    if told:
+        rest = rest[told.end() :]
+    elif verb:
+        rest = f"{verb['stem']}{'y' if verb['y'] else ''}{rest[verb.end() :]}"
+    else:
+        return text
+    return f"{text[: mention.end()]} to {rest}"

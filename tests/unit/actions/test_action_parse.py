@@ -673,3 +673,78 @@ def test_who_else_is_asked_or_leaned_on_leaves_the_title(text: str, title: str) 
 def test_a_dates_hedge_leaves_the_title_with_the_date(text: str, title: str, due: date | None) -> None:
     action = parse_action(text, [m for m in (BEN,) if f"@{m[1]}" in text], TODAY, author="U0ME")
     assert (action.title, action.due) == (title, due)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        # told of the owner rather than asked of them
+        ("@Ben rebuilds the delivery slot picker by Friday", "Rebuild the delivery slot picker", date(2026, 5, 15)),
+        ("next sprint: @Ben fixes the invoice PDF", "Fix the invoice PDF", None),
+        ("@Ben tries the new booking flow, Friday", "Try the new booking flow", date(2026, 5, 15)),
+        (
+            "@Ben is going to chase the payments team, said he'd do it before Friday",
+            "Chase the payments team",
+            date(2026, 5, 15),
+        ),
+        # asked in other words, or after an aside
+        (
+            "@Ben can u review the claim status emails?? they still say 'processing'",
+            "Review the claim status emails",
+            None,
+        ),
+        ("@Ben would you mind re-running the cohort analysis?", "Re-running the cohort analysis", None),
+        (
+            "@Ben happy to run the interviews on the bill redesign? end of May",
+            "Run the interviews on the bill redesign",
+            date(2026, 5, 31),
+        ),
+        ("@Ben not urgent, but could you dig out the NPS verbatims", "Dig out the NPS verbatims", None),
+        ("@Ben since you ran the last round, could you brief the new researchers?", "Brief the new researchers", None),
+        ("Parking this for now, but we should merge the two loyalty apps", "Merge the two loyalty apps", None),
+        (
+            "hmm someone should probably tell the call centre about the refund promise",
+            "Tell the call centre about the refund promise",
+            None,
+        ),
+        (
+            "I'll pick this one up asap — checking why the chat goes offline at night",
+            "Checking why the chat goes offline at night",
+            None,
+        ),
+        # a date said another way leaves no words behind
+        ("not this Friday but the one after — @Ben to present the findings", "Present the findings", date(2026, 5, 22)),
+        (
+            "@Ben: a side-by-side of two competitors' returns journeys, by COB Thurs 14th",
+            "A side-by-side of two competitors' returns journeys",
+            date(2026, 5, 14),
+        ),
+        ("@Ben over to you for the next round of calls, end of June ok?", "The next round of calls", date(2026, 6, 30)),
+        (
+            "@Ben to rewrite the reminder emails, end of May (I'll review but he's driving)",
+            "Rewrite the reminder emails",
+            date(2026, 5, 31),
+        ),
+    ],
+)
+def test_an_action_told_asked_or_dated_in_passing_is_titled_as_the_action(
+    text: str, title: str, due: date | None
+) -> None:
+    draft = parse_action(text, [BEN] if "@Ben" in text else [], TODAY, author="U0ME")
+    assert (draft.title, draft.due) == (title, due)
+
+
+def test_an_aside_is_kept_where_what_is_asked_points_back_to_it() -> None:
+    draft = parse_action("Re the invoice templates, can you check them before launch?", [], TODAY)
+    assert draft.title == "Re the invoice templates, can you check them?"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Add a 'getting worse? reply WORSE' option to the check-in text",
+        "Add delivery site questions (forklift? dock? tail lift?) to the booking form",
+    ],
+)
+def test_a_question_inside_quotes_or_brackets_does_not_end_the_title(text: str) -> None:
+    assert parse_action(text, [], TODAY).title == text
