@@ -150,7 +150,8 @@ _LEAD_IN = re.compile(
     r"(?=(?:can|could|would)\s+(?:you|u|we)\b|(?:we|you|i)\s+(?:should|need\s+to|must)\b|(?:pls|please)\s)",
     re.IGNORECASE,
 )
-# After the owner, how a note tells what they will do: "@Tariq is going to chase …", "@Ana will …", "@Ana's going to"
+# After the owner, how a note tells what they will do: "@Tariq is going to chase …", "@Ana needs to …" ("@Ana will …"
+# goes with the other leading words, see _LEADING_FILLER)
 _TOLD = re.compile(r"\s+(?:is\s+(?:going\s+to|gonna)|(?:has|needs|plans|is\s+planning)\s+to)\s+", re.I)
 # A verb told of the owner ("rebuilds the picker"), before what it is done to
 _TOLD_VERB = re.compile(
