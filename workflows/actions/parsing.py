@@ -448,11 +448,9 @@ def _as_asked(text: str, label: str) -> str:
     if mention is None:
         return text
     rest = text[mention.end() :]
-    told = _TOLD.match(rest)
-    verb = _TOLD_VERB.match(rest)
-    if told:
+    if told := _TOLD.match(rest):
         rest = rest[told.end() :]
-    elif verb:
+    elif verb := _TOLD_VERB.match(rest):
         rest = f"{verb['stem']}{'y' if verb['y'] else ''}{rest[verb.end() :]}"
     else:
         return text
