@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo demo-llm test lint format bench-cluster bench-map bench-forms fit-judges fit-objective-kinds bench-llm record-llm bench-footprint serve clean chromium check-image check-llm
+.PHONY: demo demo-llm test lint format bench-cluster bench-map bench-forms fit-judges fit-objective-kinds fit-talk bench-llm record-llm bench-footprint serve clean chromium check-image check-llm
 
 # The project installed in place in a venv; the test tools come in the same pip run (a second run re-checks every
 # package: 10 s). No bytecode is compiled at install, only for the modules a run imports (13 s less here).
@@ -58,6 +58,11 @@ bench-map: $(VENV)/.runtime
 # labelled workshops and the blind objective sets, the last one held out to score it.
 fit-objective-kinds: $(VENV)/.runtime
 	$(BIN)/python bench/fit_objective_kinds.py --held-out bench/data/forms/objective_5.yaml
+
+# The reader of the workshop's own talk (the facilitator's prompts no rule lists), fitted without the four workshops
+# written last, which it is scored on.
+fit-talk: $(VENV)/.runtime
+	$(BIN)/python bench/fit_talk.py --held-out ferry museum lockers esign
 
 # How the bot reads the ways people write stage names, non-notes, action items, objectives and persona names.
 bench-forms: $(VENV)/.runtime

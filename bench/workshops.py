@@ -28,6 +28,7 @@ from workflows.themes.clustering.same_theme import Judge  # noqa: E402
 from workflows.themes.endorsements import Said, link_endorsements, only_endorses  # noqa: E402
 from workflows.themes.service import StepPlan, action_text  # noqa: E402
 from workflows.themes.stage_placement import Placed  # noqa: E402
+from workflows.themes.talk import is_talk  # noqa: E402
 from workflows.workshop.stages import StageDef, resolve_stage_model  # noqa: E402
 
 WORKSHOPS = ROOT / "bench" / "data" / "workshops"
@@ -83,8 +84,10 @@ def step_notes(data: dict, key: StepKey) -> StepNotes:
             text_of = action_text(parsed_note.text, own) if key == StepKey.action_plan else parsed_note.text
             tagged = parsed_note.evidence != Evidence.assumption
             note = Note(id=note_id, text=text_of, reply=str(number), tagged=tagged)
-            said.append(Said(note, reply["user"], parsed_note.text, own))
             truth[note_id], users[note_id], evidence[note_id] = label, reply["user"], parsed_note.evidence
+            if is_talk(parsed_note.text, key):
+                continue  # set aside, as the bot's `free_notes` does
+            said.append(Said(note, reply["user"], parsed_note.text, own))
             if key == StepKey.action_plan and is_note(parsed_note.text) and not only_endorses(parsed_note.text, own):
                 actions.append(parse_action(parsed_note.text, own, TODAY))
     return StepNotes(link_endorsements(said, get_embedder), truth, users, actions, evidence)

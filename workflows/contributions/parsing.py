@@ -36,7 +36,8 @@ MAX_SOURCE_WORDS = 6
 _TAG = re.compile(r"\[\s*([^\[\]\n]{1,30}?)\s*\]")
 _NUMBERED = re.compile(r"\s*(?:#|no\.?\s*)?\d+$", re.IGNORECASE)  # "[interview 2]", "[ticket #4411]"
 _BULLET = re.compile(r"^\s*(?:[-*•◦‣+–—]|\(?\d{1,3}[.)])(?:\s+|$)(?P<rest>.*)$")
-MAX_HEADING_CHARS = 80
+_CLOSING_EMOJI = re.compile(r"(?<!\w):[a-z0-9_+-]+:$")  # "… mostly on her phone :neutral_face:" ends on no colon
+MAX_HEADING_CHARS = 120  # "returns, I'd put these under Retention since it's what brings them back every week:"
 _QUOTED_LINE = re.compile(r"^(?:>|&gt;)")
 # A line that goes on with the one above: "and …", "but …", "(…)", "… and more"; or, after a line left unfinished, one
 # in lower case that opens with no label of its own ("…, ⏎we can't answer them", not "setup: the app …")
@@ -211,7 +212,7 @@ def _heading(line: str, bare: Callable[[str], bool] | None = None, *, bulleted: 
     bold = _BOLD_LINE.match(rest)
     if bold and not bulleted and len(rest) <= MAX_HEADING_CHARS:
         return _Heading(bold["label"].strip(), evidence)
-    if rest.endswith(":") and len(rest) <= MAX_HEADING_CHARS:
+    if rest.endswith(":") and not _CLOSING_EMOJI.search(rest) and len(rest) <= MAX_HEADING_CHARS:
         return _Heading(rest[:-1].strip() or None, evidence or source_named(rest[:-1]))
     if bare is not None and rest and bare(rest):
         return _Heading(rest, evidence)

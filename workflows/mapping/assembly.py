@@ -172,7 +172,7 @@ def create_action_items(
         for c in plan.contributions
         if c.carried_from_id is None
         and not c.aside
-        and has_substance(c.text, ())  # the action plan's notes go on no stage
+        and has_substance(c.text, (), StepKey.action_plan)  # the action plan's notes go on no stage
         and not only_endorses(c.text, [tuple(m) for m in c.mentions])  # "+1 to @Ana's idea" backs hers
     ]
     if not notes:

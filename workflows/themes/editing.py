@@ -111,7 +111,10 @@ def ungrouped_notes(step: Step) -> list[int]:
     """Notes in no theme: replies that came after the step closed. Grouping the step again takes them in."""
     themed = {m.contribution_id for row in step.themes for m in row.members}
     stages = note_stages(step)
-    return [c.id for c in step.contributions if has_substance(c.text, stages) and not c.aside and c.id not in themed]
+    key = StepKey(step.key)
+    return [
+        c.id for c in step.contributions if has_substance(c.text, stages, key) and not c.aside and c.id not in themed
+    ]
 
 
 def rename(session: Session, team_id: str, step_id: int, theme_id: int, title: str, user_id: str) -> Edited:

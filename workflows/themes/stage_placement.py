@@ -91,9 +91,11 @@ _OPENING_STAGE = re.compile(
 _FILED_STAGE = re.compile(
     r"(?:^|[.!?—–-]\s+|,\s*)(?P<words>[\w&/-]+(?:\s+[\w&/-]+){0,3})\s+(?:stage|phase|(?:section|bit)(?=\s*:))\b", re.I
 )
-# "… so I'd file it under support": a note filed, at its end, under a word of a stage's name
+# "… so I'd file it under support": a note filed, at its end, under a word of a stage's name; a list's heading files
+# its items ("returns, I'd put these under Retention since it's what brings them back:")
 _FILED_UNDER = re.compile(
-    r"\b(?:fil(?:e|es|ed|ing)|put(?:ting)?)\s+(?:it|this|that)(?:\s+one)?\s+under\s+(?:the\s+)?(?P<word>[\w-]+)\W*$",
+    r"\b(?:fil(?:e|es|ed|ing)|put(?:ting)?)\s+(?:it|this|that|these|those|them)(?:\s+ones?)?\s+under\s+(?:the\s+)?"
+    r"(?P<word>[\w-]+)(?:\W*$|\s*[,;:—–]|\s+(?:since|because|as|cos|imo|tbh)\b)",
     re.I,
 )
 # "re: consid., …", "… re D&Q: …": what a note is about, in a word
@@ -102,6 +104,7 @@ _ABOUT = re.compile(r"^(?:[^.!?:\n]{0,40}?\s)?re:?\s+(?P<word>[\w&]+)\.?\s*(?:[,
 _FILLER_LEAD = r"(?:oh|and|also|plus|ok|so|btw)"  # "oh and for awareness, …", "also Retention: …"
 _FOR_A_WORD = re.compile(
     rf"^(?:[^.!?:\n]{{0,40}}?[:—–]\s+|(?:{_FILLER_LEAD}|same|one\s+more)(?:\s+(?:and|also|one\s+more))?\s+)?"
+    r"(?:(?:oh\W+)?(?:forgot|missed)\s+(?:one|another|this(?:\s+one)?)\s+)?"  # "forgot one for Plan: …"
     r"(?:for|during|wrt|in|at|(?:going\s+)?back\s+(?:to|in|at))\s+(?:the\s+)?(?P<word>[\w&]+)"
     r"(?:\.?\s*[,:—–]|\s+(?:for\s+a\s+(?:sec|second|moment|minute|bit)|really|too|as\s+well)\b)",
     re.I,
@@ -263,7 +266,8 @@ def _named_in(body: str, stages: Sequence[StageDef]) -> str | None:
         found = [(about.start("word"), stage.name) for stage in stages if _word_names(about["word"], stage.name, body)]
         found = found or [(about.start("word"), name) for name in _named_by_a_word(about["word"], stages)]
     if not found and (filed := _FILED_UNDER.search(body)):  # "… so I'd file it under support" for "Seek support"
-        found = [(filed.start(), name) for name in _named_by_a_word(filed["word"], stages)]
+        found = [(filed.start(), stage.name) for stage in stages if _word_names(filed["word"], stage.name, body)]
+        found = found or [(filed.start(), name) for name in _named_by_a_word(filed["word"], stages)]
     if not found and (tag := _BRACKETED.match(body)):  # "[loss adjuster] asked for receipts" for "Adjuster visit"
         found = [(0, name) for name in _named_by_a_word(tag["words"], stages)]
     if not found and (short := _SHORT_FORM.search(body)):  # "Aw - …", "Ret. - …", "… I'd put it under Exp"

@@ -214,6 +214,8 @@ def test_in_the_staged_steps_a_heading_stays_only_when_it_names_a_stage() -> Non
         ("sorry late to the party :wave: expansion stuff:", "Expansion"),
         ("tutor stuff, while adopting the app:", "Adoption"),  # another form of a one-word name
         ("Purchase vs adoption:", None),  # two stages: the items say which, if any
+        # a long lead-in that files its list
+        ("returns, I'd put these under Retention since it's the thing that brings them back every week:", "Retention"),
         ("From this week's tickets:", None),
     ],
 )
@@ -224,6 +226,17 @@ def test_a_heading_that_says_a_little_more_about_one_stage_puts_its_items_on_tha
     items = texts(reply, keep_headings=headings_kept(StepKey.pain_points, resolve_stage_model("b2b")))
     prefix = f"{kept}: " if kept else ""
     assert items == [f"{prefix}menu onboarding takes forever", f"{prefix}1 in 3 menus goes live with a wrong price"]
+
+
+def test_an_item_ending_on_an_emoji_code_is_no_heading() -> None:
+    """ ":neutral_face:" closes a bullet on a colon; the list's own heading still heads all its items."""
+    reply = "Adoption:\n• the setup wizard, mostly on her phone :neutral_face:\n• the welcome email\n• the help centre"
+    items = texts(reply, keep_headings=headings_kept(StepKey.touchpoints, resolve_stage_model("b2b")))
+    assert items == [
+        "Adoption: the setup wizard, mostly on her phone :neutral_face:",
+        "Adoption: the welcome email",
+        "Adoption: the help centre",
+    ]
 
 
 @pytest.mark.parametrize("reply", ["", "   \n\t ", "[interview]", "- \n-\n*   ", "- [ticket]\n- "])

@@ -297,6 +297,9 @@ MATERNITY = resolve_stage_model("Finding out, Booking appointment, Antenatal car
         ("it pops up mid-outage, for advocacy that's brutal", RESEARCH, "Advocacy"),
         ("advocate-wise: the referral credit goes to the wrong account", DEFAULT, "Advocacy"),
         ("the order status page. mostly people who'd ring us, so I'd file it under support", ECOMMERCE, "Seek support"),
+        ("I'd put these under Retention since it's what brings them back", RESEARCH, "Retention"),
+        ("forgot one for Discover: the route map pages, people use them", ECOMMERCE, "Discover"),
+        ("missed this one for support: the callback form", ECOMMERCE, "Seek support"),
         # a name in pieces or shorthand: a prefix joined by a hyphen, a compound in two words, a word of an "&" name
         ("pre-sale — the queue page shows no position", FESTIVAL, "Presale"),
         ("after glow: the lost property form is hidden", FESTIVAL, "Afterglow"),

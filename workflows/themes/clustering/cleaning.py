@@ -65,6 +65,10 @@ _PROMPT = re.compile(
     rf"|\s*(?:[.!{EMOJI_CHARACTERS}]|$))"
     r"|\d+\s*(?:more\s+)?(?:mins?|minutes)\s+(?:left|to\s+go)\b"
     r"|welcome\s+to\s+(?:the|our)\s+(?:[\w-]+\s+){0,3}?(?:map|mapping|workshop|session)\b"
+    # a step numbered or called the last, as its heading: "Step 3 — Touchpoints", "Thread 1 :dart: *objective*. …",
+    # "Last one :white_check_mark: *Action plan* — what will we change …"
+    rf"|(?:(?:step|thread)\s*\d+(?:\s*(?:of|/)\s*\d+)?|last\s+(?:one|thread|step))[\s:.—–-]*[\s{EMOJI_CHARACTERS}]*"
+    rf"(?:the\s+)?{_STEP}\b(?!\s*:)"
     # "Kicking off :wave: this thread is for the *why*. Drop …", "Adoption next? what happens after …"
     r"|(?:(?:kicking\s+off|starting)\b[^.!?]{0,30}?)?this\s+(?:thread|step)\s+is\s+(?:for|about)\b"
     r"|[\w-]+(?:\s+[\w-]+)?\s+next\s*\?"
