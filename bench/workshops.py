@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.text import decode  # noqa: E402
-from workflows.actions.parsing import ActionDraft, parse_action  # noqa: E402
+from workflows.actions.parsing import ActionDraft  # noqa: E402
 from workflows.contributions.parsing import parse_reply  # noqa: E402
 from workflows.contributions.service import headings_kept  # noqa: E402
 from workflows.mapping.models import Evidence, StepKey  # noqa: E402
@@ -25,7 +25,7 @@ from workflows.themes.clustering.base import Note  # noqa: E402
 from workflows.themes.clustering.cleaning import is_note  # noqa: E402
 from workflows.themes.clustering.embeddings import get_embedder  # noqa: E402
 from workflows.themes.clustering.same_theme import Judge  # noqa: E402
-from workflows.themes.endorsements import Said, link_endorsements, only_endorses  # noqa: E402
+from workflows.themes.endorsements import Said, action_drafts, link_endorsements, only_endorses  # noqa: E402
 from workflows.themes.service import StepPlan, action_text  # noqa: E402
 from workflows.themes.stage_placement import Placed  # noqa: E402
 from workflows.themes.talk import is_talk  # noqa: E402
@@ -88,9 +88,11 @@ def step_notes(data: dict, key: StepKey) -> StepNotes:
             if is_talk(parsed_note.text, key):
                 continue  # set aside, as the bot's `free_notes` does
             said.append(Said(note, reply["user"], parsed_note.text, own))
-            if key == StepKey.action_plan and is_note(parsed_note.text) and not only_endorses(parsed_note.text, own):
-                actions.append(parse_action(parsed_note.text, own, TODAY))
-    return StepNotes(link_endorsements(said, get_embedder), truth, users, actions, evidence)
+    linked = link_endorsements(said, get_embedder)
+    if key == StepKey.action_plan:  # the action items, as the bot's `create_action_items` makes them
+        items = [s for s in said if is_note(s.text) and not only_endorses(s.text, s.mentions)]
+        actions = action_drafts(items, TODAY, get_embedder)
+    return StepNotes(linked, truth, users, actions, evidence)
 
 
 def plan_for(key: StepKey, stages: Sequence[StageDef], placed: Sequence[Placed], judge: Judge | None) -> StepPlan:

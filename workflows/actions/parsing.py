@@ -79,7 +79,7 @@ _LEADING_FILLER = re.compile(
     r"|(?:we|i|you|they)\s+(?:should|must|will|can|could|need\s+to|have\s+to|are\s+going\s+to)\s+"
     r"|i(?:'|’)m\s+going\s+to\s+|i\s+am\s+going\s+to\s+"
     r"|(?:we|i|they)(?:'|’)ll\s+|let(?:'|’)?s\s+|(?:please|pls|plz)\s+|need\s+to\s+|should\s+|must\s+|will\s+|to\s+|me\s+to\s+"
-    r"|\+1\s+to\s+[^,;:.]{1,80}[,;:.]\s*(?:and\s+)?"
+    r"|\+1\s+to\s+[^,;:.]{1,80}[,;:.]\s*(?:and\s+)?|\+1\s*,?\s+and\s+"  # "+1 and I'll build the calculator bit'
     rf"|{_ASIDE_FIRST}"
     r"|(?:to\s+)?(?:own|take|lead|drive)s?(?:\s+(?:this|it|(?:this|that)\s+one))?\s*[:\-–—]\s*"  # "@Ana to own: fix …"
     r"|take\s+(?:on\s+)?the\s+(?=\w))",  # "I'll take the IVR audit": the audit
@@ -88,10 +88,13 @@ _LEADING_FILLER = re.compile(
 # Only words that never end a sensible title: "log in" and "turn it on" keep their last word.
 _TRAILING_FILLER = re.compile(
     r"(?:\s+(?:by|due|until|and|cc|owner|assignee|aim(?:ing)?(?:\s+for)?|target(?:ing)?|pls|plz|please|thx|thanks|ta"
-    r"|cheers|probably|though|at\s+the\s+latest|should\s+(?:have\s+it|be)\s+done|give\s+me(?:\s+till)?)\s*:?"
+    r"|cheers|probably|though|at\s+the\s+latest|should\s+(?:have\s+it|be)\s+done|give\s+me(?:\s+till)?"
+    r"|(?:(?:on|at|in|from|for)\s+)?the)\s*:?"  # "… steering group on the" once "4th Dec" has gone
     # what is left of a date's hedge once the date has gone, after a comma or a dash: "…, will do it", "…, is fine",
     # "…, if poss", "…, so realistically", "… — hopefully, Thursday latest"
     r"|[,;—–-]\s*(?:will(?:\s+do\s+it)?|is\s+fine|if\s+poss(?:ible)?|(?:so\s+)?realistically|ideally|hopefully"
+    # what is left of "…, findings by mid Aug", "…, draft by Friday" and "…, no date yet"
+    r"|findings|results|draft(?:\s+copy)?|readout|write-?up|proposal|no\s+(?:date|deadline|eta)(?:\s+yet)?"
     r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+latest|ok(?:ay)?\s*\?)"
     r"|[\s.,;:!\-–—|])+$",
     re.IGNORECASE,
@@ -184,6 +187,15 @@ _VAGUE_WHEN = re.compile(
 # Before an owner's mention, the end of the action: a sentence or clause break, or "owner".
 _OWNER_CLAUSE_START = re.compile(rf"(?:[.;:,!?\-–—(\[|]|\b{_OWNER_CUE}|{_WITH_ME.pattern})\s*$", re.IGNORECASE)
 MIN_TITLE_WORDS = 3
+STATED_WORDS = 4  # an action stated before the writer's "…, I'll raise it with IT"
+# The writer taking the action on in a clause after it: "…, I'll raise it with IT", "Child seats: I'll raise the order
+# by 40%", "… — i'll add it"; not "I'll be …" or "I'll need …", which say no action.
+_WRITER_CLAUSE = re.compile(
+    r"(?:[,;:]|\s[—–-]+|^\W*\+1\b)\s*(?:(?:and|but|so|then|meanwhile)\s+)?(?:i['’]ll|i\s+will|i\s+can)\s+"
+    r"(?:just\s+|also\s+)?"
+    r"(?!be\b|need\b|see\b|have\b|let\b|leave\b|keep\b|try\b)(?P<rest>[a-z][^.!?]*)",
+    re.IGNORECASE,
+)
 LABEL_WORDS = 5  # "re the checkout drop-off: @Rhys to add …" is a label; a longer text before the owner is the action
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\s*;\s+|\s*:[a-z_+-][a-z0-9_+-]*:(?!\w)\s*")
 _ABBREVIATIONS = frozenset(
@@ -228,6 +240,8 @@ def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date, au
     title = f"{text[: due.start]}{'.' if due.text.endswith('.') else ''} {after}" if due else text
     if owner is None and (_SELF_OWNED.search(title) or _SELF_STARTED.match(title)):
         owner, title = author, _SELF_OWNED.sub(" ", title)
+    elif owner is None and (clause := _WRITER_CLAUSE.search(title)):
+        owner, title = author, _writer_left_out(title, clause)
     if label:
         title = _as_asked(title, label)
         title = _before_owner_clause(title, label) or _without_owner(title, label)
@@ -237,6 +251,15 @@ def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date, au
     title = _first_sentence(_tidy(_VAGUE_WHEN.sub(" ", _OWNERSHIP_SENTENCE.sub(" ", _OWNER_ASIDE.sub(" ", title)))))
     title = _by_name(title, labels) if labels else title
     return ActionDraft(title=title or " ".join(text.split()), owner=owner, due=due.due if due else None)
+
+
+def _writer_left_out(title: str, clause: re.Match[str]) -> str:
+    """The action where the writer takes it on in a clause of its own: what comes before, when it says enough ("Email
+    check on the tablet, I'll raise it with the agency"), else what they will do ("Full lockers: I'll do a capacity
+    review …", "+1 to the 24h updates, I can build the push side")."""
+    before = title[: clause.start()].strip()
+    backs = re.match(r"\W*(?:\+1|agreed?|yes|yep|same)\b", before, re.IGNORECASE)  # "+1 to the 24h updates, I can …"
+    return before if len(re.findall(r"\w+", before)) >= STATED_WORDS and not backs else clause["rest"]
 
 
 def _code_break(code: re.Match[str]) -> str:

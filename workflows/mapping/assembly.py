@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.models import ActionItemRow, MapVersion, ThemeRow, Workshop, utcnow
-from workflows.actions.parsing import parse_action
 from workflows.actions.service import action_of, record_created, theme_key
 from workflows.llm.client import LLMUnavailable
 from workflows.llm.engine import LLMSynthesis
@@ -31,7 +30,9 @@ from workflows.mapping.synthesis import (
 from workflows.metrics import LLM_FALLBACKS
 from workflows.revisions.service import lineage_actions
 from workflows.themes import reactions
-from workflows.themes.endorsements import only_endorses
+from workflows.themes.clustering.base import Note
+from workflows.themes.clustering.embeddings import get_embedder
+from workflows.themes.endorsements import Said, action_drafts, only_endorses
 from workflows.themes.service import has_substance, set_aside, themes_of
 from workflows.workshop.service import stage_defs
 from workflows.workshop.stages import StageDef
@@ -182,8 +183,8 @@ def create_action_items(
     pain_stage = {p.theme_id: stage for stage, p in pains}
 
     def embedded() -> list:
-        drafts = [parse_action(c.text, [tuple(m) for m in c.mentions], today, c.user_id) for c in notes]
-        return link_actions(drafts, steps[StepKey.pain_points], pain_stage)
+        said = [Said(Note(id=str(c.id), text=c.text), c.user_id, c.text, [tuple(m) for m in c.mentions]) for c in notes]
+        return link_actions(action_drafts(said, today, get_embedder), steps[StepKey.pain_points], pain_stage)
 
     action_notes = [
         ActionNote(id=str(c.id), text=c.text, mentions=[tuple(m) for m in c.mentions], author=c.user_id) for c in notes

@@ -13,9 +13,11 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
+from workflows.actions.parsing import ActionDraft, parse_action
 from workflows.contributions.text import unquoted
 from workflows.themes.clustering.base import Note, ThemeDraft
 from workflows.themes.clustering.cleaning import clean, content_words, is_note
@@ -37,12 +39,13 @@ _REFERS_BACK = re.compile(
     r"|[,;(]\s*(?:the\s+)?same\s+(?:ticket|change|fix|story|epic|pr|work\s+item)\b",
     re.IGNORECASE,
 )
-_ACK_WORD = r"(?:yes|yep|yeah|ok(?:ay)?|sure)"
+_ACK_WORD = r"(?:yes|yep|yeah|ok(?:ay)?|sure|fine)"
 _ACK = rf"(?:{_ACK_WORD}[\s,.!—–-]+)?"  # "yep, …", "ok …"
 _ACCEPTS = re.compile(rf"^(?:{_ACK_WORD}|on\s+it|will\s+do|can\s+do|done|sure\s+thing)\b", re.IGNORECASE)
 # "I'll take the Google profiles, …", "yep I'll take android cancel" takes on what an earlier note asked someone to own.
 _TAKES_ON = re.compile(
-    rf"^{_ACK}(?:i['’]?ll|i will|i can|happy to|i['’]m happy to)\s+(?:take|own|pick up|grab|handle|drive)\s+",
+    rf"^{_ACK}(?:i['’]?ll|i will|i can|happy to|i['’]m happy to)\s+"
+    r"(?:take|own|pick up|grab|handle|drive|help(?:\s+out|\s+@\S+)?\s+(?:with|on))\s+",
     re.IGNORECASE,
 )
 # "+1 happy to help with that", "+1, and I can pull 50 real statements …": an offer to help with the last reply's
@@ -50,6 +53,11 @@ _TAKES_ON = re.compile(
 _OFFER = r"(?:i\s+can|i['’]?ll|i\s+will|happy\s+to|count\s+me\s+in|can\s+help)\b"
 _OFFERS = re.compile(rf"^(?:\+1|{_ACK_WORD})\b[\s,.!:—–-]*(?:and\s+)?{_OFFER}", re.IGNORECASE)
 _BACKING = re.compile(rf"^(?:\+1|{_ACK_WORD})\b(?:\s+[A-Z][a-z]+)?[\s,.!:—–-]*", re.IGNORECASE)  # "+1 Ellie, "
+# ":+1: will scope it", "I'll take it to them", "happy to check it": an action taken on, pointed back at
+_LEADING_MARKS = re.compile(r"^(?:\s*(?::[a-z0-9_+-]+:|\+1)[\s,.!]*)+", re.IGNORECASE)
+_TAKES_IT_ON = re.compile(
+    rf"^{_ACK}(?:i['’]?ll|i\s+will|will|i\s+can|happy\s+to)\s+[a-z]+\s+(?:it|this|that|them)\b", re.IGNORECASE
+)
 _OFFERS_ANY = re.compile(rf"^{_OFFER}", re.IGNORECASE)  # "i can pull the funnel baseline for that": with `_FOR_THAT`
 # "+1 to the status tracker, …" names a note by its subject: the words up to the clause's end; what is taken on
 # needs no article ("I'll take android cancel").
@@ -67,6 +75,10 @@ _HELPS_SOMEONE = re.compile(
     rf"^(?i:{_ACK}(?:\+1[\s,]*)?{_OFFER}\s*(?:help|pair\s+with|support|work\s+with|team\s+up\s+with))\s+"
     r"(?:@\S+|[A-Z][a-z]+\b)"
 )
+# An offer to help with an action, which gives it no owner: "happy to help with the year summary copy"
+_HELPS = re.compile(rf"^{_ACK}(?:\+1[\s,]*)?{_OFFER}\s*help\b", re.IGNORECASE)
+# What a reply taking on an action points back to it with: "yep mine", "I'll take it to finance", "the comms one"
+_POINTS_AT_IT = re.compile(r"\b(?:it|this|that|them|one|mine)\b", re.IGNORECASE)
 # "I'll wire the portal invite to use that field": a thing of the last note, pointed back at
 _POINTS_BACK = re.compile(r"\b(?:that|those)\s+(?P<word>[a-z][\w-]{2,})\b", re.IGNORECASE)
 _NOT_POINTED = frozenset({"week", "day", "time", "one", "way", "point", "bit", "part", "stage", "step", "thread"})
@@ -186,12 +198,16 @@ def _quoted_note(text: str, earlier: Sequence[Said]) -> Note | None:
 
 
 def _asked_of(item: Said, earlier: Sequence[Said]) -> Note | None:
-    """The note a reply accepts when it was asked of its writer: "yep :+1: will review" after "@Kim can you review
-    the pooling section?", the latest note of someone else that mentions them."""
-    if not _ACCEPTS.match(opening_stripped(unquoted(item.text)[1])):
+    """The note a reply accepts when it was asked of its writer: "yep :+1: will review" or ":+1: will scope it"
+    after "@Kim can you review the pooling section?", the latest note of someone else that mentions them; one taking
+    "it" on ("I'll take it to them", "I'll check it Ben") takes the last one of someone else when none asked them."""
+    said = _LEADING_MARKS.sub("", opening_stripped(unquoted(item.text)[1]))
+    takes_it = _TAKES_IT_ON.match(said)
+    if not (_ACCEPTS.match(said) or takes_it):
         return None
-    asking = [e.note for e in earlier if e.author != item.author and item.author in (user for user, _ in e.mentions)]
-    return asking[-1] if asking else None
+    others = [e for e in earlier if e.author != item.author]
+    asking = [e.note for e in others if item.author in (user for user, _ in e.mentions)]
+    return asking[-1] if asking else (others[-1].note if takes_it and others else None)
 
 
 def _continues(item: Said, earlier: Sequence[Said]) -> Note | None:
@@ -267,3 +283,28 @@ def follow_endorsements(
         for draft, ids, title in zip(drafts, members, titles, strict=True)
         if ids
     ]
+
+
+def action_drafts(said: Sequence[Said], today: date, embedder: Callable[[], TextEmbedder]) -> list[ActionDraft]:
+    """The action plan's items, one per action, from its notes in thread order: a reply that only takes on, accepts
+    or answers the note it builds on ("yep mine :+1: designs by 10 Dec" after "@Kim can you own this?", "&gt; so
+    owner is @Tom?⏎fine, I'll take it to the steering group on the 4th") is that action's, not one of its own; it
+    gives the action the owner (unless it only offers help) and the date it lacked. A reply that adds an action of its
+    own ("+1 to @Ana's idea, and add a retry button") stays one."""
+    drafts = [parse_action(item.text, item.mentions, today, item.author) for item in said]
+    notes = link_endorsements(said, embedder)
+    index = {note.id: n for n, note in enumerate(notes)}
+    into = list(range(len(drafts)))  # where each item went
+    merged = list(drafts)
+    for n, (note, item) in enumerate(zip(notes, said, strict=True)):
+        target = index.get(note.builds_on or "")
+        opening = _LEADING_MARKS.sub("", opening_stripped(unquoted(item.text)[1]))
+        takes = bool(_ACCEPTS.match(opening) or _TAKES_ON.match(opening) or _TAKES_IT_ON.match(opening))
+        if target is None or target >= n or not (takes or _POINTS_AT_IT.search(drafts[n].title)):
+            continue
+        target = into[target]
+        owner = None if _HELPS.match(opening) else drafts[n].owner or (item.author if takes else None)
+        action = merged[target]
+        merged[target] = action.model_copy(update={"owner": action.owner or owner, "due": action.due or drafts[n].due})
+        into[n] = target
+    return [draft for n, draft in enumerate(merged) if into[n] == n]

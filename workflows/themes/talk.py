@@ -54,7 +54,7 @@ class TalkModel(BaseModel):
         said = [own_words(text) for text in texts]
         vectors = np.asarray(get_embedder().encode([text or " " for text in said]))
         features = np.hstack([vectors, np.array([traits(text) for text in said])])
-        return 1 / (1 + np.exp(-(features @ np.asarray(self.coef) + self.intercept)))
+        return np.exp(-np.logaddexp(0, -(features @ np.asarray(self.coef) + self.intercept)))  # 1 / (1 + e^-z)
 
 
 def own_words(text: str) -> str:

@@ -292,6 +292,39 @@ def test_the_writer_taking_it_on_owns_the_action(text: str, title: str, due: dat
 
 
 @pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        # after the action stated: the action
+        (
+            "Email check on the tablet (catch gmial typos), I'll raise it with the agency's dev team this week",
+            "Email check on the tablet (catch gmial typos)",
+            date(2026, 5, 15),
+        ),
+        (
+            "Parking suspension reminder in the confirmation email — i'll add it",
+            "Parking suspension reminder in the confirmation email",
+            None,
+        ),
+        # after a label or a word of backing: what they will do
+        (
+            "Full lockers: I'll do a capacity review of the top 20 redirect sites with ops, findings by mid Aug",
+            "Do a capacity review of the top 20 redirect sites with ops",
+            date(2026, 8, 15),
+        ),
+        ("+1 to the 24h updates, I can build the push side", "Build the push side", None),
+        ("+1 and I'll build the calculator bit with Sam", "Build the calculator bit with Sam", None),
+    ],
+)
+def test_the_writer_taking_it_on_in_a_clause_of_its_own_owns_it(text: str, title: str, due: date | None) -> None:
+    assert parse_action(text, [], TODAY, author="U0ME") == ActionDraft(title=title, owner="U0ME", due=due)
+
+
+def test_a_date_taken_out_leaves_no_dangling_words() -> None:
+    draft = parse_action("present the refund options to the finance steering group on the 4th June", [], TODAY)
+    assert draft == ActionDraft(title="Present the refund options to the finance steering group", due=date(2026, 6, 4))
+
+
+@pytest.mark.parametrize(
     ("text", "due"),
     [
         ("@Ana Lima to own: fix the refund email copy, Q3", date(2026, 9, 30)),

@@ -3,11 +3,13 @@ referring back to its writer's last one."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from storage.models import ContributionRow
 from workflows.themes.clustering.base import Note, ThemeDraft
 from workflows.themes.clustering.embedded import EmbeddedEngine
 from workflows.themes.clustering.embeddings import get_embedder
-from workflows.themes.endorsements import Said, endorsed, follow_endorsements, link_endorsements
+from workflows.themes.endorsements import Said, action_drafts, endorsed, follow_endorsements, link_endorsements
 from workflows.themes.service import StepPlan, cluster_step
 
 ANA, SAM = ("U1", "Ana"), ("U2", "Sam")
@@ -245,4 +247,26 @@ def test_an_offer_to_someone_by_name_or_a_thing_pointed_back_at_builds_on_the_la
         "5",
         None,
         None,
+    ]
+
+
+def test_a_reply_taking_on_an_action_is_that_action_with_the_owner_and_date_it_lacked() -> None:
+    thread = [
+        _said("1", "U1", "vehicle length helper in the booking flow. @U7 can you own this?", [("U7", "U7")]),
+        _said("2", "U7", "yep mine :+1: designs by 10 Dec"),
+        _said("3", "U5", "automatic refunds to the original card when we cancel, needs an owner, no date yet"),
+        _said(
+            "4", "U2", "&gt; automatic refunds to the original card\nfine, I'll take it to the finance group on the 4th"
+        ),
+        _said("5", "U3", "+1 to the automatic refunds, and add a refund tracker to the app"),
+        _said("6", "U4", "happy to help with the refund tracker copy"),
+        _said("7", "U6", "someone should look at a covered dog area on the boats"),
+        _said("8", "U8", ":+1: will scope it for next quarter"),
+    ]
+    drafts = action_drafts(thread, date(2026, 12, 1), get_embedder)
+    assert [(d.title, d.owner, d.due) for d in drafts] == [
+        ("Vehicle length helper in the booking flow", "U7", date(2026, 12, 10)),
+        ("Automatic refunds to the original card when we cancel", "U2", date(2026, 12, 4)),
+        ("Add a refund tracker to the app", None, None),  # an action of its own; who offers help owns it not
+        ("Look at a covered dog area on the boats", "U8", date(2027, 3, 31)),
     ]
