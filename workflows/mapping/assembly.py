@@ -33,7 +33,7 @@ from workflows.themes import reactions
 from workflows.themes.clustering.base import Note
 from workflows.themes.clustering.embeddings import get_embedder
 from workflows.themes.endorsements import Said, action_drafts, only_endorses
-from workflows.themes.service import has_substance, set_aside, themes_of
+from workflows.themes.service import set_aside, substantive, themes_of
 from workflows.workshop.service import stage_defs
 from workflows.workshop.stages import StageDef
 
@@ -168,12 +168,13 @@ def create_action_items(
     if workshop.action_items:
         return  # a re-run publish keeps the actions it made, and any changes made to them since
     plan = next(s for s in workshop.steps if s.key == StepKey.action_plan.value)
+    said = substantive(plan)
     notes = [
         c
         for c in plan.contributions
         if c.carried_from_id is None
         and not c.aside
-        and has_substance(c.text, (), StepKey.action_plan)  # the action plan's notes go on no stage
+        and c.id in said
         and not only_endorses(c.text, [tuple(m) for m in c.mentions])  # "+1 to @Ana's idea" backs hers
     ]
     if not notes:

@@ -21,10 +21,10 @@ from workflows.themes.reactions import PROMPTS as RATED
 from workflows.themes.service import (
     cluster_step,
     free_notes,
-    has_substance,
     note_stages,
     step_plan,
     store_themes,
+    substantive,
     themes_of,
 )
 from workflows.workshop.errors import WorkshopError, require_one_of
@@ -110,11 +110,8 @@ def step_themes(session: Session, team_id: str, step_id: int, user_id: str) -> S
 def ungrouped_notes(step: Step) -> list[int]:
     """Notes in no theme: replies that came after the step closed. Grouping the step again takes them in."""
     themed = {m.contribution_id for row in step.themes for m in row.members}
-    stages = note_stages(step)
-    key = StepKey(step.key)
-    return [
-        c.id for c in step.contributions if has_substance(c.text, stages, key) and not c.aside and c.id not in themed
-    ]
+    notes = substantive(step)
+    return [c.id for c in step.contributions if c.id in notes and not c.aside and c.id not in themed]
 
 
 def rename(session: Session, team_id: str, step_id: int, theme_id: int, title: str, user_id: str) -> Edited:

@@ -38,7 +38,7 @@ from workflows.themes.lone_quotes import unnamed_quotes_join
 from workflows.themes.repair import repair
 from workflows.themes.stage_placement import Placed, named_stage, place_notes, stage_heading
 from workflows.themes.subjects import key_phrase_of, opening_label, subject_of
-from workflows.themes.talk import is_talk
+from workflows.themes.talk import talk_flags
 from workflows.workshop.stages import StageDef, stored_stages
 
 # Each action is a thing to do of its own: two share a theme only when they are this alike (mean cosine), the same
@@ -265,11 +265,13 @@ def note_stages(step: Step) -> list[StageDef]:
     return stored_stages(step.workshop.stage_model) if step.key in STAGED else []
 
 
-def has_substance(text: str, stages: Sequence[StageDef], step: StepKey) -> bool:
-    """Whether a stored reply is a note of its step (`stages`: `note_stages`): not emoji, "+1" or a greeting, nor
-    the workshop's own talk, nor, where notes go on stages, only a stage's name ("Awareness:", posted before the
-    notes about it)."""
-    return is_note(text) and stage_heading(text, stages) is None and not is_talk(text, step)
+def substantive(step: Step) -> set[int]:
+    """The ids of the step's replies that are notes of it: not emoji, "+1" or a greeting, nor the workshop's own
+    talk, nor, where notes go on stages, only a stage's name ("Awareness:", posted before the notes about it)."""
+    stages = note_stages(step)
+    ruled = [c for c in step.contributions if is_note(c.text) and stage_heading(c.text, stages) is None]
+    talk = talk_flags([c.text for c in ruled], StepKey(step.key))
+    return {c.id for c, said in zip(ruled, talk, strict=True) if not said}
 
 
 def on_stages(
@@ -375,8 +377,9 @@ def join_kept(
 def free_notes(step: Step) -> list[ContributionRow]:
     """The step's notes to group: all but those set aside and those in a theme a person edited (it stays)."""
     kept = {m.contribution_id for row in step.themes if row.kept for m in row.members}
-    key = StepKey(step.key)
-    return [c for c in step.contributions if not c.aside and c.id not in kept and not is_talk(c.text, key)]
+    free = [c for c in step.contributions if not c.aside and c.id not in kept]
+    talk = talk_flags([c.text for c in free], StepKey(step.key))
+    return [c for c, said in zip(free, talk, strict=True) if not said]
 
 
 def store_themes(session: Session, step: Step, drafts: Sequence[ThemeDraft], engine: str) -> list[int]:
@@ -427,12 +430,8 @@ def themes_of(step: Step) -> list[Theme]:
                 contributions=[contribution_of(c) for c in members],
             )
         )
-    stages = note_stages(step)
-    late = [
-        c
-        for c in step.contributions
-        if c.id not in themed and has_substance(c.text, stages, StepKey(step.key)) and not c.aside
-    ]
+    notes = substantive(step)
+    late = [c for c in step.contributions if c.id not in themed and c.id in notes and not c.aside]
     themes += [
         Theme(id=f"{step.key}-late-{c.id}", title=note_title(clean(c.text)), contributions=[contribution_of(c)])
         for c in late
@@ -443,9 +442,8 @@ def themes_of(step: Step) -> list[Theme]:
 def set_aside(step: Step) -> list[Contribution]:
     """The step's replies with nothing to cluster (emoji, "+1", a greeting, a stage's name alone), and the notes
     the facilitator set aside in the review: kept on the map, never a theme."""
-    stages = note_stages(step)
-    key = StepKey(step.key)
-    return [contribution_of(c) for c in step.contributions if c.aside or not has_substance(c.text, stages, key)]
+    notes = substantive(step)
+    return [contribution_of(c) for c in step.contributions if c.aside or c.id not in notes]
 
 
 def contribution_of(row: ContributionRow) -> Contribution:

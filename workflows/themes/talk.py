@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +30,8 @@ TALK_FILE = Path(__file__).parent / "clustering" / "assets" / "talk.json"
 # 10; at 0.9, 67 and 4.
 TALK_CHANCE = 0.85
 MIN_WORDS = 5
+MAX_REMEMBERED = 4096  # replies whose chance is kept, so a step read again is not read by the model again
+_CHANCES: dict[str, float] = {}
 _SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]+:(?!\w)")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # Someone taking on an action or offering help, after an emoji, "+1", a mention or a "yep": "I'll …", "happy to …",
@@ -74,7 +76,19 @@ def traits(text: str) -> list[float]:
 
 def is_talk(text: str, step: StepKey | None) -> bool:
     """Whether the reader is sure a reply the rules take for a note is the workshop's own talk."""
-    return could_be_talk(text, step) and _chance(own_words(text)) >= TALK_CHANCE
+    return talk_flags([text], step)[0]
+
+
+def talk_flags(texts: Sequence[str], step: StepKey | None) -> list[bool]:
+    """`is_talk` for each of a step's replies, those not read before read together (one batch through the model)."""
+    judged = [own_words(text) for text in texts if could_be_talk(text, step)]
+    unread = list(dict.fromkeys(said for said in judged if said not in _CHANCES))
+    model = talk_model()
+    if unread and model is not None:
+        if len(_CHANCES) > MAX_REMEMBERED:
+            _CHANCES.clear()
+        _CHANCES.update(zip(unread, model.chances(unread).tolist(), strict=True))
+    return [could_be_talk(text, step) and _CHANCES.get(own_words(text), 0.0) >= TALK_CHANCE for text in texts]
 
 
 def could_be_talk(text: str, step: StepKey | None) -> bool:
@@ -86,12 +100,6 @@ def could_be_talk(text: str, step: StepKey | None) -> bool:
         or unquoted(text)[0]
         or (step == StepKey.action_plan and _TAKES_IT.match(said))
     )
-
-
-@lru_cache(maxsize=4096)
-def _chance(said: str) -> float:
-    model = talk_model()
-    return float(model.chances([said])[0]) if model else 0.0
 
 
 @cache
