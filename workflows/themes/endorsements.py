@@ -55,8 +55,9 @@ _OFFERS = re.compile(rf"^(?:\+1|{_ACK_WORD})\b[\s,.!:—–-]*(?:and\s+)?{_OFFER
 _BACKING = re.compile(rf"^(?:\+1|{_ACK_WORD})\b(?:\s+[A-Z][a-z]+)?[\s,.!:—–-]*", re.IGNORECASE)  # "+1 Ellie, "
 # ":+1: will scope it", "I'll take it to them", "happy to check it": an action taken on, pointed back at
 _LEADING_MARKS = re.compile(r"^(?:\s*(?::[a-z0-9_+-]+:|\+1)[\s,.!]*)+", re.IGNORECASE)
-_TAKES_IT_ON = re.compile(
-    rf"^{_ACK}(?:i['’]?ll|i\s+will|will|i\s+can|happy\s+to)\s+[a-z]+\s+(?:it|this|that|them)\b", re.IGNORECASE
+_TAKES_IT_ON = re.compile(  # not "I'll take it: …" or "I'll take it - …", which say what
+    rf"^{_ACK}(?:i['’]?ll|i\s+will|will|i\s+can|happy\s+to)\s+[a-z]+\s+(?:it|this|that|them)\b(?!\s*[:—–-])",
+    re.IGNORECASE,
 )
 _OFFERS_ANY = re.compile(rf"^{_OFFER}", re.IGNORECASE)  # "i can pull the funnel baseline for that": with `_FOR_THAT`
 # "+1 to the status tracker, …" names a note by its subject: the words up to the clause's end; what is taken on

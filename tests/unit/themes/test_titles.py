@@ -275,6 +275,7 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "nice, this is rich. 15 more min then we wrap :clock3:",
         "I'm just here for the alliteration :joy:",
         "Great stuff. Nobody's said much about the actual collection yet — <@U0ABC04>?",
+        "targets please :bar_chart:",
     ],
 )
 def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
