@@ -168,13 +168,13 @@ def create_action_items(
     if workshop.action_items:
         return  # a re-run publish keeps the actions it made, and any changes made to them since
     plan = next(s for s in workshop.steps if s.key == StepKey.action_plan.value)
-    said = substantive(plan)
+    noted = substantive(plan)
     notes = [
         c
         for c in plan.contributions
         if c.carried_from_id is None
         and not c.aside
-        and c.id in said
+        and c.id in noted
         and not only_endorses(c.text, [tuple(m) for m in c.mentions])  # "+1 to @Ana's idea" backs hers
     ]
     if not notes:

@@ -440,8 +440,8 @@ def themes_of(step: Step) -> list[Theme]:
 
 
 def set_aside(step: Step) -> list[Contribution]:
-    """The step's replies with nothing to cluster (emoji, "+1", a greeting, a stage's name alone), and the notes
-    the facilitator set aside in the review: kept on the map, never a theme."""
+    """The step's replies with nothing to cluster (emoji, "+1", a greeting, a stage's name alone, the workshop's own
+    talk), and the notes the facilitator set aside in the review: kept on the map, never a theme."""
     notes = substantive(step)
     return [contribution_of(c) for c in step.contributions if c.aside or c.id not in notes]
 
