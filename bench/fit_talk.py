@@ -31,8 +31,7 @@ from workshops import labelled  # noqa: E402
 from bot.text import decode  # noqa: E402
 from workflows.mapping.models import StepKey  # noqa: E402
 from workflows.themes.clustering.cleaning import is_note  # noqa: E402
-from workflows.themes.clustering.embeddings import get_embedder  # noqa: E402
-from workflows.themes.talk import TALK_CHANCE, TALK_FILE, TalkModel, could_be_talk, own_words, traits  # noqa: E402
+from workflows.themes.talk import TALK_CHANCE, TALK_FILE, TalkModel, could_be_talk, features, own_words  # noqa: E402
 
 FORMS = ROOT / "bench" / "data" / "forms"
 REGULARISATION = 1.0
@@ -51,12 +50,6 @@ def replies() -> list[tuple[str, str, StepKey | None, bool]]:
         cases = yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
         found += [(path.stem, case["text"], None, not case["note"]) for case in cases]
     return found
-
-
-def features(texts: list[str]) -> np.ndarray:
-    said = [own_words(text) for text in texts]
-    vectors = np.asarray(get_embedder().encode([text or " " for text in said]))
-    return np.hstack([vectors, np.array([traits(text) for text in said])])
 
 
 def fitted(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
@@ -85,7 +78,7 @@ def main() -> int:
     parser.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
     args = parser.parse_args()
     rows = replies()
-    x = features([text for _, text, _, _ in rows])
+    x = features([own_words(text) for _, text, _, _ in rows])
     y = np.array([row[3] for row in rows])
     held = np.array([row[0] in args.held_out for row in rows])
     fit_rows = [row for row, out in zip(rows, held, strict=True) if not out]

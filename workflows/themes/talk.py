@@ -23,20 +23,19 @@ from pydantic import BaseModel
 
 from workflows.contributions.text import unquoted
 from workflows.mapping.models import StepKey
+from workflows.themes.clustering.cleaning import EMOJI_CODE, WORD
 
 TALK_FILE = Path(__file__).parent / "clustering" / "assets" / "talk.json"
 # How sure the reader must be. On the labelled workshops and non-note sets, each scored by a reader fitted without
 # it (`make fit-talk`), the rules read 79 replies as notes that are none and lose 6 notes; with the reader at 0.85,
-# 59 and 13 (of about 5,500); at 0.8, 52 and 16; at 0.9, 63 and 12. On the four workshops held out: 31 -> 9, none lost.
+# 59 and 12 (of about 5,500); at 0.8, 52 and 15; at 0.9, 63 and 12. On the four workshops held out: 31 -> 9, none lost.
 TALK_CHANCE = 0.85
 MIN_WORDS = 5
 MAX_REMEMBERED = 4096  # replies whose chance is kept, so a step read again is not read by the model again
 _CHANCES: dict[str, float] = {}
-_SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]+:(?!\w)")
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 # Someone taking on an action or offering help, after an emoji, "+1", a mention or a "yep": "I'll …", "happy to …",
 # "will scope it …", "mine", "on it"
-_TAKES_IT = re.compile(
+_TAKING_ON = re.compile(
     r"^(?:\W*(?:yes|yep|yeah|ok(?:ay)?|sure|\+1|@\S+)\b)*\W*"
     r"(?:i['’]?ll|i\s+will|i\s+can|i['’]?m|happy\s+to|will|can\s+do|on\s+it|me|mine|count\s+me|done)\b",
     re.IGNORECASE,
@@ -49,14 +48,17 @@ class TalkModel(BaseModel):
     coef: list[float]
     intercept: float
 
-    def chances(self, texts: Sequence[str]) -> np.ndarray:
-        """How likely each reply is the workshop's own talk rather than a note."""
-        from workflows.themes.clustering.embeddings import get_embedder
+    def chances(self, said: Sequence[str]) -> np.ndarray:
+        """How likely each reply (its `own_words`) is the workshop's own talk rather than a note."""
+        return np.exp(-np.logaddexp(0, -(features(said) @ np.asarray(self.coef) + self.intercept)))  # 1 / (1 + e^-z)
 
-        said = [own_words(text) for text in texts]
-        vectors = np.asarray(get_embedder().encode([text or " " for text in said]))
-        features = np.hstack([vectors, np.array([traits(text) for text in said])])
-        return np.exp(-np.logaddexp(0, -(features @ np.asarray(self.coef) + self.intercept)))  # 1 / (1 + e^-z)
+
+def features(said: Sequence[str]) -> np.ndarray:
+    """What the reader weighs of each reply (its `own_words`): its sentence vector and the traits of its form."""
+    from workflows.themes.clustering.embeddings import get_embedder
+
+    vectors = np.asarray(get_embedder().encode([text or " " for text in said]))
+    return np.hstack([vectors, np.array([traits(text) for text in said])])
 
 
 def own_words(text: str) -> str:
@@ -69,8 +71,8 @@ def traits(text: str) -> list[float]:
     return [
         float(text.rstrip().endswith("?")),
         float("?" in text),
-        len(_WORD.findall(text)) / 30,
-        float(bool(_SHORTCODE.search(text))),
+        len(WORD.findall(text)) / 30,
+        float(bool(EMOJI_CODE.search(text))),
     ]
 
 
@@ -81,14 +83,14 @@ def is_talk(text: str, step: StepKey | None) -> bool:
 
 def talk_flags(texts: Sequence[str], step: StepKey | None) -> list[bool]:
     """`is_talk` for each of a step's replies, those not read before read together (one batch through the model)."""
-    judged = [own_words(text) for text in texts if could_be_talk(text, step)]
-    unread = list(dict.fromkeys(said for said in judged if said not in _CHANCES))
+    judged = [own_words(text) if could_be_talk(text, step) else None for text in texts]
+    unread = list(dict.fromkeys(said for said in judged if said is not None and said not in _CHANCES))
     model = talk_model()
     if unread and model is not None:
         if len(_CHANCES) > MAX_REMEMBERED:
             _CHANCES.clear()
         _CHANCES.update(zip(unread, model.chances(unread).tolist(), strict=True))
-    return [could_be_talk(text, step) and _CHANCES.get(own_words(text), 0.0) >= TALK_CHANCE for text in texts]
+    return [said is not None and _CHANCES.get(said, 0.0) >= TALK_CHANCE for said in judged]
 
 
 def could_be_talk(text: str, step: StepKey | None) -> bool:
@@ -96,9 +98,9 @@ def could_be_talk(text: str, step: StepKey | None) -> bool:
     said = own_words(text)
     return not (
         step == StepKey.persona
-        or len(_WORD.findall(_SHORTCODE.sub(" ", said))) < MIN_WORDS
+        or len(WORD.findall(EMOJI_CODE.sub(" ", said))) < MIN_WORDS
         or unquoted(text)[0]
-        or (step == StepKey.action_plan and _TAKES_IT.match(said))
+        or (step == StepKey.action_plan and _TAKING_ON.match(said))
     )
 
 

@@ -35,7 +35,7 @@ _SLACK_TOKEN = re.compile(r"<(?:[@#!]|https?:|mailto:)[^>]*>")
 _URL = re.compile(r"(?:\bhttps?://|\bwww\.)\S+")
 # "@Dana Lee": a capitalised word after a capitalised handle is taken for a surname.
 _MENTION = re.compile(r"(?<!\w)@(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)?|[\w.-]+)")
-_SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]+:(?!\w)")
+EMOJI_CODE = re.compile(r"(?<!\w):[a-z0-9_+-]+:(?!\w)")
 _MARKUP = re.compile(r"(?<!\w)[*_~`]+|[*_~`]+(?!\w)")
 
 # Filler counts only where a note or one of its sentences starts (after an opening quote or bracket too), so
@@ -49,7 +49,7 @@ _FILLER = re.compile(
 _CLOSER = re.compile(rf"(?:^|[\s,.;:!—–-])(?:{FILLER_CLOSERS})[\s!.?]*$", re.IGNORECASE)
 _SPACE_BEFORE_MARK = re.compile(r"\s+([,.;:!?])")
 _STACKED_MARKS = re.compile(r"[,;:](?=\s*[,;:])")
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _STEP = r"(?:touch\s?points?|pain[\s-]?points?|actions?|action\s+plan|persona|objective)"  # a step by its name
 # The facilitator opening a step or keeping time, whatever instructions follow: "Touchpoints now :point_down: every
 # place a driver meets us, …", "Pain points. Tag your evidence …", "objective thread first. I'll let …", "15 mins left
@@ -254,7 +254,7 @@ def clean(text: str) -> str:
     text = without_personal_data(html.unescape(text))
     for pattern in (_URL, _MENTION, _MARKUP):
         text = pattern.sub(" ", text)
-    text = _SHORTCODE.sub(_pause, text)
+    text = EMOJI_CODE.sub(_pause, text)
     text = take_evidence_tag(text)[1]
     return _without_filler(" ".join(text.split()))[:MAX_CHARS].strip()
 
@@ -288,7 +288,7 @@ def board_words(texts: Sequence[str]) -> frozenset[str]:
 
 def content_words(text: str, common: frozenset[str] = frozenset()) -> frozenset[str]:
     """The words a text says (any plural or case), without stop words and the board's `common` words."""
-    return frozenset(_word_key(word) for word in _WORD.findall(text)) - ENGLISH_STOP_WORDS - common
+    return frozenset(_word_key(word) for word in WORD.findall(text)) - ENGLISH_STOP_WORDS - common
 
 
 def without_words(text: str, words: frozenset[str]) -> str:
@@ -306,11 +306,11 @@ def is_note(text: str) -> bool:
     """Whether a reply says something of its own: False for emoji, greetings, thanks, "+1", "same", "this!", and
     the facilitator's prompts; the lines it quotes from another reply ("&gt; Four-Eyes Fiona⏎lol no") are not its
     own."""
-    said = " ".join(_SHORTCODE.sub(" 👇 ", _MARKUP.sub(" ", unquoted(html.unescape(text[: 4 * MAX_CHARS]))[1])).split())
+    said = " ".join(EMOJI_CODE.sub(" 👇 ", _MARKUP.sub(" ", unquoted(html.unescape(text[: 4 * MAX_CHARS]))[1])).split())
     if _PROMPT.match(said):
         return False
     own = " ".join(clause for clause in _CLAUSE_END.split(said) if not _WORKSHOP_TALK.search(clause))
-    words = (word.lower().replace("’", "'") for word in _WORD.findall(clean(own)))
+    words = (word.lower().replace("’", "'") for word in WORD.findall(clean(own)))
     return any(word not in NON_NOTE_WORDS and word not in _SAYS_NOTHING for word in words)
 
 
