@@ -2,10 +2,10 @@
 
 Deterministic given `today`, so a replayed event or a test gets the same date. Conventions, chosen to
 be generous to the owner: a bare weekday is the next one after today (never today); "next Friday" is the
-Friday of next week (weeks start on Monday); "next week", "EOW" and the like mean the end (Friday) of that
-week; a month, quarter or year means its last day; a day without a year is the next such day from today;
-numeric dates need a year and are read day first (15/01/2027) unless only month first makes sense
-(01/15/2027).
+Friday of next week (weeks start on Monday), "Thursday week" a week after the next Thursday; "next week", "EOW"
+and the like mean the end (Friday) of that week; a month, quarter or year means its last day; a day without a
+year is the next such day from today; numeric dates need a year and are read day first (15/01/2027) unless only
+month first makes sense (01/15/2027).
 """
 
 from __future__ import annotations
@@ -90,12 +90,12 @@ _LEAD = (
 )
 _THE = r"(?:the\s+)?"
 _OPTIONAL_WEEKDAY = rf"(?:(?:{_alternatives(_WEEKDAYS)})\.?,?\s+)?"
-_END_OF_DAY = (  # "by EOD Friday", "by end of play Friday": the Friday
-    r"(?:(?:eod|cob|eop|end\s+of\s+(?:the\s+)?(?:day|play)|close\s+of\s+business)\s+(?:on\s+)?)?"
+_END_OF_DAY = (  # "by EOD Friday", "by end of play Friday", "first thing Monday": the Friday, the Monday
+    r"(?:(?:eod|cob|eop|end\s+of\s+(?:the\s+)?(?:day|play)|close\s+of\s+business|first\s+thing)\s+(?:on\s+)?)?"
 )
 # "Friday morning", "Friday at 5", "Friday 3pm": the day is the due date, the hour goes with it out of the title
 _TIME_OF_DAY = (
-    r"(?:,?\s+(?:morning|afternoon|evening|night|lunchtime|noon"
+    r"(?:,?\s+(?:morning|afternoon|arvo|evening|night|lunchtime|noon|first\s+thing"
     r"|at\s+\d{1,2}(?:[:.]\d{2})?(?:\s*[ap]m)?|\d{1,2}(?:[:.]\d{2})?\s*[ap]m))?"
 )
 
@@ -163,8 +163,12 @@ def _weekday(match: re.Match[str], today: date) -> date | None:
 
 
 def _weekday_next_week(match: re.Match[str], today: date) -> date:
-    days = _WEEKDAYS[match["weekday"].lower()] + 7 * bool(match.groupdict().get("after"))
-    return _monday_of_next_week(today) + timedelta(days=days)
+    """ "Friday next week", "the Monday after next": that day of next week, of the week after; "Thursday week",
+    "Monday week": a week after the next such day (said on a Tuesday, "Monday week" is the Monday after next)."""
+    weekday = _WEEKDAYS[match["weekday"].lower()]
+    if match.groupdict().get("week"):
+        return _next_weekday(today, weekday) + timedelta(weeks=1)
+    return _monday_of_next_week(today) + timedelta(days=weekday + 7 * bool(match.groupdict().get("after")))
 
 
 def _week_of(match: re.Match[str], today: date) -> date | None:
@@ -183,8 +187,12 @@ _DAY_AS_WORD = re.compile(
 )
 
 
-# Before a bare abbreviated weekday that closes the text, a clause break: "— @Mei, Mon", "owner me, Thu".
-_CLOSING_DAY = re.compile(r"(?:[,;.\-–—]|\b(?:do|done|get\s+to)\s+it|\bdone)\s*$", re.IGNORECASE)  # "I'll do it Mon"
+# Before a bare abbreviated weekday that closes the text, a clause break ("— @Mei, Mon", "owner me, Thu") or words of
+# getting it done or reporting on it: "I'll do it Mon", "will report back Fri", "get back to you Tue".
+_CLOSING_DAY = re.compile(
+    r"(?:[,;.\-–—]|\b(?:do|done|get\s+to)\s+it|\bdone|\b(?:report|get|come)\s+back(?:\s+to\s+(?:you|us|\w+))?)\s*$",
+    re.IGNORECASE,
+)
 # After a weekday, a time of the week rather than of one day: "Monday mornings", "the Friday night surge".
 _SOME_DAYS = re.compile(
     r"\s+(?:morning|afternoon|evening|night|lunchtime)(?:s\b|\s+(?!(?:at|by|latest|eod|cob|please|or|and|\d)\b)[a-z])",
@@ -198,7 +206,7 @@ _DEADLINE = re.compile(
 
 
 def _duration(match: re.Match[str], today: date) -> date:
-    count_text = " ".join(match["count"].lower().split())
+    count_text = " ".join((match["count"] or "1").lower().split())  # "in the next fortnight": one
     count = int(count_text) if count_text.isdigit() else _NUMBER_WORDS[count_text]
     unit = SHORTHANDS.get(match["unit"].lower(), match["unit"].lower()).rstrip("s")
     if unit == "fortnight":
@@ -243,6 +251,13 @@ def _month_alone(match: re.Match[str], today: date) -> date:
     end = _end_of_month_name(match, today)
     before = (match.groupdict().get("word") or "").lower() == "before"
     return end.replace(day=1) - timedelta(days=1) if before else end
+
+
+def _closing_month(match: re.Match[str], today: date) -> date | None:
+    """ "… (@Rhian) — Feb": the month's last day; not the end of a range ("the pilot January – March")."""
+    if re.search(rf"(?:{_alternatives(_MONTHS)}|\d)\.?\s*[-–—]\s*$", match.string[: match.start()], re.IGNORECASE):
+        return None
+    return _month_alone(match, today)
 
 
 def _part_of_year(months: int) -> _Resolver:
@@ -309,9 +324,8 @@ def _relative_day(match: re.Match[str], today: date) -> date:
 _Resolver = Callable[[re.Match[str], date], "date | None"]
 _COUNT = rf"(?P<count>\d{{1,3}}|{_alternatives(_NUMBER_WORDS)})"
 _PERIOD = r"(?P<unit>week|month|quarter|year)"
-_DURATION = (
-    rf"{_COUNT}\s*(?P<business>business\s+|working\s+)?(?P<unit>days?|weeks?|wks?|fortnights?|months?|mths?|years?)\b"
-)
+_DURATION_UNIT = r"(?P<business>business\s+|working\s+)?(?P<unit>days?|weeks?|wks?|fortnights?|months?|mths?|years?)\b"
+_DURATION = rf"{_COUNT}\s*{_DURATION_UNIT}"
 
 
 def _day_month(match: re.Match[str], today: date) -> date:
@@ -373,7 +387,7 @@ _RULES: list[tuple[str, _Resolver]] = [
     (rf"(?P<which>this|next)\s+{_PERIOD}", _period_end),
     (rf"{_THE}(?P<nth>{_alternatives(_ORDINALS)}|last)\s+week\s+of\s+{_MONTH}(?:\s+{_YEAR})?", _week_of_month),
     # "Thursday week", "Friday next week", "the Monday after next": that day of the week after this one
-    (rf"{_THE}{_WEEKDAY}\s+(?:week|next\s+week|(?P<after>after\s+next))", _weekday_next_week),
+    (rf"{_THE}{_WEEKDAY}\s+(?:(?P<week>week)|next\s+week|(?P<after>after\s+next))", _weekday_next_week),
     (rf"not\s+this\s+{_WEEKDAY},?\s+but\s+the\s+one\s+after", _weekday_next_week),  # "Friday week", put another way
     (rf"{_END_OF_DAY}(?:(?P<relation>next|this|coming|this\s+coming)\s+)?{_WEEKDAY}{_TIME_OF_DAY}", _weekday),
     # "by the 20th", "Monday 14th": a day of the month, with its ordinal ending and no noun after ("1st invoice")
@@ -382,15 +396,25 @@ _RULES: list[tuple[str, _Resolver]] = [
     # days to every complaint")
     (rf"(?:in|eta:?|due:?|~|approx\.?|about|around|give\s+me)\s*{_DURATION}(?:['’]s?\s+time)?", _duration),
     (rf"within\s+{_DURATION}(?=\s*(?:[,;.!?)—–-]|$|@|pls\b|please\b))", _duration),
+    # "in the next fortnight", "within the next 2 weeks", "over the coming month": that long from today
+    (rf"(?:in|within|over)\s+the\s+(?:next|coming)\s+(?:{_COUNT}\s*)?{_DURATION_UNIT}", _duration),
     (rf"{_DURATION}\s+from\s+(?:today|now)", _duration),  # "2 weeks from today"
     (rf"(?<=,\s){_DURATION}(?=[\s.!)]*$)", _duration),  # "owner @Ana, 2 weeks": a bare duration closing the text
     # "…, 20/12", "(@Uma) 10/12": a day and a month closing the text or a clause
     (r"(?<=[,)—–-]\s)(?P<first>\d{1,2})/(?P<second>\d{1,2})(?![/.\d])(?=\s*(?:[,.!)]|$))", _day_slash_month),
-    (rf"(?<=,\s){_MONTH}(?:\s+{_YEAR})?(?=[\s.!)]*$)", _month_alone),  # "— @Gabe, January": a month closing it
-    (r"(?:christmas|xmas)", _christmas),
+    # "— @Gabe, January", "… (@Rhian) — Feb", "no rush, January is fine": a month closing the text after a comma or a
+    # dash, or said to do
     (
-        r"(?:(?:eod|cob|\d{1,2}(?:[:.]\d{2})?\s*[ap]m)\s+)?(?P<word>tomorrow|tomorow|tommorow|tommorrow|tmrw|tmw|today|tonight|eod"
-        rf"|end\s+of\s+(?:the\s+)?day|end\s+of\s+play|close\s+of\s+business)(?!['’]s\b){_TIME_OF_DAY}",  # not "today's"
+        rf"(?:(?<=,\s)|(?<=[—–-]\s)){_MONTH}(?:\s+{_YEAR})?"
+        r"(?=[\s.!)]*$|\s+(?:is\s+(?:fine|ok(?:ay)?)|works|at\s+the\s+latest|latest)\b)",
+        _closing_month,
+    ),
+    (r"(?:christmas|xmas)", _christmas),
+    # "end of day tmrw", "first thing tomorrow", "5pm today", "this arvo" (not "today's")
+    (
+        rf"{_END_OF_DAY}(?:\d{{1,2}}(?:[:.]\d{{2}})?\s*[ap]m\s+)?(?P<word>tomorrow|tomorow|tommorow|tommorrow|tmrw|tmw|today"
+        r"|tonight|this\s+(?:morning|afternoon|arvo|evening)|eod|end\s+of\s+(?:the\s+)?day|end\s+of\s+play"
+        rf"|close\s+of\s+business)(?!['’]s\b){_TIME_OF_DAY}",
         _relative_day,
     ),
 ]

@@ -6,6 +6,7 @@ from the way people naturally write them; the title keeps only what is to be don
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -31,18 +32,29 @@ _TODO = re.compile(
 # ":pray:", ":calendar:": no part of the action; between words, where the action's sentence ends ("… :pray: quick win")
 _SHORTCODE = re.compile(r"\s*(?<!\w):[a-z0-9_+-]+:(?!\w)")
 _OPENING_EMOJI = re.compile(rf"^[\s{EMOJI_CHARACTERS}]+")  # "🙋‍♀️ mine — …"
+# An opening that backs or credits what came before, up to a sentence break, a dash or an emoji: "+1 to Sam's point.",
+# "👍 on that.", "+1 —", "Agreed.", "Nice work @Rita on the interviews 🙌", "shoutout to @Pete for the template —";
+# the action follows ("+1 to @Ana's idea, and add …" goes on after a comma: see _LEADING_FILLER)
+_BACKING = re.compile(
+    r"^\s*(?:(?:\+1|👍|💯)(?:\s+(?:to|on)\s+[^.!?;,—–]{1,50}?)?|(?:agreed?|yep|yup|yeah|yes|same)(?=\s*[.!;—–])"
+    r"|(?:(?:nice|great|good|lovely|brilliant|amazing)\s+(?:work|job|stuff|shout|call)|shout-?\s*out|kudos|props)\b"
+    r"[^.!?;,—–]{0,60}?)"
+    rf"(?:\s*(?:[.!?;]|[—–]|\s-|[{EMOJI_CHARACTERS}]))+\s*(?:(?:and|also|so)\b[\s,:]*)?",
+    re.IGNORECASE,
+)
 # A field of an action written as a form: "Owner: …", "Due - 2 weeks", "What - shadow the night shift …"
 _FIELD = r"(?:owners?|due|when|deadline|eta|action|what|task|who)"
 _FIELD_LABEL = re.compile(rf"^(?P<field>{_FIELD})\b\s*[:=\-–—]?\s*", re.IGNORECASE)
 _FIELD_KINDS = {"owner": "owner", "who": "owner", "due": "due", "when": "due", "deadline": "due", "eta": "due"}
 _POLITENESS = re.compile(r"[\s,]+(?:pls|plz|please|thx|thanks|ta|cheers)[\s.!]*$", re.IGNORECASE)  # "…, Thursday pls"
 _OPENS_WITH_MENTION = re.compile(r"^\W*@")
-_MEETING_VERBS = word_set("meet meeting sync talk speak chat check align pair up liaise work working")
+_MEETING_VERBS = word_set("meet meeting sync talk speak chat check align pair up liaise work working review discuss")
 _CREDIT_FIRST = re.compile(r"^\W*(?:as|per|like|following|thanks|thx)\b", re.IGNORECASE)
-_OBJECT_OF = re.compile(r"\b(?:to|with|from|for)$", re.IGNORECASE)
+_OBJECT_OF = re.compile(r"(?:\b(?:to|with|from|for)|(?<!\w)w/)$", re.IGNORECASE)
 # A word of thanks or a remark before the action: "thanks @Mia for flagging! I'll …", "Just to close the loop: I'll …"
 _CHATTER = (
     r"(?:thanks|thx|cheers|kudos|props|(?:great\s+)?shout-?(?:out)?|ok(?:ay)?|right|just|also|one\s+more|last\s+one"
+    r"|next\s+steps?"
     r"|idea\s+(?:via|from))\b(?:\([^()]{0,10}\)|[^.!?:—–(]){0,40}[.!?:—–]+\s*"
 )
 # An aside before the action: "fyi @Lu —", "+1 to @Oli's idea,", "With @Bel's help"
@@ -61,27 +73,36 @@ _CREDITED_IDEA = (
     r"(?:as|per|like)\s+(?:@[^,]{1,40}?\s+)?(?:suggested|said|mentioned|asked)\s*,\s*"  # "As @Ruby said, …"
 )
 _OWNER_CUE = r"(?:owner|owned\s+by|assign(?:ed)?(?:\s+to)?|assignee|responsible|dri|lead|who)"
+# Before a mention, a field that names the owner: "(owner: @Kemi)", "assigned to @Bo"
+_OWNER_FIELD = re.compile(r"\b(?:owner|owned\s+by|assigned\s+to|assignee|dri)\s*[:=\-–]?\s*$", re.IGNORECASE)
 # The writer naming themself as the owner: "Me —", "mine:", "On me —", "Leave it with me:", "That one's mine —".
 _WRITER = r"(?:me|myself|mine|on\s+me|leave\s+it\s+with\s+me|that(?:\s+one)?(?:['’]s|\s+is)\s+mine)"
 # The writer and someone owning it together, after the action: "…, me + @Dev, first draft by 15 June", "… — owner me
 # + @Kim, scoping"
 _WITH_ME = re.compile(rf"(?:[,;(]|\s[-–—])\s*(?:{_OWNER_CUE}\s*[:=]?\s*)?(?:me|i|myself)\s*(?:\+|&|and)\s*$", re.I)
 _COPY = r"(?:cc|fyi)"  # "cc @Dan", "fyi @Lux": told, not asked to do it
+_SOMEONE = r"some(?:one|body)(?:\s+from\s+(?:the\s+)?[\w&/-]+(?:\s+team)?)?"  # "someone from the ops team"
 _LEADING_FILLER = re.compile(
     r"^(?:(?:i\s+think|i\s+reckon|imo|honestly|hmm+|umm*|erm+)\s*,?\s+"
-    r"|some(?:one|body)(?:\s+from\s+(?:the\s+)?[\w&/-]+(?:\s+team)?)?\s+(?:should|needs?\s+to|has\s+to|must)\s+"
-    r"(?:probably\s+|really\s+|definitely\s+)?"
+    rf"|{_SOMEONE}\s+(?:should|needs?\s+to|has\s+to|must)\s+(?:probably\s+|really\s+|definitely\s+)?"
+    rf"|(?:we\s+)?need\s+{_SOMEONE}\s+to\s+"  # "Need someone to map … any takers?"
     # "thanks @Mia for flagging! I'll …", "Just to close the loop: I'll …", "As @Ruby suggested, …"
     rf"|{_CHATTER}|{_CREDITED_IDEA}|{_TAKEN_FIRST}"
-    rf"|(?:action(?:\s+item)?|ap|task|urgent|priority|p[0-3]|quick\s+win|{_WRITER}"
-    r"|owner\s*:?\s*(?:tbc|tbd)?|needs?\s+an?\s+owner)\s*(?:\([^)]{0,40}\))?"
-    r"\s*[:\-–—]\s*"
-    r"|(?:we|i|you|they)\s+(?:should|must|will|can|could|need\s+to|have\s+to|are\s+going\s+to)\s+"
+    rf"|(?:action(?:\s+item)?|ap|task|urgent|priority|p[0-3]|quick\s+win|owner\s*:?\s*(?:tbc|tbd)?|needs?\s+an?\s+owner)"
+    r"\s*(?:\([^)]{0,40}\))?\s*[:\-–—]\s*"
+    rf"|{_WRITER}\s*(?:\([^)]{{0,40}}\))?[\s{EMOJI_CHARACTERS}]*[:\-–—.]\s*"  # "Me —", "mine 🙋 —", "Mine. I'll …"
+    # "we should …", "we really need to fix …", "I'll also …"
+    r"|(?:we|i|you|they)\s+(?:really\s+|also\s+|probably\s+|definitely\s+|just\s+)?"
+    r"(?:should|must|will|can|could|need\s+to|have\s+to|are\s+going\s+to)\s+"
+    r"|(?:and\s+)?also\s*[,:]?\s+(?=\w)"  # "also we should add …", "let's also get …"
+    r"|(?:yep|yup|yeah|yes|agreed?|sure)\s*[,.!:—–-]+\s*"  # "Yep — A/B test …" once "I'll take that one" has gone
     r"|i(?:'|’)m\s+going\s+to\s+|i\s+am\s+going\s+to\s+"
     r"|(?:we|i|they)(?:'|’)ll\s+|let(?:'|’)?s\s+|(?:please|pls|plz)\s+|need\s+to\s+|should\s+|must\s+|will\s+|to\s+|me\s+to\s+"
     r"|\+1\s+to\s+[^,;:.]{1,80}[,;:.]\s*(?:and\s+)?|\+1\s*,?\s+and\s+"  # "+1 and I'll build the calculator bit'
     rf"|{_ASIDE_FIRST}"
     r"|(?:to\s+)?(?:own|take|lead|drive)s?(?:\s+(?:this|it|(?:this|that)\s+one))?\s*[:\-–—]\s*"  # "@Ana to own: fix …"
+    # "I'll take the accessibility one — checking contrast …": what follows says which
+    r"|take\s+(?:on\s+)?the\s+[\w-]+(?:\s+[\w-]+)?\s+one\s*[,;:]?\s*[—–-]+\s*(?=\w)"
     r"|take\s+(?:on\s+)?the\s+(?=\w))",  # "I'll take the IVR audit": the audit
     re.IGNORECASE,
 )
@@ -93,12 +114,15 @@ _TRAILING_FILLER = re.compile(
     # what is left of a date's hedge once the date has gone, after a comma or a dash: "…, will do it", "…, is fine",
     # "…, if poss", "…, so realistically", "… — hopefully, Thursday latest"
     r"|[,;—–-]\s*(?:will(?:\s+do\s+it)?|is\s+fine|if\s+poss(?:ible)?|(?:so\s+)?realistically|ideally|hopefully"
+    # "…, should have something by wed", "— need it by Friday", "…, ready by w/c 4 Jan"
+    r"|should\s+have\s+(?:something|it|one)|need(?:ed)?\s+(?:it|this|that|them)|ready"
     # what is left of "…, findings by mid Aug", "…, draft by Friday" and "…, no date yet"
     r"|findings|results|draft(?:\s+copy)?|readout|write-?up|proposal|no\s+(?:date|deadline|eta)(?:\s+yet)?"
     r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+latest|ok(?:ay)?\s*\?)"
     r"|[\s.,;:!\-–—|])+$",
     re.IGNORECASE,
 )
+_WITH_SHORT = re.compile(r"(?<!\w)w/(?=\s)", re.IGNORECASE)  # "interviews w/ landlords"; not "w/c 14 Dec"
 _EMPTY_BRACKETS = re.compile(r"\(\s*[,;:\-–—]?\s*\)|\[\s*\]")
 # An aside about the owner or another person inside the action's sentence: "(owner TBD)", ", who? not sure yet".
 _OWNER_ASIDE = re.compile(
@@ -108,6 +132,8 @@ _OWNER_ASIDE = re.compile(
     r"|[,;]\s*(?:same|usual)\s+owner\b|\(\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^)]*\)"
     r"|[,;]\s*owners?\s*[:=]?\s*(?:both|all\s+of\s+us|us\s+(?:two|both))\b"
     r"|(?:[,;]|\s[-–—])\s*(?:no|needs?\s+an?|without\s+an?)\s+owner\b[^,;.!?]*"
+    # "(someone from the chat squad?)", "— someone from ops?": who might own it, asked
+    r"|\(\s*some(?:one|body)\b[^()]*\?\s*\)|(?:[,;]|\s[-–—])\s*some(?:one|body)\b[^,;.!?]*\?"
     r"|\([^()]*@[^()]*\)",  # "(same data as @Ana's first item)", "(with @Ben)": whose, not what
     re.IGNORECASE,
 )
@@ -132,7 +158,8 @@ _SELF_OWNED = re.compile(
 # A note that opens with the writer taking it on: "I'll draft the FAQ", "Me — rewrite the text", "Me: map …".
 _SELF_STARTED = re.compile(
     rf"^\s*(?:{_ASIDE_FIRST}|{_CHATTER})?"
-    rf"(?:{_TAKEN_FIRST}|i(?:['’]ll|\s+will|\s+can|['’]m\s+going\s+to|\s+am\s+going\s+to)\s|{_WRITER}\s*[:\-–—,.]\s|me\s+to\s"
+    rf"(?:{_TAKEN_FIRST}|i(?:['’]ll|\s+will|\s+can|['’]m\s+going\s+to|\s+am\s+going\s+to)\s"
+    rf"|{_WRITER}[\s{EMOJI_CHARACTERS}]*[:\-–—,.]\s|me\s+to\s"
     r"|(?:me|i)\s+(?:and|&|\+)\s+@)",  # "Me and @Kurt will …"
     re.IGNORECASE,
 )
@@ -140,8 +167,7 @@ _SELF_STARTED = re.compile(
 _REQUEST = re.compile(
     r"^(?:(?:would|do)\s+you\s+mind|(?:(?:are\s+you\s+|would\s+you\s+be\s+)?happy\s+to|fancy|up\s+for)(?=[^.!?]*\?))"
     r"\s+(?=\w)"  # asked, not offered: "happy to run the interviews?", not "happy to help with that"
-    r"|^(?:can|could|would)\s+(?:you|u|ya|we|some(?:one|body)(?:\s+from\s+(?:the\s+)?[\w&/-]+(?:\s+team)?"
-    r"|\s+with\s+[\w&/-]+(?:\s+[\w&/-]+)?)?)"
+    rf"|^(?:can|could|would)\s+(?:you|u|ya|we|some(?:one|body)\s+with\s+[\w&/-]+(?:\s+[\w&/-]+)?|{_SOMEONE})"
     r"\s+(?:please\s+)?(?=\w)",
     re.IGNORECASE,
 )
@@ -184,6 +210,12 @@ _VAGUE_WHEN = re.compile(
     r"|once\s+the\s+[\w-]+\s+is\s+(?:signed|live|done|agreed|in))\b",
     re.IGNORECASE,
 )
+# Before an owner's mention that opens the note, words that only lead to them: "As @Ruby said, @Colm …", "quick one
+# @Aoife —", "pls @Abdul share …", "let's get @Aisha to run …", "over to @Efe:"
+_BEFORE_OWNER = (
+    rf"(?:{_CREDITED_IDEA}|(?:quick\s+one|one\s+more|also|ok(?:ay)?|right)\s*,?\s*|(?:pls|plz|please)\s+"
+    r"|let['’]?s\s+(?:get|have)\s+)?(?:over\s+to\s+)?"
+)
 # Before an owner's mention, the end of the action: a sentence or clause break, or "owner".
 _OWNER_CLAUSE_START = re.compile(rf"(?:[.;:,!?\-–—(\[|]|\b{_OWNER_CUE}|{_WITH_ME.pattern})\s*$", re.IGNORECASE)
 MIN_TITLE_WORDS = 3
@@ -225,15 +257,18 @@ _UNSURE = re.compile(
 def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date, author: str | None = None) -> ActionDraft:
     """The first mentioned user owns the action, unless only credited ("+1 to @Ana's idea"), else its `author` when
     the note says so ("owner me", "I'll own it"); a mention inside the sentence ("ask @Ben to…") stays."""
-    text = _POLITENESS.sub("", _SHORTCODE.sub(_code_break, _as_fields(unquoted(text)[1])))  # not what it answers
+    text = _POLITENESS.sub("", _SHORTCODE.sub(_code_break, _as_fields(_own_words(text))))
+    text = _BACKING.sub("", text) or text  # "+1 to this." alone is all the note there is
     text = _TODO.sub("", _OPENING_EMOJI.sub("", text))
-    owner, label = next(((i, name) for i, name in mentions if not _credited(text, name)), (None, None))
+    owner, label = _named_owner(text, mentions)
     if (
         owner is not None
         and not _OPENS_WITH_MENTION.match(text)
         and (_SELF_STARTED.match(text) or _WRITER_TAKES_IT.search(text))
     ):
         owner, label = None, None  # "I'll send @Leo the list", "Send @Vera the deck. I'll do it": the writer's
+    elif label and author and _WITH_ME.search(text[: _owning_mentions(text, label)[0].start()]):
+        owner = author  # "… — me and @Theo — by Fri": the writer named first; @Theo's mention goes as an owner's
     due = parse_due(text, today)
     # "… the deposit by 30 June. Needs …": the sentence still ends where its date did
     after = re.sub(r"^['’]s\s+\w+", "", text[due.end :]) if due else ""  # "before Thursday's workshop"
@@ -251,6 +286,13 @@ def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date, au
     title = _first_sentence(_tidy(_VAGUE_WHEN.sub(" ", _OWNERSHIP_SENTENCE.sub(" ", _OWNER_ASIDE.sub(" ", title)))))
     title = _by_name(title, labels) if labels else title
     return ActionDraft(title=title or " ".join(text.split()), owner=owner, due=due.due if due else None)
+
+
+def _own_words(text: str) -> str:
+    """The reply's own words, not what it quotes, as written: Slack sends "&", "<" and ">" as "&amp;", "&lt;" and
+    "&gt;", whose ";" would end a title ("Polish &amp; Romanian")."""
+    quoted, own = unquoted(text)
+    return own if quoted else html.unescape(own)  # a quoting reply's own lines come unescaped
 
 
 def _writer_left_out(title: str, clause: re.Match[str]) -> str:
@@ -286,6 +328,18 @@ def _as_fields(text: str) -> str:
     owner = f", owner {' '.join(fields['owner'])}" if fields["owner"] else ""
     due = f", due {' '.join(fields['due'])}" if fields["due"] else ""
     return f"{' '.join(fields['action'])}{owner}{due}"
+
+
+def _named_owner(text: str, mentions: Sequence[tuple[str, str]]) -> tuple[str | None, str | None]:
+    """The owner among the mentioned: the one named in an owner field ("Review the findings w/ @Hugo (owner: @Kemi)"),
+    else the first not only credited for the idea."""
+    owning = [(i, name) for i, name in mentions if not _credited(text, name)]
+    named = (
+        (i, name)
+        for i, name in owning
+        if any(_OWNER_FIELD.search(text[: m.start()]) for m in _owning_mentions(text, name))
+    )
+    return next(named, None) or next(iter(owning), (None, None))
 
 
 def _credited(text: str, label: str) -> bool:
@@ -350,7 +404,7 @@ def _without_owner(text: str, label: str) -> str:
         rf"^\s*(?:action|task|ap|todo)\s+for\s+{mention}\s*[:,\-–—]?\s*",  # "Action for @Freya: …"
         # "@Mo thanks for covering — @Efe over to you for the next round …"
         rf"^(?:.*?(?:[.!?]|\s[-–—]))?\s*{mention}\s+over\s+to\s+you\s*(?:for\s+|with\s+|on\s+)?",
-        rf"^[\s,;:\-–—]*(?:{_CREDITED_IDEA}|(?:quick\s+one|one\s+more|also|ok(?:ay)?|right)\s*,?\s*)?(?:over\s+to\s+)?{mention}(?:\s*(?:and|&|\+)\s*(?:i|me)\b)?(?:\s+(?:pls|please))?\s*[:,\-–—]?\s*",
+        rf"^[\s,;:\-–—]*{_BEFORE_OWNER}{mention}(?:\s*(?:and|&|\+)\s*(?:i|me)\b)?(?:\s+(?:pls|please))?\s*[:,\-–—]?\s*",
         rf"[\s,;\-–—(]*{mention}\s*\)?[\s.,;:!]*$",
         rf"(?:(?<=[.!?])|^)\s*{mention}[^.!?]*\?\s*$",  # "… @Ana can you fold that in?"
     ):
@@ -403,8 +457,11 @@ def _any_of(labels: Sequence[str]) -> str:
 
 
 def _unless_met(helped: re.Match[str]) -> str:
-    """The word before "with @Vic" alone, unless meeting them is the action ("sync with @Vic", "meet w/ @Vic")."""
-    met = helped["before"].lower() in _MEETING_VERBS
+    """The word before "with @Vic" alone, unless meeting them is the action ("sync with @Vic", "meet w/ @Vic",
+    "Review the findings w/ @Hugo")."""
+    clause = re.split(r"[.;:!?—–(]", helped.string[: helped.start()])[-1]
+    opening = re.match(r"\W*(?:(?:@\S+|i['’]ll|i\s+will|to|and)\s+)*([\w-]+)", clause, re.IGNORECASE)
+    met = helped["before"].lower() in _MEETING_VERBS or bool(opening and opening[1].lower() in _MEETING_VERBS)
     return helped.group() if met else helped["before"]
 
 
@@ -452,7 +509,7 @@ def _tidy(text: str) -> str:
     if request := _REQUEST.match(text):  # "can you add a cancel button …?": what is asked
         text = re.sub(r"\?+(?=\s|$)", ".", text[request.end() :], count=1)  # the question ends what is asked
     text = _TRAILING_FILLER.sub("", text)
-    return capitalised(text)
+    return capitalised(_WITH_SHORT.sub("with", text))
 
 
 def _without_lead_in(text: str) -> str:

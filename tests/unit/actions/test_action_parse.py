@@ -781,3 +781,220 @@ def test_an_aside_is_kept_where_what_is_asked_points_back_to_it() -> None:
 )
 def test_a_question_inside_quotes_or_brackets_does_not_end_the_title(text: str) -> None:
     assert parse_action(text, [], TODAY).title == text
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "owner"),
+    [
+        # backing or credit before the action: the action follows, the credited person does not own it
+        (
+            "+1 to Sam's point. also we should add a retry button to checkout — on me",
+            "Add a retry button to checkout",
+            "U0ME",
+        ),
+        (
+            "👍 on that. @Ben let's also get the branch opening hours into the chatbot",
+            "Get the branch opening hours into the chatbot",
+            "U0BEN",
+        ),
+        (
+            "+1 — and can @Ben add a progress bar to the mortgage application?",
+            "Add a progress bar to the mortgage application",
+            "U0BEN",
+        ),
+        (
+            "+1 to everything above. Also: @Ben to check the reading age of the reminder letter",
+            "Check the reading age of the reminder letter",
+            "U0BEN",
+        ),
+        (
+            "Agreed. I'll get @Ben's feedback on the transfer flow into the backlog",
+            "Get Ben's feedback on the transfer flow into the backlog",
+            "U0ME",
+        ),
+        (
+            "Nice work @Ben on the interviews 🙌 Next step: I'll cluster the pain points into themes",
+            "Cluster the pain points into themes",
+            "U0ME",
+        ),
+        (
+            "shoutout to @Ben for the template :clap: — @Ana Lima will adapt it for the B2B onboarding",
+            "Adapt it for the B2B onboarding",
+            "U0ANA",
+        ),
+        # backing that goes on after a comma is part of the note's one sentence: the action stays
+        ("+1 to @Ana Lima's idea, and add a retry button", "Add a retry button", None),
+        ("Same here — I'll add a retry button to checkout", "Add a retry button to checkout", "U0ME"),
+        ("+1 to this.", "+1 to this", None),  # backing alone is all the note says
+    ],
+)
+def test_backing_or_credit_before_the_action_leaves_the_title_and_owns_nothing(
+    text: str, title: str, owner: str | None
+) -> None:
+    draft = parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME")
+    assert (draft.title, draft.owner) == (title, owner)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "owner", "due"),
+    [
+        # filler before the action
+        (
+            "we really need to fix the 'session expired' loop on the portal. @Ben can you own?",
+            "Fix the 'session expired' loop on the portal",
+            "U0BEN",
+            None,
+        ),
+        (
+            "Need someone to map the refund journey for marketplace sellers. any takers?",
+            "Map the refund journey for marketplace sellers",
+            None,
+            None,
+        ),
+        ("we need someone from ops to map the refund journey", "Map the refund journey", None, None),
+        (
+            "pls @Ben share the churn survey data with @Ana Lima's team by thurs",
+            "Share the churn survey data with Ana Lima's team",
+            "U0BEN",
+            date(2026, 5, 14),
+        ),
+        (
+            "let's get @Ben to run a card sort on the help centre categories",
+            "Run a card sort on the help centre categories",
+            "U0BEN",
+            None,
+        ),
+        ("Mine. I'll update the onboarding checklist", "Update the onboarding checklist", "U0ME", None),
+        (
+            "mine 🙋 — test the new tracking page with 5 over-65s",
+            "Test the new tracking page with 5 over-65s",
+            "U0ME",
+            None,
+        ),
+        (
+            "Yep I'll take that one — A/B test the shorter quote form, results by end of May",
+            "A/B test the shorter quote form",
+            "U0ME",
+            date(2026, 5, 31),
+        ),
+        (
+            "I'll take the accessibility one, by Thursday — checking contrast on the fare calculator",
+            "Checking contrast on the fare calculator",
+            "U0ME",
+            date(2026, 5, 14),
+        ),
+        # what is left after the date: a hedge, or who might own it, asked
+        (
+            "i'll chase IT about the kiosk login timeout, should have something by wed",
+            "Chase IT about the kiosk login timeout",
+            "U0ME",
+            date(2026, 5, 20),
+        ),
+        (
+            "@Ben can you chase the vendor for the payments SDK — need it by Friday",
+            "Chase the vendor for the payments SDK",
+            "U0BEN",
+            date(2026, 5, 15),
+        ),
+        (
+            "I'll set up the diary study with 8 gym members, ready by Friday",
+            "Set up the diary study with 8 gym members",
+            "U0ME",
+            date(2026, 5, 15),
+        ),
+        (
+            "@Ben please create the Jira epic for the portal changes — end of day tmrw",
+            "Create the Jira epic for the portal changes",
+            "U0BEN",
+            date(2026, 5, 14),
+        ),
+        (
+            "I'll ping procurement about the licence, first thing tomorrow",
+            "Ping procurement about the licence",
+            "U0ME",
+            date(2026, 5, 14),
+        ),
+        (
+            "Add estimated wait time to the chat widget (someone from the chat squad?) — after the freeze",
+            "Add estimated wait time to the chat widget",
+            None,
+            None,
+        ),
+        (
+            "Set up a shared inbox for supplier queries — someone from ops? next sprint",
+            "Set up a shared inbox for supplier queries",
+            None,
+            None,
+        ),
+        # the same words as the action's own stay
+        (
+            "Let's get the branch opening hours into the chatbot",
+            "Get the branch opening hours into the chatbot",
+            None,
+            None,
+        ),
+        (
+            "Ask someone from ops whether the inbox is shared",
+            "Ask someone from ops whether the inbox is shared",
+            None,
+            None,
+        ),
+    ],
+)
+def test_filler_before_the_action_and_after_its_date_leaves_the_title(
+    text: str, title: str, owner: str | None, due: date | None
+) -> None:
+    draft = parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME")
+    assert (draft.title, draft.owner, draft.due) == (title, owner, due)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "owner"),
+    [
+        # an owner field names the owner; someone the action is done with stays in the title
+        ("Review the audit findings w/ @Ben (owner: @Ana Lima) 21/5", "Review the audit findings with Ben", "U0ANA"),
+        # the writer named first with someone else owns it; named second, not
+        (
+            "Draft a definition of 'resolved' for complaints — me and @Ben — by Fri",
+            "Draft a definition of 'resolved' for complaints",
+            "U0ME",
+        ),
+        (
+            "Review the new journey map with the night team — @Ben and me, next week",
+            "Review the new journey map with the night team",
+            "U0BEN",
+        ),
+    ],
+)
+def test_an_owner_field_or_the_writer_named_first_owns_the_action(text: str, title: str, owner: str) -> None:
+    draft = parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME")
+    assert (draft.title, draft.owner) == (title, owner)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "owner"),
+    [
+        # Slack escapes "&", "<" and ">": the ";" of "&amp;" ends nothing, and "&amp;" joins two owners
+        (
+            "@Ben: get quotes for translating the help centre into Polish &amp; Romanian — end of June",
+            "Get quotes for translating the help centre into Polish & Romanian",
+            "U0BEN",
+        ),
+        ("@Ana Lima &amp; @Ben — redesign the lost card flow. mid-June", "Redesign the lost card flow", "U0ANA"),
+        (
+            "Add the &lt;noscript&gt; fallback to the booking page",
+            "Add the <noscript> fallback to the booking page",
+            None,
+        ),
+        # "w/" is "with"; "w/c" is a week
+        (
+            "@Ben can u set up 5 interviews w/ first-time landlords w/c 18 May",
+            "Set up 5 interviews with first-time landlords",
+            "U0BEN",
+        ),
+        ("@Ben pls share the verbatims w/ the group. cc @Ana Lima", "Share the verbatims with the group", "U0BEN"),
+    ],
+)
+def test_slack_escapes_and_shorthand_read_as_written(text: str, title: str, owner: str | None) -> None:
+    draft = parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME")
+    assert (draft.title, draft.owner) == (title, owner)

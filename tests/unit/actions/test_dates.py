@@ -95,6 +95,18 @@ SATURDAY = date(2026, 5, 16)
         ("Shadow the night shift, due 2 weeks", date(2026, 5, 27), "due 2 weeks"),
         # a date in brackets is the action's own
         ("Follow up on the extension (the one that runs till 31 Jan) by Friday", date(2026, 5, 15), "by Friday"),
+        # a weekday a week on, a time of today or tomorrow, a day to report back
+        ("Draft the claim email. Monday week at the latest", date(2026, 5, 25), "Monday week"),
+        ("Archive the old personas. this arvo", WEDNESDAY, "this arvo"),
+        ("Create the Jira epic — end of day tmrw", date(2026, 5, 14), "end of day tmrw"),
+        ("Ping procurement about the licence, first thing tomorrow", date(2026, 5, 14), "first thing tomorrow"),
+        ("Call the bank first thing Monday", date(2026, 5, 18), "first thing Monday"),
+        ("Ask the app team about deep links. will report back Fri", FRIDAY, "Fri"),
+        # a month alone after a dash or a comma, said to do; a span from today
+        ("Replace the stock photo (@Rhian) — Feb", date(2027, 2, 28), "Feb"),
+        ("Dig out the drop-off data? no rush, January is fine", date(2027, 1, 31), "January"),
+        ("Quantify the login tickets — in the next fortnight?", date(2026, 5, 27), "in the next fortnight"),
+        ("Quantify the login tickets within the next 3 days", date(2026, 5, 16), "within the next 3 days"),
     ],
 )
 def test_due_phrases(text: str, due: date, phrase: str) -> None:
@@ -107,6 +119,13 @@ def test_due_phrases(text: str, due: date, phrase: str) -> None:
 def test_by_friday_on_a_friday_means_next_week() -> None:
     assert parse_due("by Friday", FRIDAY).due == date(2026, 5, 22)
     assert parse_due("this Friday", FRIDAY).due == FRIDAY
+
+
+def test_a_weekday_and_week_is_a_week_after_the_next_such_day() -> None:
+    tuesday = date(2026, 12, 1)
+    assert parse_due("Monday week", tuesday).due == date(2026, 12, 14)  # the Monday after next
+    assert parse_due("Thursday week", tuesday).due == date(2026, 12, 10)  # the Thursday of next week
+    assert parse_due("Monday next week", tuesday).due == date(2026, 12, 7)
 
 
 def test_end_of_week_said_at_the_weekend_means_the_coming_friday() -> None:
@@ -171,6 +190,10 @@ def test_the_first_date_in_the_text_wins() -> None:
         "Add a second Tuesday story time for the Saturday ones",  # which days, not when
         "Keep the drops open Sunday/Monday",
         "Tell them 'usually approved by Friday'",  # an example's words
+        "Run the loyalty pilot January – March",  # a range's end, not a month closing the text
+        "Check the pilot, may need legal",
+        "Set up the fortnightly review",
+        "Ask who covers the Sat arvo shift",
         "",
     ],
 )
