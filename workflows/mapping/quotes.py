@@ -85,7 +85,10 @@ _NAMING_AFTER = re.compile(
     r"^\s*(?i:button|e-?mails?|page|link|article|field|tab|menu|label|banner|screen|summary|message|template|option"
     r"|step|feature|section|checkbox|campaign|report|widget|setting"
     # a kind of contact named by its words: '"my collection didn't happen" reports', '"where is my order" msgs'
-    r"|reports|forms|msgs?|messages|problems|issues|queries|questions|calls|tickets|complaints|requests|chats|contacts)\b"
+    r"|reports|forms|msgs?|messages|problems|issues|queries|questions|calls|tickets|complaints|requests|chats|contacts"
+    # a thing named by its words: 'the day 3 "how are you getting on" call', 'a 40% "do not call again" rate', 'a
+    # clear "what's left before I can go live" list'
+    r"|call|rate|list|letter|text|sms|notification|prompt|pop-?up|flag|reason|score|count)\b"
 )
 # The team quoting itself ('We always say internally "the customer wants the cheapest fare"'): a belief to test, not
 # the customer's words.
@@ -102,6 +105,9 @@ _COLLEAGUE_BEFORE = re.compile(
     r"(?:\s+(?:\w+\s+){0,2}?|['’]s\s+)(?:said|says|put\s+it|wrote|writes|reminded\s+us|always\s+says|used\s+to\s+say"
     r"|keeps\s+(?:saying|telling\s+us)|is\s+always\s+saying"
     r"|likes\s+to\s+say|(?:favou?rite|fave)\s+(?:line|saying|phrase)\s+is|line\s+is)\b[^.!?\"“”]{0,40})$"
+    # someone by name saying it again and again: "as Graham keeps saying", "Priya always says"
+    r"|\b[A-Z][a-z]+\s+(?i:keeps\s+(?:saying|telling\s+us)|is\s+always\s+saying|always\s+says|likes\s+to\s+say)\b"
+    r"[^.!?\"“”]{0,40}$"
     # someone of ours by role and name ("Our audiologist Ruth told me", "My instructor mate Tom always says") or by
     # team ("As Martin from finance always says")
     r"|(?i:\b(?:my|our)\s+(?!customers?\b|clients?\b|users?\b|members?\b|patients?\b|guests?\b|tenants?\b)"

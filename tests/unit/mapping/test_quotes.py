@@ -382,6 +382,11 @@ def test_a_customer_heard_through_a_tag_or_a_source_is_quoted(text: str, evidenc
         'the fly-tip app, where a lot of "my collection didn\'t happen" reports end up',
         'whatsapp too, mostly "where is my order" msgs',
         'the ticket window for "my card\'s not working" problems',
+        # a thing named by its words, and a colleague's saying by name
+        'day 3 "how are you getting on" call from the audiologist. only some clinics do it',
+        '[analytics] the 5-day follow-up call has a 40% "do not call again" rate',
+        '• a clear "what\'s left before I can go live" list',
+        'it\'s mostly us being slow. as Graham keeps saying "nobody remembers the flat, they remember the wait"',
     ],
 )
 def test_a_colleague_staff_or_the_product_in_quotation_marks_is_no_customer(text: str) -> None:
