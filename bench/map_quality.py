@@ -19,7 +19,7 @@ For each it prints:
   * action titles still carrying an owner or a date; the objective's success measures;
 and, for the demo, the time to cluster every step, assemble and draw its map, and this process's peak memory.
 
-Usage: .venv/bin/python bench/map_quality.py [--out DIR] [--skip-demo] [--shuffle SEED] [--in-sample]
+Usage: .venv/bin/python bench/map_quality.py [--out DIR] [--skip-demo] [--shuffle SEED] [--in-sample] [--only NAME …]
 """
 
 from __future__ import annotations
@@ -360,10 +360,13 @@ def main() -> int:
         help="group each workshop's notes with the bot's same-theme judges, fitted on all the workshops (by default, "
         "with judges fitted on the others: the figures a workshop the judges never saw would get)",
     )
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="score only these labelled workshops")
     args = parser.parse_args()
     results = {}
     left_out = {} if args.in_sample else judges_left_out()
     for name, data in labelled().items():
+        if args.only and name not in args.only:
+            continue
         results[name] = report(workshop(data, shuffle=args.shuffle, judges=left_out.get(name)))
     if not args.skip_demo:
         out = args.out or Path(tempfile.mkdtemp(prefix="map-quality-"))
