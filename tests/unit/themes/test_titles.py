@@ -276,6 +276,15 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "I'm just here for the alliteration :joy:",
         "Great stuff. Nobody's said much about the actual collection yet — <@U0ABC04>?",
         "targets please :bar_chart:",
+        # the step's question with its instructions, an emoji before it
+        "Where does it hurt for Brian? Tag your evidence: [interview] [survey], or [assumption]. Quote &amp; back each "
+        "other up!",
+        "Who are we mapping for? context, goals, needs, frustrations. research quotes welcome, and we need a name!",
+        "every moment Nadia meets us (or meets something about us) from first thinking about cover to renewal. say "
+        "which channel and how she feels",
+        "Every moment Priya meets Kestrel, from first look to recommending us. Channel + how she feels",
+        ":boom: *Thread 4 — Pain points*\nWhere does it hurt for Priya? Say which stage and tag your evidence",
+        "What do we change, who owns it, by when",
     ],
 )
 def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
@@ -349,6 +358,10 @@ def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
         "Visit & apply: show-rounds only offered 10am-2pm, working parents can't make it",
         "&gt; pre-app advice\nuptake is tiny, 4% of householder apps",
         "Take payment upfront at booking?",
+        "every time she meets us she has to re-enter her details",
+        "every touchpoint has a different login, that's the real problem",
+        "What do we change first? I'd say the claim form",
+        ":rage: the claim form times out after 10 minutes",
     ],
 )
 def test_a_short_real_note_is_a_note(text: str) -> None:

@@ -56,7 +56,8 @@ _STEP = r"(?:touch\s?points?|pain[\s-]?points?|actions?|action\s+plan|persona|ob
 # for touchpoints, then pain points", "Great stuff. 15 mins left on this one, what about the end?", "welcome to the
 # swim map! …". A note names its step with a colon ("Pain points: the app crashes"), never so.
 _PROMPT = re.compile(
-    r"^(?:(?:hi|hey|hello|morning|afternoon|good\s+morning)\b[^,.!:]{0,20}?[\s,.!:]+)?"  # "Morning both teams :wave:"
+    rf"^[\s{EMOJI_CHARACTERS}]*"  # ":boom: *Thread 4 — Pain points* …"
+    r"(?:(?:hi|hey|hello|morning|afternoon|good\s+morning)\b[^,.!:]{0,20}?[\s,.!:]+)?"  # "Morning both teams :wave:"
     r"(?:thanks?(?:\s+you)?\s+(?:all\s+|everyone\s+)?for\s+(?:joining|coming|making\s+(?:the\s+)?time)[\s,.!]+)?"
     r"(?:(?:good|great|nice|lovely|brilliant|awesome|amazing)(?:\s+(?:stuff|work|job|start))?"
     rf"[\s,.!{EMOJI_CHARACTERS}]+)?(?:(?:right|ok(?:ay)?|so|now|last\s+(?:one|bit|step|round))[\s,:{EMOJI_CHARACTERS}]+)*(?:"
@@ -79,7 +80,14 @@ _PROMPT = re.compile(
     # reminder of the objective we agreed …", "goal for today is …", "let's park that and move on"
     r"|\d+\s*(?:more\s+)?(?:mins?|minutes)\b[^.!?]{0,12}\bthen\b|that['’]?s\s+time\b|(?:everyone,?\s+)?one\s+more\s+round\b"
     r"|before\s+we\s+(?:start|begin)\b|(?:quick\s+)?reminder\s+of\s+the\s+(?:objective|goal|rules|brief)\b"
-    r"|(?:the\s+)?goal\s+for\s+today\b|let['’]?s\s+park\s+(?:that|this)\b)",
+    r"|(?:the\s+)?goal\s+for\s+today\b|let['’]?s\s+park\s+(?:that|this)\b"
+    # the step's question, with its instructions: "Where does it hurt for Brian? Tag your evidence: …", "Who are we
+    # mapping for? context, goals, …", "every moment Nadia meets us (or …) from … to renewal. say which channel …",
+    # "What do we change, who owns it, by when"
+    r"|where\s+does\s+it\s+hurt\b|who\s+are\s+we\s+mapping(?:\s+for)?\b"
+    r"|every\s+(?:moment|place|touch\s?point|interaction)\b[^.!?]{0,60}?\b(?:meets?|bumps?\s+into|comes?\s+across|deals?\s+with"
+    r"|interacts?\s+with|touches|hears?\s+from|sees?)\b"
+    r"|what\s+(?:do|will|should)\s+we\s+change\b[^.!?]{0,20},\s*who(?:['’]s|\s+is)?\s+(?:owns?|owning|doing|does)\b)",
     re.IGNORECASE,
 )
 # The workshop's own business, a clause of a reply that says nothing else: its tools and logistics ("can someone
@@ -128,7 +136,7 @@ _WORKSHOP_TALK = re.compile(
     r"|\bno\s+essays\b|\b(?:doesn['’]?t|does\s+not|don['’]?t)\s+(?:need\s+to\s+be\s+perfect|overthink)"
     r"|^\W*who['’]?s\s+(?:our|the)\s+(?:customer|user|persona)\b|\bwhere\s+does\s+it\s+hurt\b|\bwhat\s+hurts\s+for\b"
     r"|^\W*(?:\d+\s*(?:mins?|minutes)(?:\s+left)?\W+)?any(?:thing|one)\s+(?:else\s+)?(?:on|about|for)\b[^.!?]{0,40}\?"
-    r"|^\W*every\s+(?:place|time|way)\b[^.!?]{0,40}\b(?:meets?|sees?|hears?\s+from)\s+us\b"
+    r"|^\W*every\s+(?:place|way)\b[^.!?]{0,40}\b(?:meets?|sees?|hears?\s+from)\s+us\b"
     r"|\bthat['’]?s\s+a\s+wrap\b|\bclosing\s+(?:(?:the|this)\s+(?:thread|step)|this(?:\s+one)?(?:\s+out)?(?=\s+at\b|\s*[,.!]|\W*$))\b"
     r"|^\W*(?:\w+\W+)?(?:final|last)\s+call\s+(?:for|on)\b|^\W*(?:ok\W+)?let['’]?s\s+move\s+on\W*$|\bmap\s+(?:is\s+)?coming\s+your\s+way\b"
     r"|\b(?:i['’]ll|i\s+will)\s+write\s+(?:this|it)\s+up\b|\bthis\s+was\s+(?:great|brilliant|useful|fun)\b"
