@@ -62,7 +62,7 @@ fit-objective-kinds: $(VENV)/.runtime
 # The reader of the workshop's own talk (the facilitator's prompts no rule lists), fitted without the four workshops
 # written last, which it is scored on.
 fit-talk: $(VENV)/.runtime
-	$(BIN)/python bench/fit_talk.py --held-out ferry museum lockers esign
+	$(BIN)/python bench/fit_talk.py --held-out petinsure lettings payapi hearing non_notes_7
 
 # How the bot reads the ways people write stage names, non-notes, action items, objectives and persona names.
 bench-forms: $(VENV)/.runtime
