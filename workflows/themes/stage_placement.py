@@ -613,9 +613,12 @@ def _word_names(word: str, name: str, body: str) -> bool:
 
 
 def _abbreviated(word: str, name: str) -> bool:
-    """Whether a word is a long name's first letters made plural, as teams shorten it: "docs" for "Documents"."""
-    short = word.lower().removesuffix("s")
-    return word.lower() != short and len(short) >= 3 and len(name) >= 7 and name.lower().startswith(short)
+    """Whether a word is a long name's first letters made plural or clipped with an "o", as teams shorten it: "docs"
+    for "Documents", "inspo" for "Inspiration"."""
+    word = word.lower()
+    short = word.removesuffix("s") if word.endswith("s") else word.removesuffix("o")
+    shortest = 3 if word.endswith("s") else 4
+    return word != short and len(short) >= shortest and len(name) >= 7 and name.lower().startswith(short)
 
 
 def _first_word_named(label: str, stages: Sequence[StageDef]) -> list[str]:

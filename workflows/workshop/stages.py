@@ -106,11 +106,17 @@ _KNOWN_STAGES = {
         ),
         _stage(
             "Experience",
-            "the customer uses what they bought day to day: onboarding, first use, features, support",
+            "the customer uses what they bought day to day: onboarding, first use, features, support, bills, "
+            "claims and status updates",
             "Sets up the account and gets started",
             "Uses the product day to day",
             "Follows the onboarding tutorial",
             "Contacts support with a question",
+            "The day of the service: the team turns up and does the job",
+            "Makes a claim and waits for the payout",
+            "Gets status updates by email, text or app notification",
+            "Changes their details or their plan",
+            "Gets a bill or a statement",
         ),
         _stage(
             "Loyalty",

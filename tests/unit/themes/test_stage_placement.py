@@ -258,6 +258,11 @@ MATERNITY = resolve_stage_model("Finding out, Booking appointment, Antenatal car
         ("accessibility info only appears after you've bought (ticket)", PASSPORT, "Tickets"),
         ("in ticketing, the resale platform charges more fees", PASSPORT, "Tickets"),
         ("sorry late 🙏 docs: old passport has to be posted", PASSPORT, "Photo & Documents"),
+        (
+            "back to inspo for a sec — Pinterest boards get more saves than our website",
+            resolve_stage_model("Inspiration, Viewing, Booking, The day"),
+            "Inspiration",
+        ),
         ("going back to eligibility — dual nationals can't tell which route", PASSPORT, "Check Eligibility"),
         ("registration: the online form still asks for 12 questions", TAX, "Register"),
         ("in records, 22% of first-year returns dump everything into other expenses", TAX, "Keep records"),
@@ -436,6 +441,16 @@ def test_a_business_buyers_evaluation_is_part_of_the_b2b_purchase() -> None:
         "Kickoff call with the implementation specialist and the migration checklist",
     ]
     assert place_notes(notes, resolve_stage_model("b2b"), get_embedder()) == ["Purchase", "Purchase", "Adoption"]
+
+
+def test_a_claim_and_its_status_updates_are_the_experience_of_what_was_bought() -> None:
+    """On the `aipel` preset a claim, its status e-mails and its payout happen after the purchase, not in it."""
+    notes = [
+        "she makes a claim for the vet bill in the app",
+        "payout lands in her bank with a 'your claim has been paid' push notification",
+        "quote form on the website, she picks a level of cover and pays by card",
+    ]
+    assert place_notes(notes, resolve_stage_model("aipel"), get_embedder()) == ["Experience", "Experience", "Purchase"]
 
 
 def test_custom_stages_learn_from_the_notes_that_name_them() -> None:
