@@ -285,6 +285,12 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "Every moment Priya meets Kestrel, from first look to recommending us. Channel + how she feels",
         ":boom: *Thread 4 — Pain points*\nWhere does it hurt for Priya? Say which stage and tag your evidence",
         "What do we change, who owns it, by when",
+        # backing a note with only how big it is
+        "+1 to the login one, it's huge",
+        "great point, the refund thing is huge",
+        "big +1, we hear this constantly",
+        "yep, seen this a hundred times",
+        "+1 to the renewal one, so many angry emails :rage:",
     ],
 )
 def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
@@ -362,6 +368,9 @@ def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
         "every touchpoint has a different login, that's the real problem",
         "What do we change first? I'd say the claim form",
         ":rage: the claim form times out after 10 minutes",
+        "+1 to the refund delay, it's huge for B2B customers",
+        "+1, and the claim form is huge",
+        "yes - it's everywhere in the tickets",
     ],
 )
 def test_a_short_real_note_is_a_note(text: str) -> None:

@@ -90,6 +90,14 @@ _PROMPT = re.compile(
     r"|what\s+(?:do|will|should)\s+we\s+change\b[^.!?]{0,20},\s*who(?:['’]s|\s+is)?\s+(?:owns?|owning|doing|does)\b)",
     re.IGNORECASE,
 )
+# What a reply backing a note says of it, and nothing more: how big or how common it is
+_ONLY_HOW_BIG = (
+    r"(?:(?:the\s+[\w\s-]{1,25}?\s+(?:thing|one)\s+|it|this|that)\s*(?:['’]s|is)\s+|this\s+|that\s+)?"
+    r"(?:(?:so|really|super|absolutely|genuinely|just|a|the)\s+)*"
+    r"(?:huge|massive|big(?:gest)?(?:\s+one)?|key|real|true|spot\s+on|painful|brutal|everywhere|(?:big|main)\s+one)"
+    r"|so\s+many\s+[\w\s]{1,25}|(?:we|i)\s+(?:hear|see)\s+(?:this|that|it)\s+(?:constantly|all\s+the\s+time|every\s+(?:day|week)"
+    r"|a\s+lot)|seen\s+(?:this|that|it)\s+a\s+(?:hundred|thousand|million)\s+times"
+)
 # The workshop's own business, a clause of a reply that says nothing else: its tools and logistics ("can someone
 # drop the miro link again?", "will the recording be shared?", "who's taking notes?"), coming and going ("brb, fire
 # drill", "ok back, what did I miss", "will add async"), thanks for the session ("thanks for organising",
@@ -221,7 +229,11 @@ _WORKSHOP_TALK = re.compile(
     r"|\b(?:excited|looking\s+forward)\s+(?:for|to)\s+this(?:\s+one)?\b|\bneeds?\s+a\s+name\b"
     r"|\bare\s+we\s+doing\b[^.!?]{0,40}\?|\bhere\s+or\s+later\b|\bthis\s+is\s+rich\b|\bthen\s+we\s+wrap\b"
     r"|\bjust\s+here\s+for\s+the\b|\blinks?\s+to\s+the\s+\w+\s+(?:point|one|note)\s+above\b"
-    r"|\bquote\s+the\s+customer\b|\btag\s+your\s+evidence\b",
+    r"|\bquote\s+the\s+customer\b|\btag\s+your\s+evidence\b"
+    # backing a note with only how big it is: "+1 to the login one, it's huge", "great point, the refund thing is huge",
+    # "big +1, we hear this constantly", "yep, seen this a hundred times", "+1 to the renewal one, so many angry emails"
+    rf"|^\W*(?:big\s+)?(?:\+1|agreed?|yes|yep|yeah|(?:great|good|fair)\s+(?:point|shout|call)|so\s+true)\b[^.!?]{{0,50}}?"
+    rf"[,—–-]\s*(?:{_ONLY_HOW_BIG})\W*$",
     re.IGNORECASE,
 )
 # Stop words that say nothing of their own; not the list's nouns a note may be about ("Move out – closing bill")
