@@ -147,6 +147,7 @@ _ORG_SPEAKER = words_pattern(
     r"|ambassadors?|coaches?|tutors?|lecturers?|teams?|offices?|departments?|admissions|everyone|handlers?"
     r"|teachers?|instructors?|ams|account\s+managers?|csms?|reports?"
     r"|planners?|surveyors?|inspectors?|assessors?|caseworkers?|adjusters?|underwriters?|pharmacists?|therapists?"
+    r"|operatives?|engineers?|fitters?|audiologists?|desk|reception|pickers?|widgets?"
     r"|bots?|chatbots?|assistants?|ivr|banners?|notifications?|push|subject|announcements?|pa"
     r"|pop-?ups?|tooltips?|prompts?|screens?|errors?|messages?|status|tracker|ads?|adverts?|campaigns?|copy|headlines?"
     r"|taglines?|scripts?|googl\w*|searches|searching|typed|types"
@@ -154,7 +155,7 @@ _ORG_SPEAKER = words_pattern(
 _CUSTOMER_SPEAKER = words_pattern(
     r"customers?|users?|patients?|clients?|members?|parents?|callers?|passengers?|guests?|shoppers?|buyers?|tenants?"
     r"|policyholders?|homeowners?|students?|residents?|travell?ers?|riders?|subscribers?|someone|people|she|he|they"
-    r"|respondents?"
+    r"|respondents?|participants?|p\d{1,3}"  # a research participant by code: "P11 said …", "from P6:"
     r"|interviewees?|reviewers?|owners?|interviews?|surveys?|reviews?|complaints?|tickets?|quotes?|verbatims?|feedback"
     r"|trustpilot"
 )

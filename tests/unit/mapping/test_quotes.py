@@ -339,6 +339,24 @@ def test_a_customer_heard_through_a_tag_or_a_source_is_quoted(text: str, evidenc
 
 
 @pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        (
+            'needs: a calm checklist, one tap to call, status updates. P11 said _"I had to call four times"_',
+            "I had to call four times",
+        ),
+        (
+            'needs: a slot that holds while she shops. from P6:\n&gt; "Just tell me it\'s late. I can cope with late"',
+            "Just tell me it's late. I can cope with late",
+        ),
+    ],
+)
+def test_a_research_participant_by_code_is_the_customer_speaking(text: str, quote: str) -> None:
+    """The last speaker before a quotation says who said it: "P11" and "P6" are customers, whatever came before."""
+    assert [q.text for q in quotes_in(note(text))] == [quote]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "My instructor mate Tom always says 'most people need about 45 hours' but nobody tells them",
@@ -387,6 +405,10 @@ def test_a_customer_heard_through_a_tag_or_a_source_is_quoted(text: str, evidenc
         '[analytics] the 5-day follow-up call has a 40% "do not call again" rate',
         '• a clear "what\'s left before I can go live" list',
         'it\'s mostly us being slow. as Graham keeps saying "nobody remembers the flat, they remember the wait"',
+        # staff and the product by what they are
+        'also the slot picker says "Sorry, no slots left today" at like 9am :upside_down_face:',
+        'the operative told him "not my trade mate, you\'ll need another job raising" :grimacing:',
+        'and the front desk line is "have you thought about trying a class first?"',
     ],
 )
 def test_a_colleague_staff_or_the_product_in_quotation_marks_is_no_customer(text: str) -> None:
