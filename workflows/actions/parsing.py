@@ -44,7 +44,7 @@ _BACKING = re.compile(
 )
 # A field of an action written as a form: "Owner: …", "Due - 2 weeks", "What - shadow the night shift …"
 _FIELD = r"(?:owners?|due|when|deadline|eta|action|what|task|who)"
-_FIELD_LABEL = re.compile(rf"^(?P<field>{_FIELD})\b\s*[:=\-–—]?\s*", re.IGNORECASE)
+_FIELD_LABEL = re.compile(rf"^(?P<field>{_FIELD})\b(?!['’])\s*[:=\-–—]?\s*", re.IGNORECASE)  # not "what's …"
 _FIELD_KINDS = {"owner": "owner", "who": "owner", "due": "due", "when": "due", "deadline": "due", "eta": "due"}
 _POLITENESS = re.compile(r"[\s,]+(?:pls|plz|please|thx|thanks|ta|cheers)[\s.!]*$", re.IGNORECASE)  # "…, Thursday pls"
 _OPENS_WITH_MENTION = re.compile(r"^\W*@")
@@ -314,7 +314,7 @@ def _as_fields(text: str) -> str:
     """An action written as a form, its fields between pipes, slashes or dots or one per line ("Owner: @Bram / Due:
     18 Dec / Action: …", "Due 1 Feb · @Jonas · replace …", "Owner - me⏎Due - 2 weeks⏎What - shadow …"), as the
     action followed by its owner and date ("shadow …, owner me, due 2 weeks"); other text as it is."""
-    parts = re.split(rf"\s*(?:\||·|\n)\s*|\s+/\s+(?={_FIELD}\b)", text.strip(), flags=re.IGNORECASE)
+    parts = re.split(rf"\s*(?:\||·|\n)\s*|\s+/\s+(?={_FIELD}\b(?!['’]))", text.strip(), flags=re.IGNORECASE)
     if len(parts) < 2 or not any(_FIELD_LABEL.match(part) for part in parts):
         return text
     fields = {"owner": [], "due": [], "action": []}

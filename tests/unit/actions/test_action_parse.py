@@ -998,3 +998,11 @@ def test_an_owner_field_or_the_writer_named_first_owns_the_action(text: str, tit
 def test_slack_escapes_and_shorthand_read_as_written(text: str, title: str, owner: str | None) -> None:
     draft = parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME")
     assert (draft.title, draft.owner) == (title, owner)
+
+
+def test_a_slash_before_a_word_like_a_field_is_no_form() -> None:
+    """ "Owner: @Ben / Due: Friday / Action: …" is a form; "a 'what's covered / what's not' table" is words."""
+    draft = parse_action(
+        "rewrite the cover page as a 'what's covered / what's not' table, draft by end of Jan", [], TODAY
+    )
+    assert draft.title == "Rewrite the cover page as a 'what's covered / what's not' table"
