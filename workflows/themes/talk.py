@@ -27,8 +27,9 @@ from workflows.themes.clustering.cleaning import EMOJI_CODE, WORD
 
 TALK_FILE = Path(__file__).parent / "clustering" / "assets" / "talk.json"
 # How sure the reader must be. On the labelled workshops and non-note sets, each scored by a reader fitted without
-# it (`make fit-talk`), the rules read 79 replies as notes that are none and lose 6 notes; with the reader at 0.85,
-# 59 and 12 (of about 5,500); at 0.8, 52 and 15; at 0.9, 63 and 12. On the four workshops held out: 31 -> 9, none lost.
+# it (`make fit-talk`), the rules read 106 replies as notes that are none and lose 7 notes; with the reader at 0.85,
+# 64 and 14 (of 6,273); at 0.8, 59 and 17; at 0.9, 70 and 12. On the four workshops and the set held out: 57 -> 36,
+# none lost.
 TALK_CHANCE = 0.85
 MIN_WORDS = 5
 MAX_REMEMBERED = 4096  # replies whose chance is kept, so a step read again is not read by the model again

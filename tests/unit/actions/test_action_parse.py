@@ -13,6 +13,11 @@ ANA = ("U0ANA", "Ana Lima")
 BEN = ("U0BEN", "Ben")
 
 
+def _by_me(text: str) -> ActionDraft:
+    """The note as the bot reads it from its writer, "U0ME", with Ana and Ben as the people it may mention."""
+    return parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME")
+
+
 @pytest.mark.parametrize(
     ("text", "mentions", "expected"),
     [
@@ -610,7 +615,7 @@ def test_the_writer_taking_on_a_named_piece_of_work_owns_it_and_it_is_the_title(
 def test_asides_list_marks_politeness_and_the_writer_after_an_aside_leave_the_title(
     text: str, title: str, owner: str | None, due: date | None
 ) -> None:
-    draft = parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME")
+    draft = _by_me(text)
     assert (draft.title, draft.owner, draft.due) == (title, owner, due)
 
 
@@ -666,7 +671,7 @@ def test_who_helps_with_an_action_leaves_its_title_unless_meeting_them_is_the_ac
     ],
 )
 def test_who_else_is_asked_or_leaned_on_leaves_the_title(text: str, title: str) -> None:
-    assert parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME").title == title
+    assert _by_me(text).title == title
 
 
 @pytest.mark.parametrize(
@@ -831,7 +836,7 @@ def test_a_question_inside_quotes_or_brackets_does_not_end_the_title(text: str) 
 def test_backing_or_credit_before_the_action_leaves_the_title_and_owns_nothing(
     text: str, title: str, owner: str | None
 ) -> None:
-    draft = parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME")
+    draft = _by_me(text)
     assert (draft.title, draft.owner) == (title, owner)
 
 
@@ -944,7 +949,7 @@ def test_backing_or_credit_before_the_action_leaves_the_title_and_owns_nothing(
 def test_filler_before_the_action_and_after_its_date_leaves_the_title(
     text: str, title: str, owner: str | None, due: date | None
 ) -> None:
-    draft = parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME")
+    draft = _by_me(text)
     assert (draft.title, draft.owner, draft.due) == (title, owner, due)
 
 
@@ -967,7 +972,7 @@ def test_filler_before_the_action_and_after_its_date_leaves_the_title(
     ],
 )
 def test_an_owner_field_or_the_writer_named_first_owns_the_action(text: str, title: str, owner: str) -> None:
-    draft = parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME")
+    draft = _by_me(text)
     assert (draft.title, draft.owner) == (title, owner)
 
 
@@ -996,7 +1001,7 @@ def test_an_owner_field_or_the_writer_named_first_owns_the_action(text: str, tit
     ],
 )
 def test_slack_escapes_and_shorthand_read_as_written(text: str, title: str, owner: str | None) -> None:
-    draft = parse_action(text, [m for m in (ANA, BEN) if f"@{m[1]}" in text], TODAY, author="U0ME")
+    draft = _by_me(text)
     assert (draft.title, draft.owner) == (title, owner)
 
 
