@@ -35,7 +35,7 @@ _OPENING_EMOJI = re.compile(rf"^[\s{EMOJI_CHARACTERS}]+")  # "🙋‍♀️ mine
 # An opening that backs or credits what came before, up to a sentence break, a dash or an emoji: "+1 to Sam's point.",
 # "👍 on that.", "+1 —", "Agreed.", "Nice work @Rita on the interviews 🙌", "shoutout to @Pete for the template —";
 # the action follows ("+1 to @Ana's idea, and add …" goes on after a comma: see _LEADING_FILLER)
-_BACKING = re.compile(
+_BACKING_FIRST = re.compile(
     r"^\s*(?:(?:\+1|👍|💯)(?:\s+(?:to|on)\s+[^.!?;,—–]{1,50}?)?|(?:agreed?|yep|yup|yeah|yes|same)(?=\s*[.!;—–])"
     r"|(?:(?:nice|great|good|lovely|brilliant|amazing)\s+(?:work|job|stuff|shout|call)|shout-?\s*out|kudos|props)\b"
     r"[^.!?;,—–]{0,60}?)"
@@ -258,7 +258,7 @@ def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date, au
     """The first mentioned user owns the action, unless only credited ("+1 to @Ana's idea"), else its `author` when
     the note says so ("owner me", "I'll own it"); a mention inside the sentence ("ask @Ben to…") stays."""
     text = _POLITENESS.sub("", _SHORTCODE.sub(_code_break, _as_fields(_own_words(text))))
-    text = _BACKING.sub("", text) or text  # "+1 to this." alone is all the note there is
+    text = _BACKING_FIRST.sub("", text) or text  # "+1 to this." alone is all the note there is
     text = _TODO.sub("", _OPENING_EMOJI.sub("", text))
     owner, label = _named_owner(text, mentions)
     if (
