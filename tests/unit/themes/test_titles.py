@@ -291,6 +291,10 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "big +1, we hear this constantly",
         "yep, seen this a hundred times",
         "+1 to the renewal one, so many angry emails :rage:",
+        # calling for names and nothing more
+        "great stuff :clap: ok, name time :label: suggestions?",
+        "ok names! suggestions? :thinking_face:",
+        "love these. ok naming time :name_badge: suggestions?",
     ],
 )
 def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
@@ -371,6 +375,9 @@ def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
         "+1 to the refund delay, it's huge for B2B customers",
         "+1, and the claim form is huge",
         "yes - it's everywhere in the tickets",
+        "ok name time?? Locker Lucy :lock:",
+        "ok name time :smile: 'Museum Mum'?",
+        "naming time? I'll start: *Household Hannah*",
     ],
 )
 def test_a_short_real_note_is_a_note(text: str) -> None:

@@ -230,6 +230,10 @@ _WORKSHOP_TALK = re.compile(
     r"|\bare\s+we\s+doing\b[^.!?]{0,40}\?|\bhere\s+or\s+later\b|\bthis\s+is\s+rich\b|\bthen\s+we\s+wrap\b"
     r"|\bjust\s+here\s+for\s+the\b|\blinks?\s+to\s+the\s+\w+\s+(?:point|one|note)\s+above\b"
     r"|\bquote\s+the\s+customer\b|\btag\s+your\s+evidence\b"
+    # calling for names and nothing more: "great stuff :clap: ok, name time :label: suggestions?", "ok names!", "love
+    # these. ok naming time :name_badge: suggestions?" ("ok name time?? Locker Lucy" still names her)
+    r"|^[\W👇]*(?:(?:ok(?:ay)?|right|so|great\s+stuff|love\s+(?:it|these|this))[\W👇]+)*"
+    r"(?:(?:name|naming)\s+time|names|name\s+suggestions)[\W👇]*(?:suggestions\s*\?[\W👇]*)?$"
     # backing a note with only how big it is: "+1 to the login one, it's huge", "great point, the refund thing is huge",
     # "big +1, we hear this constantly", "yep, seen this a hundred times", "+1 to the renewal one, so many angry emails"
     rf"|^\W*(?:big\s+)?(?:\+1|agreed?|yes|yep|yeah|(?:great|good|fair)\s+(?:point|shout|call)|so\s+true)\b[^.!?]{{0,50}}?"
