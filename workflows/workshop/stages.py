@@ -112,7 +112,6 @@ _KNOWN_STAGES = {
             "Uses the product day to day",
             "Follows the onboarding tutorial",
             "Contacts support with a question",
-            "The day of the service: the team turns up and does the job",
             "Makes a claim and waits for the payout",
             "Gets status updates by email, text or app notification",
             "Changes their details or their plan",
