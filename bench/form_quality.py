@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 import map_quality  # noqa: E402
 from workshops import plain, step_notes  # noqa: E402
 
+from bot.text import decode  # noqa: E402
 from workflows.actions.parsing import parse_action  # noqa: E402
 from workflows.mapping.models import StepKey  # noqa: E402
 from workflows.mapping.objective import build_objective_card, note_kinds  # noqa: E402
@@ -79,8 +80,9 @@ def actions(file: str) -> None:
     data = load(file)
     dates = owners = titles = 0
     for case in data["cases"]:
-        names = dict.fromkeys(re.findall(r"@(\w+)", case["text"]))
-        draft = parse_action(case["text"], [(f"U{name}", name) for name in names], data["today"], AUTHOR)
+        text = decode(case["text"], lambda user_id: user_id)[0]  # as the bot reads a reply: Slack's escapes undone
+        names = dict.fromkeys(re.findall(r"@(\w+)", text))
+        draft = parse_action(text, [(f"U{name}", name) for name in names], data["today"], AUTHOR)
         first = (case["owners"] or [None])[0]
         owner = AUTHOR if first and first.lower() == "me" else first and f"U{first}"
         problems = []

@@ -6,7 +6,6 @@ from the way people naturally write them; the title keeps only what is to be don
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -257,7 +256,7 @@ _UNSURE = re.compile(
 def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date, author: str | None = None) -> ActionDraft:
     """The first mentioned user owns the action, unless only credited ("+1 to @Ana's idea"), else its `author` when
     the note says so ("owner me", "I'll own it"); a mention inside the sentence ("ask @Ben to…") stays."""
-    text = _POLITENESS.sub("", _SHORTCODE.sub(_code_break, _as_fields(_own_words(text))))
+    text = _POLITENESS.sub("", _SHORTCODE.sub(_code_break, _as_fields(unquoted(text)[1])))  # not what it answers
     text = _BACKING_FIRST.sub("", text) or text  # "+1 to this." alone is all the note there is
     text = _TODO.sub("", _OPENING_EMOJI.sub("", text))
     owner, label = _named_owner(text, mentions)
@@ -286,13 +285,6 @@ def parse_action(text: str, mentions: Sequence[tuple[str, str]], today: date, au
     title = _first_sentence(_tidy(_VAGUE_WHEN.sub(" ", _OWNERSHIP_SENTENCE.sub(" ", _OWNER_ASIDE.sub(" ", title)))))
     title = _by_name(title, labels) if labels else title
     return ActionDraft(title=title or " ".join(text.split()), owner=owner, due=due.due if due else None)
-
-
-def _own_words(text: str) -> str:
-    """The reply's own words, not what it quotes, as written: Slack sends "&", "<" and ">" as "&amp;", "&lt;" and
-    "&gt;", whose ";" would end a title ("Polish &amp; Romanian")."""
-    quoted, own = unquoted(text)
-    return own if quoted else html.unescape(own)  # a quoting reply's own lines come unescaped
 
 
 def _writer_left_out(title: str, clause: re.Match[str]) -> str:

@@ -979,15 +979,15 @@ def test_an_owner_field_or_the_writer_named_first_owns_the_action(text: str, tit
 @pytest.mark.parametrize(
     ("text", "title", "owner"),
     [
-        # Slack escapes "&", "<" and ">": the ";" of "&amp;" ends nothing, and "&amp;" joins two owners
+        # "&" and "<" as the bot reads them, Slack's escapes undone: "&" joins two owners and ends no title
         (
-            "@Ben: get quotes for translating the help centre into Polish &amp; Romanian — end of June",
+            "@Ben: get quotes for translating the help centre into Polish & Romanian — end of June",
             "Get quotes for translating the help centre into Polish & Romanian",
             "U0BEN",
         ),
-        ("@Ana Lima &amp; @Ben — redesign the lost card flow. mid-June", "Redesign the lost card flow", "U0ANA"),
+        ("@Ana Lima & @Ben — redesign the lost card flow. mid-June", "Redesign the lost card flow", "U0ANA"),
         (
-            "Add the &lt;noscript&gt; fallback to the booking page",
+            "Add the <noscript> fallback to the booking page",
             "Add the <noscript> fallback to the booking page",
             None,
         ),
