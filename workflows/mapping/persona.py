@@ -90,8 +90,12 @@ _OPENING_NAME = re.compile(
     rf"^\s*[*_](?P<quoted>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})[*_]\s*(?:[—–:,]|-\s)"
     rf"|^\s*[\"“](?P<opening>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})[\"”]"
 )
+# A first name, one capitalised word that is not a common one opening a sentence; a couple is two ("Rob &amp; Jen")
+_FIRST_NAME = r"(?!(?:I|OK|Ok|Yes|No|So|And|But|Or|The|This|That|It|We|She|He|They)\b)[A-Z][a-z]{1,11}"
+_COUPLE = rf"{_FIRST_NAME}\s*(?:&amp;|&|\+)\s*{_FIRST_NAME}"
 _NAME_WORKS = re.compile(
-    rf"(?:{_QUOTED_NAME}|(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{1,2}}))\s+(?:works|wins|👍|:\+1:|:thumbsup:)"
+    rf"(?:{_QUOTED_NAME}|(?P<exact>{_COUPLE})|(?P<name>{_CAPITALISED}(?:\s+{_CAPITALISED}){{1,2}}))"
+    r"\s+(?:works|wins|👍|:\+1:|:thumbsup:)"
     rf"|(?P<alone>{_CAPITALISED})\s+works\s+for\s+(?:me|us)\b"  # "Sunita works for me"
     rf"|(?P<voted>{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,2}})\s+(?:gets|has)\s+my\s+vote"  # "Zara gets my vote"
 )
@@ -125,8 +129,6 @@ _WEIGHING_CUE = (
     r"|rather(?:\s+have|\s+(?:someone|something)\s+like)?)"
     r"|\b(?:what|how)\s+about|\bplease\s+not|\bcould\s+be|\bok(?:ay)?\s+with|^\W*or(?:\s+just)?)"
 )
-# A first name, one capitalised word that is not a common one opening a sentence
-_FIRST_NAME = r"(?!(?:I|OK|Ok|Yes|No|So|And|But|Or|The|This|That|It|We|She|He|They)\b)[A-Z][a-z]{1,11}"
 # A name coined the way teams coin them, alliterating ("Toner Tina :joy:", "Four-Eyes Fiona", "> Anxious Annie⏎please
 # no", "or Loyal Len, most of them …", "Nomad Nia? or Laptop Lou"): alone, asked, laughed at, or offered as another.
 _COINED = re.compile(
@@ -137,8 +139,8 @@ _COINED = re.compile(
     rf"|^\W*(?P<alone>{_CAPITALISED}\s+{_FIRST_NAME})\s*(?:\?|(?i:lol|haha)\b|:[a-z0-9_+-]+:|[^\w\s.,;:'’\"”)-])\W*$"
 )
 _OFFERED = re.compile(
-    rf"(?:^[\W\d]*(?:(?i:yes|yep|yeah|ok|okay|so|fine|agreed?|\+1|:\+1:)[\s,!.]+)?|{_WEIGHING_CUE}\s+)"
-    rf"(?P<name>{_FIRST_NAME})(?:\s+or\s+(?P<other>{_FIRST_NAME}))?"
+    rf"(?:^[\W\d]*(?:(?i:yes|yep|yeah|ok|okay|so|fine|fair|agreed?|\+1|:\+1:)[\s,!.]+)?|{_WEIGHING_CUE}\s+)"
+    rf"(?P<name>{_FIRST_NAME})(?:\s*(?:&amp;|&|\+)\s*(?P<partner>{_FIRST_NAME}))?(?:\s+or\s+(?P<other>{_FIRST_NAME}))?"
     r"(?=\s*(?:$|[?.!,]|:[a-z0-9_+-]+:|\s(?i:or|and|but|then|it\s+is|works|for\s+me|done|confirmed)\b))"
 )
 # Talking about naming itself: "Name ideas? I'll start: …", "Names?", "I'd avoid alliteration tbh", "persona #2",
@@ -323,7 +325,7 @@ def _offered(texts: Sequence[str]) -> Iterator[str]:
     with Nadia"); a name stands alone, so "what about Android users" offers none."""
     for text in texts:
         for match in _OFFERED.finditer(text):
-            yield from filter(None, (match["name"], match["other"]))
+            yield from filter(None, (match["name"], match["partner"], match["other"]))
 
 
 def _weighing(options: Iterable[str]) -> re.Pattern[str]:

@@ -218,6 +218,15 @@ def test_the_persona_is_called_what_the_team_calls_it(note: str, name: str) -> N
             ],
             "Deadline Dana",
         ),
+        (  # a couple, backed and agreed as written
+            [
+                "should we do a couple persona? names... Rob &amp; Jen?",
+                "I like a couple. Rob &amp; Jen :+1:",
+                "or Pete &amp; Sue :older_man::older_woman:",
+                "fair, Rob &amp; Jen",
+            ],
+            "Rob & Jen",
+        ),
     ],
 )
 def test_the_persona_takes_the_name_the_team_settles_on(notes: list[str], name: str) -> None:
@@ -378,3 +387,13 @@ def test_first_names_put_forward_on_their_own_are_notes_about_the_name() -> None
         "Nadia books the tickets on her phone in the car park, every single visit, because the queue is long",
     ]
     assert naming_notes(notes) == [False, True, True, True, True, True, True, True, False, False, False]
+
+
+def test_a_couple_put_forward_is_a_note_about_the_name() -> None:
+    notes = [
+        "I like a couple. Rob &amp; Jen :+1:",
+        "or Pete &amp; Sue :older_man:",
+        "fair, Rob & Jen",
+        "Jen books the whole trip on her phone months ahead and Rob only ever sees the confirmation email",
+    ]
+    assert naming_notes(notes) == [True, True, True, False]
