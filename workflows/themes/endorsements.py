@@ -52,6 +52,8 @@ _TAKES_ON = re.compile(
 # action, whoever wrote it.
 _OFFER = r"(?:i\s+can|i['’]?ll|i\s+will|happy\s+to|count\s+me\s+in|can\s+help)\b"
 _OFFERS = re.compile(rf"^(?:\+1|{_ACK_WORD})\b[\s,.!:—–-]*(?:and\s+)?{_OFFER}", re.IGNORECASE)
+# "+1 and the manufacturer app has its own help section": backing the reply before, and adding to it
+_AND_MORE = re.compile(r"^(?:\+1|:\+1:|agreed?|same)[\s,.!]*(?:and|also|plus)\b", re.IGNORECASE)
 _BACKING = re.compile(rf"^(?:\+1|{_ACK_WORD})\b(?:\s+[A-Z][a-z]+)?[\s,.!:—–-]*", re.IGNORECASE)  # "+1 Ellie, "
 # ":+1: will scope it", "I'll take it to them", "happy to check it": an action taken on, pointed back at
 _LEADING_MARKS = re.compile(r"^(?:\s*(?::[a-z0-9_+-]+:|\+1)[\s,.!]*)+", re.IGNORECASE)
@@ -171,7 +173,7 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
                 vectors = np.asarray(embedder().encode([subject, *(note.text for note in others)]))
                 closeness = vectors[1:] @ vectors[0]
                 theirs = [others[int(np.argmax(closeness))]] if closeness.max() >= SAME_SUBJECT_FLOOR else []
-        elif not found and _OFFERS.match(opening_stripped(item.text)):  # "+1 happy to help with that"
+        elif not found and (_OFFERS.match(opening_stripped(item.text)) or _AND_MORE.match(opening_stripped(item.text))):
             others = [earlier.note for earlier in said[:position] if earlier.author != item.author]
             theirs = _last_reply(others) if others else []
             theirs = [_named_one(item.text, theirs, embedder())] if len(theirs) > 1 else theirs

@@ -141,6 +141,21 @@ def test_an_offer_to_help_or_to_take_an_action_builds_on_it() -> None:
     assert linked == [None, None, "2", None, "1", None, "6", None]
 
 
+def test_backing_the_reply_before_and_adding_to_it_builds_on_it() -> None:
+    """ "+1 and the manufacturer app …" backs the reply before (of its points, the one it goes on about)."""
+    listed = "• trustpilot reviews, people read them before booking\n• our facebook page, mostly shares from family"
+    said = [
+        _said("1", "U1", "youtube how-to videos, 8 of them, 1.2k views total"),
+        _said("2", "U2", "+1 and the manufacturer app has its own help section, which sends them off elsewhere"),
+        Said(Note(id="3", text="trustpilot reviews, people read them before booking", reply="r3"), "U3", listed),
+        Said(Note(id="4", text="our facebook page, mostly shares from family", reply="r3"), "U3", listed),
+        _said("5", "U1", "+1, also the reviews mention the price a lot"),
+        _said("6", "U2", "same, and the booking line is 9-5 only"),
+    ]
+    linked = [note.builds_on for note in link_endorsements(said, get_embedder)]
+    assert linked == [None, "1", None, None, "3", "5"]
+
+
 def test_a_note_closing_on_same_ticket_builds_on_its_writers_last_one() -> None:
     said = [
         _said("1", "U1", "1. auto-convert HEIC and compress photos on upload, raise the limit to 10MB"),
