@@ -187,6 +187,9 @@ def test_substance_that_looks_like_filler_is_kept(text: str) -> None:
         "thanks for organising <@U02ZZB8K4> :sparkles:",
         "brilliant session, same time next week?",
         "lol I'm just here for the biscuits",
+        "is slack super laggy for anyone else today or just me",
+        "morning :coffee: is anyone else's train stuck outside leeds or just mine",
+        "unrelated but who's doing cake on friday :cake:",
         "+1 to the parking one",
         # where the workshop goes next, how long is left, the board praised, the facilitator's follow-up
         "great start, thanks all 🙏 persona thread is up next :point_down:",
@@ -378,6 +381,7 @@ def test_a_reply_without_substance_is_not_a_note(text: str) -> None:
         "ok name time?? Locker Lucy :lock:",
         "ok name time :smile: 'Museum Mum'?",
         "naming time? I'll start: *Household Hannah*",
+        "is it just me or is the checkout slow on Android?",
     ],
 )
 def test_a_short_real_note_is_a_note(text: str) -> None:

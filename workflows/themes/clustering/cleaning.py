@@ -112,6 +112,10 @@ _WORKSHOP_TALK = re.compile(
     r"|\b(?:thanks|thank\s+you|thx|ty|cheers)\b[^.!?]{0,30}\b(?:organi[sz]ing|setting\s+(?:this|it)\s+up|hosting|running\s+this)\b"
     r"|\b(?:great|brilliant|useful|good|lovely)\s+(?:session|workshop)\b|\bsame\s+time\s+next\s+week\b"
     r"|^\W*cheers\s+(?:everyone|all)\b|\bhere\s+for\s+the\s+(?:biscuits|snacks|coffee|cake|doughnuts)\b"
+    # the day's small talk: "is slack super laggy for anyone else or just me", "anyone else's train stuck or just
+    # mine", "unrelated but who's doing cake on friday"
+    r"|\bany(?:one|body)\s+else\b[^.!?]{0,60}?\bor\s+(?:is\s+it\s+)?just\s+(?:me|mine)\b"
+    r"|^\W*(?:(?:also|oh|and|ok)\W+)?(?:totally\s+|slightly\s+)?(?:unrelated|off[\s-]topic)\s+(?:but|q|question)\b"
     r"|\basking\s+for\s+a\s+friend\b|\btherapy\s+session\b|^\W*\+1\s+to\s+the\s+[\w\s-]{1,30}?\s+one\s*$"
     # late or leaving: "sorry, client call ran over", "Hi all, sorry, dentist :tooth: catching up now", "I have to
     # drop at 11 for a customer call", "been on a porting incident call all morning"
