@@ -208,10 +208,22 @@ def cluster_notes(engine: ClusterEngine, notes: Sequence[Note], plan: StepPlan |
     if plan and plan.stages:
         drafts = on_stages(drafts, notes, plan.stages, plan.split_feelings)
         drafts = unnamed_quotes_join(drafts, notes, get_embedder())
+        notes = staying_on_named_stages(notes, plan.stages)
     drafts = follow_endorsements(drafts, notes)
     if plan and plan.stages:  # notes labelled "[Seek support] …" share the stage's name, which names no theme
         drafts = apart_from(drafts, {note.id: note.text for note in notes}, [stage.name for stage in plan.stages])
     return drafts
+
+
+def staying_on_named_stages(notes: Sequence[Note], stages: Sequence[StageDef]) -> list[Note]:
+    """A note that names its stage stays there, whatever note it builds on: "&gt; tours at busy times = noisy⏎this
+    hits post-purchase too" is a pain of *Post-purchase*, not of the quoted note's *Consideration*."""
+    stage_of = {note.id: note.stage for note in notes}
+    kept = []
+    for note in notes:
+        leaves = note.builds_on and named_stage(note.text, stages) not in (None, stage_of.get(note.builds_on))
+        kept.append(note.model_copy(update={"builds_on": None}) if leaves else note)
+    return kept
 
 
 def for_step(engine: ClusterEngine, plan: StepPlan | None) -> ClusterEngine:

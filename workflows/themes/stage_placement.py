@@ -195,7 +195,7 @@ def _named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
     """
     if heading := stage_heading(text, stages):
         return heading
-    text = _unquoted(text, stages)
+    whole, text = text, _unquoted(text, stages)
     tag = _BRACKETED.match(_OPENING.sub("", html.unescape(text).strip()))
     if tag and (heading := stage_heading(tag["words"], stages)):  # "[Interview] …": a stage's name, not evidence
         return heading
@@ -208,9 +208,22 @@ def _named_stage(text: str, stages: Sequence[StageDef]) -> str | None:
         if named := stage_heading(rest, stages) or _named_in(bare(rest), stages):
             return named
     numbered = _NUMBERED.match(body)
-    return (
-        stages[int(numbered["number"]) - 1].name if numbered and 1 <= int(numbered["number"]) <= len(stages) else None
-    )
+    if numbered and 1 <= int(numbered["number"]) <= len(stages):
+        return stages[int(numbered["number"]) - 1].name
+    return _argued_onto(whole, stages)
+
+
+def _argued_onto(text: str, stages: Sequence[StageDef]) -> str | None:
+    """The one stage a reply quoting a note says, however it says it: answering a note, the stage is the point
+    ("&gt; ppl read our trustpilot …⏎isn't trustpilot advocacy tho?", "&gt; tours at busy times⏎this hits
+    post-purchase too", "&gt; that's awareness⏎for the couples i spoke to it was more consideration")."""
+    quoted, own = unquoted(text)
+    if not quoted:
+        return None
+    own = re.sub(r'"[^"]*"|“[^”]*”', "", own)  # not in the words it cites: 'the SMS says "on your collection day"'
+    words = re.findall(r"[^\W\d_]+", own.lower())
+    said = {stage.name for stage in _mentioned(own, stages)} | set(_in_another_form(words, stages))
+    return said.pop() if len(said) == 1 else None
 
 
 def _readings(body: str, stages: Sequence[StageDef]) -> list[str]:

@@ -366,6 +366,15 @@ MATERNITY = resolve_stage_model("Finding out, Booking appointment, Antenatal car
         ("Also activating the app at the booking appointment is painful, 2FA by SMS", MATERNITY, "Booking appointment"),
         ("their main touchpoint in antenatal care is the text reminder", MATERNITY, "Antenatal care"),
         ("Can someone with L&amp;B knowledge add stuff about the epidural wait?", MATERNITY, "Labour and birth"),
+        # a reply to a quoted note, arguing where it goes: the stage it says is the point
+        (
+            "&gt; ppl read our trustpilot first\nisn't trustpilot advocacy tho? it's where they review",
+            DEFAULT,
+            "Advocacy",
+        ),
+        ("&gt; that's awareness\nfor the couples i spoke to it was more consideration", DEFAULT, "Consideration"),
+        ("&gt; nobody knows how long their car is\nand then it bites at arrive: surcharges", RAIL, "Arrive"),
+        ('&gt; bags not out by 7am\nthe SMS just says "on your travel day", no time', RAIL, None),  # in the words cited
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str | None) -> None:

@@ -202,6 +202,22 @@ def test_a_note_that_says_its_part_stays_in_it_whatever_it_builds_on() -> None:
     assert {draft.title: sorted(draft.ids) for draft in drafts}["Persona name"] == ["0", "1", "4"]
 
 
+def test_a_reply_that_names_another_stage_stays_there_whatever_note_it_quotes() -> None:
+    said = [
+        ("U1", "Book: nobody knows how long their car is, the booking form asks in metres"),
+        ("U2", "Travel: the boarding queue takes an hour in summer"),
+        ("U3", "&gt; nobody knows how long their car is\nand then it bites at Arrive: a surcharge at the port"),
+        ("U4", "&gt; the booking form asks in metres\nsame, nobody owns a tape measure"),
+    ]
+    notes = link_endorsements(
+        [Said(Note(id=str(n), text=text, reply=str(n)), author, text) for n, (author, text) in enumerate(said)],
+        get_embedder,
+    )
+    drafts = cluster_notes(EmbeddedEngine(), notes, StepPlan(RAIL, judge=judge_for(StepKey.pain_points)))
+    stage_of = {i: draft.stage for draft in drafts for i in draft.ids}
+    assert (stage_of["2"], stage_of["3"]) == ("Arrive", "Book")  # the second only quotes: it joins the note
+
+
 def test_actions_are_grouped_by_what_is_to_be_done_not_by_owner_or_date() -> None:
     assert action_text("Fix the gate firmware. Owner @Ana, by Friday", [("U1", "Ana")]) == "Fix the gate firmware"
     assert action_text(":+1:", []) == ":+1:"
