@@ -54,6 +54,9 @@ _OFFER = r"(?:i\s+can|i['’]?ll|i\s+will|happy\s+to|count\s+me\s+in|can\s+help)
 _OFFERS = re.compile(rf"^(?:\+1|{_ACK_WORD})\b[\s,.!:—–-]*(?:and\s+)?{_OFFER}", re.IGNORECASE)
 # "+1 and the manufacturer app has its own help section": backing the reply before, and adding to it
 _AND_MORE = re.compile(r"^(?:\+1|:\+1:|agreed?|same)[\s,.!]*(?:and|also|plus)\b", re.IGNORECASE)
+# "&gt; box office counter⏎also the phone line, …": one more thing beside the quoted one (11 of 13 such replies in
+# the labelled workshops are another theme)
+_ADDS_ANOTHER = re.compile(r"^(?:(?:oh\s+)?and\s+)?(?:also|plus|another|there['’]s\s+also)\b", re.IGNORECASE)
 _BACKING = re.compile(rf"^(?:\+1|{_ACK_WORD})\b(?:\s+[A-Z][a-z]+)?[\s,.!:—–-]*", re.IGNORECASE)  # "+1 Ellie, "
 # ":+1: will scope it", "I'll take it to them", "happy to check it": an action taken on, pointed back at
 _LEADING_MARKS = re.compile(r"^(?:\s*(?::[a-z0-9_+-]+:|\+1)[\s,.!]*)+", re.IGNORECASE)
@@ -193,9 +196,11 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
 def _quoted_note(text: str, earlier: Sequence[Said]) -> Note | None:
     """The note a reply answers by quoting it ("&gt; needs finance sign-off\ni'll take that to finance on weds"):
     the latest that says the quoted words. A quoted question is answered by another part ("&gt; first-timers only
-    or returning filers too?\nboth, but …"): no link."""
-    quoted = _plain(unquoted(text)[0]).strip(" .…")
-    if len(quoted) < MIN_QUOTED_CHARS or quoted.endswith("?"):
+    or returning filers too?\nboth, but …"), and "&gt; box office counter⏎also the phone line" adds one more
+    beside it: no link."""
+    quoted, own = unquoted(text)
+    quoted = _plain(quoted).strip(" .…")
+    if len(quoted) < MIN_QUOTED_CHARS or quoted.endswith("?") or _ADDS_ANOTHER.match(own):
         return None
     return next((e.note for e in reversed(earlier) if quoted in _plain(e.text) or quoted in _plain(e.note.text)), None)
 

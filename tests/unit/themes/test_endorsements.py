@@ -208,7 +208,7 @@ def test_a_theme_that_lost_its_note_is_retitled_but_an_objective_part_keeps_its_
     assert [d.title for d in kept] == ["Claim form", "Photo upload step"]
 
 
-def test_a_reply_quoting_a_note_builds_on_it_unless_it_answers_a_question() -> None:
+def test_a_reply_quoting_a_note_builds_on_it_unless_it_answers_a_question_or_adds_another() -> None:
     said = [
         _said("1", "U1", "I'll ship a spend cap + an 80%-of-budget email by end of june"),
         _said("2", "U1", "Docs: fix the quickstart snippets. Is *pooling* in scope?"),
@@ -216,8 +216,11 @@ def test_a_reply_quoting_a_note_builds_on_it_unless_it_answers_a_question() -> N
         _said("4", "U2", "&gt; Is pooling in scope?\nno, next quarter"),
         _said("5", "U2", "&gt; ok\nsure"),  # too short to say which
         _said("6", "U2", "&gt; something nobody wrote\nanyway, a new idea"),
+        _said("7", "U3", "&gt; spend cap\nalso a daily usage email, nobody checks the console"),
+        _said("8", "U3", "&gt; spend cap\nplus the invoice PDF, which finance reads"),
     ]
-    assert [note.builds_on for note in link_endorsements(said, get_embedder)] == [None, None, "1", None, None, None]
+    linked = [note.builds_on for note in link_endorsements(said, get_embedder)]
+    assert linked == [None, None, "1", None, None, None, None, None]
 
 
 def test_a_reply_accepting_what_was_asked_of_its_writer_builds_on_the_asking_note() -> None:
