@@ -93,6 +93,13 @@ def test_a_theme_is_never_titled_with_its_stages_name() -> None:
     assert "seek support" not in {title.casefold() for title in titles}
 
 
+def test_a_stage_name_spelt_another_way_is_no_title_either() -> None:
+    stages = resolve_stage_model("Plan the trip, Book, Disruption & refunds")
+    texts = ["Disruption & refunds: refund request form on the website", "Book: the vehicle details step"]
+    titles = {title.casefold() for title in _by_title(texts, StepPlan(stages, split_feelings=True))}
+    assert not titles & {"disruption and refunds", "disruption & refunds", "refunds"}
+
+
 def test_a_theme_already_on_one_stage_keeps_its_title() -> None:
     notes = [Note(id="1", text="Arrive: no taxis at night"), Note(id="2", text="Arrive: the taxi rank is empty")]
     drafts = on_stages([ThemeDraft(title="Taxi rank", ids=["1", "2"])], prepared(notes, StepPlan(RAIL)), RAIL, False)

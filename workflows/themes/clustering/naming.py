@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -33,8 +34,8 @@ def apart_from(drafts: Sequence[ThemeDraft], texts: Mapping[str, str], fixed: It
     """The drafts, each whose title is one of `fixed` (titles other themes of the step keep) titled afresh, distinct
     from every title in the step; `texts` holds the drafts' note texts by id."""
     fixed = list(fixed)
-    keys = {title.casefold() for title in fixed}
-    clashing = [i for i, draft in enumerate(drafts) if draft.title.casefold() in keys]
+    keys = {_said_alike(title) for title in fixed}
+    clashing = [i for i, draft in enumerate(drafts) if _said_alike(draft.title) in keys]
     if not clashing:
         return list(drafts)
     others = [*fixed, *(draft.title for i, draft in enumerate(drafts) if i not in clashing)]
@@ -42,3 +43,8 @@ def apart_from(drafts: Sequence[ThemeDraft], texts: Mapping[str, str], fixed: It
         zip(clashing, name_groups([[texts[n] for n in drafts[i].ids] for i in clashing], taken=others), strict=True)
     )
     return [draft.model_copy(update={"title": fresh[i]}) if i in fresh else draft for i, draft in enumerate(drafts)]
+
+
+def _said_alike(title: str) -> str:
+    """A title as read: "Disruption and refunds" is "Disruption & refunds"."""
+    return " ".join(re.sub(r"&|\+|\band\b", " and ", title.casefold()).split())

@@ -143,7 +143,8 @@ def titles(
     spellings = sorted({p.spelling for shortlist in shortlists for p in shortlist})
     meaning = dict(zip(spellings, encode(spellings), strict=True)) if spellings else {}
     taken = {title.casefold() for title in taken}
-    given = [set(_stems(title)) for title in taken]  # a word of a stage's name is no title ("Damage")
+    # a word of a stage's name is no title ("Damage"), nor its words in another spelling ("Disruption and refunds")
+    given = [set(_stems(title)) for title in taken]
     result = [""] * len(groups)
     for g in sorted(range(len(groups)), key=lambda g: -len(groups[g])):
         fits = {
@@ -155,7 +156,7 @@ def titles(
         options = [
             p
             for p in options
-            if p.spelling.casefold() not in taken and not any(set(p.stems) < words for words in given)
+            if p.spelling.casefold() not in taken and not any(set(p.stems) <= words for words in given)
         ]
         spelled = [capitalised(p.spelling) for p in _two_words_first(options, groups[g])] or [_fallback(groups[g])]
         title = next((s for s in spelled if s.casefold() not in taken), None) or _numbered(spelled[0], taken)
