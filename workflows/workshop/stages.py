@@ -114,7 +114,7 @@ _KNOWN_STAGES = {
             "Contacts support with a question",
             "Makes a claim and waits for the payout",
             "Gets status updates by email, text or app notification",
-            "Changes their details or their plan",
+            "Changes their address or bank details",
             "Gets a bill or a statement",
         ),
         _stage(
