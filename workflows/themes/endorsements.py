@@ -52,8 +52,12 @@ _TAKES_ON = re.compile(
 # action, whoever wrote it.
 _OFFER = r"(?:i\s+can|i['’]?ll|i\s+will|happy\s+to|count\s+me\s+in|can\s+help)\b"
 _OFFERS = re.compile(rf"^(?:\+1|{_ACK_WORD})\b[\s,.!:—–-]*(?:and\s+)?{_OFFER}", re.IGNORECASE)
-# "+1 and the manufacturer app has its own help section": backing the reply before, and adding to it
-_AND_MORE = re.compile(r"^(?:\+1|:\+1:|agreed?|same)[\s,.!]*(?:and|also|plus)\b", re.IGNORECASE)
+# "+1 and the manufacturer app has its own help section": backing the reply before, and adding to it;
+# "yep, ~150 tickets a month asking …" backs it with evidence; "Yes — in support, …" opens a point of its own
+_AND_MORE = re.compile(
+    r"^(?:(?:\+1|:\+1:|agreed?|same)[\s,.!]*(?:and|also|plus)\b|(?:yep|yeah|yup|yes)(?:!+|,)?\s+(?![—–:-]))",
+    re.IGNORECASE,
+)
 # "&gt; box office counter⏎also the phone line, …": one more thing beside the quoted one (11 of 13 such replies in
 # the labelled workshops are another theme)
 _ADDS_ANOTHER = re.compile(r"^(?:(?:oh\s+)?and\s+)?(?:also|plus|another|there['’]s\s+also)\b", re.IGNORECASE)

@@ -151,9 +151,11 @@ def test_backing_the_reply_before_and_adding_to_it_builds_on_it() -> None:
         Said(Note(id="4", text="our facebook page, mostly shares from family", reply="r3"), "U3", listed),
         _said("5", "U1", "+1, also the reviews mention the price a lot"),
         _said("6", "U2", "same, and the booking line is 9-5 only"),
+        _said("7", "U3", "yep, ~150 tickets a month asking where their free tutor is"),
+        _said("8", "U1", "Yes — in support, agents can't see the crew's notes"),  # a point of its own
     ]
     linked = [note.builds_on for note in link_endorsements(said, get_embedder)]
-    assert linked == [None, "1", None, None, "3", "5"]
+    assert linked == [None, "1", None, None, "3", "5", "6", None]
 
 
 def test_a_note_closing_on_same_ticket_builds_on_its_writers_last_one() -> None:
