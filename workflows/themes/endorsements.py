@@ -172,7 +172,8 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
                 for earlier in said[:position]
                 if earlier.author == found[0] or found[0] in (user for user, _ in earlier.mentions)
             ]
-        if not found and _REFERS_BACK.search(opening_stripped(item.text)):
+        opening = opening_stripped(item.text)
+        if not found and _REFERS_BACK.search(opening):
             theirs = [earlier.note for earlier in said[:position] if earlier.author == item.author][-1:]
         elif not found and (subject := endorsed_subject(item.text)):
             others = [earlier.note for earlier in said[:position] if earlier.author != item.author]
@@ -180,7 +181,7 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
                 vectors = np.asarray(embedder().encode([subject, *(note.text for note in others)]))
                 closeness = vectors[1:] @ vectors[0]
                 theirs = [others[int(np.argmax(closeness))]] if closeness.max() >= SAME_SUBJECT_FLOOR else []
-        elif not found and (_OFFERS.match(opening_stripped(item.text)) or _AND_MORE.match(opening_stripped(item.text))):
+        elif not found and (_OFFERS.match(opening) or _AND_MORE.match(opening)):  # "+1 happy to help", "+1 and …"
             others = [earlier.note for earlier in said[:position] if earlier.author != item.author]
             theirs = _last_reply(others) if others else []
             theirs = [_named_one(item.text, theirs, embedder())] if len(theirs) > 1 else theirs
