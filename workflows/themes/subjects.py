@@ -24,6 +24,7 @@ LABEL_WORDS = 3  # a label is a word or three before a colon: "Context:", "Digit
 _LABEL = re.compile(r"^\s*([^.,;:!?()\[\]{}\"“”/|\n–—→=<>#*+]{2,40}):\s")
 # A stage's name the note opens with: "Awareness: …", "[Purchase] …", "(Loyalty) …", "Discover damage - …".
 _STAGE_LABEL = re.compile(r"^\s*(\[[^\]\n]{1,40}\]|\([^)\n]{1,40}\)|[^:\n]{1,40}?(?::|\s[-–—]+\s|//))\s*")
+_LEAD_IN = re.compile(r"^\s*(?!>)([^:\n]{2,160}?):\s+(\S.*)", re.DOTALL)
 _CLAUSE_END = re.compile(r"\s*(?:[:;,.!?](?=\s|$)|[()\[\]]|\s[-–—]+\s|[–—]|--|//|->|=>|→)\s*")
 
 
@@ -37,6 +38,15 @@ def subject_of(text: str, stages: Sequence[StageDef]) -> str | None:
     if opening is None or len(clauses) == 1 and len(opening) <= MOST_WORDS:
         return None
     return " ".join(opening[:MOST_WORDS])
+
+
+def past_lead_in(text: str) -> str | None:
+    """What a note says past a lead-in longer than a label, kept from the heading of the list it was in ("From the
+    Feb interviews, the core profile: 28–40, self-employed …" -> "28–40, self-employed …"); None without one. Items
+    under one lead-in were as often different parts of a persona as one (32 pairs of 97 in the labelled workshops),
+    yet the lead-in's words made them read alike."""
+    match = _LEAD_IN.match(bare(text))
+    return match[2] if match and len(match[1].split()) > LABEL_WORDS else None
 
 
 def opening_label(text: str, stages: Sequence[StageDef]) -> str | None:

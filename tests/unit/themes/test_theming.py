@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from storage.models import ContributionRow
+from workflows.contributions.parsing import parse_reply
 from workflows.mapping.models import StepKey
 from workflows.themes.clustering.base import Note, ThemeDraft
 from workflows.themes.clustering.embedded import EmbeddedEngine
@@ -179,6 +180,20 @@ def test_the_persona_step_groups_notes_that_speak_to_the_same_part() -> None:
     ]
     groups = sorted(_by_title(texts, StepPlan(persona=True, judge=judge_for(StepKey.persona))).values())
     assert groups == [["0", "1"], ["2", "3"], ["4"], ["5"]]
+
+
+def test_persona_items_under_one_lead_in_are_grouped_by_what_each_says() -> None:
+    reply = (
+        "From the 12 interviews in March, the customers we heard most from:\n"
+        "- late 20s to 30s, renting a flat with a partner, both working full time\n"
+        "- pays every bill by direct debit and never opens the post\n"
+        "- wants a named person to ring when something goes wrong"
+    )
+    texts = [note.text for note in parse_reply(reply, keep_headings=True)]
+    assert all(text.startswith("From the 12 interviews in March") for text in texts), "the lead-in stays on each"
+    by_title = _by_title(texts, StepPlan(persona=True, judge=judge_for(StepKey.persona)))
+    assert len(by_title) == 3, by_title
+    assert not any("interview" in title.lower() or "march" in title.lower() for title in by_title), by_title
 
 
 def test_the_notes_that_name_the_persona_are_one_theme() -> None:
