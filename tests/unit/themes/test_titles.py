@@ -482,6 +482,7 @@ def test_notes_without_words_are_titled_plainly() -> None:
         ("Am I covered? no idea", "Am I covered?"),
         ("Goals: not get it wrong and have to knock it down", "Not get it wrong"),
         ("“I wasn't sure I was doing them right so I just stopped”", "I just stopped"),
+        ("she's probably thinking 'is this even worth it if they never pay out'", "They never pay out"),
         ("nobody ever really knows what happens to it afterwards honestly", "Nobody ever really knows what happens"),
         ("they basically never ever really actually do anything", "They basically never ever really actually…"),
     ],

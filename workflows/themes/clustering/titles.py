@@ -75,7 +75,7 @@ _NUMBERED = re.compile(r"^\d+(?:[.,]\d+)?-[a-z]+$")  # "30-page", "14-day": a mo
 _STOP = (ENGLISH_STOP_WORDS - TITLE_WORDS_AMONG_STOP_WORDS) | ADVERBS
 # For a note without a noun phrase, whose first clause is its title: where its clauses and their parts end.
 _CLAUSE_BREAK = re.compile(r"(?<=\?)\s*|[,;.!:()\[\]\n–—]+\s*|\s+-+\s+")  # a question keeps its "?"
-_CONJUNCTION = re.compile(r"\s+(?:and|so|but|because|then|which|while)\s+", re.IGNORECASE)
+_CONJUNCTION = re.compile(r"\s+(?:and|so|but|because|if|unless|then|which|while)\s+", re.IGNORECASE)
 
 Encode = Callable[[Sequence[str]], np.ndarray]
 
