@@ -45,12 +45,15 @@ LLM_STEPS_PER_WAIT = 6
 
 
 def wait_for(condition: Callable[[], bool], what: str, timeout: float = BASE_WAIT) -> None:
-    """Polls `condition` until it holds; a DemoError naming `what` after `timeout` seconds."""
+    """Polls `condition` until it holds; a DemoError naming `what` after `timeout` seconds. It looks again soon at
+    first, then less often: most waits are a few milliseconds (a reply stored), a few are seconds (a step grouped)."""
     deadline = time.monotonic() + timeout
+    pause = 0.001
     while not condition():
         if time.monotonic() > deadline:
             raise DemoError(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(0.05)
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
 
 
 def worker_wait(config: LLMConfig | None) -> float:
