@@ -348,11 +348,11 @@ class SocketModeServer:
             envelope = self._envelopes.get(str(message["envelope_id"]))
             if envelope is None or envelope.acked_at is not None:
                 self.stray_acks.append(message)
-                return
-            envelope.acked_at, envelope.ack_connection = time.monotonic(), connection.id
-            envelope.ack_payload = message.get("payload") or None
-            envelope.acked.set()
-            self._state.notify_all()
+            else:
+                envelope.acked_at, envelope.ack_connection = time.monotonic(), connection.id
+                envelope.ack_payload = message.get("payload") or None
+                envelope.acked.set()
+            self._state.notify_all()  # `wait_until` is woken by a stray ack too
 
     @property
     def envelopes(self) -> list[Envelope]:
