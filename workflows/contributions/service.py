@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from storage.db import insert_new
@@ -76,14 +76,16 @@ def _step_for_thread(session: Session, team_id: str, channel_id: str, thread_ts:
     )
 
 
-def _no_step(session: Session, team_id: str, channel_id: str) -> Outcome:
+def _no_step(session: Session, team_id: str, channel_id: str, thread_ts: str) -> Outcome:
     """Why a thread is no step's: not ours, or maybe ours and not yet recorded (a reply can arrive between the
-    step's message being posted and its ts being stored)."""
+    step's message being posted and its ts being stored). Each read sees what was stored when it ran: the step may
+    have been recorded since the thread was looked up, so this read takes it as opening too (the reply is tried
+    again soon), rather than as no step's."""
     opening = (
         select(Step.id)
         .join(Workshop)
         .where(Workshop.team_id == team_id, Workshop.channel_id == channel_id, Workshop.status == "open")
-        .where(Step.key == Workshop.current_step, Step.status == "pending")
+        .where(or_(and_(Step.key == Workshop.current_step, Step.status == "pending"), Step.message_ts == thread_ts))
     )
     return Outcome.step_opening if session.scalar(opening) is not None else Outcome.not_a_step
 
@@ -105,7 +107,7 @@ def record_reply(session: Session, reply: Reply, event_id: str | None = None) ->
     """Stores a new or edited reply; a reply with several bullet lines is several contributions."""
     step = _step_for_thread(session, reply.team_id, reply.channel_id, reply.thread_ts)
     if step is None:
-        return Recorded(outcome=_no_step(session, reply.team_id, reply.channel_id))
+        return Recorded(outcome=_no_step(session, reply.team_id, reply.channel_id, reply.thread_ts))
     workshop: Workshop = step.workshop
     bind(workshop_id=workshop.id)  # the event's later log lines name the workshop it went to
     found = Recorded(outcome=Outcome.recorded, workshop_id=workshop.id, step_key=step.key)
@@ -144,7 +146,7 @@ def remove_reply(
 ) -> Recorded:
     step = _step_for_thread(session, team_id, channel_id, thread_ts)
     if step is None:
-        return Recorded(outcome=_no_step(session, team_id, channel_id))
+        return Recorded(outcome=_no_step(session, team_id, channel_id, thread_ts))
     if not first_delivery(session, event_id):
         return Recorded(outcome=Outcome.duplicate)
     newest(session, step.id, ts, deleting=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from storage.models import ContributionRow, Job, ProcessedEvent, Step
 from workflows.contributions import service as recording
@@ -161,6 +161,29 @@ def test_replies_elsewhere_and_empty_replies_are_not_contributions(db):
         assert recording.record_reply(session, reply("hi", thread_ts="999.9")).outcome == Outcome.not_a_step
         assert recording.record_reply(session, reply("   ")).outcome == Outcome.empty
     assert contributions(db) == []
+
+
+def test_a_reply_read_while_its_step_is_being_recorded_waits_for_it_and_is_kept(db):
+    """The step's ts is stored between the two reads that look for the reply's step (by its thread, then for a step
+    opening): the reply is not taken for another thread's, it waits and is recorded when tried again."""
+    started(db)
+    recorded_between = []
+
+    def record_the_step_after_the_thread_is_looked_up(conn, cursor, statement: str, *args) -> None:
+        if not recorded_between and "message_ts" in statement and statement.lstrip().upper().startswith("SELECT"):
+            recorded_between.append(statement)
+            open_first_step(db)  # another connection: the bot's job recording the step it just posted
+
+    event.listen(db.engine, "after_cursor_execute", record_the_step_after_the_thread_is_looked_up)
+    try:
+        with db.session() as session:
+            outcome = recording.record_reply(session, reply("Checkout is slow on mobile")).outcome
+    finally:
+        event.remove(db.engine, "after_cursor_execute", record_the_step_after_the_thread_is_looked_up)
+    assert recorded_between and outcome == Outcome.step_opening
+    with db.session() as session:  # tried again, as the intake does soon after
+        assert recording.record_reply(session, reply("Checkout is slow on mobile")).outcome == Outcome.recorded
+    assert contributions(db) == [("Checkout is slow on mobile", "assumption")]
 
 
 def test_unreadable_characters_are_cleaned_and_the_note_is_kept(db):
