@@ -265,8 +265,8 @@ def prepared(notes: Sequence[Note], plan: StepPlan | None) -> list[Note]:
 
 def _persona_note(note: Note, part: str | None) -> Note:
     """A persona note as it is grouped and titled: what it says past a list's lead-in ("From the Feb interviews, the
-    core profile: 28–40, …" is "28–40, …"; the persona ARI of the labelled workshops 0.609 -> 0.620 with the bot's
-    judges), with the part it speaks to, read from all of it."""
+    core profile: 28–40, …" is "28–40, …"; the labelled workshops' persona ARI 0.59 -> 0.61 with judges left out),
+    with the part it speaks to, read from all of it."""
     said = past_lead_in(note.text) or note.text
     return note.model_copy(
         update={"text": said, "part": part, "label": opening_label(said, ()), "key_phrase": key_phrase_of(said, ())}

@@ -41,10 +41,11 @@ def subject_of(text: str, stages: Sequence[StageDef]) -> str | None:
 
 
 def past_lead_in(text: str) -> str | None:
-    """What a note says past a lead-in longer than a label, kept from the heading of the list it was in ("From the
-    Feb interviews, the core profile: 28–40, self-employed …" -> "28–40, self-employed …"); None without one. Items
-    under one lead-in were as often different parts of a persona as one (32 pairs of 97 in the labelled workshops),
-    yet the lead-in's words made them read alike."""
+    """What a note says past a lead-in longer than a label, before its first colon: a list's heading kept on its
+    items ("From the Feb interviews, the core profile: 28–40, self-employed …" -> "28–40, self-employed …") or the
+    note's own ("Frustration I hear on every sales call: VAT …"); None without one. Items under one heading were
+    mostly different parts of a persona (32 pairs of 97 in the labelled workshops share a theme), yet the heading's
+    words made them read alike."""
     match = _LEAD_IN.match(bare(text))
     return match[2] if match and len(match[1].split()) > LABEL_WORDS else None
 
