@@ -16,6 +16,8 @@ For each it prints:
     other theme's of the step) and the bad ones (a greeting, one word or more than six, cut off, ending on a
     filler word, repeated in the step);
   * the persona's name, and the precision and recall of its verbatims against the real customer quotes;
+  * pain points at their touchpoint: how many of the "at <touchpoint>" the map shows are the touchpoint the pain
+    hurts at by hand (`bench/data/pain_touchpoints.yaml`), and the notes whose touchpoint the map does not show;
   * action titles still carrying an owner or a date; the objective's success measures;
 and, for the demo, the time to cluster every step, assemble and draw its map, and this process's peak memory.
 
@@ -75,6 +77,7 @@ from workflows.themes.clustering.same_theme import Judge, judge_for  # noqa: E40
 from workflows.themes.service import StepPlan, cluster_notes, named_apart  # noqa: E402
 from workflows.themes.stage_placement import Placed  # noqa: E402
 
+PAIN_TOUCHPOINTS = ROOT / "bench" / "data" / "pain_touchpoints.yaml"
 MAX_TITLE_WORDS = 6
 _GREETING = re.compile(r"^(?:hi|hey|hello|thanks|thank you|late to|for the record|fyi|\+1)\b", re.IGNORECASE)
 _FILLER_END = re.compile(r"(?:^|\s)(?:a|an|the|of|to|for|and|or|in|on|at|with|by|from|is|are|was|were|it|this)$", re.I)
@@ -96,6 +99,8 @@ class Scored:
     success_measures: list[str]
     not_notes_themed: list[str] = field(default_factory=list)
     lane_quotes: list[str] = field(default_factory=list)  # every step's customer quotes, where not `quotes`
+    pain_at: dict[str, str | None] = field(default_factory=dict)  # pain-point theme id -> its touchpoint's theme id
+    hurts_at: dict[str, str | None] = field(default_factory=dict)  # truth: pain-point theme -> touchpoint theme
     today: date = TODAY  # the day the action plan was read on
 
 
@@ -159,8 +164,27 @@ def report(scored: Scored) -> dict[str, float]:
         a.title for a in scored.actions if a.due and (d := parse_due(a.title, scored.today)) and d.due == a.due
     ]
     print(f"action titles with an owner or a date: {len(leftovers)} of {len(scored.actions)} {leftovers}")
+    if scored.hurts_at:
+        right, shown, missed = _pains_at(scored)
+        figures["pain_at"] = right / max(shown, 1)
+        print(f"pain points at their touchpoint: {right} of {shown} notes shown at one are at theirs; {missed} at none")
     print(f"success measures on the map: {len(scored.success_measures)} {scored.success_measures}")
     return figures
+
+
+def _pains_at(scored: Scored) -> tuple[int, int, int]:
+    """Over the pain-point notes: how many sit at the touchpoint that holds a note of the one they hurt at (right),
+    at any touchpoint (shown), and at none where the truth names one (missed)."""
+    holds = {theme.id: {t["theme"] for t in truths if t} for theme, truths in scored.themes[StepKey.touchpoints]}
+    right = shown = missed = 0
+    for theme, truths in scored.themes[StepKey.pain_points]:
+        at = scored.pain_at.get(theme.id)
+        for truth in filter(None, truths):
+            hurts = scored.hurts_at.get(truth["theme"])
+            shown += at is not None
+            right += at is not None and hurts in holds.get(at, set())
+            missed += at is None and hurts is not None
+    return right, shown, missed
 
 
 def _bad_title(title: str, others: Sequence[str]) -> str | None:
@@ -218,6 +242,8 @@ def demo(out: Path) -> Scored:
         actions=[ActionDraft(title=i.title, owner=i.owner, due=i.due) for i in journey_map.action_items],
         today=date.today(),
         success_measures=journey_map.objective_card.success_measures if journey_map.objective_card else [],
+        pain_at={pain.theme_id: pain.touchpoint for stage in journey_map.stages for pain in stage.pain_points},
+        hurts_at=_hurts_at("demo"),
         not_notes_themed=[
             t.title
             for ts in journey_map.steps.values()
@@ -304,8 +330,10 @@ def workshop(
         themed = {i for draft in drafts for i in draft.ids}
         aside[key] = [Contribution(user=users[n.id], ts=n.id, text=n.text) for n in notes if n.id not in themed]
     steps = {key: [theme for theme, _ in themed] for key, themed in themes.items()}
-    if not embedded:  # the LLM's themes are placed when the map is made, by the LLM (or the embedded fallback)
-        touchpoints, pain_points = place_themes(steps, stages, llm, {})
+    # as the map is made: the LLM's themes placed by the LLM (or the embedded fallback), the embedded engine's where
+    # their step put them, each pain point linked to a touchpoint
+    touchpoints, pain_points = place_themes(steps, stages, None if embedded else llm, {})
+    if not embedded:
         stage_of = {item.theme_id: stage for stage, item in [*touchpoints, *pain_points]}
     card = build_objective_card(data["objective"], steps[StepKey.objective])
     return Scored(
@@ -319,7 +347,13 @@ def workshop(
         actions=actions,
         success_measures=card.success_measures,
         not_notes_themed=not_notes_themed,
+        pain_at={pain.theme_id: pain.touchpoint for _, pain in pain_points},
+        hurts_at=_hurts_at(data["name"]),
     )
+
+
+def _hurts_at(workshop: str) -> dict[str, str | None]:
+    return yaml.safe_load(PAIN_TOUCHPOINTS.read_text(encoding="utf-8")).get(workshop, {})
 
 
 def _cluster(engine: ClusterEngine, notes: list[Note], plan: StepPlan | None) -> list:
