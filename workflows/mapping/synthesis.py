@@ -24,9 +24,9 @@ from workflows.workshop.stages import StageDef
 
 # A pain point is "at" the touchpoint it fits best: in meaning, in the rarer words one of the touchpoint's notes says
 # (weighed by how few of the step's notes say them) and in its title's words. "First bill is ~1.6x the monthly price
-# …" is at the *Monthly bill*, not the *Price rise letter* it reads closer to. Weighed on the 68 labelled workshops,
-# each pain point given by hand the touchpoint it hurts at or none (bench/data/pain_touchpoints.yaml): of the notes
-# shown at a touchpoint, 1,080 of 1,865 were at theirs by meaning alone over 0.3, 1,063 of 1,511 now.
+# …" is at the *Monthly bill*, not the *Price rise letter* it reads closer to. Weighed on the 67 labelled workshops and
+# the demo, each pain point given by hand the touchpoint it hurts at or none (bench/data/pain_touchpoints.yaml): of
+# the notes shown at a touchpoint, 1,080 of 1,865 were at theirs by meaning alone over 0.3, 1,063 of 1,511 now.
 TOUCHPOINT_WORDS_WEIGHT = 2.0
 TOUCHPOINT_TITLE_WEIGHT = 0.2
 # Below this, a pain point is at no touchpoint (it stays on its stage): a wrong "at" misleads more than none.
