@@ -38,6 +38,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -353,7 +354,12 @@ def workshop(
 
 
 def _hurts_at(workshop: str) -> dict[str, str | None]:
-    return yaml.safe_load(PAIN_TOUCHPOINTS.read_text(encoding="utf-8")).get(workshop, {})
+    return _pain_touchpoints().get(workshop, {})
+
+
+@cache
+def _pain_touchpoints() -> dict[str, dict[str, str | None]]:
+    return yaml.safe_load(PAIN_TOUCHPOINTS.read_text(encoding="utf-8"))
 
 
 def _cluster(engine: ClusterEngine, notes: list[Note], plan: StepPlan | None) -> list:

@@ -169,12 +169,10 @@ def link_pain_points(
 def _touchpoint_fit(
     pain_texts: Sequence[Sequence[str]], touchpoints: Sequence[Theme], embedder: TextEmbedder | None
 ) -> np.ndarray:
-    """How well each pain point (its notes) fits each touchpoint theme: meaning, the rarer words one of the
-    touchpoint's notes says, and the share of the touchpoint's title the pain point's notes say."""
+    """How well each pain point (its notes) fits each touchpoint theme: meaning, the share of the pain point's rarer
+    words one of the touchpoint's notes says, and the share of the title's rarer words one of its notes says."""
     touchpoint_texts = [_texts(theme) for theme in touchpoints]
     meaning = _affinity(pain_texts, touchpoint_texts, embedder)
-    if not touchpoints:
-        return meaning
     words = _words_said([" ".join(texts) for texts in pain_texts], touchpoint_texts)
     title = _words_said([theme.title for theme in touchpoints], pain_texts).T
     return meaning + TOUCHPOINT_WORDS_WEIGHT * words + TOUCHPOINT_TITLE_WEIGHT * title
