@@ -560,10 +560,16 @@ def test_a_one_note_theme_keeps_its_writers_label_when_another_theme_mentions_th
         # the words that follow it, where none lead to it
         ('"I spend two days a month just chasing people for their hours"', "Spend two days a month"),
         ("Sign those off", "Sign those off"),
+        # else the fewest words around it in its clause, as written, cutting no quotation
+        ("3 invoices a month → 22% of tickets", "22% of tickets"),
+        ("Trustpilot (4.1), people definately read it before buying", "Trustpilot (4.1)"),
+        ('"I just wanted someone to tell me what was normal"', "Tell me what was normal"),
+        ("Use: the weekly 'you saved £x' push", "Weekly 'you saved £x' push"),
     ],
 )
 def test_a_one_note_theme_without_a_noun_phrase_gets_two_words_of_its_own(note: str, expected: str) -> None:
-    """A lone word ("Booklet", "Tool") is no title: a number that describes it, or the words that lead to it."""
+    """A lone word ("Booklet", "Tool", "Tickets") is no title: a number that describes it, the words that lead to it
+    or follow it, or the words around it."""
     groups = [[clean(note)], [clean("The kiosk rejects the insurance card")]]
     embedder = get_embedder()
     centres = np.stack([embedder.encode(g).mean(axis=0) for g in groups])

@@ -75,6 +75,10 @@ _NUMBERED = re.compile(r"^\d+(?:[.,]\d+)?-[a-z]+$")  # "30-page", "14-day": a mo
 _STOP = (ENGLISH_STOP_WORDS - TITLE_WORDS_AMONG_STOP_WORDS) | ADVERBS
 # For a note without a noun phrase, whose first clause is its title: where its clauses and their parts end.
 _CLAUSE_BREAK = re.compile(r"(?<=\?)\s*|[,;.!:()\[\]\n–—]+\s*|\s+-+\s+")  # a question keeps its "?"
+# A clause as written, for a run of its words: figures ("4.1", "22%") and brackets stay whole.
+_WRITTEN_CLAUSE = re.compile(r"[,;.!?:]+(?=\s|$)|[\n–—→=|]+|\s-+\s")
+_QUOTES = "\"“”‘’'"
+_FIGURE = re.compile(r"^[(]?[£$€]?\d[\d.,]*[%kmx]?[)]?$", re.IGNORECASE)
 _CONJUNCTION = re.compile(r"\s+(?:and|so|but|because|if|unless|then|which|while)\s+", re.IGNORECASE)
 
 Encode = Callable[[Sequence[str]], np.ndarray]
@@ -169,7 +173,8 @@ def _two_words_first(options: list[_Phrase], texts: Sequence[str]) -> list[_Phra
     """One word names a theme poorly ("Patients"): a longer option goes first when there is one, else the best word
     with its object when a note has one ("Ring a plumber"), else the two best single words joined ("Registrar and
     consultant"), else the best word with the words that lead to it in a note ("Own a car"), or that follow it
-    ("Spend two days a month", "Sign those off")."""
+    ("Spend two days a month", "Sign those off"), else the fewest words around it in its clause that make a whole
+    ("22% of tickets", "Tell me what was normal")."""
     if not options or len(options[0].stems) > 1:
         return options
     longer = next((p for p in options if len(p.stems) > 1), None)
@@ -183,6 +188,7 @@ def _two_words_first(options: list[_Phrase], texts: Sequence[str]) -> list[_Phra
         return [_Made(f"{options[0].spelling} and {second.spelling}"), *options]
     lead_in = next(filter(None, (_lead_in(options[0], text) for text in texts)), None)
     lead_in = lead_in or next(filter(None, (_follow_on(options[0], text) for text in texts)), None)
+    lead_in = lead_in or next(filter(None, (_in_clause(options[0], text) for text in texts)), None)
     return [_Made(lead_in), *options] if lead_in else options
 
 
@@ -241,6 +247,41 @@ def _follow_on(word: _Phrase, text: str) -> str | None:
             after.pop()
         return " ".join(t.text for t in tokens[at : at + 1 + len(after)]) if after else None
     return None
+
+
+def _in_clause(word: _Phrase, text: str) -> str | None:
+    """The shortest run of two to MAX_WORDS words of the word's clause that holds it and starts and ends on a word
+    that says something or a figure, as written ("22% of tickets", "Trustpilot (4.1)"): one ending on the word first,
+    then one starting with it; None when its clause has no such run."""
+    for clause in _WRITTEN_CLAUSE.split(text):
+        words = clause.split()
+        at = next((i for i, w in enumerate(words) if _stems(w.strip(_QUOTES)) == word.stems), None)
+        if at is None:
+            continue
+        ends = {i for i, w in enumerate(words) if _says_something(w.strip(_QUOTES + "()"))}
+        for length in range(2, MAX_WORDS + 1):
+            runs = [(a, a + length) for a in range(at - length + 1, at + 1)]
+            runs = [(a, b) for a, b in runs if a in ends and b - 1 in ends and _quotes_closed(words[a:b])]
+            if runs:
+                a, b = min(runs, key=lambda run: (run[1] - 1 != at, run[0] != at))
+                return " ".join(words[a:b]).strip(_QUOTES + ",")
+    return None
+
+
+def _quotes_closed(words: list[str]) -> bool:
+    """Whether a run of words cuts no quotation it holds: "weekly 'you saved £x' push", not "saved £x' push"; a
+    quotation the run is a part of is fine ("tell me what was normal" of "\"I just wanted … what was normal\"")."""
+    inner = " ".join(words)[1:-1].split()
+    marks = sum(w[0] in _QUOTES for w in inner[1:]) + sum(w[-1] in _QUOTES for w in inner[:-1])
+    return marks % 2 == 0
+
+
+def _says_something(word: str) -> bool:
+    """A figure ("22%", "4.1", "£30") or a word that is no joining word, article, stop word or filler."""
+    if _FIGURE.match(word):
+        return True
+    tokens = _tokens(word)
+    return len(tokens) == 1 and tokens[0].kind in ("word", "verb", "participle") and not _says_little(tokens[0])
 
 
 def _says_little(token: _Token) -> bool:
