@@ -146,7 +146,16 @@ _VERB_BASES = (
 _IRREGULAR_VERB_FORMS = (
     "ate became began begun bought brought built came chose chosen did does done fell felt forgot forgotten found "
     "gave given gone got gotten had has heard hid kept knew led left lost made put read said saw seen sent shown "
-    "sold stood stuck thought told took taken went wrote written"
+    "sold stood stuck thought told took taken went wrote written ran rang"
+)
+# Words as often nouns that are verbs before one of their particles: "the session times out", "receptionists hand
+# out leaflets", "the form bounces back". Their -s, -ed and -ing forms always are; a base form is a noun when a noun
+# follows the particle ("the sign up page", "check in desk").
+_PHRASAL_VERBS = (
+    "back:out bounce:back break:down call:back check:in,out click:in,out cut:off,out drop:out hand:out hang:up "
+    "head:back,off,out hold:back jump:around kick:in,off lock:out log:in,off,out loop:back pay:out phone:back "
+    "print:out report:back ring:back roll:out,over scare:off sell:out shut:down sign:off,up sort:out switch:off,on "
+    "time:out top:up wear:off work:out"
 )
 
 
@@ -165,6 +174,12 @@ def _verb_forms(base: str) -> set[str]:
 VERB_FORMS: frozenset[str] = frozenset(
     {form for base in _VERB_BASES.split() for form in _verb_forms(base)} | set(_IRREGULAR_VERB_FORMS.split())
 )
+# Each form of those verbs, with the particles it takes and whether it is the base form.
+PHRASAL_VERB_FORMS: dict[str, tuple[frozenset[str], bool]] = {
+    form: (frozenset(particles.split(",")), form == base)
+    for base, particles in (entry.split(":") for entry in _PHRASAL_VERBS.split())
+    for form in _verb_forms(base)
+}
 
 # Adverbs and hedges that carry no topic; words ending in "-ly" are taken for adverbs unless listed in
 # LY_NOUNS_AND_ADJECTIVES ("monthly price", "reply").
@@ -193,6 +208,12 @@ ADJECTIVE_ENDINGS = ("able", "ible", "ous", "ful", "less")
 # sklearn's stop-word list holds words that can name a theme ("first invoice", "phone bill", "back office").
 TITLE_WORDS_AMONG_STOP_WORDS = word_set(
     "amount bill bottom call detail empty fire first front full interest last name part side system third top"
+)
+
+# Chat's asides and reactions, never part of a title: "P11 hurt tbh", "Lol haggle", "Spam yep"
+INTERJECTIONS = word_set(
+    "lol lmao rofl haha hahaha hehe omg wow ugh oof ouch yikes ooh hmm tbh imo imho fwiw btw iirc afaik yep yeah yup "
+    "nope ok okay ah oh meh tho sorry oops"
 )
 
 # Words a title may contain but that cannot name a theme on their own: the labels people put before a note

@@ -411,6 +411,16 @@ def test_a_short_real_note_is_a_note(text: str) -> None:
         # "let's" is no possessive, and a word in -s before "the" is a verb: neither ends a title
         ("let's call her Margaret, the retired teacher", {"Retired teacher"}),
         ("What the station board says contradicts the app", {"Station board"}),
+        # nor does a verb before its particle, nor a chat's aside
+        ("Renewal form times out after 15 mins", {"Renewal form"}),
+        ("Front desk hands out 'bring a buddy' passes on Fridays", {"Front desk"}),
+        ("My mortgage approval ran out two weeks before we could move", {"Mortgage approval"}),
+        ("Awareness: Instagram, mostly the Bristol account tbh", {"Bristol account"}),
+        ("lol 'haggle' is literally the word our interviewees used", {"Haggle and interviewees"}),
+        ("ok that one genuinely shocked me, I didn't know we still did that", {"That one genuinely shocked me"}),
+        # a noun before a particle stays one ("delayed bags back"), so does the noun of "the check in desk"
+        ("58% of delayed bags back with the customer within 48h", {"Delayed bags"}),
+        ("the check in desk is always busy", {"Check in desk"}),
         # an abbreviation that opens what follows never ends a title ("Yr-2 price incl")
         ("yr-2 price incl. the April rise in £ next to every price", {"Yr-2 price", "Yr-2 price incl the April rise"}),
         # a note with no phrase of two words: its two best words, or the word with what leads to it

@@ -33,7 +33,9 @@ from workflows.mapping.lexicon import (
     ADJECTIVE_ENDINGS,
     ADJECTIVES,
     ADVERBS,
+    INTERJECTIONS,
     LY_NOUNS_AND_ADJECTIVES,
+    PHRASAL_VERB_FORMS,
     TITLE_WORDS_AMONG_STOP_WORDS,
     VERB_FORMS,
     WEAK_TITLE_WORDS,
@@ -72,13 +74,14 @@ _FILLERS = frozenset({"bit", "lot", "bunch", "thing", "stuff"})
 _LEADS = word_set("every each any no some something anything nothing everything")  # "every tool", "something decent"
 _OBJECT_LEADS = _POSSESSIVES | {"a", "an"}  # after a noun these are rare; after a verb they open its object
 _NUMBERED = re.compile(r"^\d+(?:[.,]\d+)?-[a-z]+$")  # "30-page", "14-day": a modifier, never a title's head
-_STOP = (ENGLISH_STOP_WORDS - TITLE_WORDS_AMONG_STOP_WORDS) | ADVERBS
+_STOP = (ENGLISH_STOP_WORDS - TITLE_WORDS_AMONG_STOP_WORDS) | ADVERBS | INTERJECTIONS
 # For a note without a noun phrase, whose first clause is its title: where its clauses and their parts end.
 _CLAUSE_BREAK = re.compile(r"(?<=\?)\s*|[,;.!:()\[\]\n–—]+\s*|\s+-+\s+")  # a question keeps its "?"
 # A clause as written, for a run of its words: figures ("4.1", "22%") and brackets stay whole.
 _WRITTEN_CLAUSE = re.compile(r"[,;.!?:]+(?=\s|$)|[\n–—→=|]+|\s-+\s")
 _QUOTES = "\"“”‘’'"
 _FIGURE = re.compile(r"^[(]?[£$€]?\d[\d.,]*[%kmx]?[)]?$", re.IGNORECASE)
+_INTERJECTED = re.compile(rf"^\s*(?:(?:{'|'.join(sorted(INTERJECTIONS))})\b[\s,.!:;-]*)+", re.IGNORECASE)  # "ok that …"
 _CONJUNCTION = re.compile(r"\s+(?:and|so|but|because|if|unless|then|which|while)\s+", re.IGNORECASE)
 
 Encode = Callable[[Sequence[str]], np.ndarray]
@@ -372,22 +375,32 @@ def _tokens(chunk: str) -> list[_Token]:
 
 
 def _in_context(tokens: list[_Token]) -> list[_Token]:
-    """Kinds that the next word decides. A past participle directly before a word describes it ("missed
+    """Kinds that the next words decide. A past participle directly before a word describes it ("missed
     payments") and is a word; elsewhere it is a verb ("invoice sent"). A word before "it" or "up" is a verb
-    ("call it", "sign up"). An "-ing" form is always a verb: before a word it is as often a verb with its object
-    ("chasing people") as a modifier ("sending domain")."""
-    following = [*tokens[1:], _Token("", "stop")]
-    return [_Token(t.text, _kind_before(t, nxt)) for t, nxt in zip(tokens, following, strict=False)]
+    ("call it", "sign up"), and so is one before a particle it takes ("times out", `_phrasal`). An "-ing" form is
+    always a verb: before a word it is as often a verb with its object ("chasing people") as a modifier ("sending
+    domain")."""
+    end = _Token("", "stop")
+    following = [*tokens[1:], end]
+    after = [*tokens[2:], end, end]
+    return [_Token(t.text, _kind_before(t, *next_two)) for t, *next_two in zip(tokens, following, after, strict=False)]
 
 
-def _kind_before(token: _Token, following: _Token) -> str:
+def _kind_before(token: _Token, following: _Token, after: _Token) -> str:
     if token.kind == "participle":
         return "word" if following.kind in ("word", "participle") else "verb"
     if token.kind != "word":
         return token.kind
-    if following.key in _AFTER_VERBS or _takes_object(token.key, following):
+    if following.key in _AFTER_VERBS or _takes_object(token.key, following) or _phrasal(token, following, after):
         return "verb"
     return "word"
+
+
+def _phrasal(token: _Token, particle: _Token, after: _Token) -> bool:
+    """A verb with its particle: "the session times out", "hand out leaflets", "report back"; not the noun of
+    "the sign up page"."""
+    particles, base = PHRASAL_VERB_FORMS.get(token.key, (frozenset(), False))
+    return particle.key in particles and not (base and after.kind in ("word", "participle"))
 
 
 def _takes_object(key: str, following: _Token) -> bool:
@@ -536,9 +549,10 @@ def _opening_words(text: str) -> str:
 
 def _fallback(texts: Sequence[str]) -> str:
     """A title for notes without a phrase ("not now", "Try: nobody tells them that, they just see nothing happen"):
-    the first whole clause of the first note that says something, past a short label ("Nobody tells them that"),
+    the first whole clause of the first note that says something, past an aside ("ok, …") and a short label
+    ("Nobody tells them that"),
     made short (`_short_part`) where longer than a title; `EMPTY` when no note says anything."""
-    text = next((text for text in texts if text.strip()), "")
+    text = _INTERJECTED.sub("", next((text for text in texts if text.strip()), ""))
     label = _LABEL.match(text)
     if label and len(label[1].split()) <= LABEL_WORDS and text[label.end() :].strip():
         text = text[label.end() :]  # "Try: …", "Before we wrap: …"
