@@ -418,6 +418,12 @@ def test_a_short_real_note_is_a_note(text: str) -> None:
         ("Awareness: Instagram, mostly the Bristol account tbh", {"Bristol account"}),
         ("lol 'haggle' is literally the word our interviewees used", {"Haggle and interviewees"}),
         ("ok that one genuinely shocked me, I didn't know we still did that", {"That one genuinely shocked me"}),
+        # a research participant's code says who, not what; a percentile is a what
+        (
+            "\"I'd recommend you, but nobody's ever asked me\" - P3, when I asked about referrals",
+            {"Asked about referrals"},
+        ),
+        ("p95 latency on the checkout API is 2s", {"P95 latency"}),
         # a noun before a particle stays one ("delayed bags back"), so does the noun of "the check in desk"
         ("58% of delayed bags back with the customer within 48h", {"Delayed bags"}),
         ("the check in desk is always busy", {"Check in desk"}),

@@ -74,6 +74,7 @@ _FILLERS = frozenset({"bit", "lot", "bunch", "thing", "stuff"})
 _LEADS = word_set("every each any no some something anything nothing everything")  # "every tool", "something decent"
 _OBJECT_LEADS = _POSSESSIVES | {"a", "an"}  # after a noun these are rare; after a verb they open its object
 _NUMBERED = re.compile(r"^\d+(?:[.,]\d+)?-[a-z]+$")  # "30-page", "14-day": a modifier, never a title's head
+_PARTICIPANT = re.compile(r"^p(?:[1-9]|[1-3][0-9])$")  # "P7 said …", a participant: who, not what (not "p95")
 _STOP = (ENGLISH_STOP_WORDS - TITLE_WORDS_AMONG_STOP_WORDS) | ADVERBS | INTERJECTIONS
 # For a note without a noun phrase, whose first clause is its title: where its clauses and their parts end.
 _CLAUSE_BREAK = re.compile(r"(?<=\?)\s*|[,;.!:()\[\]\n–—]+\s*|\s+-+\s+")  # a question keeps its "?"
@@ -421,6 +422,7 @@ def _kind(key: str) -> str:
         return "word"
     if (
         key[0].isdigit()
+        or _PARTICIPANT.match(key)
         or not 1 < len(key) <= MAX_WORD_CHARS
         or key in _STOP
         or _is_adverb(key)
