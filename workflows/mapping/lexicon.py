@@ -212,7 +212,7 @@ TITLE_WORDS_AMONG_STOP_WORDS = word_set(
 
 # Chat's asides and reactions, never part of a title: "P11 hurt tbh", "Lol haggle", "Spam yep"
 INTERJECTIONS = word_set(
-    "lol lmao rofl haha hahaha hehe omg wow ugh oof ouch yikes ooh hmm tbh imo imho fwiw btw iirc afaik yep yeah yup "
+    "lol lmao rofl haha hahaha hehe omg wow ugh oof ouch yikes hmm tbh imo imho fwiw btw iirc afaik yep yeah yup "
     "nope ok okay ah oh meh tho sorry oops"
 )
 
