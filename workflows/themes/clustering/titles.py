@@ -552,8 +552,8 @@ def _opening_words(text: str) -> str:
 def _fallback(texts: Sequence[str]) -> str:
     """A title for notes without a phrase ("not now", "Try: nobody tells them that, they just see nothing happen"):
     the first whole clause of the first note that says something, past an aside ("ok, …") and a short label
-    ("Nobody tells them that"),
-    made short (`_short_part`) where longer than a title; `EMPTY` when no note says anything."""
+    ("Nobody tells them that"), made short (`_short_part`) where longer than a title; `EMPTY` when no note says
+    anything."""
     text = _INTERJECTED.sub("", next((text for text in texts if text.strip()), ""))
     label = _LABEL.match(text)
     if label and len(label[1].split()) <= LABEL_WORDS and text[label.end() :].strip():
