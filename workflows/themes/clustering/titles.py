@@ -275,8 +275,7 @@ def _in_clause(word: _Phrase, text: str) -> str | None:
 def _quotes_closed(words: list[str]) -> bool:
     """Whether a run of words cuts no quotation it holds: "weekly 'you saved £x' push", not "saved £x' push"; a
     quotation the run is a part of is fine ("tell me what was normal" of "\"I just wanted … what was normal\"")."""
-    inner = " ".join(words)[1:-1].split()
-    marks = sum(w[0] in _QUOTES for w in inner[1:]) + sum(w[-1] in _QUOTES for w in inner[:-1])
+    marks = sum(w[0] in _QUOTES for w in words[1:]) + sum(w[-1] in _QUOTES for w in words[:-1])
     return marks % 2 == 0
 
 
