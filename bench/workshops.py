@@ -78,7 +78,9 @@ def step_notes(data: dict, key: StepKey) -> StepNotes:
         text, mentions = decode(reply["text"], lambda user_id: user_id)
         parsed = parse_reply(text, keep_headings=headings_kept(key, stages))
         labels = reply["notes"] or [None] * len(parsed)
-        for item, (parsed_note, label) in enumerate(zip(parsed, labels, strict=False)):
+        if len(labels) != len(parsed):  # a truth that lost step with the parser scores every later note wrong
+            raise ValueError(f"{data['name']}: {len(labels)} labels for {len(parsed)} notes in {reply['text']!r}")
+        for item, (parsed_note, label) in enumerate(zip(parsed, labels, strict=True)):
             note_id = f"{number}.{item}"
             own = [m for m in mentions if f"@{m[1]}" in parsed_note.text]  # as the bot records them
             text_of = action_text(parsed_note.text, own) if key == StepKey.action_plan else parsed_note.text
