@@ -36,6 +36,8 @@ MAX_SOURCE_WORDS = 6
 _TAG = re.compile(r"\[\s*([^\[\]\n]{1,30}?)\s*\]")
 _NUMBERED = re.compile(r"\s*(?:#|no\.?\s*)?\d+$", re.IGNORECASE)  # "[interview 2]", "[ticket #4411]"
 _BULLET = re.compile(r"^\s*(?:[-*•◦‣+–—]|\(?\d{1,3}[.)])(?:\s+|$)(?P<rest>.*)$")
+# how a lead-in line ends: "From this week's tickets:", and a stage over its list written "Advocacy -" or "Arrive →"
+_LEAD_IN_END = re.compile(r"(?::|\s(?:-|–|—|->|→))$")
 _CLOSING_EMOJI = re.compile(r"(?<!\w):[a-z0-9_+-]+:$")  # "… mostly on her phone :neutral_face:" ends on no colon
 MAX_HEADING_CHARS = 120  # "returns, I'd put these under Retention since it's what brings them back every week:"
 _QUOTED_LINE = re.compile(r"^(?:>|&gt;)")
@@ -212,8 +214,10 @@ def _heading(line: str, bare: Callable[[str], bool] | None = None, *, bulleted: 
     bold = _BOLD_LINE.match(rest)
     if bold and not bulleted and len(rest) <= MAX_HEADING_CHARS:
         return _Heading(bold["label"].strip(), evidence)
-    if rest.endswith(":") and not _CLOSING_EMOJI.search(rest) and len(rest) <= MAX_HEADING_CHARS:
-        return _Heading(rest[:-1].strip() or None, evidence or source_named(rest[:-1]))
+    lead_in = _LEAD_IN_END.search(rest)
+    if lead_in and not _CLOSING_EMOJI.search(rest) and len(rest) <= MAX_HEADING_CHARS:
+        label = rest[: lead_in.start()].strip()
+        return _Heading(label or None, evidence or source_named(label))
     if bare is not None and rest and bare(rest):
         return _Heading(rest, evidence)
     return None

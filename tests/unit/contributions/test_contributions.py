@@ -217,6 +217,8 @@ def test_in_the_staged_steps_a_heading_stays_only_when_it_names_a_stage() -> Non
         # a long lead-in that files its list
         ("returns, I'd put these under Retention since it's the thing that brings them back every week:", "Retention"),
         ("From this week's tickets:", None),
+        ("Adoption -", "Adoption"),  # a dash or an arrow leads in as a colon does
+        ("Adoption →", "Adoption"),
     ],
 )
 def test_a_heading_that_says_a_little_more_about_one_stage_puts_its_items_on_that_stage(
