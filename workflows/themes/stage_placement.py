@@ -694,14 +694,16 @@ def _inflected(word: str, name: str) -> bool:
 
 def _forms(word: str) -> str:
     """A pattern for a word's other forms: "book" -> booking, books, booked; "plan" -> planning; "apply" ->
-    application; "register" -> registration; "discover" -> discovery."""
+    application; "register" -> registration; "discover" -> discovery; "use" -> usage; "expansion" -> expanding."""
     stem = word.lower().removesuffix("e")
     doubled = re.escape(stem[-1:])  # "planning" of "plan"
-    forms = rf"{re.escape(stem)}{doubled}?e?(?:ing|s|es|ed|d|al|ion|ions|ation|ations|ment|ments|y)"
+    forms = rf"{re.escape(stem)}{doubled}?e?(?:ing|s|es|ed|d|al|ion|ions|ation|ations|ment|ments|y|age)"
     if stem.endswith("y"):
         forms += rf"|{re.escape(stem[:-1])}(?:ies|ied|ication|ications)"
     if stem.endswith("acy"):  # "advocate" of "advocacy"
         forms += rf"|{re.escape(stem[:-3])}at(?:e|es|ed|ing|ors?)"
+    if stem.endswith("sion"):  # "expand" of "expansion", "deciding" of "decision"
+        forms += rf"|{re.escape(stem[:-4])}de?(?:s|d|ed|ing)?"
     if stem.endswith("er"):
         forms += rf"|{re.escape(stem[:-2])}rations?"
     return f"(?:{forms})"
@@ -742,6 +744,7 @@ def _label_patterns(name: str) -> tuple[re.Pattern[str], ...]:
         rf"(?:\s+{_STAGE_WORD})?(?![\w-])",  # "one more back in purchasing: …"
         # "When problem solving for roaming drivers, …", "while they're researching, …"
         rf"^(?:when|while)\s+(?:(?:they|you|we|people|customers|users)(?:'re|’re|\s+are)\s+)?{said}(?![\w-])",
+        rf"^(?:when|while|once)\s+(?:she|he|(?-i:[A-Z][a-z]+))\s+{said}(?![\w-])",  # "When Fiona expands to …"
         rf"^{words}\s*,\s(?![^\n]*\?\s*$)",  # "Interest, people ask the web chat …"
         rf"^{_PREAMBLE}[^.!?:\n]{{0,40}}\b(?:for|re|under|about)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*:\s",
         rf"^(?:for|re:?|under|regarding)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*(?:,|\.\.\.|…)",  # "For Use, …"
@@ -762,7 +765,9 @@ def _label_patterns(name: str) -> tuple[re.Pattern[str], ...]:
         # "feels like Interest to me", "sounds like a retention thing"
         rf"\b(?:feels|sounds|reads)\s+like\s+(?:an?\s+|the\s+)?{words}(?:\s+{_STAGE_WORD})?(?:\s+(?:to\s+me|imo|tbh))?\b",
         rf"\bmid[-\s]?{words}(?!\w)",
-        rf"\b{words}\s+(?:pain(?:[-\s]?points?)?|killer|touch[-\s]?points?)\b",
+        rf"\b{words}\s+(?:pain(?:[-\s]?points?)?|killer|touch[-\s]?points?)\b",  # "counts as a usage touchpoint"
+        # "a touchpoint for expanding"
+        rf"\b(?:pain|touch)[-\s]?points?\s+(?:for|in|at|during)\s+(?:the\s+)?{words}(?!\w)",
         rf"\b(?:hits?|affects?)\s+(?:the\s+)?{words}\s+(?:too|as\s+well)\b",
         rf"(?:^|[,;]\s+)for\s+(?:the\s+)?{words}\s+(?:that['’]s|it['’]s|this\s+is|there['’]s|there\s+is)\b",
         # the stage said last, on its own: "… - Advocacy", "…. def awareness-stage", "… — consideration problem more
@@ -782,7 +787,7 @@ def _label_patterns(name: str) -> tuple[re.Pattern[str], ...]:
         rf"^(?:[^.!?:\n]{{0,60}}[:—–]\s+|{_FILLER_LEAD}\s+)?(?:in|at|during)\s+(?:the\s+)?{words}\s*(?:{_STAGE_WORD}\s*)?[,:\-–—]",
         # "in consideration it's the postcode checker": the stage as a place, then who or what is there
         rf"(?:^|[.!?]\s+)(?:in|at|during)\s+(?:the\s+)?{words}\s+(?=(?:it's|it’s|it is|there's|there’s|there is|we|"
-        r"they|you|people|customers|users|most|everyone|the|a|an|our|their|your|this|that|these|those)\b)",
+        r"they|she|he|i|you|people|customers|users|most|everyone|the|a|an|our|their|your|this|that|these|those)\b)",
         # "fines are really a Problem-solving thing", "def a Camping thing": a note filed there
         rf"\ban?\s+{words}\s+(?:thing|issue|problem|question|topic|one)\b",
         # "I'd file this one under …", "(filing under onboarding)", "put this under Tests / Scans", "sits under repair"

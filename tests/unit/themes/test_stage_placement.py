@@ -375,6 +375,12 @@ MATERNITY = resolve_stage_model("Finding out, Booking appointment, Antenatal car
         ("&gt; that's awareness\nfor the couples i spoke to it was more consideration", DEFAULT, "Consideration"),
         ("&gt; nobody knows how long their car is\nand then it bites at arrive: surcharges", RAIL, "Arrive"),
         ('&gt; bags not out by 7am\nthe SMS just says "on your travel day", no time', RAIL, None),  # in the words cited
+        # the stage as a place, then the persona; a stage named by a touchpoint or a pain point "for" or "of" it
+        ("In the wait she gets worse and nobody checks on her", resolve_stage_model("Triage, Wait, Treatment"), "Wait"),
+        ("renewal call: we pitch the bigger models there, so a touchpoint for expanding too", B2B, "Expansion"),
+        ("clip-ons are only sold by email after delivery. counts as a usage touchpoint I think", ECOMMERCE, "Use"),
+        ("When Fiona expands to a new site the survey is done by another team", B2B, "Expansion"),
+        ("When deciding, people can't see if we service their car", resolve_stage_model("decision"), "Decision"),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str | None) -> None:
@@ -427,6 +433,8 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         ("we fill in the vet part and charge an admin fee", resolve_stage_model("Find a vet, Register, Emergency")),
         ("ops team is great at problem solving once it's escalated", resolve_stage_model("research")),  # a skill
         ("the going home bag list is on the website", MATERNITY),  # a stage's words as a thing's name
+        ("when the package arrives the box is crushed", resolve_stage_model("Pack, Ship, Unpack")),  # no "when" of one
+        ("a touchpoint for users who never log in", ECOMMERCE),
     ],
 )
 def test_a_stage_word_in_passing_does_not_name_the_stage(note: str, stages: list) -> None:
