@@ -118,6 +118,8 @@ _SHORTHAND = re.compile(rf"\b(?:{'|'.join(SHORTHANDS)})\b", re.I)  # spelled out
 _SHORT_FORM = re.compile(
     r"^(?P<word>[A-Za-z]{2,3})\.?\s*(?:(?:stage|phase)\s*)?(?::|\s[-–—]\s|[-–—]\s)|\bunder\s+(?P<under>[A-Za-z]{2,3})\W*$"
 )
+# "— support-ish but people self-serve it": a stage filed by a word of its name, hedged
+_ISH = re.compile(r"(?:^|[,:—–.(]\s*|\s[-–—]\s)(?P<word>[^\W\d_]+)-ish\b", re.IGNORECASE)
 _BRACKETED = re.compile(r"^[\[(]\s*(?P<words>[^\[\]()]{1,30}?)\s*[\])]")
 # Words before "stage" that say which, not what: "the next stage", "the first stage of the project".
 _WHEN_IN = frozenset({"early", "late", "mid", "first", "initial", "ongoing", "later"})  # "Early experience: …"
@@ -283,6 +285,8 @@ def _named_in(body: str, stages: Sequence[StageDef]) -> str | None:
         found = found or [(filed.start(), name) for name in _named_by_a_word(filed["word"], stages)]
     if not found and (tag := _BRACKETED.match(body)):  # "[loss adjuster] asked for receipts" for "Adjuster visit"
         found = [(0, name) for name in _named_by_a_word(tag["words"], stages)]
+    if not found and (hedged := _ISH.search(body)):  # "support-ish" for "Seek support"
+        found = [(hedged.start("word"), name) for name in _named_by_a_word(hedged["word"], stages)]
     if not found and (short := _SHORT_FORM.search(body)):  # "Aw - …", "Ret. - …", "… I'd put it under Exp"
         found = [(short.start(), name) for name in _cut_short(short["word"] or short["under"], stages)]
     if not found:  # "… activating the app at the booking appointment is painful", "someone with L&B knowledge"

@@ -381,6 +381,7 @@ MATERNITY = resolve_stage_model("Finding out, Booking appointment, Antenatal car
         ("clip-ons are only sold by email after delivery. counts as a usage touchpoint I think", ECOMMERCE, "Use"),
         ("When Fiona expands to a new site the survey is done by another team", B2B, "Expansion"),
         ("When deciding, people can't see if we service their car", resolve_stage_model("decision"), "Decision"),
+        ("the billing page where they cancel — support-ish but people self-serve it", ECOMMERCE, "Seek support"),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str | None) -> None:
