@@ -291,6 +291,8 @@ def _named_in(body: str, stages: Sequence[StageDef]) -> str | None:
         found = [(short.start(), name) for name in _cut_short(short["word"] or short["under"], stages)]
     if not found:  # "… activating the app at the booking appointment is painful", "someone with L&B knowledge"
         found = [(at, stage.name) for stage in stages if (at := _said_within(body, stage.name)) is not None][:1]
+    if not found:  # "… the big one on the ward" for "Postnatal ward"
+        found = [(at, name) for name, at in _at_the_head(body, stages)][:1]
     return min(found)[1] if found else None
 
 
@@ -307,6 +309,20 @@ def _said_within(body: str, name: str) -> int | None:
         initials and re.search(rf"(?<!\w){initials}(?!\w)", body)
     )
     return said.start() if said else None
+
+
+def _at_the_head(body: str, stages: Sequence[StageDef]) -> list[tuple[str, int]]:
+    """The stages of several words a note is at by the last word of the name alone, as a place ("on the ward" for
+    "Postnatal ward", "at the desk" for "Check-in desk"), where no other stage's name ends on that word."""
+    heads = [_name_parts(stage.name)[-1].lower() for stage in stages]
+    found = []
+    for stage, head in zip(stages, heads, strict=True):
+        if len(_name_parts(stage.name)) < 2 or heads.count(head) > 1 or head in NOT_STAGE_WORDS or len(head) < 4:
+            continue
+        said = re.search(rf"\b(?:on|in|at)\s+the\s+{re.escape(head)}(?=\s*(?:[.,;:!?)—–]|$))", body, re.I)
+        if said:
+            found.append((stage.name, said.start()))
+    return found
 
 
 def _cut_short(word: str, stages: Sequence[StageDef]) -> list[str]:

@@ -45,6 +45,7 @@ FESTIVAL = resolve_stage_model("Line-up, Presale, General Sale, On Site, Aftergl
 CAR_WASH = resolve_stage_model("Drive Up, Wash, Dry & Vac, Join")
 CAMP = resolve_stage_model("Research, Enrol, Camp Week, Pick-up")
 MATERNITY = resolve_stage_model("Finding out, Booking appointment, Antenatal care, Labour and birth, Going home")
+MATERNITY_WARD = resolve_stage_model("Booking appointment, Labour and birth, Postnatal ward, Going home")
 
 
 @pytest.mark.parametrize(
@@ -382,6 +383,8 @@ MATERNITY = resolve_stage_model("Finding out, Booking appointment, Antenatal car
         ("When Fiona expands to a new site the survey is done by another team", B2B, "Expansion"),
         ("When deciding, people can't see if we service their car", resolve_stage_model("decision"), "Decision"),
         ("the billing page where they cancel — support-ish but people self-serve it", ECOMMERCE, "Seek support"),
+        # a stage of several words by its last word alone, as a place
+        ("partners sent home at 8pm. This is the big one on the ward.", MATERNITY_WARD, "Postnatal ward"),
     ],
 )
 def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, stage: str | None) -> None:
@@ -436,6 +439,11 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         ("the going home bag list is on the website", MATERNITY),  # a stage's words as a thing's name
         ("when the package arrives the box is crushed", resolve_stage_model("Pack, Ship, Unpack")),  # no "when" of one
         ("a touchpoint for users who never log in", ECOMMERCE),
+        ("on the ward round the midwife checks the notes", MATERNITY_WARD),  # the word names something else
+        ("both of them end up at the home page", MATERNITY_WARD),
+        ("she went straight to the ward", MATERNITY_WARD),  # going, not a place the note is at
+        # a last word that two stages' names end on
+        ("the worst of it is in the care.", resolve_stage_model("Find a nursery, Day care, After-school care")),
     ],
 )
 def test_a_stage_word_in_passing_does_not_name_the_stage(note: str, stages: list) -> None:
