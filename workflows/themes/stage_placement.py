@@ -765,6 +765,8 @@ def _label_patterns(name: str) -> tuple[re.Pattern[str], ...]:
         # "When problem solving for roaming drivers, …", "while they're researching, …"
         rf"^(?:when|while)\s+(?:(?:they|you|we|people|customers|users)(?:'re|’re|\s+are)\s+)?{said}(?![\w-])",
         rf"^(?:when|while|once)\s+(?:she|he|(?-i:[A-Z][a-z]+))\s+{said}(?![\w-])",  # "When Fiona expands to …"
+        # "… see it in the app while they're waiting": what people are in the middle of, mid-sentence
+        rf"\bwhile\s+(?:they|people|ppl|customers|users|she|he)(?:['’]re|\s+are|['’]s|\s+is)\s+{said}(?![\w-])",
         rf"^{words}\s*,\s(?![^\n]*\?\s*$)",  # "Interest, people ask the web chat …"
         rf"^{_PREAMBLE}[^.!?:\n]{{0,40}}\b(?:for|re|under|about)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*:\s",
         rf"^(?:for|re:?|under|regarding)\s+(?:the\s+)?{words}(?:\s+{_STAGE_WORD})?\s*(?:,|\.\.\.|…)",  # "For Use, …"

@@ -378,6 +378,11 @@ MATERNITY_WARD = resolve_stage_model("Booking appointment, Labour and birth, Pos
         ('&gt; bags not out by 7am\nthe SMS just says "on your travel day", no time', RAIL, None),  # in the words cited
         # the stage as a place, then the persona; a stage named by a touchpoint or a pain point "for" or "of" it
         ("In the wait she gets worse and nobody checks on her", resolve_stage_model("Triage, Wait, Treatment"), "Wait"),
+        (
+            "can they see it in the NHS app while they're waiting? they can't",
+            resolve_stage_model("Triage, Wait"),
+            "Wait",
+        ),
         ("renewal call: we pitch the bigger models there, so a touchpoint for expanding too", B2B, "Expansion"),
         ("clip-ons are only sold by email after delivery. counts as a usage touchpoint I think", ECOMMERCE, "Use"),
         ("When Fiona expands to a new site the survey is done by another team", B2B, "Expansion"),
@@ -439,6 +444,7 @@ def test_a_note_that_names_its_stage_is_placed_there(note: str, stages: list, st
         ("the going home bag list is on the website", MATERNITY),  # a stage's words as a thing's name
         ("when the package arrives the box is crushed", resolve_stage_model("Pack, Ship, Unpack")),  # no "when" of one
         ("a touchpoint for users who never log in", ECOMMERCE),
+        ("the page crashes while they're loading the basket", ECOMMERCE),  # what they do is no stage
         ("on the ward round the midwife checks the notes", MATERNITY_WARD),  # the word names something else
         ("both of them end up at the home page", MATERNITY_WARD),
         ("she went straight to the ward", MATERNITY_WARD),  # going, not a place the note is at
