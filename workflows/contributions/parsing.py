@@ -154,12 +154,12 @@ def _points(lines: list[str]) -> list[str]:
     """Plain lines are points of their own ("Buy - pricing page …⏎Buy - checkout …", "[First bill] …⏎[First bill]
     …"), unless a line goes on with the one above: it opens with "and", "but", "so" …, or in brackets, or in lower
     case after a line left unfinished ("~1,100 calls a yr,⏎we can't answer them"). A quoted line ("&gt; …") and a
-    line ending in a colon stay with the line they lead to."""
+    line ending in a colon, a dash or an arrow ("Advocacy -") stay with the line they lead to."""
     points: list[str] = []
     leading = ""  # quoted lines and lead-ins, waiting for the line they go with
     for line in lines:
         text = line.strip()
-        if _QUOTED_LINE.match(text) or text.endswith(":"):
+        if _QUOTED_LINE.match(text) or _LEAD_IN_END.search(text):
             leading += f"{text}\n"
         elif points and not leading and _goes_on(points[-1], text):
             points[-1] = f"{points[-1]}\n{text}"  # as written

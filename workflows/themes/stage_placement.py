@@ -292,7 +292,7 @@ def _named_in(body: str, stages: Sequence[StageDef]) -> str | None:
     if not found:  # "… activating the app at the booking appointment is painful", "someone with L&B knowledge"
         found = [(at, stage.name) for stage in stages if (at := _said_within(body, stage.name)) is not None][:1]
     if not found:  # "… the big one on the ward" for "Postnatal ward"
-        found = [(at, name) for name, at in _at_the_head(body, stages)][:1]
+        found = _at_the_head(body, stages)[:1]
     return min(found)[1] if found else None
 
 
@@ -311,7 +311,7 @@ def _said_within(body: str, name: str) -> int | None:
     return said.start() if said else None
 
 
-def _at_the_head(body: str, stages: Sequence[StageDef]) -> list[tuple[str, int]]:
+def _at_the_head(body: str, stages: Sequence[StageDef]) -> list[tuple[int, str]]:
     """The stages of several words a note is at by the last word of the name alone, as a place ("on the ward" for
     "Postnatal ward", "at the desk" for "Check-in desk"), where no other stage's name ends on that word."""
     heads = [_name_parts(stage.name)[-1].lower() for stage in stages]
@@ -321,7 +321,7 @@ def _at_the_head(body: str, stages: Sequence[StageDef]) -> list[tuple[str, int]]
             continue
         said = re.search(rf"\b(?:on|in|at)\s+the\s+{re.escape(head)}(?=\s*(?:[.,;:!?)—–]|$))", body, re.I)
         if said:
-            found.append((stage.name, said.start()))
+            found.append((said.start(), stage.name))
     return found
 
 
@@ -763,8 +763,9 @@ def _label_patterns(name: str) -> tuple[re.Pattern[str], ...]:
         rf"^(?:[^.!?:\n]{{0,30}}?\s)?(?:(?:going|jumping|coming)\s+)?back\s+(?:to|in|at)\s+(?:the\s+)?{said}"
         rf"(?:\s+{_STAGE_WORD})?(?![\w-])",  # "one more back in purchasing: …"
         # "When problem solving for roaming drivers, …", "while they're researching, …"
-        rf"^(?:when|while)\s+(?:(?:they|you|we|people|customers|users)(?:'re|’re|\s+are)\s+)?{said}(?![\w-])",
-        rf"^(?:when|while|once)\s+(?:she|he|(?-i:[A-Z][a-z]+))\s+{said}(?![\w-])",  # "When Fiona expands to …"
+        # "When Fiona expands to …"
+        rf"^(?:when|while)\s+(?:(?:they|you|we|people|customers|users)(?:'re|’re|\s+are)\s+"
+        rf"|(?:she|he|(?-i:[A-Z][a-z]+))\s+)?{said}(?![\w-])",
         # "… see it in the app while they're waiting": what people are in the middle of, mid-sentence
         rf"\bwhile\s+(?:they|people|ppl|customers|users|she|he)(?:['’]re|\s+are|['’]s|\s+is)\s+{said}(?![\w-])",
         rf"^{words}\s*,\s(?![^\n]*\?\s*$)",  # "Interest, people ask the web chat …"

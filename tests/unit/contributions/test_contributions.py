@@ -65,6 +65,8 @@ def test_a_multi_line_paragraph_stays_one_contribution() -> None:
             'One caller put it best:\n"I just want to know when"',
             ['One caller put it best:\n"I just want to know when"'],
         ),
+        ("Advocacy -\nthe referral page nobody finds", ["Advocacy -\nthe referral page nobody finds"]),
+        ("Arrive →\nthe gates reject paper tickets", ["Arrive →\nthe gates reject paper tickets"]),
     ],
 )
 def test_plain_lines_that_stand_alone_are_contributions_of_their_own(reply: str, points: list[str]) -> None:
