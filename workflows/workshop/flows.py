@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from storage.db import Database
@@ -47,6 +47,8 @@ from workflows.workshop.models import PublishMode, StepState, WorkshopState
 from workflows.workshop.scheduled import StepDeadlines
 from workflows.workshop.service import awaiting_review, enqueue_publish, mark_step_opened, request_draft, view_of
 from workflows.workshop.steps import STEPS
+
+OPENING_WAIT = timedelta(seconds=2)  # a step's question is posted, then recorded: a close asked between waits
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +115,10 @@ class Flows:
             step = session.get_one(Step, payload["step_id"])
             workshop = step.workshop
             bind(workshop_id=workshop.id)  # the job's log lines name the workshop, not only the step
+            if workshop.status == WorkshopState.open and step.status == StepState.pending:
+                raise jobs.Postpone("the step's question is still being posted", OPENING_WAIT)
+            if workshop.status == WorkshopState.open and step.status == StepState.open:
+                move_step(step, StepState.closing)  # `/journey next` came while its question was being posted
             if workshop.status != WorkshopState.open or step.status != StepState.closing:
                 return
             contributions = free_notes(step)  # themes a person edited before a re-run stay as they are

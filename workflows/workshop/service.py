@@ -166,21 +166,25 @@ def close_current_step(session: Session, workshop: Workshop, now: datetime | Non
     """Closes the current step: `/journey next` (after its facilitator check) and the step's deadline both come here.
 
     Asked again while the step is closing (or the map publishing), it starts a stopped job again rather than
-    leaving the facilitator to wait for its retry.
+    leaving the facilitator to wait for its retry. Asked while the step's question is being posted (it shows in the
+    channel a moment before the step is recorded open), the close waits for it to open (`Flows.close_step`).
     """
     step = current_step(workshop)
     key = StepKey(step.key)
     if awaiting_review(session, workshop):
         raise DraftWaiting()
+    job_key, payload = step_job_key(JobKind.close_step, step), {"step_id": step.id}
+    if step.status == StepState.pending:
+        opening = jobs.run_again_now(session, f"open_step:{workshop.id}:{step.key}", now or utcnow())
+        added = jobs.enqueue(session, JobKind.close_step, job_key, payload, run_at=now, team_id=workshop.team_id)
+        return Closing(key, already=not added, restarted=opening)
     if step.status != StepState.open:
         job = {
-            "pending": f"open_step:{workshop.id}:{step.key}",  # its question is not posted yet
-            "closing": step_job_key(JobKind.close_step, step),
+            "closing": job_key,
             "closed": publish_job_key(workshop.id),  # the last step: the map is being made
         }[step.status]
         return Closing(key, already=True, restarted=jobs.run_again_now(session, job, now or utcnow()))
     move_step(step, StepState.closing)
-    job_key, payload = step_job_key(JobKind.close_step, step), {"step_id": step.id}
     jobs.enqueue(session, JobKind.close_step, job_key, payload, run_at=now, team_id=workshop.team_id)
     return Closing(key)
 

@@ -21,6 +21,7 @@ from storage.models import Step, Workshop
 from tests.recording_notifier import RecordingNotifier
 from workflows.contributions import service as contributions
 from workflows.contributions.service import Outcome, Reply
+from workflows.jobs import queue as jobs
 from workflows.mapping.models import StepKey
 from workflows.ports import Notifier
 from workflows.themes import editing
@@ -496,3 +497,21 @@ def test_a_reply_that_only_backs_an_action_makes_no_action_of_its_own(db, notifi
         "Simplify tax setup with defaults per country",
         "Add a retry button",
     ]
+
+
+def test_next_asked_while_the_steps_question_is_being_posted_closes_it_once_it_opens(db, notifier, flows):
+    """The question shows in the channel a moment before the step is recorded open; a facilitator quick to move
+    on then must not be told it is closing while it stays open."""
+    start(db)
+    with db.session() as session:
+        _, closing = service.advance(session, TEAM, CHANNEL, FACILITATOR)
+    assert closing == service.Closing(StepKey.objective), "the facilitator is told it closes"
+    objective = step_row(db, StepKey.objective)
+    with pytest.raises(jobs.Postpone):  # the worker reaches the close first: it waits for the question
+        flows.close_step({"step_id": objective.id}, MONDAY)
+    assert step_row(db, StepKey.objective).status == "pending"
+
+    flows.run_due(MONDAY)
+    assert notifier.posts() == ["post_kickoff", "post_step", "post_themes", "prompt_reactions", "post_step"]
+    assert notifier.of("post_step")[-1]["step"].key == StepKey.persona
+    assert step_row(db, StepKey.objective).status == "closed"
