@@ -60,7 +60,7 @@ FEATURES = (
 )
 # Where a pair stands among each note's neighbours in meaning and in words: most touchpoints are a theme of one or
 # two notes, and two notes nearest each other are more likely one than their cosines say. The touchpoints' judge
-# weighs these instead of the cosines (left out, ARI 0.51 -> 0.55, maps at 0.70 or more 12 -> 19); they did not
+# weighs these instead of the cosines (left out, ARI 0.51 -> 0.55, maps at 0.70 or more 12 -> 17); they did not
 # help the persona's or the pain points' judges, which weigh the cosines.
 NEIGHBOURHOOD = ("meaning_standing", "nearest_meaning", "shared_neighbours", "nearest_words")
 NEIGHBOURS = 5  # the nearest notes in meaning two notes are compared by: a theme is rarely more than a few notes
