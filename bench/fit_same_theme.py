@@ -128,9 +128,9 @@ def scored(judge: Judge, board: Board) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dry-run", action="store_true", help="print the figures, write nothing")
-    parser.add_argument("--step", action="append", choices=[key.value for key in JUDGED], help="refit only this step")
+    parser.add_argument("--step", action="append", type=StepKey, choices=JUDGED, help="refit only this step")
     args = parser.parse_args()
-    refitted = [StepKey(step) for step in args.step or [key.value for key in JUDGED]]
+    refitted = args.step or JUDGED
     shipped = Judges.model_validate_json(JUDGES.read_text(encoding="utf-8"))
     found = {key: step_boards for key, step_boards in boards().items() if key in refitted}
     for key, step_boards in found.items():

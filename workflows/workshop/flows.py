@@ -115,11 +115,13 @@ class Flows:
             step = session.get_one(Step, payload["step_id"])
             workshop = step.workshop
             bind(workshop_id=workshop.id)  # the job's log lines name the workshop, not only the step
-            if workshop.status == WorkshopState.open and step.status == StepState.pending:
+            if workshop.status != WorkshopState.open:
+                return
+            if step.status == StepState.pending:
                 raise jobs.Postpone("the step's question is still being posted", OPENING_WAIT)
-            if workshop.status == WorkshopState.open and step.status == StepState.open:
+            if step.status == StepState.open:
                 move_step(step, StepState.closing)  # `/journey next` came while its question was being posted
-            if workshop.status != WorkshopState.open or step.status != StepState.closing:
+            if step.status != StepState.closing:
                 return
             contributions = free_notes(step)  # themes a person edited before a re-run stay as they are
             engine = self.engines.cluster_engine(workshop)
