@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -156,6 +156,7 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
     `embedder` is called only when a reply names the note it builds on (most steps need no model here)."""
     notes = []
     for position, item in enumerate(said):
+        item = _beside_quote(item)
         answered = (
             _quoted_note(item.text, said[:position])
             or _asked_of(item, said[:position])
@@ -196,6 +197,15 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
             target = _named_one(item.text, last, embedder())
         notes.append(item.note.model_copy(update={"builds_on": target.id}))
     return notes
+
+
+def _beside_quote(item: Said) -> Said:
+    """A reply adding one more thing beside the line it quotes ("&gt; box office counter⏎also the phone line, …") is
+    compared by its own words: the quoted line is what another note says, and read with it the two look alike."""
+    quoted, own = unquoted(item.note.text)
+    if not quoted or not _ADDS_ANOTHER.match(own):
+        return item
+    return replace(item, note=item.note.model_copy(update={"text": own}))
 
 
 def _quoted_note(text: str, earlier: Sequence[Said]) -> Note | None:

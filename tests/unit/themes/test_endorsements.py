@@ -221,8 +221,14 @@ def test_a_reply_quoting_a_note_builds_on_it_unless_it_answers_a_question_or_add
         _said("7", "U3", "&gt; spend cap\nalso a daily usage email, nobody checks the console"),
         _said("8", "U3", "&gt; spend cap\nplus the invoice PDF, which finance reads"),
     ]
-    linked = [note.builds_on for note in link_endorsements(said, get_embedder)]
-    assert linked == [None, None, "1", None, None, None, None, None]
+    notes = link_endorsements(said, get_embedder)
+    assert [note.builds_on for note in notes] == [None, None, "1", None, None, None, None, None]
+    # one more thing beside the quoted one is compared by its own words, not as the spend cap's double
+    assert [note.text for note in notes[6:]] == [
+        "also a daily usage email, nobody checks the console",
+        "plus the invoice PDF, which finance reads",
+    ]
+    assert notes[2].text == said[2].note.text  # evidence for the quoted note keeps the quote it answers
 
 
 def test_a_reply_accepting_what_was_asked_of_its_writer_builds_on_the_asking_note() -> None:
