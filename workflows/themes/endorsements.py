@@ -201,21 +201,21 @@ def link_endorsements(said: Sequence[Said], embedder: Callable[[], TextEmbedder]
 
 def _beside_quote(item: Said) -> Said:
     """A reply adding one more thing beside the line it quotes ("&gt; box office counter⏎also the phone line, …") is
-    compared by its own words: the quoted line is what another note says, and read with it the two look alike."""
-    quoted, own = unquoted(item.note.text)
+    read and compared by its own words: the quoted line is what another note says (read with it, the two look
+    alike), and the reply does not build on it."""
+    quoted, own = unquoted(item.text)
     if not quoted or not _ADDS_ANOTHER.match(own):
         return item
-    return replace(item, note=item.note.model_copy(update={"text": own}))
+    return replace(item, text=own, note=item.note.model_copy(update={"text": unquoted(item.note.text)[1]}))
 
 
 def _quoted_note(text: str, earlier: Sequence[Said]) -> Note | None:
     """The note a reply answers by quoting it ("&gt; needs finance sign-off\ni'll take that to finance on weds"):
     the latest that says the quoted words. A quoted question is answered by another part ("&gt; first-timers only
-    or returning filers too?\nboth, but …"), and "&gt; box office counter⏎also the phone line" adds one more
-    beside it: no link."""
-    quoted, own = unquoted(text)
-    quoted = _plain(quoted).strip(" .…")
-    if len(quoted) < MIN_QUOTED_CHARS or quoted.endswith("?") or _ADDS_ANOTHER.match(own):
+    or returning filers too?\nboth, but …"); one adding one more beside it was read without the quote
+    (`_beside_quote`)."""
+    quoted = _plain(unquoted(text)[0]).strip(" .…")
+    if len(quoted) < MIN_QUOTED_CHARS or quoted.endswith("?"):
         return None
     return next((e.note for e in reversed(earlier) if quoted in _plain(e.text) or quoted in _plain(e.note.text)), None)
 
